@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need when they are missing (as root); a no-op when all are present.
+set -euo pipefail
+# "command-that-must-exist=debian-package" pairs; add one line per system dependency of the tests.
+required=(
+)
+need=()
+for pair in "${required[@]}"; do
+  command -v "${pair%%=*}" >/dev/null 2>&1 || need+=("${pair#*=}")
+done
+((${#need[@]} == 0)) && exit 0
+if [[ $(id -u) -ne 0 ]]; then
+  echo "provision: missing ${need[*]}; install them with apt-get (needs root)" >&2
+  exit 1
+fi
+echo "provision: installing ${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

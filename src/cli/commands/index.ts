@@ -1,0 +1,5 @@
+// Every command of the CLI; each module adds itself to the program.
+import type { Command } from "commander";
+import { registerStart } from "./start.ts";
+
+export const commands: Array<(program: Command) => void> = [registerStart];

@@ -1,0 +1,82 @@
+// The typed errors of the whole product: each carries a machine code, and the server maps codes to HTTP
+// statuses in one place. Messages are for humans and name the document, the field and the rule.
+
+export type ErrorCode =
+  | "validation"
+  | "not_found"
+  | "conflict"
+  | "unauthorized"
+  | "forbidden"
+  | "unsupported"
+  | "unreadable";
+
+export class DatabrokerError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** One finding about a document: where it is and which rule it breaks. */
+export interface Finding {
+  /** Index of the document in its run or batch (0-based), when known. */
+  doc_index?: number;
+  /** Document name (`start`, `event`, ...). */
+  name: string;
+  /** Path of the offending field, e.g. `data_keys.det.shape[0]`; empty for the whole document. */
+  path: string;
+  /** Short machine name of the rule, e.g. `required`, `type`, `seq_num-gap`. */
+  rule: string;
+  message: string;
+}
+
+export class ValidationError extends DatabrokerError {
+  readonly findings: Finding[];
+  constructor(message: string, findings: Finding[] = []) {
+    super("validation", message);
+    this.findings = findings;
+  }
+}
+
+export class NotFoundError extends DatabrokerError {
+  constructor(message: string) {
+    super("not_found", message);
+  }
+}
+
+export class ConflictError extends DatabrokerError {
+  constructor(message: string) {
+    super("conflict", message);
+  }
+}
+
+export class UnauthorizedError extends DatabrokerError {
+  constructor(message: string) {
+    super("unauthorized", message);
+  }
+}
+
+export class ForbiddenError extends DatabrokerError {
+  constructor(message: string) {
+    super("forbidden", message);
+  }
+}
+
+export class UnsupportedError extends DatabrokerError {
+  constructor(message: string) {
+    super("unsupported", message);
+  }
+}
+
+/** A file or body that cannot be read as documents: names the source and the byte offset or line. */
+export class UnreadableError extends DatabrokerError {
+  readonly source: string;
+  readonly location: string;
+  constructor(source: string, location: string, message: string, options?: ErrorOptions) {
+    super("unreadable", `${source}: ${location}: ${message}`, options);
+    this.source = source;
+    this.location = location;
+  }
+}
