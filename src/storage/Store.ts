@@ -1,0 +1,142 @@
+// The storage port: one interface every adapter (memory, sqlite, later files and postgres) implements, so the
+// broker never knows which one it holds. Methods are async because some adapters (PostgreSQL) are.
+import type {
+  DatumPage,
+  DocumentPair,
+  EventDescriptor,
+  Resource,
+  RunStart,
+  RunStop,
+  StreamDatum,
+  StreamResource,
+} from "../documents/types.ts";
+import type { Query, QueryKey } from "../queries/Query.ts";
+
+/** What one `put` did. Every document of the batch is either stored or skipped; a rejected batch throws. */
+export interface PutReport {
+  /** Documents read from the batch. */
+  documents: number;
+  /** Documents newly stored. */
+  stored: number;
+  /** Documents already stored identically (idempotent re-ingest): nothing written for them. */
+  skipped: number;
+  /** Events newly stored; an event_page counts its rows. */
+  events: number;
+  /** Uids of the runs the batch touched, in first-seen order. */
+  runs: string[];
+}
+
+/** A range of seq_num, half-open like the event model's StreamRange: `from <= seq_num < to`. */
+export interface SeqRange {
+  from?: number;
+  to?: number;
+}
+
+/**
+ * One column of a page. Numbers (and rectangular arrays of numbers) come as one Float64Array in row-major
+ * order with `shape = [rows, ...shape of each value]`; anything else as plain values with `shape = [rows]`.
+ */
+export type Column =
+  | { encoding: "float64"; shape: number[]; values: Float64Array }
+  | { encoding: "values"; shape: number[]; values: unknown[] };
+
+/** Events of one descriptor as columns: what `columns()` yields, never one object per event. */
+export interface ColumnPage {
+  descriptor: string;
+  length: number;
+  uid: string[];
+  seq_num: Float64Array;
+  time: Float64Array;
+  data: Record<string, Column>;
+  timestamps: Record<string, Column>;
+  /** The `filled` columns, for the events that carried `filled` (empty otherwise). */
+  filled: Record<string, Column>;
+}
+
+/** Per-field statistics of a descriptor's events, kept up to date at ingest. */
+export interface FieldStats {
+  /** Events that carry the field. */
+  events: number;
+  /** Numbers seen (each element of an array value counts once); NaN is left out. */
+  count: number;
+  /** Over the numbers counted; null when `count` is 0. */
+  min: number | null;
+  max: number | null;
+  sum: number | null;
+  /** The shape of every value when all events agree (`[]` for scalars); null when they differ or are ragged. */
+  shape: number[] | null;
+}
+
+/** A run as listed by `runs()`: its metadata and how many events each stream holds. */
+export interface RunSummary {
+  uid: string;
+  start: RunStart;
+  stop: RunStop | null;
+  /** Events stored per stream name (descriptors sharing a name summed); a stream with no event shows 0. */
+  streams: Record<string, number>;
+}
+
+export interface SortKey {
+  key: QueryKey;
+  direction: "asc" | "desc";
+}
+
+export interface RunsOptions {
+  limit?: number;
+  offset?: number;
+  /** Default: newest first (`time` descending); ties are always broken by uid ascending. */
+  sort?: SortKey[];
+}
+
+/**
+ * How users name a run: a full uid or a unique uid prefix (at least 5 characters); a positive number is a
+ * scan_id (the newest run with it wins); a negative number -N is the N-th most recent run by start time.
+ */
+export type RunRef = string | number | { uid: string } | { scan_id: number } | { recent: number };
+
+export interface Store {
+  /** The catalog URI this store was opened from. */
+  readonly uri: string;
+
+  /**
+   * Stores a batch atomically: all or nothing. Identical documents already stored are skipped; a different
+   * document under an existing uid throws ConflictError; invalid documents, events of an unknown descriptor
+   * or documents of an unknown run throw ValidationError with findings. Nothing of a rejected batch is kept.
+   */
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport>;
+
+  start(uid: string): Promise<RunStart | undefined>;
+  /** Resolves a RunRef; NotFoundError when nothing matches, ValidationError for an ambiguous prefix. */
+  findRun(ref: RunRef): Promise<RunStart>;
+  stop(runUid: string): Promise<RunStop | undefined>;
+
+  /** The run's descriptors in the order they were stored. NotFoundError for an unknown run. */
+  descriptors(runUid: string): Promise<EventDescriptor[]>;
+  /**
+   * Event data of the descriptors as column pages, ordered by first seq_num (descriptors of one stream
+   * merge); only `fields` when given (data, timestamps and filled alike); only events within `seq`.
+   */
+  columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage>;
+  fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>>;
+
+  resources(runUid: string): Promise<Resource[]>;
+  resource(uid: string): Promise<Resource | undefined>;
+  /** The datums of a resource as datum pages, in the order they were stored. */
+  datums(resourceUid: string): AsyncIterable<DatumPage>;
+  streamResources(runUid: string): Promise<StreamResource[]>;
+  streamResource(uid: string): Promise<StreamResource | undefined>;
+  streamDatums(streamResourceUid: string): AsyncIterable<StreamDatum>;
+
+  /**
+   * Replays a run: documents deep-equal to those stored, in their original order. Events come back as
+   * single events when they went in as events and as event_pages when they went in as pages; the
+   * deprecated bulk_events / bulk_datum come back as event_pages / datum_pages.
+   */
+  documents(runUid: string): AsyncIterable<DocumentPair>;
+
+  /** Runs matching `query`, summarised; the query is evaluated by the adapter itself, not in JavaScript. */
+  runs(query?: Query, options?: RunsOptions): AsyncIterable<RunSummary>;
+  count(query?: Query): Promise<number>;
+
+  close(): Promise<void>;
+}
