@@ -1,0 +1,72 @@
+// Checks that a decoded value is one document — a `[name, doc]` pair or a `{name, doc}` object — with a
+// known document name and an object body, and turns it into a DocumentPair; anything else is unreadable.
+import { UnreadableError } from "../../errors.ts";
+import { DOCUMENT_NAMES, type DocumentPair } from "../types.ts";
+import type { DocumentShape } from "./DocumentFormat.ts";
+
+const KNOWN_NAMES: ReadonlySet<string> = new Set(DOCUMENT_NAMES);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+/** A short description of a value for error messages: what kind it is and a glimpse of it. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length} element${value.length === 1 ? "" : "s"}`;
+  if (ArrayBuffer.isView(value)) return `binary data of ${value.byteLength} bytes`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
+    if (keys.length > 5) shown.push("...");
+    return keys.length === 0 ? "an empty object" : `an object with keys ${shown.join(", ")}`;
+  }
+  if (typeof value === "string") {
+    const text = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+    return `the string ${JSON.stringify(text)}`;
+  }
+  return `${typeof value} ${String(value)}`;
+}
+
+function checkedPair(name: unknown, doc: unknown, source: string, location: string): DocumentPair {
+  if (typeof name !== "string" || !KNOWN_NAMES.has(name)) {
+    const found = typeof name === "string" ? JSON.stringify(name) : describeValue(name);
+    throw new UnreadableError(
+      source,
+      location,
+      `unknown document name ${found} (expected one of ${DOCUMENT_NAMES.join(", ")})`,
+    );
+  }
+  if (!isPlainObject(doc)) {
+    throw new UnreadableError(
+      source,
+      location,
+      `the ${name} document is ${describeValue(doc)}, not an object`,
+    );
+  }
+  return [name, doc] as DocumentPair;
+}
+
+/**
+ * The DocumentPair held by `value`, which must have the given shape; throws UnreadableError naming `source`
+ * and `location` (`line N` or `byte N`) and what was found otherwise.
+ */
+export function toDocumentPair(
+  value: unknown,
+  shape: DocumentShape,
+  source: string,
+  location: string,
+): DocumentPair {
+  if (shape === "pair") {
+    if (Array.isArray(value) && value.length === 2) return checkedPair(value[0], value[1], source, location);
+    throw new UnreadableError(source, location, `expected a [name, doc] pair, found ${describeValue(value)}`);
+  }
+  if (isPlainObject(value) && "name" in value && "doc" in value) {
+    return checkedPair(value.name, value.doc, source, location);
+  }
+  throw new UnreadableError(
+    source,
+    location,
+    `expected a {"name", "doc"} object, found ${describeValue(value)}`,
+  );
+}

@@ -1,0 +1,60 @@
+// Reads the documents of a file in any supported format (detected from its content) or of a directory:
+// a databroker-pack directory, or a plain directory of document files read in sorted order, recursively.
+import { open, readdir, stat } from "node:fs/promises";
+import { extname, join } from "node:path";
+import type { DocumentPair } from "../types.ts";
+import { DOCUMENT_FILE_EXTENSIONS, type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
+import { detectFormat } from "./detectFormat.ts";
+import { readJsonArray } from "./readJsonArray.ts";
+import { readJsonLines } from "./readJsonLines.ts";
+import { readMsgpack } from "./readMsgpack.ts";
+import { isPackDirectory, readPack } from "./readPack.ts";
+
+/** How much of a file detection looks at: enough to see past leading whitespace of pretty-printed JSON. */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Every document at `path`, in file order, streamed in constant memory. A damaged file yields each whole
+ * document before the damage, then throws UnreadableError naming the file and the line or byte.
+ */
+export async function* readDocuments(path: string): AsyncGenerator<DocumentPair> {
+  if ((await stat(path)).isDirectory()) {
+    yield* readDirectory(path);
+    return;
+  }
+  yield* readDocumentFile(path, await detectFileFormat(path));
+}
+
+/** The format of the file at `path`, from its first bytes. */
+export async function detectFileFormat(path: string): Promise<DocumentFormat> {
+  const handle = await open(path, "r");
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    return detectFormat(head.subarray(0, bytesRead), path);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The documents of one file of a known format. */
+export function readDocumentFile(path: string, format: DocumentFormat): AsyncGenerator<DocumentPair> {
+  if (format === "msgpack") return readMsgpack(path);
+  if (format === "json-array" || format === "name-doc-json-array")
+    return readJsonArray(path, shapeOf(format));
+  return readJsonLines(path, shapeOf(format));
+}
+
+async function* readDirectory(dir: string): AsyncGenerator<DocumentPair> {
+  if (await isPackDirectory(dir)) {
+    for (const file of (await readPack(dir)).documentFiles) yield* readDocuments(file);
+    return;
+  }
+  // Names sort by code unit, the same on every machine; hidden files and non-document files are skipped.
+  const names = (await readdir(dir)).filter((name) => !name.startsWith(".")).sort();
+  for (const name of names) {
+    const path = join(dir, name);
+    if ((await stat(path)).isDirectory()) yield* readDirectory(path);
+    else if (DOCUMENT_FILE_EXTENSIONS.includes(extname(name).toLowerCase())) yield* readDocuments(path);
+  }
+}

@@ -1,0 +1,92 @@
+// Streams the documents of a JSON Lines file (one `[name, doc]` pair or `{name, doc}` object per line):
+// decodes a chunk up to its last newline at once, parses each line, and reports bad lines by number.
+import { UnreadableError } from "../../errors.ts";
+import type { DocumentPair } from "../types.ts";
+import type { DocumentShape } from "./DocumentFormat.ts";
+import { byteOrderMarkLength } from "./detectFormat.ts";
+import { toDocumentPair } from "./documentShape.ts";
+import { fileChunks } from "./fileChunks.ts";
+import { JsonSyntaxError, parseJson } from "./parseJson.ts";
+
+const NEWLINE = 0x0a;
+
+/** Yields every document of a JSON Lines file; throws UnreadableError (`line N`) after the last good one. */
+export async function* readJsonLines(path: string, shape: DocumentShape): AsyncGenerator<DocumentPair> {
+  const lines = new LineDecoder(path, shape);
+  let first = true;
+  for await (let chunk of fileChunks(path)) {
+    if (first) {
+      chunk = chunk.subarray(byteOrderMarkLength(chunk));
+      first = false;
+    }
+    const batch = lines.push(chunk);
+    yield* batch.documents;
+    if (batch.failure) throw batch.failure;
+  }
+  const batch = lines.end();
+  yield* batch.documents;
+  if (batch.failure) throw batch.failure;
+}
+
+interface Batch {
+  documents: DocumentPair[];
+  failure?: UnreadableError;
+}
+
+/** Turns chunks into documents line by line, keeping the bytes of an unfinished last line for later. */
+class LineDecoder {
+  private lineNumber = 0;
+  private unfinished: Buffer[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly shape: DocumentShape,
+  ) {}
+
+  push(chunk: Buffer): Batch {
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline < 0) {
+      this.unfinished.push(chunk);
+      return { documents: [] };
+    }
+    const head = chunk.subarray(0, lastNewline);
+    const complete = this.unfinished.length > 0 ? Buffer.concat([...this.unfinished, head]) : head;
+    this.unfinished = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
+    // A newline byte never sits inside a multi-byte UTF-8 sequence, so the cut is a safe place to decode.
+    return this.decode(complete.toString("utf8").split("\n"), false);
+  }
+
+  end(): Batch {
+    if (this.unfinished.length === 0) return { documents: [] };
+    const last = Buffer.concat(this.unfinished).toString("utf8");
+    this.unfinished = [];
+    return this.decode([last], true);
+  }
+
+  private decode(lines: string[], atEnd: boolean): Batch {
+    const documents: DocumentPair[] = [];
+    for (const line of lines) {
+      const location = `line ${++this.lineNumber}`;
+      if (line.trim() === "") continue;
+      let value: unknown;
+      try {
+        value = parseJson(line);
+      } catch (error) {
+        return { documents, failure: this.syntaxFailure(error, location, atEnd) };
+      }
+      try {
+        documents.push(toDocumentPair(value, this.shape, this.source, location));
+      } catch (error) {
+        return { documents, failure: error as UnreadableError };
+      }
+    }
+    return { documents };
+  }
+
+  private syntaxFailure(error: unknown, location: string, atEnd: boolean): UnreadableError {
+    const where =
+      error instanceof JsonSyntaxError ? `${error.reason} at column ${error.position + 1}` : error;
+    const hint = atEnd ? " (the last line has no newline: is the file truncated?)" : "";
+    return new UnreadableError(this.source, location, `invalid JSON: ${where}${hint}`, { cause: error });
+  }
+}

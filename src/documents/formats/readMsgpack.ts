@@ -1,0 +1,166 @@
+// Streams the documents of a file of concatenated msgpack `[name, doc]` values (suitcase-msgpack,
+// databroker-pack): decodes whole values from each chunk and carries a value cut by a chunk border over.
+import { stat } from "node:fs/promises";
+import { Unpackr } from "msgpackr";
+import { UnreadableError } from "../../errors.ts";
+import type { DocumentPair } from "../types.ts";
+import { toDocumentPair } from "./documentShape.ts";
+import { fileChunks } from "./fileChunks.ts";
+import { decodeNumpyValues, mayHoldNumpy, NumpyDecodeError } from "./msgpackNumpy.ts";
+
+// Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as the
+// nearest number, as JSON.parse does with big integers.
+const fastUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
+// For the rare value holding a map with non-string keys (msgpack-numpy writes bytes keys): maps as Maps.
+const mapUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: "number" });
+
+/** Yields every document of a msgpack file; throws UnreadableError (`byte N`) after the last good one. */
+export async function* readMsgpack(path: string): AsyncGenerator<DocumentPair> {
+  const decoder = new MsgpackDocumentDecoder(path, (await stat(path)).size);
+  for await (const chunk of fileChunks(path)) {
+    const batch = decoder.push(chunk);
+    yield* batch.documents;
+    if (batch.failure) throw batch.failure;
+  }
+  const batch = decoder.end();
+  yield* batch.documents;
+  if (batch.failure) throw batch.failure;
+}
+
+interface Batch {
+  documents: DocumentPair[];
+  failure?: UnreadableError;
+}
+
+/** What msgpackr adds to the error of a value cut short. */
+interface MsgpackrError extends Error {
+  incomplete?: boolean;
+  /** At least this many more bytes are needed, when a length header said so. */
+  missingBytes?: number;
+}
+
+type EachValue = (value: unknown, start: number, end: number) => void;
+
+/** Decodes the documents of a msgpack byte stream, chunk by chunk. */
+class MsgpackDocumentDecoder {
+  /** Bytes received but not decoded yet: the start of a value cut by a chunk border. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** File offset of the first pending byte. */
+  private pendingOffset = 0;
+  /** No new attempt to decode before this many bytes are pending (see the end of `decode`). */
+  private retryAt = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly fileSize: number,
+  ) {}
+
+  push(chunk: Buffer): Batch {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.retryAt) return { documents: [] };
+    return this.decode(this.pending.length === 1 ? chunk : Buffer.concat(this.pending));
+  }
+
+  end(): Batch {
+    if (this.pendingBytes === 0) return { documents: [] };
+    const batch = this.decode(Buffer.concat(this.pending));
+    if (!batch.failure && this.pendingBytes > 0) batch.failure = this.truncated();
+    return batch;
+  }
+
+  /** Decodes every whole value of `bytes` into documents and keeps the rest pending. */
+  private decode(bytes: Buffer): Batch {
+    const documents: DocumentPair[] = [];
+    const mayHoldNumpyMaps = mayHoldNumpy(bytes);
+    let position = 0;
+    let failure: UnreadableError | undefined;
+    let missingBytes: number | undefined;
+    const accept = (value: unknown, start: number, end: number) => {
+      documents.push(this.toDocument(value, start, mayHoldNumpyMaps));
+      position = end;
+    };
+    while (position < bytes.length && missingBytes === undefined) {
+      try {
+        missingBytes = decodeValues(bytes, position, accept);
+      } catch (error) {
+        failure =
+          error instanceof UnreadableError
+            ? error
+            : new UnreadableError(
+                this.source,
+                `byte ${this.pendingOffset + position}`,
+                `corrupt msgpack: ${(error as Error).message}`,
+                { cause: error },
+              );
+        break;
+      }
+    }
+    this.pending = position < bytes.length ? [bytes.subarray(position)] : [];
+    this.pendingBytes = bytes.length - position;
+    this.pendingOffset += position;
+    if (missingBytes === undefined) this.retryAt = 0;
+    else if (this.pendingOffset + this.pendingBytes + missingBytes > this.fileSize)
+      failure ??= this.truncated();
+    // Waiting for twice the bytes before retrying keeps a value spanning many chunks linear to decode.
+    else this.retryAt = Math.max(2 * this.pendingBytes, this.pendingBytes + missingBytes);
+    return { documents, failure };
+  }
+
+  private toDocument(value: unknown, start: number, mayHoldNumpyMaps: boolean): DocumentPair {
+    const location = `byte ${this.pendingOffset + start}`;
+    let plain = value;
+    if (mayHoldNumpyMaps || value instanceof Map) {
+      try {
+        plain = decodeNumpyValues(value);
+      } catch (error) {
+        if (error instanceof NumpyDecodeError)
+          throw new UnreadableError(this.source, location, error.message);
+        throw error;
+      }
+    }
+    return toDocumentPair(plain, "pair", this.source, location);
+  }
+
+  private truncated(): UnreadableError {
+    return new UnreadableError(
+      this.source,
+      `byte ${this.pendingOffset}`,
+      `the file ends (at byte ${this.fileSize}) inside the msgpack value that starts here: truncated?`,
+    );
+  }
+}
+
+function isIncomplete(error: unknown): error is MsgpackrError {
+  return typeof error === "object" && error !== null && (error as MsgpackrError).incomplete === true;
+}
+
+/**
+ * Decodes values of `bytes` from `start`, calling `each` per value: with the fast unpacker, or with Maps
+ * for one value the fast one refuses. Returns undefined after progress, or — when the next value is cut
+ * short — how many more bytes it needs at least (0 when unknown).
+ */
+function decodeValues(bytes: Buffer, start: number, each: EachValue): number | undefined {
+  let next = start;
+  try {
+    fastUnpackr.unpackMultiple(bytes.subarray(start), (value: unknown, from = 0, to = 0) => {
+      each(value, start + from, start + to);
+      next = start + to;
+    });
+    return undefined;
+  } catch (error) {
+    if (isIncomplete(error)) return error.missingBytes ?? 0;
+    if (!String((error as Error)?.message).includes("non-string keys")) throw error;
+  }
+  try {
+    mapUnpackr.unpackMultiple(bytes.subarray(next), (value: unknown, _from = 0, to = 0) => {
+      each(value, next, next + to);
+      return false;
+    });
+    return undefined;
+  } catch (error) {
+    if (isIncomplete(error)) return error.missingBytes ?? 0;
+    throw error;
+  }
+}
