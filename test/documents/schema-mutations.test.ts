@@ -266,7 +266,11 @@ function* generateCases(random: Random, bases: Map<DocumentName, unknown[]>): Ge
     const cases: Case[] = [];
     for (let i = 0; i < count; i++) {
       const doc = base("descriptor");
-      const target = random.chance(0.8) || !doc.configuration ? doc : doc;
+      // A fifth of the time, a data key of a configuration block (same DataKey schema, deeper path).
+      const blocks = Object.values(doc.configuration ?? {}).filter(
+        (block: Json) => block?.data_keys && Object.keys(block.data_keys).length > 0,
+      );
+      const target = blocks.length > 0 && random.chance(0.2) ? random.pick(blocks) : doc;
       cases.push({ family, name: "descriptor", doc, what: change(someDataKey(target, random), doc) });
     }
     return cases;

@@ -153,7 +153,7 @@ export function checkKnownKeys(
   for (const key in doc) {
     if (isKnown(key)) continue;
     if (sink === null) return false;
-    ok = reportUnexpected(sink, childPath(sink, path, key));
+    ok = reportUnexpected(sink, path, key);
   }
   return ok;
 }

@@ -52,16 +52,19 @@ export function reportMissing(sink: Sink, path: string): false {
   return sink.report(path, "required", `${path} is required but missing`);
 }
 
-export function reportUnexpected(sink: Sink, path: string): false {
+/** A key the schema does not allow (`additionalProperties`/`unevaluatedProperties: false`) in the object at `parent`. */
+export function reportUnexpected(sink: Sink, parent: string, key: string): false {
   if (sink === null) return false;
-  return sink.report(path, "additional-property", `${path} is not an allowed field here`);
+  const sentence = `field ${JSON.stringify(key)} is not allowed in ${subject(parent)}`;
+  return sink.report(childPath(sink, parent, key), "additional-property", sentence);
 }
 
-/** A metadata key that is empty or holds "." or "/" (`path` ends with the offending key). */
-export function reportUnsafeKey(sink: Sink, path: string, key: string): false {
+/** A metadata key in the object at `parent` that is empty or holds "." or "/". */
+export function reportUnsafeKey(sink: Sink, parent: string, key: string): false {
   if (sink === null) return false;
-  const sentence = `key ${JSON.stringify(key)} at ${path} must be non-empty and contain no "." or "/"`;
-  return sink.report(path, "key-pattern", sentence);
+  const where = parent === "" ? "" : ` in ${parent}`;
+  const sentence = `key ${JSON.stringify(key)}${where} must be non-empty and contain no "." or "/"`;
+  return sink.report(childPath(sink, parent, key), "key-pattern", sentence);
 }
 
 export function reportEnum(sink: Sink, path: string, value: unknown, allowed: readonly string[]): false {

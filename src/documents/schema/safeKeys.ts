@@ -16,7 +16,7 @@ export function checkSafeKeys(value: unknown, depth: KeyDepth, path: string, sin
   for (const key in value) {
     if (!isSafeKey(key)) {
       if (sink === null) return false;
-      ok = reportUnsafeKey(sink, childPath(sink, path, key), key);
+      ok = reportUnsafeKey(sink, path, key);
       continue;
     }
     if (depth === "top") continue;
