@@ -18,10 +18,10 @@ import { ValidationError } from "../../src/errors.ts";
 import { dataPath } from "../support/sharedData.ts";
 import { loadPairs } from "./loadPairs.ts";
 
-const usaxs = loadPairs(dataPath("apstools/tests/usaxs.json"));
+const usaxs = await loadPairs(dataPath("apstools/tests/usaxs.json"));
 const usaxsEvents = usaxs.filter((pair) => pair[0] === "event").map((pair) => pair[1] as Event);
 // A tutorial run with an external image: event pages with `filled`, datum pages.
-const newton = loadPairs(
+const newton = await loadPairs(
   dataPath("bluesky-tutorials/example_data/17edf994-bcbe-4113-840b-3ccebb1dfdbe.jsonl"),
 );
 const newtonPages = newton.filter((pair) => pair[0] === "event_page").map((pair) => pair[1] as EventPage);

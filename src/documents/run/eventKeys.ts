@@ -1,0 +1,83 @@
+// The key-set rule of events: `data`, `timestamps` and the descriptor's `data_keys` name the same fields
+// (keys with `external: "STREAM:"` may be absent: their values live in StreamDatum), `filled` is within `data`.
+import type { DataKey } from "../types.ts";
+
+/** What a descriptor says about event keys, computed once per descriptor. */
+export interface StreamKeys {
+  /** Every declared data key. */
+  declared: ReadonlySet<string>;
+  /** Declared keys every event must carry (all but the `STREAM:` ones). */
+  required: readonly string[];
+  /** Keys with `external` set: an unfilled string value in an event is a datum id. */
+  external: readonly string[];
+}
+
+export interface KeyProblem {
+  rule: "data-keys" | "timestamps-keys" | "filled-keys";
+  path: string;
+  message: string;
+}
+
+/** True for a data key whose values live in StreamDatum documents, not in events. */
+export function isStreamKey(dataKey: DataKey | undefined): boolean {
+  return typeof dataKey?.external === "string" && dataKey.external.startsWith("STREAM");
+}
+
+export function streamKeysOf(dataKeys: Record<string, DataKey>): StreamKeys {
+  const entries = Object.entries(dataKeys);
+  return {
+    declared: new Set(Object.keys(dataKeys)),
+    required: entries.filter(([, dataKey]) => !isStreamKey(dataKey)).map(([key]) => key),
+    external: entries.filter(([, dataKey]) => typeof dataKey?.external === "string").map(([key]) => key),
+  };
+}
+
+/** Every way the key sets of one event (or one whole event page) break the rule; empty when they agree. */
+export function eventKeyProblems(
+  keys: StreamKeys,
+  data: readonly string[],
+  timestamps: readonly string[],
+  filled: readonly string[] | undefined,
+): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  const inData = new Set(data);
+  for (const key of keys.required) {
+    if (!inData.has(key)) {
+      problems.push({ rule: "data-keys", path: `data.${key}`, message: `declared in data_keys but missing` });
+    }
+  }
+  for (const key of data) {
+    if (!keys.declared.has(key)) {
+      problems.push({
+        rule: "data-keys",
+        path: `data.${key}`,
+        message: "not declared in the descriptor's data_keys",
+      });
+    }
+  }
+  const inTimestamps = new Set(timestamps);
+  for (const key of data) {
+    if (!inTimestamps.has(key)) {
+      problems.push({
+        rule: "timestamps-keys",
+        path: `timestamps.${key}`,
+        message: "missing for a key of data",
+      });
+    }
+  }
+  for (const key of timestamps) {
+    if (!inData.has(key)) {
+      problems.push({ rule: "timestamps-keys", path: `timestamps.${key}`, message: "has no value in data" });
+    }
+  }
+  for (const key of filled ?? []) {
+    if (!inData.has(key)) {
+      problems.push({
+        rule: "filled-keys",
+        path: `filled.${key}`,
+        message: "names a key that is not in data",
+      });
+    }
+  }
+  return problems;
+}

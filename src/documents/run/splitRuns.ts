@@ -1,0 +1,109 @@
+// Splits a stream holding many runs (apstools.json: one JSON array of 53 runs) into runs, by the links
+// start <- descriptor/stop/resource (run_start) <- event/stream_datum (descriptor) <- datum (resource).
+// A document before any start, or whose run_start names a run not in the stream, belongs to no run and
+// becomes a finding. A document whose descriptor or resource is not (yet) known joins the latest run, whose
+// own check then reports it as out of order or dangling: in a stream of runs one after another (every file
+// met so far) that is its run.
+import type { DocumentPair } from "../types.ts";
+import { FindingLog } from "./FindingLog.ts";
+import type { RunFinding } from "./RunReport.ts";
+
+/** A document's run (its start uid), or why it has none. */
+export type Assignment = { run: string } | { orphan: RunFinding };
+
+type Doc = Record<string, unknown>;
+
+/** Assigns each document of a stream, in order, to its run. */
+export class RunSplitter {
+  private index = 0;
+  private latest?: string;
+  private readonly runs = new Set<string>();
+  /** descriptor / resource / stream_resource uid -> run uid, or null when it belongs to no run. */
+  private readonly owners = new Map<string, string | null>();
+
+  assign(name: string, doc: unknown): Assignment {
+    const i = this.index++;
+    const fields: Doc = typeof doc === "object" && doc !== null ? (doc as Doc) : {};
+    const orphan = (path: string, rule: string, message: string): Assignment => {
+      if (typeof fields.uid === "string" && (name === "descriptor" || name.endsWith("resource"))) {
+        this.owners.set(fields.uid, null);
+      }
+      return { orphan: { doc_index: i, name, path, rule, message, severity: "error" } };
+    };
+    const joins = (run: string): Assignment => {
+      if (typeof fields.uid === "string" && (name === "descriptor" || name.endsWith("resource"))) {
+        this.owners.set(fields.uid, run);
+      }
+      return { run };
+    };
+
+    if (name === "start") {
+      if (typeof fields.uid !== "string")
+        return orphan("uid", "no-run", "a start without a uid starts no run");
+      this.runs.add(fields.uid);
+      this.latest = fields.uid;
+      return { run: fields.uid };
+    }
+    if (this.latest === undefined) return orphan("", "no-run", `${name} before any start`);
+
+    const runStart = fields.run_start;
+    if (runStart !== undefined || name === "descriptor" || name === "stop") {
+      if (typeof runStart === "string" && this.runs.has(runStart)) return joins(runStart);
+      return orphan("run_start", "reference", `run_start ${String(runStart)} names no run of this stream`);
+    }
+    const [path, owner] = ownerReference(name, fields);
+    const run = typeof owner === "string" ? this.owners.get(owner) : undefined;
+    if (run === null) return orphan(path, "reference", `${path} ${owner} belongs to no run of this stream`);
+    return joins(run ?? this.latest);
+  }
+}
+
+/** The field through which a document without run_start reaches its run. */
+function ownerReference(name: string, doc: Doc): [string, unknown] {
+  switch (name) {
+    case "event":
+    case "event_page":
+    case "stream_datum":
+      return ["descriptor", doc.descriptor];
+    case "datum":
+    case "datum_page":
+    case "bulk_datum":
+      return ["resource", doc.resource];
+    case "bulk_events": {
+      const first = Object.keys(doc)[0];
+      return [first ?? "", first];
+    }
+    default:
+      return ["", undefined];
+  }
+}
+
+export interface SplitRuns {
+  /** Runs in the order their starts appear, each with its documents in stream order. */
+  runs: Array<{ uid: string; documents: DocumentPair[] }>;
+  /** Documents that belong to no run (doc_index is the index in the whole stream). */
+  findings: RunFinding[];
+}
+
+/** Group a multi-run stream of `[name, doc]` pairs into runs. */
+export function splitRuns(pairs: Iterable<DocumentPair>): SplitRuns {
+  const splitter = new RunSplitter();
+  const runs = new Map<string, DocumentPair[]>();
+  const orphans = new FindingLog();
+  for (const pair of pairs) {
+    const assignment = splitter.assign(pair[0], pair[1]);
+    if ("orphan" in assignment) {
+      orphans.add(assignment.orphan, orphanRepeatKey(assignment.orphan));
+      continue;
+    }
+    let documents = runs.get(assignment.run);
+    if (!documents) runs.set(assignment.run, (documents = []));
+    documents.push(pair);
+  }
+  return { runs: [...runs].map(([uid, documents]) => ({ uid, documents })), findings: orphans.list() };
+}
+
+/** Orphans of one cause (e.g. every event of an orphan descriptor) are reported once, with a count. */
+export function orphanRepeatKey(finding: RunFinding): string {
+  return `${finding.rule}|${finding.name}|${finding.message}`;
+}
