@@ -5,7 +5,7 @@ import { isValidDocument, validateDocument } from "../../src/documents/validate.
 import { officialVerdicts, realDocuments } from "./schema-oracle.ts";
 
 const official = officialVerdicts();
-const documents = realDocuments();
+const documents = await realDocuments();
 
 test("the reference data holds documents of every format and the main kinds", () => {
   const sources = new Set(documents.map((d) => d.source.split(".").pop()));

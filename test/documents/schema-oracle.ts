@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { unpackMultiple } from "msgpackr";
-import { DOCUMENT_NAMES, type DocumentName, isDocumentName } from "../../src/documents/types.ts";
+import { readDocuments } from "../../src/documents/formats/index.ts";
+import { DOCUMENT_NAMES, type DocumentName } from "../../src/documents/types.ts";
 import { dataPath } from "../support/sharedData.ts";
 
 const SCHEMA_FILES: Record<DocumentName, string> = {
@@ -42,73 +42,6 @@ export interface SourcedDocument {
   doc: unknown;
 }
 
-const NUMPY_READERS: Record<
-  string,
-  [number, (view: DataView, at: number, little: boolean) => number | bigint]
-> = {
-  f8: [8, (v, at, le) => v.getFloat64(at, le)],
-  f4: [4, (v, at, le) => v.getFloat32(at, le)],
-  i8: [8, (v, at, le) => v.getBigInt64(at, le)],
-  i4: [4, (v, at, le) => v.getInt32(at, le)],
-  i2: [2, (v, at, le) => v.getInt16(at, le)],
-  i1: [1, (v, at) => v.getInt8(at)],
-  u8: [8, (v, at, le) => v.getBigUint64(at, le)],
-  u4: [4, (v, at, le) => v.getUint32(at, le)],
-  u2: [2, (v, at, le) => v.getUint16(at, le)],
-  u1: [1, (v, at) => v.getUint8(at)],
-  b1: [1, (v, at) => v.getUint8(at)],
-};
-
-/** A msgpack-numpy map (`{nd: true, type: "<f8", shape, data}`) as the nested arrays the JSON form would hold. */
-function decodeNumpyMap(map: Record<string, unknown>): unknown {
-  const type = String(map.type);
-  const reader = NUMPY_READERS[type.slice(1)];
-  const bytes = map.data as Uint8Array;
-  if (reader === undefined) throw new Error(`msgpack-numpy dtype ${type} not supported by the test reader`);
-  const [size, read] = reader;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const flat: unknown[] = [];
-  for (let at = 0; at + size <= bytes.byteLength; at += size) {
-    const value = read(view, at, type[0] !== ">");
-    flat.push(type.endsWith("b1") ? value !== 0 : typeof value === "bigint" ? Number(value) : value);
-  }
-  const shape = (map.shape as number[]) ?? [flat.length];
-  const nest = (offset: number, dim: number): unknown => {
-    if (dim === shape.length) return flat[offset];
-    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    return Array.from({ length: shape[dim] }, (_, i) => nest(offset + i * stride, dim + 1));
-  };
-  return shape.length === 0 ? flat[0] : nest(0, 0);
-}
-
-function decodeNumpyMaps(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeNumpyMaps);
-  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
-  const map = value as Record<string, unknown>;
-  if (map.nd === true && "type" in map && map.data instanceof Uint8Array) return decodeNumpyMap(map);
-  for (const key in map) map[key] = decodeNumpyMaps(map[key]);
-  return map;
-}
-
-/** `[name, doc]` or `{name, doc}`, as the reference files hold them. */
-function toSourced(source: string, entry: unknown): SourcedDocument {
-  const [name, doc] = Array.isArray(entry) ? entry : [(entry as any).name, (entry as any).doc];
-  if (!isDocumentName(name)) throw new Error(`${source}: unknown document name ${String(name)}`);
-  return { source, name, doc };
-}
-
-function readFile(path: string): unknown[] {
-  if (path.endsWith(".msgpack")) return unpackMultiple(readFileSync(path)).map(decodeNumpyMaps);
-  const text = readFileSync(path, "utf8");
-  if (path.endsWith(".jsonl")) {
-    return text
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .map((line) => JSON.parse(line));
-  }
-  return JSON.parse(text);
-}
-
 function documentFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
@@ -119,11 +52,16 @@ function documentFiles(dir: string): string[] {
     });
 }
 
-/** Every document of the reference data: JSON arrays of pairs or of {name, doc}, JSON Lines, msgpack packs. */
-export function realDocuments(): SourcedDocument[] {
+/**
+ * Every document of the reference data (JSON arrays of pairs or of {name, doc}, JSON Lines, msgpack packs
+ * with msgpack-numpy values decoded), read by the product's own readers, file by file to name the source.
+ */
+export async function realDocuments(): Promise<SourcedDocument[]> {
   const root = dataPath();
-  return documentFiles(root).flatMap((path) => {
+  const documents: SourcedDocument[] = [];
+  for (const path of documentFiles(root)) {
     const source = path.slice(root.length + 1);
-    return readFile(path).map((entry) => toSourced(source, entry));
-  });
+    for await (const [name, doc] of readDocuments(path)) documents.push({ source, name, doc });
+  }
+  return documents;
 }
