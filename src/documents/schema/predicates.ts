@@ -6,16 +6,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function isArray(value: unknown): value is unknown[] {
-  return Array.isArray(value);
-}
-
 export function isString(value: unknown): value is string {
   return typeof value === "string";
-}
-
-export function isBoolean(value: unknown): value is boolean {
-  return typeof value === "boolean";
 }
 
 /** `type: "number"`: with strictNumbers off (as strict: false sets it) NaN and ±Infinity are numbers too. */
