@@ -1,0 +1,134 @@
+// Reads the external arrays behind Datums and StreamDatums: finds the handler for the resource's spec
+// or mimetype, creates it once per resource (cached), and raises typed errors that name everything.
+import type { Resource, StreamResource } from "../documents/types.ts";
+import { UnsupportedError, ValidationError } from "../errors.ts";
+import type { NDArray } from "../tables/NDArray.ts";
+import { builtinHandlers } from "./builtinHandlers.ts";
+import { type AssetContext, inContext } from "./errorContext.ts";
+import type { ResourceHandler, StreamHandler, StreamIndices } from "./Handler.ts";
+import type { HandlerRegistry } from "./HandlerRegistry.ts";
+import { type RootMap, resourcePath, streamResourcePath } from "./paths.ts";
+
+/** The part of a Datum the reader needs (a row of a DatumPage will do). */
+export interface DatumReference {
+  datum_id: string;
+  datum_kwargs: Readonly<Record<string, unknown>>;
+  /** When given, it must be the resource's uid. */
+  resource?: string;
+}
+
+/** The part of a StreamDatum the reader needs. */
+export interface StreamDatumReference {
+  uid: string;
+  indices: StreamIndices;
+  stream_resource?: string;
+}
+
+export interface AssetReaderOptions {
+  /** Handlers to use; the built-ins by default. */
+  registry?: HandlerRegistry;
+  /** databroker's root_map: a Resource `root` (or a StreamResource path prefix) -> where the files are now. */
+  rootMap?: RootMap;
+}
+
+function kwargsText(kwargs: unknown): string {
+  return JSON.stringify(kwargs ?? {}, (_key, value) => (typeof value === "bigint" ? String(value) : value));
+}
+
+export class AssetReader {
+  readonly registry: HandlerRegistry;
+  readonly rootMap: RootMap;
+  private readonly handlers = new Map<string, Promise<ResourceHandler>>();
+  private readonly streamHandlers = new Map<string, Promise<StreamHandler>>();
+
+  constructor(options: AssetReaderOptions = {}) {
+    this.registry = options.registry ?? builtinHandlers();
+    this.rootMap = options.rootMap ?? {};
+  }
+
+  /** Where a Resource's file (or directory) is, `root_map` applied. */
+  pathOf(resource: Resource | StreamResource): string {
+    return "uri" in resource
+      ? streamResourcePath(resource.uri, this.rootMap)
+      : resourcePath(resource, this.rootMap);
+  }
+
+  /** The array of one Datum of `resource`. */
+  async readDatum(resource: Resource, datum: DatumReference): Promise<NDArray> {
+    const context: AssetContext = {
+      resource: `resource ${resource.uid}`,
+      kind: `spec ${resource.spec}`,
+      path: resourcePath(resource, this.rootMap),
+      datum: `datum ${datum.datum_id} ${kwargsText(datum.datum_kwargs)}`,
+    };
+    try {
+      if (datum.resource !== undefined && datum.resource !== resource.uid) {
+        throw new ValidationError(`the datum belongs to resource ${datum.resource}`);
+      }
+      const handler = await this.cached(this.handlers, resource.uid, () => {
+        const factory = this.registry.handlerFor(resource.spec);
+        if (!factory) {
+          throw new UnsupportedError(
+            `no handler for spec "${resource.spec}" (known: ${this.registry.specs.join(", ")})`,
+          );
+        }
+        return factory(context.path, resource.resource_kwargs ?? {}, resource);
+      });
+      return await handler.read(datum.datum_kwargs ?? {});
+    } catch (error) {
+      throw inContext(error, context);
+    }
+  }
+
+  /** The rows [start, stop) of `resource` that one StreamDatum points at. */
+  async readStreamDatum(resource: StreamResource, datum: StreamDatumReference): Promise<NDArray> {
+    const { start, stop } = datum.indices ?? ({} as StreamIndices);
+    const context: AssetContext = {
+      resource: `stream resource ${resource.uid}`,
+      kind: `mimetype ${resource.mimetype}`,
+      path: resource.uri,
+      datum: `stream datum ${datum.uid} indices [${start}, ${stop})`,
+    };
+    try {
+      context.path = streamResourcePath(resource.uri, this.rootMap);
+      if (datum.stream_resource !== undefined && datum.stream_resource !== resource.uid) {
+        throw new ValidationError(`the stream datum belongs to stream resource ${datum.stream_resource}`);
+      }
+      if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop < start) {
+        throw new ValidationError("indices must be integers with 0 <= start <= stop");
+      }
+      const handler = await this.cached(this.streamHandlers, resource.uid, () => {
+        const factory = this.registry.streamHandlerFor(resource.mimetype);
+        if (!factory) {
+          const known = this.registry.mimetypes.join(", ");
+          throw new UnsupportedError(`no handler for mimetype "${resource.mimetype}" (known: ${known})`);
+        }
+        return factory(context.path, resource.parameters ?? {}, resource);
+      });
+      return await handler.read({ start, stop });
+    } catch (error) {
+      throw inContext(error, context);
+    }
+  }
+
+  /** One handler per resource uid; a failed creation is forgotten so that a later call can retry. */
+  private cached<H>(cache: Map<string, Promise<H>>, uid: string, create: () => H | Promise<H>): Promise<H> {
+    let handler = cache.get(uid);
+    if (!handler) {
+      handler = Promise.resolve().then(create);
+      cache.set(uid, handler);
+      handler.catch(() => cache.delete(uid));
+    }
+    return handler;
+  }
+
+  /** Closes every handler created so far (open HDF5 files) and forgets them. */
+  async close(): Promise<void> {
+    const all = [...this.handlers.values(), ...this.streamHandlers.values()];
+    this.handlers.clear();
+    this.streamHandlers.clear();
+    for (const settled of await Promise.allSettled(all)) {
+      if (settled.status === "fulfilled") await settled.value.close?.();
+    }
+  }
+}

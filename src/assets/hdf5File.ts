@@ -1,0 +1,159 @@
+// HDF5 files through h5wasm (HDF5 compiled to WebAssembly, reading the real file system in Node):
+// open a file, find a dataset, read a range of rows as an NDArray. Only the rows asked for are read.
+import { existsSync } from "node:fs";
+import h5wasm, { type Dataset, type Group, type File as H5File } from "h5wasm/node";
+import { NotFoundError, UnreadableError, UnsupportedError, ValidationError } from "../errors.ts";
+import { allocate, type DType, type TypedArray } from "../tables/DType.ts";
+import type { NDArray } from "../tables/NDArray.ts";
+import { HOST_IS_LITTLE_ENDIAN } from "../tables/numpyDtype.ts";
+import { swapBytes } from "./byteOrder.ts";
+import { RandomAccessFile } from "./fileAccess.ts";
+
+// HDF5's H5T_class_t values (stable in the C API).
+const H5T_INTEGER = 0;
+const H5T_FLOAT = 1;
+const H5T_STRING = 3;
+const H5T_ENUM = 8;
+
+interface TypeMetadata {
+  type: number;
+  size: number;
+  signed: boolean;
+  littleEndian: boolean;
+  enum_type?: { type: number; size: number; signed: boolean; members: Record<string, number> };
+}
+
+function dtypeOf(metadata: TypeMetadata, where: string): DType {
+  let { type, size, signed } = metadata;
+  if (type === H5T_ENUM && metadata.enum_type) {
+    const members = Object.keys(metadata.enum_type.members).sort().join(",");
+    if (members === "FALSE,TRUE") return "bool"; // h5py's boolean convention
+    ({ type, size, signed } = metadata.enum_type);
+  }
+  if (type === H5T_INTEGER && [1, 2, 4, 8].includes(size))
+    return `${signed ? "int" : "uint"}${size * 8}` as DType;
+  if (type === H5T_FLOAT && size === 4) return "float32";
+  if (type === H5T_FLOAT && size === 8) return "float64";
+  if (type === H5T_STRING) return "string";
+  throw new UnsupportedError(`${where}: HDF5 datatype class ${type} of ${size} bytes is not read`);
+}
+
+export class Hdf5Dataset {
+  readonly file: string;
+  readonly name: string;
+  readonly dtype: DType;
+  private readonly dataset: Dataset;
+
+  constructor(file: string, name: string, dataset: Dataset) {
+    this.file = file;
+    this.name = name;
+    this.dataset = dataset;
+    this.dtype = dtypeOf(dataset.metadata as unknown as TypeMetadata, `${file}:${name}`);
+  }
+
+  get shape(): number[] {
+    return [...(this.dataset.shape ?? [])];
+  }
+
+  /** Re-reads the dataset's extent, for files still being written (SWMR). */
+  refresh(): void {
+    try {
+      this.dataset.refresh();
+    } catch {
+      // a file not opened for SWMR cannot refresh; its extent is what it was
+    }
+  }
+
+  /** Rows [start, stop) along the first axis: shape [stop - start, ...rest]. */
+  readRows(start: number, stop: number): NDArray {
+    if (this.shape.length === 0)
+      throw new ValidationError(`${this.file}:${this.name} is a scalar dataset, it has no rows`);
+    if (stop > this.shape[0]) this.refresh(); // the writer may have added rows since we looked
+    const rows = this.shape[0];
+    if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || start > stop || stop > rows) {
+      throw new ValidationError(
+        `rows [${start}, ${stop}) are outside dataset ${this.name} of ${rows} rows in ${this.file}`,
+      );
+    }
+    const shape = [stop - start, ...this.shape.slice(1)];
+    if (start === stop) return { shape, dtype: this.dtype, data: allocate(this.dtype, 0) };
+    const values = this.dataset.slice([[start, stop]]);
+    return { shape, dtype: this.dtype, data: this.toStorage(values) };
+  }
+
+  private toStorage(values: unknown): NDArray["data"] {
+    const metadata = this.dataset.metadata as unknown as TypeMetadata;
+    if (Array.isArray(values)) return values;
+    const typed = values as TypedArray;
+    // h5wasm hands over the file's bytes as they are; big-endian data needs swapping here.
+    if (!metadata.littleEndian && HOST_IS_LITTLE_ENDIAN && typed.BYTES_PER_ELEMENT > 1) {
+      swapBytes(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength), typed.BYTES_PER_ELEMENT);
+    }
+    if (this.dtype === "bool") return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+    return typed;
+  }
+}
+
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]; // "\x89HDF\r\n\x1a\n"
+
+/** HDF5's superblock signature sits at byte 0, 512, 1024, 2048, ... (checked first: h5wasm is noisy on junk). */
+function hasHdf5Signature(path: string): boolean {
+  const file = new RandomAccessFile(path);
+  try {
+    for (let at = 0; at + SIGNATURE.length <= file.size; at = at === 0 ? 512 : at * 2) {
+      const bytes = file.read(at, SIGNATURE.length);
+      if (SIGNATURE.every((byte, i) => bytes[i] === byte)) return true;
+    }
+    return false;
+  } finally {
+    file.close();
+  }
+}
+
+export class Hdf5File {
+  readonly path: string;
+  private readonly file: H5File;
+
+  private constructor(path: string, file: H5File) {
+    this.path = path;
+    this.file = file;
+  }
+
+  /** Opens an HDF5 file for reading (`swmr`: single-writer/multiple-reader mode, for files being written). */
+  static async open(path: string, options: { swmr?: boolean } = {}): Promise<Hdf5File> {
+    await h5wasm.ready;
+    if (!existsSync(path)) throw new NotFoundError(`file not found: ${path}`);
+    if (!hasHdf5Signature(path))
+      throw new UnreadableError(path, "byte 0", "not an HDF5 file (no HDF5 signature)");
+    let file = new h5wasm.File(path, options.swmr ? "Sr" : "r");
+    // A file written without SWMR cannot be opened in SWMR mode; plain reading still works.
+    if (file.file_id < 0n && options.swmr) file = new h5wasm.File(path, "r");
+    if (file.file_id < 0n) throw new UnreadableError(path, "byte 0", "not a readable HDF5 file");
+    return new Hdf5File(path, file);
+  }
+
+  /** The dataset at an absolute path such as `/entry/data/data`. */
+  dataset(name: string): Hdf5Dataset {
+    // Walk the groups by their listed keys: asking h5wasm for a missing path prints HDF5 diagnostics.
+    let node: Group = this.file;
+    const parts = name.split("/").filter((part) => part !== "");
+    for (const [i, part] of parts.entries()) {
+      if (!node.keys().includes(part)) {
+        throw new NotFoundError(`no HDF5 object ${name} in ${this.path} (missing "${part}")`);
+      }
+      const child = node.get(part);
+      if (i === parts.length - 1) {
+        if (child instanceof h5wasm.Dataset) return new Hdf5Dataset(this.path, name, child);
+        throw new NotFoundError(`HDF5 object ${name} in ${this.path} is not a dataset`);
+      }
+      if (!(child instanceof h5wasm.Group))
+        throw new NotFoundError(`HDF5 object ${name} in ${this.path} is not a group`);
+      node = child;
+    }
+    throw new NotFoundError(`no HDF5 dataset named "${name}" in ${this.path}`);
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
