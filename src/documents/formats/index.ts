@@ -1,5 +1,10 @@
 // Document file formats: detection, streaming readers, writers and databroker-pack directories.
 export { DOCUMENT_FORMATS, type DocumentFormat, extensionOf } from "./DocumentFormat.ts";
 export { detectFormat } from "./detectFormat.ts";
+export { documentEncoder, encodeDocuments } from "./documentEncoder.ts";
+export { type DocumentSerializer, documentSerializer } from "./documentSerializer.ts";
+export { stringifyJson } from "./jsonText.ts";
 export { detectFileFormat, readDocumentFile, readDocuments } from "./readDocuments.ts";
 export { isPackDirectory, type PackCatalog, readPack } from "./readPack.ts";
+export { writeDocuments } from "./writeDocuments.ts";
+export { type RunDocuments, type WritePackOptions, writePack } from "./writePack.ts";

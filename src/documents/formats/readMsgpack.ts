@@ -1,7 +1,7 @@
 // Streams the documents of a file of concatenated msgpack `[name, doc]` values (suitcase-msgpack,
 // databroker-pack): decodes whole values from each chunk and carries a value cut by a chunk border over.
 import { stat } from "node:fs/promises";
-import { Unpackr } from "msgpackr";
+import { C1, Unpackr } from "msgpackr";
 import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { toDocumentPair } from "./documentShape.ts";
@@ -110,6 +110,8 @@ class MsgpackDocumentDecoder {
 
   private toDocument(value: unknown, start: number, mayHoldNumpyMaps: boolean): DocumentPair {
     const location = `byte ${this.pendingOffset + start}`;
+    if (value === C1)
+      throw new UnreadableError(this.source, location, "corrupt msgpack: the never-used byte 0xc1");
     let plain = value;
     if (mayHoldNumpyMaps || value instanceof Map) {
       try {

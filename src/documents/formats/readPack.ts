@@ -1,9 +1,10 @@
 // Reads the catalog of a databroker-pack directory: catalog.yml names the document files (relative glob
 // patterns) and the root_map that points each Resource root to its copied files under external_files/.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UnreadableError } from "../../errors.ts";
+import { pathExists } from "./pathExists.ts";
 
 /** What a databroker-pack directory holds, with every path absolute. */
 export interface PackCatalog {
@@ -23,11 +24,7 @@ export const CATALOG_FILE = "catalog.yml";
 
 /** Is `dir` a databroker-pack directory (has a catalog.yml)? */
 export async function isPackDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await stat(join(dir, CATALOG_FILE))).isFile();
-  } catch {
-    return false;
-  }
+  return pathExists(join(dir, CATALOG_FILE));
 }
 
 interface CatalogSource {
@@ -94,7 +91,7 @@ async function readExternalManifests(directory: string): Promise<string[]> {
 async function expandPattern(pattern: string): Promise<string[]> {
   const name = basename(pattern);
   const parent = dirname(pattern);
-  if (!/[*?]/.test(name)) return (await exists(pattern)) ? [pattern] : [];
+  if (!/[*?]/.test(name)) return (await pathExists(pattern)) ? [pattern] : [];
   if (/[*?]/.test(parent)) {
     throw new UnreadableError(pattern, "path", "wildcards are supported in the file name only");
   }
@@ -111,13 +108,4 @@ async function expandPattern(pattern: string): Promise<string[]> {
     return [];
   }
   return names.filter((n) => matcher.test(n)).map((n) => `${parent}${sep}${n}`);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
