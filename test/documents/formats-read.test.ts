@@ -18,6 +18,7 @@ import {
   countByName,
   splitRuns,
   temporaryDirectory,
+  uidOf,
 } from "./formats-support.ts";
 
 interface RealFile {
@@ -152,7 +153,7 @@ describe("reading the real document files", () => {
       assert.equal(run.at(-1)?.[0], "stop");
     }
     // Files are read in sorted order: the first run is the one of the first file name.
-    assert.equal(runs[0][0][1].uid, "0bffac43-2002-40b5-a9a5-e1aa6debf59f");
+    assert.equal(uidOf(runs[0][0]), "0bffac43-2002-40b5-a9a5-e1aa6debf59f");
     assert.equal(await detectFileFormat(join(dir, "0bffac43-2002-40b5-a9a5-e1aa6debf59f.jsonl")), "jsonl");
   });
 
@@ -243,7 +244,7 @@ describe("directories", () => {
     await writeFile(join(dir, "README.md"), "[not documents]\n");
     const documents = await collect(dir);
     assert.deepEqual(
-      documents.map(([name, doc]) => [name, doc.uid]),
+      documents.map((pair) => [pair[0], uidOf(pair)]),
       [
         ["stop", undefined],
         ["start", "a-z"],
@@ -254,7 +255,7 @@ describe("directories", () => {
 
   test("a directory of databroker-pack directories reads every pack, in sorted order", async () => {
     const documents = await collect(dataPath("databroker-pack"));
-    const starts = documents.filter(([name]) => name === "start").map(([, doc]) => doc.uid);
+    const starts = documents.filter(([name]) => name === "start").map(uidOf);
     assert.deepEqual(starts, [
       "0cbdeb66-972b-4a3a-9910-fd78cb7972a2",
       "b91b9481-e0ef-400b-b82d-51125c8bf852",

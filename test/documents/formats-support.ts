@@ -50,3 +50,8 @@ export function countByName(documents: DocumentPair[]): Record<string, number> {
   for (const [name] of documents) counts[name] = (counts[name] ?? 0) + 1;
   return counts;
 }
+
+/** The `uid` of a document, for the documents that have one. */
+export function uidOf(pair: DocumentPair): unknown {
+  return (pair[1] as { uid?: unknown }).uid;
+}
