@@ -171,13 +171,11 @@ export function composeRun(
     const keys = streamKeysOf(descriptor.data_keys);
     const keyFindings = (
       docName: DocumentName,
-      data: object,
-      timestamps: object,
-      filled: object | undefined,
+      data: Record<string, unknown>,
+      timestamps: Record<string, unknown>,
+      filled: Record<string, unknown> | undefined,
     ): Finding[] =>
-      eventKeyProblems(keys, Object.keys(data), Object.keys(timestamps), filled && Object.keys(filled)).map(
-        (problem) => ({ name: docName, ...problem }),
-      );
+      eventKeyProblems(keys, data, timestamps, filled).map((problem) => ({ name: docName, ...problem }));
 
     return {
       descriptor,

@@ -416,13 +416,7 @@ export class RunChecker {
     descriptor: DescriptorState,
     row: { data: Doc; timestamps: Doc; filled: Doc | undefined },
   ): void {
-    const filledKeys = row.filled && Object.keys(row.filled);
-    for (const problem of eventKeyProblems(
-      descriptor.keys,
-      Object.keys(row.data),
-      Object.keys(row.timestamps),
-      filledKeys,
-    )) {
+    for (const problem of eventKeyProblems(descriptor.keys, row.data, row.timestamps, row.filled)) {
       const repeatKey = `${problem.rule}|${problem.path}|${descriptor.uid}`;
       this.flag("error", i, name, `${prefix}${problem.path}`, problem.rule, problem.message, repeatKey);
     }
