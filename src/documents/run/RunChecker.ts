@@ -8,7 +8,7 @@
 // run); `seq_num-gap` / `seq_num-repeat` (counted per stream *name* from 1, descriptors of one name share
 // the counter; the counter resyncs after each finding so one slip is one finding); `data-keys`,
 // `timestamps-keys`, `filled-keys` (see eventKeys.ts); `duplicate-uid`, `duplicate-datum-id`; `page-length`
-// (the columns of a page disagree on its number of rows).
+// (the columns of a page disagree on its number of rows); `document-name` (not an event-model name).
 //
 // Warnings (messy but readable; data must stay readable, all seen in ../shared/data):
 // - `stop-missing`: apstools.json run 49dce8d9 (crashed or still running);
@@ -29,8 +29,10 @@
 //
 // Choices: a descriptor without `name` is the stream "primary" (databroker's default); `STREAM:` keys may be
 // absent from events (their data is in StreamDatum) but may also appear (the legacy twin in
-// external_assets_legacy.json carries datum ids for them). A finding that repeats across events (same rule,
-// path and descriptor) is reported once with "(and N more like it)", so a million broken events stay readable.
+// external_assets_legacy.json carries datum ids for them). An event before its descriptor is checked when
+// the descriptor arrives, so it still counts in its stream's seq_num. A finding that repeats across events
+// (same rule, path and descriptor) is reported once with "(and N more like it)", so a million broken events
+// stay readable.
 
 import { type DataKey, isDocumentName } from "../types.ts";
 import { isValidDocument, validateDocument } from "../validate.ts";
