@@ -39,50 +39,53 @@ function dtypeOf(metadata: TypeMetadata, where: string): DType {
 }
 
 export class Hdf5Dataset {
-  readonly file: string;
   readonly name: string;
   readonly dtype: DType;
-  private readonly dataset: Dataset;
+  private readonly owner: Hdf5File;
+  private dataset: Dataset;
+  private generation: number;
 
-  constructor(file: string, name: string, dataset: Dataset) {
-    this.file = file;
+  constructor(owner: Hdf5File, name: string) {
+    this.owner = owner;
     this.name = name;
-    this.dataset = dataset;
-    this.dtype = dtypeOf(dataset.metadata as unknown as TypeMetadata, `${file}:${name}`);
+    this.generation = owner.generation;
+    this.dataset = owner.lookup(name);
+    this.dtype = dtypeOf(this.dataset.metadata as unknown as TypeMetadata, `${owner.path}:${name}`);
+  }
+
+  /** The h5wasm dataset of the file as currently opened (the file may have been reopened since). */
+  private current(): Dataset {
+    if (this.generation !== this.owner.generation) {
+      this.dataset = this.owner.lookup(this.name);
+      this.generation = this.owner.generation;
+    }
+    return this.dataset;
   }
 
   get shape(): number[] {
-    return [...(this.dataset.shape ?? [])];
-  }
-
-  /** Re-reads the dataset's extent, for files still being written (SWMR). */
-  refresh(): void {
-    try {
-      this.dataset.refresh();
-    } catch {
-      // a file not opened for SWMR cannot refresh; its extent is what it was
-    }
+    return [...(this.current().shape ?? [])];
   }
 
   /** Rows [start, stop) along the first axis: shape [stop - start, ...rest]. */
   readRows(start: number, stop: number): NDArray {
-    if (this.shape.length === 0)
-      throw new ValidationError(`${this.file}:${this.name} is a scalar dataset, it has no rows`);
-    if (stop > this.shape[0]) this.refresh(); // the writer may have added rows since we looked
+    if (this.shape.length === 0) {
+      throw new ValidationError(`${this.owner.path}:${this.name} is a scalar dataset, it has no rows`);
+    }
+    if (stop > this.shape[0]) this.owner.reopen(); // a writer may have added rows since the file was opened
     const rows = this.shape[0];
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || start > stop || stop > rows) {
       throw new ValidationError(
-        `rows [${start}, ${stop}) are outside dataset ${this.name} of ${rows} rows in ${this.file}`,
+        `rows [${start}, ${stop}) are outside dataset ${this.name} of ${rows} rows in ${this.owner.path}`,
       );
     }
     const shape = [stop - start, ...this.shape.slice(1)];
     if (start === stop) return { shape, dtype: this.dtype, data: allocate(this.dtype, 0) };
-    const values = this.dataset.slice([[start, stop]]);
+    const values = this.current().slice([[start, stop]]);
     return { shape, dtype: this.dtype, data: this.toStorage(values) };
   }
 
   private toStorage(values: unknown): NDArray["data"] {
-    const metadata = this.dataset.metadata as unknown as TypeMetadata;
+    const metadata = this.current().metadata as unknown as TypeMetadata;
     if (Array.isArray(values)) return values;
     const typed = values as TypedArray;
     // h5wasm hands over the file's bytes as they are; big-endian data needs swapping here.
@@ -96,45 +99,74 @@ export class Hdf5Dataset {
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]; // "\x89HDF\r\n\x1a\n"
 
-/** HDF5's superblock signature sits at byte 0, 512, 1024, 2048, ... (checked first: h5wasm is noisy on junk). */
-function hasHdf5Signature(path: string): boolean {
+/**
+ * The superblock version, from the signature at byte 0, 512, 1024, 2048, ...; undefined when the file
+ * has no HDF5 signature (checked before h5wasm sees the file: it prints diagnostics on junk).
+ */
+function superblockVersion(path: string): number | undefined {
   const file = new RandomAccessFile(path);
   try {
-    for (let at = 0; at + SIGNATURE.length <= file.size; at = at === 0 ? 512 : at * 2) {
-      const bytes = file.read(at, SIGNATURE.length);
-      if (SIGNATURE.every((byte, i) => bytes[i] === byte)) return true;
+    for (let at = 0; at + SIGNATURE.length < file.size; at = at === 0 ? 512 : at * 2) {
+      const bytes = file.read(at, SIGNATURE.length + 1);
+      if (SIGNATURE.every((byte, i) => bytes[i] === byte)) return bytes[SIGNATURE.length];
     }
-    return false;
+    return undefined;
   } finally {
     file.close();
   }
 }
 
+/** SWMR needs superblock version 3 or later (files written with libver "latest"). */
+const FIRST_SWMR_SUPERBLOCK = 3;
+
+/**
+ * An HDF5 file open for reading. h5wasm's `Dataset.refresh()` corrupts later reads and a failed SWMR open
+ * spoils the library's state, so a file is opened in SWMR mode only when its superblock allows it, and
+ * new rows written since opening are seen by reopening the file.
+ */
 export class Hdf5File {
   readonly path: string;
-  private readonly file: H5File;
+  private readonly mode: "r" | "Sr";
+  private file: H5File;
+  /** Increases on every reopen, so datasets know to look themselves up again. */
+  generation = 0;
 
-  private constructor(path: string, file: H5File) {
+  private constructor(path: string, mode: "r" | "Sr") {
     this.path = path;
-    this.file = file;
+    this.mode = mode;
+    this.file = this.openFile();
   }
 
   /** Opens an HDF5 file for reading (`swmr`: single-writer/multiple-reader mode, for files being written). */
   static async open(path: string, options: { swmr?: boolean } = {}): Promise<Hdf5File> {
     await h5wasm.ready;
     if (!existsSync(path)) throw new NotFoundError(`file not found: ${path}`);
-    if (!hasHdf5Signature(path))
+    const version = superblockVersion(path);
+    if (version === undefined)
       throw new UnreadableError(path, "byte 0", "not an HDF5 file (no HDF5 signature)");
-    let file = new h5wasm.File(path, options.swmr ? "Sr" : "r");
-    // A file written without SWMR cannot be opened in SWMR mode; plain reading still works.
-    if (file.file_id < 0n && options.swmr) file = new h5wasm.File(path, "r");
-    if (file.file_id < 0n) throw new UnreadableError(path, "byte 0", "not a readable HDF5 file");
-    return new Hdf5File(path, file);
+    return new Hdf5File(path, options.swmr && version >= FIRST_SWMR_SUPERBLOCK ? "Sr" : "r");
+  }
+
+  private openFile(): H5File {
+    const file = new h5wasm.File(this.path, this.mode);
+    if (file.file_id < 0n) throw new UnreadableError(this.path, "byte 0", "not a readable HDF5 file");
+    return file;
+  }
+
+  /** Closes and opens the file again, to see what a writer added since. */
+  reopen(): void {
+    this.file.close();
+    this.file = this.openFile();
+    this.generation++;
   }
 
   /** The dataset at an absolute path such as `/entry/data/data`. */
   dataset(name: string): Hdf5Dataset {
-    // Walk the groups by their listed keys: asking h5wasm for a missing path prints HDF5 diagnostics.
+    return new Hdf5Dataset(this, name);
+  }
+
+  /** The h5wasm dataset at `name`, found by walking the groups' keys (h5wasm is noisy about missing paths). */
+  lookup(name: string): Dataset {
     let node: Group = this.file;
     const parts = name.split("/").filter((part) => part !== "");
     for (const [i, part] of parts.entries()) {
@@ -143,11 +175,12 @@ export class Hdf5File {
       }
       const child = node.get(part);
       if (i === parts.length - 1) {
-        if (child instanceof h5wasm.Dataset) return new Hdf5Dataset(this.path, name, child);
+        if (child instanceof h5wasm.Dataset) return child;
         throw new NotFoundError(`HDF5 object ${name} in ${this.path} is not a dataset`);
       }
-      if (!(child instanceof h5wasm.Group))
+      if (!(child instanceof h5wasm.Group)) {
         throw new NotFoundError(`HDF5 object ${name} in ${this.path} is not a group`);
+      }
       node = child;
     }
     throw new NotFoundError(`no HDF5 dataset named "${name}" in ${this.path}`);

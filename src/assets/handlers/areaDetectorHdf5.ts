@@ -16,7 +16,7 @@ function onlyRow(block: NDArray): NDArray {
 /**
  * Datum `point_number` reads frames [point_number·fpp, (point_number+1)·fpp): shape [fpp, ...frame], or
  * the frame itself when fpp = 1 (databroker squeezes every unit axis; only the frame axis goes here, so
- * a frame keeps the shape its descriptor declares). SWMR files are re-checked for new frames on each read.
+ * a frame keeps the shape its descriptor declares). A datum past the frames seen so far reopens the file to look for new ones.
  */
 export function areaDetectorHdf5Handler(options: { swmr: boolean }): ResourceHandlerFactory {
   return async (path, resourceKwargs) => {
@@ -27,7 +27,6 @@ export function areaDetectorHdf5Handler(options: { swmr: boolean }): ResourceHan
       return {
         read(datumKwargs) {
           const point = indexArgument(datumKwargs, "point_number", "datum_kwargs");
-          if (options.swmr) dataset.refresh();
           const block = dataset.readRows(point * framesPerPoint, (point + 1) * framesPerPoint);
           return framesPerPoint === 1 ? onlyRow(block) : block;
         },
@@ -40,16 +39,14 @@ export function areaDetectorHdf5Handler(options: { swmr: boolean }): ResourceHan
   };
 }
 
-/** Legacy streamed HDF5: datum `{dataset, frame}` is row `frame` of `dataset` (SWMR, refreshed per read). */
+/** Legacy streamed HDF5: datum `{dataset, frame}` is row `frame` of `dataset` (opened for SWMR when the file allows it). */
 export const hdf5StreamDatumHandler: ResourceHandlerFactory = async (path, resourceKwargs) => {
   const file = await Hdf5File.open(path, { swmr: true });
   return {
     read(datumKwargs) {
       const name = stringArgument(datumKwargs, "dataset", "datum_kwargs", resourceKwargs.dataset as string);
       const frame = indexArgument(datumKwargs, "frame", "datum_kwargs");
-      const dataset = file.dataset(name);
-      dataset.refresh();
-      return onlyRow(dataset.readRows(frame, frame + 1));
+      return onlyRow(file.dataset(name).readRows(frame, frame + 1));
     },
     close: () => file.close(),
   };
