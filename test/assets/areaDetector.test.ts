@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import h5wasm from "h5wasm/node";
+import h5wasm, { type Group } from "h5wasm/node";
 import { AssetReader } from "../../src/assets/AssetReader.ts";
 import type { Resource } from "../../src/documents/types.ts";
 import { NotFoundError, UnreadableError, ValidationError } from "../../src/errors.ts";
@@ -45,7 +45,7 @@ describe("AD_HDF5 and AD_HDF5_SWMR", () => {
     await h5wasm.ready;
     const swmr = new h5wasm.File(join(root, "swmr.h5"), "w", { libver: "latest" });
     swmr.create_group("entry");
-    (swmr.get("entry") as h5wasm.Group).create_group("data");
+    (swmr.get("entry") as Group).create_group("data");
     swmr.create_dataset({
       name: "entry/data/data",
       data: frames.data as Uint16Array,

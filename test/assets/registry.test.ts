@@ -105,10 +105,15 @@ describe("the handler registry", () => {
   });
 
   it("lets users add a stream handler for a new mimetype", async () => {
-    const registry = builtinHandlers().registerStreamHandler("application/x-counter", (path, parameters) => ({
-      read: ({ start, stop }) =>
-        ndarray(Float64Array.from({ length: stop - start }, (_, i) => start + i + Number(parameters.offset))),
-    }));
+    const registry = builtinHandlers().registerStreamHandler(
+      "application/x-counter",
+      (_path, parameters) => ({
+        read: ({ start, stop }) =>
+          ndarray(
+            Float64Array.from({ length: stop - start }, (_, i) => start + i + Number(parameters.offset)),
+          ),
+      }),
+    );
     const streamResource: StreamResource = {
       uid: "sr",
       data_key: "k",
