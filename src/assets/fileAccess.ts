@@ -36,7 +36,9 @@ export class RandomAccessFile {
 
   /** Reads `length` bytes at `position` into a new buffer (shorter only at the end of the file). */
   read(position: number, length: number): Uint8Array {
-    const bytes = new Uint8Array(Math.max(0, Math.min(length, this.size - position)));
+    // Unzeroed and unpooled: every byte is overwritten by the read, and the buffer starts at offset 0,
+    // so typed arrays can view it in place.
+    const bytes = Buffer.allocUnsafeSlow(Math.max(0, Math.min(length, this.size - position)));
     let done = 0;
     while (done < bytes.length) {
       const n = readSync(this.fd, bytes, done, bytes.length - done, position + done);
