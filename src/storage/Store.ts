@@ -10,6 +10,7 @@ import type {
   StreamDatum,
   StreamResource,
 } from "../documents/types.ts";
+import type { Finding } from "../errors.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
 
 /** What one `put` did. Every document of the batch is either stored or skipped; a rejected batch throws. */
@@ -24,6 +25,11 @@ export interface PutReport {
   events: number;
   /** Uids of the runs the batch touched, in first-seen order. */
   runs: string[];
+  /**
+   * Warnings of the run checks (no stop yet, a failed run, ...): stored anyway. Their doc_index counts
+   * documents of the batch.
+   */
+  warnings: Finding[];
 }
 
 /** A range of seq_num, half-open like the event model's StreamRange: `from <= seq_num < to`. */

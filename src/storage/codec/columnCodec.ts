@@ -1,0 +1,123 @@
+// One column of values <-> its stored form. Numbers, and rectangular arrays of numbers of one shape, become a
+// little-endian float64 blob; anything else (strings, booleans, mixed or ragged values) exact msgpack, so
+// messy data always round-trips. Why float64 for integer dtypes too: a JS number IS a float64, so every
+// integer the readers produce is stored exactly, and reads need no Int64 -> BigInt -> number conversion.
+import type { Column } from "../Store.ts";
+import { decodeExact, encodeExact } from "./exactMsgpack.ts";
+import { bytesToFloat64, float64ToBytes } from "./float64Bytes.ts";
+
+export interface EncodedColumn {
+  encoding: "float64" | "msgpack";
+  /** float64: `[rows, ...shape of each value]`; msgpack: `[rows]`. */
+  shape: number[];
+  bytes: Uint8Array;
+}
+
+/** The shape of `value` when it is a rectangular nested array of numbers, else null. */
+function numericShape(value: unknown[]): number[] | null {
+  const shape: number[] = [];
+  let level: unknown = value;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) return shape;
+    level = level[0];
+  }
+  return typeof level === "number" ? shape : null;
+}
+
+/** Copies one value of `shape` into `out` at `offset`; false when it does not have that shape or a non-number. */
+function flattenInto(
+  value: unknown,
+  shape: number[],
+  depth: number,
+  out: Float64Array,
+  offset: number,
+): number {
+  if (depth === shape.length) {
+    if (typeof value !== "number") return -1;
+    out[offset] = value;
+    return offset + 1;
+  }
+  if (!Array.isArray(value) || value.length !== shape[depth]) return -1;
+  for (let i = 0; i < value.length; i++) {
+    offset = flattenInto(value[i], shape, depth + 1, out, offset);
+    if (offset < 0) return -1;
+  }
+  return offset;
+}
+
+function scalarNumbers(values: unknown[]): Float64Array | null {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== "number") return null;
+    out[i] = value;
+  }
+  return out;
+}
+
+function arrayNumbers(values: unknown[], shape: number[]): Float64Array | null {
+  let size = 1;
+  for (const extent of shape) size *= extent;
+  const out = new Float64Array(values.length * size);
+  let offset = 0;
+  for (const value of values) {
+    offset = flattenInto(value, shape, 0, out, offset);
+    if (offset < 0) return null;
+  }
+  return out;
+}
+
+export function encodeColumn(values: unknown[]): EncodedColumn {
+  const rows = values.length;
+  const first = values[0];
+  if (rows === 0) return { encoding: "float64", shape: [0], bytes: new Uint8Array(0) };
+  if (typeof first === "number") {
+    const numbers = scalarNumbers(values);
+    if (numbers) return { encoding: "float64", shape: [rows], bytes: float64ToBytes(numbers) };
+  } else if (Array.isArray(first)) {
+    const shape = numericShape(first);
+    const numbers = shape && arrayNumbers(values, shape);
+    if (numbers && shape)
+      return { encoding: "float64", shape: [rows, ...shape], bytes: float64ToBytes(numbers) };
+  }
+  return { encoding: "msgpack", shape: [rows], bytes: encodeExact(values) };
+}
+
+export function decodeColumn(encoded: EncodedColumn): Column {
+  if (encoded.encoding === "float64") {
+    return { encoding: "float64", shape: encoded.shape, values: bytesToFloat64(encoded.bytes) };
+  }
+  return { encoding: "values", shape: encoded.shape, values: decodeExact<unknown[]>(encoded.bytes) };
+}
+
+function nestedRow(
+  flat: Float64Array,
+  shape: number[],
+  depth: number,
+  offset: number,
+  stride: number[],
+): unknown {
+  if (depth === shape.length) return flat[offset];
+  const out = new Array(shape[depth]);
+  for (let i = 0; i < shape[depth]; i++)
+    out[i] = nestedRow(flat, shape, depth + 1, offset + i * stride[depth], stride);
+  return out;
+}
+
+/** The values of a column as plain JS values, one per row (nested arrays for array-valued rows). */
+export function columnValues(column: Column): unknown[] {
+  if (column.encoding === "values") return column.values;
+  const [rows, ...shape] = column.shape;
+  if (shape.length === 0) return Array.from(column.values);
+  // stride[d]: how many numbers one step along dimension d spans.
+  const stride = new Array<number>(shape.length);
+  let size = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    stride[d] = size;
+    size *= shape[d];
+  }
+  const out = new Array(rows);
+  for (let row = 0; row < rows; row++) out[row] = nestedRow(column.values, shape, 0, row * size, stride);
+  return out;
+}

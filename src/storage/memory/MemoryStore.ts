@@ -1,0 +1,333 @@
+// The memory adapter: the same records the SQLite adapter writes, kept in plain Maps, with the same shared
+// ingest and replay; queries are evaluated in JavaScript, which is this adapter's native language.
+import type {
+  DatumPage,
+  DocumentPair,
+  EventDescriptor,
+  Resource,
+  RunStart,
+  RunStop,
+  StreamDatum,
+  StreamResource,
+} from "../../documents/types.ts";
+import { NotFoundError } from "../../errors.ts";
+import { compareCodePoints, compareValues } from "../../queries/compareValues.ts";
+import { matches, type RunMetadata, valueAt } from "../../queries/matches.ts";
+import { ALL, type Query } from "../../queries/Query.ts";
+import { decodeExact } from "../codec/exactMsgpack.ts";
+import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
+import { putBatch } from "../ingest/putBatch.ts";
+import { datumPageDocument } from "../pages/datumPageRecord.ts";
+import { columnPageOf } from "../pages/eventPageRecord.ts";
+import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
+import type { DatumPageRecord, EventPageRecord, LogEntry, PreparedBatch, SingletonName } from "../records.ts";
+import { replayRun } from "../replay.ts";
+import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
+import type {
+  ColumnPage,
+  FieldStats,
+  PutReport,
+  RunRef,
+  RunSummary,
+  RunsOptions,
+  SeqRange,
+  SortKey,
+  Store,
+} from "../Store.ts";
+import { WriteQueue } from "../WriteQueue.ts";
+
+interface StoredRecord {
+  name: SingletonName;
+  run: string;
+  parent: string | null;
+  body: Uint8Array;
+}
+
+interface RunRow {
+  uid: string;
+  /** start and stop as JSON sees them: what queries evaluate. */
+  metadata: RunMetadata;
+  stopUid: string | null;
+}
+
+interface Paged<R> {
+  batch: number;
+  record: R;
+}
+
+interface StreamRow {
+  run: string;
+  stream: string;
+  events: number;
+}
+
+/** A JSON copy: what a JSON column would hold (non-finite numbers become null). */
+function jsonView(doc: unknown): unknown {
+  return JSON.parse(JSON.stringify(doc));
+}
+
+const DEFAULT_SORT: SortKey[] = [{ key: "time", direction: "desc" }];
+
+export class MemoryStore implements Store {
+  readonly uri = "memory:";
+  private readonly runRows = new Map<string, RunRow>();
+  private readonly records = new Map<string, StoredRecord>();
+  private readonly runRecords = new Map<string, string[]>();
+  private readonly childRecords = new Map<string, string[]>();
+  private readonly streamRows = new Map<string, StreamRow>();
+  private readonly eventPagesByDescriptor = new Map<string, Array<Paged<EventPageRecord>>>();
+  private readonly eventPagesByKey = new Map<string, EventPageRecord>();
+  private readonly datumPagesByResource = new Map<string, Array<Paged<DatumPageRecord>>>();
+  private readonly datumPagesByKey = new Map<string, DatumPageRecord>();
+  private readonly logs = new Map<string, Array<{ batch: number; entries: LogEntry[] }>>();
+  private readonly stats = new Map<string, Record<string, FieldStats>>();
+  private batches = 0;
+  private readonly queue = new WriteQueue();
+
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
+    return putBatch(batch, {
+      transaction: (work) => this.queue.run(() => work(this.transaction())),
+    });
+  }
+
+  private transaction(): IngestTransaction {
+    return {
+      documents: async (uids) => {
+        const found = new Map<string, StoredDocument>();
+        for (const uid of uids) {
+          const record = this.records.get(uid);
+          if (record)
+            found.set(uid, { uid, name: record.name, run: record.run, doc: decodeExact(record.body) });
+        }
+        return found;
+      },
+      stops: async (runUids) => {
+        const found = new Map<string, string>();
+        for (const run of runUids) {
+          const stopUid = this.runRows.get(run)?.stopUid;
+          if (stopUid) found.set(run, stopUid);
+        }
+        return found;
+      },
+      eventPages: async (descriptor, first, last) =>
+        (this.eventPagesByDescriptor.get(descriptor) ?? [])
+          .map((paged) => paged.record)
+          .filter((record) => record.seqLast >= first && record.seqFirst <= last),
+      datumPages: async (resource) =>
+        (this.datumPagesByResource.get(resource) ?? []).map((paged) => paged.record),
+      fieldStats: async (descriptors) => {
+        const found = new Map<string, Record<string, FieldStats>>();
+        for (const uid of descriptors) {
+          const stats = this.stats.get(uid);
+          if (stats) found.set(uid, stats);
+        }
+        return found;
+      },
+      write: async (batch) => this.write(batch),
+    };
+  }
+
+  private write(prepared: PreparedBatch): void {
+    const batch = ++this.batches;
+    for (const record of prepared.documents) {
+      this.records.set(record.uid, {
+        name: record.name,
+        run: record.run,
+        parent: record.parent,
+        body: record.body,
+      });
+      this.listed(this.runRecords, record.run).push(record.uid);
+      if (record.parent) this.listed(this.childRecords, record.parent).push(record.uid);
+      if (record.name === "start") {
+        this.runRows.set(record.uid, {
+          uid: record.uid,
+          metadata: { start: jsonView(record.doc), stop: null },
+          stopUid: null,
+        });
+      } else if (record.name === "stop") {
+        const row = this.runRows.get(record.run)!;
+        row.metadata = { start: row.metadata.start, stop: jsonView(record.doc) };
+        row.stopUid = record.uid;
+      }
+    }
+    for (const record of prepared.eventPages) {
+      this.listed(this.eventPagesByDescriptor, record.descriptor).push({ batch, record });
+      this.eventPagesByKey.set(`${batch}/${record.pageNo}`, record);
+    }
+    for (const record of prepared.datumPages) {
+      this.listed(this.datumPagesByResource, record.resource).push({ batch, record });
+      this.datumPagesByKey.set(`${batch}/${record.pageNo}`, record);
+    }
+    for (const log of prepared.logs) this.listed(this.logs, log.run).push({ batch, entries: log.entries });
+    for (const count of prepared.streamCounts) {
+      const row = this.streamRows.get(count.descriptor);
+      if (row) row.events += count.added;
+      else
+        this.streamRows.set(count.descriptor, { run: count.run, stream: count.stream, events: count.added });
+    }
+    for (const { descriptor, stats } of prepared.fieldStats) this.stats.set(descriptor, stats);
+  }
+
+  private listed<T>(map: Map<string, T[]>, key: string): T[] {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    return list;
+  }
+
+  private decoded<T>(uid: string, name: SingletonName): T | undefined {
+    const record = this.records.get(uid);
+    return record?.name === name ? decodeExact<T>(record.body) : undefined;
+  }
+
+  private requireRun(runUid: string): void {
+    if (!this.runRows.has(runUid)) throw new NotFoundError(`no run has uid ${runUid}`);
+  }
+
+  private runDocuments<T>(runUid: string, name: SingletonName): T[] {
+    this.requireRun(runUid);
+    return (this.runRecords.get(runUid) ?? [])
+      .filter((uid) => this.records.get(uid)!.name === name)
+      .map((uid) => decodeExact<T>(this.records.get(uid)!.body));
+  }
+
+  async start(uid: string): Promise<RunStart | undefined> {
+    return this.decoded<RunStart>(uid, "start");
+  }
+
+  async stop(runUid: string): Promise<RunStop | undefined> {
+    const stopUid = this.runRows.get(runUid)?.stopUid;
+    return stopUid ? this.decoded<RunStop>(stopUid, "stop") : undefined;
+  }
+
+  /** Runs in the default order: newest first, ties by uid. */
+  private sorted(rows: Iterable<RunRow>, sort: SortKey[] = DEFAULT_SORT): RunRow[] {
+    return [...rows].sort((a, b) => {
+      for (const { key, direction } of sort) {
+        const order = compareValues(valueAt(a.metadata, key), valueAt(b.metadata, key));
+        if (order !== 0) return direction === "desc" ? -order : order;
+      }
+      return compareCodePoints(a.uid, b.uid);
+    });
+  }
+
+  async findRun(ref: RunRef): Promise<RunStart> {
+    const parsed = parseRunRef(ref);
+    let uid: string | undefined;
+    if (parsed.kind === "uid") {
+      if (this.runRows.has(parsed.uid)) uid = parsed.uid;
+      else if (parsed.uid.length < MIN_PREFIX) throw tooShortPrefix(parsed.uid);
+      else {
+        const candidates = [...this.runRows.keys()].filter((key) => key.startsWith(parsed.uid)).sort();
+        uid = pickByPrefix(parsed.uid, candidates.slice(0, MAX_LISTED + 1));
+      }
+    } else if (parsed.kind === "scan_id") {
+      const withScanId = [...this.runRows.values()].filter(
+        (row) => valueAt(row.metadata, "scan_id") === parsed.scanId,
+      );
+      uid = this.sorted(withScanId)[0]?.uid;
+    } else {
+      uid = this.sorted(this.runRows.values())[parsed.n - 1]?.uid;
+    }
+    if (uid === undefined) throw new NotFoundError(`no run matches ${describeRef(parsed)}`);
+    return this.decoded<RunStart>(uid, "start")!;
+  }
+
+  async descriptors(runUid: string): Promise<EventDescriptor[]> {
+    return this.runDocuments<EventDescriptor>(runUid, "descriptor");
+  }
+
+  async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
+    const from = seq?.from ?? Number.NEGATIVE_INFINITY;
+    const to = seq?.to ?? Number.POSITIVE_INFINITY;
+    const pages = descriptorUids
+      .flatMap((uid) => this.eventPagesByDescriptor.get(uid) ?? [])
+      .filter(({ record }) => record.seqLast >= from && record.seqFirst < to)
+      .sort(
+        (a, b) =>
+          a.record.seqFirst - b.record.seqFirst || a.batch - b.batch || a.record.pageNo - b.record.pageNo,
+      );
+    const wanted = fields ? new Set(fields) : undefined;
+    for (const { record } of pages) {
+      const page = sliceColumnPage(columnPageOf(record, wanted), seq);
+      if (page) yield page;
+    }
+  }
+
+  async fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>> {
+    if (this.records.get(descriptorUid)?.name !== "descriptor")
+      throw new NotFoundError(`no descriptor has uid ${descriptorUid}`);
+    return structuredClone(this.stats.get(descriptorUid) ?? {});
+  }
+
+  async resources(runUid: string): Promise<Resource[]> {
+    return this.runDocuments<Resource>(runUid, "resource");
+  }
+
+  async resource(uid: string): Promise<Resource | undefined> {
+    return this.decoded<Resource>(uid, "resource");
+  }
+
+  async *datums(resourceUid: string): AsyncIterable<DatumPage> {
+    for (const { record } of this.datumPagesByResource.get(resourceUid) ?? [])
+      yield datumPageDocument(record);
+  }
+
+  async streamResources(runUid: string): Promise<StreamResource[]> {
+    return this.runDocuments<StreamResource>(runUid, "stream_resource");
+  }
+
+  async streamResource(uid: string): Promise<StreamResource | undefined> {
+    return this.decoded<StreamResource>(uid, "stream_resource");
+  }
+
+  async *streamDatums(streamResourceUid: string): AsyncIterable<StreamDatum> {
+    for (const uid of this.childRecords.get(streamResourceUid) ?? [])
+      yield this.decoded<StreamDatum>(uid, "stream_datum")!;
+  }
+
+  async *documents(runUid: string): AsyncIterable<DocumentPair> {
+    this.requireRun(runUid);
+    yield* replayRun({
+      logs: async () => this.logs.get(runUid) ?? [],
+      documents: async () => {
+        const found = new Map<string, { name: SingletonName; body: Uint8Array }>();
+        for (const uid of this.runRecords.get(runUid) ?? []) found.set(uid, this.records.get(uid)!);
+        return found;
+      },
+      eventPage: async (batch, pageNo) => this.eventPagesByKey.get(`${batch}/${pageNo}`)!,
+      datumPage: async (batch, pageNo) => this.datumPagesByKey.get(`${batch}/${pageNo}`)!,
+    });
+  }
+
+  private summary(row: RunRow): RunSummary {
+    const streams: Record<string, number> = {};
+    for (const uid of this.runRecords.get(row.uid) ?? []) {
+      const stream = this.streamRows.get(uid);
+      if (stream) streams[stream.stream] = (streams[stream.stream] ?? 0) + stream.events;
+    }
+    return {
+      uid: row.uid,
+      start: this.decoded<RunStart>(row.uid, "start")!,
+      stop: row.stopUid ? this.decoded<RunStop>(row.stopUid, "stop")! : null,
+      streams,
+    };
+  }
+
+  async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
+    const found = this.sorted(
+      [...this.runRows.values()].filter((row) => matches(query, row.metadata)),
+      options.sort,
+    );
+    const offset = options.offset ?? 0;
+    const end = options.limit === undefined ? undefined : offset + options.limit;
+    for (const row of found.slice(offset, end)) yield this.summary(row);
+  }
+
+  async count(query: Query = ALL): Promise<number> {
+    let count = 0;
+    for (const row of this.runRows.values()) if (matches(query, row.metadata)) count++;
+    return count;
+  }
+
+  async close(): Promise<void> {}
+}

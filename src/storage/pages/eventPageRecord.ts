@@ -1,0 +1,141 @@
+// An event page record <-> its contents: encode columns (from single events or an event_page) into the stored
+// form, and decode it back as column pages (reads), event_page documents or single events (replay).
+import { sliceEventPage, unpackEventPage } from "../../documents/pages.ts";
+import type { Event, EventPage } from "../../documents/types.ts";
+import { ValidationError } from "../../errors.ts";
+import { columnValues, decodeColumn, type EncodedColumn, encodeColumn } from "../codec/columnCodec.ts";
+import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
+import { bytesToFloat64 } from "../codec/float64Bytes.ts";
+import { columnStats } from "../ingest/fieldStats.ts";
+import type { ColumnRecord, ColumnRole, EventOrigin, EventPageRecord } from "../records.ts";
+import type { Column, ColumnPage } from "../Store.ts";
+
+/** The column form of an event page, as in an event_page document (`filled` only when carried). */
+export type EventColumns = Pick<EventPage, "uid" | "seq_num" | "time" | "data" | "timestamps" | "filled">;
+
+function numericColumn(
+  values: unknown[],
+  field: string,
+  descriptor: string,
+): { bytes: Uint8Array; first: number; last: number } {
+  const encoded = encodeColumn(values);
+  if (encoded.encoding !== "float64" || encoded.shape.length !== 1) {
+    throw new ValidationError(`events of descriptor ${descriptor}: every ${field} must be a number`, [
+      { name: "event", path: field, rule: "type", message: `event: ${field} must be a number` },
+    ]);
+  }
+  const numbers = bytesToFloat64(encoded.bytes);
+  if (numbers.length === 0) return { bytes: encoded.bytes, first: 0, last: 0 };
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < numbers.length; i++) {
+    if (numbers[i] < first) first = numbers[i];
+    if (numbers[i] > last) last = numbers[i];
+  }
+  return { bytes: encoded.bytes, first, last };
+}
+
+function encodeRole(role: ColumnRole, columns: Record<string, unknown[]>, out: ColumnRecord[]): void {
+  for (const key in columns) {
+    const values = columns[key];
+    const encoded = encodeColumn(values);
+    const stats = role === "data" ? columnStats(encoded, () => values) : null;
+    out.push({ role, key, ...encoded, stats });
+  }
+}
+
+export function encodeEventPage(
+  pageNo: number,
+  descriptor: string,
+  origin: EventOrigin,
+  page: EventColumns,
+): EventPageRecord {
+  const seq = numericColumn(page.seq_num, "seq_num", descriptor);
+  const time = numericColumn(page.time, "time", descriptor);
+  const columns: ColumnRecord[] = [];
+  encodeRole("data", page.data, columns);
+  encodeRole("timestamps", page.timestamps, columns);
+  if (page.filled) encodeRole("filled", page.filled, columns);
+  return {
+    pageNo,
+    descriptor,
+    origin,
+    length: page.uid.length,
+    seqFirst: seq.first,
+    seqLast: seq.last,
+    timeFirst: time.first,
+    timeLast: time.last,
+    uids: encodeExact(page.uid),
+    seqNums: seq.bytes,
+    times: time.bytes,
+    hasFilled: page.filled !== undefined,
+    columns,
+  };
+}
+
+/** The page as columns, only `fields` when given (for data, timestamps and filled alike). */
+export function columnPageOf(record: EventPageRecord, fields?: ReadonlySet<string>): ColumnPage {
+  const page: ColumnPage = {
+    descriptor: record.descriptor,
+    length: record.length,
+    uid: decodeExact<string[]>(record.uids),
+    seq_num: bytesToFloat64(record.seqNums),
+    time: bytesToFloat64(record.times),
+    data: {},
+    timestamps: {},
+    filled: {},
+  };
+  for (const column of record.columns) {
+    if (fields && !fields.has(column.key)) continue;
+    page[column.role][column.key] = decodeColumn(column as EncodedColumn);
+  }
+  return page;
+}
+
+function valuesOf(columns: Record<string, Column>): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const key in columns) out[key] = columnValues(columns[key]);
+  return out;
+}
+
+/** The page back in event_page form, deep-equal to what was encoded. */
+export function eventPageDocument(record: EventPageRecord): EventPage {
+  const page = columnPageOf(record);
+  const doc: EventPage = {
+    uid: page.uid,
+    descriptor: record.descriptor,
+    seq_num: Array.from(page.seq_num),
+    time: Array.from(page.time),
+    data: valuesOf(page.data),
+    timestamps: valuesOf(page.timestamps),
+  };
+  if (record.hasFilled) doc.filled = valuesOf(page.filled) as EventPage["filled"];
+  return doc;
+}
+
+/** Rows `from .. from + count - 1` of the page as single events. */
+export function eventsOfPage(record: EventPageRecord, from = 0, count = record.length - from): Event[] {
+  const page = eventPageDocument(record);
+  const rows = from === 0 && count === record.length ? page : sliceEventPage(page, from, from + count);
+  return unpackEventPage(rows);
+}
+
+function keepRows<T>(columns: Record<string, T[]>, keep: boolean[]): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
+  for (const key in columns) out[key] = columns[key].filter((_, row) => keep[row]);
+  return out;
+}
+
+/** The same page without the rows where `keep` is false (used when part of it is already stored). */
+export function filterEventPage(record: EventPageRecord, keep: boolean[]): EventPageRecord {
+  const page = eventPageDocument(record);
+  const kept: EventColumns = {
+    uid: page.uid.filter((_, row) => keep[row]),
+    seq_num: page.seq_num.filter((_, row) => keep[row]),
+    time: page.time.filter((_, row) => keep[row]),
+    data: keepRows(page.data, keep),
+    timestamps: keepRows(page.timestamps, keep),
+  };
+  if (page.filled) kept.filled = keepRows(page.filled, keep) as EventPage["filled"];
+  return encodeEventPage(record.pageNo, record.descriptor, record.origin, kept);
+}
