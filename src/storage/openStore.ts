@@ -1,0 +1,45 @@
+// Opens a catalog named by a URI: `sqlite:///abs/path.db` (or a plain path ending .db/.sqlite), `memory:`,
+// `file:///abs/dir` and `postgresql://...` (adapters still to come). The default catalog is
+// ./data/catalog.sqlite, overridden by the DATABROKER_CATALOG environment variable.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UnsupportedError } from "../errors.ts";
+import { MemoryStore } from "./memory/MemoryStore.ts";
+import type { Store } from "./Store.ts";
+import { SqliteStore } from "./sqlite/SqliteStore.ts";
+
+export const DEFAULT_CATALOG = "./data/catalog.sqlite";
+
+export function defaultCatalogUri(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DATABROKER_CATALOG || DEFAULT_CATALOG;
+}
+
+function isSqlitePath(uri: string): boolean {
+  return /\.(db|sqlite|sqlite3)$/i.test(uri) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
+}
+
+function openSqlite(path: string, uri: string): Store {
+  // A new catalog's folder is created, as for the default ./data/catalog.sqlite on first start.
+  mkdirSync(dirname(path), { recursive: true });
+  return new SqliteStore(path, uri);
+}
+
+export async function openStore(uri: string = defaultCatalogUri()): Promise<Store> {
+  if (uri === "memory:" || uri === "memory://") return new MemoryStore();
+  if (uri.startsWith("sqlite://")) {
+    const path = uri.slice("sqlite://".length);
+    if (!path.startsWith("/"))
+      throw new UnsupportedError(`${uri}: a sqlite URI names an absolute path: sqlite:///abs/path.db`);
+    return openSqlite(path, uri);
+  }
+  if (isSqlitePath(uri)) return openSqlite(resolve(uri), uri);
+  if (uri.startsWith("file://")) {
+    throw new UnsupportedError(`${uri}: the files adapter (a directory of runs) is not available yet`);
+  }
+  if (uri.startsWith("postgresql://") || uri.startsWith("postgres://")) {
+    throw new UnsupportedError(`${uri}: the PostgreSQL adapter is not available yet`);
+  }
+  throw new UnsupportedError(
+    `catalog ${JSON.stringify(uri)}: use sqlite:///abs/path.db, a path ending .db or .sqlite, memory:, or file:///abs/dir`,
+  );
+}

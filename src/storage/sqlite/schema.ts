@@ -1,0 +1,131 @@
+// The SQLite catalog's schema, created on open and versioned with `PRAGMA user_version`. Event data lives in
+// pages of columns (event_pages + event_columns), never one row per event; start/stop are JSON for JSON1
+// queries, and every document is also kept as exact msgpack, which is what reads and replay decode.
+import type Database from "better-sqlite3";
+import { UnsupportedError } from "../../errors.ts";
+
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA_V1 = `
+CREATE TABLE batches (
+  id INTEGER PRIMARY KEY,
+  written_at REAL NOT NULL
+);
+-- One row per run: start and stop as JSON (queried with json_extract; non-finite numbers read as null).
+CREATE TABLE runs (
+  uid TEXT PRIMARY KEY,          -- BINARY collation: uid prefixes are index range scans
+  time REAL,
+  scan_id INTEGER,
+  start TEXT NOT NULL,
+  stop TEXT,
+  stop_uid TEXT
+);
+CREATE INDEX runs_time ON runs (time DESC, uid);
+CREATE INDEX runs_scan_id ON runs (scan_id, time DESC) WHERE scan_id IS NOT NULL;
+-- Every document stored one by one (start, stop, descriptor, resource, stream_resource, stream_datum):
+-- one uid namespace; id is the storage order.
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  run TEXT NOT NULL,
+  parent TEXT,
+  body BLOB NOT NULL
+);
+CREATE INDEX documents_run ON documents (run, name, id);
+CREATE INDEX documents_parent ON documents (parent, id) WHERE parent IS NOT NULL;
+-- Events per descriptor, for run summaries.
+CREATE TABLE streams (
+  descriptor TEXT PRIMARY KEY,
+  run TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  events INTEGER NOT NULL
+);
+CREATE INDEX streams_run ON streams (run);
+CREATE TABLE event_pages (
+  id INTEGER PRIMARY KEY,
+  batch INTEGER NOT NULL,
+  page_no INTEGER NOT NULL,
+  descriptor TEXT NOT NULL,
+  origin INTEGER NOT NULL,       -- 0: single events, 1: an event_page
+  length INTEGER NOT NULL,
+  seq_first REAL NOT NULL,
+  seq_last REAL NOT NULL,
+  time_first REAL NOT NULL,
+  time_last REAL NOT NULL,
+  has_filled INTEGER NOT NULL,
+  uids BLOB NOT NULL,            -- exact msgpack string array
+  seq_nums BLOB NOT NULL,        -- little-endian float64
+  times BLOB NOT NULL,           -- little-endian float64
+  UNIQUE (batch, page_no)
+);
+CREATE INDEX event_pages_descriptor ON event_pages (descriptor, seq_first);
+CREATE TABLE event_columns (
+  page INTEGER NOT NULL,
+  role INTEGER NOT NULL,         -- 0: data, 1: timestamps, 2: filled
+  key TEXT NOT NULL,
+  encoding INTEGER NOT NULL,     -- 0: little-endian float64, 1: exact msgpack
+  shape TEXT NOT NULL,           -- JSON array: [rows, ...shape of each value]
+  bytes BLOB NOT NULL,
+  count INTEGER,                 -- this page's statistics (data columns)
+  min REAL,
+  max REAL,
+  sum REAL,
+  PRIMARY KEY (page, role, key)
+);
+CREATE TABLE datum_pages (
+  id INTEGER PRIMARY KEY,
+  batch INTEGER NOT NULL,
+  page_no INTEGER NOT NULL,
+  resource TEXT NOT NULL,
+  origin INTEGER NOT NULL,       -- 0: single datums, 1: a datum_page
+  length INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (batch, page_no)
+);
+CREATE INDEX datum_pages_resource ON datum_pages (resource, id);
+-- The replay order of each run, one log per batch.
+CREATE TABLE run_logs (
+  run TEXT NOT NULL,
+  batch INTEGER NOT NULL,
+  entries BLOB NOT NULL,
+  PRIMARY KEY (run, batch)
+);
+CREATE TABLE field_stats (
+  descriptor TEXT NOT NULL,
+  key TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  min REAL,
+  max REAL,
+  sum REAL,
+  shape TEXT,
+  PRIMARY KEY (descriptor, key)
+);
+-- Words of the start metadata, for full-text search.
+CREATE VIRTUAL TABLE run_text USING fts5 (uid UNINDEXED, text);
+`;
+
+/** Creates the schema in a new file, or checks that an existing file has the one this code reads. */
+export function ensureSchema(db: Database.Database, location: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version === SCHEMA_VERSION) return;
+  if (version > SCHEMA_VERSION) {
+    throw new UnsupportedError(
+      `${location}: catalog schema version ${version} is newer than this databroker reads (${SCHEMA_VERSION})`,
+    );
+  }
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    // Another process may have created it while this one waited for the lock.
+    const now = db.pragma("user_version", { simple: true }) as number;
+    if (now === 0) {
+      db.exec(SCHEMA_V1);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}

@@ -1,0 +1,123 @@
+// The SQLite adapter: the shared conformance suite on a real file, plus what only a file can show: several
+// processes writing at once lose nothing, a closed file reopens with everything in it, the schema version.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import Database from "better-sqlite3";
+import type { DocumentPair } from "../../src/documents/types.ts";
+import { UnsupportedError } from "../../src/errors.ts";
+import { compileQuery } from "../../src/storage/sqlite/compileQuery.ts";
+import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
+import { SCHEMA_VERSION } from "../../src/storage/sqlite/schema.ts";
+import { projectRoot } from "../support/sharedData.ts";
+import { storeConformance } from "./conformance.ts";
+import { realRuns } from "./realRuns.ts";
+import { collect } from "./storeHelpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "databroker-sqlite-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(dir, `catalog-${files++}.sqlite`);
+
+storeConformance("sqlite", async () => new SqliteStore(newFile()));
+
+function writer(path: string, n: number, out: string): Promise<void> {
+  const script = join(projectRoot, "test/storage/fixtures/concurrentWriter.ts");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, path, String(n), out], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`writer ${n} exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
+describe("SQLite adapter", () => {
+  test("several processes writing different runs into one file at once: every run is stored whole", async () => {
+    const path = newFile();
+    const writers = [0, 1, 2, 3];
+    await Promise.all(writers.map((n) => writer(path, n, join(dir, `sent-${n}.json`))));
+    const store = new SqliteStore(path);
+    try {
+      const sent = writers.flatMap(
+        (n) =>
+          JSON.parse(readFileSync(join(dir, `sent-${n}.json`), "utf8")) as Array<{
+            uid: string;
+            documents: DocumentPair[];
+          }>,
+      );
+      assert.equal(sent.length, 20);
+      assert.equal(await store.count(), 20);
+      for (const run of sent) assert.deepEqual(await collect(store.documents(run.uid)), run.documents);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a catalog file closed and reopened holds everything, with its schema version and WAL journal", async () => {
+    const path = newFile();
+    const runs = (await realRuns()).filter((run) => run.source.includes("callbacks-tests"));
+    const first = new SqliteStore(path);
+    for (const run of runs) await first.put(run.documents);
+    await first.close();
+    const reopened = new SqliteStore(path);
+    try {
+      assert.equal(await reopened.count(), runs.length);
+      for (const run of runs) assert.deepEqual(await collect(reopened.documents(run.uid)), run.documents);
+      const again = await reopened.put(runs[0].documents);
+      assert.equal(again.stored, 0);
+    } finally {
+      await reopened.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+      assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+      // Never one row per event: the callbacks-tests runs hold far more events than pages.
+      const pages = db.prepare("SELECT COUNT(*) AS pages, SUM(length) AS events FROM event_pages").get() as {
+        pages: number;
+        events: number;
+      };
+      assert.ok(pages.events > 3 * pages.pages, `${pages.events} events in ${pages.pages} pages`);
+    } finally {
+      db.close();
+    }
+  });
+
+  test("a file written by a newer schema is refused rather than misread", () => {
+    const path = newFile();
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    assert.throws(() => new SqliteStore(path), UnsupportedError);
+  });
+
+  test("queries compile to SQL with every value bound as a parameter", () => {
+    const hostile = "x'); DROP TABLE runs; --";
+    const compiled = compileQuery({
+      op: "or",
+      queries: [
+        { op: "eq", key: "plan_name", value: hostile },
+        { op: "comparison", key: "stop.num_events.primary", operator: "ge", value: 3 },
+      ],
+    });
+    assert.ok(!compiled.sql.includes(hostile));
+    assert.ok(!compiled.sql.includes("plan_name"));
+    assert.deepEqual(compiled.params, [
+      '$."plan_name"',
+      '$."plan_name"',
+      hostile,
+      '$."num_events"."primary"',
+      '$."num_events"."primary"',
+      3,
+    ]);
+    assert.match(compiled.sql, /json_extract\(stop, \?\)/);
+  });
+});
