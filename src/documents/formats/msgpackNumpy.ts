@@ -65,7 +65,9 @@ function parseDtype(type: unknown): Dtype {
   const text = textOf(type);
   const match = /^([<>|=])?([biufcMmSU])(\d+)(\[\w+\])?$/.exec(text);
   if (match === null) throw new NumpyDecodeError(`unsupported numpy dtype ${JSON.stringify(text)}`);
-  return { littleEndian: match[1] !== ">", kind: match[2], itemSize: Number(match[3]) };
+  // The number in a unicode dtype counts characters of 4 bytes (UTF-32); in all others it counts bytes.
+  const size = Number(match[3]);
+  return { littleEndian: match[1] !== ">", kind: match[2], itemSize: match[2] === "U" ? 4 * size : size };
 }
 
 type ElementReader = (view: DataView, offset: number) => unknown;
