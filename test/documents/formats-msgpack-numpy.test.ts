@@ -41,15 +41,15 @@ function bytesOf(array: ArrayBufferView): Buffer {
 
 function bigEndianUint16(values: number[]): Buffer {
   const bytes = Buffer.alloc(values.length * 2);
-  values.forEach((v, i) => bytes.writeUInt16BE(v, i * 2));
+  for (const [i, v] of values.entries()) bytes.writeUInt16BE(v, i * 2);
   return bytes;
 }
 
 function utf32(texts: string[], chars: number): Buffer {
   const bytes = Buffer.alloc(texts.length * chars * 4);
-  texts.forEach((text, i) => {
-    [...text].forEach((c, j) => bytes.writeUInt32LE(c.codePointAt(0) ?? 0, (i * chars + j) * 4));
-  });
+  for (const [i, text] of texts.entries()) {
+    for (const [j, c] of [...text].entries()) bytes.writeUInt32LE(c.codePointAt(0) ?? 0, (i * chars + j) * 4);
+  }
   return bytes;
 }
 
