@@ -10,7 +10,7 @@ import {
   detectFormat,
   readDocuments,
 } from "../../src/documents/formats/index.ts";
-import { UnreadableError } from "../../src/errors.ts";
+import { NotFoundError, UnreadableError } from "../../src/errors.ts";
 import { dataPath } from "../support/sharedData.ts";
 import {
   collect,
@@ -340,8 +340,8 @@ describe("values that are not documents", () => {
     });
   });
 
-  test("readDocuments of a missing path rejects with the system error", async () => {
-    await assert.rejects(collect(dataPath("no-such-file.jsonl")), { code: "ENOENT" });
+  test("readDocuments of a missing path throws NotFoundError", async () => {
+    await assert.rejects(collect(dataPath("no-such-file.jsonl")), NotFoundError);
     // The generator is lazy: nothing is read before iteration starts.
     assert.equal(typeof readDocuments(dataPath("no-such-file.jsonl"))[Symbol.asyncIterator], "function");
   });

@@ -1,7 +1,9 @@
 // Reads the documents of a file in any supported format (detected from its content) or of a directory:
 // a databroker-pack directory, or a plain directory of document files read in sorted order, recursively.
+import type { Stats } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
+import { NotFoundError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { DOCUMENT_FILE_EXTENSIONS, type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
 import { detectFormat } from "./detectFormat.ts";
@@ -15,14 +17,25 @@ const HEAD_BYTES = 64 * 1024;
 
 /**
  * Every document at `path`, in file order, streamed in constant memory. A damaged file yields each whole
- * document before the damage, then throws UnreadableError naming the file and the line or byte.
+ * document before the damage, then throws UnreadableError naming the file and the line or byte; a missing
+ * path throws NotFoundError.
  */
 export async function* readDocuments(path: string): AsyncGenerator<DocumentPair> {
-  if ((await stat(path)).isDirectory()) {
+  if ((await statOrNotFound(path)).isDirectory()) {
     yield* readDirectory(path);
     return;
   }
   yield* readDocumentFile(path, await detectFileFormat(path));
+}
+
+async function statOrNotFound(path: string): Promise<Stats> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new NotFoundError(`no such file or directory: ${path}`);
+    throw error;
+  }
 }
 
 /** The format of the file at `path`, from its first bytes. */
