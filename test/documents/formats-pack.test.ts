@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { readPack, writePack } from "../../src/documents/formats/index.ts";
 import type { DocumentPair, Resource } from "../../src/documents/types.ts";
-import { ConflictError, ValidationError } from "../../src/errors.ts";
+import { ConflictError, UnreadableError, ValidationError } from "../../src/errors.ts";
 import { dataPath } from "../support/sharedData.ts";
 import { collect, splitRuns, temporaryDirectory, uidOf } from "./formats-support.ts";
 
@@ -67,6 +67,32 @@ describe("the real databroker-pack directories", () => {
     assert.deepEqual(pack.externalFiles, []);
     const documents = await collect(SPECWRITER);
     assert.equal(documents.filter(([name]) => name === "event_page").length, 185);
+  });
+});
+
+describe("readPack of packs moved or damaged", () => {
+  test("a catalog naming only absolute paths of another machine falls back to documents_manifest.txt", async (t) => {
+    const dir = join(await temporaryDirectory(t), "moved");
+    const runs = splitRuns(await collect(dataPath("apstools", "callbacks-tests", "uid-f05b6684.json")));
+    await writePack(dir, runs);
+    await writeFile(
+      join(dir, "catalog.yml"),
+      "sources:\n  packed_catalog:\n    args:\n      paths: [/home/someone/pack/documents/*.msgpack]\n",
+    );
+    const pack = await readPack(dir);
+    assert.deepEqual(pack.documentFiles, [join(dir, "documents", `${uidOf(runs[0][0])}.msgpack`)]);
+    assert.deepEqual(await collect(dir), runs[0]);
+  });
+
+  test("a catalog.yml that is no YAML is unreadable at its line", async (t) => {
+    const dir = await temporaryDirectory(t);
+    await writeFile(join(dir, "catalog.yml"), "sources:\n  packed_catalog:\n    args: [unclosed\n");
+    await assert.rejects(readPack(dir), (error: unknown) => {
+      assert.ok(error instanceof UnreadableError);
+      assert.equal(error.source, join(dir, "catalog.yml"));
+      assert.match(error.location, /^line [34]$/);
+      return true;
+    });
   });
 });
 

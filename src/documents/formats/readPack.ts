@@ -21,6 +21,7 @@ export interface PackCatalog {
 }
 
 export const CATALOG_FILE = "catalog.yml";
+export const DOCUMENTS_MANIFEST = "documents_manifest.txt";
 
 /** Is `dir` a databroker-pack directory (has a catalog.yml)? */
 export async function isPackDirectory(dir: string): Promise<boolean> {
@@ -45,9 +46,15 @@ export async function readPack(dir: string): Promise<PackCatalog> {
   try {
     catalog = parseYaml(await readFile(catalogPath, "utf8")) ?? {};
   } catch (error) {
-    throw new UnreadableError(catalogPath, "line 1", `not a readable catalog: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const line = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line ?? 1;
+    throw new UnreadableError(
+      catalogPath,
+      `line ${line}`,
+      `not a readable catalog: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const sources = Object.values(catalog.sources ?? {});
   if (sources.length === 0) throw new UnreadableError(catalogPath, "sources", "the catalog has no sources");
@@ -66,6 +73,9 @@ export async function readPack(dir: string): Promise<PackCatalog> {
       rootMap[root] = isAbsolute(location) ? location : resolve(directory, location);
     }
   }
+  // A pack whose catalog names no file found here (say, only absolute paths) still lists them in its manifest.
+  if (documentFiles.size === 0)
+    for (const file of await readManifest(directory, DOCUMENTS_MANIFEST)) documentFiles.add(file);
   return {
     name: basename(directory),
     directory,
@@ -80,11 +90,16 @@ async function readExternalManifests(directory: string): Promise<string[]> {
     .filter((name) => /^external_files_manifest_.*\.txt$/.test(name))
     .sort();
   const files: string[] = [];
-  for (const manifest of manifests) {
-    const lines = (await readFile(join(directory, manifest), "utf8")).split(/\r?\n/);
-    for (const line of lines) if (line.trim() !== "") files.push(resolve(directory, line.trim()));
-  }
+  for (const manifest of manifests) files.push(...(await readManifest(directory, manifest)));
   return files;
+}
+
+/** The paths listed in a manifest (one per line, relative to the pack), absolute; none if it is missing. */
+async function readManifest(directory: string, manifest: string): Promise<string[]> {
+  const path = join(directory, manifest);
+  if (!(await pathExists(path))) return [];
+  const lines = (await readFile(path, "utf8")).split(/\r?\n/).map((line) => line.trim());
+  return lines.filter((line) => line !== "").map((line) => resolve(directory, line));
 }
 
 /** Files matching an absolute path whose last segment may hold `*` and `?` wildcards (as catalog.yml does). */

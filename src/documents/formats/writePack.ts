@@ -9,7 +9,7 @@ import { ConflictError, ValidationError } from "../../errors.ts";
 import type { DocumentPair, Resource } from "../types.ts";
 import { extensionOf } from "./DocumentFormat.ts";
 import { pathExists } from "./pathExists.ts";
-import { CATALOG_FILE, type PackCatalog, readPack } from "./readPack.ts";
+import { CATALOG_FILE, DOCUMENTS_MANIFEST, type PackCatalog, readPack } from "./readPack.ts";
 import { writeDocuments } from "./writeDocuments.ts";
 
 export type RunDocuments = AsyncIterable<DocumentPair> | Iterable<DocumentPair>;
@@ -67,7 +67,7 @@ export async function writePack(
     rootMap[id] = `external_files/${id}`;
   }
 
-  await writeFile(join(directory, "documents_manifest.txt"), lines(documentFiles));
+  await writeFile(join(directory, DOCUMENTS_MANIFEST), lines(documentFiles));
   const pattern = `documents/*${extensionOf(format)}`;
   const catalog = {
     sources: {
