@@ -1,6 +1,15 @@
 // Every command of the CLI; each module adds itself to the program.
 import type { Command } from "commander";
+import { registerDocuments } from "./documents.ts";
+import { registerIngest } from "./ingest.ts";
+import { registerLs } from "./ls.ts";
 import { registerStart } from "./start.ts";
 import { registerValidate } from "./validate.ts";
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerValidate];
+export const commands: Array<(program: Command) => void> = [
+  registerStart,
+  registerValidate,
+  registerIngest,
+  registerLs,
+  registerDocuments,
+];

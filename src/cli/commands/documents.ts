@@ -1,0 +1,56 @@
+// `databroker documents <run> [--catalog URI] [--format jsonl|msgpack]`: replays a stored run's [name, doc]
+// documents to stdout. <run> is a uid or unique uid prefix, a scan_id, or -N for the N-th most recent.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { documentEncoder } from "../../documents/formats/index.ts";
+import { DatabrokerError } from "../../errors.ts";
+import { defaultCatalogUri, openStore } from "../../storage/openStore.ts";
+import type { RunRef } from "../../storage/Store.ts";
+
+const FORMATS = ["jsonl", "msgpack"] as const;
+type OutputFormat = (typeof FORMATS)[number];
+
+function outputFormat(text: string): OutputFormat {
+  if (!(FORMATS as readonly string[]).includes(text))
+    throw new InvalidArgumentError(`use ${FORMATS.join(" or ")}`);
+  return text as OutputFormat;
+}
+
+/** `-1` and `42` are numbers (recency, scan_id); anything else a uid or prefix. */
+function runRef(text: string): RunRef {
+  return /^-?\d+$/.test(text) ? Number(text) : text;
+}
+
+export function registerDocuments(program: Command): void {
+  program
+    .command("documents")
+    .description("write a stored run's documents to stdout")
+    .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
+    .option(
+      "--catalog <uri>",
+      "catalog to read (sqlite:///abs/path.db, a .db/.sqlite path, memory:)",
+      defaultCatalogUri(),
+    )
+    .option("--format <format>", "jsonl or msgpack", outputFormat, "jsonl")
+    .action(async (ref: string, options: { catalog: string; format: OutputFormat }) => {
+      const store = await openStore(options.catalog);
+      try {
+        const start = await store.findRun(runRef(ref));
+        await pipeline(
+          Readable.from(store.documents(start.uid)),
+          documentEncoder(options.format),
+          process.stdout,
+        );
+      } catch (error) {
+        // A reader that stops early (`| head`) is not an error.
+        if ((error as NodeJS.ErrnoException).code === "EPIPE") return;
+        if (!(error instanceof DatabrokerError)) throw error;
+        console.error(`databroker documents: ${error.message}`);
+        process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,99 @@
+// `databroker ls [--catalog URI] [--limit N] [--json]`: the runs of a catalog, newest first: uid, scan_id,
+// start time, plan_name, events per stream and exit status; `--json` prints one JSON array of objects.
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { defaultCatalogUri, openStore } from "../../storage/openStore.ts";
+import type { RunSummary } from "../../storage/Store.ts";
+
+export const DEFAULT_LIMIT = 25;
+
+export interface RunListing {
+  uid: string;
+  scan_id: number | null;
+  time: number;
+  plan_name: string | null;
+  streams: Record<string, number>;
+  /** null while the run has no stop. */
+  exit_status: string | null;
+}
+
+export function listingOf(summary: RunSummary): RunListing {
+  const { start, stop } = summary;
+  return {
+    uid: summary.uid,
+    scan_id: typeof start.scan_id === "number" ? start.scan_id : null,
+    time: start.time,
+    plan_name: typeof start.plan_name === "string" ? start.plan_name : null,
+    streams: summary.streams,
+    exit_status: stop?.exit_status ?? null,
+  };
+}
+
+/** Local time as `YYYY-MM-DD HH:MM:SS`. */
+function localTime(epochSeconds: number): string {
+  const date = new Date(epochSeconds * 1000);
+  if (Number.isNaN(date.getTime())) return "?";
+  const two = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
+  );
+}
+
+function table(rows: RunListing[]): string {
+  const cells = rows.map((row) => [
+    row.uid,
+    row.scan_id === null ? "-" : String(row.scan_id),
+    localTime(row.time),
+    row.plan_name ?? "-",
+    Object.entries(row.streams)
+      .map(([stream, events]) => `${stream}:${events}`)
+      .join(" ") || "-",
+    row.exit_status ?? "(no stop)",
+  ]);
+  const header = ["uid", "scan_id", "time", "plan_name", "events", "exit_status"];
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i].length)));
+  const line = (cell: string[]) =>
+    cell
+      .map((text, i) => text.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...cells.map(line)].join("\n");
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError("expected a whole number of 1 or more");
+  return value;
+}
+
+export function registerLs(program: Command): void {
+  program
+    .command("ls")
+    .description("list the runs of a catalog, newest first")
+    .option(
+      "--catalog <uri>",
+      "catalog to list (sqlite:///abs/path.db, a .db/.sqlite path, memory:)",
+      defaultCatalogUri(),
+    )
+    .option("--limit <n>", "how many runs", positiveInteger, DEFAULT_LIMIT)
+    .option("--json", "print one JSON array of objects")
+    .action(async (options: { catalog: string; limit: number; json?: boolean }) => {
+      const store = await openStore(options.catalog);
+      try {
+        const rows: RunListing[] = [];
+        for await (const summary of store.runs({ op: "all" }, { limit: options.limit }))
+          rows.push(listingOf(summary));
+        if (options.json) {
+          console.log(JSON.stringify(rows));
+          return;
+        }
+        console.log(table(rows));
+        const total = await store.count();
+        if (total > rows.length) console.log(`(${total - rows.length} more; use --limit)`);
+      } finally {
+        await store.close();
+      }
+    });
+}
