@@ -1,0 +1,230 @@
+// The files adapter (`file:///abs/dir`): a catalog that is a directory of document files — suitcase JSON
+// Lines / msgpack runs, JSON arrays of runs, or a databroker-pack directory — read in place and appendable.
+//
+// Decisions:
+// - Opening reads every file once (documentFiles.ts order, one run stretch per put) into a MemoryStore,
+//   which then answers every read and judges every put: the rules are the shared ingest's, not copied here.
+// - A damaged file does not stop the opening: every whole document before the damage is kept (the run being
+//   read may then lack its end), and `problems` lists the file, where reading stopped and the run. A run
+//   the store refuses (invalid, conflicting) is listed there too and left out. Nothing is written to repair.
+// - `put`: the MemoryStore validates; a rejected batch throws and the directory is not touched. An accepted
+//   batch's new documents (skipped, idempotent ones are never written again) are written per run: each to
+//   a temporary file, fsynced, published by one link/rename, so a crash leaves every run-part of the batch
+//   whole or absent. A batch touching several runs is published run after run; a crash between two leaves
+//   the first runs' parts (each whole), which still read back as valid runs. The layout decides the names:
+//   PlainLayout.ts (JSON Lines, continuation files that sort after the run's last file; see fileNames.ts)
+//   or PackLayout.ts (the pack's own format; a run's file rewritten whole under the pack's lock file).
+// - If writing fails after the MemoryStore accepted, the store reloads the directory (the files are the
+//   truth) and the put throws: what the store serves always matches what a reopening would read.
+// - Several processes may append to one directory and lose nothing: unique temporary names, publishing that
+//   never replaces a file, and the pack's rewrites under an exclusive lock file. A store sees the directory
+//   as it was at opening plus its own appends; reopen it to see what others added.
+import { access, constants, mkdir, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isPackDirectory } from "../../documents/formats/readPack.ts";
+import type {
+  DatumPage,
+  DocumentPair,
+  EventDescriptor,
+  Resource,
+  RunStart,
+  RunStop,
+  StreamDatum,
+  StreamResource,
+} from "../../documents/types.ts";
+import { UnsupportedError } from "../../errors.ts";
+import type { Query } from "../../queries/Query.ts";
+import type {
+  ColumnPage,
+  FieldStats,
+  PutReport,
+  RunRef,
+  RunSummary,
+  RunsOptions,
+  SeqRange,
+  Store,
+} from "../Store.ts";
+import { WriteQueue } from "../WriteQueue.ts";
+import { bulkAsPages } from "./bulkAsPages.ts";
+import type { CatalogLayout } from "./CatalogLayout.ts";
+import { type DirectoryProblem, type LoadedDirectory, loadDirectory } from "./loadDirectory.ts";
+import { PackLayout } from "./PackLayout.ts";
+import { PlainLayout } from "./PlainLayout.ts";
+import { RunOwnership } from "./runOwnership.ts";
+import { BatchNovelty, unwrittenDocuments } from "./unwrittenDocuments.ts";
+
+async function toArray<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  if (Symbol.iterator in items) return [...items];
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+export interface FilesStoreOptions {
+  /** The URI to report as `uri`; by default the directory's file:// URI. */
+  uri?: string;
+  /** Refuse every put (UnsupportedError): for directories that must stay as they are. */
+  readOnly?: boolean;
+}
+
+export class FilesStore implements Store {
+  private layout?: CatalogLayout;
+  private readonly queue = new WriteQueue();
+
+  private constructor(
+    /** The catalog directory, absolute. */
+    readonly directory: string,
+    readonly uri: string,
+    private readonly readOnly: boolean,
+    private state: LoadedDirectory,
+  ) {}
+
+  /** Opens the directory (created when missing, as a new, empty catalog) and reads all of it. */
+  static async open(directory: string, options: FilesStoreOptions = {}): Promise<FilesStore> {
+    const root = resolve(directory);
+    const found = await stat(root).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    if (!found) await mkdir(root, { recursive: true });
+    else if (!found.isDirectory())
+      throw new UnsupportedError(`${root}: a files catalog is a directory, not a file`);
+    const uri = options.uri ?? pathToFileURL(root).href;
+    return new FilesStore(root, uri, options.readOnly ?? false, await loadDirectory(root));
+  }
+
+  /** Opens the catalog named `file:///abs/dir`. */
+  static openUri(uri: string): Promise<FilesStore> {
+    let path: string;
+    try {
+      path = fileURLToPath(uri);
+    } catch {
+      throw new UnsupportedError(`${uri}: a files catalog is named by an absolute URI, file:///abs/dir`);
+    }
+    return FilesStore.open(path, { uri });
+  }
+
+  /** What could not be read or was refused when the directory was (last) read; the rest is served. */
+  get problems(): readonly DirectoryProblem[] {
+    return this.state.problems;
+  }
+
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
+    return this.queue.run(async () => {
+      const documents = await toArray(batch);
+      const layout = await this.writableLayout();
+      const { memory } = this.state;
+      const novelty = await BatchNovelty.before(memory, documents);
+      const report = await memory.put(documents);
+      if (report.stored === 0) return report;
+      try {
+        await this.persist(documents, report, novelty, layout);
+      } catch (error) {
+        // The MemoryStore holds what the files do not: read the files again, they are the truth.
+        this.state = await loadDirectory(this.directory).catch(() => this.state);
+        throw error;
+      }
+      return report;
+    });
+  }
+
+  private async writableLayout(): Promise<CatalogLayout> {
+    if (this.readOnly) throw new UnsupportedError(`${this.uri} was opened read-only; nothing stored`);
+    this.layout ??= (await isPackDirectory(this.directory))
+      ? await PackLayout.open(this.directory)
+      : new PlainLayout(this.directory);
+    for (const dir of this.layout.writableDirectories) {
+      try {
+        await access(dir, constants.W_OK);
+      } catch {
+        throw new UnsupportedError(
+          `${dir} is not writable: this files catalog is read-only here; nothing stored`,
+        );
+      }
+    }
+    return this.layout;
+  }
+
+  private async persist(
+    documents: DocumentPair[],
+    report: PutReport,
+    novelty: BatchNovelty,
+    layout: CatalogLayout,
+  ): Promise<void> {
+    const { memory, runFiles } = this.state;
+    let fresh: DocumentPair[];
+    if (novelty.everythingNew(report)) fresh = [...bulkAsPages(documents)];
+    else {
+      const files = new Set(report.runs.flatMap((run) => runFiles.get(run) ?? []));
+      fresh = await unwrittenDocuments(documents, [...files]);
+    }
+    if (fresh.length === 0) return;
+    const ownership = await RunOwnership.of(memory, report.runs);
+    await layout.append(ownership.group(fresh), this.state);
+  }
+
+  start(uid: string): Promise<RunStart | undefined> {
+    return this.state.memory.start(uid);
+  }
+
+  findRun(ref: RunRef): Promise<RunStart> {
+    return this.state.memory.findRun(ref);
+  }
+
+  stop(runUid: string): Promise<RunStop | undefined> {
+    return this.state.memory.stop(runUid);
+  }
+
+  descriptors(runUid: string): Promise<EventDescriptor[]> {
+    return this.state.memory.descriptors(runUid);
+  }
+
+  columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
+    return this.state.memory.columns(descriptorUids, fields, seq);
+  }
+
+  fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>> {
+    return this.state.memory.fieldStats(descriptorUid);
+  }
+
+  resources(runUid: string): Promise<Resource[]> {
+    return this.state.memory.resources(runUid);
+  }
+
+  resource(uid: string): Promise<Resource | undefined> {
+    return this.state.memory.resource(uid);
+  }
+
+  datums(resourceUid: string): AsyncIterable<DatumPage> {
+    return this.state.memory.datums(resourceUid);
+  }
+
+  streamResources(runUid: string): Promise<StreamResource[]> {
+    return this.state.memory.streamResources(runUid);
+  }
+
+  streamResource(uid: string): Promise<StreamResource | undefined> {
+    return this.state.memory.streamResource(uid);
+  }
+
+  streamDatums(streamResourceUid: string): AsyncIterable<StreamDatum> {
+    return this.state.memory.streamDatums(streamResourceUid);
+  }
+
+  documents(runUid: string): AsyncIterable<DocumentPair> {
+    return this.state.memory.documents(runUid);
+  }
+
+  runs(query?: Query, options?: RunsOptions): AsyncIterable<RunSummary> {
+    return this.state.memory.runs(query, options);
+  }
+
+  count(query?: Query): Promise<number> {
+    return this.state.memory.count(query);
+  }
+
+  close(): Promise<void> {
+    return this.state.memory.close();
+  }
+}
