@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UnsupportedError } from "../errors.ts";
+import { FilesStore } from "./files/FilesStore.ts";
 import { MemoryStore } from "./memory/MemoryStore.ts";
 import type { Store } from "./Store.ts";
 import { SqliteStore } from "./sqlite/SqliteStore.ts";
@@ -34,7 +35,7 @@ export async function openStore(uri: string = defaultCatalogUri()): Promise<Stor
   }
   if (isSqlitePath(uri)) return openSqlite(resolve(uri), uri);
   if (uri.startsWith("file://")) {
-    throw new UnsupportedError(`${uri}: the files adapter (a directory of runs) is not available yet`);
+    return FilesStore.openUri(uri);
   }
   if (uri.startsWith("postgresql://") || uri.startsWith("postgres://")) {
     throw new UnsupportedError(`${uri}: the PostgreSQL adapter is not available yet`);
