@@ -42,7 +42,7 @@ export interface EventPageRecord {
   seqLast: number;
   timeFirst: number;
   timeLast: number;
-  /** uids (exact msgpack of a string array), seq_nums and times (little-endian float64). */
+  /** uids (codec/stringList), seq_nums and times (little-endian float64). */
   uids: Uint8Array;
   seqNums: Uint8Array;
   times: Uint8Array;

@@ -4,6 +4,7 @@
 // integer the readers produce is stored exactly, and reads need no Int64 -> BigInt -> number conversion.
 import type { Column } from "../Store.ts";
 import { decodeExact, encodeExact } from "./exactMsgpack.ts";
+import { Float64Arena } from "./Float64Arena.ts";
 import { bytesToFloat64, float64ToBytes } from "./float64Bytes.ts";
 
 export interface EncodedColumn {
@@ -46,38 +47,45 @@ function flattenInto(
   return offset;
 }
 
-function scalarNumbers(values: unknown[]): Float64Array | null {
-  const out = new Float64Array(values.length);
+function scalarNumbers(values: unknown[], arena: Float64Arena): Float64Array | null {
+  const out = arena.take(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    if (typeof value !== "number") return null;
+    if (typeof value !== "number") {
+      arena.giveBack(values.length);
+      return null;
+    }
     out[i] = value;
   }
   return out;
 }
 
-function arrayNumbers(values: unknown[], shape: number[]): Float64Array | null {
+function arrayNumbers(values: unknown[], shape: number[], arena: Float64Arena): Float64Array | null {
   let size = 1;
   for (const extent of shape) size *= extent;
-  const out = new Float64Array(values.length * size);
+  const out = arena.take(values.length * size);
   let offset = 0;
   for (const value of values) {
     offset = flattenInto(value, shape, 0, out, offset);
-    if (offset < 0) return null;
+    if (offset < 0) {
+      arena.giveBack(out.length);
+      return null;
+    }
   }
   return out;
 }
 
-export function encodeColumn(values: unknown[]): EncodedColumn {
+/** Encodes one column; numeric ones go into `arena` (a page's columns share one), else their own buffer. */
+export function encodeColumn(values: unknown[], arena = new Float64Arena(0)): EncodedColumn {
   const rows = values.length;
   const first = values[0];
   if (rows === 0) return { encoding: "float64", shape: [0], bytes: new Uint8Array(0) };
   if (typeof first === "number") {
-    const numbers = scalarNumbers(values);
+    const numbers = scalarNumbers(values, arena);
     if (numbers) return { encoding: "float64", shape: [rows], bytes: float64ToBytes(numbers) };
   } else if (Array.isArray(first)) {
     const shape = numericShape(first);
-    const numbers = shape && arrayNumbers(values, shape);
+    const numbers = shape && arrayNumbers(values, shape, arena);
     if (numbers && shape)
       return { encoding: "float64", shape: [rows, ...shape], bytes: float64ToBytes(numbers) };
   }

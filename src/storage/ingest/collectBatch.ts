@@ -122,9 +122,12 @@ class BatchCollector {
     return this.result;
   }
 
+  private owner(uid: unknown): string | null {
+    return typeof uid === "string" ? (this.localOwners.get(uid) ?? null) : null;
+  }
+
   /** The run of a document when the batch itself tells it (its start, descriptor or resource is here). */
   private localRun(name: string, doc: Doc): string | null {
-    const owner = (uid: unknown) => (typeof uid === "string" ? (this.localOwners.get(uid) ?? null) : null);
     switch (name) {
       case "start":
         if (typeof doc.uid !== "string") return null;
@@ -134,24 +137,24 @@ class BatchCollector {
         return doc.uid;
       case "stop":
       case "descriptor":
-        return owner(doc.run_start);
+        return this.owner(doc.run_start);
       case "resource":
       case "stream_resource": {
         // Old resources carry no run_start: they belong to the run being written around them.
-        const run = doc.run_start === undefined ? this.latestStart : owner(doc.run_start);
+        const run = doc.run_start === undefined ? this.latestStart : this.owner(doc.run_start);
         if (run !== null && typeof doc.uid === "string") this.localOwners.set(doc.uid, run);
         return run;
       }
       case "event":
       case "event_page":
       case "stream_datum":
-        return owner(doc.descriptor);
+        return this.owner(doc.descriptor);
       case "datum":
       case "datum_page":
       case "bulk_datum":
-        return owner(doc.resource);
+        return this.owner(doc.resource);
       case "bulk_events":
-        return owner(Object.keys(doc)[0]);
+        return this.owner(Object.keys(doc)[0]);
       default:
         return null;
     }

@@ -4,8 +4,9 @@ import { sliceEventPage, unpackEventPage } from "../../documents/pages.ts";
 import type { Event, EventPage } from "../../documents/types.ts";
 import { ValidationError } from "../../errors.ts";
 import { columnValues, decodeColumn, type EncodedColumn, encodeColumn } from "../codec/columnCodec.ts";
-import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
+import { Float64Arena } from "../codec/Float64Arena.ts";
 import { bytesToFloat64 } from "../codec/float64Bytes.ts";
+import { decodeStrings, encodeStrings } from "../codec/stringList.ts";
 import { columnStats } from "../ingest/fieldStats.ts";
 import type { ColumnRecord, ColumnRole, EventOrigin, EventPageRecord } from "../records.ts";
 import type { Column, ColumnPage } from "../Store.ts";
@@ -17,8 +18,9 @@ function numericColumn(
   values: unknown[],
   field: string,
   descriptor: string,
+  arena: Float64Arena,
 ): { bytes: Uint8Array; first: number; last: number } {
-  const encoded = encodeColumn(values);
+  const encoded = encodeColumn(values, arena);
   if (encoded.encoding !== "float64" || encoded.shape.length !== 1) {
     throw new ValidationError(`events of descriptor ${descriptor}: every ${field} must be a number`, [
       { name: "event", path: field, rule: "type", message: `event: ${field} must be a number` },
@@ -35,10 +37,15 @@ function numericColumn(
   return { bytes: encoded.bytes, first, last };
 }
 
-function encodeRole(role: ColumnRole, columns: Record<string, unknown[]>, out: ColumnRecord[]): void {
+function encodeRole(
+  role: ColumnRole,
+  columns: Record<string, unknown[]>,
+  arena: Float64Arena,
+  out: ColumnRecord[],
+): void {
   for (const key in columns) {
     const values = columns[key];
-    const encoded = encodeColumn(values);
+    const encoded = encodeColumn(values, arena);
     const stats = role === "data" ? columnStats(encoded, () => values) : null;
     out.push({ role, key, ...encoded, stats });
   }
@@ -50,12 +57,16 @@ export function encodeEventPage(
   origin: EventOrigin,
   page: EventColumns,
 ): EventPageRecord {
-  const seq = numericColumn(page.seq_num, "seq_num", descriptor);
-  const time = numericColumn(page.time, "time", descriptor);
+  // Room for seq_num, time and every column as scalars: one buffer for a typical page.
+  let columnCount = 2;
+  for (const _ in page.data) columnCount += 2;
+  const arena = new Float64Arena(page.uid.length * columnCount);
+  const seq = numericColumn(page.seq_num, "seq_num", descriptor, arena);
+  const time = numericColumn(page.time, "time", descriptor, arena);
   const columns: ColumnRecord[] = [];
-  encodeRole("data", page.data, columns);
-  encodeRole("timestamps", page.timestamps, columns);
-  if (page.filled) encodeRole("filled", page.filled, columns);
+  encodeRole("data", page.data, arena, columns);
+  encodeRole("timestamps", page.timestamps, arena, columns);
+  if (page.filled) encodeRole("filled", page.filled, arena, columns);
   return {
     pageNo,
     descriptor,
@@ -65,7 +76,7 @@ export function encodeEventPage(
     seqLast: seq.last,
     timeFirst: time.first,
     timeLast: time.last,
-    uids: encodeExact(page.uid),
+    uids: encodeStrings(page.uid),
     seqNums: seq.bytes,
     times: time.bytes,
     hasFilled: page.filled !== undefined,
@@ -78,7 +89,7 @@ export function columnPageOf(record: EventPageRecord, fields?: ReadonlySet<strin
   const page: ColumnPage = {
     descriptor: record.descriptor,
     length: record.length,
-    uid: decodeExact<string[]>(record.uids),
+    uid: decodeStrings(record.uids),
     seq_num: bytesToFloat64(record.seqNums),
     time: bytesToFloat64(record.times),
     data: {},

@@ -54,7 +54,7 @@ CREATE TABLE event_pages (
   time_first REAL NOT NULL,
   time_last REAL NOT NULL,
   has_filled INTEGER NOT NULL,
-  uids BLOB NOT NULL,            -- exact msgpack string array
+  uids BLOB NOT NULL,            -- string list (codec/stringList.ts)
   seq_nums BLOB NOT NULL,        -- little-endian float64
   times BLOB NOT NULL,           -- little-endian float64
   UNIQUE (batch, page_no)

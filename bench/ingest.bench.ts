@@ -1,0 +1,140 @@
+// Ingest into the SQLite catalog, against baselines measured in the same run:
+// 1. a JSON Lines run of 100,000 single events x 10 float fields (readDocuments + put) vs a loop that only
+//    reads the file and JSON.parses each line (target: at least 0.8x);
+// 2. 1,000,000 events in event_pages of 1,000 (put) vs raw better-sqlite3 inserts of the same column blobs,
+//    with the same pragmas (target: at least 2 million events/s).
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { composeRun } from "../src/documents/compose.ts";
+import { readDocuments, writeDocuments } from "../src/documents/formats/index.ts";
+import type { DataKey, DocumentPair, EventPage } from "../src/documents/types.ts";
+import { encodeColumn } from "../src/storage/codec/columnCodec.ts";
+import { encodeExact } from "../src/storage/codec/exactMsgpack.ts";
+import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
+import { report, time } from "./harness.ts";
+
+const FIELDS = Array.from({ length: 10 }, (_, i) => `channel_${i}`);
+const dataKeys: Record<string, DataKey> = Object.fromEntries(
+  FIELDS.map((field) => [field, { dtype: "number", shape: [], source: `SIM:${field}`, units: "counts" }]),
+);
+
+/** A run of single events as the RunEngine writes them (suitcase-jsonl layout). */
+function* singleEventRun(events: number): Generator<DocumentPair> {
+  const run = composeRun({ plan_name: "bench_single" });
+  const stream = run.composeDescriptor({ name: "primary", data_keys: dataKeys });
+  yield ["start", run.start];
+  yield ["descriptor", stream.descriptor];
+  for (let seq = 1; seq <= events; seq++) {
+    const t = run.start.time + seq * 0.01;
+    const data: Record<string, number> = {};
+    const timestamps: Record<string, number> = {};
+    FIELDS.forEach((field, i) => {
+      data[field] = Math.cos(seq * 0.001 * (i + 1)) * 1e4;
+      timestamps[field] = t - i * 1e-4;
+    });
+    yield ["event", stream.composeEvent({ data, timestamps, time: t })];
+  }
+  yield ["stop", run.composeStop()];
+}
+
+/** A run of `pages` event_pages of `rows` events, every column its own array of floats. */
+function pagedRun(pages: number, rows: number): DocumentPair[] {
+  const run = composeRun({ plan_name: "bench_pages" });
+  const stream = run.composeDescriptor({ name: "primary", data_keys: dataKeys });
+  const documents: DocumentPair[] = [
+    ["start", run.start],
+    ["descriptor", stream.descriptor],
+  ];
+  for (let p = 0; p < pages; p++) {
+    const column = (offset: number) => Array.from({ length: rows }, (_, r) => offset + (p * rows + r) * 1e-3);
+    const page: EventPage = {
+      descriptor: stream.descriptor.uid,
+      uid: Array.from({ length: rows }, (_, r) => `${run.start.uid}-${p * rows + r}`),
+      seq_num: Array.from({ length: rows }, (_, r) => p * rows + r + 1),
+      time: column(run.start.time),
+      data: Object.fromEntries(FIELDS.map((field, i) => [field, column(i)])),
+      timestamps: Object.fromEntries(FIELDS.map((field, i) => [field, column(run.start.time - i * 1e-4)])),
+    };
+    documents.push(["event_page", page]);
+  }
+  documents.push(["stop", run.composeStop()]);
+  return documents;
+}
+
+/** Raw inserts of the blobs a page turns into, in one transaction, with the catalog's pragmas. */
+function rawInsert(path: string, pages: Array<{ uids: Uint8Array; blobs: Uint8Array[] }>): void {
+  const db = new Database(path);
+  db.pragma("page_size = 65536");
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec(
+    "CREATE TABLE pages (id INTEGER PRIMARY KEY, uids BLOB); CREATE TABLE blobs (page INTEGER, n INTEGER, bytes BLOB)",
+  );
+  const insertPage = db.prepare("INSERT INTO pages (uids) VALUES (?)");
+  const insertBlob = db.prepare("INSERT INTO blobs (page, n, bytes) VALUES (?, ?, ?)");
+  db.transaction(() => {
+    for (const page of pages) {
+      const id = insertPage.run(page.uids).lastInsertRowid;
+      page.blobs.forEach((bytes, n) => {
+        insertBlob.run(id, n, bytes);
+      });
+    }
+  })();
+  db.close();
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "databroker-bench-ingest-"));
+  let files = 0;
+  const fresh = () => join(dir, `catalog-${files++}.sqlite`);
+  const into = async (documents: Iterable<DocumentPair> | AsyncIterable<DocumentPair>) => {
+    const path = fresh();
+    const store = new SqliteStore(path);
+    await store.put(documents);
+    await store.close();
+    await rm(path, { force: true });
+  };
+  try {
+    const events = 100_000;
+    const jsonl = join(dir, "run.jsonl");
+    await writeDocuments(jsonl, singleEventRun(events), "jsonl");
+    const ingest = await time(events, () => into(readDocuments(jsonl)));
+    const parse = await time(events, async () => {
+      for (const line of (await readFile(jsonl, "utf8")).split("\n")) if (line !== "") JSON.parse(line);
+    });
+    report(
+      `ingest JSON Lines, ${events} events x ${FIELDS.length} floats, into SQLite`,
+      "events",
+      ingest,
+      parse,
+      "readFile + JSON.parse per line",
+    );
+
+    const pages = pagedRun(1000, 1000);
+    const encoded = pages
+      .filter(([name]) => name === "event_page")
+      .map(([, doc]) => {
+        const page = doc as EventPage;
+        const columns = [
+          page.seq_num,
+          page.time,
+          ...Object.values(page.data),
+          ...Object.values(page.timestamps),
+        ];
+        return { uids: encodeExact(page.uid), blobs: columns.map((values) => encodeColumn(values).bytes) };
+      });
+    const paged = await time(1_000_000, () => into(pages), 2);
+    const raw = await time(1_000_000, () => rawInsert(fresh(), encoded), 2);
+    report(
+      "ingest event_pages, 1,000,000 events (1,000 a page) x 10 floats, into SQLite",
+      "events",
+      paged,
+      raw,
+      "raw better-sqlite3 inserts of the same blobs",
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

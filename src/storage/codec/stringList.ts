@@ -1,0 +1,33 @@
+// A list of strings (a page's event uids) <-> bytes. UUIDs and the like are joined by newlines as UTF-8, which
+// encodes and splits several times faster than msgpack; a list that could not be split back unambiguously
+// (empty, an empty string, a newline, a non-string) falls back to exact msgpack.
+import { decodeExact, encodeExact } from "./exactMsgpack.ts";
+
+const JOINED = 0;
+const MSGPACK = 1;
+
+function joinable(list: unknown[]): list is string[] {
+  if (list.length === 0) return false;
+  for (const item of list) if (typeof item !== "string" || item === "" || item.includes("\n")) return false;
+  return true;
+}
+
+export function encodeStrings(list: unknown[]): Uint8Array {
+  if (!joinable(list)) {
+    const packed = encodeExact(list);
+    const out = new Uint8Array(packed.length + 1);
+    out[0] = MSGPACK;
+    out.set(packed, 1);
+    return out;
+  }
+  const text = list.join("\n");
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text) + 1);
+  out[0] = JOINED;
+  out.write(text, 1);
+  return out;
+}
+
+export function decodeStrings(bytes: Uint8Array): string[] {
+  if (bytes[0] === MSGPACK) return decodeExact<string[]>(bytes.subarray(1));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8", 1).split("\n");
+}
