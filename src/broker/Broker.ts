@@ -1,0 +1,121 @@
+// The Broker: a catalog of runs over any Store. Look a run up (-N, scan_id, uid or prefix), search (each
+// search a narrower Broker; searches compose with And), count, page and sort; iterate newest first.
+import { AssetReader } from "../assets/AssetReader.ts";
+import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
+import type { RootMap } from "../assets/paths.ts";
+import { ValidationError } from "../errors.ts";
+import { ALL, type Query } from "../queries/Query.ts";
+import { defaultCatalogUri, openStore } from "../storage/openStore.ts";
+import type { RunRef, RunSummary, Store } from "../storage/Store.ts";
+import { andQuery } from "./andQuery.ts";
+import { findRunIn } from "./findRunIn.ts";
+import { Run } from "./Run.ts";
+import { type SortSpec, toSortKeys } from "./sortKeys.ts";
+
+export interface BrokerOptions {
+  /** Handlers for external data (default: the built-ins); register your own on `builtinHandlers()`. */
+  handlers?: HandlerRegistry;
+  /** databroker's root_map: a Resource root (or a StreamResource path prefix) -> where its files are now. */
+  rootMap?: RootMap;
+  /** A reader to share with other brokers (its handlers and open files); `handlers`/`rootMap` then unused. */
+  assets?: AssetReader;
+  /** Only the runs this query selects (what `search` narrows). */
+  query?: Query;
+}
+
+export interface RunsOptions {
+  offset?: number;
+  limit?: number;
+  /** Any metadata key; default newest first (`-time`), ties by uid. */
+  sort?: SortSpec;
+}
+
+function checkedCount(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0))
+    throw new ValidationError(`${name} must be a whole number of 0 or more, got ${value}`);
+}
+
+export class Broker implements AsyncIterable<Run> {
+  readonly store: Store;
+  /** The runs this broker sees. */
+  readonly query: Query;
+  readonly assets: AssetReader;
+  private readonly owns: { store: boolean; assets: boolean };
+
+  constructor(store: Store, options: BrokerOptions = {}) {
+    this.store = store;
+    this.query = options.query ?? ALL;
+    this.assets = options.assets ?? new AssetReader({ registry: options.handlers, rootMap: options.rootMap });
+    this.owns = { store: false, assets: options.assets === undefined };
+  }
+
+  /** A Broker over the catalog at `uri` (default: the default catalog); `close()` closes the store too. */
+  static async open(uri: string = defaultCatalogUri(), options: BrokerOptions = {}): Promise<Broker> {
+    const broker = new Broker(await openStore(uri), options);
+    broker.owns.store = true;
+    return broker;
+  }
+
+  /** A narrower Broker: the runs of this one that also match `query`. */
+  search(query: Query): Broker {
+    return new Broker(this.store, { assets: this.assets, query: andQuery(this.query, query) });
+  }
+
+  count(): Promise<number> {
+    return this.store.count(this.query);
+  }
+
+  /**
+   * A run by reference: -N is the N-th most recent, a positive number the newest run with that scan_id, a
+   * string a uid or a unique uid prefix of at least 5 characters (an ambiguous one lists its matches).
+   */
+  async run(ref: RunRef): Promise<Run> {
+    if (this.query.op === "all") {
+      return Run.load(this.store, this.assets, await this.store.findRun(ref));
+    }
+    const summary = await findRunIn(this.store, this.query, ref);
+    return this.runOf(summary);
+  }
+
+  /** The `n` most recent runs, newest first. */
+  recent(n: number): AsyncIterable<Run> {
+    return this.runs({ limit: n });
+  }
+
+  /** Runs, newest first unless sorted otherwise, with offset and limit. */
+  async *runs(options: RunsOptions = {}): AsyncGenerator<Run> {
+    for await (const summary of this.summaries(options)) yield await this.runOf(summary);
+  }
+
+  /** One page of runs as an array. */
+  async page(options: RunsOptions = {}): Promise<Run[]> {
+    const runs: Run[] = [];
+    for await (const run of this.runs(options)) runs.push(run);
+    return runs;
+  }
+
+  /** The store's listing (metadata and events per stream) without reading descriptors: what `ls` prints. */
+  summaries(options: RunsOptions = {}): AsyncIterable<RunSummary> {
+    checkedCount("offset", options.offset);
+    checkedCount("limit", options.limit);
+    return this.store.runs(this.query, {
+      offset: options.offset,
+      limit: options.limit,
+      sort: toSortKeys(options.sort),
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Run> {
+    return this.runs()[Symbol.asyncIterator]();
+  }
+
+  /** Closes the asset reader it created and, when opened by `Broker.open`, the store. */
+  async close(): Promise<void> {
+    if (this.owns.assets) await this.assets.close();
+    if (this.owns.store) await this.store.close();
+  }
+
+  private runOf(summary: RunSummary): Promise<Run> {
+    return Run.load(this.store, this.assets, summary.start, { stop: summary.stop, streams: summary.streams });
+  }
+}

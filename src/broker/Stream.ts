@@ -1,0 +1,209 @@
+// One stream of a run (primary, baseline, ...): its descriptors merged, read as a Table, in chunks, or one
+// field as an NDArray. Values come from the store's column pages; external data is read only when filled.
+import type { DataKey, EventDescriptor } from "../documents/types.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import type { ColumnPage, SeqRange, Store } from "../storage/Store.ts";
+import type { Column } from "../tables/Column.ts";
+import { isTypedArray } from "../tables/DType.ts";
+import { fromNested, isNDArray, type NDArray, ndarray } from "../tables/NDArray.ts";
+import { Table } from "../tables/Table.ts";
+import { configurationTables } from "./configuration.ts";
+import { type FieldSource, fieldSource, mergeDataKeys } from "./dataKeys.ts";
+import { fillDatumColumn, streamColumn } from "./externalColumns.ts";
+import type { RunAssets } from "./RunAssets.ts";
+import { SpanColumns } from "./SpanColumns.ts";
+import { type RowSpan, seqOrderedSpans } from "./seqOrderedSpans.ts";
+import { inSeqRange, type SeqSelection, toSeqRange } from "./seqSelection.ts";
+
+export interface ReadOptions {
+  /** Fields to read (default: all); seq_num and time always come first. */
+  fields?: readonly string[];
+  /** Events with `from <= seq_num < to`. */
+  seq?: SeqSelection;
+  /** Resolve external fields to their arrays (default false: datum ids, StreamDatum uids). */
+  fill?: boolean;
+}
+
+export interface ChunkOptions extends ReadOptions {
+  /** Rows per chunk (the last may hold fewer). */
+  size: number;
+}
+
+export interface FieldOptions {
+  seq?: SeqSelection;
+  /** Default true: an external field is read as its arrays. */
+  fill?: boolean;
+}
+
+export class Stream {
+  readonly name: string;
+  readonly descriptors: readonly EventDescriptor[];
+  /** The stream's data keys, merged across its descriptors in first-seen order. */
+  readonly dataKeys: Readonly<Record<string, DataKey>>;
+  private readonly descriptorUids: string[];
+
+  constructor(
+    private readonly store: Store,
+    private readonly assets: RunAssets,
+    name: string,
+    descriptors: readonly EventDescriptor[],
+  ) {
+    this.name = name;
+    this.descriptors = descriptors;
+    this.dataKeys = mergeDataKeys(descriptors);
+    this.descriptorUids = descriptors.map((descriptor) => descriptor.uid);
+  }
+
+  /** Field names, in data-key order. */
+  get fields(): string[] {
+    return Object.keys(this.dataKeys);
+  }
+
+  /** The events as one Table: seq_num, time and the fields, several descriptors merged in seq_num order. */
+  async read(options: ReadOptions = {}): Promise<Table> {
+    const fields = this.checkedFields(options.fields);
+    const rows = new SpanColumns();
+    for await (const span of this.spans(fields, toSeqRange(options.seq))) rows.add(span);
+    return this.table(rows, fields, options.fill ?? false);
+  }
+
+  /**
+   * The same Table in chunks of `size` rows, read page by page from the store: memory holds about one chunk
+   * (plus a page per descriptor) whatever the stream's length.
+   */
+  async *chunks(options: ChunkOptions): AsyncGenerator<Table> {
+    const size = options.size;
+    if (!Number.isInteger(size) || size < 1)
+      throw new ValidationError(`chunk size must be 1 or more, got ${size}`);
+    const fields = this.checkedFields(options.fields);
+    const fill = options.fill ?? false;
+    let rows = new SpanColumns();
+    for await (const span of this.spans(fields, toSeqRange(options.seq))) {
+      for (let from = span.from; from < span.to; ) {
+        const to = Math.min(span.to, from + size - rows.length);
+        rows.add({ page: span.page, from, to });
+        from = to;
+        if (rows.length === size) {
+          yield await this.table(rows, fields, fill);
+          rows = new SpanColumns();
+        }
+      }
+    }
+    if (rows.length > 0) yield await this.table(rows, fields, fill);
+  }
+
+  /** Each field's timestamps as a Table (seq_num, time, then one float64 column per field). */
+  async timestamps(options: Omit<ReadOptions, "fill"> = {}): Promise<Table> {
+    const fields = this.checkedFields(options.fields).filter((field) => this.sourceOf(field) !== "stream");
+    const rows = new SpanColumns();
+    for await (const span of seqOrderedSpans(
+      this.store,
+      this.descriptorUids,
+      fields,
+      toSeqRange(options.seq),
+    ))
+      rows.add(span);
+    const columns: Record<string, Column> = { seq_num: rows.seqNums(), time: rows.times() };
+    for (const field of fields) columns[field] = rows.column(field, "timestamps", this.dataKeys[field]);
+    return new Table(columns, rows.length);
+  }
+
+  /** One field as an NDArray of shape [events, ...shape of each value]; external data filled by default. */
+  async field(name: string, options: FieldOptions = {}): Promise<NDArray> {
+    const table = await this.read({ fields: [name], seq: options.seq, fill: options.fill ?? true });
+    return asNDArray(table.column(name), table.length);
+  }
+
+  /** The configuration of each device in this stream: one row per descriptor (see configuration.ts). */
+  config(): Record<string, Table> {
+    return configurationTables(this.descriptors);
+  }
+
+  private sourceOf(field: string): FieldSource {
+    return fieldSource(this.dataKeys[field]);
+  }
+
+  private checkedFields(fields: readonly string[] | undefined): string[] {
+    if (fields === undefined) return this.fields;
+    for (const field of fields) {
+      if (!Object.hasOwn(this.dataKeys, field)) {
+        throw new NotFoundError(
+          `stream ${this.name} has no field ${JSON.stringify(field)}; fields are: ${this.fields.join(", ")}`,
+        );
+      }
+    }
+    return [...fields];
+  }
+
+  /**
+   * Spans of the events to read. A stream whose events hold nothing of a `STREAM:` field (often none at all:
+   * only StreamDatums say which seq_nums exist) takes its rows from the StreamDatums when it has no events.
+   */
+  private async *spans(fields: string[], seq: SeqRange | undefined): AsyncGenerator<RowSpan> {
+    const stored = fields.filter((field) => this.sourceOf(field) !== "stream");
+    let any = false;
+    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, stored, seq)) {
+      any = true;
+      yield span;
+    }
+    const streamFields = fields.filter((field) => this.sourceOf(field) === "stream");
+    if (!any && streamFields.length > 0) {
+      const page = await this.streamDatumRows(streamFields, seq);
+      if (page.length > 0) yield { page, from: 0, to: page.length };
+    }
+  }
+
+  /** A page of the seq_nums the StreamDatums of `fields` cover (times unknown: NaN), no values. */
+  private async streamDatumRows(fields: string[], seq: SeqRange | undefined): Promise<ColumnPage> {
+    const covered = new Set<number>();
+    for (const field of fields) {
+      for (const { datum } of await this.assets.streamSlicesOf(field, this.descriptorUids)) {
+        for (let n = datum.seq_nums.start; n < datum.seq_nums.stop; n++)
+          if (inSeqRange(n, seq)) covered.add(n);
+      }
+    }
+    const seqNums = Float64Array.from([...covered].sort((a, b) => a - b));
+    return {
+      descriptor: this.descriptorUids[0] ?? "",
+      length: seqNums.length,
+      uid: new Array<string>(seqNums.length).fill(""),
+      seq_num: seqNums,
+      time: new Float64Array(seqNums.length).fill(Number.NaN),
+      data: {},
+      timestamps: {},
+      filled: {},
+    };
+  }
+
+  private async table(rows: SpanColumns, fields: string[], fill: boolean): Promise<Table> {
+    const seqNums = rows.seqNums();
+    const columns: Record<string, Column> = { seq_num: seqNums, time: rows.times() };
+    for (const field of fields) {
+      const dataKey = this.dataKeys[field];
+      const source = this.sourceOf(field);
+      if (source === "stream") {
+        const slices = await this.assets.streamSlicesOf(field, this.descriptorUids);
+        columns[field] = await streamColumn(this.assets, field, slices, seqNums, fill, dataKey);
+      } else if (source === "resource" && fill) {
+        const ids = rows.column(field, "data", dataKey);
+        const filled = rows.column(field, "filled", undefined);
+        columns[field] = await fillDatumColumn(this.assets, ids, filled, dataKey);
+      } else {
+        columns[field] = rows.column(field, "data", dataKey);
+      }
+    }
+    return new Table(columns, rows.length);
+  }
+}
+
+/** A Table column as an NDArray with the rows as its first axis. */
+function asNDArray(column: Column, rows: number): NDArray {
+  if (isNDArray(column)) return column;
+  if (isTypedArray(column)) return ndarray(column, [rows]);
+  try {
+    return fromNested(column);
+  } catch {
+    // Ragged values: one object per row.
+    return { shape: [rows], dtype: "object", data: column };
+  }
+}
