@@ -1,0 +1,128 @@
+// Rows of the SQLite schema <-> the shared records: event pages with their columns, datum pages, statistics.
+import type { EncodedColumn } from "../codec/columnCodec.ts";
+import type { ColumnRecord, ColumnRole, DatumPageRecord, EventPageRecord } from "../records.ts";
+import type { FieldStats } from "../Store.ts";
+import type { Connection } from "./Connection.ts";
+
+export const ROLES: ColumnRole[] = ["data", "timestamps", "filled"];
+export const ENCODINGS: Array<EncodedColumn["encoding"]> = ["float64", "msgpack"];
+
+/** An event_pages row without its blobs (listing pages), and the blobs (reading one). */
+export interface EventPageHead {
+  id: number;
+  batch: number;
+  page_no: number;
+  descriptor: string;
+  origin: number;
+  length: number;
+  seq_first: number;
+  seq_last: number;
+  time_first: number;
+  time_last: number;
+  has_filled: number;
+}
+
+export const PAGE_HEAD_COLUMNS =
+  "id, batch, page_no, descriptor, origin, length, seq_first, seq_last, time_first, time_last, has_filled";
+
+interface ColumnRow {
+  role: number;
+  key: string;
+  encoding: number;
+  shape: string;
+  bytes: Uint8Array;
+}
+
+export interface DatumPageRow {
+  page_no: number;
+  resource: string;
+  origin: number;
+  length: number;
+  body: Uint8Array;
+}
+
+interface FieldStatsRow {
+  key: string;
+  events: number;
+  count: number;
+  min: number | null;
+  max: number | null;
+  sum: number | null;
+  shape: string | null;
+}
+
+/** A whole event page record: the head, its uid/seq/time blobs, and its columns (only `fields` when given). */
+export function eventPageRecord(
+  connection: Connection,
+  head: EventPageHead,
+  fields?: string[],
+): EventPageRecord {
+  const blobs = connection.sql("SELECT uids, seq_nums, times FROM event_pages WHERE id = ?").get(head.id) as {
+    uids: Uint8Array;
+    seq_nums: Uint8Array;
+    times: Uint8Array;
+  };
+  const columns = (
+    fields
+      ? connection
+          .sql(
+            "SELECT role, key, encoding, shape, bytes FROM event_columns WHERE page = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+          )
+          .all(head.id, JSON.stringify(fields))
+      : connection
+          .sql("SELECT role, key, encoding, shape, bytes FROM event_columns WHERE page = ? ORDER BY rowid")
+          .all(head.id)
+  ) as ColumnRow[];
+  return {
+    pageNo: head.page_no,
+    descriptor: head.descriptor,
+    origin: head.origin === 0 ? "event" : "event_page",
+    length: head.length,
+    seqFirst: head.seq_first,
+    seqLast: head.seq_last,
+    timeFirst: head.time_first,
+    timeLast: head.time_last,
+    uids: blobs.uids,
+    seqNums: blobs.seq_nums,
+    times: blobs.times,
+    hasFilled: head.has_filled === 1,
+    columns: columns.map(
+      (column): ColumnRecord => ({
+        role: ROLES[column.role],
+        key: column.key,
+        encoding: ENCODINGS[column.encoding],
+        shape: JSON.parse(column.shape),
+        bytes: column.bytes,
+        stats: null,
+      }),
+    ),
+  };
+}
+
+export function datumPageRecord(row: DatumPageRow): DatumPageRecord {
+  return {
+    pageNo: row.page_no,
+    resource: row.resource,
+    origin: row.origin === 0 ? "datum" : "datum_page",
+    length: row.length,
+    body: row.body,
+  };
+}
+
+export function storedFieldStats(connection: Connection, descriptor: string): Record<string, FieldStats> {
+  const rows = connection
+    .sql("SELECT * FROM field_stats WHERE descriptor = ? ORDER BY rowid")
+    .all(descriptor) as FieldStatsRow[];
+  const stats: Record<string, FieldStats> = {};
+  for (const row of rows) {
+    stats[row.key] = {
+      events: row.events,
+      count: row.count,
+      min: row.min,
+      max: row.max,
+      sum: row.sum,
+      shape: row.shape === null ? null : JSON.parse(row.shape),
+    };
+  }
+  return stats;
+}
