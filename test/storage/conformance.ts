@@ -373,6 +373,25 @@ export function storeConformance(name: string, open: Open): void {
       });
     });
 
+    test("two readers may walk the same stream at once", async () => {
+      const { uid, documents } = largeRun(4, 10);
+      await withStore(open, async (store) => {
+        await store.put(documents);
+        const [descriptor] = await store.descriptors(uid);
+        const first = store.columns([descriptor.uid])[Symbol.asyncIterator]();
+        const second = store.columns([descriptor.uid])[Symbol.asyncIterator]();
+        const seen: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          const [a, b] = [await first.next(), await second.next()];
+          assert.ok(!a.done && !b.done);
+          assert.deepEqual(a.value.uid, b.value.uid);
+          seen.push(a.value.seq_num[0]);
+        }
+        assert.deepEqual(seen, [1, 11, 21, 31]);
+        assert.ok((await first.next()).done);
+      });
+    });
+
     test("runs are found by uid, uid prefix, scan_id and recency", async () => {
       await withStore(open, async (store) => {
         const older = smallRun({ plan_name: "count", scan_id: 5 }, 1, 1_000);

@@ -42,11 +42,15 @@ import {
   type DatumPageRow,
   datumPageRecord,
   type EventPageHead,
+  type EventPageRow,
   eventPageRecord,
   PAGE_HEAD_COLUMNS,
   storedFieldStats,
 } from "./rows.ts";
 import { SqliteIngest } from "./SqliteIngest.ts";
+
+/** Event pages fetched per query when reading columns. */
+const PAGES_PER_READ = 32;
 
 /** How long a writer waits for another process's write lock (between short async sleeps). */
 const LOCK_WAIT_MS = 120_000;
@@ -169,18 +173,26 @@ export class SqliteStore implements Store {
   }
 
   async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
-    // Page heads first (no blobs), then one page at a time: a long stream is never held whole.
-    const heads = this.sql(
-      `SELECT ${PAGE_HEAD_COLUMNS} FROM event_pages WHERE descriptor IN (SELECT value FROM json_each(?))
-         AND seq_last >= ? AND seq_first < ? ORDER BY seq_first, id`,
-    ).all(
-      JSON.stringify(descriptorUids),
-      seq?.from ?? Number.NEGATIVE_INFINITY,
-      seq?.to ?? Number.POSITIVE_INFINITY,
-    ) as EventPageHead[];
-    for (const head of heads) {
-      const page = sliceColumnPage(columnPageOf(eventPageRecord(this.reader, head, fields)), seq);
-      if (page) yield page;
+    // Pages in chunks (keyset pagination), each decoded only when reached: a long stream is never held
+    // whole, and no cursor stays open across yields (another reader may use the connection meanwhile).
+    const chunk = this.sql(
+      `SELECT ${PAGE_HEAD_COLUMNS}, uids, seq_nums, times FROM event_pages
+         WHERE descriptor IN (SELECT value FROM json_each(?)) AND seq_last >= ? AND seq_first < ?
+           AND (seq_first, id) > (?, ?) ORDER BY seq_first, id LIMIT ${PAGES_PER_READ}`,
+    );
+    const descriptors = JSON.stringify(descriptorUids);
+    const from = seq?.from ?? Number.NEGATIVE_INFINITY;
+    const to = seq?.to ?? Number.POSITIVE_INFINITY;
+    let after: [number, number] = [Number.NEGATIVE_INFINITY, 0];
+    for (;;) {
+      const rows = chunk.all(descriptors, from, to, ...after) as EventPageRow[];
+      for (const row of rows) {
+        const page = sliceColumnPage(columnPageOf(eventPageRecord(this.reader, row, fields)), seq);
+        if (page) yield page;
+      }
+      if (rows.length < PAGES_PER_READ) return;
+      const last = rows[rows.length - 1];
+      after = [last.seq_first, last.id];
     }
   }
 

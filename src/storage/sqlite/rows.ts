@@ -25,6 +25,13 @@ export interface EventPageHead {
 export const PAGE_HEAD_COLUMNS =
   "id, batch, page_no, descriptor, origin, length, seq_first, seq_last, time_first, time_last, has_filled";
 
+/** A head with its uid, seq_num and time blobs, when the listing query selected them too. */
+export interface EventPageRow extends EventPageHead {
+  uids?: Uint8Array;
+  seq_nums?: Uint8Array;
+  times?: Uint8Array;
+}
+
 interface ColumnRow {
   role: number;
   key: string;
