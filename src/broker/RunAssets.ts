@@ -1,17 +1,12 @@
 // The external data of one run, found on demand: a datum id -> its Resource and datum_kwargs (the datums of a
 // resource are loaded once, when first needed), and the StreamDatums behind a `STREAM:` key, read as rows.
 import type { AssetReader, DatumReference } from "../assets/AssetReader.ts";
-import type { Resource, StreamDatum, StreamResource } from "../documents/types.ts";
+import type { Resource } from "../documents/types.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Store } from "../storage/Store.ts";
 import type { NDArray } from "../tables/NDArray.ts";
 import { concatenate } from "../tables/stack.ts";
-
-/** A StreamDatum with the StreamResource it reads from. */
-export interface StreamSlice {
-  resource: StreamResource;
-  datum: StreamDatum;
-}
+import { StreamRowIndex, type StreamRowRef, type StreamSlice } from "./StreamRowIndex.ts";
 
 export class RunAssets {
   private readonly datumIndexes = new Map<string, Promise<Map<string, DatumReference>>>();
@@ -85,46 +80,51 @@ export class RunAssets {
     return index;
   }
 
-  /** The StreamDatums of `field` in the given descriptors, ordered by their first seq_num. */
-  async streamSlicesOf(field: string, descriptorUids: readonly string[]): Promise<StreamSlice[]> {
+  /** The StreamDatums of `field` in the given descriptors, indexed by seq_num. */
+  async streamRowIndex(field: string, descriptorUids: readonly string[]): Promise<StreamRowIndex> {
     this.streamSlices ??= (async () => {
       const slices: StreamSlice[] = [];
       for (const resource of await this.store.streamResources(this.runUid)) {
         for await (const datum of this.store.streamDatums(resource.uid)) slices.push({ resource, datum });
       }
-      return slices.sort((a, b) => a.datum.seq_nums.start - b.datum.seq_nums.start);
+      return slices;
     })();
     const descriptors = new Set(descriptorUids);
-    return (await this.streamSlices).filter(
-      (slice) => slice.resource.data_key === field && descriptors.has(slice.datum.descriptor),
+    return new StreamRowIndex(
+      (await this.streamSlices).filter(
+        (slice) => slice.resource.data_key === field && descriptors.has(slice.datum.descriptor),
+      ),
     );
   }
 
   /**
-   * The rows of a `STREAM:` field at the given seq_nums (ascending), read a StreamDatum at a time: rows with
-   * consecutive seq_nums under one StreamDatum become one read of its resource.
+   * The rows of a `STREAM:` field, as one array of shape [rows, ...]: consecutive rows of one StreamDatum
+   * become one read of its resource.
    */
-  async readStreamRows(field: string, slices: StreamSlice[], seqNums: ArrayLike<number>): Promise<NDArray[]> {
+  async readStreamRows(
+    field: string,
+    refs: Array<StreamRowRef | undefined>,
+    seqNums: ArrayLike<number>,
+  ): Promise<NDArray> {
     const blocks: NDArray[] = [];
-    let row = 0;
-    while (row < seqNums.length) {
-      const seq = seqNums[row];
-      const slice = coveringSlice(slices, seq);
-      if (!slice) {
-        throw new NotFoundError(`field ${field}: no StreamDatum of run ${this.runUid} covers seq_num ${seq}`);
+    for (let row = 0; row < refs.length; ) {
+      const ref = refs[row];
+      if (!ref) {
+        throw new NotFoundError(
+          `field ${field}: no StreamDatum of run ${this.runUid} covers seq_num ${seqNums[row]}`,
+        );
       }
-      const { datum } = slice;
       let end = row + 1;
       while (
-        end < seqNums.length &&
-        seqNums[end] === seqNums[end - 1] + 1 &&
-        seqNums[end] < datum.seq_nums.stop
+        end < refs.length &&
+        refs[end]?.slice === ref.slice &&
+        refs[end]!.offset === ref.offset + (end - row)
       )
         end++;
-      const offset = seq - datum.seq_nums.start;
-      const start = datum.indices.start + offset;
+      const { datum, resource } = ref.slice;
+      const start = datum.indices.start + ref.offset;
       blocks.push(
-        await this.reader.readStreamDatum(slice.resource, {
+        await this.reader.readStreamDatum(resource, {
           uid: datum.uid,
           indices: { start, stop: start + (end - row) },
           stream_resource: datum.stream_resource,
@@ -132,26 +132,6 @@ export class RunAssets {
       );
       row = end;
     }
-    return blocks;
-  }
-
-  /** The rows of `readStreamRows` as one array of shape [rows, ...]. */
-  async streamRows(field: string, slices: StreamSlice[], seqNums: ArrayLike<number>): Promise<NDArray> {
-    const blocks = await this.readStreamRows(field, slices, seqNums);
     return blocks.length === 1 ? blocks[0] : concatenate(blocks);
   }
-}
-
-/** The StreamDatum whose seq_num range holds `seq` (slices sorted by their first seq_num). */
-export function coveringSlice(slices: StreamSlice[], seq: number): StreamSlice | undefined {
-  let low = 0;
-  let high = slices.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const { start, stop } = slices[mid].datum.seq_nums;
-    if (seq < start) high = mid - 1;
-    else if (seq >= stop) low = mid + 1;
-    else return slices[mid];
-  }
-  return undefined;
 }

@@ -132,6 +132,11 @@ export class SpanColumns {
     return this.spans.flatMap((span) => span.page.uid.slice(span.from, span.to));
   }
 
+  /** Whether any of the rows carries `field` (a `STREAM:` key, say, is in no event). */
+  has(field: string, role: ColumnRole): boolean {
+    return this.spans.some((span) => span.page[role][field] !== undefined);
+  }
+
   /**
    * One field's column. Data is typed by the data key's dtype when every value fits it; values that do not
    * (strings in a number field, ragged arrays, gaps) keep their stored form rather than being refused.

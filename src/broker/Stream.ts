@@ -92,19 +92,17 @@ export class Stream {
     if (rows.length > 0) yield await this.table(rows, fields, fill);
   }
 
-  /** Each field's timestamps as a Table (seq_num, time, then one float64 column per field). */
+  /** Each field's timestamps as a Table (seq_num, time, then one float64 column per field events carry). */
   async timestamps(options: Omit<ReadOptions, "fill"> = {}): Promise<Table> {
-    const fields = this.checkedFields(options.fields).filter((field) => this.sourceOf(field) !== "stream");
+    const fields = this.checkedFields(options.fields);
     const rows = new SpanColumns();
-    for await (const span of seqOrderedSpans(
-      this.store,
-      this.descriptorUids,
-      fields,
-      toSeqRange(options.seq),
-    ))
-      rows.add(span);
+    const seq = toSeqRange(options.seq);
+    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, fields, seq)) rows.add(span);
     const columns: Record<string, Column> = { seq_num: rows.seqNums(), time: rows.times() };
-    for (const field of fields) columns[field] = rows.column(field, "timestamps", this.dataKeys[field]);
+    for (const field of fields) {
+      if (this.sourceOf(field) !== "stream" || rows.has(field, "timestamps"))
+        columns[field] = rows.column(field, "timestamps", this.dataKeys[field]);
+    }
     return new Table(columns, rows.length);
   }
 
@@ -136,33 +134,29 @@ export class Stream {
   }
 
   /**
-   * Spans of the events to read. A stream whose events hold nothing of a `STREAM:` field (often none at all:
-   * only StreamDatums say which seq_nums exist) takes its rows from the StreamDatums when it has no events.
+   * Spans of the events to read. A stream with a `STREAM:` field often has no events at all (only its
+   * StreamDatums say which seq_nums exist): without events, its rows are the StreamDatums' rows.
    */
   private async *spans(fields: string[], seq: SeqRange | undefined): AsyncGenerator<RowSpan> {
-    const stored = fields.filter((field) => this.sourceOf(field) !== "stream");
     let any = false;
-    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, stored, seq)) {
+    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, fields, seq)) {
       any = true;
       yield span;
     }
-    const streamFields = fields.filter((field) => this.sourceOf(field) === "stream");
-    if (!any && streamFields.length > 0) {
-      const page = await this.streamDatumRows(streamFields, seq);
+    const streamField = fields.find((field) => this.sourceOf(field) === "stream");
+    if (!any && streamField !== undefined) {
+      const page = await this.streamDatumRows(streamField, seq);
       if (page.length > 0) yield { page, from: 0, to: page.length };
     }
   }
 
-  /** A page of the seq_nums the StreamDatums of `fields` cover (times unknown: NaN), no values. */
-  private async streamDatumRows(fields: string[], seq: SeqRange | undefined): Promise<ColumnPage> {
-    const covered = new Set<number>();
-    for (const field of fields) {
-      for (const { datum } of await this.assets.streamSlicesOf(field, this.descriptorUids)) {
-        for (let n = datum.seq_nums.start; n < datum.seq_nums.stop; n++)
-          if (inSeqRange(n, seq)) covered.add(n);
-      }
-    }
-    const seqNums = Float64Array.from([...covered].sort((a, b) => a - b));
+  /**
+   * A page of the rows the StreamDatums of the first `STREAM:` field hold, datum after datum (times unknown:
+   * NaN; no values: those are read from the resources).
+   */
+  private async streamDatumRows(field: string, seq: SeqRange | undefined): Promise<ColumnPage> {
+    const index = await this.assets.streamRowIndex(field, this.descriptorUids);
+    const seqNums = Float64Array.from(index.seqNums((n) => inSeqRange(n, seq)));
     return {
       descriptor: this.descriptorUids[0] ?? "",
       length: seqNums.length,
@@ -181,10 +175,11 @@ export class Stream {
     for (const field of fields) {
       const dataKey = this.dataKeys[field];
       const source = this.sourceOf(field);
-      if (source === "stream") {
-        const slices = await this.assets.streamSlicesOf(field, this.descriptorUids);
-        columns[field] = await streamColumn(this.assets, field, slices, seqNums, fill, dataKey);
-      } else if (source === "resource" && fill) {
+      // A `STREAM:` key that events do carry (a legacy twin with a Resource) holds datum ids after all.
+      if (source === "stream" && !rows.has(field, "data")) {
+        const index = await this.assets.streamRowIndex(field, this.descriptorUids);
+        columns[field] = await streamColumn(this.assets, field, index, seqNums, fill, dataKey);
+      } else if (source !== "inline" && fill) {
         const ids = rows.column(field, "data", dataKey);
         const filled = rows.column(field, "filled", undefined);
         columns[field] = await fillDatumColumn(this.assets, ids, filled, dataKey);

@@ -7,7 +7,8 @@ import { fromNested, isNDArray, type NDArray } from "../tables/NDArray.ts";
 import { dtypeFromDataKey } from "../tables/numpyDtype.ts";
 import { stack } from "../tables/stack.ts";
 import { declaredShape } from "./dataKeys.ts";
-import { coveringSlice, type RunAssets, type StreamSlice } from "./RunAssets.ts";
+import type { RunAssets } from "./RunAssets.ts";
+import type { StreamRowIndex } from "./StreamRowIndex.ts";
 
 function cell(column: Column, row: number): unknown {
   return isNDArray(column) ? undefined : (column as ArrayLike<unknown>)[row];
@@ -44,23 +45,24 @@ export async function fillDatumColumn(
 }
 
 /**
- * A `STREAM:` field over rows of the given seq_nums: unfilled, the uid of the StreamDatum covering each row
+ * A `STREAM:` field over rows of the given seq_nums: unfilled, the uid of the StreamDatum holding each row
  * (null where none does), as a datum id stands for its data; filled, the rows read from the resources.
  */
 export async function streamColumn(
   assets: RunAssets,
   field: string,
-  slices: StreamSlice[],
+  index: StreamRowIndex,
   seqNums: ArrayLike<number>,
   fill: boolean,
   dataKey: DataKey | undefined,
 ): Promise<Column> {
-  if (!fill) return Array.from(seqNums, (seq) => coveringSlice(slices, seq)?.datum.uid ?? null);
+  const refs = index.locate(seqNums);
+  if (!fill) return refs.map((ref) => ref?.slice.datum.uid ?? null);
   if (seqNums.length === 0) {
     const { dtype, shape } = emptyRows(dataKey);
     // The declared shape of a StreamResource key counts the row axis itself ([1, h, w]).
     return { shape: [0, ...shape.slice(1)], dtype, data: allocate(dtype, 0) };
   }
-  const rows = await assets.streamRows(field, slices, seqNums);
+  const rows = await assets.readStreamRows(field, refs, seqNums);
   return rows.shape.length === 1 && isTypedArray(rows.data) ? rows.data : rows;
 }

@@ -45,7 +45,10 @@ async function fillEventPage(page: EventPage, keys: string[], assets: RunAssets)
   return changed ? { ...page, data, filled } : page;
 }
 
-/** The documents with every Resource-backed key filled (STREAM: keys live in stream_datum documents). */
+/**
+ * The documents with every external key that events carry filled (`STREAM:` keys normally live in
+ * stream_datum documents only; events that do carry one hold datum ids, as legacy runs do).
+ */
 export async function* filledDocuments(
   documents: AsyncIterable<DocumentPair>,
   assets: RunAssets,
@@ -56,7 +59,7 @@ export async function* filledDocuments(
     if (name === "descriptor") {
       const descriptor = doc as EventDescriptor;
       const keys = Object.entries(descriptor.data_keys ?? {})
-        .filter(([, dataKey]) => fieldSource(dataKey) === "resource")
+        .filter(([, dataKey]) => fieldSource(dataKey) !== "inline")
         .map(([key]) => key);
       externalKeys.set(descriptor.uid, keys);
       yield pair;
