@@ -1,26 +1,43 @@
-// A query key (`plan_name`, `sample.name`, `stop.exit_status`) split into the document it reaches and the
-// object keys along the way. Shared by in-memory evaluation and every adapter's compiler, so they agree.
+// A query key (`plan_name`, `sample.name`, `stop.exit_status`, `descriptors.data_keys.det.units`) split into
+// the document it reaches and the object keys along the way. Shared by in-memory evaluation and every
+// adapter's compiler, so they agree.
 import { UnsupportedError } from "../errors.ts";
 import type { QueryKey } from "./Query.ts";
 
+export type KeyDocument = "start" | "stop" | "descriptors";
+
 export interface KeyPath {
-  document: "start" | "stop";
+  document: KeyDocument;
   /** Object keys from the document down; empty for the document itself. */
   segments: string[];
 }
 
-export function parseKey(key: QueryKey): KeyPath {
-  if (typeof key !== "string" || key === "")
-    throw new UnsupportedError(`query key ${JSON.stringify(key)} is not a dotted path`);
+const DOCUMENTS: ReadonlySet<string> = new Set<KeyDocument>(["start", "stop", "descriptors"]);
+
+/** Why `key` is not a usable key, or undefined when it is. */
+export function keyProblem(key: unknown): string | undefined {
+  if (typeof key !== "string" || key === "") return "a key is a non-empty dotted path";
   const segments = key.split(".");
-  if (segments.some((segment) => segment === "" || segment.includes('"'))) {
-    throw new UnsupportedError(
-      `query key ${JSON.stringify(key)}: segments must be non-empty and hold no '"'`,
-    );
-  }
-  const document = segments[0] === "stop" ? "stop" : "start";
-  if (segments[0] === "stop" || segments[0] === "start") segments.shift();
-  return { document, segments };
+  if (segments.some((segment) => segment === "")) return "a key's segments must be non-empty";
+  if (key.includes('"')) return "a key must not hold '\"'";
+  return undefined;
+}
+
+/** Splits a key of any document: start (the default), `stop.` or `descriptors.`. */
+export function parseQueryKey(key: QueryKey): KeyPath {
+  const problem = keyProblem(key);
+  if (problem) throw new UnsupportedError(`query key ${JSON.stringify(key)}: ${problem}`);
+  const segments = key.split(".");
+  if (!DOCUMENTS.has(segments[0])) return { document: "start", segments };
+  return { document: segments[0] as KeyDocument, segments: segments.slice(1) };
+}
+
+/** A key of the start or stop document (what sorting and run columns reach); descriptors keys are refused. */
+export function parseKey(key: QueryKey): KeyPath & { document: "start" | "stop" } {
+  const path = parseQueryKey(key);
+  if (path.document === "descriptors")
+    throw new UnsupportedError(`query key ${JSON.stringify(key)}: descriptors keys cannot be used here`);
+  return path as KeyPath & { document: "start" | "stop" };
 }
 
 /** The value at `path` in `root`, or undefined when absent (object keys only: arrays are not indexed). */

@@ -1,0 +1,40 @@
+// Distinct values of one key over the runs of a search, with how many runs hold each: the grouping rules
+// and the order every adapter returns (values in compareValues order, ties by JSON text), defined once.
+import { compareCodePoints, compareValues } from "./compareValues.ts";
+import { type RunMetadata, valuesAt } from "./matches.ts";
+import type { QueryKey, QueryValue } from "./Query.ts";
+
+/**
+ * One distinct value and the number of runs holding it. Runs without the key are not counted; a JSON null
+ * is a value. Values group by JSON equality (as Eq compares); a run whose descriptors hold one value
+ * several times counts once.
+ */
+export interface DistinctValue {
+  value: QueryValue;
+  count: number;
+}
+
+export function sortDistinct(values: DistinctValue[]): DistinctValue[] {
+  return values.sort(
+    (a, b) =>
+      compareValues(a.value, b.value) || compareCodePoints(JSON.stringify(a.value), JSON.stringify(b.value)),
+  );
+}
+
+/** Distinct values evaluated in memory over runs already filtered by the query. */
+export function distinctValues(runs: Iterable<RunMetadata>, key: QueryKey): DistinctValue[] {
+  const found = new Map<string, DistinctValue>();
+  for (const run of runs) {
+    const seen = new Set<string>();
+    for (const value of valuesAt(run, key)) {
+      if (value === undefined) continue;
+      const text = JSON.stringify(value);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      const entry = found.get(text);
+      if (entry) entry.count++;
+      else found.set(text, { value: value as QueryValue, count: 1 });
+    }
+  }
+  return sortDistinct([...found.values()]);
+}

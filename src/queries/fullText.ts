@@ -1,0 +1,38 @@
+// Full-text words, defined once: a word is a run of letters and digits, compared after Unicode compatibility
+// decomposition with accents dropped and case folded. Memory evaluation reads these words directly; SQLite
+// stores them, already normalised, in its FTS5 table, so both adapters see the same words.
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const MARKS = /\p{M}/gu;
+
+/** The normalised words of `text`, in order (repeats kept). */
+export function wordsOf(text: string): string[] {
+  return text.normalize("NFKD").replace(MARKS, "").toLowerCase().match(WORD) ?? [];
+}
+
+/** Every string value inside a document (object keys and numbers are not text). */
+export function stringsOf(value: unknown, found: string[] = []): string[] {
+  if (typeof value === "string") found.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsOf(item, found);
+  else if (typeof value === "object" && value !== null)
+    for (const item of Object.values(value)) stringsOf(item, found);
+  return found;
+}
+
+/** The normalised words of a start document, one space between words: what the full-text index stores. */
+export function indexedText(start: unknown): string {
+  return stringsOf(start).flatMap(wordsOf).join(" ");
+}
+
+const wordSets = new WeakMap<object, Set<string>>();
+
+/** The distinct words of a start document (cached per document object). */
+export function wordSetOf(start: unknown): Set<string> {
+  if (typeof start !== "object" || start === null) return new Set();
+  let words = wordSets.get(start);
+  if (!words) {
+    words = new Set(stringsOf(start).flatMap(wordsOf));
+    wordSets.set(start, words);
+  }
+  return words;
+}
