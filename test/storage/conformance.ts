@@ -8,6 +8,7 @@ import type {
   DocumentPair,
   Event,
   EventDescriptor,
+  EventPage,
   RunStart,
   StreamDatum,
   StreamResource,
@@ -370,6 +371,53 @@ export function storeConformance(name: string, open: Open): void {
           [1, 2, 3, 4, 5],
         );
         assert.deepEqual(primaryEvents.slice(2, 4), unpackEventPage(page));
+      });
+    });
+
+    test("bulk documents come back as pages; an old resource without run_start joins the run around it", async () => {
+      const { uid, stream, documents } = smallRun({ plan_name: "legacy" }, 0);
+      const events: Event[] = [1, 2, 3].map((x) => ({
+        uid: `${uid}-event-${x}`,
+        descriptor: stream.descriptor.uid,
+        seq_num: x,
+        time: 1_700_000_000 + x,
+        data: { x },
+        timestamps: { x: 1 },
+      }));
+      const resource = {
+        uid: `${uid}-resource`,
+        spec: "NPY_SEQ",
+        root: "/data",
+        resource_path: "scan",
+        resource_kwargs: {},
+      };
+      const bulkDatum = {
+        resource: resource.uid,
+        datum_ids: [`${resource.uid}/0`, `${resource.uid}/1`],
+        datum_kwarg_list: [{ index: 0 }, { index: 1 }],
+      };
+      const stop = documents.at(-1)!;
+      await withStore(open, async (store) => {
+        await store.put(documents.slice(0, 2));
+        // A continuation batch: no start, a resource with no run_start, bulk documents.
+        await store.put([
+          ["resource", resource as never],
+          ["bulk_datum", bulkDatum],
+          ["bulk_events", { [stream.descriptor.uid]: events }],
+          stop,
+        ]);
+        assert.deepEqual(await store.resources(uid), [resource]);
+        const replayed = await collect(store.documents(uid));
+        assert.deepEqual(
+          replayed.map(([name]) => name),
+          ["start", "descriptor", "resource", "datum_page", "event_page", "stop"],
+        );
+        assert.deepEqual(replayed[3][1], {
+          resource: resource.uid,
+          datum_id: bulkDatum.datum_ids,
+          datum_kwargs: { index: [0, 1] },
+        });
+        assert.deepEqual(unpackEventPage(replayed[4][1] as EventPage), events);
       });
     });
 
