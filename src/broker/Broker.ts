@@ -4,7 +4,10 @@ import { AssetReader } from "../assets/AssetReader.ts";
 import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
 import type { RootMap } from "../assets/paths.ts";
 import { ValidationError } from "../errors.ts";
-import { ALL, type Query } from "../queries/Query.ts";
+import { type DistinctValue, distinctValues } from "../queries/distinct.ts";
+import type { RunMetadata } from "../queries/matches.ts";
+import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
+import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { defaultCatalogUri, openStore } from "../storage/openStore.ts";
 import type { RunRef, RunSummary, Store } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
@@ -21,6 +24,11 @@ export interface BrokerOptions {
   assets?: AssetReader;
   /** Only the runs this query selects (what `search` narrows). */
   query?: Query;
+}
+
+/** A store that groups distinct values itself (what the Store port is to offer). */
+interface DistinctSource {
+  distinct(key: QueryKey, query: Query): Promise<DistinctValue[]>;
 }
 
 export interface RunsOptions {
@@ -56,9 +64,10 @@ export class Broker implements AsyncIterable<Run> {
     return broker;
   }
 
-  /** A narrower Broker: the runs of this one that also match `query`. */
-  search(query: Query): Broker {
-    return new Broker(this.store, { assets: this.assets, query: andQuery(this.query, query) });
+  /** A narrower Broker: the runs of this one that also match `query` (a Query or query-language text). */
+  search(query: Query | string, options: ParseOptions = {}): Broker {
+    const narrower = typeof query === "string" ? parseQuery(query, options) : query;
+    return new Broker(this.store, { assets: this.assets, query: andQuery(this.query, narrower) });
   }
 
   count(): Promise<number> {
@@ -103,6 +112,30 @@ export class Broker implements AsyncIterable<Run> {
       limit: options.limit,
       sort: toSortKeys(options.sort),
     });
+  }
+
+  /**
+   * The distinct values of a metadata key over this broker's runs (`descriptors.` keys count each run once),
+   * in the query layer's value order; with `counts`, how many runs hold each.
+   */
+  distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
+  distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
+  async distinct(key: QueryKey, options: { counts?: boolean } = {}): Promise<DistinctValue[] | QueryValue[]> {
+    const found = await this.distinctWithCounts(key);
+    return options.counts ? found : found.map((entry) => entry.value);
+  }
+
+  private async distinctWithCounts(key: QueryKey): Promise<DistinctValue[]> {
+    const native = (this.store as Partial<DistinctSource>).distinct;
+    if (typeof native === "function") return native.call(this.store, key, this.query);
+    // The Store port has no distinct yet: the store selects the runs, their values are grouped here.
+    const withDescriptors = key.startsWith("descriptors.");
+    const runs: RunMetadata[] = [];
+    for await (const summary of this.store.runs(this.query)) {
+      const descriptors = withDescriptors ? await this.store.descriptors(summary.uid) : undefined;
+      runs.push({ start: summary.start, stop: summary.stop, descriptors });
+    }
+    return distinctValues(runs, key);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Run> {

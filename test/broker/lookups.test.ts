@@ -37,9 +37,10 @@ for (const adapter of ADAPTERS) {
     let broker: Broker;
     let starts: RunStart[];
     let newest: RunStart[];
+    let runs: DocumentPair[][];
 
     before(async () => {
-      const runs = [...(await runsOf("apstools/tests/apstools.json")), ...twins()];
+      runs = [...(await runsOf("apstools/tests/apstools.json")), ...twins()];
       starts = runs.map((documents) => documents[0][1] as RunStart);
       newest = [...starts].sort(byNewest);
       broker = await brokerWith(adapter, runs);
@@ -158,6 +159,47 @@ for (const adapter of ADAPTERS) {
       await assert.rejects(twinsOnly.run("abcde"), ValidationError);
       assert.equal((await twinsOnly.run(-1)).start.scan_id, 501);
       assert.equal((await twinsOnly.run(500)).uid, "abcdef12-1111-4000-8000-000000000000");
+    });
+
+    test("query-language searches and distinct values with counts", async () => {
+      const text = broker.search('plan_name == "count" and scan_id >= 110');
+      const expected = newest.filter((start) => start.plan_name === "count" && (start.scan_id ?? 0) >= 110);
+      assert.deepEqual(
+        await uids(text),
+        expected.map((start) => start.uid),
+      );
+      assert.throws(() => broker.search("plan_name == "), ValidationError);
+
+      const plans = new Map<string, number>();
+      for (const start of starts) plans.set(start.plan_name!, (plans.get(start.plan_name!) ?? 0) + 1);
+      const byName = [...plans.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+      assert.deepEqual(
+        await broker.distinct("plan_name", { counts: true }),
+        byName.map(([value, count]) => ({ value, count })),
+      );
+      assert.deepEqual(
+        await broker.distinct("plan_name"),
+        byName.map(([value]) => value),
+      );
+      const lateScanIds = [...new Set(expected.map((start) => start.scan_id))].sort((a, b) => a! - b!);
+      assert.deepEqual(await text.distinct("scan_id"), lateScanIds);
+
+      // A descriptor key counts each run holding the value once.
+      const streamRuns = new Map<string, number>();
+      for (const documents of runs) {
+        const names = new Set(
+          documents
+            .filter(([name]) => name === "descriptor")
+            .map(([, doc]) => (doc as { name: string }).name),
+        );
+        for (const name of names) streamRuns.set(name, (streamRuns.get(name) ?? 0) + 1);
+      }
+      assert.deepEqual(
+        await broker.distinct("descriptors.name", { counts: true }),
+        [...streamRuns.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([value, count]) => ({ value, count })),
+      );
     });
   });
 }
