@@ -14,6 +14,8 @@ function locate(): string {
     const candidate = join(dir, "shared", "data");
     if (existsSync(join(candidate, "README.md"))) return candidate;
   }
+  // The workspace's fixed place, for a clone made outside it.
+  if (existsSync("/work/shared/data/README.md")) return "/work/shared/data";
   throw new Error("reference data not found: set DATABROKER_SHARED_DATA to the shared/data directory");
 }
 
