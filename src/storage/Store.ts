@@ -11,6 +11,7 @@ import type {
   StreamResource,
 } from "../documents/types.ts";
 import type { Finding } from "../errors.ts";
+import type { DistinctValue } from "../queries/distinct.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
 
 /** What one `put` did. Every document of the batch is either stored or skipped; a rejected batch throws. */
@@ -143,6 +144,11 @@ export interface Store {
   /** Runs matching `query`, summarised; the query is evaluated by the adapter itself, not in JavaScript. */
   runs(query?: Query, options?: RunsOptions): AsyncIterable<RunSummary>;
   count(query?: Query): Promise<number>;
+  /**
+   * The distinct values of `key` (start, `stop.` or `descriptors.`) over the runs matching `query`, each with
+   * how many runs hold it (queries/distinct.ts defines grouping and order); runs without the key are left out.
+   */
+  distinct(key: QueryKey, query?: Query): Promise<DistinctValue[]>;
 
   close(): Promise<void>;
 }

@@ -106,18 +106,13 @@ describe("SQLite adapter", () => {
       queries: [
         { op: "eq", key: "plan_name", value: hostile },
         { op: "comparison", key: "stop.num_events.primary", operator: "ge", value: 3 },
+        { op: "keyPresent", key: hostile },
       ],
     });
     assert.ok(!compiled.sql.includes(hostile));
-    assert.ok(!compiled.sql.includes("plan_name"));
-    assert.deepEqual(compiled.params, [
-      '$."plan_name"',
-      '$."plan_name"',
-      hostile,
-      '$."num_events"."primary"',
-      '$."num_events"."primary"',
-      3,
-    ]);
-    assert.match(compiled.sql, /json_extract\(stop, \?\)/);
+    assert.deepEqual(compiled.params, [hostile, 3]);
+    // Key paths are inlined (so expression indexes apply), as SQL literals with quotes doubled.
+    assert.match(compiled.sql, /json_extract\(runs\.stop, '\$\."num_events"\."primary"'\)/);
+    assert.ok(compiled.sql.includes(`'$."${hostile.replaceAll("'", "''")}"'`));
   });
 });

@@ -34,7 +34,8 @@ import type {
   StreamResource,
 } from "../../documents/types.ts";
 import { UnsupportedError } from "../../errors.ts";
-import type { Query } from "../../queries/Query.ts";
+import type { DistinctValue } from "../../queries/distinct.ts";
+import type { Query, QueryKey } from "../../queries/Query.ts";
 import type {
   ColumnPage,
   FieldStats,
@@ -222,6 +223,10 @@ export class FilesStore implements Store {
 
   count(query?: Query): Promise<number> {
     return this.state.memory.count(query);
+  }
+
+  distinct(key: QueryKey, query?: Query): Promise<DistinctValue[]> {
+    return this.state.memory.distinct(key, query);
   }
 
   close(): Promise<void> {

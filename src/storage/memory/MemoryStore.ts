@@ -12,8 +12,9 @@ import type {
 } from "../../documents/types.ts";
 import { NotFoundError } from "../../errors.ts";
 import { compareCodePoints, compareValues } from "../../queries/compareValues.ts";
-import { matches, type RunMetadata, valueAt } from "../../queries/matches.ts";
-import { ALL, type Query } from "../../queries/Query.ts";
+import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
+import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
+import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
@@ -45,8 +46,8 @@ interface StoredRecord {
 
 interface RunRow {
   uid: string;
-  /** start and stop as JSON sees them: what queries evaluate. */
-  metadata: RunMetadata;
+  /** start, stop and descriptors as JSON sees them: what queries evaluate. */
+  metadata: RunMetadata & { descriptors: unknown[] };
   stopUid: string | null;
 }
 
@@ -141,13 +142,15 @@ export class MemoryStore implements Store {
       if (record.name === "start") {
         this.runRows.set(record.uid, {
           uid: record.uid,
-          metadata: { start: jsonView(record.doc), stop: null },
+          metadata: { start: jsonView(record.doc), stop: null, descriptors: [] },
           stopUid: null,
         });
       } else if (record.name === "stop") {
         const row = this.runRows.get(record.run)!;
-        row.metadata = { start: row.metadata.start, stop: jsonView(record.doc) };
+        row.metadata.stop = jsonView(record.doc);
         row.stopUid = record.uid;
+      } else if (record.name === "descriptor") {
+        this.runRows.get(record.run)!.metadata.descriptors.push(jsonView(record.doc));
       }
     }
     for (const record of prepared.eventPages) {
@@ -313,20 +316,33 @@ export class MemoryStore implements Store {
     };
   }
 
-  async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
-    const found = this.sorted(
-      [...this.runRows.values()].filter((row) => matches(query, row.metadata)),
-      options.sort,
+  /** The runs matching `query`, evaluated over every run (duplicate rules look at the others). */
+  private matching(query: Query): RunRow[] {
+    const rows = [...this.runRows.values()];
+    const compiled = new RunQuery(
+      query,
+      rows.map((row) => row.metadata),
     );
+    compiled.check();
+    return rows.filter((row) => compiled.matches(row.metadata));
+  }
+
+  async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
+    const found = this.sorted(this.matching(query), options.sort);
     const offset = options.offset ?? 0;
     const end = options.limit === undefined ? undefined : offset + options.limit;
     for (const row of found.slice(offset, end)) yield this.summary(row);
   }
 
   async count(query: Query = ALL): Promise<number> {
-    let count = 0;
-    for (const row of this.runRows.values()) if (matches(query, row.metadata)) count++;
-    return count;
+    return this.matching(query).length;
+  }
+
+  async distinct(key: QueryKey, query: Query = ALL): Promise<DistinctValue[]> {
+    return distinctValues(
+      this.matching(query).map((row) => row.metadata),
+      key,
+    );
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,7 @@
 // One SQLite connection to a catalog file with its prepared statements cached: the writer (which creates the
 // schema) or the reader (query_only; in WAL mode it sees committed data only, never a put in progress).
 import Database from "better-sqlite3";
+import { registerQueryFunctions } from "./functions.ts";
 import { ensureSchema } from "./schema.ts";
 
 /** Statements kept per connection; queries compile to a bounded set of shapes, so this rarely evicts. */
@@ -12,6 +13,7 @@ export class Connection {
 
   private constructor(db: Database.Database) {
     this.db = db;
+    registerQueryFunctions(db);
   }
 
   /**

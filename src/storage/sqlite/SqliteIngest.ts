@@ -15,15 +15,7 @@ import {
   ROLES,
   storedFieldStats,
 } from "./rows.ts";
-
-/** Every string in the start document, for full-text search. */
-function textOf(value: unknown, words: string[] = []): string[] {
-  if (typeof value === "string") words.push(value);
-  else if (Array.isArray(value)) for (const item of value) textOf(item, words);
-  else if (typeof value === "object" && value !== null)
-    for (const item of Object.values(value)) textOf(item, words);
-  return words;
-}
+import { writeRunRows } from "./runRows.ts";
 
 export class SqliteIngest implements IngestTransaction {
   constructor(private readonly writer: Connection) {}
@@ -85,24 +77,7 @@ export class SqliteIngest implements IngestTransaction {
     const insertDocument = sql("INSERT INTO documents (uid, name, run, parent, body) VALUES (?, ?, ?, ?, ?)");
     for (const record of prepared.documents) {
       insertDocument.run(record.uid, record.name, record.run, record.parent, record.body);
-      if (record.name === "start") {
-        const { doc } = record;
-        const scanId = typeof doc.scan_id === "number" && Number.isInteger(doc.scan_id) ? doc.scan_id : null;
-        const time = typeof doc.time === "number" ? doc.time : null;
-        sql("INSERT INTO runs (uid, time, scan_id, start) VALUES (?, ?, ?, ?)").run(
-          record.uid,
-          time,
-          scanId,
-          JSON.stringify(doc),
-        );
-        sql("INSERT INTO run_text (uid, text) VALUES (?, ?)").run(record.uid, textOf(doc).join(" "));
-      } else if (record.name === "stop") {
-        sql("UPDATE runs SET stop = ?, stop_uid = ? WHERE uid = ?").run(
-          JSON.stringify(record.doc),
-          record.uid,
-          record.run,
-        );
-      }
+      writeRunRows(sql, record);
     }
     const insertPage = sql(
       `INSERT INTO event_pages (batch, page_no, descriptor, origin, length, seq_first, seq_last, time_first, time_last,

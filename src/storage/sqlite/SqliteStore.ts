@@ -14,7 +14,8 @@ import type {
   StreamResource,
 } from "../../documents/types.ts";
 import { NotFoundError } from "../../errors.ts";
-import { ALL, type Query } from "../../queries/Query.ts";
+import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
+import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
@@ -37,7 +38,13 @@ import type {
 } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { Connection } from "./Connection.ts";
-import { compileQuery, jsonLocation } from "./compileQuery.ts";
+import {
+  type CompiledQuery,
+  compileDistinct,
+  compileQuery,
+  distinctValueOf,
+  jsonLocation,
+} from "./compileQuery.ts";
 import {
   type DatumPageRow,
   datumPageRecord,
@@ -301,8 +308,22 @@ export class SqliteStore implements Store {
     };
   }
 
+  /** The query compiled, after its own checks (duplicates "error", ambiguous uid prefixes) have passed. */
+  private where(query: Query): CompiledQuery {
+    const compiled = compileQuery(query);
+    for (const check of compiled.checks) {
+      const failure = check.failure(
+        this.sql(check.sql)
+          .pluck()
+          .all(...check.params),
+      );
+      if (failure) throw failure;
+    }
+    return compiled;
+  }
+
   async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
-    const where = compileQuery(query);
+    const where = this.where(query);
     const params = [...where.params];
     const order = this.orderBy(options.sort, params);
     params.push(options.limit ?? -1, options.offset ?? 0);
@@ -313,10 +334,18 @@ export class SqliteStore implements Store {
   }
 
   async count(query: Query = ALL): Promise<number> {
-    const where = compileQuery(query);
+    const where = this.where(query);
     return this.sql(`SELECT COUNT(*) FROM runs WHERE ${where.sql}`)
       .pluck()
       .get(...where.params) as number;
+  }
+
+  async distinct(key: QueryKey, query: Query = ALL): Promise<DistinctValue[]> {
+    const { sql, params } = compileDistinct(key, this.where(query));
+    const rows = this.sql(sql).all(...params) as Array<{ kind: string; value: unknown; count: number }>;
+    return sortDistinct(
+      rows.map((row) => ({ value: distinctValueOf(row.kind, row.value), count: row.count })),
+    );
   }
 
   async close(): Promise<void> {

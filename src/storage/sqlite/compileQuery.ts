@@ -1,104 +1,349 @@
-// A Query -> an SQL condition over the runs table's JSON columns (JSON1 json_type / json_extract), values
-// always bound as parameters. Each leaf yields 0 or 1, never NULL, so NOT and OR keep their in-memory meaning;
-// the answers equal queries/matches.ts on the JSON view of the metadata.
-import { UnsupportedError } from "../../errors.ts";
-import { parseKey } from "../../queries/keyPath.ts";
-import type { Query, QueryKey, QueryValue } from "../../queries/Query.ts";
+// A Query -> an SQL condition over the `runs` table (JSON1 json_type / json_extract on start and stop, EXISTS
+// over run_descriptors, FTS5 MATCH on run_text, the `regexp` function), values always bound as parameters.
+// The answers equal queries/matches.ts on the JSON view of the metadata. Keys with an index are compiled to
+// the indexed form: time and scan_id to their columns, uid to the primary key, plan_name to the expression
+// index (JSON paths are inlined as literals so SQLite can match that index). Under a NOT, every leaf is made
+// 0 or 1 (never NULL) so NOT keeps its in-memory meaning; elsewhere leaves stay bare so indexes apply.
+import { UnsupportedError, ValidationError } from "../../errors.ts";
+import {
+  ambiguousPrefixMessage,
+  duplicatedScanIdsMessage,
+  MAX_LISTED_UIDS,
+  partScopes,
+  type ScanSelection,
+  walkScoped,
+} from "../../queries/duplicateRules.ts";
+import { wordsOf } from "../../queries/fullText.ts";
+import { parseKey, parseQueryKey } from "../../queries/keyPath.ts";
+import { likeGlob } from "../../queries/likePattern.ts";
+import type { KeyQuery, Query, QueryKey, QueryValue } from "../../queries/Query.ts";
 
-export interface CompiledQuery {
+/** A query's own failure condition, checked before it runs (duplicates "error", ambiguous uid prefixes). */
+export interface QueryCheck {
   sql: string;
   params: unknown[];
+  /** The error for the rows the check found (none: the query may run). */
+  failure(rows: unknown[]): Error | undefined;
 }
 
-/** The column and JSON path of a key: `stop.exit_status` -> stop, `$."exit_status"`. */
+export interface CompiledQuery {
+  /** A condition on the `runs` table. */
+  sql: string;
+  params: unknown[];
+  checks: QueryCheck[];
+}
+
+/** The column and JSON path of a start or stop key: `stop.exit_status` -> stop, `$."exit_status"`. */
 export function jsonLocation(key: QueryKey): { column: "start" | "stop"; path: string } {
   const { document, segments } = parseKey(key);
-  return { column: document, path: `$${segments.map((segment) => `."${segment}"`).join("")}` };
+  return { column: document, path: jsonPath(segments) };
 }
+
+function jsonPath(segments: string[]): string {
+  return `$${segments.map((segment) => `."${segment}"`).join("")}`;
+}
+
+/** An SQL string literal (keys reach SQL text only this way; values are always bound). */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Where a key's value is read in SQL: its JSON type and its value (JSON text for arrays and objects). */
+interface Accessor {
+  /** The JSON document expression (for json_each). */
+  document: string;
+  path: string;
+  type: string;
+  value: string;
+}
+
+function accessor(document: string, segments: string[]): Accessor {
+  const path = literal(jsonPath(segments));
+  return {
+    document,
+    path,
+    type: `json_type(${document}, ${path})`,
+    value: `json_extract(${document}, ${path})`,
+  };
+}
+
+/** Start keys copied into indexed columns of `runs`, with the JSON type the column holds. */
+const COLUMNS: Record<string, { column: string; holds: "number" | "string" }> = {
+  time: { column: "time", holds: "number" },
+  scan_id: { column: "scan_id", holds: "number" },
+  uid: { column: "uid", holds: "string" },
+};
 
 const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
 
+/** The smallest string above every string starting with `prefix` (code point order), when there is one. */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = [...prefix];
+  const last = points.pop()?.codePointAt(0);
+  if (last === undefined || last === 0x10ffff) return undefined;
+  const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+  return points.join("") + String.fromCodePoint(next);
+}
+
 class Compiler {
   readonly params: unknown[] = [];
+  readonly checks: QueryCheck[] = [];
+  private aliases = 0;
+
+  constructor(private readonly parent?: Compiler) {}
 
   private bind(value: unknown): string {
     this.params.push(value);
     return "?";
   }
 
-  private typeOf(key: QueryKey): string {
-    const { column, path } = jsonLocation(key);
-    return `json_type(${column}, ${this.bind(path)})`;
+  private alias(prefix: string): string {
+    if (this.parent) return this.parent.alias(prefix);
+    return `${prefix}${++this.aliases}`;
   }
 
-  private valueOf(key: QueryKey): string {
-    const { column, path } = jsonLocation(key);
-    return `json_extract(${column}, ${this.bind(path)})`;
-  }
-
-  private equals(key: QueryKey, value: QueryValue): string {
-    if (value === null) return `${this.typeOf(key)} = 'null'`;
-    if (typeof value === "boolean") return `${this.typeOf(key)} = '${value ? "true" : "false"}'`;
+  private equals(at: Accessor, value: QueryValue): string {
+    if (value === null) return `${at.type} = 'null'`;
+    if (typeof value === "boolean") return `${at.type} = '${value ? "true" : "false"}'`;
     if (typeof value === "number")
-      return `(${this.typeOf(key)} IN ('integer', 'real') AND ${this.valueOf(key)} = ${this.bind(value)})`;
-    if (typeof value === "string")
-      return `(${this.typeOf(key)} = 'text' AND ${this.valueOf(key)} = ${this.bind(value)})`;
-    if (typeof value === "object") {
-      return `(${this.typeOf(key)} IN ('array', 'object') AND ${this.valueOf(key)} = ${this.bind(JSON.stringify(value))})`;
+      return `(${at.type} IN ('integer', 'real') AND ${at.value} = ${this.bind(value)})`;
+    if (typeof value === "string") return `(${at.type} = 'text' AND ${at.value} = ${this.bind(value)})`;
+    return `(${at.type} IN ('array', 'object') AND ${at.value} = ${this.bind(JSON.stringify(value))})`;
+  }
+
+  /** Membership as few index-friendly terms: strings and numbers each as one IN list. */
+  private oneOf(at: Accessor, values: QueryValue[]): string {
+    const strings = values.filter((value) => typeof value === "string");
+    const numbers = values.filter((value) => typeof value === "number");
+    const terms: string[] = [];
+    const list = (items: QueryValue[]) => items.map((item) => this.bind(item)).join(", ");
+    if (strings.length > 0) terms.push(`(${at.type} = 'text' AND ${at.value} IN (${list(strings)}))`);
+    if (numbers.length > 0)
+      terms.push(`(${at.type} IN ('integer', 'real') AND ${at.value} IN (${list(numbers)}))`);
+    for (const value of values)
+      if (typeof value !== "string" && typeof value !== "number") terms.push(this.equals(at, value));
+    return terms.length === 0 ? "0" : terms.length === 1 ? terms[0] : `(${terms.join(" OR ")})`;
+  }
+
+  /** A key query on one JSON document (a run's start or stop, or one descriptor). */
+  private keyCondition(query: KeyQuery, at: Accessor): string {
+    switch (query.op) {
+      case "eq":
+        return this.equals(at, query.value);
+      case "notEq":
+        return `(${at.type} IS NOT NULL AND NOT ${this.equals(at, query.value)})`;
+      case "comparison": {
+        const type = typeof query.value === "number" ? "IN ('integer', 'real')" : "= 'text'";
+        return `(${at.type} ${type} AND ${at.value} ${OPERATORS[query.operator]} ${this.bind(query.value)})`;
+      }
+      case "in":
+        return this.oneOf(at, query.values);
+      case "notIn":
+        return `(${at.type} IS NOT NULL AND NOT ${this.oneOf(at, query.values)})`;
+      case "contains": {
+        const element = this.alias("e");
+        const inArray = this.equals(
+          { document: "", path: "", type: `${element}.type`, value: `${element}.value` },
+          query.value,
+        );
+        const member = `(${at.type} = 'array' AND EXISTS (SELECT 1 FROM json_each(${at.document}, ${at.path}) AS ${element} WHERE ${inArray}))`;
+        if (typeof query.value !== "string") return member;
+        return `(${member} OR (${at.type} = 'text' AND instr(${at.value}, ${this.bind(query.value)}) > 0))`;
+      }
+      case "like":
+        return `(${at.type} = 'text' AND ${at.value} GLOB ${this.bind(likeGlob(query.pattern))})`;
+      case "regex":
+        return `(${at.type} = 'text' AND regexp(${this.bind(query.pattern)}, ${at.value}, ${this.bind(query.caseSensitive === false ? "i" : "")}))`;
+      case "keyPresent":
+        return `${at.type} IS NOT NULL`;
     }
-    throw new UnsupportedError(`cannot compare ${key} with ${typeof value}`);
   }
 
-  /** A leaf that is 0 or 1 even where SQL would say NULL (absent key, run without stop). */
-  private leaf(sql: string): string {
-    return `IFNULL(${sql}, 0)`;
+  /** A key query on an indexed column, when the query's value has the type the column holds. */
+  private columnCondition(query: KeyQuery, table: string): string | undefined {
+    const { document, segments } = parseQueryKey(query.key);
+    const mapped = document === "start" && segments.length === 1 ? COLUMNS[segments[0]] : undefined;
+    if (!mapped) return undefined;
+    const column = `${table}.${mapped.column}`;
+    const fits = (value: QueryValue) => typeof value === (mapped.holds === "number" ? "number" : "string");
+    if (query.op === "eq" && fits(query.value)) return `${column} = ${this.bind(query.value)}`;
+    if (query.op === "comparison" && fits(query.value))
+      return `${column} ${OPERATORS[query.operator]} ${this.bind(query.value)}`;
+    if (query.op === "in" && query.values.length > 0 && query.values.every(fits))
+      return `${column} IN (${query.values.map((value) => this.bind(value)).join(", ")})`;
+    return undefined;
   }
 
-  compile(query: Query): string {
+  private keyQuery(query: KeyQuery, table: string): string {
+    const { document, segments } = parseQueryKey(query.key);
+    if (query.op === "keyPresent" && query.exists === false)
+      return `(NOT ${this.keyQuery({ ...query, exists: true }, table)})`;
+    if (document !== "descriptors") {
+      return (
+        this.columnCondition(query, table) ??
+        this.keyCondition(query, accessor(`${table}.${document}`, segments))
+      );
+    }
+    const descriptor = this.alias("d");
+    const condition = this.keyCondition(query, accessor(`${descriptor}.descriptor`, segments));
+    return `EXISTS (SELECT 1 FROM run_descriptors AS ${descriptor} WHERE ${descriptor}.run = ${table}.uid AND ${condition})`;
+  }
+
+  private scanMembership(query: ScanSelection, table: string): string {
+    if (query.op === "scanId")
+      return `${table}.scan_id IN (${query.scanIds.map((id) => this.bind(id)).join(", ")})`;
+    return `(${table}.scan_id >= ${this.bind(query.startId)} AND ${table}.scan_id < ${this.bind(query.endId)})`;
+  }
+
+  /** The scope's conditions on `table` (duplicate rules are off in scopes, so they compile plainly). */
+  private scopeCondition(scope: readonly Query[], table: string): string {
+    return scope.length === 0 ? "1" : scope.map((part) => this.compile(part, table, [], false)).join(" AND ");
+  }
+
+  private prefixCondition(prefix: string, table: string): string {
+    const upper = prefixUpperBound(prefix);
+    if (upper === undefined)
+      return `substr(${table}.uid, 1, ${this.bind([...prefix].length)}) = ${this.bind(prefix)}`;
+    return `(${table}.uid >= ${this.bind(prefix)} AND ${table}.uid < ${this.bind(upper)})`;
+  }
+
+  /** The SQL of `query` on rows of `table`; `negated` when under a NOT (leaves must not be NULL there). */
+  compile(query: Query, table: string, scope: readonly Query[], negated: boolean): string {
+    const leaf = (sql: string) => (negated ? `IFNULL(${sql}, 0)` : sql);
     switch (query.op) {
       case "all":
         return "1";
       case "eq":
-        return this.leaf(this.equals(query.key, query.value));
-      case "comparison": {
-        const operator = OPERATORS[query.operator];
-        if (!operator)
-          throw new UnsupportedError(`unknown comparison operator ${JSON.stringify(query.operator)}`);
-        const types =
-          typeof query.value === "number"
-            ? "IN ('integer', 'real')"
-            : typeof query.value === "string"
-              ? "= 'text'"
-              : null;
-        if (types === null)
-          throw new UnsupportedError(`comparison of ${query.key} needs a number or a string`);
-        return this.leaf(
-          `(${this.typeOf(query.key)} ${types} AND ${this.valueOf(query.key)} ${operator} ${this.bind(query.value)})`,
+      case "notEq":
+      case "comparison":
+      case "in":
+      case "notIn":
+      case "contains":
+      case "like":
+      case "regex":
+      case "keyPresent":
+        return leaf(this.keyQuery(query, table));
+      case "fullText":
+        return `${table}.uid IN (SELECT uid FROM run_text WHERE run_text MATCH ${this.bind(
+          wordsOf(query.text)
+            .map((word) => `"${word}"`)
+            .join(" "),
+        )})`;
+      case "timeRange": {
+        const ends = [`${table}.time IS NOT NULL`];
+        if (query.since !== undefined) ends.push(`${table}.time >= ${this.bind(query.since)}`);
+        if (query.until !== undefined) ends.push(`${table}.time < ${this.bind(query.until)}`);
+        return `(${ends.join(" AND ")})`;
+      }
+      case "scanId":
+      case "scanIdRange": {
+        const member = this.scanMembership(query, table);
+        if (query.duplicates !== "latest") return leaf(member);
+        const newer = this.alias("s");
+        const inScope = this.scopeCondition(scope, newer);
+        return leaf(
+          `(${member} AND NOT EXISTS (SELECT 1 FROM runs AS ${newer} WHERE ${newer}.scan_id = ${table}.scan_id AND ` +
+            `(${newer}.time > ${table}.time OR (${newer}.time IS ${table}.time AND ${newer}.uid < ${table}.uid)) AND ${inScope}))`,
         );
       }
-      case "in":
-        if (query.values.length === 0) return "0";
-        return `(${query.values.map((value) => this.leaf(this.equals(query.key, value))).join(" OR ")})`;
-      case "keyPresent":
-        return `(${this.typeOf(query.key)} IS NOT NULL)`;
-      case "and":
-        return query.queries.length === 0
-          ? "1"
-          : `(${query.queries.map((part) => this.compile(part)).join(" AND ")})`;
+      case "partialUid":
+        return `(${query.prefixes.map((prefix) => this.prefixCondition(prefix, table)).join(" OR ")})`;
+      case "and": {
+        if (query.queries.length === 0) return "1";
+        const scopes = partScopes(query, scope);
+        return `(${query.queries.map((part, index) => this.compile(part, table, scopes[index], negated)).join(" AND ")})`;
+      }
       case "or":
-        return query.queries.length === 0
-          ? "0"
-          : `(${query.queries.map((part) => this.compile(part)).join(" OR ")})`;
+        if (query.queries.length === 0) return "0";
+        return `(${query.queries.map((part) => this.compile(part, table, scope, negated)).join(" OR ")})`;
       case "not":
-        return `(NOT ${this.compile(query.query)})`;
+        return `(NOT ${this.compile(query.query, table, scope, true)})`;
       default:
         throw new UnsupportedError(`unknown query operator ${JSON.stringify((query as { op: unknown }).op)}`);
     }
   }
+
+  /** The checks of duplicates "error" and of partial uids, each within its scope. */
+  collectChecks(query: Query): void {
+    walkScoped(query, (node, scope) => {
+      if ((node.op === "scanId" || node.op === "scanIdRange") && node.duplicates === "error") {
+        const check = new Compiler(this);
+        const table = check.alias("c");
+        const sql =
+          `SELECT ${table}.scan_id FROM runs AS ${table} WHERE ${check.scanMembership(node, table)} AND ` +
+          `${check.scopeCondition(scope, table)} GROUP BY ${table}.scan_id HAVING COUNT(*) > 1 ORDER BY ${table}.scan_id`;
+        this.checks.push({
+          sql,
+          params: check.params,
+          failure: (rows) =>
+            rows.length > 0 ? new ValidationError(duplicatedScanIdsMessage(rows as number[])) : undefined,
+        });
+      } else if (node.op === "partialUid") {
+        for (const prefix of node.prefixes) {
+          const check = new Compiler(this);
+          const table = check.alias("c");
+          const sql =
+            `SELECT ${table}.uid FROM runs AS ${table} WHERE ${check.prefixCondition(prefix, table)} AND ` +
+            `${check.scopeCondition(scope, table)} ORDER BY ${table}.uid LIMIT ${MAX_LISTED_UIDS + 1}`;
+          this.checks.push({
+            sql,
+            params: check.params,
+            failure: (rows) =>
+              rows.length > 1
+                ? new ValidationError(ambiguousPrefixMessage(prefix, rows as string[]))
+                : undefined,
+          });
+        }
+      }
+    });
+  }
 }
 
-export function compileQuery(query: Query): CompiledQuery {
+/** The query as a condition on the rows of `runs` (named `table` in the SQL around it). */
+export function compileQuery(query: Query, table = "runs"): CompiledQuery {
   const compiler = new Compiler();
-  const sql = compiler.compile(query);
-  return { sql, params: compiler.params };
+  compiler.collectChecks(query);
+  const sql = compiler.compile(query, table, [], false);
+  return { sql, params: compiler.params, checks: compiler.checks };
+}
+
+/** The distinct values of `key` over the runs matching `where` (rows: JSON kind, value, runs). */
+export function compileDistinct(key: QueryKey, where: CompiledQuery): { sql: string; params: unknown[] } {
+  const { document, segments } = parseQueryKey(key);
+  const kind = (type: string) =>
+    `CASE ${type} WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' ELSE ${type} END`;
+  if (document !== "descriptors") {
+    const at = accessor(`runs.${document}`, segments);
+    return {
+      sql:
+        `SELECT ${kind(at.type)} AS kind, ${at.value} AS value, COUNT(*) AS count FROM runs ` +
+        `WHERE ${at.type} IS NOT NULL AND ${where.sql} GROUP BY kind, value`,
+      params: where.params,
+    };
+  }
+  const at = accessor("d.descriptor", segments);
+  return {
+    sql:
+      `SELECT ${kind(at.type)} AS kind, ${at.value} AS value, COUNT(DISTINCT d.run) AS count ` +
+      `FROM run_descriptors AS d JOIN runs ON runs.uid = d.run WHERE ${at.type} IS NOT NULL AND ${where.sql} ` +
+      "GROUP BY kind, value",
+    params: where.params,
+  };
+}
+
+/** A distinct row's value as JSON: the kind says how to read SQLite's value. */
+export function distinctValueOf(kind: string, value: unknown): QueryValue {
+  switch (kind) {
+    case "true":
+      return true;
+    case "false":
+      return false;
+    case "null":
+      return null;
+    case "array":
+    case "object":
+      return JSON.parse(value as string);
+    default:
+      return value as QueryValue;
+  }
 }

@@ -1,10 +1,14 @@
 // The SQLite catalog's schema, created on open and versioned with `PRAGMA user_version`. Event data lives in
 // pages of columns (event_pages + event_columns), never one row per event; start/stop are JSON for JSON1
-// queries, and every document is also kept as exact msgpack, which is what reads and replay decode.
+// queries, and every document is also kept as exact msgpack, which is what reads and replay decode. A new
+// file gets version 1 and then every upgrade, so new and upgraded catalogs are the same.
 import type Database from "better-sqlite3";
 import { UnsupportedError } from "../../errors.ts";
+import { indexedText } from "../../queries/fullText.ts";
+import { decodeExact } from "../codec/exactMsgpack.ts";
+import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -106,7 +110,44 @@ CREATE TABLE field_stats (
 CREATE VIRTUAL TABLE run_text USING fts5 (uid UNINDEXED, text);
 `;
 
-/** Creates the schema in a new file, or checks that an existing file has the one this code reads. */
+/**
+ * Version 2, for queries: scan_id keeps every finite number (as json_extract sees it), plan_name is
+ * indexed, run_text holds the start's words normalised by queries/fullText.ts (FTS5's ascii tokenizer then
+ * only splits on the spaces between them, so memory and SQLite see the same words), and descriptors are kept
+ * as JSON for `descriptors.` keys.
+ */
+function upgradeToVersion2(db: Database.Database): void {
+  db.exec(`
+    CREATE INDEX runs_plan_name ON runs (json_extract(start, '$."plan_name"'));
+    DROP TABLE run_text;
+    CREATE VIRTUAL TABLE run_text USING fts5 (uid UNINDEXED, text, tokenize = 'ascii');
+    CREATE TABLE run_descriptors (
+      uid TEXT PRIMARY KEY,
+      run TEXT NOT NULL,
+      descriptor TEXT NOT NULL       -- JSON
+    );
+    CREATE INDEX run_descriptors_run ON run_descriptors (run);
+  `);
+  const setColumns = db.prepare("UPDATE runs SET time = ?, scan_id = ? WHERE uid = ?");
+  const addText = db.prepare("INSERT INTO run_text (uid, text) VALUES (?, ?)");
+  for (const row of db.prepare("SELECT uid, start FROM runs").iterate() as Iterable<{
+    uid: string;
+    start: string;
+  }>) {
+    const start = JSON.parse(row.start);
+    setColumns.run(finiteOrNull(start.time), finiteOrNull(start.scan_id), row.uid);
+    addText.run(row.uid, indexedText(start));
+  }
+  const descriptors = db.prepare(
+    "SELECT uid, run, body FROM documents WHERE name = 'descriptor' ORDER BY id",
+  );
+  for (const row of descriptors.iterate() as Iterable<{ uid: string; run: string; body: Uint8Array }>)
+    writeRunDescriptor((text) => db.prepare(text), row.uid, row.run, decodeExact(row.body));
+}
+
+const UPGRADES: Array<(db: Database.Database) => void> = [upgradeToVersion2];
+
+/** Creates the schema in a new file, upgrades an older one, or checks that a file has the one this code reads. */
 export function ensureSchema(db: Database.Database, location: string): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version === SCHEMA_VERSION) return;
@@ -118,11 +159,13 @@ export function ensureSchema(db: Database.Database, location: string): void {
   db.exec("BEGIN IMMEDIATE");
   try {
     // Another process may have created it while this one waited for the lock.
-    const now = db.pragma("user_version", { simple: true }) as number;
+    let now = db.pragma("user_version", { simple: true }) as number;
     if (now === 0) {
       db.exec(SCHEMA_V1);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      now = 1;
     }
+    for (; now < SCHEMA_VERSION; now++) UPGRADES[now - 1](db);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {
     db.exec("ROLLBACK");
