@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { readDocuments } from "../../documents/formats/index.ts";
 import { type RunFinding, type RunReport, RunsChecker } from "../../documents/run/index.ts";
-import { UnreadableError } from "../../errors.ts";
+import { NotFoundError, UnreadableError } from "../../errors.ts";
 
 export const EXIT_VALID = 0;
 export const EXIT_INVALID = 1;
@@ -56,9 +56,9 @@ async function validatePaths(paths: string[], print: Printer): Promise<number> {
   return totals.invalid > 0 ? EXIT_INVALID : EXIT_VALID;
 }
 
-/** Damaged input (UnreadableError) or a path the system cannot open (missing, no permission). */
+/** Damaged input (UnreadableError), a missing path (NotFoundError) or one the system cannot open. */
 function isReadFailure(error: unknown): error is Error {
-  if (error instanceof UnreadableError) return true;
+  if (error instanceof UnreadableError || error instanceof NotFoundError) return true;
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
 }
 
