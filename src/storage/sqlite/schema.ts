@@ -130,7 +130,8 @@ function upgradeToVersion2(db: Database.Database): void {
   `);
   const setColumns = db.prepare("UPDATE runs SET time = ?, scan_id = ? WHERE uid = ?");
   const addText = db.prepare("INSERT INTO run_text (uid, text) VALUES (?, ?)");
-  for (const row of db.prepare("SELECT uid, start FROM runs").iterate() as Iterable<{
+  // .all(), not .iterate(): better-sqlite3 forbids writes on a connection while a read is still stepping.
+  for (const row of db.prepare("SELECT uid, start FROM runs").all() as Array<{
     uid: string;
     start: string;
   }>) {
@@ -141,7 +142,7 @@ function upgradeToVersion2(db: Database.Database): void {
   const descriptors = db.prepare(
     "SELECT uid, run, body FROM documents WHERE name = 'descriptor' ORDER BY id",
   );
-  for (const row of descriptors.iterate() as Iterable<{ uid: string; run: string; body: Uint8Array }>)
+  for (const row of descriptors.all() as Array<{ uid: string; run: string; body: Uint8Array }>)
     writeRunDescriptor((text) => db.prepare(text), row.uid, row.run, decodeExact(row.body));
 }
 
