@@ -3,6 +3,7 @@
 export { Broker, type BrokerOptions, type RunsOptions } from "./Broker.ts";
 export { type FieldSource, fieldSource, mergeDataKeys } from "./dataKeys.ts";
 export { Run, type RunOverview, type RunRecord, streamNameOf } from "./Run.ts";
+export { runFromText, runRefFromText } from "./runRefText.ts";
 export { type ChunkOptions, type FieldOptions, type ReadOptions, Stream } from "./Stream.ts";
 export type { SeqSelection } from "./seqSelection.ts";
 export { type SortSpec, toSortKeys } from "./sortKeys.ts";

@@ -276,7 +276,9 @@ for (const adapter of ADAPTERS) {
         const gapOf = new Map<string, number>();
         for (const [name, doc] of documents) {
           if (name === "datum_page")
-            doc.datum_id.forEach((id, i) => gapOf.set(id, doc.datum_kwargs.gap[i] as number));
+            doc.datum_id.forEach((id, i) => {
+              gapOf.set(id, doc.datum_kwargs.gap[i] as number);
+            });
         }
         const firstPixels = events.map((_, i) => (images.data as Float64Array)[i * 128 * 128]);
         assert.deepEqual(

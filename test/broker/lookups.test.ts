@@ -2,7 +2,7 @@
 // share a prefix), on every adapter, against answers worked out here from the start documents.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Broker, Run } from "../../src/broker/index.ts";
+import { type Broker, type Run, runFromText } from "../../src/broker/index.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import type { DocumentPair, RunStart } from "../../src/documents/types.ts";
 import { NotFoundError, ValidationError } from "../../src/errors.ts";
@@ -200,6 +200,20 @@ for (const adapter of ADAPTERS) {
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([value, count]) => ({ value, count })),
       );
+    });
+
+    test("typed references: digits are a scan_id first, then a uid prefix (runs as the CLI finds them)", async () => {
+      const digits = composeRun(
+        { plan_name: "digits", scan_id: 1 },
+        { uid: "20191122-0000-4000-8000-000000000000", time: 1 },
+      );
+      await broker.store.put([["start", digits.start]]);
+      assert.equal((await runFromText(broker, "20191122")).uid, digits.start.uid);
+      assert.equal((await runFromText(broker, "1")).uid, (await broker.run(1)).uid);
+      assert.notEqual((await runFromText(broker, "1")).uid, digits.start.uid);
+      assert.equal((await runFromText(broker, "-2")).uid, newest[1].uid);
+      assert.equal((await runFromText(broker, "abcdef12-2")).start.scan_id, 501);
+      await assert.rejects(runFromText(broker, "99999999"), NotFoundError);
     });
   });
 }

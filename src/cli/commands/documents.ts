@@ -4,10 +4,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
+import { runRefFromText } from "../../broker/runRefText.ts";
 import { documentEncoder } from "../../documents/formats/index.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { defaultCatalogUri, openStore } from "../../storage/openStore.ts";
-import type { RunRef } from "../../storage/Store.ts";
 
 const FORMATS = ["jsonl", "msgpack"] as const;
 type OutputFormat = (typeof FORMATS)[number];
@@ -16,11 +16,6 @@ function outputFormat(text: string): OutputFormat {
   if (!(FORMATS as readonly string[]).includes(text))
     throw new InvalidArgumentError(`use ${FORMATS.join(" or ")}`);
   return text as OutputFormat;
-}
-
-/** `-1` and `42` are numbers (recency, scan_id); anything else a uid or prefix. */
-function runRef(text: string): RunRef {
-  return /^-?\d+$/.test(text) ? Number(text) : text;
 }
 
 export function registerDocuments(program: Command): void {
@@ -37,7 +32,7 @@ export function registerDocuments(program: Command): void {
     .action(async (ref: string, options: { catalog: string; format: OutputFormat }) => {
       const store = await openStore(options.catalog);
       try {
-        const start = await store.findRun(runRef(ref));
+        const start = await store.findRun(runRefFromText(ref));
         await pipeline(
           Readable.from(store.documents(start.uid)),
           documentEncoder(options.format),

@@ -3,7 +3,10 @@ import type { Command } from "commander";
 import { registerDocuments } from "./documents.ts";
 import { registerIngest } from "./ingest.ts";
 import { registerLs } from "./ls.ts";
+import { registerSearch } from "./search.ts";
+import { registerShow } from "./show.ts";
 import { registerStart } from "./start.ts";
+import { registerTable } from "./table.ts";
 import { registerValidate } from "./validate.ts";
 
 export const commands: Array<(program: Command) => void> = [
@@ -12,4 +15,7 @@ export const commands: Array<(program: Command) => void> = [
   registerIngest,
   registerLs,
   registerDocuments,
+  registerSearch,
+  registerShow,
+  registerTable,
 ];

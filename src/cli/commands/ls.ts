@@ -61,7 +61,27 @@ function table(rows: RunListing[]): string {
   return [line(header), ...cells.map(line)].join("\n");
 }
 
-function positiveInteger(text: string): number {
+/**
+ * Prints runs as `ls` does (what `search` prints too): one JSON array, or the table followed by how many
+ * runs the limit left out (`countAll` is asked only then).
+ */
+export async function printRunListing(
+  summaries: AsyncIterable<RunSummary>,
+  options: { json?: boolean },
+  countAll: () => Promise<number>,
+): Promise<void> {
+  const rows: RunListing[] = [];
+  for await (const summary of summaries) rows.push(listingOf(summary));
+  if (options.json) {
+    console.log(JSON.stringify(rows));
+    return;
+  }
+  console.log(table(rows));
+  const total = await countAll();
+  if (total > rows.length) console.log(`(${total - rows.length} more; use --limit)`);
+}
+
+export function positiveInteger(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1)
     throw new InvalidArgumentError("expected a whole number of 1 or more");
@@ -82,16 +102,9 @@ export function registerLs(program: Command): void {
     .action(async (options: { catalog: string; limit: number; json?: boolean }) => {
       const store = await openStore(options.catalog);
       try {
-        const rows: RunListing[] = [];
-        for await (const summary of store.runs({ op: "all" }, { limit: options.limit }))
-          rows.push(listingOf(summary));
-        if (options.json) {
-          console.log(JSON.stringify(rows));
-          return;
-        }
-        console.log(table(rows));
-        const total = await store.count();
-        if (total > rows.length) console.log(`(${total - rows.length} more; use --limit)`);
+        await printRunListing(store.runs({ op: "all" }, { limit: options.limit }), options, () =>
+          store.count(),
+        );
       } finally {
         await store.close();
       }

@@ -1,0 +1,32 @@
+// A run reference as people type it (command line, URL): `-1` and `42` are numbers (the N-th most recent, a
+// scan_id); any other text is a uid or uid prefix.
+import { NotFoundError } from "../errors.ts";
+import { MIN_PREFIX } from "../storage/runRef.ts";
+import type { RunRef } from "../storage/Store.ts";
+import type { Broker } from "./Broker.ts";
+import type { Run } from "./Run.ts";
+
+export function runRefFromText(text: string): RunRef {
+  return /^-?\d+$/.test(text.trim()) ? Number(text) : text;
+}
+
+/**
+ * The run typed text names. A uid prefix can be all digits (`19965989`): when no run has that scan_id, such
+ * text is tried as a uid prefix before giving up (a scan_id match always wins).
+ */
+export async function runFromText(broker: Broker, text: string): Promise<Run> {
+  const ref = runRefFromText(text);
+  try {
+    return await broker.run(ref);
+  } catch (error) {
+    if (
+      error instanceof NotFoundError &&
+      typeof ref === "number" &&
+      ref > 0 &&
+      text.trim().length >= MIN_PREFIX
+    ) {
+      return broker.run(text.trim());
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+// `databroker search '<query>' [--catalog URI] [--limit N] [--json]`: the runs a query-language search
+// selects (`plan_name == "scan" and scan_id >= 5`), newest first, printed exactly as `ls` prints runs.
+import type { Command } from "commander";
+import { Broker } from "../../broker/Broker.ts";
+import { DatabrokerError } from "../../errors.ts";
+import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { DEFAULT_LIMIT, positiveInteger, printRunListing } from "./ls.ts";
+
+export function registerSearch(program: Command): void {
+  program
+    .command("search")
+    .description("list the runs a query selects, newest first (same output as ls)")
+    .argument("<query>", 'query text, e.g. \'plan_name == "scan" and (scan_id >= 5 or "free text")\'')
+    .option(
+      "--catalog <uri>",
+      "catalog to search (sqlite:///abs/path.db, a .db/.sqlite path, file:///abs/dir, memory:)",
+      defaultCatalogUri(),
+    )
+    .option("--limit <n>", "how many runs", positiveInteger, DEFAULT_LIMIT)
+    .option("--json", "print one JSON array of objects")
+    .action(async (text: string, options: { catalog: string; limit: number; json?: boolean }) => {
+      const broker = await Broker.open(options.catalog);
+      try {
+        const found = broker.search(text);
+        await printRunListing(found.summaries({ limit: options.limit }), options, () => found.count());
+      } catch (error) {
+        if (!(error instanceof DatabrokerError)) throw error;
+        console.error(`databroker search: ${error.message}`);
+        process.exitCode = 1;
+      } finally {
+        await broker.close();
+      }
+    });
+}

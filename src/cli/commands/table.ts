@@ -1,0 +1,105 @@
+// `databroker table <run> [--catalog URI] [--stream primary] [--fields a,b] [--format csv|json|arrow] [--fill]
+// [--root-map old=new]`: a stream to stdout as CSV (streamed in chunks), one JSON object of columns, or Arrow IPC.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { Broker } from "../../broker/Broker.ts";
+import { runFromText } from "../../broker/runRefText.ts";
+import type { ReadOptions, Stream } from "../../broker/Stream.ts";
+import { DatabrokerError } from "../../errors.ts";
+import { defaultCatalogUri } from "../../storage/openStore.ts";
+
+const FORMATS = ["csv", "json", "arrow"] as const;
+type TableFormat = (typeof FORMATS)[number];
+
+/** Rows per chunk when CSV is streamed: bounded memory whatever the stream's length. */
+const CSV_CHUNK_ROWS = 10_000;
+
+function tableFormat(text: string): TableFormat {
+  if (!(FORMATS as readonly string[]).includes(text))
+    throw new InvalidArgumentError(`use ${FORMATS.join(", ")}`);
+  return text as TableFormat;
+}
+
+function fieldList(text: string): string[] {
+  const fields = text
+    .split(",")
+    .map((field) => field.trim())
+    .filter((field) => field !== "");
+  if (fields.length === 0) throw new InvalidArgumentError("name at least one field");
+  return fields;
+}
+
+/** `old=new` pairs -> databroker's root_map (a Resource root or StreamResource path prefix -> its new place). */
+function rootMapEntry(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = text.indexOf("=");
+  if (at <= 0) throw new InvalidArgumentError("use OLD_ROOT=NEW_ROOT");
+  return { ...previous, [text.slice(0, at)]: text.slice(at + 1) };
+}
+
+/** CSV text chunk by chunk: the header once, then each chunk's records. */
+async function* csvText(stream: Stream, options: ReadOptions): AsyncGenerator<string> {
+  let first = true;
+  for await (const chunk of stream.chunks({ ...options, size: CSV_CHUNK_ROWS })) {
+    const text = chunk.toCSV();
+    yield first ? text : text.slice(text.indexOf("\r\n") + 2);
+    first = false;
+  }
+  if (first) yield (await stream.read(options)).toCSV(); // no events: the header alone
+}
+
+async function* output(
+  stream: Stream,
+  format: TableFormat,
+  options: ReadOptions,
+): AsyncGenerator<string | Uint8Array> {
+  if (format === "csv") yield* csvText(stream, options);
+  else if (format === "json") yield `${JSON.stringify((await stream.read(options)).toJSONColumns())}\n`;
+  else yield (await stream.read(options)).toArrowIPC();
+}
+
+export function registerTable(program: Command): void {
+  program
+    .command("table")
+    .description("write one stream of a run as a table: CSV, JSON columns or Arrow IPC")
+    .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
+    .option(
+      "--catalog <uri>",
+      "catalog to read (sqlite:///abs/path.db, a .db/.sqlite path, file:///abs/dir, memory:)",
+      defaultCatalogUri(),
+    )
+    .option("--stream <name>", "stream to read", "primary")
+    .option("--fields <a,b>", "fields to read (default: all)", fieldList)
+    .option("--format <format>", "csv, json or arrow (IPC file bytes)", tableFormat, "csv")
+    .option("--fill", "read external data (detector images, spectra) into the table")
+    .option("--root-map <old=new>", "where moved external files are now (repeatable)", rootMapEntry)
+    .action(
+      async (
+        ref: string,
+        options: {
+          catalog: string;
+          stream: string;
+          fields?: string[];
+          format: TableFormat;
+          fill?: boolean;
+          rootMap?: Record<string, string>;
+        },
+      ) => {
+        const broker = await Broker.open(options.catalog, { rootMap: options.rootMap });
+        try {
+          const stream = (await runFromText(broker, ref)).stream(options.stream);
+          const read: ReadOptions = { fields: options.fields, fill: options.fill ?? false };
+          await pipeline(Readable.from(output(stream, options.format, read)), process.stdout);
+        } catch (error) {
+          // A reader that stops early (`| head`) is not an error.
+          if ((error as NodeJS.ErrnoException).code === "EPIPE") return;
+          if (!(error instanceof DatabrokerError)) throw error;
+          console.error(`databroker table: ${error.message}`);
+          process.exitCode = 1;
+        } finally {
+          await broker.close();
+        }
+      },
+    );
+}
