@@ -77,7 +77,10 @@ describe("SQLite query plans", () => {
   }
 
   it("uses the indexes of the usual keys", () => {
-    assert.match(plan(key("plan_name").eq("scan")), /SEARCH runs USING (COVERING )?INDEX runs_plan_name \(<expr>=\?/);
+    assert.match(
+      plan(key("plan_name").eq("scan")),
+      /SEARCH runs USING (COVERING )?INDEX runs_plan_name \(<expr>=\?/,
+    );
     assert.match(
       plan(key("plan_name").in(["scan", "count"])),
       /SEARCH runs USING (COVERING )?INDEX runs_plan_name \(<expr>=\?/,
