@@ -59,19 +59,6 @@ export function walkScoped(
   else if (query.op === "not") walkScoped(query.query, visit, scope);
 }
 
-/** Whether the query holds a rule that needs other runs to evaluate. */
-export function hasDuplicateRules(query: Query): boolean {
-  let found = false;
-  walkScoped(query, (node) => {
-    if (
-      node.op === "partialUid" ||
-      ((node.op === "scanId" || node.op === "scanIdRange") && node.duplicates !== "all")
-    )
-      found = true;
-  });
-  return found;
-}
-
 export interface RunOrderFacts {
   uid: string;
   time: number | null;

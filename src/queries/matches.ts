@@ -165,11 +165,11 @@ export class RunQuery {
 
   /** The uids of the newest run of each selected scan_id within the scope. */
   private latest(node: ScanSelection, scope: readonly Query[]): Set<string> {
+    const facts = (run: RunMetadata) => ({ uid: uidOf(run), time: timeOf(run) });
     const newest = new Map<number, RunMetadata>();
     for (const run of this.selected(node, scope)) {
       const scanId = scanIdOf(run.start)!;
       const held = newest.get(scanId);
-      const facts = (r: RunMetadata) => ({ uid: uidOf(r), time: timeOf(r) });
       if (!held || isNewer(facts(run), facts(held))) newest.set(scanId, run);
     }
     return new Set([...newest.values()].map(uidOf));
