@@ -21,28 +21,18 @@ interface FieldSpec {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function jsonProblem(value: unknown, path: string, findings: Finding[]): boolean {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return false;
+/** Adds a finding for every part of `value` that is not JSON (non-finite numbers, undefined, functions...). */
+function jsonProblem(value: unknown, path: string, findings: Finding[]): void {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
   if (typeof value === "number") {
-    if (Number.isFinite(value)) return false;
-    findings.push(finding(path, "type", `${value} is not a JSON number`));
-    return true;
-  }
-  if (Array.isArray(value)) {
-    let bad = false;
+    if (!Number.isFinite(value)) findings.push(finding(path, "type", `${value} is not a JSON number`));
+  } else if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      bad = jsonProblem(item, `${path}[${index}]`, findings) || bad;
+      jsonProblem(item, `${path}[${index}]`, findings);
     });
-    return bad;
-  }
-  if (isObject(value) && Object.getPrototypeOf(value) === Object.prototype) {
-    let bad = false;
-    for (const [key, item] of Object.entries(value))
-      bad = jsonProblem(item, `${path}.${key}`, findings) || bad;
-    return bad;
-  }
-  findings.push(finding(path, "type", `a ${typeof value} is not a JSON value`));
-  return true;
+  } else if (isObject(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) jsonProblem(item, `${path}.${key}`, findings);
+  } else findings.push(finding(path, "type", `a ${typeof value} is not a JSON value`));
 }
 
 function finding(path: string, rule: string, message: string): Finding {
