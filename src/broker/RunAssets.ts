@@ -30,28 +30,30 @@ export class RunAssets {
     if (typeof datumId !== "string") {
       throw new NotFoundError(`${JSON.stringify(datumId)} is not a datum id (run ${this.runUid})`);
     }
-    // By convention a datum id is `<resource uid>/<n>`: try that resource before searching the run's.
+    // By convention a datum id is `<resource uid>/<n>`: that resource first, then every resource of the run.
     const slash = datumId.lastIndexOf("/");
     const guess = slash > 0 ? datumId.slice(0, slash) : undefined;
-    const candidates = guess ? [guess] : [];
-    for (let pass = 0; pass < 2; pass++) {
-      for (const uid of candidates) {
-        const datum = (await this.datumIndex(uid)).get(datumId);
-        const resource = datum && (await this.resource(uid));
-        if (datum && resource) return { resource, datum };
-      }
-      if (pass === 0) {
-        this.runResources ??= this.store.resources(this.runUid);
-        const others = (await this.runResources).map((r) => r.uid).filter((uid) => uid !== guess);
-        candidates.splice(0, candidates.length, ...others);
-      }
+    const found = guess === undefined ? undefined : await this.datumIn(guess, datumId);
+    if (found) return found;
+    this.runResources ??= this.store.resources(this.runUid);
+    for (const { uid } of await this.runResources) {
+      const elsewhere = uid === guess ? undefined : await this.datumIn(uid, datumId);
+      if (elsewhere) return elsewhere;
     }
+    const known = guess !== undefined && (await this.resource(guess)) !== undefined;
     throw new NotFoundError(
       `datum ${datumId}: no Datum with this id in the resources of run ${this.runUid}` +
-        (guess
-          ? ` (resource ${guess} ${(await this.resource(guess)) ? "has no such datum" : "is not stored"})`
-          : ""),
+        (guess === undefined ? "" : ` (resource ${guess} ${known ? "has no such datum" : "is not stored"})`),
     );
+  }
+
+  private async datumIn(
+    resourceUid: string,
+    datumId: string,
+  ): Promise<{ resource: Resource; datum: DatumReference } | undefined> {
+    const datum = (await this.datumIndex(resourceUid)).get(datumId);
+    const resource = datum && (await this.resource(resourceUid));
+    return datum && resource ? { resource, datum } : undefined;
   }
 
   private resource(uid: string): Promise<Resource | undefined> {

@@ -127,11 +127,6 @@ export class SpanColumns {
     return this.concatRows((span) => span.page.time);
   }
 
-  /** The per-event document uids. */
-  uids(): string[] {
-    return this.spans.flatMap((span) => span.page.uid.slice(span.from, span.to));
-  }
-
   /** Whether any of the rows carries `field` (a `STREAM:` key, say, is in no event). */
   has(field: string, role: ColumnRole): boolean {
     return this.spans.some((span) => span.page[role][field] !== undefined);

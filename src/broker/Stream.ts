@@ -12,6 +12,7 @@ import { type FieldSource, fieldSource, mergeDataKeys } from "./dataKeys.ts";
 import { fillDatumColumn, streamColumn } from "./externalColumns.ts";
 import type { RunAssets } from "./RunAssets.ts";
 import { SpanColumns } from "./SpanColumns.ts";
+import type { StreamRowIndex } from "./StreamRowIndex.ts";
 import { type RowSpan, seqOrderedSpans } from "./seqOrderedSpans.ts";
 import { inSeqRange, type SeqSelection, toSeqRange } from "./seqSelection.ts";
 
@@ -41,6 +42,7 @@ export class Stream {
   /** The stream's data keys, merged across its descriptors in first-seen order. */
   readonly dataKeys: Readonly<Record<string, DataKey>>;
   private readonly descriptorUids: string[];
+  private readonly rowIndexes = new Map<string, Promise<StreamRowIndex>>();
 
   constructor(
     private readonly store: Store,
@@ -121,6 +123,13 @@ export class Stream {
     return fieldSource(this.dataKeys[field]);
   }
 
+  /** The StreamDatums of a `STREAM:` field in this stream, indexed once (chunks ask again and again). */
+  private streamRowIndex(field: string): Promise<StreamRowIndex> {
+    let index = this.rowIndexes.get(field);
+    if (!index) this.rowIndexes.set(field, (index = this.assets.streamRowIndex(field, this.descriptorUids)));
+    return index;
+  }
+
   private checkedFields(fields: readonly string[] | undefined): string[] {
     if (fields === undefined) return this.fields;
     for (const field of fields) {
@@ -155,7 +164,7 @@ export class Stream {
    * NaN; no values: those are read from the resources).
    */
   private async streamDatumRows(field: string, seq: SeqRange | undefined): Promise<ColumnPage> {
-    const index = await this.assets.streamRowIndex(field, this.descriptorUids);
+    const index = await this.streamRowIndex(field);
     const seqNums = Float64Array.from(index.seqNums((n) => inSeqRange(n, seq)));
     return {
       descriptor: this.descriptorUids[0] ?? "",
@@ -177,7 +186,7 @@ export class Stream {
       const source = this.sourceOf(field);
       // A `STREAM:` key that events do carry (a legacy twin with a Resource) holds datum ids after all.
       if (source === "stream" && !rows.has(field, "data")) {
-        const index = await this.assets.streamRowIndex(field, this.descriptorUids);
+        const index = await this.streamRowIndex(field);
         columns[field] = await streamColumn(this.assets, field, index, seqNums, fill, dataKey);
       } else if (source !== "inline" && fill) {
         const ids = rows.column(field, "data", dataKey);
