@@ -2,6 +2,7 @@
 export { DOCUMENT_FORMATS, type DocumentFormat, extensionOf } from "./DocumentFormat.ts";
 export { detectFormat } from "./detectFormat.ts";
 export { documentEncoder, encodeDocuments } from "./documentEncoder.ts";
+export { documentFilesOf } from "./documentFiles.ts";
 export { type DocumentSerializer, documentSerializer } from "./documentSerializer.ts";
 export { stringifyJson } from "./jsonText.ts";
 export { detectFileFormat, readDocumentFile, readDocuments } from "./readDocuments.ts";

@@ -1,16 +1,15 @@
 // Reads the documents of a file in any supported format (detected from its content) or of a directory:
 // a databroker-pack directory, or a plain directory of document files read in sorted order, recursively.
 import type { Stats } from "node:fs";
-import { open, readdir, stat } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { open, stat } from "node:fs/promises";
 import { NotFoundError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
-import { DOCUMENT_FILE_EXTENSIONS, type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
+import { type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
 import { detectFormat } from "./detectFormat.ts";
+import { documentFilesOf } from "./documentFiles.ts";
 import { readJsonArray } from "./readJsonArray.ts";
 import { readJsonLines } from "./readJsonLines.ts";
 import { readMsgpack } from "./readMsgpack.ts";
-import { isPackDirectory, readPack } from "./readPack.ts";
 
 /** How much of a file detection looks at: enough to see past leading whitespace of pretty-printed JSON. */
 const HEAD_BYTES = 64 * 1024;
@@ -59,15 +58,5 @@ export function readDocumentFile(path: string, format: DocumentFormat): AsyncGen
 }
 
 async function* readDirectory(dir: string): AsyncGenerator<DocumentPair> {
-  if (await isPackDirectory(dir)) {
-    for (const file of (await readPack(dir)).documentFiles) yield* readDocuments(file);
-    return;
-  }
-  // Names sort by code unit, the same on every machine; hidden files and non-document files are skipped.
-  const names = (await readdir(dir)).filter((name) => !name.startsWith(".")).sort();
-  for (const name of names) {
-    const path = join(dir, name);
-    if ((await stat(path)).isDirectory()) yield* readDirectory(path);
-    else if (DOCUMENT_FILE_EXTENSIONS.includes(extname(name).toLowerCase())) yield* readDocuments(path);
-  }
+  for (const file of await documentFilesOf(dir)) yield* readDocumentFile(file, await detectFileFormat(file));
 }

@@ -2,7 +2,7 @@
 // Lines / msgpack runs, JSON arrays of runs, or a databroker-pack directory — read in place and appendable.
 //
 // Decisions:
-// - Opening reads every file once (documentFiles.ts order, one run stretch per put) into a MemoryStore,
+// - Opening reads every file once (documentFilesOf order, one run stretch per put) into a MemoryStore,
 //   which then answers every read and judges every put: the rules are the shared ingest's, not copied here.
 // - A damaged file does not stop the opening: every whole document before the damage is kept (the run being
 //   read may then lack its end), and `problems` lists the file, where reading stopped and the run. A run

@@ -1,10 +1,11 @@
 // Reads every document file of a catalog directory into a MemoryStore, one run stretch at a time, so one bad
 // run or one damaged file costs only itself: what could not be read or was rejected becomes a problem.
+
+import { documentFilesOf } from "../../documents/formats/documentFiles.ts";
 import { readDocuments } from "../../documents/formats/readDocuments.ts";
 import { DatabrokerError, UnreadableError } from "../../errors.ts";
 import { runStretches } from "../ingest/runStretches.ts";
 import { MemoryStore } from "../memory/MemoryStore.ts";
-import { documentFilesOf } from "./documentFiles.ts";
 
 /** Something of the directory the store could not take in; the rest of the directory is served. */
 export interface DirectoryProblem {
