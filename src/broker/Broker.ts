@@ -4,8 +4,7 @@ import { AssetReader } from "../assets/AssetReader.ts";
 import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
 import type { RootMap } from "../assets/paths.ts";
 import { ValidationError } from "../errors.ts";
-import { type DistinctValue, distinctValues } from "../queries/distinct.ts";
-import type { RunMetadata } from "../queries/matches.ts";
+import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { defaultCatalogUri, openStore } from "../storage/openStore.ts";
@@ -24,11 +23,6 @@ export interface BrokerOptions {
   assets?: AssetReader;
   /** Only the runs this query selects (what `search` narrows). */
   query?: Query;
-}
-
-/** A store that groups distinct values itself (what the Store port is to offer). */
-interface DistinctSource {
-  distinct(key: QueryKey, query: Query): Promise<DistinctValue[]>;
 }
 
 export interface RunsOptions {
@@ -121,21 +115,8 @@ export class Broker implements AsyncIterable<Run> {
   distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
   distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
   async distinct(key: QueryKey, options: { counts?: boolean } = {}): Promise<DistinctValue[] | QueryValue[]> {
-    const found = await this.distinctWithCounts(key);
+    const found = await this.store.distinct(key, this.query);
     return options.counts ? found : found.map((entry) => entry.value);
-  }
-
-  private async distinctWithCounts(key: QueryKey): Promise<DistinctValue[]> {
-    const native = (this.store as Partial<DistinctSource>).distinct;
-    if (typeof native === "function") return native.call(this.store, key, this.query);
-    // The Store port has no distinct yet: the store selects the runs, their values are grouped here.
-    const withDescriptors = key.startsWith("descriptors.");
-    const runs: RunMetadata[] = [];
-    for await (const summary of this.store.runs(this.query)) {
-      const descriptors = withDescriptors ? await this.store.descriptors(summary.uid) : undefined;
-      runs.push({ start: summary.start, stop: summary.stop, descriptors });
-    }
-    return distinctValues(runs, key);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Run> {
