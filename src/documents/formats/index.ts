@@ -5,7 +5,7 @@ export { documentEncoder, encodeDocuments } from "./documentEncoder.ts";
 export { documentFilesOf } from "./documentFiles.ts";
 export { type DocumentSerializer, documentSerializer } from "./documentSerializer.ts";
 export { stringifyJson } from "./jsonText.ts";
-export { detectFileFormat, readDocumentFile, readDocuments } from "./readDocuments.ts";
+export { detectFileFormat, readDocumentChunks, readDocumentFile, readDocuments } from "./readDocuments.ts";
 export { isPackDirectory, type PackCatalog, readPack } from "./readPack.ts";
 export { writeDocuments } from "./writeDocuments.ts";
 export { type RunDocuments, type WritePackOptions, writePack } from "./writePack.ts";

@@ -7,6 +7,7 @@ import type { DocumentPair } from "../types.ts";
 import { type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
 import { detectFormat } from "./detectFormat.ts";
 import { documentFilesOf } from "./documentFiles.ts";
+import { fileChunks } from "./fileChunks.ts";
 import { readJsonArray } from "./readJsonArray.ts";
 import { readJsonLines } from "./readJsonLines.ts";
 import { readMsgpack } from "./readMsgpack.ts";
@@ -51,10 +52,22 @@ export async function detectFileFormat(path: string): Promise<DocumentFormat> {
 
 /** The documents of one file of a known format. */
 export function readDocumentFile(path: string, format: DocumentFormat): AsyncGenerator<DocumentPair> {
-  if (format === "msgpack") return readMsgpack(path);
+  return readDocumentChunks(fileChunks(path), format, path);
+}
+
+/**
+ * The documents of a byte stream of a known format (a file's chunks, a request body), parsed as the chunks
+ * arrive; errors name `source` and the line or byte.
+ */
+export function readDocumentChunks(
+  chunks: AsyncIterable<Buffer>,
+  format: DocumentFormat,
+  source: string,
+): AsyncGenerator<DocumentPair> {
+  if (format === "msgpack") return readMsgpack(chunks, source);
   if (format === "json-array" || format === "name-doc-json-array")
-    return readJsonArray(path, shapeOf(format));
-  return readJsonLines(path, shapeOf(format));
+    return readJsonArray(chunks, source, shapeOf(format));
+  return readJsonLines(chunks, source, shapeOf(format));
 }
 
 async function* readDirectory(dir: string): AsyncGenerator<DocumentPair> {

@@ -1,21 +1,27 @@
-// Streams the documents of a file holding one JSON array of `[name, doc]` pairs or `{name, doc}` objects:
-// the splitter cuts the array into element texts chunk by chunk, and each element is parsed on its own.
+// Streams the documents of one JSON array of `[name, doc]` pairs or `{name, doc}` objects (a file or a
+// request body): the splitter cuts the array into element texts chunk by chunk, each parsed on its own.
 import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { toDocumentPair } from "./documentShape.ts";
-import { fileChunks } from "./fileChunks.ts";
 import { type ArrayElement, JsonArraySplitter } from "./JsonArraySplitter.ts";
 import { JsonSyntaxError, parseJson } from "./parseJson.ts";
 
-/** Yields every document of a JSON array file; throws UnreadableError (`byte N`) after the last good one. */
-export async function* readJsonArray(path: string, shape: DocumentShape): AsyncGenerator<DocumentPair> {
-  const splitter = new JsonArraySplitter(path);
-  for await (const chunk of fileChunks(path)) {
-    yield* documentsOf(splitter.push(chunk), path, shape);
+/**
+ * Yields every document of the JSON array in `chunks`; throws UnreadableError naming `source` (`byte N`)
+ * after the last good one.
+ */
+export async function* readJsonArray(
+  chunks: AsyncIterable<Buffer>,
+  source: string,
+  shape: DocumentShape,
+): AsyncGenerator<DocumentPair> {
+  const splitter = new JsonArraySplitter(source);
+  for await (const chunk of chunks) {
+    yield* documentsOf(splitter.push(chunk), source, shape);
     if (splitter.failure) throw splitter.failure;
   }
-  yield* documentsOf(splitter.end(), path, shape);
+  yield* documentsOf(splitter.end(), source, shape);
   if (splitter.failure) throw splitter.failure;
 }
 

@@ -1,20 +1,27 @@
-// Streams the documents of a JSON Lines file (one `[name, doc]` pair or `{name, doc}` object per line):
+// Streams the documents of JSON Lines (one `[name, doc]` pair or `{name, doc}` object per line, from a file
+// or a request body):
 // decodes a chunk up to its last newline at once, parses each line, and reports bad lines by number.
 import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { byteOrderMarkLength } from "./detectFormat.ts";
 import { toDocumentPair } from "./documentShape.ts";
-import { fileChunks } from "./fileChunks.ts";
 import { JsonSyntaxError, parseJson } from "./parseJson.ts";
 
 const NEWLINE = 0x0a;
 
-/** Yields every document of a JSON Lines file; throws UnreadableError (`line N`) after the last good one. */
-export async function* readJsonLines(path: string, shape: DocumentShape): AsyncGenerator<DocumentPair> {
-  const lines = new LineDecoder(path, shape);
+/**
+ * Yields every document of the JSON Lines in `chunks`; throws UnreadableError naming `source` (`line N`)
+ * after the last good one.
+ */
+export async function* readJsonLines(
+  chunks: AsyncIterable<Buffer>,
+  source: string,
+  shape: DocumentShape,
+): AsyncGenerator<DocumentPair> {
+  const lines = new LineDecoder(source, shape);
   let first = true;
-  for await (let chunk of fileChunks(path)) {
+  for await (let chunk of chunks) {
     if (first) {
       chunk = chunk.subarray(byteOrderMarkLength(chunk));
       first = false;

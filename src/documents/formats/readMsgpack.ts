@@ -1,11 +1,9 @@
-// Streams the documents of a file of concatenated msgpack `[name, doc]` values (suitcase-msgpack,
-// databroker-pack): decodes whole values from each chunk and carries a value cut by a chunk border over.
-import { stat } from "node:fs/promises";
+// Streams the documents of concatenated msgpack `[name, doc]` values (suitcase-msgpack, databroker-pack;
+// a file or a request body): decodes whole values from each chunk and carries a value cut by a border over.
 import { C1, Unpackr } from "msgpackr";
 import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { toDocumentPair } from "./documentShape.ts";
-import { fileChunks } from "./fileChunks.ts";
 import { decodeNumpyValues, mayHoldNumpy, NumpyDecodeError } from "./msgpackNumpy.ts";
 
 // Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as the
@@ -14,10 +12,16 @@ const fastUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64A
 // For the rare value holding a map with non-string keys (msgpack-numpy writes bytes keys): maps as Maps.
 const mapUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: "number" });
 
-/** Yields every document of a msgpack file; throws UnreadableError (`byte N`) after the last good one. */
-export async function* readMsgpack(path: string): AsyncGenerator<DocumentPair> {
-  const decoder = new MsgpackDocumentDecoder(path, (await stat(path)).size);
-  for await (const chunk of fileChunks(path)) {
+/**
+ * Yields every document of the msgpack values in `chunks`; throws UnreadableError naming `source`
+ * (`byte N`) after the last good one.
+ */
+export async function* readMsgpack(
+  chunks: AsyncIterable<Buffer>,
+  source: string,
+): AsyncGenerator<DocumentPair> {
+  const decoder = new MsgpackDocumentDecoder(source);
+  for await (const chunk of chunks) {
     const batch = decoder.push(chunk);
     yield* batch.documents;
     if (batch.failure) throw batch.failure;
@@ -51,10 +55,7 @@ class MsgpackDocumentDecoder {
   /** No new attempt to decode before this many bytes are pending (see the end of `decode`). */
   private retryAt = 0;
 
-  constructor(
-    private readonly source: string,
-    private readonly fileSize: number,
-  ) {}
+  constructor(private readonly source: string) {}
 
   push(chunk: Buffer): Batch {
     this.pending.push(chunk);
@@ -101,8 +102,6 @@ class MsgpackDocumentDecoder {
     this.pendingBytes = bytes.length - position;
     this.pendingOffset += position;
     if (missingBytes === undefined) this.retryAt = 0;
-    else if (this.pendingOffset + this.pendingBytes + missingBytes > this.fileSize)
-      failure ??= this.truncated();
     // Waiting for twice the bytes before retrying keeps a value spanning many chunks linear to decode.
     else this.retryAt = Math.max(2 * this.pendingBytes, this.pendingBytes + missingBytes);
     return { documents, failure };
@@ -129,7 +128,7 @@ class MsgpackDocumentDecoder {
     return new UnreadableError(
       this.source,
       `byte ${this.pendingOffset}`,
-      `the file ends (at byte ${this.fileSize}) inside the msgpack value that starts here: truncated?`,
+      `the input ends (at byte ${this.pendingOffset + this.pendingBytes}) inside the msgpack value that starts here: truncated?`,
     );
   }
 }
