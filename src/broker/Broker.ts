@@ -47,7 +47,9 @@ export class Broker implements AsyncIterable<Run> {
   constructor(store: Store, options: BrokerOptions = {}) {
     this.store = store;
     this.query = options.query ?? ALL;
-    this.assets = options.assets ?? new AssetReader({ registry: options.handlers, rootMap: options.rootMap });
+    // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
+    const rootMap = { ...store.rootMap, ...options.rootMap };
+    this.assets = options.assets ?? new AssetReader({ registry: options.handlers, rootMap });
     this.owns = { store: false, assets: options.assets === undefined };
   }
 

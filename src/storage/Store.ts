@@ -104,6 +104,11 @@ export type RunRef = string | number | { uid: string } | { scan_id: number } | {
 export interface Store {
   /** The catalog URI this store was opened from. */
   readonly uri: string;
+  /**
+   * Where this catalog itself says its external files are: a Resource `root` -> a directory (a
+   * databroker-pack's root_map, made absolute). Readers apply it before any root_map of their own.
+   */
+  readonly rootMap?: Readonly<Record<string, string>>;
 
   /**
    * Stores a batch atomically: all or nothing. Identical documents already stored are skipped; a different

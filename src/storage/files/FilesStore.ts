@@ -22,7 +22,7 @@
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isPackDirectory } from "../../documents/formats/readPack.ts";
+import { isPackDirectory, readPack } from "../../documents/formats/readPack.ts";
 import type {
   DatumPage,
   DocumentPair,
@@ -92,7 +92,10 @@ export class FilesStore implements Store {
     else if (!found.isDirectory())
       throw new UnsupportedError(`${root}: a files catalog is a directory, not a file`);
     const uri = options.uri ?? pathToFileURL(root).href;
-    return new FilesStore(root, uri, options.readOnly ?? false, await loadDirectory(root));
+    const store = new FilesStore(root, uri, options.readOnly ?? false, await loadDirectory(root));
+    // A pack says where its external files are; an unreadable catalog.yml is already among the problems.
+    if (await isPackDirectory(root)) store.rootMap = (await readPack(root).catch(() => undefined))?.rootMap;
+    return store;
   }
 
   /** Opens the catalog named `file:///abs/dir`. */
@@ -105,6 +108,9 @@ export class FilesStore implements Store {
     }
     return FilesStore.open(path, { uri });
   }
+
+  /** A databroker-pack directory's root_map (absolute paths); undefined for a plain directory. */
+  rootMap?: Readonly<Record<string, string>>;
 
   /** What could not be read or was refused when the directory was (last) read; the rest is served. */
   get problems(): readonly DirectoryProblem[] {
