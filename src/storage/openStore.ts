@@ -1,11 +1,12 @@
 // Opens a catalog named by a URI: `sqlite:///abs/path.db` (or a plain path ending .db/.sqlite), `memory:`,
-// `file:///abs/dir` and `postgresql://...` (adapters still to come). The default catalog is
+// `file:///abs/dir` and `postgresql://...` (or postgres://). The default catalog is
 // ./data/catalog.sqlite, overridden by the DATABROKER_CATALOG environment variable.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UnsupportedError } from "../errors.ts";
 import { FilesStore } from "./files/FilesStore.ts";
 import { MemoryStore } from "./memory/MemoryStore.ts";
+import { PostgresStore } from "./postgres/PostgresStore.ts";
 import type { Store } from "./Store.ts";
 import { SqliteStore } from "./sqlite/SqliteStore.ts";
 
@@ -38,7 +39,7 @@ export async function openStore(uri: string = defaultCatalogUri()): Promise<Stor
     return FilesStore.openUri(uri);
   }
   if (uri.startsWith("postgresql://") || uri.startsWith("postgres://")) {
-    throw new UnsupportedError(`${uri}: the PostgreSQL adapter is not available yet`);
+    return PostgresStore.open(uri);
   }
   throw new UnsupportedError(
     `catalog ${JSON.stringify(uri)}: use sqlite:///abs/path.db, a path ending .db or .sqlite, memory:, or file:///abs/dir`,

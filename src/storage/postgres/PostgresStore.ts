@@ -1,0 +1,452 @@
+// The PostgreSQL adapter, the catalog several stateless processes share: a `pg` pool, the schema migrated on
+// open (migrations.ts), puts in one transaction each with per-run locks (PostgresIngest.ts, which argues them),
+// reads of committed data only, and queries compiled to JSONB / GIN / tsvector SQL (compileQuery.ts).
+import type pg from "pg";
+import type {
+  DatumPage,
+  DocumentPair,
+  EventDescriptor,
+  Resource,
+  RunStart,
+  RunStop,
+  StreamDatum,
+  StreamResource,
+} from "../../documents/types.ts";
+import { NotFoundError, UnsupportedError } from "../../errors.ts";
+import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
+import { parseQueryKey } from "../../queries/keyPath.ts";
+import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
+import { decodeExact } from "../codec/exactMsgpack.ts";
+import type { IngestTransaction } from "../ingest/IngestBackend.ts";
+import { putBatch } from "../ingest/putBatch.ts";
+import { datumPageDocument } from "../pages/datumPageRecord.ts";
+import { columnPageOf } from "../pages/eventPageRecord.ts";
+import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
+import type { LogEntry, SingletonName } from "../records.ts";
+import { replayRun } from "../replay.ts";
+import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
+import type {
+  ColumnPage,
+  FieldStats,
+  PutReport,
+  RunRef,
+  RunSummary,
+  RunsOptions,
+  SeqRange,
+  Store,
+} from "../Store.ts";
+import { type CompileOptions, ICU_ROOT, QueryCompiler } from "./compileQuery.ts";
+import { bound, openPool, statement } from "./connectionPool.ts";
+import { duplicateChecks } from "./duplicateChecks.ts";
+import { descriptorDocument, runDocument, runScanId, runTime, valueAt } from "./jsonPaths.ts";
+import { type MigrationResult, migrate, SCHEMA_VERSION } from "./migrations.ts";
+import { PostgresIngest } from "./PostgresIngest.ts";
+import {
+  type DatumPageRow,
+  datumPageRecord,
+  type EventPageRow,
+  eventPageRecords,
+  PAGE_COLUMNS,
+  storedFieldStats,
+} from "./rows.ts";
+import { orderBy } from "./sortOrder.ts";
+import { float8Text, SqlParams } from "./sqlParams.ts";
+
+export interface PostgresStoreOptions {
+  /** Apply pending migrations on open (default). When false, a database not at SCHEMA_VERSION is refused. */
+  migrate?: boolean;
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+}
+
+/** Event pages fetched per statement when reading columns; datum pages per statement when listing datums. */
+const PAGES_PER_READ = 32;
+const DATUM_PAGES_PER_READ = 16;
+/** Runs summarised per statement when listing. */
+const SUMMARIES_PER_READ = 200;
+/** Whole-transaction retries of a put after a detected deadlock or a lost race (see PostgresIngest.ts). */
+const MAX_PUT_ATTEMPTS = 5;
+/** deadlock_detected, serialization_failure, unique_violation. */
+const RETRYABLE = new Set(["40P01", "40001", "23505"]);
+
+const DOCUMENT = statement("document", "SELECT name, body FROM documents WHERE uid = $1");
+const RUN_EXISTS = statement("run_exists", "SELECT 1 FROM runs WHERE uid = $1");
+const RUN_DOCUMENTS = statement(
+  "run_documents",
+  "SELECT body FROM documents WHERE run = $1 AND name = $2 ORDER BY id",
+);
+const RUN_STOP = statement(
+  "run_stop",
+  "SELECT d.body FROM runs r JOIN documents d ON d.uid = r.stop_uid WHERE r.uid = $1",
+);
+const NEWEST_WITH_SCAN_ID = statement(
+  "newest_with_scan_id",
+  `SELECT r.uid FROM runs r WHERE ${runScanId("r")} = $1 ORDER BY ${runTime("r")} DESC NULLS LAST, r.uid LIMIT 1`,
+);
+const RECENT = statement(
+  "recent",
+  `SELECT r.uid FROM runs r ORDER BY ${runTime("r")} DESC NULLS LAST, r.uid LIMIT 1 OFFSET $1`,
+);
+const PAGE_CHUNK = statement(
+  "page_chunk",
+  `SELECT ${PAGE_COLUMNS} FROM event_pages
+   WHERE descriptor = ANY($1::text[]) AND seq_last >= $2::float8 AND seq_first < $3::float8
+     AND (seq_first, id) > ($4::float8, $5::bigint)
+   ORDER BY seq_first, id LIMIT ${PAGES_PER_READ}`,
+);
+const IS_DESCRIPTOR = statement(
+  "is_descriptor",
+  "SELECT 1 FROM documents WHERE uid = $1 AND name = 'descriptor'",
+);
+const DATUM_PAGE_CHUNK = statement(
+  "datum_page_chunk",
+  `SELECT id, page_no, resource, origin, length, body FROM datum_pages
+   WHERE resource = $1 AND id > $2::bigint ORDER BY id LIMIT ${DATUM_PAGES_PER_READ}`,
+);
+const STREAM_DATUMS = statement(
+  "stream_datums",
+  "SELECT body FROM documents WHERE parent = $1 AND name = 'stream_datum' ORDER BY id",
+);
+const RUN_LOGS = statement("run_logs", "SELECT batch, entries FROM run_logs WHERE run = $1 ORDER BY batch");
+const RUN_ALL_DOCUMENTS = statement(
+  "run_all_documents",
+  "SELECT uid, name, body FROM documents WHERE run = $1",
+);
+const PAGE_AT = statement(
+  "event_page_at",
+  `SELECT ${PAGE_COLUMNS} FROM event_pages WHERE batch = $1 AND page_no = $2`,
+);
+const DATUM_PAGE_AT = statement(
+  "datum_page_at",
+  "SELECT id, page_no, resource, origin, length, body FROM datum_pages WHERE batch = $1 AND page_no = $2",
+);
+const SUMMARIES = statement(
+  "summaries",
+  `SELECT r.uid, s.body AS start, p.body AS stop,
+     (SELECT coalesce(json_agg(json_build_array(x.stream, x.events) ORDER BY x.first), '[]')
+        FROM (SELECT stream, sum(events)::float8 AS events, min(id) AS first FROM streams WHERE run = r.uid GROUP BY stream) x
+     ) AS streams
+   FROM runs r JOIN documents s ON s.uid = r.uid LEFT JOIN documents p ON p.uid = r.stop_uid
+   WHERE r.uid = ANY($1::text[])`,
+);
+
+/** The URI without its password, for messages. */
+function redacted(uri: string): string {
+  return uri.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+}
+
+function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has((error as { code?: string }).code ?? "");
+}
+
+async function checkServer(pool: pg.Pool, location: string): Promise<CompileOptions> {
+  const { rows } = await pool.query(
+    `SELECT current_setting('server_version_num')::integer AS version, current_setting('server_encoding') AS encoding,
+       EXISTS (SELECT 1 FROM pg_collation WHERE collname = '${ICU_ROOT}') AS icu`,
+  );
+  const { version, encoding, icu } = rows[0];
+  if (version < 120000)
+    throw new UnsupportedError(`${location}: PostgreSQL ${version} is too old; databroker needs 12 or newer`);
+  // Text must hold any document's strings, and compare by code point as every adapter does.
+  if (encoding !== "UTF8")
+    throw new UnsupportedError(`${location}: the database encoding is ${encoding}; databroker needs UTF8`);
+  // Without ICU, case-insensitive regexes fold case by the database's own locale.
+  return { caseFolding: icu ? ICU_ROOT : "default" };
+}
+
+export class PostgresStore implements Store {
+  readonly uri: string;
+  private closed = false;
+
+  private constructor(
+    uri: string,
+    private readonly pool: pg.Pool,
+    private readonly compileOptions: CompileOptions,
+  ) {
+    this.uri = uri;
+  }
+
+  /** Opens the catalog at `uri` (postgresql://...), migrating its schema unless told not to. */
+  static async open(uri: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const location = redacted(uri);
+    const pool = openPool(uri, options.maxConnections);
+    try {
+      const compileOptions = await checkServer(pool, location);
+      if (options.migrate === false) {
+        const { to } = await PostgresStore.schemaVersion(pool);
+        if (to !== SCHEMA_VERSION) {
+          throw new UnsupportedError(
+            `${location}: catalog schema version ${to}, this databroker reads ${SCHEMA_VERSION}: run databroker migrate`,
+          );
+        }
+      } else await migrate(pool, location);
+      return new PostgresStore(uri, pool, compileOptions);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+
+  /** Applies pending migrations to the database at `uri` (what `databroker migrate` does). */
+  static async migrate(uri: string): Promise<MigrationResult> {
+    const pool = openPool(uri, 1);
+    try {
+      const location = redacted(uri);
+      await checkServer(pool, location);
+      return await migrate(pool, location);
+    } finally {
+      await pool.end();
+    }
+  }
+
+  private static async schemaVersion(pool: pg.Pool): Promise<MigrationResult> {
+    const { rows } = await pool.query(
+      "SELECT CASE WHEN to_regclass('databroker_schema') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM databroker_schema) END AS version",
+    );
+    return { from: rows[0].version, to: rows[0].version };
+  }
+
+  // --- writing -------------------------------------------------------------------------------------------
+
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
+    return putBatch(batch, { transaction: (work) => this.transaction(work) });
+  }
+
+  /**
+   * One put's transaction. A deadlock between late lock rounds, or a race the locks did not foresee, rolls
+   * it back and runs it again from the lookups (resolving a collected batch only reads it).
+   */
+  private async transaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await work(new PostgresIngest(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        if (!isRetryable(error) || attempt >= MAX_PUT_ATTEMPTS) throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  // --- reading -------------------------------------------------------------------------------------------
+
+  private async decoded<T>(uid: string, name: SingletonName): Promise<T | undefined> {
+    const { rows } = await this.pool.query(bound(DOCUMENT, [uid]));
+    return rows[0]?.name === name ? decodeExact<T>(rows[0].body) : undefined;
+  }
+
+  private async requireRun(runUid: string): Promise<void> {
+    const { rowCount } = await this.pool.query(bound(RUN_EXISTS, [runUid]));
+    if (!rowCount) throw new NotFoundError(`no run has uid ${runUid}`);
+  }
+
+  private async runDocuments<T>(runUid: string, name: SingletonName): Promise<T[]> {
+    await this.requireRun(runUid);
+    const { rows } = await this.pool.query(bound(RUN_DOCUMENTS, [runUid, name]));
+    return rows.map((row) => decodeExact<T>(row.body));
+  }
+
+  start(uid: string): Promise<RunStart | undefined> {
+    return this.decoded<RunStart>(uid, "start");
+  }
+
+  async stop(runUid: string): Promise<RunStop | undefined> {
+    const { rows } = await this.pool.query(bound(RUN_STOP, [runUid]));
+    return rows.length > 0 ? decodeExact<RunStop>(rows[0].body) : undefined;
+  }
+
+  async findRun(ref: RunRef): Promise<RunStart> {
+    const parsed = parseRunRef(ref);
+    let uid: string | undefined;
+    if (parsed.kind === "uid") {
+      if ((await this.pool.query(bound(RUN_EXISTS, [parsed.uid]))).rowCount) uid = parsed.uid;
+      else if (parsed.uid.length < MIN_PREFIX) throw tooShortPrefix(parsed.uid);
+      else {
+        const params = new SqlParams();
+        const prefix = new QueryCompiler(params, this.compileOptions).uidPrefix("r", parsed.uid);
+        const { rows } = await this.pool.query(
+          `SELECT r.uid FROM runs r WHERE ${prefix} ORDER BY r.uid LIMIT ${MAX_LISTED + 1}`,
+          params.values,
+        );
+        uid = pickByPrefix(
+          parsed.uid,
+          rows.map((row) => row.uid),
+        );
+      }
+    } else if (parsed.kind === "scan_id") {
+      uid = (await this.pool.query(bound(NEWEST_WITH_SCAN_ID, [parsed.scanId]))).rows[0]?.uid;
+    } else {
+      uid = (await this.pool.query(bound(RECENT, [parsed.n - 1]))).rows[0]?.uid;
+    }
+    if (uid === undefined) throw new NotFoundError(`no run matches ${describeRef(parsed)}`);
+    return (await this.decoded<RunStart>(uid, "start"))!;
+  }
+
+  descriptors(runUid: string): Promise<EventDescriptor[]> {
+    return this.runDocuments<EventDescriptor>(runUid, "descriptor");
+  }
+
+  async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
+    // Pages in chunks (keyset pagination), each decoded only when reached; no connection is held across a
+    // yield, so an abandoned read leaks nothing.
+    const from = float8Text(seq?.from ?? Number.NEGATIVE_INFINITY);
+    const to = float8Text(seq?.to ?? Number.POSITIVE_INFINITY);
+    let after: [string | null, number] = [float8Text(Number.NEGATIVE_INFINITY), 0];
+    for (;;) {
+      const { rows } = await this.pool.query<EventPageRow>(
+        bound(PAGE_CHUNK, [descriptorUids, from, to, ...after]),
+      );
+      for (const record of await eventPageRecords(this.pool, rows, fields)) {
+        const page = sliceColumnPage(columnPageOf(record), seq);
+        if (page) yield page;
+      }
+      if (rows.length < PAGES_PER_READ) return;
+      const last = rows[rows.length - 1];
+      after = [float8Text(last.seq_first), last.id];
+    }
+  }
+
+  async fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>> {
+    if (!(await this.pool.query(bound(IS_DESCRIPTOR, [descriptorUid]))).rowCount)
+      throw new NotFoundError(`no descriptor has uid ${descriptorUid}`);
+    return (await storedFieldStats(this.pool, [descriptorUid])).get(descriptorUid) ?? {};
+  }
+
+  resources(runUid: string): Promise<Resource[]> {
+    return this.runDocuments<Resource>(runUid, "resource");
+  }
+
+  resource(uid: string): Promise<Resource | undefined> {
+    return this.decoded<Resource>(uid, "resource");
+  }
+
+  async *datums(resourceUid: string): AsyncIterable<DatumPage> {
+    let after = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<DatumPageRow>(bound(DATUM_PAGE_CHUNK, [resourceUid, after]));
+      for (const row of rows) yield datumPageDocument(datumPageRecord(row));
+      if (rows.length < DATUM_PAGES_PER_READ) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  streamResources(runUid: string): Promise<StreamResource[]> {
+    return this.runDocuments<StreamResource>(runUid, "stream_resource");
+  }
+
+  streamResource(uid: string): Promise<StreamResource | undefined> {
+    return this.decoded<StreamResource>(uid, "stream_resource");
+  }
+
+  async *streamDatums(streamResourceUid: string): AsyncIterable<StreamDatum> {
+    const { rows } = await this.pool.query(bound(STREAM_DATUMS, [streamResourceUid]));
+    for (const row of rows) yield decodeExact<StreamDatum>(row.body);
+  }
+
+  async *documents(runUid: string): AsyncIterable<DocumentPair> {
+    await this.requireRun(runUid);
+    yield* replayRun({
+      logs: async () => {
+        const { rows } = await this.pool.query(bound(RUN_LOGS, [runUid]));
+        return rows.map((row) => ({ batch: row.batch, entries: decodeExact<LogEntry[]>(row.entries) }));
+      },
+      documents: async () => {
+        const { rows } = await this.pool.query(bound(RUN_ALL_DOCUMENTS, [runUid]));
+        return new Map(rows.map((row) => [row.uid, { name: row.name, body: row.body }]));
+      },
+      eventPage: async (batch, pageNo) => {
+        const { rows } = await this.pool.query<EventPageRow>(bound(PAGE_AT, [batch, pageNo]));
+        return (await eventPageRecords(this.pool, rows))[0];
+      },
+      datumPage: async (batch, pageNo) => {
+        const { rows } = await this.pool.query<DatumPageRow>(bound(DATUM_PAGE_AT, [batch, pageNo]));
+        return datumPageRecord(rows[0]);
+      },
+    });
+  }
+
+  // --- searching -----------------------------------------------------------------------------------------
+
+  /** Throws what duplicate rules (scan_id "error", ambiguous partial uids) find within their scopes. */
+  private async checkDuplicates(query: Query): Promise<void> {
+    for (const check of duplicateChecks(query, this.compileOptions)) {
+      const { rows } = await this.pool.query(check.sql, check.params);
+      const failure = check.failure(rows);
+      if (failure) throw failure;
+    }
+  }
+
+  private async summaries(uids: string[]): Promise<RunSummary[]> {
+    const { rows } = await this.pool.query(bound(SUMMARIES, [uids]));
+    const byUid = new Map<string, RunSummary>();
+    for (const row of rows) {
+      byUid.set(row.uid, {
+        uid: row.uid,
+        start: decodeExact<RunStart>(row.start),
+        stop: row.stop ? decodeExact<RunStop>(row.stop) : null,
+        streams: Object.fromEntries(row.streams as Array<[string, number]>),
+      });
+    }
+    return uids.flatMap((uid) => byUid.get(uid) ?? []);
+  }
+
+  async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
+    await this.checkDuplicates(query);
+    const params = new SqlParams();
+    const where = new QueryCompiler(params, this.compileOptions).condition(query, "r");
+    const order = orderBy("r", options.sort, params);
+    const limit = params.bind(options.limit ?? null, "bigint");
+    const offset = params.bind(options.offset ?? 0, "bigint");
+    const { rows } = await this.pool.query(
+      `SELECT r.uid FROM runs r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+      params.values,
+    );
+    const uids = rows.map((row) => row.uid as string);
+    for (let at = 0; at < uids.length; at += SUMMARIES_PER_READ)
+      yield* await this.summaries(uids.slice(at, at + SUMMARIES_PER_READ));
+  }
+
+  async count(query: Query = ALL): Promise<number> {
+    await this.checkDuplicates(query);
+    const params = new SqlParams();
+    const where = new QueryCompiler(params, this.compileOptions).condition(query, "r");
+    const { rows } = await this.pool.query(`SELECT count(*) AS n FROM runs r WHERE ${where}`, params.values);
+    return rows[0].n;
+  }
+
+  /**
+   * The distinct values of `key` over the runs matching `query`, with how many runs hold each: grouped by
+   * exact JSON text (as Eq compares), counted per run even when several descriptors hold the value.
+   */
+  async distinct(key: QueryKey, query: Query = ALL): Promise<DistinctValue[]> {
+    await this.checkDuplicates(query);
+    const params = new SqlParams();
+    const where = new QueryCompiler(params, this.compileOptions).condition(query, "r");
+    const { document, segments } = parseQueryKey(key);
+    let sql: string;
+    if (document === "descriptors") {
+      const value = valueAt(descriptorDocument("d"), segments, params);
+      sql = `SELECT (${value.json})::text AS value, count(DISTINCT r.uid) AS count
+        FROM runs r JOIN descriptors d ON d.run = r.uid WHERE ${where} AND ${value.json} IS NOT NULL GROUP BY 1`;
+    } else {
+      const value = valueAt(runDocument("r", document), segments, params);
+      sql = `SELECT (${value.json})::text AS value, count(*) AS count FROM runs r
+        WHERE ${where} AND ${value.json} IS NOT NULL GROUP BY 1`;
+    }
+    const { rows } = await this.pool.query(sql, params.values);
+    return sortDistinct(
+      rows.map((row) => ({ value: JSON.parse(row.value) as QueryValue, count: row.count })),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

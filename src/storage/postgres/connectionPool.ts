@@ -1,0 +1,45 @@
+// The `pg` connection pool of a PostgreSQL catalog, with the value conversion this adapter relies on (bigint
+// as number), and named prepared statements.
+import pg from "pg";
+
+const INT8 = 20;
+
+/**
+ * Conversions for this pool only (pg's defaults are process-wide and shared with other code): bigints are
+ * counts and ids far below 2^53, so numbers. (Results stay in text form: pg decodes every result field as
+ * UTF-8 text, so binary results would corrupt blobs; bytea arrives as hex and is decoded natively.)
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number) =>
+    oid === INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, "text")) as unknown as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/** What runs a query: the pool, or one client inside a transaction. */
+export type Queryable = pg.Pool | pg.PoolClient;
+
+export function openPool(uri: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString: uri, max, types, application_name: "databroker" });
+  // An idle connection that drops (server restart) must not crash the process: the next query reports it.
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+/**
+ * A statement prepared once per connection under its name: the fixed, frequent lookups and writes. (Searches
+ * vary in shape and go unnamed, planned for their values.)
+ */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+export function statement(name: string, text: string): Statement {
+  return { name: `databroker_${name}`, text };
+}
+
+/** The query config of a statement with its values. */
+export function bound(prepared: Statement, values: unknown[]): pg.QueryConfig {
+  return { name: prepared.name, text: prepared.text, values };
+}

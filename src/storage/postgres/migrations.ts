@@ -1,0 +1,215 @@
+// The PostgreSQL catalog's schema as ordered migrations, applied in one transaction under an advisory lock so
+// that several processes opening one database at once apply each exactly once. A migration, once released, is
+// never edited: a change is a new migration. `databroker_schema` records the versions applied.
+import type pg from "pg";
+import { UnsupportedError } from "../../errors.ts";
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/*
+ * Version 1. Event data lives in pages of columns (event_pages + event_columns, bytea blobs of the shared codec),
+ * never one row per event. Start, stop and descriptors are JSONB (types, containment, GIN) and JSON (the exact
+ * text, for equality and order of arrays and objects). The expressions of runs_time, runs_scan_id and
+ * runs_plan_name are spelled exactly as jsonPaths.ts writes them, so the planner matches them. uid is
+ * COLLATE "C", so its primary key orders by code point and serves uid-prefix ranges as text_pattern_ops would.
+ * Column blobs are stored uncompressed (EXTERNAL): float64 data does not compress, and reads stay cheap.
+ */
+const SCHEMA_V1 = `
+CREATE TABLE batches (
+  id bigserial PRIMARY KEY,
+  written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE runs (
+  uid text COLLATE "C" PRIMARY KEY,
+  start jsonb NOT NULL,
+  start_json json NOT NULL,
+  stop jsonb,
+  stop_json json,
+  stop_uid text,
+  words tsvector NOT NULL
+);
+CREATE INDEX runs_start ON runs USING gin (start jsonb_path_ops);
+CREATE INDEX runs_stop ON runs USING gin (stop jsonb_path_ops);
+CREATE INDEX runs_words ON runs USING gin (words);
+CREATE INDEX runs_time ON runs (
+  (CASE WHEN jsonb_typeof((start -> 'time')) = 'number' THEN ((start -> 'time'))::float8 END) DESC NULLS LAST, uid
+);
+CREATE INDEX runs_scan_id ON runs (
+  (CASE WHEN jsonb_typeof((start -> 'scan_id')) = 'number' THEN ((start -> 'scan_id'))::float8 END),
+  (CASE WHEN jsonb_typeof((start -> 'time')) = 'number' THEN ((start -> 'time'))::float8 END) DESC NULLS LAST, uid
+);
+CREATE INDEX runs_plan_name ON runs (
+  (CASE WHEN jsonb_typeof((start -> 'plan_name')) = 'string' THEN ((start -> 'plan_name') #>> '{}') END) COLLATE "C"
+);
+-- Every document stored one by one (start, stop, descriptor, resource, stream_resource, stream_datum) as exact
+-- msgpack (what reads and replay decode): one uid namespace; id is the storage order.
+CREATE TABLE documents (
+  id bigserial PRIMARY KEY,
+  uid text NOT NULL UNIQUE,
+  name text NOT NULL,
+  run text NOT NULL,
+  parent text,
+  body bytea NOT NULL
+);
+CREATE INDEX documents_run ON documents (run, name, id);
+CREATE INDEX documents_parent ON documents (parent, id) WHERE parent IS NOT NULL;
+-- Descriptors as JSON, for queries on descriptors. keys.
+CREATE TABLE descriptors (
+  uid text PRIMARY KEY,
+  run text NOT NULL,
+  doc jsonb NOT NULL,
+  doc_json json NOT NULL
+);
+CREATE INDEX descriptors_run ON descriptors (run);
+CREATE INDEX descriptors_doc ON descriptors USING gin (doc jsonb_path_ops);
+-- Events per descriptor, for run summaries (id: first-stored order of the streams).
+CREATE TABLE streams (
+  id bigserial,
+  descriptor text PRIMARY KEY,
+  run text NOT NULL,
+  stream text NOT NULL,
+  events bigint NOT NULL
+);
+CREATE INDEX streams_run ON streams (run, id);
+CREATE TABLE event_pages (
+  id bigserial PRIMARY KEY,
+  batch bigint NOT NULL,
+  page_no integer NOT NULL,
+  descriptor text NOT NULL,
+  origin smallint NOT NULL,      -- 0: single events, 1: an event_page
+  length integer NOT NULL,
+  seq_first float8 NOT NULL,
+  seq_last float8 NOT NULL,
+  time_first float8 NOT NULL,
+  time_last float8 NOT NULL,
+  has_filled boolean NOT NULL,
+  uids bytea NOT NULL,           -- string list (codec/stringList.ts)
+  seq_nums bytea NOT NULL,       -- little-endian float64
+  times bytea NOT NULL,          -- little-endian float64
+  UNIQUE (batch, page_no)
+);
+CREATE INDEX event_pages_descriptor ON event_pages (descriptor, seq_first, id);
+CREATE TABLE event_columns (
+  page bigint NOT NULL,
+  position integer NOT NULL,     -- order within the page
+  role smallint NOT NULL,        -- 0: data, 1: timestamps, 2: filled
+  key text NOT NULL,
+  encoding smallint NOT NULL,    -- 0: little-endian float64, 1: exact msgpack
+  shape integer[] NOT NULL,      -- [rows, ...shape of each value]
+  bytes bytea NOT NULL,
+  count bigint,                  -- this page's statistics (data columns)
+  min float8,
+  max float8,
+  sum float8,
+  PRIMARY KEY (page, position)
+);
+ALTER TABLE event_columns ALTER COLUMN bytes SET STORAGE EXTERNAL;
+CREATE TABLE datum_pages (
+  id bigserial PRIMARY KEY,
+  batch bigint NOT NULL,
+  page_no integer NOT NULL,
+  resource text NOT NULL,
+  origin smallint NOT NULL,      -- 0: single datums, 1: a datum_page
+  length integer NOT NULL,
+  body bytea NOT NULL,
+  UNIQUE (batch, page_no)
+);
+CREATE INDEX datum_pages_resource ON datum_pages (resource, id);
+-- The replay order of each run, one log per batch.
+CREATE TABLE run_logs (
+  run text NOT NULL,
+  batch bigint NOT NULL,
+  entries bytea NOT NULL,
+  PRIMARY KEY (run, batch)
+);
+CREATE TABLE field_stats (
+  descriptor text NOT NULL,
+  key text NOT NULL,
+  events bigint NOT NULL,
+  count bigint NOT NULL,
+  min float8,
+  max float8,
+  sum float8,
+  shape integer[],
+  PRIMARY KEY (descriptor, key)
+);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "runs, documents, descriptors, streams, event and datum pages, logs, statistics",
+    sql: SCHEMA_V1,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** The advisory lock key that serialises migrations (ASCII "dbschema" as a bigint). */
+const MIGRATION_LOCK = "7233470822300872033";
+
+export interface MigrationResult {
+  /** The version found (0 for an empty database). */
+  from: number;
+  /** The version now. */
+  to: number;
+}
+
+type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+
+async function appliedVersion(db: Queryable): Promise<number | undefined> {
+  const table = await db.query("SELECT to_regclass('databroker_schema') IS NOT NULL AS present");
+  if (!table.rows[0].present) return undefined;
+  const found = await db.query("SELECT coalesce(max(version), 0)::integer AS version FROM databroker_schema");
+  return found.rows[0].version as number;
+}
+
+function refuseNewer(version: number, location: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new UnsupportedError(
+      `${location}: catalog schema version ${version} is newer than this databroker reads (${SCHEMA_VERSION}); upgrade databroker`,
+    );
+  }
+}
+
+/**
+ * Brings the database to SCHEMA_VERSION: nothing to do (no lock taken) when it is there already; a database
+ * written by a newer databroker is refused rather than misread. `location` names it in errors.
+ */
+export async function migrate(pool: pg.Pool, location: string): Promise<MigrationResult> {
+  const current = await appliedVersion(pool);
+  if (current !== undefined) {
+    refuseNewer(current, location);
+    if (current === SCHEMA_VERSION) return { from: current, to: current };
+  }
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS databroker_schema (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    // Read again under the lock: another process may have migrated while this one waited.
+    const from = (await appliedVersion(client)) ?? 0;
+    refuseNewer(from, location);
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= from) continue;
+      await client.query(migration.sql);
+      await client.query("INSERT INTO databroker_schema (version, description) VALUES ($1, $2)", [
+        migration.version,
+        migration.description,
+      ]);
+    }
+    await client.query("COMMIT");
+    return { from, to: SCHEMA_VERSION };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,134 @@
+// Rows of the PostgreSQL schema <-> the shared records: event pages with their columns, datum pages and field
+// statistics. Pages are read a chunk at a time: one statement for the pages, one for all their columns.
+import type { EncodedColumn } from "../codec/columnCodec.ts";
+import type { ColumnRecord, ColumnRole, DatumPageRecord, EventPageRecord } from "../records.ts";
+import type { FieldStats } from "../Store.ts";
+import { bound, type Queryable, statement } from "./connectionPool.ts";
+
+export const ROLES: ColumnRole[] = ["data", "timestamps", "filled"];
+export const ENCODINGS: Array<EncodedColumn["encoding"]> = ["float64", "msgpack"];
+
+/** The event_pages columns every page read selects. */
+export const PAGE_COLUMNS =
+  "id, batch, page_no, descriptor, origin, length, seq_first, seq_last, time_first, time_last, has_filled, uids, seq_nums, times";
+
+export interface EventPageRow {
+  id: number;
+  batch: number;
+  page_no: number;
+  descriptor: string;
+  origin: number;
+  length: number;
+  seq_first: number;
+  seq_last: number;
+  time_first: number;
+  time_last: number;
+  has_filled: boolean;
+  uids: Uint8Array;
+  seq_nums: Uint8Array;
+  times: Uint8Array;
+}
+
+interface ColumnRow {
+  page: number;
+  role: number;
+  key: string;
+  encoding: number;
+  shape: number[];
+  bytes: Uint8Array;
+}
+
+export interface DatumPageRow {
+  id: number;
+  page_no: number;
+  resource: string;
+  origin: number;
+  length: number;
+  body: Uint8Array;
+}
+
+const ALL_COLUMNS = statement(
+  "page_columns",
+  "SELECT page, role, key, encoding, shape, bytes FROM event_columns WHERE page = ANY($1::bigint[]) ORDER BY page, position",
+);
+const SOME_COLUMNS = statement(
+  "page_some_columns",
+  "SELECT page, role, key, encoding, shape, bytes FROM event_columns WHERE page = ANY($1::bigint[]) AND key = ANY($2::text[]) ORDER BY page, position",
+);
+
+/** The pages as records, with their columns (only `fields` when given), in the order given. */
+export async function eventPageRecords(
+  db: Queryable,
+  pages: EventPageRow[],
+  fields?: string[],
+): Promise<EventPageRecord[]> {
+  if (pages.length === 0) return [];
+  const ids = pages.map((page) => page.id);
+  const { rows } = await db.query<ColumnRow>(
+    fields ? bound(SOME_COLUMNS, [ids, fields]) : bound(ALL_COLUMNS, [ids]),
+  );
+  const columns = new Map<number, ColumnRecord[]>(ids.map((id) => [id, []]));
+  for (const row of rows) {
+    columns.get(row.page)!.push({
+      role: ROLES[row.role],
+      key: row.key,
+      encoding: ENCODINGS[row.encoding],
+      shape: row.shape,
+      bytes: row.bytes,
+      stats: null,
+    });
+  }
+  return pages.map((page) => ({
+    pageNo: page.page_no,
+    descriptor: page.descriptor,
+    origin: page.origin === 0 ? "event" : "event_page",
+    length: page.length,
+    seqFirst: page.seq_first,
+    seqLast: page.seq_last,
+    timeFirst: page.time_first,
+    timeLast: page.time_last,
+    uids: page.uids,
+    seqNums: page.seq_nums,
+    times: page.times,
+    hasFilled: page.has_filled,
+    columns: columns.get(page.id)!,
+  }));
+}
+
+export function datumPageRecord(row: DatumPageRow): DatumPageRecord {
+  return {
+    pageNo: row.page_no,
+    resource: row.resource,
+    origin: row.origin === 0 ? "datum" : "datum_page",
+    length: row.length,
+    body: row.body,
+  };
+}
+
+const FIELD_STATS = statement(
+  "field_stats",
+  "SELECT descriptor, key, events, count, min, max, sum, shape FROM field_stats WHERE descriptor = ANY($1::text[])",
+);
+
+/** The stored statistics of each descriptor that has some. */
+export async function storedFieldStats(
+  db: Queryable,
+  descriptors: string[],
+): Promise<Map<string, Record<string, FieldStats>>> {
+  const found = new Map<string, Record<string, FieldStats>>();
+  if (descriptors.length === 0) return found;
+  const { rows } = await db.query(bound(FIELD_STATS, [descriptors]));
+  for (const row of rows) {
+    let stats = found.get(row.descriptor);
+    if (!stats) found.set(row.descriptor, (stats = {}));
+    stats[row.key] = {
+      events: row.events,
+      count: row.count,
+      min: row.min,
+      max: row.max,
+      sum: row.sum,
+      shape: row.shape,
+    };
+  }
+  return found;
+}
