@@ -1,0 +1,99 @@
+// The documents of an ingest request body, parsed while the body streams in (never buffered whole): the
+// Content-Type picks JSON (an array, or JSON Lines / RFC 7464 json-seq) or msgpack, the first bytes pick
+// `[name, doc]` pairs or `{name, doc}` objects, and the formats' streaming readers do the rest.
+import { detectFormat } from "../../documents/formats/detectFormat.ts";
+import { readDocumentChunks } from "../../documents/formats/index.ts";
+import type { DocumentPair } from "../../documents/types.ts";
+import { UnreadableError, UnsupportedError } from "../../errors.ts";
+
+/** How errors name the body: `request body: line 3: invalid JSON ...`. */
+export const BODY_SOURCE = "request body";
+
+type Family = "json" | "json-seq" | "msgpack";
+
+const FAMILIES: Record<string, Family> = {
+  "application/json": "json",
+  "application/json-seq": "json-seq",
+  "application/x-ndjson": "json-seq",
+  "application/jsonl": "json-seq",
+  "application/x-msgpack": "msgpack",
+  "application/msgpack": "msgpack",
+};
+
+export const INGEST_MEDIA_TYPES: readonly string[] = Object.keys(FAMILIES);
+
+/** Enough of the body to tell its format, past the whitespace of pretty-printed JSON. */
+const HEAD_BYTES = 4096;
+const RECORD_SEPARATOR = 0x1e;
+
+function familyOf(contentType: string | undefined): Family {
+  const mediaType = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  const family = FAMILIES[mediaType];
+  if (family) return family;
+  throw new UnsupportedError(
+    `cannot ingest a body of type ${mediaType === "" ? "(none)" : JSON.stringify(mediaType)}: send ${INGEST_MEDIA_TYPES.join(", ")}`,
+  );
+}
+
+/**
+ * json-seq records start with the RS byte (0x1e). It never occurs inside JSON text nor inside a multi-byte
+ * UTF-8 sequence, so turning it into a space makes json-seq plain JSON Lines for the line reader.
+ */
+async function* separatorsAsSpaces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    if (!chunk.includes(RECORD_SEPARATOR)) {
+      yield chunk;
+      continue;
+    }
+    const copy = Buffer.from(chunk);
+    for (let i = copy.indexOf(RECORD_SEPARATOR); i >= 0; i = copy.indexOf(RECORD_SEPARATOR, i + 1))
+      copy[i] = 0x20;
+    yield copy;
+  }
+}
+
+/** The first chunks (at least HEAD_BYTES unless the body is shorter), and the rest of the body after them. */
+async function splitHead(
+  chunks: AsyncIterable<Buffer>,
+): Promise<{ head: Buffer[]; rest: AsyncIterator<Buffer> }> {
+  const rest = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let bytes = 0;
+  while (bytes < HEAD_BYTES) {
+    const step = await rest.next();
+    if (step.done) break;
+    head.push(step.value);
+    bytes += step.value.length;
+  }
+  return { head, rest };
+}
+
+async function* rejoined(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* head;
+  for (let step = await rest.next(); !step.done; step = await rest.next()) yield step.value;
+}
+
+/**
+ * Every document of a request body of type `contentType`, in order, as the body arrives. Throws
+ * UnsupportedError for a media type that holds no documents, UnreadableError (naming the line or byte)
+ * for a body that is not what it claims or is damaged, after yielding the documents before the damage.
+ */
+export async function* requestDocuments(
+  body: AsyncIterable<Buffer>,
+  contentType: string | undefined,
+): AsyncGenerator<DocumentPair> {
+  const family = familyOf(contentType);
+  const chunks = family === "json-seq" ? separatorsAsSpaces(body) : body;
+  const { head, rest } = await splitHead(chunks);
+  const format = detectFormat(Buffer.concat(head), BODY_SOURCE);
+  if ((format === "msgpack") !== (family === "msgpack")) {
+    const found = format === "msgpack" ? "msgpack" : "JSON";
+    throw new UnreadableError(
+      BODY_SOURCE,
+      "byte 0",
+      `the body is declared ${contentType} but holds ${found}`,
+    );
+  }
+  if (head.length === 0) throw new UnreadableError(BODY_SOURCE, "byte 0", "the body is empty: no documents");
+  yield* readDocumentChunks(rejoined(head, rest), format, BODY_SOURCE);
+}

@@ -1,0 +1,85 @@
+// Tells, per run, what an ingest request held: each document is assigned to its run as it streams past
+// (RunSplitter, falling back to the run_start a document names), so the answer can list per-run document
+// and event counts and attach each warning of the put to its run without keeping the documents.
+import { RunSplitter } from "../../documents/run/index.ts";
+import type { DocumentPair } from "../../documents/types.ts";
+import type { Finding } from "../../errors.ts";
+
+export interface RunResult {
+  /** The run's start uid. */
+  uid: string;
+  /** Documents of the request that belong to this run. */
+  documents: number;
+  /** Events among them (an event_page counts its rows). */
+  events: number;
+  /** Warnings of the run checks about this run's documents (stored anyway). */
+  warnings: Finding[];
+}
+
+function eventsIn([name, doc]: DocumentPair): number {
+  if (name === "event") return 1;
+  if (name === "event_page") return Array.isArray(doc.seq_num) ? doc.seq_num.length : 0;
+  return 0;
+}
+
+export class RunTally {
+  private readonly splitter = new RunSplitter();
+  private readonly results = new Map<string, RunResult>();
+  /** Where each stretch of same-run documents begins: [first doc index, run], so doc_index finds its run. */
+  private readonly stretches: Array<{ from: number; run: string | null }> = [];
+  private count = 0;
+
+  /** Passes the documents through, noting each one's run. */
+  async *observe(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<DocumentPair> {
+    for await (const pair of pairs) {
+      this.note(pair);
+      yield pair;
+    }
+  }
+
+  private note(pair: DocumentPair): void {
+    const assignment = this.splitter.assign(pair[0], pair[1]);
+    const runStart = (pair[1] as { run_start?: unknown }).run_start;
+    const run = "run" in assignment ? assignment.run : typeof runStart === "string" ? runStart : null;
+    const last = this.stretches[this.stretches.length - 1];
+    if (!last || last.run !== run) this.stretches.push({ from: this.count, run });
+    this.count++;
+    if (run === null) return;
+    let result = this.results.get(run);
+    if (!result) {
+      result = { uid: run, documents: 0, events: 0, warnings: [] };
+      this.results.set(run, result);
+    }
+    result.documents++;
+    result.events += eventsIn(pair);
+  }
+
+  private runAt(docIndex: number): string | null {
+    let low = 0;
+    let high = this.stretches.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.stretches[middle].from <= docIndex) low = middle;
+      else high = middle - 1;
+    }
+    return this.stretches[low]?.run ?? null;
+  }
+
+  /**
+   * One result per run the store says it touched (its order), with the warnings of the put attached to
+   * their runs; warnings that name no run of the request are returned apart.
+   */
+  resultsFor(touched: string[], warnings: Finding[]): { runs: RunResult[]; unattached: Finding[] } {
+    const unattached: Finding[] = [];
+    for (const warning of warnings) {
+      const run = warning.doc_index === undefined ? null : this.runAt(warning.doc_index);
+      const result = run === null ? undefined : this.results.get(run);
+      if (result) result.warnings.push(warning);
+      else unattached.push(warning);
+    }
+    const runs = touched.map(
+      (uid) => this.results.get(uid) ?? { uid, documents: 0, events: 0, warnings: [] },
+    );
+    return { runs, unattached };
+  }
+}
