@@ -3,6 +3,7 @@
 set -euo pipefail
 # "command-that-must-exist=debian-package" pairs; add one line per system dependency of the tests.
 required=(
+  "/usr/lib/postgresql/15/bin/initdb=postgresql" # Debian keeps the server binaries off PATH: checked by path
 )
 need=()
 for pair in "${required[@]}"; do

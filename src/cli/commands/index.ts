@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { registerDocuments } from "./documents.ts";
 import { registerIngest } from "./ingest.ts";
 import { registerLs } from "./ls.ts";
+import { registerMigrate } from "./migrate.ts";
 import { registerSearch } from "./search.ts";
 import { registerShow } from "./show.ts";
 import { registerStart } from "./start.ts";
@@ -15,6 +16,7 @@ export const commands: Array<(program: Command) => void> = [
   registerIngest,
   registerLs,
   registerDocuments,
+  registerMigrate,
   registerSearch,
   registerShow,
   registerTable,

@@ -14,7 +14,6 @@ import type {
 } from "../../documents/types.ts";
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
-import { parseQueryKey } from "../../queries/keyPath.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
@@ -36,10 +35,10 @@ import type {
   Store,
 } from "../Store.ts";
 import { type CompileOptions, ICU_ROOT, QueryCompiler } from "./compileQuery.ts";
-import { bound, openPool, statement } from "./connectionPool.ts";
+import { bound, openPool, redactedUri, statement } from "./connectionPool.ts";
 import { duplicateChecks } from "./duplicateChecks.ts";
-import { descriptorDocument, runDocument, runScanId, runTime, valueAt } from "./jsonPaths.ts";
-import { type MigrationResult, migrate, SCHEMA_VERSION } from "./migrations.ts";
+import { runScanId, runTime } from "./jsonPaths.ts";
+import { appliedVersion, type MigrationResult, migrate, SCHEMA_VERSION } from "./migrations.ts";
 import { PostgresIngest } from "./PostgresIngest.ts";
 import {
   type DatumPageRow,
@@ -49,7 +48,7 @@ import {
   PAGE_COLUMNS,
   storedFieldStats,
 } from "./rows.ts";
-import { orderBy } from "./sortOrder.ts";
+import { countStatement, distinctStatement, runsStatement } from "./searchStatements.ts";
 import { float8Text, SqlParams } from "./sqlParams.ts";
 
 export interface PostgresStoreOptions {
@@ -130,11 +129,6 @@ const SUMMARIES = statement(
    WHERE r.uid = ANY($1::text[])`,
 );
 
-/** The URI without its password, for messages. */
-function redacted(uri: string): string {
-  return uri.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
-}
-
 function isRetryable(error: unknown): boolean {
   return RETRYABLE.has((error as { code?: string }).code ?? "");
 }
@@ -168,15 +162,15 @@ export class PostgresStore implements Store {
 
   /** Opens the catalog at `uri` (postgresql://...), migrating its schema unless told not to. */
   static async open(uri: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const location = redacted(uri);
+    const location = redactedUri(uri);
     const pool = openPool(uri, options.maxConnections);
     try {
       const compileOptions = await checkServer(pool, location);
       if (options.migrate === false) {
-        const { to } = await PostgresStore.schemaVersion(pool);
-        if (to !== SCHEMA_VERSION) {
+        const version = (await appliedVersion(pool)) ?? 0;
+        if (version !== SCHEMA_VERSION) {
           throw new UnsupportedError(
-            `${location}: catalog schema version ${to}, this databroker reads ${SCHEMA_VERSION}: run databroker migrate`,
+            `${location}: catalog schema version ${version}, this databroker reads ${SCHEMA_VERSION}: run databroker migrate`,
           );
         }
       } else await migrate(pool, location);
@@ -191,19 +185,12 @@ export class PostgresStore implements Store {
   static async migrate(uri: string): Promise<MigrationResult> {
     const pool = openPool(uri, 1);
     try {
-      const location = redacted(uri);
+      const location = redactedUri(uri);
       await checkServer(pool, location);
       return await migrate(pool, location);
     } finally {
       await pool.end();
     }
-  }
-
-  private static async schemaVersion(pool: pg.Pool): Promise<MigrationResult> {
-    const { rows } = await pool.query(
-      "SELECT CASE WHEN to_regclass('databroker_schema') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM databroker_schema) END AS version",
-    );
-    return { from: rows[0].version, to: rows[0].version };
   }
 
   // --- writing -------------------------------------------------------------------------------------------
@@ -397,15 +384,7 @@ export class PostgresStore implements Store {
 
   async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
     await this.checkDuplicates(query);
-    const params = new SqlParams();
-    const where = new QueryCompiler(params, this.compileOptions).condition(query, "r");
-    const order = orderBy("r", options.sort, params);
-    const limit = params.bind(options.limit ?? null, "bigint");
-    const offset = params.bind(options.offset ?? 0, "bigint");
-    const { rows } = await this.pool.query(
-      `SELECT r.uid FROM runs r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-      params.values,
-    );
+    const { rows } = await this.pool.query(runsStatement(query, options, this.compileOptions));
     const uids = rows.map((row) => row.uid as string);
     for (let at = 0; at < uids.length; at += SUMMARIES_PER_READ)
       yield* await this.summaries(uids.slice(at, at + SUMMARIES_PER_READ));
@@ -413,32 +392,13 @@ export class PostgresStore implements Store {
 
   async count(query: Query = ALL): Promise<number> {
     await this.checkDuplicates(query);
-    const params = new SqlParams();
-    const where = new QueryCompiler(params, this.compileOptions).condition(query, "r");
-    const { rows } = await this.pool.query(`SELECT count(*) AS n FROM runs r WHERE ${where}`, params.values);
-    return rows[0].n;
+    return (await this.pool.query(countStatement(query, this.compileOptions))).rows[0].n;
   }
 
-  /**
-   * The distinct values of `key` over the runs matching `query`, with how many runs hold each: grouped by
-   * exact JSON text (as Eq compares), counted per run even when several descriptors hold the value.
-   */
+  /** The distinct values of `key` over the runs matching `query`, with how many runs hold each. */
   async distinct(key: QueryKey, query: Query = ALL): Promise<DistinctValue[]> {
     await this.checkDuplicates(query);
-    const params = new SqlParams();
-    const where = new QueryCompiler(params, this.compileOptions).condition(query, "r");
-    const { document, segments } = parseQueryKey(key);
-    let sql: string;
-    if (document === "descriptors") {
-      const value = valueAt(descriptorDocument("d"), segments, params);
-      sql = `SELECT (${value.json})::text AS value, count(DISTINCT r.uid) AS count
-        FROM runs r JOIN descriptors d ON d.run = r.uid WHERE ${where} AND ${value.json} IS NOT NULL GROUP BY 1`;
-    } else {
-      const value = valueAt(runDocument("r", document), segments, params);
-      sql = `SELECT (${value.json})::text AS value, count(*) AS count FROM runs r
-        WHERE ${where} AND ${value.json} IS NOT NULL GROUP BY 1`;
-    }
-    const { rows } = await this.pool.query(sql, params.values);
+    const { rows } = await this.pool.query(distinctStatement(key, query, this.compileOptions));
     return sortDistinct(
       rows.map((row) => ({ value: JSON.parse(row.value) as QueryValue, count: row.count })),
     );

@@ -16,6 +16,11 @@ const types: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, "text")) as unknown as pg.CustomTypesConfig["getTypeParser"],
 };
 
+/** A connection URI without its password, for messages. */
+export function redactedUri(uri: string): string {
+  return uri.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+}
+
 /** What runs a query: the pool, or one client inside a transaction. */
 export type Queryable = pg.Pool | pg.PoolClient;
 

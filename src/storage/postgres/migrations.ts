@@ -3,6 +3,7 @@
 // never edited: a change is a new migration. `databroker_schema` records the versions applied.
 import type pg from "pg";
 import { UnsupportedError } from "../../errors.ts";
+import type { Queryable } from "./connectionPool.ts";
 
 export interface Migration {
   version: number;
@@ -159,9 +160,8 @@ export interface MigrationResult {
   to: number;
 }
 
-type Queryable = pg.Pool | pg.PoolClient | pg.Client;
-
-async function appliedVersion(db: Queryable): Promise<number | undefined> {
+/** The schema version of the database, or undefined when it has none (never opened by databroker). */
+export async function appliedVersion(db: Queryable): Promise<number | undefined> {
   const table = await db.query("SELECT to_regclass('databroker_schema') IS NOT NULL AS present");
   if (!table.rows[0].present) return undefined;
   const found = await db.query("SELECT coalesce(max(version), 0)::integer AS version FROM databroker_schema");
