@@ -38,6 +38,7 @@ import { type DataKey, isDocumentName } from "../types.ts";
 import { isValidDocument, validateDocument } from "../validate.ts";
 import { eventKeyProblems, type StreamKeys, streamKeysOf } from "./eventKeys.ts";
 import { FindingLog } from "./FindingLog.ts";
+import { FirstUses } from "./FirstUses.ts";
 import { type RunFinding, type RunReport, reportOf, type Severity } from "./RunReport.ts";
 
 type Doc = Record<string, unknown>;
@@ -94,8 +95,8 @@ export class RunChecker {
   private index = 0;
   private start?: { uid: string | null; index: number };
   private stop?: { doc: Doc; index: number };
-  private readonly uids = new Map<string, number>();
-  private readonly datumIds = new Map<string, number>();
+  private readonly uids = new FirstUses();
+  private readonly datumIds = new FirstUses();
   private readonly descriptors = new Map<string, DescriptorState>();
   private readonly streams = new Map<string, StreamState>();
   private readonly resources = new Set<string>();
@@ -106,7 +107,8 @@ export class RunChecker {
   private deferred = 0;
   private readonly pendingRunStarts: Array<Referrer & { value: string }> = [];
   private readonly log = new FindingLog();
-  private raised: RunFinding[] = [];
+  /** Findings of the document being added; null until it raises one. */
+  private raised: RunFinding[] | null = null;
   private report?: RunReport;
 
   constructor(options: RunCheckerOptions = {}) {
@@ -126,7 +128,7 @@ export class RunChecker {
   /** Check the next document of the run; returns the findings it raised (some may name earlier documents). */
   add(name: string, doc: unknown): RunFinding[] {
     if (this.report) throw new Error("RunChecker.add after finish()");
-    this.raised = [];
+    this.raised = null;
     const i = this.index++;
     if (!isDocumentName(name)) {
       this.flag(
@@ -137,14 +139,14 @@ export class RunChecker {
         "document-name",
         `unknown document name ${JSON.stringify(name)}`,
       );
-      return this.raised;
+      return this.raised ?? [];
     }
     if (this.schema && !isValidDocument(name, doc)) {
       for (const finding of validateDocument(name, doc)) {
         this.flag("error", i, name, finding.path, finding.rule, finding.message);
       }
     }
-    if (!isRecord(doc)) return this.raised;
+    if (!isRecord(doc)) return this.raised ?? [];
     if (this.stop && name !== "stop") {
       this.flag(
         "error",
@@ -208,7 +210,7 @@ export class RunChecker {
         this.refer("stream_resource", doc.stream_resource, { doc_index: i, name, path: "stream_resource" });
         break;
     }
-    return this.raised;
+    return this.raised ?? [];
   }
 
   /** Close the run: add the findings only the end can tell, and return the report (idempotent). */
@@ -318,22 +320,26 @@ export class RunChecker {
   /** One event (or one event of a bulk_events, its path under `prefix`). */
   private onEvent(i: number, name: string, event: Doc, prefix: string): void {
     this.claimUid(i, name, `${prefix}uid`, event.uid);
-    const referrer = { doc_index: i, name, path: `${prefix}descriptor` };
-    this.withDescriptor(event.descriptor, referrer, (descriptor) =>
-      this.checkEvent(i, name, event, prefix, descriptor),
-    );
+    const descriptor = this.arrivedDescriptor(event.descriptor);
+    if (descriptor) this.checkEvent(i, name, event, prefix, descriptor);
+    else {
+      const referrer = { doc_index: i, name, path: `${prefix}descriptor` };
+      this.awaitDescriptor(event.descriptor, referrer, (later) =>
+        this.checkEvent(i, name, event, prefix, later),
+      );
+    }
   }
 
   private checkEvent(i: number, name: string, event: Doc, prefix: string, descriptor: DescriptorState): void {
     const filled = isRecord(event.filled) ? event.filled : undefined;
-    if (isRecord(event.data) && isRecord(event.timestamps)) {
-      const keysOf = { data: event.data, timestamps: event.timestamps, filled };
-      this.checkKeys(i, name, prefix, descriptor, keysOf);
-    }
-    this.countEvent(i, name, `${prefix}seq_num`, descriptor, event.seq_num);
+    if (isRecord(event.data) && isRecord(event.timestamps))
+      this.checkKeys(i, name, prefix, descriptor, event.data, event.timestamps, filled);
+    this.countEvent(i, name, descriptor, event.seq_num, `${prefix}seq_num`);
+    const external = descriptor.keys.external;
+    if (external.length === 0) return;
     const data = isRecord(event.data) ? event.data : {};
-    for (const key of descriptor.keys.external) {
-      this.referDatum(i, name, `${prefix}data.${key}`, descriptor, data[key], filled?.[key]);
+    for (const key of external) {
+      this.referDatum(i, name, descriptor, data[key], filled?.[key], `${prefix}data.${key}`);
     }
   }
 
@@ -347,11 +353,18 @@ export class RunChecker {
       ...prefixed("timestamps.", timestamps),
       ...prefixed("filled.", filled ?? {}),
     });
-    uids.forEach((uid, j) => {
-      this.claimUid(i, name, `uid[${j}]`, uid);
-    });
-    const referrer = { doc_index: i, name, path: "descriptor" };
-    this.withDescriptor(page.descriptor, referrer, (descriptor) => this.checkEventPage(i, page, descriptor));
+    for (let j = 0; j < uids.length; j++) {
+      const uid = uids[j];
+      if (typeof uid !== "string") continue;
+      const first = this.uids.claim(uid, i);
+      if (first >= 0) this.flagDuplicateUid(i, name, `uid[${j}]`, uid, first);
+    }
+    const descriptor = this.arrivedDescriptor(page.descriptor);
+    if (descriptor) this.checkEventPage(i, page, descriptor);
+    else {
+      const referrer = { doc_index: i, name, path: "descriptor" };
+      this.awaitDescriptor(page.descriptor, referrer, (later) => this.checkEventPage(i, page, later));
+    }
   }
 
   private checkEventPage(i: number, page: Doc, descriptor: DescriptorState): void {
@@ -359,18 +372,21 @@ export class RunChecker {
     const { uids, data, timestamps, filled } = pageColumns(page);
     // A page is columnar: its key sets hold for every row, so they are checked once.
     if (isRecord(page.data) && isRecord(page.timestamps))
-      this.checkKeys(i, name, "", descriptor, { data, timestamps, filled });
+      this.checkKeys(i, name, "", descriptor, data, timestamps, filled);
     const seqNums = Array.isArray(page.seq_num) ? page.seq_num : [];
-    uids.forEach((_, j) => {
-      this.countEvent(i, name, `seq_num[${j}]`, descriptor, seqNums[j]);
-      for (const key of descriptor.keys.external) {
+    const external = descriptor.keys.external;
+    // Columns are read with at(j): an optimized indexed read that has met arrays of several kinds would
+    // box every array of doubles it reads (see storage/codec/columnCodec.ts).
+    for (let j = 0; j < uids.length; j++) {
+      this.countEvent(i, name, descriptor, seqNums.at(j), "seq_num", j);
+      for (const key of external) {
         const column = data[key];
         const filledColumn = filled?.[key];
-        const value = Array.isArray(column) ? column[j] : undefined;
-        const isFilled = Array.isArray(filledColumn) ? filledColumn[j] : undefined;
-        this.referDatum(i, name, `data.${key}[${j}]`, descriptor, value, isFilled, `data.${key}`);
+        const value = Array.isArray(column) ? column.at(j) : undefined;
+        const isFilled = Array.isArray(filledColumn) ? filledColumn.at(j) : undefined;
+        this.referDatum(i, name, descriptor, value, isFilled, `data.${key}`, j);
       }
-    });
+    }
   }
 
   /** A datum_page (`kwargs` columns) or a bulk_datum (`datum_kwarg_list`). */
@@ -388,26 +404,24 @@ export class RunChecker {
       ? prefixed("datum_kwargs.", kwargs)
       : { datum_kwarg_list: doc.datum_kwarg_list };
     this.checkPageLength(i, name, datumIds.length, columns);
-    datumIds.forEach((id, j) => {
-      this.onDatumId(i, name, `${idsPath}[${j}]`, id);
-    });
+    for (let j = 0; j < datumIds.length; j++) this.onDatumId(i, name, idsPath, datumIds[j], j);
   }
 
-  private onDatumId(i: number, name: string, path: string, id: unknown): void {
+  /** A datum id at `path` (`path[row]` when `row` is given, in a page). */
+  private onDatumId(i: number, name: string, path: string, id: unknown, row?: number): void {
     if (typeof id !== "string") return;
-    const first = this.datumIds.get(id);
-    if (first !== undefined) {
+    const first = this.datumIds.claim(id, i);
+    if (first >= 0) {
       this.flag(
         "error",
         i,
         name,
-        path,
+        atRow(path, row),
         "duplicate-datum-id",
         `datum_id ${id} is already used (document ${first})`,
       );
       return;
     }
-    this.datumIds.set(id, i);
     this.arrive("datum", id, i);
   }
 
@@ -416,9 +430,11 @@ export class RunChecker {
     name: string,
     prefix: string,
     descriptor: DescriptorState,
-    row: { data: Doc; timestamps: Doc; filled: Doc | undefined },
+    data: Doc,
+    timestamps: Doc,
+    filled: Doc | undefined,
   ): void {
-    for (const problem of eventKeyProblems(descriptor.keys, row.data, row.timestamps, row.filled)) {
+    for (const problem of eventKeyProblems(descriptor.keys, data, timestamps, filled)) {
       const repeatKey = `${problem.rule}|${problem.path}|${descriptor.uid}`;
       this.flag("error", i, name, `${prefix}${problem.path}`, problem.rule, problem.message, repeatKey);
     }
@@ -439,40 +455,58 @@ export class RunChecker {
     }
   }
 
-  private countEvent(i: number, name: string, path: string, descriptor: DescriptorState, seq: unknown): void {
+  /** Counts an event in its stream and checks its seq_num, found at `path` (`path[row]` in a page). */
+  private countEvent(
+    i: number,
+    name: string,
+    descriptor: DescriptorState,
+    seq: unknown,
+    path: string,
+    row?: number,
+  ): void {
     const stream = this.streams.get(descriptor.stream)!;
     stream.events++;
     if (typeof seq !== "number") return;
     const expected = stream.nextSeq;
+    stream.nextSeq = seq + 1;
+    if (seq === expected) return;
     const where = `seq_num ${seq} in stream "${descriptor.stream}" where ${expected} was expected`;
     if (seq > expected)
-      this.flag("error", i, name, path, "seq_num-gap", `${where}: ${seq - expected} missing`);
+      this.flag("error", i, name, atRow(path, row), "seq_num-gap", `${where}: ${seq - expected} missing`);
     if (seq < expected)
-      this.flag("error", i, name, path, "seq_num-repeat", `${where}: it repeats or goes back`);
-    stream.nextSeq = seq + 1;
+      this.flag("error", i, name, atRow(path, row), "seq_num-repeat", `${where}: it repeats or goes back`);
   }
 
-  /** An unfilled string value of an external key is a datum id, which must come before the event. */
+  /**
+   * An unfilled string value of an external key is a datum id, which must come before the event. `field` is
+   * the key's path (`data.det`), `row` the row of a page; findings repeat per field and descriptor.
+   */
   private referDatum(
     i: number,
     name: string,
-    path: string,
     descriptor: DescriptorState,
     value: unknown,
     filled: unknown,
-    pathForRepeats = path,
+    field: string,
+    row?: number,
   ): void {
     if (typeof value !== "string" || (filled !== undefined && filled !== false)) return;
+    if (this.datumIds.has(value)) return;
     this.refer("datum", value, {
       doc_index: i,
       name,
-      path,
-      repeatKey: `datum|${pathForRepeats}|${descriptor.uid}`,
+      path: atRow(field, row),
+      repeatKey: `datum|${field}|${descriptor.uid}`,
     });
   }
 
-  /** Run `check` with the event's descriptor: now, or when the descriptor arrives. */
-  private withDescriptor(
+  /** The descriptor named by an event when it has already arrived (the common case: nothing to wait for). */
+  private arrivedDescriptor(uid: unknown): DescriptorState | undefined {
+    return typeof uid === "string" ? this.descriptors.get(uid) : undefined;
+  }
+
+  /** An event whose descriptor has not arrived: note the reference, and run `check` if it comes. */
+  private awaitDescriptor(
     uid: unknown,
     referrer: Referrer,
     check: (descriptor: DescriptorState) => void,
@@ -550,9 +584,12 @@ export class RunChecker {
 
   private claimUid(i: number, name: string, path: string, uid: unknown): void {
     if (typeof uid !== "string") return;
-    const first = this.uids.get(uid);
-    if (first === undefined) this.uids.set(uid, i);
-    else this.flag("error", i, name, path, "duplicate-uid", `uid ${uid} is already used (document ${first})`);
+    const first = this.uids.claim(uid, i);
+    if (first >= 0) this.flagDuplicateUid(i, name, path, uid, first);
+  }
+
+  private flagDuplicateUid(i: number, name: string, path: string, uid: string, first: number): void {
+    this.flag("error", i, name, path, "duplicate-uid", `uid ${uid} is already used (document ${first})`);
   }
 
   private flagUnresolved(): void {
@@ -624,7 +661,8 @@ export class RunChecker {
     const finding: RunFinding = { doc_index, name, path, rule, message, severity };
     if (doc_index === undefined) delete finding.doc_index;
     this.log.add(finding, repeatKey);
-    this.raised.push(finding);
+    if (this.raised) this.raised.push(finding);
+    else this.raised = [finding];
   }
 }
 
@@ -636,6 +674,11 @@ function pageColumns(page: Doc) {
     timestamps: isRecord(page.timestamps) ? page.timestamps : {},
     filled: isRecord(page.filled) ? page.filled : undefined,
   };
+}
+
+/** A finding's path: `path`, or `path[row]` for a row of a page (built only when there is a finding). */
+function atRow(path: string, row: number | undefined): string {
+  return row === undefined ? path : `${path}[${row}]`;
 }
 
 function prefixed(prefix: string, record: Doc): Record<string, unknown> {

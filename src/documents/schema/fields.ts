@@ -56,7 +56,9 @@ export function checkItems(
   if (test === isAnyValue) return true; // `items: {}`: a long data column needs no walk
   let ok = true;
   for (let i = 0; i < array.length; i++) {
-    const item = array[i];
+    // at(i), not array[i]: optimized indexed reads that met both double and other arrays box every double
+    // array they read afterwards (one heap object per number, kept in the caller's document).
+    const item = array.at(i);
     if (test(item)) continue;
     if (sink === null) return false;
     ok = reportType(sink, itemPath(sink, path, i), item, expected);

@@ -2,6 +2,11 @@
 // little-endian float64 blob; anything else (strings, booleans, mixed or ragged values) exact msgpack, so
 // messy data always round-trips. Why float64 for integer dtypes too: a JS number IS a float64, so every
 // integer the readers produce is stored exactly, and reads need no Int64 -> BigInt -> number conversion.
+//
+// Values are read with `at(i)`, not `values[i]`: once V8 has optimized an indexed read that met both arrays
+// of doubles and arrays of other values (strings, boxed numbers), it converts every array of doubles it later
+// reads there into boxed numbers, one heap object per value, and the caller's documents stay that way.
+// `at()` reads each kind of array as it is.
 import type { Column } from "../Store.ts";
 import { decodeExact, encodeExact } from "./exactMsgpack.ts";
 import { Float64Arena } from "./Float64Arena.ts";
@@ -21,7 +26,7 @@ function numericShape(value: unknown[]): number[] | null {
   while (Array.isArray(level)) {
     shape.push(level.length);
     if (level.length === 0) return shape;
-    level = level[0];
+    level = level.at(0);
   }
   return typeof level === "number" ? shape : null;
 }
@@ -41,7 +46,7 @@ function flattenInto(
   }
   if (!Array.isArray(value) || value.length !== shape[depth]) return -1;
   for (let i = 0; i < value.length; i++) {
-    offset = flattenInto(value[i], shape, depth + 1, out, offset);
+    offset = flattenInto(value.at(i), shape, depth + 1, out, offset);
     if (offset < 0) return -1;
   }
   return offset;
@@ -50,7 +55,7 @@ function flattenInto(
 function scalarNumbers(values: unknown[], arena: Float64Arena): Float64Array | null {
   const out = arena.take(values.length);
   for (let i = 0; i < values.length; i++) {
-    const value = values[i];
+    const value = values.at(i);
     if (typeof value !== "number") {
       arena.giveBack(values.length);
       return null;
@@ -78,7 +83,7 @@ function arrayNumbers(values: unknown[], shape: number[], arena: Float64Arena): 
 /** Encodes one column; numeric ones go into `arena` (a page's columns share one), else their own buffer. */
 export function encodeColumn(values: unknown[], arena = new Float64Arena(0)): EncodedColumn {
   const rows = values.length;
-  const first = values[0];
+  const first = values.at(0);
   if (rows === 0) return { encoding: "float64", shape: [0], bytes: new Uint8Array(0) };
   if (typeof first === "number") {
     const numbers = scalarNumbers(values, arena);
