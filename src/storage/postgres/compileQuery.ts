@@ -2,8 +2,10 @@
 // Scalar equality is JSONB containment (`start @> $1`, GIN-indexed, and exact for scalars: containment only
 // looks inside arrays when the query's own value is an array); arrays and objects compare as exact JSON text
 // (JSONB would ignore key order), behind the same containment as an index prefilter. Comparisons, time ranges
-// and scan_ids use the typed expressions the migration indexes. Every condition is true or false, never NULL,
-// so NOT and OR keep their in-memory meaning. Values are always bound parameters.
+// and scan_ids use the typed expressions the migration indexes. A condition may be NULL where a value is absent,
+// which WHERE, AND and OR read as false; NOT is written `IS NOT TRUE`, so it reads NULL as false too and keeps
+// the in-memory meaning (conditions stay bare, so the planner can match them to indexes). Values are always
+// bound parameters.
 import { UnsupportedError } from "../../errors.ts";
 import { partScopes } from "../../queries/duplicateRules.ts";
 import { wordsOf } from "../../queries/fullText.ts";
@@ -85,7 +87,7 @@ export class QueryCompiler {
         const bounds = [`${time} IS NOT NULL`];
         if (query.since !== undefined) bounds.push(`${time} >= ${this.params.bind(query.since, "float8")}`);
         if (query.until !== undefined) bounds.push(`${time} < ${this.params.bind(query.until, "float8")}`);
-        return `COALESCE(${bounds.join(" AND ")}, FALSE)`;
+        return `(${bounds.join(" AND ")})`;
       }
       case "scanId":
       case "scanIdRange":
@@ -102,7 +104,7 @@ export class QueryCompiler {
       case "or":
         return either(query.queries.map((part) => this.condition(part, alias, scope)));
       case "not":
-        return `(NOT ${this.condition(query.query, alias, scope)})`;
+        return `(${this.condition(query.query, alias, scope)} IS NOT TRUE)`;
       default:
         throw new UnsupportedError(`unknown query operator ${JSON.stringify((query as { op: unknown }).op)}`);
     }
@@ -120,10 +122,9 @@ export class QueryCompiler {
   /** The runs a ScanID / ScanIDRange names, duplicates aside. */
   selectsScan(query: ScanID | ScanIDRange, alias: string): string {
     const scanId = runScanId(alias);
-    if (query.op === "scanId")
-      return `COALESCE(${scanId} = ANY(${this.params.bind(query.scanIds, "float8[]")}), FALSE)`;
+    if (query.op === "scanId") return `(${scanId} = ANY(${this.params.bind(query.scanIds, "float8[]")}))`;
     const from = this.params.bind(query.startId, "float8");
-    return `COALESCE(${scanId} >= ${from} AND ${scanId} < ${this.params.bind(query.endId, "float8")}, FALSE)`;
+    return `(${scanId} >= ${from} AND ${scanId} < ${this.params.bind(query.endId, "float8")})`;
   }
 
   /** The newest run of each selected scan_id among those in scope (newest: later time, then smaller uid). */
@@ -139,7 +140,7 @@ export class QueryCompiler {
 
   private keyCondition(query: KeyQuery, alias: string): string {
     if (query.op === "keyPresent" && query.exists === false)
-      return `(NOT ${this.keyCondition({ ...query, exists: true }, alias)})`;
+      return `(${this.keyCondition({ ...query, exists: true }, alias)} IS NOT TRUE)`;
     const { document, segments } = parseQueryKey(query.key);
     if (document !== "descriptors") return this.holds(query, runDocument(alias, document), segments, alias);
     // Holds for the run when it holds for any one of its descriptors.
@@ -161,35 +162,35 @@ export class QueryCompiler {
       case "eq":
         return this.equals(source, segments, at, query.value, uid);
       case "notEq":
-        return `(${at().jsonb} IS NOT NULL AND NOT ${this.equals(source, segments, at, query.value, uid)})`;
+        return `(${at().jsonb} IS NOT NULL AND ${this.equals(source, segments, at, query.value, uid)} IS NOT TRUE)`;
       case "in":
         return either(query.values.map((one) => this.equals(source, segments, at, one, uid)));
       case "notIn": {
         const equal = query.values.map((one) => this.equals(source, segments, at, one, uid));
-        return `(${at().jsonb} IS NOT NULL AND NOT ${either(equal)})`;
+        return `(${at().jsonb} IS NOT NULL AND ${either(equal)} IS NOT TRUE)`;
       }
       case "comparison": {
         const operator = OPERATORS[query.operator];
         if (!operator)
           throw new UnsupportedError(`unknown comparison operator ${JSON.stringify(query.operator)}`);
         if (typeof query.value === "number")
-          return `COALESCE(${numberOf(at().jsonb)} ${operator} ${this.params.bind(query.value, "float8")}, FALSE)`;
+          return `(${numberOf(at().jsonb)} ${operator} ${this.params.bind(query.value, "float8")})`;
         if (typeof query.value === "string") {
           const text = uid ?? `${stringOf(at().jsonb)} COLLATE "C"`;
-          return `COALESCE(${text} ${operator} ${this.params.bind(query.value, "text")}, FALSE)`;
+          return `(${text} ${operator} ${this.params.bind(query.value, "text")})`;
         }
         throw new UnsupportedError(`comparison of ${query.key} needs a number or a string`);
       }
       case "contains":
         return this.contains(source, segments, at, query.value);
       case "like":
-        return `COALESCE(${stringOf(at().jsonb)} COLLATE "C" LIKE ${this.params.bind(query.pattern, "text")}, FALSE)`;
+        return `(${stringOf(at().jsonb)} COLLATE "C" LIKE ${this.params.bind(query.pattern, "text")})`;
       case "regex": {
         const pattern = this.params.bind(postgresRegex(query.pattern), "text");
         const operation = query.caseSensitive
           ? `${stringOf(at().jsonb)} COLLATE "C" ~ ${pattern}`
           : `${stringOf(at().jsonb)} COLLATE "${this.caseFolding}" ~* ${pattern}`;
-        return `COALESCE(${operation}, FALSE)`;
+        return `(${operation})`;
       }
       case "keyPresent":
         return `(${at().jsonb} IS NOT NULL)`;
@@ -211,8 +212,8 @@ export class QueryCompiler {
       segments.length === 0
         ? `${source.jsonb} = ${this.params.bind(JSON.stringify(wanted), "jsonb")}`
         : `${source.jsonb} @> ${this.params.bind(JSON.stringify(nested(segments, wanted)), "jsonb")}`;
-    if (isScalar(wanted)) return `COALESCE(${contained}, FALSE)`;
-    return `COALESCE(${contained} AND (${at().json})::text = ${this.params.bind(JSON.stringify(wanted), "text")}, FALSE)`;
+    if (isScalar(wanted)) return `(${contained})`;
+    return `(${contained} AND (${at().json})::text = ${this.params.bind(JSON.stringify(wanted), "text")})`;
   }
 
   /** An array holding an element equal to `wanted`, or a string holding `wanted` as a substring. */
@@ -223,14 +224,12 @@ export class QueryCompiler {
         : `${source.jsonb} @> ${this.params.bind(JSON.stringify(nested(segments, [wanted])), "jsonb")}`;
     const choices = [
       isScalar(wanted)
-        ? `COALESCE(${elementIn}, FALSE)`
+        ? `(${elementIn})`
         : // Containment would also take a larger array or object: the JSON text of an element must match.
-          `COALESCE(${elementIn} AND EXISTS (SELECT 1 FROM json_array_elements(CASE WHEN json_typeof(${at().json}) = 'array' THEN ${at().json} END) element WHERE element::text = ${this.params.bind(JSON.stringify(wanted), "text")}), FALSE)`,
+          `(${elementIn} AND EXISTS (SELECT 1 FROM json_array_elements(CASE WHEN json_typeof(${at().json}) = 'array' THEN ${at().json} END) element WHERE element::text = ${this.params.bind(JSON.stringify(wanted), "text")}))`,
     ];
     if (typeof wanted === "string")
-      choices.push(
-        `COALESCE(strpos(${stringOf(at().jsonb)}, ${this.params.bind(wanted, "text")}) > 0, FALSE)`,
-      );
+      choices.push(`(strpos(${stringOf(at().jsonb)}, ${this.params.bind(wanted, "text")}) > 0)`);
     return either(choices);
   }
 }
