@@ -1,0 +1,57 @@
+// The HTTP server: a fastify app exposing a Broker through Tiled's API (the v2 BlueskyRun layout the Python
+// client reads), plus ingest. Thin: routes resolve a node, ask the broker, pick a serializer, send.
+import compress from "@fastify/compress";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Broker } from "../broker/index.ts";
+import { type AuthOptions, authPlugin } from "./auth.ts";
+import { replyWithError } from "./errors.ts";
+import { sendJson } from "./json.ts";
+import { aboutRoutes } from "./routes/about.ts";
+import { apiDocsRoutes } from "./routes/apiDocs.ts";
+import { arrayRoutes } from "./routes/arrays.ts";
+import { containerRoutes } from "./routes/containers.ts";
+import { distinctRoutes } from "./routes/distinct.ts";
+import { documentsRoutes } from "./routes/documents.ts";
+import { metadataRoutes } from "./routes/metadata.ts";
+import { runDocumentsRoutes } from "./routes/runDocuments.ts";
+import { searchRoutes } from "./routes/search.ts";
+import { tableRoutes } from "./routes/tables.ts";
+
+export interface ServerOptions {
+  broker: Broker;
+  auth?: AuthOptions;
+  logger?: boolean;
+}
+
+/** Bodies worth compressing: JSON, json-seq, msgpack, CSV and the binary data formats. */
+const COMPRESSIBLE = /^(application\/(json|json-seq|x-msgpack|octet-stream|vnd\.apache\.arrow\.file)|text\/)/;
+
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { broker } = options;
+  const app = Fastify({ logger: options.logger ?? false });
+  app.setErrorHandler(replyWithError);
+  app.setNotFoundHandler((_request, reply) => sendJson(reply.code(404), { detail: "Not Found" }));
+  // gzip (or deflate) when the client offers it; level 1 as Tiled uses for data: speed over ratio.
+  await app.register(compress, {
+    threshold: 1000,
+    encodings: ["gzip", "deflate"],
+    customTypes: COMPRESSIBLE,
+    zlibOptions: { level: 1 },
+  });
+
+  // --- helper L's plugins: the principal of every request first, then ingest (POST /api/v1/documents/) ---
+  await app.register(authPlugin, options.auth ?? {});
+  await app.register(documentsRoutes, { broker });
+
+  // --- the read API ---
+  await app.register(aboutRoutes, { auth: options.auth });
+  await app.register(apiDocsRoutes);
+  await app.register(metadataRoutes, { broker });
+  await app.register(searchRoutes, { broker });
+  await app.register(distinctRoutes, { broker });
+  await app.register(arrayRoutes, { broker });
+  await app.register(tableRoutes, { broker });
+  await app.register(containerRoutes, { broker });
+  await app.register(runDocumentsRoutes, { broker });
+  return app;
+}

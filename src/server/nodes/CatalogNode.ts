@@ -1,0 +1,56 @@
+// The root (spec CatalogOfBlueskyRuns "1"): runs keyed by start uid, searched with queries, sorted by start
+// time by default. Its contents are never inlined (the client would then count them instead of searching).
+import type { Broker } from "../../broker/index.ts";
+import { NotFoundError } from "../../errors.ts";
+import type { Query } from "../../queries/Query.ts";
+import type { SortKey } from "../../storage/Store.ts";
+import { CATALOG_SORTING } from "../metadataKeys.ts";
+import type { ContainerNode, Sorting, Spec } from "./Node.ts";
+import { RunNode } from "./RunNode.ts";
+
+export interface RunPage {
+  offset: number;
+  limit: number;
+  sort: SortKey[];
+}
+
+export class CatalogNode implements ContainerNode {
+  readonly family = "container";
+  readonly path: readonly string[] = [];
+  readonly specs: Spec[] = [{ name: "CatalogOfBlueskyRuns", version: "1" }];
+  readonly sorting: Sorting[] = CATALOG_SORTING.map((entry) => ({ ...entry }));
+
+  constructor(private readonly broker: Broker) {}
+
+  metadata(): Record<string, unknown> {
+    return {};
+  }
+
+  count(query?: Query): Promise<number> {
+    return (query ? this.broker.search(query) : this.broker).count();
+  }
+
+  /** One page of the runs matching `query`. */
+  async search(query: Query, page: RunPage): Promise<RunNode[]> {
+    const runs: RunNode[] = [];
+    for await (const summary of this.broker.search(query).summaries(page))
+      runs.push(new RunNode(this.broker, summary));
+    return runs;
+  }
+
+  async keys(): Promise<string[]> {
+    const uids: string[] = [];
+    for await (const summary of this.broker.summaries({ sort: [{ key: "time", direction: "asc" }] }))
+      uids.push(summary.uid);
+    return uids;
+  }
+
+  /** The run whose start uid is exactly `key` (prefixes are the search's business, not the path's). */
+  async child(key: string): Promise<RunNode> {
+    for await (const summary of this.broker
+      .search({ op: "eq", key: "uid", value: key })
+      .summaries({ limit: 1 }))
+      return new RunNode(this.broker, summary);
+    throw new NotFoundError(`No such entry: ${key}`);
+  }
+}

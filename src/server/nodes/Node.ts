@@ -1,0 +1,58 @@
+// The tree the HTTP API serves (the databroker v2 "Mongo" layout of the Python client contract):
+// catalog -> run (start uid) -> stream -> data | timestamps | config | config_timestamps -> variables.
+import type { DocumentPair } from "../../documents/types.ts";
+import type { NDArray } from "../../tables/NDArray.ts";
+import type { Table } from "../../tables/Table.ts";
+import type { ArrayStructure, DataType } from "./arrayStructure.ts";
+
+/** A Tiled spec; `version` is a string for the bluesky specs (the client calls `.startsWith`). */
+export interface Spec {
+  name: string;
+  version: string | null;
+}
+
+export interface Sorting {
+  key: string;
+  direction: 1 | -1;
+}
+
+interface NodeBase {
+  /** Keys from the root; the node's own key is the last one ("" for the root). */
+  readonly path: readonly string[];
+  readonly specs: Spec[];
+  metadata(): Record<string, unknown>;
+}
+
+export interface ContainerNode extends NodeBase {
+  readonly family: "container";
+  readonly sorting: Sorting[] | null;
+  count(): Promise<number>;
+  /** Child keys in listing order. */
+  keys(): Promise<string[]>;
+  /** NotFoundError when there is no such child. */
+  child(key: string): Promise<Node>;
+  /** Datasets: their variables as one Table (`time` and the names asked for; all when none), filled. */
+  table?(names?: readonly string[]): Promise<Table>;
+  /** Runs: their documents, for the json-seq export. */
+  documents?(): AsyncIterable<DocumentPair>;
+}
+
+export interface ArrayNode extends NodeBase {
+  readonly family: "array";
+  structure(): Promise<ArrayStructure>;
+  /** The values as served: external data filled, each element of the declared data type. */
+  read(): Promise<ServedArray>;
+}
+
+/** An array with the data type its structure declares (string widths are the whole array's). */
+export interface ServedArray {
+  array: NDArray;
+  dataType: DataType;
+}
+
+export type Node = ContainerNode | ArrayNode;
+
+/** The key of a node in its parent. */
+export function keyOf(node: Node): string {
+  return node.path.at(-1) ?? "";
+}

@@ -1,0 +1,67 @@
+// A run (spec BlueskyRun "1"), keyed by its start uid: metadata {start, stop, summary} from the listing
+// alone; its streams are read (descriptors) only when a child is asked for.
+
+import type { Broker } from "../../broker/index.ts";
+import { Run } from "../../broker/index.ts";
+import type { DocumentPair } from "../../documents/types.ts";
+import { NotFoundError } from "../../errors.ts";
+import type { RunSummary } from "../../storage/Store.ts";
+import type { ContainerNode, Spec } from "./Node.ts";
+import { StreamNode } from "./StreamNode.ts";
+
+export class RunNode implements ContainerNode {
+  readonly family = "container";
+  readonly specs: Spec[] = [{ name: "BlueskyRun", version: "1" }];
+  readonly sorting = null;
+  readonly path: readonly string[];
+  private loaded?: Promise<Run>;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly summary: RunSummary,
+  ) {
+    this.path = [summary.uid];
+  }
+
+  /** databroker's run summary: uid, scan_id, timestamp, datetime, plan_name, stream_names, duration. */
+  metadata(): Record<string, unknown> {
+    const { start, stop } = this.summary;
+    return {
+      start,
+      stop,
+      summary: {
+        uid: start.uid,
+        scan_id: start.scan_id ?? null,
+        timestamp: start.time,
+        datetime: new Date(start.time * 1000).toISOString(),
+        plan_name: start.plan_name ?? null,
+        stream_names: Object.keys(this.summary.streams),
+        duration: stop ? stop.time - start.time : null,
+      },
+    };
+  }
+
+  private run(): Promise<Run> {
+    const { start, stop, streams } = this.summary;
+    this.loaded ??= Run.load(this.broker.store, this.broker.assets, start, { stop, streams });
+    return this.loaded;
+  }
+
+  async count(): Promise<number> {
+    return Object.keys(this.summary.streams).length;
+  }
+
+  async keys(): Promise<string[]> {
+    return (await this.run()).streamNames;
+  }
+
+  async child(key: string): Promise<StreamNode> {
+    const run = await this.run();
+    if (!run.streamNames.includes(key)) throw new NotFoundError(`No such entry: ${key}`);
+    return new StreamNode([...this.path, key], run.stream(key));
+  }
+
+  async *documents(): AsyncGenerator<DocumentPair> {
+    yield* (await this.run()).documents();
+  }
+}

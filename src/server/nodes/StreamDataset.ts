@@ -1,0 +1,90 @@
+// A stream's `data` (seq-ordered values, external data filled on read) or `timestamps` (each field's
+// timestamps) as a dataset source. Unfilled columns are read once per node and shared by its variables.
+import { declaredShape } from "../../broker/dataKeys.ts";
+import { type FieldSource, fieldSource, type Stream } from "../../broker/index.ts";
+import type { DType } from "../../tables/DType.ts";
+import { dtypeFromDataKey } from "../../tables/numpyDtype.ts";
+import type { Table } from "../../tables/Table.ts";
+import type { DatasetSource } from "./DatasetSource.ts";
+
+export type StreamPart = "data" | "timestamps";
+
+function pick(table: Table, names: readonly string[]): Table {
+  return table.select(["time", ...names.filter((name) => name !== "time")]);
+}
+
+export class StreamDataset implements DatasetSource {
+  readonly variables: readonly string[];
+  private unfilled?: Promise<Table>;
+
+  constructor(
+    private readonly stream: Stream,
+    private readonly part: StreamPart,
+  ) {
+    // `STREAM:` fields have no per-event timestamps of their own.
+    const fields =
+      part === "data" ? stream.fields : stream.fields.filter((field) => this.sourceOf(field) !== "stream");
+    this.variables = ["time", ...fields];
+  }
+
+  private sourceOf(field: string): FieldSource {
+    return fieldSource(this.stream.dataKeys[field]);
+  }
+
+  attrs(name: string): Record<string, unknown> {
+    const dataKey = this.stream.dataKeys[name];
+    if (!dataKey) return {};
+    const attrs: Record<string, unknown> = {};
+    const object = (dataKey as { object_name?: unknown }).object_name ?? this.deviceOf(name);
+    if (typeof object === "string") attrs.object = object;
+    for (const key of ["units", "source"] as const)
+      if (typeof dataKey[key] === "string") attrs[key] = dataKey[key];
+    return attrs;
+  }
+
+  private deviceOf(field: string): string | undefined {
+    for (const descriptor of this.stream.descriptors)
+      for (const [device, keys] of Object.entries(descriptor.object_keys ?? {}))
+        if (Array.isArray(keys) && keys.includes(field)) return device;
+    return undefined;
+  }
+
+  declaredDims(name: string): readonly string[] | undefined {
+    if (this.part === "timestamps") return [];
+    const dims = this.stream.dataKeys[name]?.dims;
+    return Array.isArray(dims) && dims.every((dim) => typeof dim === "string") ? dims : undefined;
+  }
+
+  isExternal(name: string): boolean {
+    return this.part === "data" && name !== "time" && this.sourceOf(name) !== "inline";
+  }
+
+  /** Every variable unfilled, read once. */
+  private everyColumn(): Promise<Table> {
+    this.unfilled ??= this.part === "data" ? this.stream.read() : this.stream.timestamps();
+    return this.unfilled;
+  }
+
+  async table(names: readonly string[], fill: boolean): Promise<Table> {
+    const fields = names.filter((name) => name !== "time");
+    if (this.part === "timestamps") return pick(await this.stream.timestamps({ fields }), fields);
+    if (!fill || !fields.some((name) => this.isExternal(name))) return pick(await this.everyColumn(), fields);
+    return pick(await this.stream.read({ fields, fill: true }), fields);
+  }
+
+  async firstRow(name: string): Promise<Table | undefined> {
+    const table = await this.everyColumn();
+    if (table.length === 0) return undefined;
+    const first = Number((table.column("seq_num") as ArrayLike<number>)[0]);
+    try {
+      return await this.stream.read({ fields: [name], seq: { from: first, to: first + 1 }, fill: true });
+    } catch {
+      return undefined; // no handler or a missing file: the data key's declaration is all there is
+    }
+  }
+
+  declared(name: string): { shape: number[]; dtype: DType } {
+    const dataKey = this.stream.dataKeys[name];
+    return { shape: declaredShape(dataKey), dtype: dtypeFromDataKey(dataKey) ?? "float64" };
+  }
+}

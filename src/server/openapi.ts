@@ -1,0 +1,162 @@
+// The OpenAPI 3.1 description of the read API (served at /openapi.json; /docs renders it as a page).
+// Written by hand from the routes: each entry names its path, parameters and answers.
+
+interface RouteDoc {
+  method: "get" | "post";
+  path: string;
+  summary: string;
+  parameters?: Array<[name: string, description: string]>;
+  produces: string[];
+}
+
+const PAGE: Array<[string, string]> = [
+  ["page[offset]", "first item (default 0)"],
+  ["page[limit]", "items per page (default 100, at most 300)"],
+  ["page[cursor]", "opaque cursor from links.next (not with page[offset])"],
+  ["sort", "repeatable: key or -key; '' default (start time), '-' reversed"],
+  ["fields", "attributes to include; empty = ids only; 'count' = exact count and no items"],
+  ["filter[<type>][condition][<field>]", "search filters (see About.queries), ANDed"],
+];
+
+const DATA = ["application/octet-stream", "application/json", "text/csv"];
+const TABLE = ["application/vnd.apache.arrow.file", "text/csv", "application/json"];
+
+export const ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/api/v1/",
+    summary: "About: API version, formats, queries, authentication",
+    produces: ["application/json"],
+  },
+  {
+    method: "get",
+    path: "/api/v1/metadata/{path}",
+    summary: "One node (catalog, run, stream, dataset, array)",
+    produces: ["application/json"],
+  },
+  {
+    method: "get",
+    path: "/api/v1/search/{path}",
+    summary: "A page of a container's children",
+    parameters: PAGE,
+    produces: ["application/json"],
+  },
+  {
+    method: "get",
+    path: "/api/v1/distinct/{path}",
+    summary: "Distinct metadata values over the runs matching the filters",
+    parameters: [
+      ["metadata", "repeatable metadata key, e.g. start.plan_name"],
+      ["counts", "true to count runs per value"],
+      ["structure_families", "true to list structure families"],
+      ["specs", "true to list specs"],
+    ],
+    produces: ["application/json"],
+  },
+  {
+    method: "get",
+    path: "/api/v1/array/full/{path}",
+    summary: "An array's values",
+    parameters: [
+      ["slice", "numpy-style, e.g. 0:10:2,5"],
+      ["expected_shape", "e.g. 20,128,128 or scalar; 422 when it differs"],
+      ["format", "media type or alias (csv, json)"],
+      ["filename", "download under this name"],
+    ],
+    produces: DATA,
+  },
+  {
+    method: "get",
+    path: "/api/v1/array/block/{path}",
+    summary: "One block of an array (every array here is one block)",
+    parameters: [
+      ["block", "one chunk index per dimension, e.g. 0,0"],
+      ["slice", "within the block"],
+      ["expected_shape", "checked before reading"],
+      ["format", "media type or alias"],
+    ],
+    produces: DATA,
+  },
+  {
+    method: "get",
+    path: "/api/v1/table/full/{path}",
+    summary: "A dataset as one table (POST: JSON list of columns)",
+    parameters: [
+      ["column", "repeatable"],
+      ["format", "media type or alias (arrow, csv, json)"],
+    ],
+    produces: TABLE,
+  },
+  {
+    method: "get",
+    path: "/api/v1/table/partition/{path}",
+    summary: "One partition of a table (POST: JSON list of columns)",
+    parameters: [
+      ["partition", "required; every table here has one: 0"],
+      ["column", "repeatable"],
+      ["format", "media type or alias"],
+    ],
+    produces: TABLE,
+  },
+  {
+    method: "get",
+    path: "/api/v1/container/full/{path}",
+    summary: "A dataset as a table, a run as documents or JSON, a container as a JSON tree (POST: fields)",
+    parameters: [
+      ["field", "repeatable (datasets)"],
+      ["format", "media type or alias"],
+    ],
+    produces: [...TABLE, "application/json-seq"],
+  },
+  {
+    method: "get",
+    path: "/api/v1/documents/{uid}",
+    summary: "A run's documents, one {name, doc} per line",
+    parameters: [["fill", "true to read external data into events"]],
+    produces: ["application/json-seq"],
+  },
+  {
+    method: "post",
+    path: "/api/v1/documents/",
+    summary:
+      "Ingest documents (JSON array, json-seq or msgpack of [name, doc] or {name, doc}); needs the key",
+    produces: ["application/json"],
+  },
+];
+
+export function openApiDocument(serverUrl: string, version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTE_DOCS) {
+    const pathParameters = route.path.includes("{")
+      ? [{ name: /\{(\w+)\}/.exec(route.path)?.[1], in: "path", required: true, schema: { type: "string" } }]
+      : [];
+    paths[route.path] ??= {};
+    paths[route.path][route.method] = {
+      summary: route.summary,
+      parameters: [
+        ...pathParameters,
+        ...(route.parameters ?? []).map(([name, description]) => ({
+          name,
+          in: "query",
+          description,
+          schema: { type: "string" },
+        })),
+      ],
+      responses: {
+        "200": { description: "OK", content: Object.fromEntries(route.produces.map((type) => [type, {}])) },
+        "4XX": { description: 'Error: {"detail": ...}', content: { "application/json": {} } },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "databroker", version, description: "Tiled-compatible HTTP API for bluesky runs" },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: "apiKey", in: "header", name: "Authorization", description: "Apikey <key>" },
+      },
+    },
+    paths,
+  };
+}

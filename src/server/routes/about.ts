@@ -1,0 +1,63 @@
+// About (`GET /api/v1/`): public, every field the Python client validates (contract §3a): api_version,
+// library_version (PEP 440), formats and aliases per family/spec, query names, authentication, links, meta.
+import { readFileSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { type AuthOptions, authenticationRequired } from "../auth.ts";
+import { sendJson } from "../json.ts";
+import { Links } from "../links.ts";
+import { ALL_FORMATS, tableFormats } from "../serializers.ts";
+
+const LIBRARY_VERSION: string = JSON.parse(
+  readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+).version;
+
+/** Every `filter[<name>]` the search route understands (queries/tiledParams.ts decodes them). */
+export const QUERY_NAMES = [
+  "fulltext",
+  "lookup",
+  "keys_filter",
+  "regex",
+  "eq",
+  "noteq",
+  "comparison",
+  "contains",
+  "in",
+  "notin",
+  "keypresent",
+  "like",
+  "specs",
+  "structure_family",
+  "scan_id",
+  "scan_id_range",
+  "partial_uid",
+  "time_range",
+];
+
+export function aboutDocument(links: Links, auth: AuthOptions | undefined): Record<string, unknown> {
+  const formats: Record<string, string[]> = {};
+  const aliases: Record<string, Record<string, string[]>> = {};
+  for (const registry of ALL_FORMATS) {
+    formats[registry.name] = registry.mediaTypes;
+    aliases[registry.name] = registry.aliases();
+  }
+  // Datasets export through the table writers.
+  formats.xarray_dataset = tableFormats.mediaTypes;
+  aliases.xarray_dataset = tableFormats.aliases();
+  return {
+    api_version: 0,
+    library_version: LIBRARY_VERSION,
+    formats,
+    aliases,
+    queries: QUERY_NAMES,
+    authentication: { required: authenticationRequired(auth), providers: [], links: null },
+    links: { self: `${links.api}/`, documentation: `${links.base}/docs` },
+    meta: { root_path: "" },
+  };
+}
+
+export async function aboutRoutes(app: FastifyInstance, options: { auth?: AuthOptions }): Promise<void> {
+  const about = async (request: Parameters<typeof Links.of>[0], reply: import("fastify").FastifyReply) =>
+    sendJson(reply, aboutDocument(Links.of(request), options.auth));
+  app.get("/api/v1/", about);
+  app.get("/api/v1", about);
+}

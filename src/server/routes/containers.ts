@@ -1,0 +1,33 @@
+// /api/v1/container/full/{path} (GET, or POST with a JSON list of fields): a dataset as one table (the
+// client's wide-table fetch, `?format=...arrow.file&field=time`, and `.export('x.csv')`); a run as its
+// documents (json-seq) or a JSON tree; other containers as a JSON tree of metadata.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { listOf, paramsOf } from "../requestParams.ts";
+import { containerFormats, runFormats, tableFormats } from "../serializers.ts";
+import { nodeOf, type ReadRoutesOptions, sendBody, wrongFamily } from "./reply.ts";
+import { namesInBody } from "./tables.ts";
+
+export async function containerRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const node = await nodeOf(request, options.broker, "container/full");
+    if (node.family !== "container") throw wrongFamily(node, "/container/full");
+    const params = paramsOf(request);
+    const requested = params.get("format");
+    const accept = request.headers.accept;
+    if (node.table) {
+      const format = tableFormats.choose(requested, accept);
+      const fields = namesInBody(request.body) ?? listOf(params, "field");
+      return sendBody(request, reply, format.mediaType, format.write(await node.table(fields)));
+    }
+    if (node.documents) {
+      const documents = node.documents.bind(node);
+      const format = runFormats.choose(requested, accept);
+      return sendBody(request, reply, format.mediaType, format.write({ node, documents }));
+    }
+    const format = containerFormats.choose(requested, accept);
+    return sendBody(request, reply, format.mediaType, format.write(node));
+  };
+  app.get("/api/v1/container/full", handler);
+  app.get("/api/v1/container/full/*", handler);
+  app.post("/api/v1/container/full/*", handler);
+}

@@ -1,0 +1,20 @@
+// GET /api/v1/metadata/{path}: one node as `{data: ITEM, error, links, meta}`.
+import type { FastifyInstance } from "fastify";
+import { sendJson } from "../json.ts";
+import { Links } from "../links.ts";
+import { itemOf } from "../nodes/item.ts";
+import { fieldsOf, paramsOf } from "../requestParams.ts";
+import { nodeOf, type ReadRoutesOptions } from "./reply.ts";
+
+export async function metadataRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  const handler = async (
+    request: import("fastify").FastifyRequest,
+    reply: import("fastify").FastifyReply,
+  ) => {
+    const node = await nodeOf(request, options.broker, "metadata");
+    const item = await itemOf(node, Links.of(request), fieldsOf(paramsOf(request)));
+    return sendJson(reply, { data: item, error: null, links: { self: item.links.self }, meta: {} });
+  };
+  app.get("/api/v1/metadata", handler);
+  app.get("/api/v1/metadata/*", handler);
+}

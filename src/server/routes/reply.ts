@@ -1,0 +1,41 @@
+// What every data route does last: the node a path names (of the family the route serves, else Tiled's
+// 404), and the chosen format's body sent with its exact media type (and a download name when asked).
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Broker } from "../../broker/index.ts";
+import { NotFoundError } from "../../errors.ts";
+import type { Node } from "../nodes/Node.ts";
+import { resolveNode } from "../nodes/resolveNode.ts";
+import { nodePathOf, paramsOf } from "../requestParams.ts";
+import type { Body } from "../serializers.ts";
+import { catalogVisibleTo } from "../visibleCatalog.ts";
+
+export interface ReadRoutesOptions {
+  broker: Broker;
+}
+
+/** The node of the request's path as the caller may see it. */
+export function nodeOf(request: FastifyRequest, broker: Broker, route: string): Promise<Node> {
+  return resolveNode(catalogVisibleTo(broker, request.principal), nodePathOf(request, route));
+}
+
+/** A route meant for another family answers as Tiled does: 404. */
+export function wrongFamily(node: Node, route: string): NotFoundError {
+  return new NotFoundError(`No such entry: /${node.path.join("/")} is not served by ${route}`);
+}
+
+export async function sendBody(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  mediaType: string,
+  body: Body | Promise<Body>,
+): Promise<FastifyReply> {
+  const resolved = await body;
+  const filename = paramsOf(request).get("filename");
+  if (filename)
+    reply.header("Content-Disposition", `attachment; filename="${filename.replace(/["\\\r\n]/g, "_")}"`);
+  const payload =
+    resolved instanceof Uint8Array
+      ? Buffer.from(resolved.buffer, resolved.byteOffset, resolved.byteLength)
+      : resolved;
+  return reply.type(mediaType).send(payload);
+}

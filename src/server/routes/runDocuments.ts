@@ -1,0 +1,28 @@
+// GET /api/v1/documents/{uid}?fill=false: a run's documents as json-seq (what `run.documents()` of the v2
+// client streams). With fill=true, external data is read into the events.
+import type { FastifyInstance } from "fastify";
+import { NotFoundError } from "../../errors.ts";
+import { booleanOf, nodePathOf, paramsOf } from "../requestParams.ts";
+import { catalogVisibleTo } from "../visibleCatalog.ts";
+import { documentsJsonSeq } from "../writers/documentsWriter.ts";
+import { type ReadRoutesOptions, sendBody } from "./reply.ts";
+
+export async function runDocumentsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  app.get("/api/v1/documents/*", async (request, reply) => {
+    const path = nodePathOf(request, "documents");
+    const noSuchEntry = new NotFoundError(`No such entry: [${path.map((key) => `'${key}'`).join(", ")}]`);
+    if (path.length !== 1) throw noSuchEntry;
+    const [uid] = path;
+    // Exactly this uid among the runs the caller may see (a prefix is not a path).
+    const visible = catalogVisibleTo(options.broker, request.principal).search({
+      op: "eq",
+      key: "uid",
+      value: uid,
+    });
+    const run = await visible.run(uid).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? noSuchEntry : error;
+    });
+    const fill = booleanOf(paramsOf(request), "fill", false);
+    return sendBody(request, reply, "application/json-seq", documentsJsonSeq(run.documents({ fill })));
+  });
+}

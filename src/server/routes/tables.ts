@@ -1,0 +1,62 @@
+// /api/v1/table/full/{path} and /api/v1/table/partition/{path} (GET, or POST with a JSON list of columns):
+// the tabular nodes — datasets (a stream's data or timestamps, a device's configuration) — as Arrow IPC
+// file, CSV or JSON columns. Each is one partition; `time` always comes first.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ValidationError } from "../../errors.ts";
+import { BadRequestError } from "../errors.ts";
+import type { ContainerNode } from "../nodes/Node.ts";
+import { listOf, paramsOf } from "../requestParams.ts";
+import { tableFormats } from "../serializers.ts";
+import { nodeOf, type ReadRoutesOptions, sendBody, wrongFamily } from "./reply.ts";
+
+/** Names sent as a POST body: a JSON list of strings (what the client sends for long lists). */
+export function namesInBody(body: unknown): string[] | undefined {
+  if (body === undefined || body === null || body === "") return undefined;
+  if (!Array.isArray(body) || !body.every((name) => typeof name === "string"))
+    throw new ValidationError("the body must be a JSON list of names");
+  return body;
+}
+
+/** `column` (Tiled's name) or the deprecated `field`; both at once is a 400 as in Tiled. */
+function columnsOf(request: FastifyRequest): string[] | undefined {
+  const params = paramsOf(request);
+  const columns = listOf(params, "column");
+  const fields = listOf(params, "field");
+  if (columns.length > 0 && fields.length > 0) throw new BadRequestError("send column or field, not both");
+  const named = columns.length > 0 ? columns : fields;
+  return namesInBody(request.body) ?? (named.length > 0 ? named : undefined);
+}
+
+async function tabularNodeOf(request: FastifyRequest, options: ReadRoutesOptions, route: string) {
+  const node = await nodeOf(request, options.broker, route);
+  if (node.family !== "container" || node.table === undefined) throw wrongFamily(node, `/${route}`);
+  return node as ContainerNode & Required<Pick<ContainerNode, "table">>;
+}
+
+async function sendTable(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  node: Required<Pick<ContainerNode, "table">>,
+) {
+  const format = tableFormats.choose(paramsOf(request).get("format"), request.headers.accept);
+  const table = await node.table(columnsOf(request));
+  return sendBody(request, reply, format.mediaType, format.write(table));
+}
+
+export async function tableRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  const full = async (request: FastifyRequest, reply: FastifyReply) =>
+    sendTable(request, reply, await tabularNodeOf(request, options, "table/full"));
+  const partition = async (request: FastifyRequest, reply: FastifyReply) => {
+    const node = await tabularNodeOf(request, options, "table/partition");
+    const text = paramsOf(request).get("partition");
+    if (text === null || text === "")
+      throw new ValidationError("partition is required (this table has 1: partition=0)");
+    if (text !== "0")
+      throw new ValidationError(`partition ${JSON.stringify(text)} is out of range: this table has 1`);
+    return sendTable(request, reply, node);
+  };
+  app.get("/api/v1/table/full/*", full);
+  app.post("/api/v1/table/full/*", full);
+  app.get("/api/v1/table/partition/*", partition);
+  app.post("/api/v1/table/partition/*", partition);
+}
