@@ -279,22 +279,30 @@ export class PostgresStore implements Store {
   }
 
   async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
-    // Pages in chunks (keyset pagination), each decoded only when reached; no connection is held across a
-    // yield, so an abandoned read leaks nothing.
+    // Pages in chunks (keyset pagination). The next chunk is fetched while this one is decoded and consumed;
+    // no connection is held across a yield, so an abandoned read leaks nothing.
     const from = float8Text(seq?.from ?? Number.NEGATIVE_INFINITY);
     const to = float8Text(seq?.to ?? Number.POSITIVE_INFINITY);
-    let after: [string | null, number] = [float8Text(Number.NEGATIVE_INFINITY), 0];
-    for (;;) {
+    const chunk = async (after: [string | null, number]) => {
       const { rows } = await this.pool.query<EventPageRow>(
         bound(PAGE_CHUNK, [descriptorUids, from, to, ...after]),
       );
-      for (const record of await eventPageRecords(this.pool, rows, fields)) {
+      return { rows, records: await eventPageRecords(this.pool, rows, fields) };
+    };
+    let next: ReturnType<typeof chunk> | undefined = chunk([float8Text(Number.NEGATIVE_INFINITY), 0]);
+    while (next) {
+      const { rows, records } = await next;
+      next = undefined;
+      if (rows.length === PAGES_PER_READ) {
+        const last = rows[rows.length - 1];
+        next = chunk([float8Text(last.seq_first), last.id]);
+        // Awaited on the next turn; a reader that stops early must not leave its failure unhandled.
+        next.catch(() => undefined);
+      }
+      for (const record of records) {
         const page = sliceColumnPage(columnPageOf(record), seq);
         if (page) yield page;
       }
-      if (rows.length < PAGES_PER_READ) return;
-      const last = rows[rows.length - 1];
-      after = [float8Text(last.seq_first), last.id];
     }
   }
 

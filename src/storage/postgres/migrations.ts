@@ -16,8 +16,10 @@ export interface Migration {
  * never one row per event. Start, stop and descriptors are JSONB (types, containment, GIN) and JSON (the exact
  * text, for equality and order of arrays and objects). The expressions of runs_time, runs_scan_id and
  * runs_plan_name are spelled exactly as jsonPaths.ts writes them, so the planner matches them. uid is
- * COLLATE "C", so its primary key orders by code point and serves uid-prefix ranges as text_pattern_ops would.
- * Column blobs are stored uncompressed (EXTERNAL): float64 data does not compress, and reads stay cheap.
+ * COLLATE "C", so its primary key orders by code point and serves uid-prefix ranges as text_pattern_ops would;
+ * every column holding uids is "C" too, since a join across collations cannot use an index. GIN indexes are
+ * built without the pending list (fastupdate off): searches never scan a list of unmerged entries after bulk
+ * ingest. Column blobs are stored uncompressed (EXTERNAL): float64 data does not compress, and reads stay cheap.
  */
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -30,12 +32,12 @@ CREATE TABLE runs (
   start_json json NOT NULL,
   stop jsonb,
   stop_json json,
-  stop_uid text,
+  stop_uid text COLLATE "C",
   words tsvector NOT NULL
 );
-CREATE INDEX runs_start ON runs USING gin (start jsonb_path_ops);
-CREATE INDEX runs_stop ON runs USING gin (stop jsonb_path_ops);
-CREATE INDEX runs_words ON runs USING gin (words);
+CREATE INDEX runs_start ON runs USING gin (start jsonb_path_ops) WITH (fastupdate = off);
+CREATE INDEX runs_stop ON runs USING gin (stop jsonb_path_ops) WITH (fastupdate = off);
+CREATE INDEX runs_words ON runs USING gin (words) WITH (fastupdate = off);
 CREATE INDEX runs_time ON runs (
   (CASE WHEN jsonb_typeof((start -> 'time')) = 'number' THEN ((start -> 'time'))::float8 END) DESC NULLS LAST, uid
 );
@@ -50,28 +52,28 @@ CREATE INDEX runs_plan_name ON runs (
 -- msgpack (what reads and replay decode): one uid namespace; id is the storage order.
 CREATE TABLE documents (
   id bigserial PRIMARY KEY,
-  uid text NOT NULL UNIQUE,
+  uid text COLLATE "C" NOT NULL UNIQUE,
   name text NOT NULL,
-  run text NOT NULL,
-  parent text,
+  run text COLLATE "C" NOT NULL,
+  parent text COLLATE "C",
   body bytea NOT NULL
 );
 CREATE INDEX documents_run ON documents (run, name, id);
 CREATE INDEX documents_parent ON documents (parent, id) WHERE parent IS NOT NULL;
 -- Descriptors as JSON, for queries on descriptors. keys.
 CREATE TABLE descriptors (
-  uid text PRIMARY KEY,
-  run text NOT NULL,
+  uid text COLLATE "C" PRIMARY KEY,
+  run text COLLATE "C" NOT NULL,
   doc jsonb NOT NULL,
   doc_json json NOT NULL
 );
 CREATE INDEX descriptors_run ON descriptors (run);
-CREATE INDEX descriptors_doc ON descriptors USING gin (doc jsonb_path_ops);
+CREATE INDEX descriptors_doc ON descriptors USING gin (doc jsonb_path_ops) WITH (fastupdate = off);
 -- Events per descriptor, for run summaries (id: first-stored order of the streams).
 CREATE TABLE streams (
   id bigserial,
-  descriptor text PRIMARY KEY,
-  run text NOT NULL,
+  descriptor text COLLATE "C" PRIMARY KEY,
+  run text COLLATE "C" NOT NULL,
   stream text NOT NULL,
   events bigint NOT NULL
 );
@@ -80,7 +82,7 @@ CREATE TABLE event_pages (
   id bigserial PRIMARY KEY,
   batch bigint NOT NULL,
   page_no integer NOT NULL,
-  descriptor text NOT NULL,
+  descriptor text COLLATE "C" NOT NULL,
   origin smallint NOT NULL,      -- 0: single events, 1: an event_page
   length integer NOT NULL,
   seq_first float8 NOT NULL,
@@ -113,7 +115,7 @@ CREATE TABLE datum_pages (
   id bigserial PRIMARY KEY,
   batch bigint NOT NULL,
   page_no integer NOT NULL,
-  resource text NOT NULL,
+  resource text COLLATE "C" NOT NULL,
   origin smallint NOT NULL,      -- 0: single datums, 1: a datum_page
   length integer NOT NULL,
   body bytea NOT NULL,
@@ -122,13 +124,13 @@ CREATE TABLE datum_pages (
 CREATE INDEX datum_pages_resource ON datum_pages (resource, id);
 -- The replay order of each run, one log per batch.
 CREATE TABLE run_logs (
-  run text NOT NULL,
+  run text COLLATE "C" NOT NULL,
   batch bigint NOT NULL,
   entries bytea NOT NULL,
   PRIMARY KEY (run, batch)
 );
 CREATE TABLE field_stats (
-  descriptor text NOT NULL,
+  descriptor text COLLATE "C" NOT NULL,
   key text NOT NULL,
   events bigint NOT NULL,
   count bigint NOT NULL,
