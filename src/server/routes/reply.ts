@@ -33,9 +33,12 @@ export async function sendBody(
   const filename = paramsOf(request).get("filename");
   if (filename)
     reply.header("Content-Disposition", `attachment; filename="${filename.replace(/["\\\r\n]/g, "_")}"`);
+  // Bytes, never a string: fastify would append `; charset=utf-8` to the exact media type.
   const payload =
-    resolved instanceof Uint8Array
-      ? Buffer.from(resolved.buffer, resolved.byteOffset, resolved.byteLength)
-      : resolved;
+    typeof resolved === "string"
+      ? Buffer.from(resolved)
+      : resolved instanceof Uint8Array
+        ? Buffer.from(resolved.buffer, resolved.byteOffset, resolved.byteLength)
+        : resolved;
   return reply.type(mediaType).send(payload);
 }
