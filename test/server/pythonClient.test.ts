@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { tableFromIPC } from "apache-arrow";
 import { unpackEventPage } from "../../src/documents/pages.ts";
 import type { DocumentPair, Event, EventDescriptor, EventPage, RunStart } from "../../src/documents/types.ts";
-import { AUTH, get, getJson, type ReadServer, startReadServer, uidOf, withParams } from "./readServer.ts";
+import { AUTH, get, getJson, type ReadServer, startReadServer, withParams } from "./readServer.ts";
 
 let server: ReadServer;
 before(async () => {

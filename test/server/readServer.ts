@@ -94,8 +94,3 @@ export async function getJson(
   const response = await get(link, params);
   return { status: response.status, body: JSON.parse(await response.text()), response };
 }
-
-/** The start uid of a run's documents. */
-export function uidOf(documents: DocumentPair[]): string {
-  return (documents.find(([name]) => name === "start")![1] as { uid: string }).uid;
-}
