@@ -13,7 +13,9 @@
 // in a fixed order (no deadlock among first rounds). Every writer of a run then holds that run's key (or, while
 // the run is new, the key of its uid), so after the locks are taken the lookups are re-read and stay true until
 // commit. Should the re-read reveal a run committed meanwhile, its key is taken too; that late round could
-// deadlock, which PostgreSQL detects and the store retries.
+// deadlock, which PostgreSQL detects and the store retries. Keys hash into LOCK_BUCKETS locks of databroker's
+// own namespace, so a batch of many new documents holds a bounded number of locks (PostgreSQL's lock table
+// is small and shared); two runs sharing a bucket only means their writers take turns.
 
 import { indexedText } from "../../queries/fullText.ts";
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
@@ -42,9 +44,14 @@ const STORED_DOCUMENTS = statement(
   "stored_documents",
   "SELECT uid, name, run, body FROM documents WHERE uid = ANY($1::text[])",
 );
+/** Advisory locks a put may take: a power of two. */
+const LOCK_BUCKETS = 256;
+/** The first half of databroker's two-part advisory lock keys (ASCII "dbrk"). */
+const LOCK_NAMESPACE = 0x6462726b;
 const LOCK_KEYS = statement(
   "lock_keys",
-  "SELECT count(pg_advisory_xact_lock(key)) FROM (SELECT DISTINCT hashtextextended(name, 0) AS key FROM unnest($1::text[]) AS name ORDER BY 1) AS keys",
+  `SELECT count(pg_advisory_xact_lock(${LOCK_NAMESPACE}, bucket))
+   FROM (SELECT DISTINCT hashtext(name) & ${LOCK_BUCKETS - 1} AS bucket FROM unnest($1::text[]) AS name ORDER BY 1) AS buckets`,
 );
 const STORED_STOPS = statement(
   "stored_stops",
