@@ -52,18 +52,34 @@ async function* separatorsAsSpaces(chunks: AsyncIterable<Buffer>): AsyncGenerato
   }
 }
 
-/** The first chunks (at least HEAD_BYTES unless the body is shorter), and the rest of the body after them. */
+/** Bytes other than JSON whitespace seen so far (counting stops at 2), after `chunk`. */
+function meaningfulBytes(chunk: Buffer, seen: number): number {
+  let count = seen;
+  for (let i = 0; i < chunk.length && count < 2; i++) {
+    const byte = chunk[i];
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) count++;
+  }
+  return count;
+}
+
+/**
+ * The first chunks — until two bytes that are not whitespace have come (all detectFormat looks at: `[` and
+ * what follows it), HEAD_BYTES, or the end — and the rest of the body after them. Waiting for no more keeps
+ * a slow client's first documents flowing.
+ */
 async function splitHead(
   chunks: AsyncIterable<Buffer>,
 ): Promise<{ head: Buffer[]; rest: AsyncIterator<Buffer> }> {
   const rest = chunks[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let bytes = 0;
-  while (bytes < HEAD_BYTES) {
+  let meaningful = 0;
+  while (bytes < HEAD_BYTES && meaningful < 2) {
     const step = await rest.next();
     if (step.done) break;
     head.push(step.value);
     bytes += step.value.length;
+    meaningful = meaningfulBytes(step.value, meaningful);
   }
   return { head, rest };
 }

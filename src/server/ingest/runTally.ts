@@ -67,12 +67,14 @@ export class RunTally {
 
   /**
    * One result per run the store says it touched (its order), with the warnings of the put attached to
-   * their runs; warnings that name no run of the request are returned apart.
+   * their runs; warnings whose run cannot be told are returned apart.
    */
   resultsFor(touched: string[], warnings: Finding[]): { runs: RunResult[]; unattached: Finding[] } {
     const unattached: Finding[] = [];
+    // A run-level warning (no stop, say) names no document: it is clearly the run's only when there is one.
+    const onlyRun = this.results.size === 1 ? [...this.results.keys()][0] : null;
     for (const warning of warnings) {
-      const run = warning.doc_index === undefined ? null : this.runAt(warning.doc_index);
+      const run = warning.doc_index === undefined ? onlyRun : this.runAt(warning.doc_index);
       const result = run === null ? undefined : this.results.get(run);
       if (result) result.warnings.push(warning);
       else unattached.push(warning);

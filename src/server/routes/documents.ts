@@ -1,0 +1,59 @@
+// Ingest over HTTP: POST /api/v1/documents/ with a JSON array, json-seq or msgpack body of `[name, doc]` or
+// `{name, doc}`, parsed as it streams in. One request is one Store.put: all of it is stored or none of it.
+import type { FastifyInstance } from "fastify";
+import type { Broker } from "../../broker/index.ts";
+import type { Finding } from "../../errors.ts";
+import { requireWriter } from "../auth.ts";
+import { requestDocuments } from "../ingest/requestDocuments.ts";
+import { type RunResult, RunTally } from "../ingest/runTally.ts";
+
+export interface DocumentsRoutesOptions {
+  broker: Broker;
+}
+
+/** The answer to an ingest request. */
+export interface IngestAnswer {
+  /** Documents read from the body. */
+  documents: number;
+  /** Newly stored; the rest were already stored identically (a repeated request stores nothing). */
+  stored: number;
+  skipped: number;
+  events: number;
+  /** One entry per run the request touched. */
+  runs: RunResult[];
+  /** Warnings about documents of no run in the request (say, the stop of a run stored earlier). */
+  warnings: Finding[];
+}
+
+export async function documentsRoutes(app: FastifyInstance, options: DocumentsRoutesOptions): Promise<void> {
+  // In this plugin's scope no body is parsed by fastify (its parsers buffer the body and cap its size):
+  // the route reads the raw request stream itself.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
+
+  app.post("/api/v1/documents/", async (request, reply) => {
+    requireWriter(request);
+    const tally = new RunTally();
+    const documents = tally.observe(requestDocuments(request.raw, request.headers["content-type"]));
+    try {
+      // Atomic per request, as the issue asks: the store collects the whole request (events as compact
+      // column pages, not the body's text) and writes it in one transaction, so a request holding many
+      // runs costs memory in proportion to its events. Clients sending huge histories send one run each.
+      const report = await options.broker.store.put(documents);
+      const { runs, unattached } = tally.resultsFor(report.runs, report.warnings);
+      const answer: IngestAnswer = {
+        documents: report.documents,
+        stored: report.stored,
+        skipped: report.skipped,
+        events: report.events,
+        runs,
+        warnings: unattached,
+      };
+      return reply.code(200).type("application/json").send(JSON.stringify(answer));
+    } catch (error) {
+      // A refused request may leave body bytes unread: close the connection rather than drain them.
+      if (!request.raw.readableEnded) reply.header("connection", "close");
+      throw error;
+    }
+  });
+}
