@@ -1,0 +1,137 @@
+// `databroker serve [--catalog URI] [--host] [--port] [--api-key KEY | --public]`: serves a catalog over HTTP
+// (the Tiled-compatible API). Single-user mode: one API key, given, from DATABROKER_API_KEY, or made up at
+// start-up and printed as a ready URL. SIGINT / SIGTERM close the server, then the catalog.
+import type { Command } from "commander";
+import type { FastifyInstance } from "fastify";
+import { Broker } from "../../broker/index.ts";
+import { createServer } from "../../server/app.ts";
+import { checkApiKey, newApiKey } from "../../server/auth.ts";
+import { defaultCatalogUri } from "../../storage/openStore.ts";
+
+export interface ServeOptions {
+  catalog: string;
+  host: string;
+  port: number;
+  /** The single user's key (default: DATABROKER_API_KEY, else a new random one). */
+  apiKey?: string;
+  /** Anonymous callers may read. */
+  public?: boolean;
+  /** Called once the catalog is open, before listening (`start` seeds the examples here). */
+  prepare?: (broker: Broker) => Promise<void>;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  broker: Broker;
+  /** The server's base URL (`http://127.0.0.1:8000`). */
+  url: string;
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+/** A host as it goes into a URL: a wildcard address is reached on loopback; IPv6 in brackets. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+export async function serveCatalog(options: ServeOptions): Promise<RunningServer> {
+  const apiKey = checkApiKey(options.apiKey ?? (process.env.DATABROKER_API_KEY || newApiKey()));
+  const broker = await Broker.open(options.catalog);
+  try {
+    await options.prepare?.(broker);
+    const app = await createServer({ broker, auth: { apiKey, public: options.public }, logger: false });
+    await app.listen({ host: options.host, port: options.port });
+    const address = app.server.address();
+    const port = typeof address === "object" && address !== null ? address.port : options.port;
+    const url = `http://${urlHost(options.host)}:${port}`;
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= app.close().then(() => broker.close());
+      return closing;
+    };
+    return { app, broker, url, apiKey, close };
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+}
+
+/** What a user needs to start: the browser URL with the key, the Python line, the key itself. */
+export function printReady(server: RunningServer, catalog: string, isPublic: boolean): void {
+  const { url, apiKey } = server;
+  console.log(`databroker is serving ${catalog} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`);
+  console.log(`  browse the API:  ${url}/?api_key=${apiKey}`);
+  console.log(`  runs:            ${url}/api/v1/search/?api_key=${apiKey}`);
+  console.log(
+    `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="${apiKey}")`,
+  );
+  console.log(`  API key:         ${apiKey}`);
+  console.log("Press Ctrl+C to stop.");
+}
+
+/** Closes the server and the catalog on SIGINT / SIGTERM; a second signal exits at once. */
+export function closeOnSignals(server: RunningServer): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log(`\n${signal}: closing the server and the catalog`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`databroker: error while closing: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port number: ${text}`);
+  return port;
+}
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  apiKey?: string;
+  public?: boolean;
+}
+
+/** The listening options shared by `serve` and `start`. */
+export function withListenOptions(command: Command): Command {
+  return command
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0: any free port)", parsePort, 8000)
+    .option("--api-key <key>", "the single user's API key (default: $DATABROKER_API_KEY, else a random one)")
+    .option("--public", "let anonymous callers read (writing still needs the key)");
+}
+
+/** Serves until a signal; prints the ready lines once listening. */
+export async function runServer(catalog: string, flags: ServeFlags, prepare?: ServeOptions["prepare"]) {
+  const server = await serveCatalog({ catalog, ...flags, prepare });
+  closeOnSignals(server);
+  printReady(server, catalog, flags.public === true);
+}
+
+export function registerServe(program: Command): void {
+  withListenOptions(
+    program
+      .command("serve")
+      .description(
+        "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl)",
+      )
+      .option(
+        "--catalog <uri>",
+        "catalog to serve (sqlite:///abs/path.db, a .db/.sqlite path, ...)",
+        defaultCatalogUri(),
+      ),
+  ).action(async (flags: ServeFlags & { catalog: string }) => {
+    const { catalog, ...listen } = flags;
+    await runServer(catalog, listen);
+  });
+}
