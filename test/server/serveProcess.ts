@@ -1,0 +1,52 @@
+// Runs `databroker serve` / `databroker start` as a real child process and reads the ready lines it prints
+// (base URL and API key), for the tests of the command line's server.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { projectRoot } from "../support/sharedData.ts";
+
+export interface ServedProcess {
+  child: ChildProcess;
+  url: string;
+  apiKey: string;
+  /** Everything printed on stdout so far. */
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function spawnServer(args: string[], env: Record<string, string> = {}): Promise<ServedProcess> {
+  const child = spawn(process.execPath, [join(projectRoot, "bin/databroker.js"), ...args, "--port", "0"], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const ready = new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+      const url = /is serving .* at (http:\/\/\S+?)\/?(\s|$)/.exec(stdout)?.[1];
+      const apiKey = /API key:\s+(\w+)/.exec(stdout)?.[1];
+      if (url && apiKey) resolve({ url, apiKey });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready: ${stderr}`)));
+  });
+  const { url, apiKey } = await ready;
+  return {
+    child,
+    url,
+    apiKey,
+    output: () => stdout,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+}
