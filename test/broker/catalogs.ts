@@ -1,5 +1,6 @@
 // The broker tests' catalogs: every Store adapter (memory, a SQLite file and a files directory, each in a
-// temporary folder), filled with real runs, and small helpers to compare tables with the documents.
+// temporary folder, and a fresh database on a shared PostgreSQL server), filled with real runs, and small
+// helpers to compare tables with the documents.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { eventsOf } from "../storage/storeHelpers.ts";
 import { dataPath } from "../support/sharedData.ts";
+import { sharedPostgres } from "../support/sharedPostgres.ts";
 
 export interface Adapter {
   name: string;
@@ -27,6 +29,7 @@ export const ADAPTERS: Adapter[] = [
   { name: "memory", open: async () => new MemoryStore() },
   { name: "sqlite", open: () => openStore(join(scratch, `catalog-${folders++}.sqlite`)) },
   { name: "files", open: () => openStore(`file://${join(scratch, `files-${folders++}`)}`) },
+  { name: "postgres", open: async () => openStore(await (await sharedPostgres()).createDatabase()) },
 ];
 
 /** The runs of a reference file or directory, each as its documents. */
