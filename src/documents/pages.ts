@@ -3,14 +3,22 @@
 import { ValidationError } from "../errors.ts";
 import type { BulkDatum, BulkEvents, Datum, DatumPage, Event, EventPage } from "./types.ts";
 
+/** Are `keys` exactly the keys of `row` (in any order), as Object.keys would list them? */
+function hasExactlyKeys(row: Record<string, unknown>, keys: string[]): boolean {
+  let count = 0;
+  for (const key in row) if (Object.hasOwn(row, key)) count++;
+  return count === keys.length && keys.every((key) => Object.hasOwn(row, key));
+}
+
 /** Rows of records -> one record of columns; every row must have the same keys (a page is rectangular). */
 function toColumns<T>(rows: Array<Record<string, T>>, what: string, field: string): Record<string, T[]> {
+  // The key list is taken once, from the first row; the others are only checked against it.
   const keys = rows.length > 0 ? Object.keys(rows[0]) : [];
   const columns: Record<string, T[]> = {};
   for (const key of keys) columns[key] = new Array<T>(rows.length);
   rows.forEach((row, i) => {
-    const rowKeys = Object.keys(row);
-    if (rowKeys.length !== keys.length || rowKeys.some((key) => !(key in columns))) {
+    if (!hasExactlyKeys(row, keys)) {
+      const rowKeys = Object.keys(row);
       throw new ValidationError(
         `cannot page ${what}: row ${i} has ${field} keys [${rowKeys}], row 0 [${keys}]`,
         [

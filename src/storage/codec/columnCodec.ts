@@ -8,9 +8,12 @@
 // reads there into boxed numbers, one heap object per value, and the caller's documents stay that way.
 // `at()` reads each kind of array as it is.
 import type { Column } from "../Store.ts";
+import { BufferArena } from "./BufferArena.ts";
 import { decodeExact, encodeExact } from "./exactMsgpack.ts";
-import { Float64Arena } from "./Float64Arena.ts";
 import { bytesToFloat64, float64ToBytes } from "./float64Bytes.ts";
+
+/** A column as given: its values, or numbers already in a Float64Array (stored as they are, no copy). */
+export type ColumnValues = readonly unknown[] | Float64Array;
 
 export interface EncodedColumn {
   encoding: "float64" | "msgpack";
@@ -52,12 +55,12 @@ function flattenInto(
   return offset;
 }
 
-function scalarNumbers(values: unknown[], arena: Float64Arena): Float64Array | null {
-  const out = arena.take(values.length);
+function scalarNumbers(values: readonly unknown[], arena: BufferArena): Float64Array | null {
+  const out = arena.float64s(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values.at(i);
     if (typeof value !== "number") {
-      arena.giveBack(values.length);
+      arena.giveBackFloat64s(values.length);
       return null;
     }
     out[i] = value;
@@ -65,15 +68,15 @@ function scalarNumbers(values: unknown[], arena: Float64Arena): Float64Array | n
   return out;
 }
 
-function arrayNumbers(values: unknown[], shape: number[], arena: Float64Arena): Float64Array | null {
+function arrayNumbers(values: readonly unknown[], shape: number[], arena: BufferArena): Float64Array | null {
   let size = 1;
   for (const extent of shape) size *= extent;
-  const out = arena.take(values.length * size);
+  const out = arena.float64s(values.length * size);
   let offset = 0;
   for (const value of values) {
     offset = flattenInto(value, shape, 0, out, offset);
     if (offset < 0) {
-      arena.giveBack(out.length);
+      arena.giveBackFloat64s(out.length);
       return null;
     }
   }
@@ -81,8 +84,10 @@ function arrayNumbers(values: unknown[], shape: number[], arena: Float64Arena): 
 }
 
 /** Encodes one column; numeric ones go into `arena` (a page's columns share one), else their own buffer. */
-export function encodeColumn(values: unknown[], arena = new Float64Arena(0)): EncodedColumn {
+export function encodeColumn(values: ColumnValues, arena = new BufferArena(0)): EncodedColumn {
   const rows = values.length;
+  if (values instanceof Float64Array)
+    return { encoding: "float64", shape: [rows], bytes: float64ToBytes(values) };
   const first = values.at(0);
   if (rows === 0) return { encoding: "float64", shape: [0], bytes: new Uint8Array(0) };
   if (typeof first === "number") {

@@ -1,18 +1,20 @@
 // A list of strings (a page's event uids) <-> bytes. UUIDs and the like are joined by newlines as UTF-8, which
 // encodes and splits several times faster than msgpack; a list that could not be split back unambiguously
 // (empty, an empty string, a newline, a non-string) falls back to exact msgpack.
+import type { BufferArena } from "./BufferArena.ts";
 import { decodeExact, encodeExact } from "./exactMsgpack.ts";
 
 const JOINED = 0;
 const MSGPACK = 1;
 
-function joinable(list: unknown[]): list is string[] {
+function joinable(list: readonly unknown[]): list is readonly string[] {
   if (list.length === 0) return false;
   for (const item of list) if (typeof item !== "string" || item === "" || item.includes("\n")) return false;
   return true;
 }
 
-export function encodeStrings(list: unknown[]): Uint8Array {
+/** The bytes of `list`, in `arena` when given (else a buffer of their own). */
+export function encodeStrings(list: readonly unknown[], arena?: BufferArena): Uint8Array {
   if (!joinable(list)) {
     const packed = encodeExact(list);
     const out = new Uint8Array(packed.length + 1);
@@ -21,9 +23,10 @@ export function encodeStrings(list: unknown[]): Uint8Array {
     return out;
   }
   const text = list.join("\n");
-  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text) + 1);
+  const length = Buffer.byteLength(text) + 1;
+  const out = arena ? arena.bytes(length) : Buffer.allocUnsafeSlow(length);
   out[0] = JOINED;
-  out.write(text, 1);
+  Buffer.from(out.buffer, out.byteOffset, length).write(text, 1);
   return out;
 }
 

@@ -3,22 +3,45 @@
 import { sliceEventPage, unpackEventPage } from "../../documents/pages.ts";
 import type { Event, EventPage } from "../../documents/types.ts";
 import { ValidationError } from "../../errors.ts";
-import { columnValues, decodeColumn, type EncodedColumn, encodeColumn } from "../codec/columnCodec.ts";
-import { Float64Arena } from "../codec/Float64Arena.ts";
+import { BufferArena } from "../codec/BufferArena.ts";
+import {
+  type ColumnValues,
+  columnValues,
+  decodeColumn,
+  type EncodedColumn,
+  encodeColumn,
+} from "../codec/columnCodec.ts";
 import { bytesToFloat64 } from "../codec/float64Bytes.ts";
 import { decodeStrings, encodeStrings } from "../codec/stringList.ts";
 import { columnStats } from "../ingest/fieldStats.ts";
 import type { ColumnRecord, ColumnRole, EventOrigin, EventPageRecord } from "../records.ts";
 import type { Column, ColumnPage } from "../Store.ts";
 
-/** The column form of an event page, as in an event_page document (`filled` only when carried). */
-export type EventColumns = Pick<EventPage, "uid" | "seq_num" | "time" | "data" | "timestamps" | "filled">;
+/**
+ * The column form of an event page, as in an event_page document (`filled` only when carried); numeric
+ * columns may come as Float64Arrays (single events packed by the ingest's EventPager).
+ */
+export interface EventColumns {
+  uid: readonly unknown[];
+  seq_num: ColumnValues;
+  time: ColumnValues;
+  data: Record<string, ColumnValues>;
+  timestamps: Record<string, ColumnValues>;
+  filled?: Record<string, ColumnValues>;
+}
+
+/** Room for the page's seq_num, time and every column as scalars, and its uids: one buffer for a typical page. */
+function ownBufferBytes(page: EventColumns): number {
+  let columns = 2;
+  for (const _ in page.data) columns += 2;
+  return page.uid.length * (8 * columns + 40);
+}
 
 function numericColumn(
-  values: unknown[],
+  values: ColumnValues,
   field: string,
   descriptor: string,
-  arena: Float64Arena,
+  arena: BufferArena,
 ): { bytes: Uint8Array; first: number; last: number } {
   const encoded = encodeColumn(values, arena);
   if (encoded.encoding !== "float64" || encoded.shape.length !== 1) {
@@ -39,28 +62,30 @@ function numericColumn(
 
 function encodeRole(
   role: ColumnRole,
-  columns: Record<string, unknown[]>,
-  arena: Float64Arena,
+  columns: Record<string, ColumnValues>,
+  arena: BufferArena,
   out: ColumnRecord[],
 ): void {
   for (const key in columns) {
     const values = columns[key];
     const encoded = encodeColumn(values, arena);
-    const stats = role === "data" ? columnStats(encoded, () => values) : null;
+    // A column's values are read back only when it is not stored as float64: never a Float64Array.
+    const stats = role === "data" ? columnStats(encoded, () => Array.from(values)) : null;
     out.push({ role, key, ...encoded, stats });
   }
 }
 
+/**
+ * Encodes a page. Its numbers and uids go into `arena` when given (the pages of a batch share a few large
+ * buffers), else into one buffer of the page's own.
+ */
 export function encodeEventPage(
   pageNo: number,
   descriptor: string,
   origin: EventOrigin,
   page: EventColumns,
+  arena = new BufferArena(ownBufferBytes(page)),
 ): EventPageRecord {
-  // Room for seq_num, time and every column as scalars: one buffer for a typical page.
-  let columnCount = 2;
-  for (const _ in page.data) columnCount += 2;
-  const arena = new Float64Arena(page.uid.length * columnCount);
   const seq = numericColumn(page.seq_num, "seq_num", descriptor, arena);
   const time = numericColumn(page.time, "time", descriptor, arena);
   const columns: ColumnRecord[] = [];
@@ -76,7 +101,7 @@ export function encodeEventPage(
     seqLast: seq.last,
     timeFirst: time.first,
     timeLast: time.last,
-    uids: encodeStrings(page.uid),
+    uids: encodeStrings(page.uid, arena),
     seqNums: seq.bytes,
     times: time.bytes,
     hasFilled: page.filled !== undefined,
