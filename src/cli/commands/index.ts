@@ -5,6 +5,7 @@ import { registerIngest } from "./ingest.ts";
 import { registerLs } from "./ls.ts";
 import { registerMigrate } from "./migrate.ts";
 import { registerSearch } from "./search.ts";
+import { registerServe } from "./serve.ts";
 import { registerShow } from "./show.ts";
 import { registerStart } from "./start.ts";
 import { registerTable } from "./table.ts";
@@ -12,6 +13,7 @@ import { registerValidate } from "./validate.ts";
 
 export const commands: Array<(program: Command) => void> = [
   registerStart,
+  registerServe,
   registerValidate,
   registerIngest,
   registerLs,

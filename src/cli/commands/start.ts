@@ -1,12 +1,30 @@
-// `databroker start` (what `npm start` runs): until the HTTP service exists, it prints the CLI's help.
+// `databroker start` (what `npm start` runs): serves the embedded default catalog (./data/catalog.sqlite, or
+// DATABROKER_CATALOG), seeding an empty one with the example runs whose HDF5 files go beside it.
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
+import { seedExampleRuns } from "../../server/seed/seedExampleRuns.ts";
+import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { runServer, withListenOptions } from "./serve.ts";
+
+/** Where the examples' detector files go: beside a catalog file, else ./data. */
+export function exampleDataDir(catalog: string): string {
+  if (catalog.startsWith("sqlite://")) return dirname(catalog.slice("sqlite://".length));
+  if (/\.(db|sqlite|sqlite3)$/i.test(catalog) && !catalog.includes("://")) return dirname(resolve(catalog));
+  return resolve("data");
+}
 
 export function registerStart(program: Command): void {
-  program
-    .command("start")
-    .description("run the product on its embedded default (for now: show this help; the service comes later)")
-    .action(() => {
-      console.log("databroker: the HTTP service is not built yet; here is what the command line can do.\n");
-      program.outputHelp();
+  withListenOptions(
+    program
+      .command("start")
+      .description(
+        "serve the default catalog (./data/catalog.sqlite or $DATABROKER_CATALOG), with example runs on first start",
+      ),
+  ).action(async (flags) => {
+    const catalog = defaultCatalogUri();
+    await runServer(catalog, flags, async (broker) => {
+      const seed = await seedExampleRuns(broker.store, exampleDataDir(catalog));
+      if (seed.seeded) console.log(`seeded ${catalog} with ${seed.runs.length} example runs`);
     });
+  });
 }
