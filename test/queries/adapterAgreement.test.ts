@@ -1,6 +1,6 @@
 // The property the query layer stands on: the same query gives the same runs on every adapter. Hundreds of
 // seeded random queries over the real runs of ../shared/data (plus a few awkward synthetic runs) are run by
-// the memory, SQLite and files stores and compared with queries/matches.ts evaluated directly on the
+// the memory, SQLite, files and PostgreSQL stores and compared with queries/matches.ts evaluated directly on the
 // documents (start, stop and descriptors as JSON); errors of duplicate rules must agree too. A failing seed
 // is printed with the query, so it can be replayed.
 import assert from "node:assert/strict";
@@ -22,6 +22,7 @@ import {
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { realRuns } from "../storage/realRuns.ts";
+import { sharedPostgres } from "../support/sharedPostgres.ts";
 import { QueryGenerator, seededRandom, type Vocabulary } from "./randomQueries.ts";
 
 const QUERIES = 600;
@@ -199,6 +200,7 @@ describe("every adapter answers every query alike (seeded random queries over re
     stores.push(["memory", await openStore("memory:")]);
     stores.push(["sqlite", await openStore(`sqlite://${join(root, "catalog.sqlite")}`)]);
     stores.push(["files", await openStore(`file://${join(root, "files")}`)]);
+    stores.push(["postgres", await openStore(await (await sharedPostgres()).createDatabase())]);
     for (const [, store] of stores) for (const documents of runs) await store.put(documents);
   });
 

@@ -22,6 +22,7 @@ import {
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { dataPath } from "../support/sharedData.ts";
+import { sharedPostgres } from "../support/sharedPostgres.ts";
 
 const root = mkdtempSync(join(tmpdir(), "databroker-query-facts-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -30,6 +31,7 @@ const ADAPTERS: Array<[string, () => Promise<Store>]> = [
   ["memory", () => openStore("memory:")],
   ["sqlite", () => openStore(`sqlite://${join(root, "apstools.sqlite")}`)],
   ["files", () => openStore(`file://${join(root, "apstools-files")}`)],
+  ["postgres", async () => openStore(await (await sharedPostgres()).createDatabase())],
 ];
 
 const pairs: DocumentPair[] = [];
