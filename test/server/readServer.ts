@@ -1,5 +1,5 @@
-// The read tests' server: a real fastify server on 127.0.0.1 (port 0) over a SQLite catalog in a temp dir,
-// holding real runs of ../shared/data (apstools, USAXS, the tutorials, a databroker-pack with NPY files),
+// The read tests' server: a real fastify server on 127.0.0.1 (port 0) over a SQLite catalog in a temp dir or a
+// fresh PostgreSQL database, holding real runs of ../shared/data (apstools, USAXS, the tutorials, a databroker-pack with NPY files),
 // and requests sent the way the Python client (httpx) sends them: every name and value percent-encoded.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import type { DocumentPair } from "../../src/documents/types.ts";
 import { createServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import { dataPath } from "../support/sharedData.ts";
+import { sharedPostgres } from "../support/sharedPostgres.ts";
 
 export const API_KEY = "read_test_key_0123456789";
 
@@ -20,6 +21,19 @@ export const SOURCES = [
   "apstools/tests/usaxs.json",
   "bluesky-tutorials/example_data",
   "databroker-pack/simple_catalog",
+];
+
+/** A kind of catalog the read suites run over. */
+export interface ReadCatalog {
+  name: string;
+  /** The URI of a new, empty catalog (`dir` is a temp dir of the server's, removed when it closes). */
+  uri(dir: string): Promise<string>;
+}
+
+/** Every read suite runs once over each, with identical assertions. */
+export const READ_CATALOGS: ReadCatalog[] = [
+  { name: "SQLite", uri: async (dir) => join(dir, "catalog.sqlite") },
+  { name: "PostgreSQL", uri: async () => (await sharedPostgres()).createDatabase() },
 ];
 
 export interface ReadServer {
@@ -32,9 +46,9 @@ export interface ReadServer {
   close(): Promise<void>;
 }
 
-export async function startReadServer(): Promise<ReadServer> {
+export async function startReadServer(catalog: ReadCatalog): Promise<ReadServer> {
   const dir = mkdtempSync(join(tmpdir(), "databroker-server-"));
-  const store = await openStore(join(dir, "catalog.sqlite"));
+  const store = await openStore(await catalog.uri(dir));
   const runs = new Map<string, DocumentPair[]>();
   for (const source of SOURCES) {
     const pairs: DocumentPair[] = [];
