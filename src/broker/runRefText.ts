@@ -3,7 +3,6 @@
 import { NotFoundError } from "../errors.ts";
 import { MIN_PREFIX } from "../storage/runRef.ts";
 import type { RunRef } from "../storage/Store.ts";
-import type { Broker } from "./Broker.ts";
 import type { Run } from "./Run.ts";
 
 export function runRefFromText(text: string): RunRef {
@@ -14,7 +13,10 @@ export function runRefFromText(text: string): RunRef {
  * The run typed text names. A uid prefix can be all digits (`19965989`): when no run has that scan_id, such
  * text is tried as a uid prefix before giving up (a scan_id match always wins).
  */
-export async function runFromText(broker: Broker, text: string): Promise<Run> {
+export async function runFromText<R = Run>(
+  broker: { run(ref: RunRef): Promise<R> },
+  text: string,
+): Promise<R> {
   const ref = runRefFromText(text);
   try {
     return await broker.run(ref);

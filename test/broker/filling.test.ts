@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { builtinHandlers } from "../../src/assets/builtinHandlers.ts";
 import { encodeNpy } from "../../src/assets/npyFormat.ts";
-import type { Broker } from "../../src/broker/index.ts";
+import type { BrokerLike } from "../../src/client/BrokerLike.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import { readPack } from "../../src/documents/formats/index.ts";
 import type {
@@ -249,7 +249,7 @@ for (const adapter of ADAPTERS) {
       const [documents] = runs;
       const resource = documents.find(([name]) => name === "resource")![1] as Resource;
       const events = streamEvents(documents, "primary");
-      let broker: Broker = await brokerWith(adapter, runs);
+      let broker: BrokerLike = await brokerWith(adapter, runs);
       try {
         const stream = (await broker.run(uidOf(documents))).stream("primary");
         assert.deepEqual(

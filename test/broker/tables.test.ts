@@ -3,7 +3,7 @@
 // descriptors in one stream, a run without stop, a failed run's empty stream, and a large paged run.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Broker } from "../../src/broker/index.ts";
+import type { BrokerLike } from "../../src/client/BrokerLike.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import type { DataKey, DocumentPair, EventDescriptor, RunStart } from "../../src/documents/types.ts";
 import { NotFoundError, ValidationError } from "../../src/errors.ts";
@@ -13,7 +13,7 @@ import { concatenate } from "../../src/tables/stack.ts";
 import type { Table } from "../../src/tables/Table.ts";
 import { renderFixture } from "../assets/fixtures.ts";
 import { largeRun } from "../storage/syntheticRuns.ts";
-import { ADAPTERS, brokerWith, closeAll, plain, runsOf, streamEvents } from "./catalogs.ts";
+import { ADAPTERS, brokerWith, closeAll, plain, runsOf, storeOf, streamEvents } from "./catalogs.ts";
 
 /** Every cell of a column, as plain values. */
 function cells(table: Table, name: string): unknown[] {
@@ -75,7 +75,7 @@ function interleavedRun(): DocumentPair[] {
 
 for (const adapter of ADAPTERS) {
   describe(`Stream tables (${adapter.name})`, () => {
-    let broker: Broker;
+    let broker: BrokerLike;
     let usaxs: DocumentPair[][];
     let apstools: DocumentPair[][];
     let failed: DocumentPair[];
@@ -207,11 +207,16 @@ for (const adapter of ADAPTERS) {
       });
       const event = (x: number) =>
         ["event", stream.composeEvent({ data: { x }, timestamps: { x: 1 } })] as DocumentPair;
-      await broker.store.put([["start", live.start], ["descriptor", stream.descriptor], event(1), event(2)]);
+      await storeOf(broker).put([
+        ["start", live.start],
+        ["descriptor", stream.descriptor],
+        event(1),
+        event(2),
+      ]);
       const run = await broker.run(live.start.uid);
       assert.equal(run.stop, null);
       assert.deepEqual(Array.from((await run.stream("primary").read()).column("x") as Float64Array), [1, 2]);
-      await broker.store.put([event(3), event(4), event(5)]);
+      await storeOf(broker).put([event(3), event(4), event(5)]);
       assert.deepEqual(Array.from((await run.stream("primary").field("x")).data), [1, 2, 3, 4, 5]);
       assert.deepEqual((await run.summary()).events, { primary: 5 });
 

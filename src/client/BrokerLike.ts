@@ -1,0 +1,48 @@
+// What user code may rely on whichever broker it holds: the local Broker (src/broker) and the RemoteBroker
+// both satisfy these types, so one function accepts either.
+import type { ChunkOptions, FieldOptions, ReadOptions, RunOverview, RunsOptions } from "../broker/index.ts";
+import type { DataKey, DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
+import type { DistinctValue } from "../queries/distinct.ts";
+import type { ParseOptions } from "../queries/parseQuery.ts";
+import type { Query, QueryKey, QueryValue } from "../queries/Query.ts";
+import type { RunRef } from "../storage/Store.ts";
+import type { NDArray } from "../tables/NDArray.ts";
+import type { Table } from "../tables/Table.ts";
+
+export interface StreamLike {
+  readonly name: string;
+  readonly descriptors: readonly EventDescriptor[];
+  readonly dataKeys: Readonly<Record<string, DataKey>>;
+  readonly fields: string[];
+  read(options?: ReadOptions): Promise<Table>;
+  chunks(options: ChunkOptions): AsyncGenerator<Table>;
+  timestamps(options?: Omit<ReadOptions, "fill">): Promise<Table>;
+  field(name: string, options?: FieldOptions): Promise<NDArray>;
+  config(): Record<string, Table>;
+}
+
+export interface RunLike {
+  readonly uid: string;
+  readonly start: RunStart;
+  readonly stop: RunStop | null;
+  readonly descriptors: readonly EventDescriptor[];
+  readonly streamNames: string[];
+  stream(name: string): StreamLike;
+  documents(options?: { fill?: boolean }): AsyncIterable<DocumentPair>;
+  devices(): string[];
+  config(device: string): Record<string, Array<Record<string, unknown>>>;
+  summary(): Promise<RunOverview>;
+}
+
+export interface BrokerLike extends AsyncIterable<RunLike> {
+  readonly query: Query;
+  search(query: Query | string, options?: ParseOptions): BrokerLike;
+  count(): Promise<number>;
+  run(ref: RunRef): Promise<RunLike>;
+  recent(n: number): AsyncIterable<RunLike>;
+  runs(options?: RunsOptions): AsyncGenerator<RunLike>;
+  page(options?: RunsOptions): Promise<RunLike[]>;
+  distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
+  distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,88 @@
+// One connection to a databroker (Tiled-compatible) server: base URL, API key, GETs and POSTs under /api/v1
+// with retries on 5xx and network errors (exponential backoff), 4xx answers thrown as typed errors.
+import { errorFromResponse } from "./errorFromResponse.ts";
+
+export interface SessionOptions {
+  /** Sent as `Authorization: Apikey <key>`; none for a public server. */
+  apiKey?: string;
+  /** Attempts after the first on a 5xx answer or a network error (default 3). */
+  retries?: number;
+  /** The first wait before a retry in milliseconds, doubled each time (default 100). */
+  backoffMs?: number;
+}
+
+export type Params = ReadonlyArray<readonly [string, string]>;
+
+const API_PREFIX = "/api/v1";
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A node path as URL segments, each percent-encoded (uids and field names may hold any character). */
+export function nodePath(path: readonly string[]): string {
+  return path.map((segment) => `/${encodeURIComponent(segment)}`).join("");
+}
+
+export class HttpSession {
+  /** `http://host:port` without a trailing slash. */
+  readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+
+  constructor(url: string, options: SessionOptions = {}) {
+    this.baseUrl = url.replace(/\/+$/, "").replace(/\/api\/v1$/, "");
+    this.headers = options.apiKey ? { authorization: `Apikey ${options.apiKey}` } : {};
+    this.retries = options.retries ?? 3;
+    this.backoffMs = options.backoffMs ?? 100;
+  }
+
+  /** The URL of an API route (`search`, `table/full`, ...) on a node, with its parameters. */
+  url(route: string, path: readonly string[] = [], params: Params = []): string {
+    const query = params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+    const suffix = query.length > 0 ? `?${query.join("&")}` : "";
+    return `${this.baseUrl}${API_PREFIX}/${route}${nodePath(path)}${suffix}`;
+  }
+
+  /** A successful response (2xx) to a GET, or to a POST with a JSON body; typed errors otherwise. */
+  async request(url: string, init: { body?: unknown; accept?: string } = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...this.headers, accept: init.accept ?? "application/json" };
+    const post = init.body !== undefined;
+    if (post) headers["content-type"] = "application/json";
+    const body = post ? JSON.stringify(init.body) : undefined;
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(url, { method: post ? "POST" : "GET", headers, body });
+      } catch (error) {
+        // Refused or reset connections: the server may be restarting behind a load balancer.
+        if (attempt < this.retries) {
+          await sleep(this.backoffMs * 2 ** attempt);
+          continue;
+        }
+        throw new Error(`${url}: ${(error as Error).message} after ${attempt + 1} attempts`, {
+          cause: error,
+        });
+      }
+      if (response.ok) return response;
+      const text = await response.text();
+      if (response.status >= 500) {
+        if (attempt < this.retries) {
+          await sleep(this.backoffMs * 2 ** attempt);
+          continue;
+        }
+        throw new Error(`${url}: HTTP ${response.status} after ${attempt + 1} attempts: ${text}`);
+      }
+      throw errorFromResponse(response.status, text, url);
+    }
+  }
+
+  async json<T>(url: string, body?: unknown): Promise<T> {
+    return (await (await this.request(url, { body })).json()) as T;
+  }
+
+  async bytes(url: string, accept: string, body?: unknown): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.request(url, { accept, body })).arrayBuffer());
+  }
+}

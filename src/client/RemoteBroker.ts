@@ -1,0 +1,177 @@
+// A Broker over HTTP: the same lookups, searches, counts, pages, sorts and distinct values as the local
+// Broker, asked of a databroker (Tiled-compatible) server with Tiled's filter[...] search parameters.
+// Or / Not have no filter form in Tiled: searching with them throws UnsupportedError at once (the client
+// never filters runs itself: a search must mean the same on the server as here).
+import { andQuery } from "../broker/andQuery.ts";
+import type { RunsOptions } from "../broker/index.ts";
+import { toSortKeys } from "../broker/sortKeys.ts";
+import { NotFoundError } from "../errors.ts";
+import type { DistinctValue } from "../queries/distinct.ts";
+import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
+import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
+import { queryToTiledParams } from "../queries/tiledParams.ts";
+import {
+  describeRef,
+  MAX_LISTED,
+  MIN_PREFIX,
+  parseRunRef,
+  pickByPrefix,
+  tooShortPrefix,
+} from "../storage/runRef.ts";
+import type { RunRef, SortKey } from "../storage/Store.ts";
+import type { BrokerLike } from "./BrokerLike.ts";
+import { HttpSession, type Params, type SessionOptions } from "./HttpSession.ts";
+import { RemoteRun, type RunMetadata } from "./RemoteRun.ts";
+
+/** The server's largest page (page[limit]). */
+const MAX_PAGE = 300;
+
+interface SearchPage {
+  data: Array<{ id: string; attributes: { metadata?: RunMetadata } }>;
+  links: { next: string | null };
+  meta: { count: number };
+}
+
+/** A metadata key as Tiled names it (`start.` added where needed), by the query layer's own rule. */
+function tiledKeyOf(key: QueryKey): string {
+  return queryToTiledParams({ op: "keyPresent", key })[0][1];
+}
+
+function sortParams(sort: SortKey[] | undefined): Params {
+  // Newest first, as the local Broker lists (the server's own default is oldest first).
+  const keys = sort ?? [{ key: "time", direction: "desc" }];
+  return keys.map(({ key, direction }) => ["sort", `${direction === "desc" ? "-" : ""}${tiledKeyOf(key)}`]);
+}
+
+export class RemoteBroker implements BrokerLike {
+  readonly query: Query;
+  private readonly filters: Params;
+
+  constructor(
+    readonly session: HttpSession,
+    query: Query = ALL,
+  ) {
+    this.query = query;
+    this.filters = queryToTiledParams(query);
+  }
+
+  /** A broker of the server at `url`; the key is checked at once (UnauthorizedError when wrong). */
+  static async connect(url: string, options: SessionOptions = {}): Promise<RemoteBroker> {
+    const broker = new RemoteBroker(new HttpSession(url, options));
+    await broker.count();
+    return broker;
+  }
+
+  search(query: Query | string, options: ParseOptions = {}): RemoteBroker {
+    const narrower = typeof query === "string" ? parseQuery(query, options) : query;
+    return new RemoteBroker(this.session, andQuery(this.query, narrower));
+  }
+
+  async count(): Promise<number> {
+    const page = await this.session.json<SearchPage>(
+      this.session.url("search", [], [...this.filters, ["fields", "count"]]),
+    );
+    return page.meta.count;
+  }
+
+  async run(ref: RunRef): Promise<RemoteRun> {
+    const parsed = parseRunRef(ref);
+    let found: RunMetadata | undefined;
+    if (parsed.kind === "recent") {
+      [found] = await this.listing(this.query, { offset: parsed.n - 1, limit: 1 });
+    } else if (parsed.kind === "scan_id") {
+      const withScanId = andQuery(this.query, { op: "eq", key: "scan_id", value: parsed.scanId });
+      [found] = await this.listing(withScanId, { limit: 1 });
+    } else {
+      found = await this.withUid(parsed.uid);
+      if (!found) {
+        if (parsed.uid.length < MIN_PREFIX) throw tooShortPrefix(parsed.uid);
+        const matches = await this.listing(
+          andQuery(this.query, { op: "partialUid", prefixes: [parsed.uid] }),
+          {
+            limit: MAX_LISTED + 1,
+            sort: [{ key: "uid", direction: "asc" }],
+          },
+        );
+        const picked = pickByPrefix(
+          parsed.uid,
+          matches.map((metadata) => metadata.start.uid),
+        );
+        found = matches.find((metadata) => metadata.start.uid === picked);
+      }
+    }
+    if (!found) throw new NotFoundError(`no run of this search matches ${describeRef(parsed)}`);
+    return RemoteRun.load(this.session, found);
+  }
+
+  recent(n: number): AsyncIterable<RemoteRun> {
+    return this.runs({ limit: n });
+  }
+
+  /** Runs page by page (following the server's `next` links), newest first unless sorted otherwise. */
+  async *runs(options: RunsOptions = {}): AsyncGenerator<RemoteRun> {
+    for await (const metadata of this.metadataPages(this.query, options))
+      yield await RemoteRun.load(this.session, metadata);
+  }
+
+  async page(options: RunsOptions = {}): Promise<RemoteRun[]> {
+    const runs: RemoteRun[] = [];
+    for await (const run of this.runs(options)) runs.push(run);
+    return runs;
+  }
+
+  distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
+  distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
+  async distinct(key: QueryKey, options: { counts?: boolean } = {}): Promise<DistinctValue[] | QueryValue[]> {
+    const tiledKey = tiledKeyOf(key);
+    const body = await this.session.json<{ metadata: Record<string, DistinctValue[]> }>(
+      this.session.url("distinct", [], [...this.filters, ["metadata", tiledKey], ["counts", "true"]]),
+    );
+    const found = body.metadata[tiledKey] ?? [];
+    return options.counts ? found : found.map((entry) => entry.value);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<RemoteRun> {
+    return this.runs()[Symbol.asyncIterator]();
+  }
+
+  /** Nothing to release: every request is its own. */
+  async close(): Promise<void> {}
+
+  private async withUid(uid: string): Promise<RunMetadata | undefined> {
+    const [found] = await this.listing(andQuery(this.query, { op: "eq", key: "uid", value: uid }), {
+      limit: 1,
+    });
+    return found;
+  }
+
+  private async listing(query: Query, options: RunsOptions): Promise<RunMetadata[]> {
+    const found: RunMetadata[] = [];
+    for await (const metadata of this.metadataPages(query, options)) found.push(metadata);
+    return found;
+  }
+
+  /** The runs' metadata, one server page after another until `limit` runs or the last page. */
+  private async *metadataPages(query: Query, options: RunsOptions): AsyncGenerator<RunMetadata> {
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const params: Params = [
+      ...queryToTiledParams(query),
+      ...sortParams(toSortKeys(options.sort)),
+      ["fields", "metadata"],
+      ["page[offset]", String(options.offset ?? 0)],
+      ["page[limit]", String(Number.isFinite(limit) ? Math.min(limit, MAX_PAGE) : MAX_PAGE)],
+    ];
+    let url: string | null = this.session.url("search", [], params);
+    let yielded = 0;
+    // The first page is always asked for: the server judges the offset and limit (422 when invalid).
+    do {
+      const page: SearchPage = await this.session.json<SearchPage>(url);
+      for (const item of page.data) {
+        if (yielded >= limit) return;
+        if (item.attributes.metadata) yield item.attributes.metadata;
+        yielded++;
+      }
+      url = page.links.next;
+    } while (url !== null && yielded < limit);
+  }
+}

@@ -1,0 +1,95 @@
+// One run of a remote catalog, with the local Run's API: start and stop from the run's metadata, descriptors
+// from its streams' metadata, documents from the json-seq export, streams read through RemoteStream.
+import { type Run, type RunOverview, streamNameOf } from "../broker/index.ts";
+import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
+import type { RunLike } from "./BrokerLike.ts";
+import type { HttpSession } from "./HttpSession.ts";
+import { RemoteStream } from "./RemoteStream.ts";
+import { runDocuments } from "./runDocuments.ts";
+import { describedRun, runReplica } from "./runReplica.ts";
+
+/** What the catalog's listing says of a run (its item's metadata). */
+export interface RunMetadata {
+  start: RunStart;
+  stop: RunStop | null;
+}
+
+interface StreamItem {
+  attributes: { metadata: { descriptors?: EventDescriptor[] } };
+}
+
+/** The most streams one listing request asks for; runs have a handful. */
+const STREAM_PAGE = 300;
+
+export class RemoteRun implements RunLike {
+  readonly uid: string;
+  readonly start: RunStart;
+  readonly stop: RunStop | null;
+  readonly descriptors: readonly EventDescriptor[];
+  private readonly described: Run;
+  private readonly streams = new Map<string, RemoteStream>();
+
+  constructor(
+    private readonly session: HttpSession,
+    metadata: RunMetadata,
+    descriptors: EventDescriptor[],
+  ) {
+    this.uid = metadata.start.uid;
+    this.start = metadata.start;
+    this.stop = metadata.stop ?? null;
+    this.descriptors = descriptors;
+    this.described = describedRun(this.start, this.stop, descriptors);
+  }
+
+  /** The run of a listing item, with its descriptors read from its streams (one request). */
+  static async load(session: HttpSession, metadata: RunMetadata): Promise<RemoteRun> {
+    const listing = await session.json<{ data: StreamItem[] }>(
+      session.url(
+        "search",
+        [metadata.start.uid],
+        [
+          ["fields", "metadata"],
+          ["page[limit]", String(STREAM_PAGE)],
+        ],
+      ),
+    );
+    const descriptors = listing.data.flatMap((item) => item.attributes.metadata.descriptors ?? []);
+    // The documents' order across streams: by time (a stable sort keeps each stream's own order on ties).
+    descriptors.sort((a, b) => a.time - b.time);
+    return new RemoteRun(session, metadata, descriptors);
+  }
+
+  get streamNames(): string[] {
+    return [...new Set(this.descriptors.map(streamNameOf))];
+  }
+
+  stream(name: string): RemoteStream {
+    let stream = this.streams.get(name);
+    if (!stream) {
+      stream = new RemoteStream(this.session, this.uid, this.described.stream(name), () => this.replica());
+      this.streams.set(name, stream);
+    }
+    return stream;
+  }
+
+  /** The documents as the server exports them (datums as datum_page; filled arrays as nested lists). */
+  documents(options: { fill?: boolean } = {}): AsyncIterable<DocumentPair> {
+    return runDocuments(this.session, this.uid, options.fill ?? false);
+  }
+
+  devices(): string[] {
+    return this.described.devices();
+  }
+
+  config(device: string): Record<string, Array<Record<string, unknown>>> {
+    return this.described.config(device);
+  }
+
+  async summary(): Promise<RunOverview> {
+    return (await this.replica()).summary();
+  }
+
+  private replica(): Promise<Run> {
+    return runReplica(this.session, this.uid);
+  }
+}
