@@ -26,6 +26,11 @@ import { RemoteRun, type RunMetadata } from "./RemoteRun.ts";
 /** The server's largest page (page[limit]). */
 const MAX_PAGE = 300;
 
+export interface RemoteOptions extends SessionOptions {
+  /** Runs asked for per search request (default and most: 300, the server's largest page). */
+  pageSize?: number;
+}
+
 interface SearchPage {
   data: Array<{ id: string; attributes: { metadata?: RunMetadata } }>;
   links: { next: string | null };
@@ -50,21 +55,22 @@ export class RemoteBroker implements BrokerLike {
   constructor(
     readonly session: HttpSession,
     query: Query = ALL,
+    private readonly pageSize = MAX_PAGE,
   ) {
     this.query = query;
     this.filters = queryToTiledParams(query);
   }
 
   /** A broker of the server at `url`; the key is checked at once (UnauthorizedError when wrong). */
-  static async connect(url: string, options: SessionOptions = {}): Promise<RemoteBroker> {
-    const broker = new RemoteBroker(new HttpSession(url, options));
+  static async connect(url: string, options: RemoteOptions = {}): Promise<RemoteBroker> {
+    const broker = new RemoteBroker(new HttpSession(url, options), ALL, options.pageSize);
     await broker.count();
     return broker;
   }
 
   search(query: Query | string, options: ParseOptions = {}): RemoteBroker {
     const narrower = typeof query === "string" ? parseQuery(query, options) : query;
-    return new RemoteBroker(this.session, andQuery(this.query, narrower));
+    return new RemoteBroker(this.session, andQuery(this.query, narrower), this.pageSize);
   }
 
   async count(): Promise<number> {
@@ -159,7 +165,7 @@ export class RemoteBroker implements BrokerLike {
       ...sortParams(toSortKeys(options.sort)),
       ["fields", "metadata"],
       ["page[offset]", String(options.offset ?? 0)],
-      ["page[limit]", String(Number.isFinite(limit) ? Math.min(limit, MAX_PAGE) : MAX_PAGE)],
+      ["page[limit]", String(Math.min(limit, this.pageSize))],
     ];
     let url: string | null = this.session.url("search", [], params);
     let yielded = 0;

@@ -3,6 +3,7 @@
 import { type Run, type RunOverview, streamNameOf } from "../broker/index.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import type { RunLike } from "./BrokerLike.ts";
+import { withFilledArrays } from "./filledArrays.ts";
 import type { HttpSession } from "./HttpSession.ts";
 import { RemoteStream } from "./RemoteStream.ts";
 import { runDocuments } from "./runDocuments.ts";
@@ -53,9 +54,9 @@ export class RemoteRun implements RunLike {
         ],
       ),
     );
+    // Streams come in the order of their first descriptor, so this is the documents' order unless a stream's
+    // later descriptor came after another stream's first (the API does not say where it came).
     const descriptors = listing.data.flatMap((item) => item.attributes.metadata.descriptors ?? []);
-    // The documents' order across streams: by time (a stable sort keeps each stream's own order on ties).
-    descriptors.sort((a, b) => a.time - b.time);
     return new RemoteRun(session, metadata, descriptors);
   }
 
@@ -72,9 +73,10 @@ export class RemoteRun implements RunLike {
     return stream;
   }
 
-  /** The documents as the server exports them (datums as datum_page; filled arrays as nested lists). */
+  /** The documents as the server exports them (datums as datum_page); filled values as NDArrays. */
   documents(options: { fill?: boolean } = {}): AsyncIterable<DocumentPair> {
-    return runDocuments(this.session, this.uid, options.fill ?? false);
+    const documents = runDocuments(this.session, this.uid, options.fill ?? false);
+    return options.fill ? withFilledArrays(documents, this.descriptors) : documents;
   }
 
   devices(): string[] {

@@ -23,8 +23,8 @@ function parsedBody(text: string): { detail: string; findings: Finding[] } {
 }
 
 /**
- * The typed error of a 4xx answer. The server answers 400 both for malformed requests and for what it does
- * not support (a query type, a format): the detail tells them apart.
+ * The typed error of a 4xx answer. The server sends invalid input as 422 and what it cannot do (a query type,
+ * a spec without handler, a format) as 400, along with the few requests it finds malformed.
  */
 export function errorFromResponse(status: number, bodyText: string, url: string): DatabrokerError {
   const { detail, findings } = parsedBody(bodyText);
@@ -38,13 +38,10 @@ export function errorFromResponse(status: number, bodyText: string, url: string)
       return new NotFoundError(message);
     case 409:
       return new ConflictError(message);
+    case 400:
     case 405:
     case 406:
       return new UnsupportedError(message);
-    case 400:
-      return /not supported|no .* form|cannot|supported:/i.test(message)
-        ? new UnsupportedError(message)
-        : new ValidationError(message, findings);
     default:
       return new ValidationError(message, findings);
   }

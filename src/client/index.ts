@@ -2,6 +2,6 @@
 // type that accepts either.
 export type { BrokerLike, RunLike, StreamLike } from "./BrokerLike.ts";
 export { HttpSession, type SessionOptions } from "./HttpSession.ts";
-export { RemoteBroker } from "./RemoteBroker.ts";
+export { RemoteBroker, type RemoteOptions } from "./RemoteBroker.ts";
 export { RemoteRun, type RunMetadata } from "./RemoteRun.ts";
 export { RemoteStream } from "./RemoteStream.ts";
