@@ -1,14 +1,20 @@
 // Ingest's paging of single events: EventPager fills columns as events arrive (ColumnBuilder) in buffers
 // shared by the batch (BufferArena), and every page decodes back to exactly the events that went in.
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { Event, EventPage } from "../../src/documents/types.ts";
+import { composeRun } from "../../src/documents/compose.ts";
+import type { DataKey, Event, EventPage } from "../../src/documents/types.ts";
 import { BufferArena } from "../../src/storage/codec/BufferArena.ts";
+import { POOLED_BYTES, returnBuffers, takeBuffer } from "../../src/storage/codec/BufferPool.ts";
 import { decodeStrings } from "../../src/storage/codec/stringList.ts";
 import { ColumnBuilder } from "../../src/storage/ingest/ColumnBuilder.ts";
 import { EventPager } from "../../src/storage/ingest/EventPager.ts";
 import { eventPageDocument, eventsOfPage } from "../../src/storage/pages/eventPageRecord.ts";
 import type { EventPageRecord } from "../../src/storage/records.ts";
+import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { loadPairs } from "../documents/loadPairs.ts";
 import { dataPath } from "../support/sharedData.ts";
 
@@ -192,5 +198,54 @@ describe("BufferArena", () => {
     const again = arena.float64s(8);
     assert.equal(again.byteOffset, first.byteOffset);
     assert.equal(again.buffer, first.buffer);
+  });
+});
+
+describe("BufferPool", () => {
+  test("buffers of the pooled size come back; others are left to the garbage collector", () => {
+    const pooled = takeBuffer(POOLED_BYTES);
+    const odd = takeBuffer(1000);
+    returnBuffers([pooled, odd]);
+    assert.equal(takeBuffer(POOLED_BYTES), pooled);
+    assert.notEqual(takeBuffer(1000), odd);
+  });
+
+  test("SQLite puts that reuse page buffers leave every stored page intact", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "databroker-pool-"));
+    const store = new SqliteStore(join(dir, "catalog.sqlite"));
+    try {
+      const keys = Array.from({ length: 10 }, (_, k) => `x${k}`);
+      const dataKeys = Object.fromEntries(
+        keys.map((key) => [key, { dtype: "number", shape: [], source: key }]),
+      );
+      const runs = [0, 1, 2].map((r) => {
+        const run = composeRun({ plan_name: `pool-${r}` });
+        const stream = run.composeDescriptor({ data_keys: dataKeys as Record<string, DataKey> });
+        // 40,000 events of 22 numbers fill more than one pooled buffer, so later puts reuse earlier ones.
+        const events = Array.from({ length: 40_000 }, (_, i) => {
+          const data = Object.fromEntries(keys.map((key, k) => [key, r * 1e6 + i + k / 16]));
+          return stream.composeEvent({ data, timestamps: Object.fromEntries(keys.map((key) => [key, i])) });
+        });
+        return { run, stream, events };
+      });
+      for (const { run, stream, events } of runs) {
+        await store.put([
+          ["start", run.start],
+          ["descriptor", stream.descriptor],
+          ...events.map((event) => ["event", event] as ["event", Event]),
+          ["stop", run.composeStop()],
+        ]);
+      }
+      for (const { run, events } of runs) {
+        const stored: Event[] = [];
+        for await (const [name, doc] of store.documents(run.start.uid)) {
+          if (name === "event") stored.push(doc as Event);
+        }
+        assert.deepEqual(stored, events);
+      }
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,16 +1,16 @@
 // Hands out views of a few large buffers instead of one buffer per column or uid list: encoded pages then
 // share allocations. Garbage collection is driven by buffer allocations (each one an object with off-heap
-// memory to track, and every 64 MB of them starting a full collection), so fewer, larger ones cost less.
-
-/** Largest buffer grown to: big enough to amortize, small enough not to strand much at the end of a batch. */
-const MAX_BUFFER_BYTES = 4 * 1024 * 1024;
+// memory to track, and every 64 MB of them starting a full collection), so fewer, larger ones cost less; and
+// once what was carved from them has been copied into a store, they can go back to the BufferPool.
+import { POOLED_BYTES, returnBuffers, takeBuffer } from "./BufferPool.ts";
 
 export class BufferArena {
   private buffer = new ArrayBuffer(0);
   /** Bytes of `buffer` handed out. */
   private used = 0;
-  /** Size of the next buffer: doubles from the first, up to MAX_BUFFER_BYTES. */
+  /** Size of the next buffer: doubles from the first, up to the pool's size. */
   private nextBytes: number;
+  private readonly taken: ArrayBuffer[] = [];
 
   /** `firstBytes`: the size of the first buffer (0: exactly what each request needs, until it grows). */
   constructor(firstBytes: number) {
@@ -33,13 +33,22 @@ export class BufferArena {
     return new Uint8Array(this.buffer, start, length);
   }
 
+  /** Hands the buffers to the pool: only once nothing carved from them is used any more. */
+  release(): void {
+    returnBuffers(this.taken);
+    this.taken.length = 0;
+    this.buffer = new ArrayBuffer(0);
+    this.used = 0;
+  }
+
   /** The byte offset of `length` free bytes aligned to `alignment`, in the current buffer or a new one. */
   private reserve(length: number, alignment: number): number {
     let start = Math.ceil(this.used / alignment) * alignment;
     if (start + length > this.buffer.byteLength) {
-      // Unzeroed memory: every byte handed out is written before it is read.
-      this.buffer = Buffer.allocUnsafeSlow(Math.max(length, this.nextBytes)).buffer;
-      this.nextBytes = Math.min(MAX_BUFFER_BYTES, Math.max(this.nextBytes * 2, 64 * 1024));
+      // Not zeroed: every byte handed out is written before it is read.
+      this.buffer = takeBuffer(Math.max(length, this.nextBytes));
+      this.taken.push(this.buffer);
+      this.nextBytes = Math.min(POOLED_BYTES, Math.max(this.nextBytes * 2, 64 * 1024));
       start = 0;
     }
     this.used = start + length;

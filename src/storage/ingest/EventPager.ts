@@ -146,11 +146,12 @@ class OpenPage {
 
 export class EventPager {
   private readonly open = new Map<string, OpenPage>();
-  private readonly arena = new BufferArena(64 * 1024);
 
+  /** `arena`: where the pages' numbers and uids go (one per batch). */
   constructor(
     private readonly nextPageNo: () => number,
     private readonly emit: (record: EventPageRecord) => void,
+    private readonly arena = new BufferArena(64 * 1024),
   ) {}
 
   /** Adds one event; returns the page number and row it landed in. */

@@ -11,6 +11,8 @@ export interface StoredDocument {
 }
 
 export interface IngestTransaction {
+  /** True when `write` copies every byte it is given: the batch's page buffers can be reused once it returns. */
+  readonly copiesWrites?: boolean;
   /** The stored documents among `uids` (any singleton name). */
   documents(uids: string[]): Promise<Map<string, StoredDocument>>;
   /** The uid of each run's stored stop, for the runs that have one. */

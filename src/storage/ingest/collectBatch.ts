@@ -15,6 +15,7 @@ import type {
 import { isDocumentName } from "../../documents/types.ts";
 import { isValidDocument, validateDocument } from "../../documents/validate.ts";
 import type { Finding } from "../../errors.ts";
+import { BufferArena } from "../codec/BufferArena.ts";
 import type { DatumPageRecord, EventPageRecord, SingletonName } from "../records.ts";
 import { DatumPager } from "./DatumPager.ts";
 import { EventPager } from "./EventPager.ts";
@@ -44,6 +45,8 @@ export interface CollectedBatch {
   eventPages: Map<number, EventPageRecord>;
   datumPages: Map<number, DatumPageRecord>;
   entries: BatchEntry[];
+  /** The buffers the event pages are encoded in (see BufferArena.release). */
+  buffers: BufferArena;
 }
 
 type Doc = Record<string, unknown>;
@@ -63,11 +66,14 @@ class BatchCollector {
     eventPages: new Map(),
     datumPages: new Map(),
     entries: [],
+    buffers: new BufferArena(64 * 1024),
   };
   private pageCount = 0;
   private readonly nextPageNo = () => this.pageCount++;
-  private readonly events = new EventPager(this.nextPageNo, (page) =>
-    this.result.eventPages.set(page.pageNo, page),
+  private readonly events = new EventPager(
+    this.nextPageNo,
+    (page) => this.result.eventPages.set(page.pageNo, page),
+    this.result.buffers,
   );
   private readonly datums = new DatumPager(this.nextPageNo, (page) =>
     this.result.datumPages.set(page.pageNo, page),

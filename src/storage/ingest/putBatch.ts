@@ -15,6 +15,8 @@ export async function putBatch(
   return backend.transaction(async (tx) => {
     const { prepared, report } = await resolveBatch(collected, tx);
     await tx.write(prepared);
+    // The adapter has copied the pages it wrote: their buffers can serve the next batch.
+    if (tx.copiesWrites) collected.buffers.release();
     return report;
   });
 }

@@ -18,6 +18,9 @@ import {
 import { writeRunRows } from "./runRows.ts";
 
 export class SqliteIngest implements IngestTransaction {
+  /** better-sqlite3 binds blobs as SQLITE_TRANSIENT: SQLite copies them before `run` returns. */
+  readonly copiesWrites = true;
+
   constructor(private readonly writer: Connection) {}
 
   async documents(uids: string[]): Promise<Map<string, StoredDocument>> {
