@@ -1,7 +1,8 @@
 // One stream of a remote run, with the local Stream's API. Values come from the server: tables as Arrow IPC
 // (/table/full of the stream's `data` or `timestamps` dataset, external data filled there) and one field as
-// raw bytes (/array/full). The HTTP API has no seq_num and no unfilled external values, so the row structure
-// (seq_num, which rows a seq range picks, datum ids) is read from the run's exported documents (runReplica).
+// raw bytes (/array/full), a seq range asked with the server's own `seq` parameter so that only its rows are
+// filled. The tables have no seq_num and no unfilled external values, so those come from the run's exported
+// documents (runReplica).
 import {
   type ChunkOptions,
   type FieldOptions,
@@ -10,22 +11,29 @@ import {
   type Run,
   type Stream,
 } from "../broker/index.ts";
-import { inSeqRange, toSeqRange } from "../broker/seqSelection.ts";
+import { type SeqSelection, toSeqRange } from "../broker/seqSelection.ts";
 import type { DataKey, EventDescriptor } from "../documents/types.ts";
 import { ValidationError } from "../errors.ts";
 import type { Column } from "../tables/Column.ts";
-import type { NDArray } from "../tables/NDArray.ts";
+import { elementCount, type NDArray } from "../tables/NDArray.ts";
 import { Table } from "../tables/Table.ts";
 import { arrayFromBytes, type DataType } from "./arrayFromBytes.ts";
 import type { StreamLike } from "./BrokerLike.ts";
 import type { HttpSession } from "./HttpSession.ts";
-import { takeColumn, takeRows } from "./takeRows.ts";
+import { takeRows } from "./takeRows.ts";
 
 const ARROW_FILE = "application/vnd.apache.arrow.file";
 /** Past this URL length the column list goes in a POST body, as the Python client does. */
 const LONGEST_URL = 2000;
 
 type Dataset = "data" | "timestamps";
+type Params = Array<readonly [string, string]>;
+
+/** The server's `seq=from:to` parameter for a seq range (none for the whole stream). */
+function seqParams(seq: SeqSelection | undefined): Params {
+  const range = toSeqRange(seq);
+  return range === undefined ? [] : [["seq", `${range.from ?? ""}:${range.to ?? ""}`]];
+}
 
 export class RemoteStream implements StreamLike {
   readonly name: string;
@@ -57,17 +65,20 @@ export class RemoteStream implements StreamLike {
 
   async read(options: ReadOptions = {}): Promise<Table> {
     const fill = options.fill ?? false;
-    const rows = await (await this.replica()).stream(this.name).read({ fields: options.fields });
+    const rows = await (await this.replica())
+      .stream(this.name)
+      .read({ fields: options.fields, seq: options.seq });
     const fields = rows.columnNames.slice(2);
     // External fields unfilled are datum ids only the documents hold; everything else is the server's.
     const served = fields.filter((field) => fill || this.isInline(field));
-    const table = served.length > 0 ? await this.servedTable("data", served, rows.length) : undefined;
+    const table =
+      served.length > 0 ? await this.servedTable("data", served, rows.length, options.seq) : undefined;
     const columns: Record<string, Column> = {
       seq_num: rows.column("seq_num"),
       time: table ? table.column("time") : rows.column("time"),
     };
     for (const field of fields) columns[field] = (served.includes(field) ? table! : rows).column(field);
-    return this.selected(new Table(columns, rows.length), options);
+    return new Table(columns, rows.length);
   }
 
   async *chunks(options: ChunkOptions): AsyncGenerator<Table> {
@@ -83,17 +94,20 @@ export class RemoteStream implements StreamLike {
   }
 
   async timestamps(options: Omit<ReadOptions, "fill"> = {}): Promise<Table> {
-    const rows = await (await this.replica()).stream(this.name).timestamps({ fields: options.fields });
+    const rows = await (await this.replica())
+      .stream(this.name)
+      .timestamps({ fields: options.fields, seq: options.seq });
     const fields = rows.columnNames.slice(2);
     // The server's `timestamps` dataset leaves out `STREAM:` fields (their rows have no timestamps).
     const served = fields.filter((field) => fieldSource(this.dataKeys[field]) !== "stream");
-    const table = served.length > 0 ? await this.servedTable("timestamps", served, rows.length) : undefined;
+    const table =
+      served.length > 0 ? await this.servedTable("timestamps", served, rows.length, options.seq) : undefined;
     const columns: Record<string, Column> = {
       seq_num: rows.column("seq_num"),
       time: table ? table.column("time") : rows.column("time"),
     };
     for (const field of fields) columns[field] = (served.includes(field) ? table! : rows).column(field);
-    return this.selected(new Table(columns, rows.length), options);
+    return new Table(columns, rows.length);
   }
 
   async field(name: string, options: FieldOptions = {}): Promise<NDArray> {
@@ -103,11 +117,19 @@ export class RemoteStream implements StreamLike {
       data: { attributes: { structure: { shape: number[]; data_type: DataType } } };
     }>(this.session.url("metadata", path));
     const { shape, data_type } = item.data.attributes.structure;
-    const bytes = await this.session.bytes(this.session.url("array/full", path), "application/octet-stream");
-    const array = arrayFromBytes(bytes, data_type, shape);
-    if (options.seq === undefined) return array;
-    const rows = await this.selectedRows(name, options);
-    return takeColumn(array, rows) as NDArray;
+    const url = this.session.url("array/full", path, seqParams(options.seq));
+    const bytes = await this.session.bytes(url, "application/octet-stream");
+    const inner = shape.slice(1);
+    const rowBytes = data_type.itemsize * elementCount(inner);
+    // A seq range's row count is what came: the body holds whole rows (rows of no bytes say nothing).
+    const rows =
+      options.seq === undefined
+        ? shape[0]
+        : rowBytes > 0
+          ? bytes.byteLength / rowBytes
+          : (await (await this.replica()).stream(this.name).read({ fields: [name], seq: options.seq }))
+              .length;
+    return arrayFromBytes(bytes, data_type, shape.length === 0 ? shape : [rows, ...inner]);
   }
 
   private isInline(field: string): boolean {
@@ -115,20 +137,22 @@ export class RemoteStream implements StreamLike {
   }
 
   /** `time` and the named variables of a dataset, as the server sends them in an Arrow IPC file. */
-  private async servedTable(dataset: Dataset, names: string[], rows: number): Promise<Table> {
+  private async servedTable(
+    dataset: Dataset,
+    names: string[],
+    rows: number,
+    seq: SeqSelection | undefined,
+  ): Promise<Table> {
     const path = [this.uid, this.name, dataset];
+    const params: Params = [["format", ARROW_FILE], ...seqParams(seq)];
     const get = this.session.url("table/full", path, [
-      ["format", ARROW_FILE],
+      ...params,
       ...names.map((name) => ["column", name] as const),
     ]);
     const bytes =
       get.length <= LONGEST_URL
         ? await this.session.bytes(get, ARROW_FILE)
-        : await this.session.bytes(
-            this.session.url("table/full", path, [["format", ARROW_FILE]]),
-            ARROW_FILE,
-            names,
-          );
+        : await this.session.bytes(this.session.url("table/full", path, params), ARROW_FILE, names);
     const table = Table.fromArrowIPC(bytes);
     // Two requests see the run at two moments: a run still being written may have grown in between.
     if (table.length !== rows)
@@ -136,24 +160,5 @@ export class RemoteStream implements StreamLike {
         `stream ${this.name} of run ${this.uid} changed while read (${rows} rows, then ${table.length}): read again`,
       );
     return table;
-  }
-
-  /** The rows of the whole table that a seq range picks (the same rule as the local Stream's). */
-  private rowsInRange(seqNums: Column, options: { seq?: ReadOptions["seq"] }): number[] {
-    const range = toSeqRange(options.seq);
-    const seq = seqNums as ArrayLike<number>;
-    const rows: number[] = [];
-    for (let row = 0; row < seq.length; row++) if (inSeqRange(Number(seq[row]), range)) rows.push(row);
-    return rows;
-  }
-
-  private selected(table: Table, options: { seq?: ReadOptions["seq"] }): Table {
-    if (options.seq === undefined) return table;
-    return takeRows(table, this.rowsInRange(table.column("seq_num"), options));
-  }
-
-  private async selectedRows(field: string, options: FieldOptions): Promise<number[]> {
-    const rows = await (await this.replica()).stream(this.name).read({ fields: [field] });
-    return this.rowsInRange(rows.column("seq_num"), options);
   }
 }

@@ -2,6 +2,7 @@
 // parameters (names decoded too, lists as repeated keys), and the listing options Tiled defines.
 import type { FastifyRequest } from "fastify";
 import { ValidationError } from "../errors.ts";
+import type { SeqRange } from "../storage/Store.ts";
 import { BadRequestError } from "./errors.ts";
 import { API_PREFIX } from "./links.ts";
 
@@ -108,4 +109,21 @@ export function booleanOf(params: URLSearchParams, name: string, fallback: boole
   if (["true", "1", "yes", "on"].includes(text)) return true;
   if (["false", "0", "no", "off"].includes(text)) return false;
   throw new ValidationError(`${name} must be true or false, got ${JSON.stringify(text)}`);
+}
+
+/**
+ * `seq=from:to`, databroker's own parameter (the Python client never sends it): the events with
+ * from <= seq_num < to, either bound left out for none. How our client reads a seq range without the rest.
+ */
+export function seqRangeOf(params: URLSearchParams): SeqRange | undefined {
+  const text = params.get("seq");
+  if (text === null || text === "") return undefined;
+  const bounds = text.split(":");
+  const numbers = bounds.map((bound) => (bound.trim() === "" ? undefined : Number(bound)));
+  if (bounds.length !== 2 || numbers.some((n) => n !== undefined && !Number.isFinite(n)))
+    throw new ValidationError(
+      `seq must be from:to (numbers, either may be left out), got ${JSON.stringify(text)}`,
+    );
+  const [from, to] = numbers;
+  return { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
 }

@@ -322,75 +322,62 @@ for (const adapter of ADAPTERS) {
       },
     );
 
-    test(
-      "a datum that is not stored, or whose file is missing, is an error naming it",
-      remoteGap(
-        adapter,
-        "/array/full fills every row before slicing, so one missing file fails every seq range",
-      ),
-      async () => {
-        const composed = composeRun({ plan_name: "faults" });
-        const resource = composed.composeResource({ spec: "NPY_SEQ", root: files, resource_path: "frames" });
-        const image: DataKey = { dtype: "array", shape: [2, 2], source: "sim", external: "FILESTORE:" };
-        const stream = composed.composeDescriptor({ name: "primary", data_keys: { image } });
-        const present = resource.composeDatum({ index: 0 });
-        const missingFile = resource.composeDatum({ index: 7 });
-        const event = (id: string) =>
-          [
-            "event",
-            stream.composeEvent({ data: { image: id }, timestamps: { image: 1 }, filled: { image: false } }),
-          ] as DocumentPair;
-        writeFileSync(
-          join(files, "frames_0.npy"),
-          encodeNpy(ndarray(new Float64Array([1, 2, 3, 4]), [2, 2])),
+    test("a datum that is not stored, or whose file is missing, is an error naming it", async () => {
+      const composed = composeRun({ plan_name: "faults" });
+      const resource = composed.composeResource({ spec: "NPY_SEQ", root: files, resource_path: "frames" });
+      const image: DataKey = { dtype: "array", shape: [2, 2], source: "sim", external: "FILESTORE:" };
+      const stream = composed.composeDescriptor({ name: "primary", data_keys: { image } });
+      const present = resource.composeDatum({ index: 0 });
+      const missingFile = resource.composeDatum({ index: 7 });
+      const event = (id: string) =>
+        [
+          "event",
+          stream.composeEvent({ data: { image: id }, timestamps: { image: 1 }, filled: { image: false } }),
+        ] as DocumentPair;
+      writeFileSync(join(files, "frames_0.npy"), encodeNpy(ndarray(new Float64Array([1, 2, 3, 4]), [2, 2])));
+      const documents: DocumentPair[] = [
+        ["start", composed.start],
+        ["descriptor", stream.descriptor],
+        ["resource", resource.resource],
+        ["datum", present],
+        ["datum", missingFile],
+        event(present.datum_id),
+        event(missingFile.datum_id),
+        event(`${resource.resource.uid}/99`),
+        ["stop", composed.composeStop()],
+      ];
+      const broker = await brokerWith(adapter, [documents]);
+      try {
+        const faults = (await broker.run(composed.start.uid)).stream("primary");
+        assert.deepEqual(
+          await faults.field("image", { seq: [1, 2] }),
+          ndarray(new Float64Array([1, 2, 3, 4]), [1, 2, 2]),
         );
-        const documents: DocumentPair[] = [
-          ["start", composed.start],
-          ["descriptor", stream.descriptor],
-          ["resource", resource.resource],
-          ["datum", present],
-          ["datum", missingFile],
-          event(present.datum_id),
-          event(missingFile.datum_id),
-          event(`${resource.resource.uid}/99`),
-          ["stop", composed.composeStop()],
-        ];
-        const broker = await brokerWith(adapter, [documents]);
-        try {
-          const faults = (await broker.run(composed.start.uid)).stream("primary");
-          assert.deepEqual(
-            await faults.field("image", { seq: [1, 2] }),
-            ndarray(new Float64Array([1, 2, 3, 4]), [1, 2, 2]),
+        await assert.rejects(faults.field("image", { seq: [2, 3] }), (error: unknown) => {
+          assert.ok(error instanceof NotFoundError, String(error));
+          assert.ok(error.message.includes(`datum ${missingFile.datum_id} {"index":7}`), error.message);
+          assert.ok(error.message.includes(`resource ${resource.resource.uid} (spec NPY_SEQ`), error.message);
+          assert.ok(error.message.includes(join(files, "frames_7.npy")), error.message);
+          return true;
+        });
+        await assert.rejects(faults.field("image", { seq: [3, 4] }), (error: unknown) => {
+          assert.ok(error instanceof NotFoundError, String(error));
+          assert.ok(
+            error.message.includes(`datum ${resource.resource.uid}/99: no Datum with this id`),
+            error.message,
           );
-          await assert.rejects(faults.field("image", { seq: [2, 3] }), (error: unknown) => {
-            assert.ok(error instanceof NotFoundError, String(error));
-            assert.ok(error.message.includes(`datum ${missingFile.datum_id} {"index":7}`), error.message);
-            assert.ok(
-              error.message.includes(`resource ${resource.resource.uid} (spec NPY_SEQ`),
-              error.message,
-            );
-            assert.ok(error.message.includes(join(files, "frames_7.npy")), error.message);
-            return true;
-          });
-          await assert.rejects(faults.field("image", { seq: [3, 4] }), (error: unknown) => {
-            assert.ok(error instanceof NotFoundError, String(error));
-            assert.ok(
-              error.message.includes(`datum ${resource.resource.uid}/99: no Datum with this id`),
-              error.message,
-            );
-            return true;
-          });
-          // Unfilled, every row is readable: the ids as stored.
-          assert.deepEqual((await faults.read()).column("image"), [
-            present.datum_id,
-            missingFile.datum_id,
-            `${resource.resource.uid}/99`,
-          ]);
-        } finally {
-          await closeAll(broker);
-        }
-      },
-    );
+          return true;
+        });
+        // Unfilled, every row is readable: the ids as stored.
+        assert.deepEqual((await faults.read()).column("image"), [
+          present.datum_id,
+          missingFile.datum_id,
+          `${resource.resource.uid}/99`,
+        ]);
+      } finally {
+        await closeAll(broker);
+      }
+    });
   });
 }
 

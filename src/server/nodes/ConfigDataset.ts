@@ -1,9 +1,11 @@
 // One device's configuration in a stream as a dataset source: one row per descriptor (a configuration
 // changed mid-run shows as a second row), `time` the descriptor's; values or their timestamps.
 import type { Stream } from "../../broker/index.ts";
+import { ValidationError } from "../../errors.ts";
 import type { Column } from "../../tables/Column.ts";
 import { Table } from "../../tables/Table.ts";
 import type { DatasetSource } from "./DatasetSource.ts";
+import type { RowSelection } from "./Node.ts";
 
 export type ConfigPart = "config" | "config_timestamps";
 
@@ -35,7 +37,9 @@ export class ConfigDataset implements DatasetSource {
     return false;
   }
 
-  async table(names: readonly string[]): Promise<Table> {
+  async table(names: readonly string[], selection: RowSelection): Promise<Table> {
+    if (selection.seq !== undefined)
+      throw new ValidationError("seq selects events: a configuration has none (its rows are descriptors)");
     return this.values.select(["time", ...names.filter((name) => name !== "time")]);
   }
 }

@@ -3,7 +3,7 @@
 import { NotFoundError } from "../../errors.ts";
 import type { Table } from "../../tables/Table.ts";
 import type { DatasetSource } from "./DatasetSource.ts";
-import type { ContainerNode, Spec } from "./Node.ts";
+import type { ContainerNode, RowSelection, Spec } from "./Node.ts";
 import { VariableNode } from "./VariableNode.ts";
 
 export class DatasetNode implements ContainerNode {
@@ -33,10 +33,10 @@ export class DatasetNode implements ContainerNode {
     return new VariableNode([...this.path, key], this.source, key);
   }
 
-  /** `time` and the named variables (every variable when none are named), external data filled. */
-  async table(names?: readonly string[]): Promise<Table> {
+  /** `time` and the named variables (every variable when none are named), external data filled by default. */
+  async table(names?: readonly string[], selection: RowSelection = {}): Promise<Table> {
     const wanted = names === undefined || names.length === 0 ? this.source.variables : names;
     for (const name of wanted) await this.child(name);
-    return this.source.table(wanted, true);
+    return this.source.table(wanted, selection);
   }
 }

@@ -2,6 +2,7 @@
 // Sources: a stream's data or timestamps, a device's configuration or its timestamps.
 import type { DType } from "../../tables/DType.ts";
 import type { Table } from "../../tables/Table.ts";
+import type { RowSelection } from "./Node.ts";
 
 export interface DatasetSource {
   /** Variable names, `time` first. */
@@ -10,8 +11,8 @@ export interface DatasetSource {
   attrs(name: string): Record<string, unknown>;
   /** Declared names of a value's own axes (after `time`), when the documents give them. */
   declaredDims(name: string): readonly string[] | undefined;
-  /** `time` and the named variables as a Table; external values filled when `fill`. */
-  table(names: readonly string[], fill: boolean): Promise<Table>;
+  /** `time` and the named variables as a Table; external values filled unless `fill` is false. */
+  table(names: readonly string[], selection: RowSelection): Promise<Table>;
   /** Whether reading a variable filled means reading external files (its structure is then sampled). */
   isExternal(name: string): boolean;
   /** The first row of an external variable, filled; undefined when there is no row or it cannot be read. */

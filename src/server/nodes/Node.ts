@@ -1,6 +1,7 @@
 // The tree the HTTP API serves (the databroker v2 "Mongo" layout of the Python client contract):
 // catalog -> run (start uid) -> stream -> data | timestamps | config | config_timestamps -> variables.
 import type { DocumentPair } from "../../documents/types.ts";
+import type { SeqRange } from "../../storage/Store.ts";
 import type { NDArray } from "../../tables/NDArray.ts";
 import type { Table } from "../../tables/Table.ts";
 import type { ArrayStructure, DataType } from "./arrayStructure.ts";
@@ -14,6 +15,15 @@ export interface Spec {
 export interface Sorting {
   key: string;
   direction: 1 | -1;
+}
+
+/**
+ * What databroker's own `seq` and `fill` parameters ask of a stream's values: only the events of a seq
+ * range (so only their files are read), and external data filled (the default) or left as datum ids.
+ */
+export interface RowSelection {
+  seq?: SeqRange;
+  fill?: boolean;
 }
 
 interface NodeBase {
@@ -32,7 +42,7 @@ export interface ContainerNode extends NodeBase {
   /** NotFoundError when there is no such child. */
   child(key: string): Promise<Node>;
   /** Datasets: their variables as one Table (`time` and the names asked for; all when none), filled. */
-  table?(names?: readonly string[]): Promise<Table>;
+  table?(names?: readonly string[], selection?: RowSelection): Promise<Table>;
   /** Runs: their documents, for the json-seq export. */
   documents?(): AsyncIterable<DocumentPair>;
 }
@@ -41,7 +51,7 @@ export interface ArrayNode extends NodeBase {
   readonly family: "array";
   structure(): Promise<ArrayStructure>;
   /** The values as served: external data filled, each element of the declared data type. */
-  read(): Promise<ServedArray>;
+  read(selection?: RowSelection): Promise<ServedArray>;
 }
 
 /** An array with the data type its structure declares (string widths are the whole array's). */

@@ -6,6 +6,7 @@ import type { DType } from "../../tables/DType.ts";
 import { dtypeFromDataKey } from "../../tables/numpyDtype.ts";
 import type { Table } from "../../tables/Table.ts";
 import type { DatasetSource } from "./DatasetSource.ts";
+import type { RowSelection } from "./Node.ts";
 
 export type StreamPart = "data" | "timestamps";
 
@@ -65,9 +66,11 @@ export class StreamDataset implements DatasetSource {
     return this.unfilled;
   }
 
-  async table(names: readonly string[], fill: boolean): Promise<Table> {
+  async table(names: readonly string[], { seq, fill = true }: RowSelection): Promise<Table> {
     const fields = names.filter((name) => name !== "time");
-    if (this.part === "timestamps") return pick(await this.stream.timestamps({ fields }), fields);
+    if (this.part === "timestamps") return pick(await this.stream.timestamps({ fields, seq }), fields);
+    // A seq range reads only its events, so only their files are opened.
+    if (seq !== undefined) return pick(await this.stream.read({ fields, seq, fill }), fields);
     if (!fill || !fields.some((name) => this.isExternal(name))) return pick(await this.everyColumn(), fields);
     return pick(await this.stream.read({ fields, fill: true }), fields);
   }

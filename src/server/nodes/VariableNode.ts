@@ -4,7 +4,7 @@ import { allocate } from "../../tables/DType.ts";
 import type { NDArray } from "../../tables/NDArray.ts";
 import { type ArrayStructure, arrayStructure, dataTypeOf, dimsFor } from "./arrayStructure.ts";
 import type { DatasetSource } from "./DatasetSource.ts";
-import type { ArrayNode, ServedArray, Spec } from "./Node.ts";
+import type { ArrayNode, RowSelection, ServedArray, Spec } from "./Node.ts";
 import { servedArray } from "./servedArray.ts";
 
 export class VariableNode implements ArrayNode {
@@ -29,13 +29,13 @@ export class VariableNode implements ArrayNode {
     return this.described;
   }
 
-  private async column(fill: boolean): Promise<NDArray> {
-    const table = await this.source.table([this.name], fill);
+  private async column(selection: RowSelection): Promise<NDArray> {
+    const table = await this.source.table([this.name], selection);
     return servedArray(table.column(this.name), table.length);
   }
 
   private async describe(): Promise<ArrayStructure> {
-    const unfilled = await this.column(false);
+    const unfilled = await this.column({ fill: false });
     if (!this.source.isExternal(this.name)) return this.structureOf(unfilled.shape, unfilled);
     const rows = unfilled.shape[0] ?? 0;
     const first = await this.source.firstRow?.(this.name);
@@ -52,11 +52,12 @@ export class VariableNode implements ArrayNode {
     return arrayStructure(shape, dataTypeOf(sample), dimsFor(shape, this.source.declaredDims(this.name)));
   }
 
-  async read(): Promise<ServedArray> {
+  async read(selection: RowSelection = {}): Promise<ServedArray> {
     const structure = await this.structure();
-    const array = await this.column(true);
+    const array = await this.column(selection);
     // Strings keep the width the structure declared, so every slice decodes with the same dtype.
-    const dataType = array.dtype === "string" ? structure.data_type : dataTypeOf(array);
+    const dataType =
+      array.dtype === "string" && structure.data_type.kind === "U" ? structure.data_type : dataTypeOf(array);
     return { array, dataType };
   }
 }

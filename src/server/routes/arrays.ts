@@ -7,7 +7,7 @@ import { parseSelectors, slice } from "../../tables/slice.ts";
 import { BadRequestError } from "../errors.ts";
 import type { ArrayStructure } from "../nodes/arrayStructure.ts";
 import type { ArrayNode } from "../nodes/Node.ts";
-import { expectedShapeOf, paramsOf } from "../requestParams.ts";
+import { booleanOf, expectedShapeOf, paramsOf, seqRangeOf } from "../requestParams.ts";
 import { arrayFormats } from "../serializers.ts";
 import { nodeOf, type ReadRoutesOptions, sendBody, wrongFamily } from "./reply.ts";
 
@@ -58,7 +58,7 @@ async function sendArray(request: FastifyRequest, reply: FastifyReply, node: Arr
   const selectors = params.get("slice") ? parseSelectors(params.get("slice") ?? "") : [];
   const expected = expectedShapeOf(params);
   if (checkFirst && selectors.length === 0) checkShape(expected, structure.shape);
-  const served = await node.read();
+  const served = await node.read({ seq: seqRangeOf(params), fill: booleanOf(params, "fill", true) });
   const array = selectors.length > 0 ? slice(served.array, ...selectors) : served.array;
   checkShape(expected, array.shape);
   return sendBody(request, reply, format.mediaType, format.write({ array, dataType: served.dataType }));

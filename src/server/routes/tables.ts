@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ValidationError } from "../../errors.ts";
 import { BadRequestError } from "../errors.ts";
 import type { ContainerNode } from "../nodes/Node.ts";
-import { listOf, paramsOf } from "../requestParams.ts";
+import { booleanOf, listOf, paramsOf, seqRangeOf } from "../requestParams.ts";
 import { tableFormats } from "../serializers.ts";
 import { nodeOf, type ReadRoutesOptions, sendBody, wrongFamily } from "./reply.ts";
 
@@ -38,8 +38,10 @@ async function sendTable(
   reply: FastifyReply,
   node: Required<Pick<ContainerNode, "table">>,
 ) {
-  const format = tableFormats.choose(paramsOf(request).get("format"), request.headers.accept);
-  const table = await node.table(columnsOf(request));
+  const params = paramsOf(request);
+  const format = tableFormats.choose(params.get("format"), request.headers.accept);
+  const selection = { seq: seqRangeOf(params), fill: booleanOf(params, "fill", true) };
+  const table = await node.table(columnsOf(request), selection);
   return sendBody(request, reply, format.mediaType, format.write(table));
 }
 
