@@ -1,13 +1,29 @@
 // A run's documents from the server's json-seq export (/api/v1/documents/{uid}), parsed as they arrive.
-// The export sends datums as datum_page and filled arrays as nested lists (JSON has no typed arrays).
+// The export sends datums as datum_page and filled arrays as nested lists (JSON has no typed arrays). A body
+// cut short (the server failed after its headers, e.g. a file missing mid-run) is an UnreadableError.
 import { readDocumentChunks } from "../documents/formats/index.ts";
 import type { DocumentPair } from "../documents/types.ts";
+import { UnreadableError } from "../errors.ts";
 import type { HttpSession } from "./HttpSession.ts";
 
-async function* bodyChunks(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Buffer> {
+async function* bodyChunks(body: ReadableStream<Uint8Array> | null, url: string): AsyncGenerator<Buffer> {
   if (body === null) return;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>)
-    yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let received = 0;
+  try {
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.byteLength;
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+  } catch (error) {
+    // fetch reports a connection closed mid-body as a bare TypeError ("terminated").
+    if (!(error instanceof TypeError)) throw error;
+    throw new UnreadableError(
+      url,
+      `byte ${received}`,
+      "the server stopped sending the run's documents part-way (it failed while reading them: see its log)",
+      { cause: error },
+    );
+  }
 }
 
 export async function* runDocuments(
@@ -17,5 +33,5 @@ export async function* runDocuments(
 ): AsyncGenerator<DocumentPair> {
   const url = session.url("documents", [uid], [["fill", String(fill)]]);
   const response = await session.request(url, { accept: "application/json-seq" });
-  yield* readDocumentChunks(bodyChunks(response.body), "name-doc-jsonl", url);
+  yield* readDocumentChunks(bodyChunks(response.body, url), "name-doc-jsonl", url);
 }

@@ -53,6 +53,9 @@ function bodyOf(error: DatabrokerError): Record<string, unknown> {
 
 /** fastify's error handler: product errors by their code, fastify's own (body parsing...) by their status. */
 export function replyWithError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  // A body stream that failed before its headers went out left the compressor's header on the reply: the
+  // error body is new and is encoded (or not) afresh.
+  reply.removeHeader("content-encoding");
   if (error instanceof DatabrokerError) {
     const status = statusOf(error);
     if (status === 401) reply.header("WWW-Authenticate", 'Apikey realm="databroker"');

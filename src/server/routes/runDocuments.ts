@@ -1,10 +1,12 @@
 // GET /api/v1/documents/{uid}?fill=false: a run's documents as json-seq (what `run.documents()` of the v2
-// client streams). With fill=true, external data is read into the events.
+// client streams). With fill=true, external data is read into the events; the first filled event is read
+// before the headers go, so its errors are proper 4xx answers.
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "../../errors.ts";
 import { booleanOf, nodePathOf, paramsOf } from "../requestParams.ts";
 import { catalogVisibleTo } from "../visibleCatalog.ts";
 import { documentsJsonSeq } from "../writers/documentsWriter.ts";
+import { primedDocuments } from "../writers/primedDocuments.ts";
 import { type ReadRoutesOptions, sendBody } from "./reply.ts";
 
 export async function runDocumentsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
@@ -23,6 +25,7 @@ export async function runDocumentsRoutes(app: FastifyInstance, options: ReadRout
       throw error instanceof NotFoundError ? noSuchEntry : error;
     });
     const fill = booleanOf(paramsOf(request), "fill", false);
-    return sendBody(request, reply, "application/json-seq", documentsJsonSeq(run.documents({ fill })));
+    const documents = fill ? await primedDocuments(run.documents({ fill })) : run.documents({ fill });
+    return sendBody(request, reply, "application/json-seq", documentsJsonSeq(documents));
   });
 }
