@@ -15,7 +15,7 @@ export interface DatasetSource {
   table(names: readonly string[], selection: RowSelection): Promise<Table>;
   /** Whether reading a variable filled means reading external files (its structure is then sampled). */
   isExternal(name: string): boolean;
-  /** The first row of an external variable, filled; undefined when there is no row or it cannot be read. */
+  /** The rows of an external variable's first seq_num, filled; undefined when none or they cannot be read. */
   firstRow?(name: string): Promise<Table | undefined>;
   /** What the documents declare of one value of a variable (used when no row can be read). */
   declared?(name: string): { shape: number[]; dtype: DType };

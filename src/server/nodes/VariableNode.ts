@@ -38,9 +38,11 @@ export class VariableNode implements ArrayNode {
     const unfilled = await this.column({ fill: false });
     if (!this.source.isExternal(this.name)) return this.structureOf(unfilled.shape, unfilled);
     const rows = unfilled.shape[0] ?? 0;
+    // The broker's own filled rows of the first seq_num (two when two files share it) give each value's
+    // shape; the data key's declared shape may differ (a leading 1 the files do not have).
     const first = await this.source.firstRow?.(this.name);
-    if (first && first.length === 1) {
-      const sample = servedArray(first.column(this.name), 1);
+    if (first && first.length > 0) {
+      const sample = servedArray(first.column(this.name), first.length);
       return this.structureOf([rows, ...sample.shape.slice(1)], sample);
     }
     const declared = this.source.declared?.(this.name) ?? { shape: [], dtype: "float64" as const };
