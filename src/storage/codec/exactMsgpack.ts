@@ -11,7 +11,9 @@ function negativeZeroPaths(value: unknown, path: Path, found: Path[]): void {
     if (value === 0 && 1 / value < 0) found.push([...path]);
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const item = value[i];
+      // at(i): an optimized indexed read that met arrays of several kinds would box the caller's arrays of
+      // doubles (see columnCodec.ts).
+      const item = value.at(i);
       // Skip the common leaves without a call: only numbers and containers can hold -0.
       if (typeof item === "number" ? item === 0 : typeof item === "object" && item !== null) {
         path.push(i);

@@ -17,7 +17,7 @@ const MAX_BYTES = 4 * 1024 * 1024;
 
 /** Rough size of a value as stored: 8 bytes a number, arrays by their first element times their length. */
 function estimatedBytes(value: unknown): number {
-  if (Array.isArray(value)) return value.length === 0 ? 8 : value.length * estimatedBytes(value[0]);
+  if (Array.isArray(value)) return value.length === 0 ? 8 : value.length * estimatedBytes(value.at(0));
   if (typeof value === "string") return value.length + 8;
   return 8;
 }

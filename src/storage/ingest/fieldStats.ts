@@ -28,9 +28,10 @@ function addNumbersWithin(acc: Accumulator, value: unknown): void {
 function shapeOf(value: unknown): number[] | null {
   if (!Array.isArray(value)) return typeof value === "object" && value !== null ? null : [];
   if (value.length === 0) return [0];
-  const inner = shapeOf(value[0]);
+  // at(): indexed reads here would box the caller's arrays of doubles (see codec/columnCodec.ts).
+  const inner = shapeOf(value.at(0));
   if (inner === null) return null;
-  for (let i = 1; i < value.length; i++) if (!sameShape(shapeOf(value[i]), inner)) return null;
+  for (let i = 1; i < value.length; i++) if (!sameShape(shapeOf(value.at(i)), inner)) return null;
   return [value.length, ...inner];
 }
 
@@ -64,7 +65,7 @@ export function columnStats(encoded: EncodedColumn, values: () => unknown[]): Fi
     return finish(encoded.shape[0], acc, encoded.shape.slice(1));
   }
   const rows = values();
-  let shape: number[] | null = rows.length > 0 ? shapeOf(rows[0]) : [];
+  let shape: number[] | null = rows.length > 0 ? shapeOf(rows.at(0)) : [];
   for (const row of rows) {
     addNumbersWithin(acc, row);
     if (shape !== null && !sameShape(shapeOf(row), shape)) shape = null;
