@@ -1,5 +1,6 @@
 // One connection to a databroker (Tiled-compatible) server: base URL, API key, GETs and POSTs under /api/v1
 // with retries on 5xx and network errors (exponential backoff), 4xx answers thrown as typed errors.
+import { parseJson } from "../documents/formats/parseJson.ts";
 import { errorFromResponse } from "./errorFromResponse.ts";
 
 export interface SessionOptions {
@@ -78,8 +79,13 @@ export class HttpSession {
     }
   }
 
+  /**
+   * A JSON answer with every number exact: databroker's own `numbers=exact` has the server write NaN,
+   * ±Infinity and -0 as Python's json does (standard JSON would make them null and 0); parseJson reads them.
+   */
   async json<T>(url: string, body?: unknown): Promise<T> {
-    return (await (await this.request(url, { body })).json()) as T;
+    const exact = /[?&]numbers=/.test(url) ? url : `${url}${url.includes("?") ? "&" : "?"}numbers=exact`;
+    return parseJson(await (await this.request(exact, { body })).text()) as T;
   }
 
   async bytes(url: string, accept: string, body?: unknown): Promise<Uint8Array> {

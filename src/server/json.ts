@@ -1,7 +1,10 @@
 // JSON bodies of the API: exactly `application/json` (the Python client compares it), standard JSON text
-// (NaN and ±Infinity as null, 64-bit integers as numbers) so browsers and JSON.parse read it too.
-import type { FastifyReply } from "fastify";
+// (NaN and ±Infinity as null, 64-bit integers as numbers) so browsers and JSON.parse read it too; or, when
+// databroker's own `numbers=exact` asks, every number exact (for our client's start/stop/descriptors).
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { stringifyJson } from "../documents/formats/index.ts";
 import { jsonSafe } from "../tables/jsonColumns.ts";
+import { paramsOf } from "./requestParams.ts";
 
 function replacer(_key: string, value: unknown): unknown {
   return typeof value === "bigint" || ArrayBuffer.isView(value) ? jsonSafe(value) : value;
@@ -11,7 +14,16 @@ export function jsonText(body: unknown): string {
   return JSON.stringify(body, replacer);
 }
 
-export function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
+/**
+ * Whether the request sent `numbers=exact` (the Python client and browsers never do): NaN, ±Infinity and -0
+ * are then written as Python's json module writes them (NaN, Infinity, -0.0), which our client reads back.
+ */
+export function exactNumbersAsked(request: FastifyRequest): boolean {
+  return paramsOf(request).get("numbers") === "exact";
+}
+
+export function sendJson(reply: FastifyReply, body: unknown, exactNumbers = false): FastifyReply {
+  const text = exactNumbers ? stringifyJson(body) : jsonText(body);
   // A Buffer, not a string: fastify would append `; charset=utf-8` to a string's type.
-  return reply.type("application/json").send(Buffer.from(jsonText(body)));
+  return reply.type("application/json").send(Buffer.from(text));
 }

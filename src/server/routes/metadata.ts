@@ -1,6 +1,6 @@
 // GET /api/v1/metadata/{path}: one node as `{data: ITEM, error, links, meta}`.
 import type { FastifyInstance } from "fastify";
-import { sendJson } from "../json.ts";
+import { exactNumbersAsked, sendJson } from "../json.ts";
 import { Links } from "../links.ts";
 import { itemOf } from "../nodes/item.ts";
 import { fieldsOf, paramsOf } from "../requestParams.ts";
@@ -13,7 +13,8 @@ export async function metadataRoutes(app: FastifyInstance, options: ReadRoutesOp
   ) => {
     const node = await nodeOf(request, options.broker, "metadata");
     const item = await itemOf(node, Links.of(request), fieldsOf(paramsOf(request)));
-    return sendJson(reply, { data: item, error: null, links: { self: item.links.self }, meta: {} });
+    const body = { data: item, error: null, links: { self: item.links.self }, meta: {} };
+    return sendJson(reply, body, exactNumbersAsked(request));
   };
   app.get("/api/v1/metadata", handler);
   app.get("/api/v1/metadata/*", handler);

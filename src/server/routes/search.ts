@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { queryFromTiledParams } from "../../queries/index.ts";
 import { BadRequestError } from "../errors.ts";
-import { sendJson } from "../json.ts";
+import { exactNumbersAsked, sendJson } from "../json.ts";
 import { Links } from "../links.ts";
 import { runSortOf } from "../metadataKeys.ts";
 import { CatalogNode } from "../nodes/CatalogNode.ts";
@@ -98,7 +98,7 @@ export async function searchRoutes(app: FastifyInstance, options: ReadRoutesOpti
       !countOnly && listing.items.length > 0 && end < listing.count
         ? pageUrl(links, path, params, end, page.limit)
         : null;
-    return sendJson(reply, {
+    const body = {
       data: listing.items,
       error: null,
       links: {
@@ -107,7 +107,8 @@ export async function searchRoutes(app: FastifyInstance, options: ReadRoutesOpti
         next,
       },
       meta: { count: listing.count },
-    });
+    };
+    return sendJson(reply, body, exactNumbersAsked(request));
   };
   app.get("/api/v1/search", handler);
   app.get("/api/v1/search/*", handler);
