@@ -73,7 +73,7 @@ export class RemoteRun implements RunLike {
     return stream;
   }
 
-  /** The documents as the server exports them (datums as datum_page); filled values as NDArrays. */
+  /** The documents as stored on the server (datums as stored too); filled values as NDArrays. */
   documents(options: { fill?: boolean } = {}): AsyncIterable<DocumentPair> {
     const documents = runDocuments(this.session, this.uid, options.fill ?? false);
     return options.fill ? withFilledArrays(documents, this.descriptors) : documents;

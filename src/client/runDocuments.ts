@@ -1,5 +1,6 @@
 // A run's documents from the server's json-seq export (/api/v1/documents/{uid}), parsed as they arrive.
-// The export sends datums as datum_page and filled arrays as nested lists (JSON has no typed arrays). A body
+// `raw=true` (databroker's own) has datums come as stored, not packed into datum_pages as the Python client
+// gets them; filled arrays come as nested lists (JSON has no typed arrays). A body
 // cut short (the server failed after its headers, e.g. a file missing mid-run) is an UnreadableError.
 import { readDocumentChunks } from "../documents/formats/index.ts";
 import type { DocumentPair } from "../documents/types.ts";
@@ -31,7 +32,14 @@ export async function* runDocuments(
   uid: string,
   fill: boolean,
 ): AsyncGenerator<DocumentPair> {
-  const url = session.url("documents", [uid], [["fill", String(fill)]]);
+  const url = session.url(
+    "documents",
+    [uid],
+    [
+      ["fill", String(fill)],
+      ["raw", "true"],
+    ],
+  );
   const response = await session.request(url, { accept: "application/json-seq" });
   yield* readDocumentChunks(bodyChunks(response.body, url), "name-doc-jsonl", url);
 }

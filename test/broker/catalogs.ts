@@ -131,11 +131,3 @@ export function plain(value: unknown): unknown {
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, plain);
   return value;
 }
-
-/**
- * Test options marking what the remote broker cannot do yet (the reason says why): the test still runs
- * with the same assertions and its failure shows as TODO, not hidden. Local adapters are unaffected.
- */
-export function remoteGap(adapter: Adapter, reason: string): { todo?: string } {
-  return adapter.remote ? { todo: `remote: ${reason}` } : {};
-}

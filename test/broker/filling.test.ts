@@ -27,7 +27,7 @@ import { docsNamed, renderFixture } from "../assets/fixtures.ts";
 import { integers, writeHdf5 } from "../assets/hdf5Writer.ts";
 import { dataPath } from "../support/sharedData.ts";
 import { encodeTiff } from "../support/tiffWriter.ts";
-import { ADAPTERS, brokerWith, closeAll, remoteGap, runsOf, streamEvents } from "./catalogs.ts";
+import { ADAPTERS, brokerWith, closeAll, runsOf, streamEvents } from "./catalogs.ts";
 
 // The files behind the fixtures: dataset.h5 (data_1: 3 float64; data_2: 3x13x17 int64), dataset_part2.h5
 // (data_2: 5x13x17) and tiff_files/img_0000{0,1,2}.tif (10x15 uint8). The documents name them under
@@ -151,42 +151,38 @@ for (const adapter of ADAPTERS) {
       }
     });
 
-    test(
-      "the legacy Resource twin (AD_HDF5_SWMR_STREAM) fills tables and replayed documents",
-      remoteGap(adapter, "the documents export sends datums as datum_page"),
-      async () => {
-        const documents = fixture("external_assets_legacy.json");
-        const broker = await brokerWith(adapter, [documents], { rootMap });
-        try {
-          const run = await broker.run(uidOf(documents));
-          const events = streamEvents(documents, "primary");
-          const unfilled = await run.stream("primary").read();
-          assert.deepEqual(
-            unfilled.column("det-key2"),
-            events.map((event) => event.data["det-key2"]),
-          );
-          assert.deepEqual((await run.stream("primary").read({ fill: true })).column("det-key2"), data2);
+    test("the legacy Resource twin (AD_HDF5_SWMR_STREAM) fills tables and replayed documents", async () => {
+      const documents = fixture("external_assets_legacy.json");
+      const broker = await brokerWith(adapter, [documents], { rootMap });
+      try {
+        const run = await broker.run(uidOf(documents));
+        const events = streamEvents(documents, "primary");
+        const unfilled = await run.stream("primary").read();
+        assert.deepEqual(
+          unfilled.column("det-key2"),
+          events.map((event) => event.data["det-key2"]),
+        );
+        assert.deepEqual((await run.stream("primary").read({ fill: true })).column("det-key2"), data2);
 
-          const replayed = await drain(run.documents({ fill: true }));
-          const filledEvents = replayed.filter(([name]) => name === "event").map(([, doc]) => doc as Event);
-          assert.equal(filledEvents.length, 3);
-          filledEvents.forEach((event, i) => {
-            assert.equal(event.filled?.["det-key2"], events[i].data["det-key2"]);
-            const image = event.data["det-key2"];
-            assert.ok(isNDArray(image));
-            assert.deepEqual(stack([image]).shape.slice(-2), [13, 17]);
-            assert.deepEqual(
-              Array.from(image.data as BigInt64Array),
-              Array.from(slice(data2, i).data as BigInt64Array),
-            );
-          });
-          // Without fill, the documents come back exactly as stored.
-          assert.deepEqual(await drain(run.documents()), documents);
-        } finally {
-          await closeAll(broker);
-        }
-      },
-    );
+        const replayed = await drain(run.documents({ fill: true }));
+        const filledEvents = replayed.filter(([name]) => name === "event").map(([, doc]) => doc as Event);
+        assert.equal(filledEvents.length, 3);
+        filledEvents.forEach((event, i) => {
+          assert.equal(event.filled?.["det-key2"], events[i].data["det-key2"]);
+          const image = event.data["det-key2"];
+          assert.ok(isNDArray(image));
+          assert.deepEqual(stack([image]).shape.slice(-2), [13, 17]);
+          assert.deepEqual(
+            Array.from(image.data as BigInt64Array),
+            Array.from(slice(data2, i).data as BigInt64Array),
+          );
+        });
+        // Without fill, the documents come back exactly as stored.
+        assert.deepEqual(await drain(run.documents()), documents);
+      } finally {
+        await closeAll(broker);
+      }
+    });
 
     test("databroker-pack NPY_SEQ files through the pack's root_map: tables, fields and documents", async () => {
       for (const catalog of ["simple_catalog", "another_simple_catalog"]) {

@@ -1,6 +1,7 @@
 // GET /api/v1/documents/{uid}?fill=false: a run's documents as json-seq (what `run.documents()` of the v2
 // client streams). With fill=true, external data is read into the events; the first filled event is read
-// before the headers go, so its errors are proper 4xx answers.
+// before the headers go, so its errors are proper 4xx answers. Datums go out as datum_pages (the Python
+// client takes no plain datum); databroker's own `raw=true`, which only our client sends, keeps them as stored.
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "../../errors.ts";
 import { booleanOf, nodePathOf, paramsOf } from "../requestParams.ts";
@@ -24,8 +25,10 @@ export async function runDocumentsRoutes(app: FastifyInstance, options: ReadRout
     const run = await visible.run(uid).catch((error: unknown) => {
       throw error instanceof NotFoundError ? noSuchEntry : error;
     });
-    const fill = booleanOf(paramsOf(request), "fill", false);
+    const params = paramsOf(request);
+    const fill = booleanOf(params, "fill", false);
+    const datumForm = booleanOf(params, "raw", false) ? "stored" : "paged";
     const documents = fill ? await primedDocuments(run.documents({ fill })) : run.documents({ fill });
-    return sendBody(request, reply, "application/json-seq", documentsJsonSeq(documents));
+    return sendBody(request, reply, "application/json-seq", documentsJsonSeq(documents, datumForm));
   });
 }

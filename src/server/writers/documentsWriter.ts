@@ -1,6 +1,6 @@
 // A run's documents as json-seq the way the Python client reads them: one `{"name", "doc"}` object per line,
 // ASCII only (the client decodes network chunks one by one), no blank lines, and no plain `datum`: runs of
-// datums of one resource go out as one datum_page.
+// datums of one resource go out as one datum_page — unless `datums: "stored"` (our own client) keeps them.
 import { Readable } from "node:stream";
 import { stringifyJson } from "../../documents/formats/index.ts";
 import { packDatumPage } from "../../documents/pages.ts";
@@ -32,7 +32,13 @@ function line(name: string, doc: unknown): string {
   return `${asciiOnly(stringifyJson({ name, doc }))}\n`;
 }
 
-async function* documentLines(documents: AsyncIterable<DocumentPair>): AsyncGenerator<string> {
+/** How datums go out: packed into datum_pages (what the Python client requires), or as stored. */
+export type DatumForm = "paged" | "stored";
+
+async function* documentLines(
+  documents: AsyncIterable<DocumentPair>,
+  datumForm: DatumForm,
+): AsyncGenerator<string> {
   let datums: Datum[] = [];
   const flush = (): string => {
     const text = datums.length > 0 ? line("datum_page", packDatumPage(datums)) : "";
@@ -42,7 +48,7 @@ async function* documentLines(documents: AsyncIterable<DocumentPair>): AsyncGene
   let chunk = "";
   for await (const pair of documents) {
     const [name, doc] = pair;
-    if (name === "datum") {
+    if (name === "datum" && datumForm === "paged") {
       const datum = doc as Datum;
       if (datums.length > 0 && datums[0].resource !== datum.resource) chunk += flush();
       datums.push(datum);
@@ -60,6 +66,9 @@ async function* documentLines(documents: AsyncIterable<DocumentPair>): AsyncGene
   if (chunk !== "") yield chunk;
 }
 
-export function documentsJsonSeq(documents: AsyncIterable<DocumentPair>): Readable {
-  return Readable.from(documentLines(documents), { objectMode: false });
+export function documentsJsonSeq(
+  documents: AsyncIterable<DocumentPair>,
+  datumForm: DatumForm = "paged",
+): Readable {
+  return Readable.from(documentLines(documents, datumForm), { objectMode: false });
 }
