@@ -9,16 +9,12 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { composeRun } from "../src/documents/compose.ts";
 import { readDocuments, writeDocuments } from "../src/documents/formats/index.ts";
-import type { DataKey, DocumentPair, EventPage } from "../src/documents/types.ts";
+import type { DocumentPair, EventPage } from "../src/documents/types.ts";
 import { encodeColumn } from "../src/storage/codec/columnCodec.ts";
 import { encodeExact } from "../src/storage/codec/exactMsgpack.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
 import { report, time } from "./harness.ts";
-
-const FIELDS = Array.from({ length: 10 }, (_, i) => `channel_${i}`);
-const dataKeys: Record<string, DataKey> = Object.fromEntries(
-  FIELDS.map((field) => [field, { dtype: "number", shape: [], source: `SIM:${field}`, units: "counts" }]),
-);
+import { dataKeys, FIELDS, pagedRun } from "./syntheticRuns.ts";
 
 /** A run of single events as the RunEngine writes them (suitcase-jsonl layout). */
 function* singleEventRun(events: number): Generator<DocumentPair> {
@@ -37,30 +33,6 @@ function* singleEventRun(events: number): Generator<DocumentPair> {
     yield ["event", stream.composeEvent({ data, timestamps, time: t })];
   }
   yield ["stop", run.composeStop()];
-}
-
-/** A run of `pages` event_pages of `rows` events, every column its own array of floats. */
-function pagedRun(pages: number, rows: number): DocumentPair[] {
-  const run = composeRun({ plan_name: "bench_pages" });
-  const stream = run.composeDescriptor({ name: "primary", data_keys: dataKeys });
-  const documents: DocumentPair[] = [
-    ["start", run.start],
-    ["descriptor", stream.descriptor],
-  ];
-  for (let p = 0; p < pages; p++) {
-    const column = (offset: number) => Array.from({ length: rows }, (_, r) => offset + (p * rows + r) * 1e-3);
-    const page: EventPage = {
-      descriptor: stream.descriptor.uid,
-      uid: Array.from({ length: rows }, (_, r) => `${run.start.uid}-${p * rows + r}`),
-      seq_num: Array.from({ length: rows }, (_, r) => p * rows + r + 1),
-      time: column(run.start.time),
-      data: Object.fromEntries(FIELDS.map((field, i) => [field, column(i)])),
-      timestamps: Object.fromEntries(FIELDS.map((field, i) => [field, column(run.start.time - i * 1e-4)])),
-    };
-    documents.push(["event_page", page]);
-  }
-  documents.push(["stop", run.composeStop()]);
-  return documents;
 }
 
 /** Raw inserts of the blobs a page turns into, in one transaction, with the catalog's pragmas. */
@@ -112,7 +84,7 @@ export async function run(): Promise<void> {
       "readFile + JSON.parse per line",
     );
 
-    const pages = pagedRun(1000, 1000);
+    const pages = pagedRun(1000, 1000).documents;
     const encoded = pages
       .filter(([name]) => name === "event_page")
       .map(([, doc]) => {

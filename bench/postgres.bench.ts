@@ -8,41 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { composeRun } from "../src/documents/compose.ts";
-import type { DataKey, DocumentPair, EventPage } from "../src/documents/types.ts";
+import type { DocumentPair } from "../src/documents/types.ts";
 import { PostgresStore } from "../src/storage/postgres/PostgresStore.ts";
 import type { Store } from "../src/storage/Store.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
 import { type PostgresServer, startPostgres } from "../test/support/postgresServer.ts";
 import { report, time } from "./harness.ts";
-
-const FIELDS = Array.from({ length: 10 }, (_, i) => `channel_${i}`);
-const dataKeys: Record<string, DataKey> = Object.fromEntries(
-  FIELDS.map((field) => [field, { dtype: "number", shape: [], source: `SIM:${field}` }]),
-);
-
-/** A run of `pages` event_pages of `rows` events, every column its own array of floats. */
-function pagedRun(pages: number, rows: number): { descriptor: string; documents: DocumentPair[] } {
-  const run = composeRun({ plan_name: "bench_pages" });
-  const stream = run.composeDescriptor({ name: "primary", data_keys: dataKeys });
-  const documents: DocumentPair[] = [
-    ["start", run.start],
-    ["descriptor", stream.descriptor],
-  ];
-  for (let p = 0; p < pages; p++) {
-    const column = (offset: number) => Array.from({ length: rows }, (_, r) => offset + (p * rows + r) * 1e-3);
-    const page: EventPage = {
-      descriptor: stream.descriptor.uid,
-      uid: Array.from({ length: rows }, (_, r) => `${run.start.uid}-${p * rows + r}`),
-      seq_num: Array.from({ length: rows }, (_, r) => p * rows + r + 1),
-      time: column(run.start.time),
-      data: Object.fromEntries(FIELDS.map((field, i) => [field, column(i)])),
-      timestamps: Object.fromEntries(FIELDS.map((field, i) => [field, column(run.start.time - i * 1e-4)])),
-    };
-    documents.push(["event_page", page]);
-  }
-  documents.push(["stop", run.composeStop()]);
-  return { descriptor: stream.descriptor.uid, documents };
-}
+import { FIELDS, pagedRun } from "./syntheticRuns.ts";
 
 /** Batches of small complete runs (start and stop) with scan_ids 1..count. */
 function manyRuns(count: number, perBatch: number): DocumentPair[][] {
