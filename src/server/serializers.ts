@@ -85,6 +85,7 @@ import type { Table } from "../tables/Table.ts";
 import { jsonText } from "./json.ts";
 import type { Node, ServedArray } from "./nodes/Node.ts";
 import { arrayBytes, arrayCsv, arrayJson } from "./writers/arrayWriters.ts";
+import { arrowFileBody } from "./writers/arrowWriter.ts";
 import { containerTree } from "./writers/containerTree.ts";
 import { documentsJsonSeq } from "./writers/documentsWriter.ts";
 
@@ -98,7 +99,7 @@ export const arrayFormats = new FormatRegistry<ServedArray>("array", [
 
 /** Tables: the table routes and the datasets (xarray_dataset) exported whole. */
 export const tableFormats = new FormatRegistry<Table>("table", [
-  { mediaType: ARROW_FILE, aliases: ["arrow", "feather"], write: (table) => table.toArrowIPC() },
+  { mediaType: ARROW_FILE, aliases: ["arrow", "feather"], write: arrowFileBody },
   { mediaType: "text/csv", aliases: ["csv"], write: (table) => table.toCSV() },
   { mediaType: "application/json", aliases: ["json"], write: (table) => jsonText(table.toJSONColumns()) },
 ]);

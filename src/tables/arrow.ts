@@ -3,6 +3,7 @@
 // marked `databroker:dtype=object` in the field metadata so that it reads back as values.
 import {
   Table as ArrowTable,
+  AsyncByteQueue,
   Bool,
   type Data,
   type DataType,
@@ -18,10 +19,10 @@ import {
   makeData,
   makeVector,
   RecordBatch,
+  RecordBatchFileWriter,
   Schema,
   Struct,
   Type,
-  tableToIPC,
   Uint8,
   Uint16,
   Uint32,
@@ -180,9 +181,37 @@ export function tableToArrow(table: Table): ArrowTable {
   return new ArrowTable(schema, fields.length ? [new RecordBatch(schema, struct)] : []);
 }
 
+/**
+ * The writer's output kept as the pieces it writes: the column buffers themselves (views of the Table's typed
+ * arrays) between small metadata pieces, so that nothing is copied into one large buffer.
+ */
+class ChunkList extends AsyncByteQueue {
+  readonly chunks: Uint8Array[] = [];
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength > 0) this.chunks.push(value);
+  }
+}
+
+/** Arrow IPC *file* bytes as consecutive pieces (zero-copy views of numeric columns), to send one by one. */
+export function tableToArrowIPCChunks(table: Table): Uint8Array[] {
+  const sink = new ChunkList();
+  const writer = new RecordBatchFileWriter();
+  writer.reset(sink);
+  writer.writeAll(tableToArrow(table));
+  return sink.chunks;
+}
+
 /** Arrow IPC *file* format bytes (magic `ARROW1`), readable by `tableFromIPC` and pyarrow. */
 export function tableToArrowIPC(table: Table): Uint8Array {
-  return tableToIPC(tableToArrow(table), "file");
+  const chunks = tableToArrowIPCChunks(table);
+  const bytes = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 function dtypeOfArrow(type: DataType): DType {
