@@ -1,5 +1,6 @@
 // One run of a remote catalog, with the local Run's API: start and stop from the run's metadata, descriptors
-// from its streams' metadata, documents from the json-seq export, streams read through RemoteStream.
+// from its streams' metadata, documents from the json-seq export, streams read through RemoteStream; only
+// summary() copies the run's documents (runReplica), for its event counts.
 import { type Run, type RunOverview, streamNameOf } from "../broker/index.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import type { RunLike } from "./BrokerLike.ts";
@@ -67,7 +68,7 @@ export class RemoteRun implements RunLike {
   stream(name: string): RemoteStream {
     let stream = this.streams.get(name);
     if (!stream) {
-      stream = new RemoteStream(this.session, this.uid, this.described.stream(name), () => this.replica());
+      stream = new RemoteStream(this.session, this.uid, this.described.stream(name));
       this.streams.set(name, stream);
     }
     return stream;
@@ -88,10 +89,6 @@ export class RemoteRun implements RunLike {
   }
 
   async summary(): Promise<RunOverview> {
-    return (await this.replica()).summary();
-  }
-
-  private replica(): Promise<Run> {
-    return runReplica(this.session, this.uid);
+    return (await runReplica(this.session, this.uid)).summary();
   }
 }

@@ -1,26 +1,25 @@
-// One stream of a remote run, with the local Stream's API. Values come from the server: tables as Arrow IPC
-// (/table/full of the stream's `data` or `timestamps` dataset, external data filled there) and one field as
-// raw bytes (/array/full), a seq range asked with the server's own `seq` parameter so that only its rows are
-// filled. The tables have no seq_num and no unfilled external values, so those come from the run's exported
-// documents (runReplica).
+// One stream of a remote run, with the local Stream's API, read in bounded requests: tables as Arrow IPC from
+// /table/full of the stream's `data` or `timestamps` dataset, with databroker's own `include=seq_num` (row
+// identity), `seq=from:to` (a seq range), `fill=false` (datum ids) and `limit` (one chunk per request); one
+// field as raw bytes from /array/full. Nothing here fetches the run's documents.
 import {
   type ChunkOptions,
   type FieldOptions,
   fieldSource,
   type ReadOptions,
-  type Run,
   type Stream,
 } from "../broker/index.ts";
-import { type SeqSelection, toSeqRange } from "../broker/seqSelection.ts";
+import { toSeqRange } from "../broker/seqSelection.ts";
 import type { DataKey, EventDescriptor } from "../documents/types.ts";
-import { ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import type { SeqRange } from "../storage/Store.ts";
 import type { Column } from "../tables/Column.ts";
-import { elementCount, type NDArray } from "../tables/NDArray.ts";
+import { isTypedArray } from "../tables/DType.ts";
+import { elementCount, fromNested, isNDArray, type NDArray, ndarray } from "../tables/NDArray.ts";
 import { Table } from "../tables/Table.ts";
 import { arrayFromBytes, type DataType } from "./arrayFromBytes.ts";
 import type { StreamLike } from "./BrokerLike.ts";
 import type { HttpSession } from "./HttpSession.ts";
-import { takeRows } from "./takeRows.ts";
 
 const ARROW_FILE = "application/vnd.apache.arrow.file";
 /** Past this URL length the column list goes in a POST body, as the Python client does. */
@@ -29,10 +28,18 @@ const LONGEST_URL = 2000;
 type Dataset = "data" | "timestamps";
 type Params = Array<readonly [string, string]>;
 
+/** What one table request asks of the server. */
+interface RowsRequest {
+  fields: readonly string[];
+  seq?: SeqRange;
+  fill?: boolean;
+  limit?: number;
+}
+
 /** The server's `seq=from:to` parameter for a seq range (none for the whole stream). */
-function seqParams(seq: SeqSelection | undefined): Params {
-  const range = toSeqRange(seq);
-  return range === undefined ? [] : [["seq", `${range.from ?? ""}:${range.to ?? ""}`]];
+function seqParams(range: SeqRange | undefined): Params {
+  if (range?.from === undefined && range?.to === undefined) return [];
+  return [["seq", `${range.from ?? ""}:${range.to ?? ""}`]];
 }
 
 export class RemoteStream implements StreamLike {
@@ -40,15 +47,11 @@ export class RemoteStream implements StreamLike {
   readonly descriptors: readonly EventDescriptor[];
   readonly dataKeys: Readonly<Record<string, DataKey>>;
 
-  /**
-   * @param described the stream as its descriptors alone describe it (names, data keys, configuration)
-   * @param replica the run's documents read now from the server, for row structure
-   */
+  /** @param described the stream as its descriptors alone describe it (names, data keys, configuration) */
   constructor(
     private readonly session: HttpSession,
     private readonly uid: string,
     private readonly described: Stream,
-    private readonly replica: () => Promise<Run>,
   ) {
     this.name = described.name;
     this.descriptors = described.descriptors;
@@ -64,71 +67,66 @@ export class RemoteStream implements StreamLike {
   }
 
   async read(options: ReadOptions = {}): Promise<Table> {
-    const fill = options.fill ?? false;
-    const rows = await (await this.replica())
-      .stream(this.name)
-      .read({ fields: options.fields, seq: options.seq });
-    const fields = rows.columnNames.slice(2);
-    // External fields unfilled are datum ids only the documents hold; everything else is the server's.
-    const served = fields.filter((field) => fill || this.isInline(field));
-    const table =
-      served.length > 0 ? await this.servedTable("data", served, rows.length, options.seq) : undefined;
-    const columns: Record<string, Column> = {
-      seq_num: rows.column("seq_num"),
-      time: table ? table.column("time") : rows.column("time"),
-    };
-    for (const field of fields) columns[field] = (served.includes(field) ? table! : rows).column(field);
-    return new Table(columns, rows.length);
+    return this.servedRows("data", {
+      fields: this.checkedFields(options.fields),
+      seq: toSeqRange(options.seq),
+      fill: options.fill ?? false,
+    });
   }
 
+  /**
+   * Chunks of `size` rows, one request each: `limit` rows from just past the last seq_num given (seq_nums
+   * never repeat in a stream: the store refuses that), so memory holds one chunk whatever the stream's length.
+   */
   async *chunks(options: ChunkOptions): AsyncGenerator<Table> {
     const size = options.size;
     if (!Number.isInteger(size) || size < 1)
       throw new ValidationError(`chunk size must be 1 or more, got ${size}`);
-    // One request for the whole selection, cut here: memory holds the table, not one chunk.
-    const table = await this.read(options);
-    for (let from = 0; from < table.length; from += size) {
-      const rows = Array.from({ length: Math.min(size, table.length - from) }, (_, i) => from + i);
-      yield takeRows(table, rows);
+    const fields = this.checkedFields(options.fields);
+    const range = toSeqRange(options.seq) ?? {};
+    let from = range.from;
+    for (;;) {
+      const seq = { ...(from !== undefined && { from }), ...(range.to !== undefined && { to: range.to }) };
+      const chunk = await this.servedRows("data", { fields, seq, fill: options.fill ?? false, limit: size });
+      if (chunk.length > 0) yield chunk;
+      if (chunk.length < size) return;
+      from = (chunk.column("seq_num") as ArrayLike<number>)[chunk.length - 1] + 1;
     }
   }
 
   async timestamps(options: Omit<ReadOptions, "fill"> = {}): Promise<Table> {
-    const rows = await (await this.replica())
-      .stream(this.name)
-      .timestamps({ fields: options.fields, seq: options.seq });
-    const fields = rows.columnNames.slice(2);
     // The server's `timestamps` dataset leaves out `STREAM:` fields (their rows have no timestamps).
-    const served = fields.filter((field) => fieldSource(this.dataKeys[field]) !== "stream");
-    const table =
-      served.length > 0 ? await this.servedTable("timestamps", served, rows.length, options.seq) : undefined;
-    const columns: Record<string, Column> = {
-      seq_num: rows.column("seq_num"),
-      time: table ? table.column("time") : rows.column("time"),
-    };
-    for (const field of fields) columns[field] = (served.includes(field) ? table! : rows).column(field);
-    return new Table(columns, rows.length);
+    const fields = this.checkedFields(options.fields).filter(
+      (field) => fieldSource(this.dataKeys[field]) !== "stream",
+    );
+    return this.servedRows("timestamps", { fields, seq: toSeqRange(options.seq) });
   }
 
   async field(name: string, options: FieldOptions = {}): Promise<NDArray> {
-    if (options.fill === false) return (await this.replica()).stream(this.name).field(name, options);
+    const fill = options.fill ?? true;
+    const seq = toSeqRange(options.seq);
+    // Unfilled external values are datum ids, of no fixed width: the Arrow table types them.
+    if (!fill && !this.isInline(name)) {
+      const table = await this.servedRows("data", { fields: this.checkedFields([name]), seq, fill });
+      return asNDArray(table.column(name), table.length);
+    }
     const path = [this.uid, this.name, "data", name];
     const item = await this.session.json<{
       data: { attributes: { structure: { shape: number[]; data_type: DataType } } };
     }>(this.session.url("metadata", path));
     const { shape, data_type } = item.data.attributes.structure;
-    const url = this.session.url("array/full", path, seqParams(options.seq));
+    const url = this.session.url("array/full", path, seqParams(seq));
     const bytes = await this.session.bytes(url, "application/octet-stream");
     const inner = shape.slice(1);
     const rowBytes = data_type.itemsize * elementCount(inner);
-    // A seq range's row count is what came: the body holds whole rows (rows of no bytes say nothing).
+    // A seq range's row count is what came: the body holds whole rows (rows of no bytes say nothing, so
+    // their count is the length of the range's `time`).
     const rows =
-      options.seq === undefined
+      seq === undefined
         ? shape[0]
         : rowBytes > 0
           ? bytes.byteLength / rowBytes
-          : (await (await this.replica()).stream(this.name).read({ fields: [name], seq: options.seq }))
-              .length;
+          : (await this.servedRows("data", { fields: [], seq })).length;
     return arrayFromBytes(bytes, data_type, shape.length === 0 ? shape : [rows, ...inner]);
   }
 
@@ -136,15 +134,31 @@ export class RemoteStream implements StreamLike {
     return fieldSource(this.dataKeys[field]) === "inline";
   }
 
-  /** `time` and the named variables of a dataset, as the server sends them in an Arrow IPC file. */
-  private async servedTable(
-    dataset: Dataset,
-    names: string[],
-    rows: number,
-    seq: SeqSelection | undefined,
-  ): Promise<Table> {
+  /** The fields asked for (every field when none), NotFoundError naming an unknown one as locally. */
+  private checkedFields(fields: readonly string[] | undefined): string[] {
+    if (fields === undefined) return this.fields;
+    const unknown = fields.find((field) => !Object.hasOwn(this.dataKeys, field));
+    if (unknown !== undefined)
+      throw new NotFoundError(
+        `stream ${this.name} has no field ${JSON.stringify(unknown)}; fields are: ${this.fields.join(", ")}`,
+      );
+    return [...fields];
+  }
+
+  /**
+   * seq_num, time and the fields of a dataset as the local Stream orders them, from one Arrow IPC answer of
+   * /table/full (`time` alone asked for when no field is: the server sends every variable for none).
+   */
+  private async servedRows(dataset: Dataset, request: RowsRequest): Promise<Table> {
     const path = [this.uid, this.name, dataset];
-    const params: Params = [["format", ARROW_FILE], ...seqParams(seq)];
+    const names = request.fields.length > 0 ? request.fields : ["time"];
+    const params: Params = [
+      ["format", ARROW_FILE],
+      ["include", "seq_num"],
+      ...seqParams(request.seq),
+      ...(request.fill === undefined ? [] : [["fill", String(request.fill)] as const]),
+      ...(request.limit === undefined ? [] : [["limit", String(request.limit)] as const]),
+    ];
     const get = this.session.url("table/full", path, [
       ...params,
       ...names.map((name) => ["column", name] as const),
@@ -153,12 +167,19 @@ export class RemoteStream implements StreamLike {
       get.length <= LONGEST_URL
         ? await this.session.bytes(get, ARROW_FILE)
         : await this.session.bytes(this.session.url("table/full", path, params), ARROW_FILE, names);
-    const table = Table.fromArrowIPC(bytes);
-    // Two requests see the run at two moments: a run still being written may have grown in between.
-    if (table.length !== rows)
-      throw new ValidationError(
-        `stream ${this.name} of run ${this.uid} changed while read (${rows} rows, then ${table.length}): read again`,
-      );
-    return table;
+    const served = Table.fromArrowIPC(bytes);
+    const columns: Record<string, Column> = {
+      seq_num: served.column("seq_num"),
+      time: served.column("time"),
+    };
+    for (const field of request.fields) columns[field] = served.column(field);
+    return new Table(columns, served.length);
   }
+}
+
+/** A column as an NDArray with the rows as its first axis, as the local Stream's field() gives it. */
+function asNDArray(column: Column, rows: number): NDArray {
+  if (isNDArray(column)) return column;
+  if (isTypedArray(column)) return ndarray(column, [rows]);
+  return fromNested(column);
 }

@@ -1,6 +1,6 @@
-// A run's documents copied from the server into an in-memory store and read with the local broker: the
-// row structure the HTTP API does not carry (seq_num, seq ranges, unfilled datum ids, event counts). Values
-// that need the server's files or its columns still come from the server (see RemoteStream).
+// A run's documents copied from the server into an in-memory store and read with the local broker. Only
+// RemoteRun.summary() uses it: stored events per stream are said by no bounded route (a table's rows also
+// count StreamDatum rows without events). Stream reads never do: RemoteStream asks the table routes.
 import { AssetReader } from "../assets/AssetReader.ts";
 import { Run } from "../broker/index.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";

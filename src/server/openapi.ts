@@ -84,6 +84,10 @@ export const ROUTE_DOCS: RouteDoc[] = [
     parameters: [
       ["column", "repeatable"],
       ["format", "media type or alias (arrow, csv, json)"],
+      ["seq", "databroker's own: from:to, the events with from <= seq_num < to"],
+      ["fill", "databroker's own: false leaves external data as datum ids"],
+      ["limit", "databroker's own: only the first n rows of a stream's data, in seq_num order"],
+      ["include", "databroker's own: seq_num adds each row's seq_num after time"],
     ],
     produces: TABLE,
   },

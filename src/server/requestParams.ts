@@ -127,3 +127,27 @@ export function seqRangeOf(params: URLSearchParams): SeqRange | undefined {
   const [from, to] = numbers;
   return { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
 }
+
+/**
+ * `limit=n`, databroker's own (the Python client never sends it): only the first n rows of a stream's data,
+ * in seq order. With `seq=from:` it is how our client reads a chunk without the rest of the stream.
+ */
+export function rowLimitOf(params: URLSearchParams): number | undefined {
+  const limit = wholeNumber(params, "limit");
+  if (limit === 0) throw new ValidationError("limit must be 1 or more");
+  return limit;
+}
+
+/** The columns databroker's own `include` adds to a table; `seq_num` is the one there is. */
+const INCLUDABLE = ["seq_num"];
+
+/** Whether `include=seq_num` asks for each row's seq_num (the Python client never sends `include`). */
+export function includesSeqNum(params: URLSearchParams): boolean {
+  const named = listOf(params, "include").flatMap((value) => value.split(","));
+  const unknown = named.filter((name) => !INCLUDABLE.includes(name));
+  if (unknown.length > 0)
+    throw new ValidationError(
+      `include takes ${INCLUDABLE.join(", ")}, got ${JSON.stringify(unknown.join(","))}`,
+    );
+  return named.includes("seq_num");
+}

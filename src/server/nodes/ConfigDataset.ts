@@ -5,7 +5,7 @@ import { ValidationError } from "../../errors.ts";
 import type { Column } from "../../tables/Column.ts";
 import { Table } from "../../tables/Table.ts";
 import type { DatasetSource } from "./DatasetSource.ts";
-import type { RowSelection } from "./Node.ts";
+import type { TableSelection } from "./Node.ts";
 
 export type ConfigPart = "config" | "config_timestamps";
 
@@ -37,9 +37,11 @@ export class ConfigDataset implements DatasetSource {
     return false;
   }
 
-  async table(names: readonly string[], selection: RowSelection): Promise<Table> {
-    if (selection.seq !== undefined)
-      throw new ValidationError("seq selects events: a configuration has none (its rows are descriptors)");
+  async table(names: readonly string[], selection: TableSelection): Promise<Table> {
+    if (selection.seq !== undefined || selection.limit !== undefined || selection.withSeqNum)
+      throw new ValidationError(
+        "seq, limit and include=seq_num select events: a configuration has none (its rows are descriptors)",
+      );
     return this.values.select(["time", ...names.filter((name) => name !== "time")]);
   }
 }

@@ -3,7 +3,7 @@
 import { NotFoundError } from "../../errors.ts";
 import type { Table } from "../../tables/Table.ts";
 import type { DatasetSource } from "./DatasetSource.ts";
-import type { ContainerNode, RowSelection, Spec } from "./Node.ts";
+import type { ContainerNode, Spec, TableSelection } from "./Node.ts";
 import { VariableNode } from "./VariableNode.ts";
 
 export class DatasetNode implements ContainerNode {
@@ -34,7 +34,7 @@ export class DatasetNode implements ContainerNode {
   }
 
   /** `time` and the named variables (every variable when none are named), external data filled by default. */
-  async table(names?: readonly string[], selection: RowSelection = {}): Promise<Table> {
+  async table(names?: readonly string[], selection: TableSelection = {}): Promise<Table> {
     const wanted = names === undefined || names.length === 0 ? this.source.variables : names;
     for (const name of wanted) await this.child(name);
     return this.source.table(wanted, selection);

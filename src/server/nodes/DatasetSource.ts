@@ -2,7 +2,7 @@
 // Sources: a stream's data or timestamps, a device's configuration or its timestamps.
 import type { DType } from "../../tables/DType.ts";
 import type { Table } from "../../tables/Table.ts";
-import type { RowSelection } from "./Node.ts";
+import type { TableSelection } from "./Node.ts";
 
 export interface DatasetSource {
   /** Variable names, `time` first. */
@@ -12,7 +12,7 @@ export interface DatasetSource {
   /** Declared names of a value's own axes (after `time`), when the documents give them. */
   declaredDims(name: string): readonly string[] | undefined;
   /** `time` and the named variables as a Table; external values filled unless `fill` is false. */
-  table(names: readonly string[], selection: RowSelection): Promise<Table>;
+  table(names: readonly string[], selection: TableSelection): Promise<Table>;
   /** Whether reading a variable filled means reading external files (its structure is then sampled). */
   isExternal(name: string): boolean;
   /** The rows of an external variable's first seq_num, filled; undefined when none or they cannot be read. */

@@ -26,6 +26,16 @@ export interface RowSelection {
   fill?: boolean;
 }
 
+/**
+ * What a dataset's table may add, by databroker's own `limit` and `include=seq_num` (the Python client sends
+ * neither): only the first `limit` rows of the selection in seq order (how our client reads a chunk), and
+ * each row's seq_num as a column after `time` (row identity the xarray form does not carry).
+ */
+export interface TableSelection extends RowSelection {
+  limit?: number;
+  withSeqNum?: boolean;
+}
+
 interface NodeBase {
   /** Keys from the root; the node's own key is the last one ("" for the root). */
   readonly path: readonly string[];
@@ -42,7 +52,7 @@ export interface ContainerNode extends NodeBase {
   /** NotFoundError when there is no such child. */
   child(key: string): Promise<Node>;
   /** Datasets: their variables as one Table (`time` and the names asked for; all when none), filled. */
-  table?(names?: readonly string[], selection?: RowSelection): Promise<Table>;
+  table?(names?: readonly string[], selection?: TableSelection): Promise<Table>;
   /** Runs: their documents, for the json-seq export. */
   documents?(): AsyncIterable<DocumentPair>;
 }

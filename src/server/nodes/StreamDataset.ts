@@ -2,16 +2,19 @@
 // timestamps) as a dataset source. Unfilled columns are read once per node and shared by its variables.
 import { declaredShape } from "../../broker/dataKeys.ts";
 import { type FieldSource, fieldSource, type Stream } from "../../broker/index.ts";
+import { ValidationError } from "../../errors.ts";
 import type { DType } from "../../tables/DType.ts";
 import { dtypeFromDataKey } from "../../tables/numpyDtype.ts";
 import type { Table } from "../../tables/Table.ts";
 import type { DatasetSource } from "./DatasetSource.ts";
-import type { RowSelection } from "./Node.ts";
+import type { TableSelection } from "./Node.ts";
 
 export type StreamPart = "data" | "timestamps";
 
-function pick(table: Table, names: readonly string[]): Table {
-  return table.select(["time", ...names.filter((name) => name !== "time")]);
+/** `time`, then seq_num when asked for, then the named variables. */
+function pick(table: Table, names: readonly string[], withSeqNum = false): Table {
+  const fields = names.filter((name) => name !== "time");
+  return table.select(withSeqNum ? ["time", "seq_num", ...fields] : ["time", ...fields]);
 }
 
 export class StreamDataset implements DatasetSource {
@@ -66,13 +69,24 @@ export class StreamDataset implements DatasetSource {
     return this.unfilled;
   }
 
-  async table(names: readonly string[], { seq, fill = true }: RowSelection): Promise<Table> {
+  async table(names: readonly string[], selection: TableSelection): Promise<Table> {
+    const { seq, fill = true, limit, withSeqNum } = selection;
     const fields = names.filter((name) => name !== "time");
-    if (this.part === "timestamps") return pick(await this.stream.timestamps({ fields, seq }), fields);
-    // A seq range reads only its events, so only their files are opened.
-    if (seq !== undefined) return pick(await this.stream.read({ fields, seq, fill }), fields);
-    if (!fill || !fields.some((name) => this.isExternal(name))) return pick(await this.everyColumn(), fields);
-    return pick(await this.stream.read({ fields, fill: true }), fields);
+    if (this.part === "timestamps") {
+      if (limit !== undefined) throw new ValidationError("limit reads a stream's data, not its timestamps");
+      return pick(await this.stream.timestamps({ fields, seq }), fields, withSeqNum);
+    }
+    // The broker's chunks read page by page: the first chunk is read (and filled) without the rest.
+    if (limit !== undefined) {
+      for await (const chunk of this.stream.chunks({ fields, seq, fill, size: limit }))
+        return pick(chunk, fields, withSeqNum);
+    }
+    // A seq range reads only its events, so only their files are opened (with a limit: none, yet typed columns).
+    if (seq !== undefined || limit !== undefined)
+      return pick(await this.stream.read({ fields, seq, fill }), fields, withSeqNum);
+    if (!fill || !fields.some((name) => this.isExternal(name)))
+      return pick(await this.everyColumn(), fields, withSeqNum);
+    return pick(await this.stream.read({ fields, fill: true }), fields, withSeqNum);
   }
 
   async firstRow(name: string): Promise<Table | undefined> {

@@ -1,11 +1,12 @@
 // /api/v1/table/full/{path} and /api/v1/table/partition/{path} (GET, or POST with a JSON list of columns):
 // the tabular nodes — datasets (a stream's data or timestamps, a device's configuration) — as Arrow IPC
-// file, CSV or JSON columns. Each is one partition; `time` always comes first.
+// file, CSV or JSON columns. Each is one partition; `time` always comes first. Databroker's own `seq`,
+// `fill`, `limit` and `include=seq_num` (never sent by the Python client) serve our client's row reads.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ValidationError } from "../../errors.ts";
 import { BadRequestError } from "../errors.ts";
 import type { ContainerNode } from "../nodes/Node.ts";
-import { booleanOf, listOf, paramsOf, seqRangeOf } from "../requestParams.ts";
+import { booleanOf, includesSeqNum, listOf, paramsOf, rowLimitOf, seqRangeOf } from "../requestParams.ts";
 import { tableFormats } from "../serializers.ts";
 import { nodeOf, type ReadRoutesOptions, sendBody, wrongFamily } from "./reply.ts";
 
@@ -40,7 +41,12 @@ async function sendTable(
 ) {
   const params = paramsOf(request);
   const format = tableFormats.choose(params.get("format"), request.headers.accept);
-  const selection = { seq: seqRangeOf(params), fill: booleanOf(params, "fill", true) };
+  const selection = {
+    seq: seqRangeOf(params),
+    fill: booleanOf(params, "fill", true),
+    limit: rowLimitOf(params),
+    withSeqNum: includesSeqNum(params),
+  };
   const table = await node.table(columnsOf(request), selection);
   return sendBody(request, reply, format.mediaType, format.write(table));
 }
