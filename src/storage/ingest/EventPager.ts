@@ -147,12 +147,17 @@ class OpenPage {
 export class EventPager {
   private readonly open = new Map<string, OpenPage>();
 
-  /** `arena`: where the pages' numbers and uids go (one per batch). */
+  /** `arena`: where the pages' numbers and uids go (one per slice of a batch; see `useArena`). */
   constructor(
     private readonly nextPageNo: () => number,
     private readonly emit: (record: EventPageRecord) => void,
-    private readonly arena = new BufferArena(64 * 1024),
+    private arena = new BufferArena(64 * 1024),
   ) {}
+
+  /** Carves the pages opened from now on from `arena` (call with no page open: after `closeAll`). */
+  useArena(arena: BufferArena): void {
+    this.arena = arena;
+  }
 
   /** Adds one event; returns the page number and row it landed in. */
   add(event: Event): [pageNo: number, row: number] {

@@ -36,6 +36,7 @@ import type {
   Store,
 } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
+import { StagedWrites } from "./StagedWrites.ts";
 
 interface StoredRecord {
   name: SingletonName;
@@ -87,16 +88,23 @@ export class MemoryStore implements Store {
 
   put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
     return putBatch(batch, {
-      transaction: (work) => this.queue.run(() => work(this.transaction())),
+      transaction: (work) =>
+        this.queue.run(async () => {
+          // The slices of the put are staged and only applied once it succeeds: a rollback drops them.
+          const staged = new StagedWrites();
+          const result = await work(this.transaction(staged));
+          for (const prepared of staged.batches) this.write(prepared);
+          return result;
+        }),
     });
   }
 
-  private transaction(): IngestTransaction {
+  private transaction(staged: StagedWrites): IngestTransaction {
     return {
       documents: async (uids) => {
         const found = new Map<string, StoredDocument>();
         for (const uid of uids) {
-          const record = this.records.get(uid);
+          const record = this.records.get(uid) ?? staged.document(uid);
           if (record)
             found.set(uid, { uid, name: record.name, run: record.run, doc: decodeExact(record.body) });
         }
@@ -105,7 +113,7 @@ export class MemoryStore implements Store {
       stops: async (runUids) => {
         const found = new Map<string, string>();
         for (const run of runUids) {
-          const stopUid = this.runRows.get(run)?.stopUid;
+          const stopUid = this.runRows.get(run)?.stopUid ?? staged.stopOf(run);
           if (stopUid) found.set(run, stopUid);
         }
         return found;
@@ -113,18 +121,21 @@ export class MemoryStore implements Store {
       eventPages: async (descriptor, first, last) =>
         (this.eventPagesByDescriptor.get(descriptor) ?? [])
           .map((paged) => paged.record)
+          .concat(staged.eventPages(descriptor))
           .filter((record) => record.seqLast >= first && record.seqFirst <= last),
       datumPages: async (resource) =>
-        (this.datumPagesByResource.get(resource) ?? []).map((paged) => paged.record),
+        (this.datumPagesByResource.get(resource) ?? [])
+          .map((paged) => paged.record)
+          .concat(staged.datumPages(resource)),
       fieldStats: async (descriptors) => {
         const found = new Map<string, Record<string, FieldStats>>();
         for (const uid of descriptors) {
-          const stats = this.stats.get(uid);
+          const stats = staged.fieldStats(uid) ?? this.stats.get(uid);
           if (stats) found.set(uid, stats);
         }
         return found;
       },
-      write: async (batch) => this.write(batch),
+      write: async (batch) => staged.add(batch),
     };
   }
 

@@ -1,7 +1,8 @@
-// Second pass of a put, inside the adapter's write transaction: compare the collected batch with what the
-// store holds. Identical documents are skipped (idempotence), a different document under a known uid is a
-// conflict, every reference must reach a run, descriptor or resource of the store or the batch. The result
-// is the PreparedBatch the adapter writes, and the PutReport.
+// Second pass of a put, inside the adapter's write transaction, slice by slice: compare a collected slice with
+// what the store holds (earlier slices of the batch included: they are written in the same transaction).
+// Identical documents are skipped (idempotence), a different document under a known uid is a conflict, every
+// reference must reach a run, descriptor or resource of the store or the batch. The result is the
+// PreparedBatch the adapter writes, and the slice's share of the PutReport.
 import { ConflictError, type Finding, ValidationError } from "../../errors.ts";
 import { encodeExact } from "../codec/exactMsgpack.ts";
 import { datumsOfPage, filterDatumPage } from "../pages/datumPageRecord.ts";
@@ -18,9 +19,9 @@ import {
   type SingletonName,
   type StreamCount,
 } from "../records.ts";
-import type { FieldStats, PutReport } from "../Store.ts";
-import type { BatchEntry, BatchSingleton, CollectedBatch } from "./collectBatch.ts";
-import { MAX_FINDINGS } from "./collectBatch.ts";
+import type { FieldStats } from "../Store.ts";
+import type { BatchEntry, BatchSingleton, CollectedSlice } from "./BatchCollector.ts";
+import { MAX_FINDINGS } from "./BatchCollector.ts";
 import { mergeStatsInto } from "./fieldStats.ts";
 import { describeDifference, firstDifference } from "./firstDifference.ts";
 import type { IngestTransaction, StoredDocument } from "./IngestBackend.ts";
@@ -34,9 +35,24 @@ interface Known {
   run: string | null;
 }
 
-export interface ResolvedBatch {
+/** What the slices of one put carry from one to the next. */
+export interface BatchProgress {
+  /** Singletons written by earlier slices, with their doc_index (conflicts name them as of this batch). */
+  written: Map<string, number>;
+  /** The run of the last document of earlier slices that had one (old resources join it). */
+  lastRun: string | null;
+}
+
+/** A slice's share of the PutReport. */
+export interface SliceCounts {
+  stored: number;
+  events: number;
+  runs: string[];
+}
+
+export interface ResolvedSlice {
   prepared: PreparedBatch;
-  report: PutReport;
+  counts: SliceCounts;
 }
 
 /** Builds the rejection of a batch from its findings. */
@@ -72,8 +88,9 @@ class BatchResolver {
   private readonly datumPages: Map<number, DatumPageRecord>;
 
   constructor(
-    private readonly batch: CollectedBatch,
+    private readonly batch: CollectedSlice,
     private readonly tx: IngestTransaction,
+    private readonly progress: BatchProgress,
   ) {
     this.entryRuns = new Array(batch.entries.length).fill(null);
     this.eventPages = new Map(batch.eventPages);
@@ -81,7 +98,7 @@ class BatchResolver {
     for (const singleton of batch.singletons) this.singletonAt.set(singleton.docIndex, singleton);
   }
 
-  async resolve(): Promise<ResolvedBatch> {
+  async resolve(): Promise<ResolvedSlice> {
     await this.lookUpStored();
     this.skipIdenticalSingletons();
     this.assignRuns();
@@ -98,7 +115,10 @@ class BatchResolver {
       streamCounts: this.streamCounts(),
       fieldStats: await this.fieldStats(),
     };
-    return { prepared, report: this.report(prepared) };
+    for (const record of prepared.documents) {
+      this.progress.written.set(record.uid, this.fresh.get(record.uid)!.docIndex);
+    }
+    return { prepared, counts: this.counts(prepared) };
   }
 
   private known(uid: unknown): Known | undefined {
@@ -130,7 +150,9 @@ class BatchResolver {
         this.fresh.set(singleton.uid, singleton);
         continue;
       }
-      const where = "docIndex" in earlier ? `document ${earlier.docIndex} of this batch` : "the store";
+      const earlierIndex =
+        "docIndex" in earlier ? earlier.docIndex : this.progress.written.get(singleton.uid);
+      const where = earlierIndex !== undefined ? `document ${earlierIndex} of this batch` : "the store";
       if (earlier.name !== singleton.name) {
         throw new ConflictError(
           `${singleton.name} ${singleton.uid} (document ${singleton.docIndex}) conflicts with the ${earlier.name} ` +
@@ -185,13 +207,14 @@ class BatchResolver {
       if (run !== null && this.fresh.get(singleton.uid) === singleton) this.freshRuns.set(singleton.uid, run);
     });
     // Then what reaches its run through a descriptor; resources without run_start join the run around them.
-    let previous: string | null = null;
+    let previous: string | null = this.progress.lastRun;
     entries.forEach((entry, i) => {
       const run = this.entryRuns[i] ?? this.runThroughDescriptor(entry);
       this.entryRuns[i] = run;
       if (run !== null) previous = run;
       else if (this.isRunlessResource(entry) && previous !== null) this.setResourceRun(i, previous);
     });
+    this.progress.lastRun = previous;
     let next: string | null = null;
     for (let i = entries.length - 1; i >= 0; i--) {
       const run = this.entryRuns[i];
@@ -296,11 +319,19 @@ class BatchResolver {
     }
   }
 
+  /**
+   * Whether `uid` is a document of this batch (this slice or an earlier one): its events or datums cannot have
+   * been stored before the batch, so they need no comparison (nor a read of the slices written before).
+   */
+  private newInBatch(uid: string): boolean {
+    return this.fresh.has(uid) || this.progress.written.has(uid);
+  }
+
   /** Events of descriptors already stored: identical ones are skipped, different ones conflict. */
   private async skipStoredEvents(): Promise<void> {
     const byDescriptor = new Map<string, EventPageRecord[]>();
     for (const page of this.eventPages.values()) {
-      if (this.fresh.has(page.descriptor)) continue;
+      if (this.newInBatch(page.descriptor)) continue;
       const pages = byDescriptor.get(page.descriptor) ?? [];
       pages.push(page);
       byDescriptor.set(page.descriptor, pages);
@@ -335,7 +366,7 @@ class BatchResolver {
   private async skipStoredDatums(): Promise<void> {
     const byResource = new Map<string, DatumPageRecord[]>();
     for (const page of this.datumPages.values()) {
-      if (this.fresh.has(page.resource)) continue;
+      if (this.newInBatch(page.resource)) continue;
       const pages = byResource.get(page.resource) ?? [];
       pages.push(page);
       byResource.set(page.resource, pages);
@@ -461,14 +492,15 @@ class BatchResolver {
     return [...totals].map(([descriptor, stats]) => ({ descriptor, stats }));
   }
 
-  private report(prepared: PreparedBatch): PutReport {
+  private counts(prepared: PreparedBatch): SliceCounts {
+    const first = this.batch.firstDocIndex;
     const stored = new Uint8Array(this.batch.documentCount);
     const runs = new Set<string>();
     this.batch.entries.forEach((entry, i) => {
       const run = this.entryRuns[i];
       if (run !== null) runs.add(run);
       if (entry.kind === "document") {
-        if (!this.skippedSingletons.has(entry.docIndex)) stored[entry.docIndex] = 1;
+        if (!this.skippedSingletons.has(entry.docIndex)) stored[entry.docIndex - first] = 1;
         return;
       }
       const page =
@@ -477,22 +509,22 @@ class BatchResolver {
           : this.batch.datumPages.get(entry.pageNo)!;
       const onePerRow = page.origin === "event" || page.origin === "datum";
       for (const [, count, offset] of this.keptSegments(entry)) {
-        if (!onePerRow) stored[entry.docIndex] = 1;
-        else stored.fill(1, entry.docIndex + offset, entry.docIndex + offset + count);
+        if (!onePerRow) stored[entry.docIndex - first] = 1;
+        else stored.fill(1, entry.docIndex - first + offset, entry.docIndex - first + offset + count);
       }
     });
-    const storedCount = stored.reduce((sum, flag) => sum + flag, 0);
     return {
-      documents: this.batch.documentCount,
-      stored: storedCount,
-      skipped: this.batch.documentCount - storedCount,
+      stored: stored.reduce((sum, flag) => sum + flag, 0),
       events: prepared.eventPages.reduce((sum, page) => sum + page.length, 0),
       runs: [...runs],
-      warnings: this.batch.warnings,
     };
   }
 }
 
-export function resolveBatch(batch: CollectedBatch, tx: IngestTransaction): Promise<ResolvedBatch> {
-  return new BatchResolver(batch, tx).resolve();
+export function resolveSlice(
+  slice: CollectedSlice,
+  tx: IngestTransaction,
+  progress: BatchProgress,
+): Promise<ResolvedSlice> {
+  return new BatchResolver(slice, tx, progress).resolve();
 }

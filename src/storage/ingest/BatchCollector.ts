@@ -1,27 +1,26 @@
-// First pass of a put, before any transaction: read the batch once, check every document (schema, and the
-// run invariants of runs that start in this batch), pack events and datums into encoded pages, and note the
-// original order as entries for the replay log. Nothing here looks at the store.
+// First pass of a put: read the batch once, check every document (schema, and the run invariants of runs that
+// start in this batch), pack events and datums into encoded pages, and note the original order as entries for
+// the replay log. The batch is handed on in slices (a bounded number of documents and page bytes), so a huge
+// batch is never held whole. Nothing here looks at the store.
 import { bulkDatumToDatumPage, bulkEventsToEventPages } from "../../documents/pages.ts";
 import { RunChecker } from "../../documents/run/index.ts";
-import type {
-  BulkDatum,
-  BulkEvents,
-  Datum,
-  DatumPage,
-  DocumentPair,
-  Event,
-  EventPage,
-} from "../../documents/types.ts";
+import type { BulkDatum, BulkEvents, Datum, DatumPage, Event, EventPage } from "../../documents/types.ts";
 import { isDocumentName } from "../../documents/types.ts";
 import { isValidDocument, validateDocument } from "../../documents/validate.ts";
 import type { Finding } from "../../errors.ts";
 import { BufferArena } from "../codec/BufferArena.ts";
+import { POOLED_BYTES } from "../codec/BufferPool.ts";
 import type { DatumPageRecord, EventPageRecord, SingletonName } from "../records.ts";
 import { DatumPager } from "./DatumPager.ts";
 import { EventPager } from "./EventPager.ts";
+import { IndexStretches } from "./IndexStretches.ts";
 
 /** Findings kept per batch; a million broken events need not make a million lines. */
 export const MAX_FINDINGS = 1000;
+
+/** A slice ends after this many documents, or once its pages hold this many bytes. */
+const SLICE_DOCUMENTS = 20_000;
+const SLICE_BYTES = 64 * 1024 * 1024;
 
 export interface BatchSingleton {
   docIndex: number;
@@ -35,18 +34,39 @@ export type BatchEntry =
   | { kind: "document"; docIndex: number; uid: string; run: string | null }
   | { kind: "events" | "datums"; docIndex: number; pageNo: number; from: number; count: number };
 
-export interface CollectedBatch {
+/** Consecutive documents of a batch, collected: what one step of a put resolves and writes. */
+export interface CollectedSlice {
+  /** The batch's doc_index of the slice's first document, and how many documents the slice holds. */
+  firstDocIndex: number;
   documentCount: number;
-  /** Errors: any one rejects the batch. */
-  findings: Finding[];
-  /** Run warnings (no stop yet, failed run, ...): the batch is still stored. */
-  warnings: Finding[];
   singletons: BatchSingleton[];
   eventPages: Map<number, EventPageRecord>;
   datumPages: Map<number, DatumPageRecord>;
   entries: BatchEntry[];
   /** The buffers the event pages are encoded in (see BufferArena.release). */
   buffers: BufferArena;
+  /** Bytes of its encoded pages. */
+  pageBytes: number;
+}
+
+function emptySlice(firstDocIndex: number): CollectedSlice {
+  return {
+    firstDocIndex,
+    documentCount: 0,
+    singletons: [],
+    eventPages: new Map(),
+    datumPages: new Map(),
+    entries: [],
+    // Slices after the first come with large batches: their pages go straight into pooled buffers.
+    buffers: new BufferArena(firstDocIndex === 0 ? 64 * 1024 : POOLED_BYTES),
+    pageBytes: 0,
+  };
+}
+
+function eventPageBytes(page: EventPageRecord): number {
+  let bytes = page.uids.byteLength + page.seqNums.byteLength + page.times.byteLength;
+  for (const column of page.columns) bytes += column.bytes.byteLength;
+  return bytes;
 }
 
 type Doc = Record<string, unknown>;
@@ -54,37 +74,63 @@ type Doc = Record<string, unknown>;
 /** The run checker of a run that starts in this batch, with its documents' indexes in the batch. */
 interface CheckedRun {
   checker: RunChecker;
-  batchIndexes: number[];
+  batchIndexes: IndexStretches;
 }
 
-class BatchCollector {
-  readonly result: CollectedBatch = {
-    documentCount: 0,
-    findings: [],
-    warnings: [],
-    singletons: [],
-    eventPages: new Map(),
-    datumPages: new Map(),
-    entries: [],
-    buffers: new BufferArena(64 * 1024),
-  };
+export class BatchCollector {
+  /** Documents read so far. */
+  documentCount = 0;
+  /** Errors: any one rejects the batch. */
+  readonly findings: Finding[] = [];
+  /** Run warnings (no stop yet, failed run, ...): the batch is still stored. */
+  readonly warnings: Finding[] = [];
+  private slice = emptySlice(0);
+  /** False once the batch failed in the store: documents are still read and checked, nothing is built. */
+  private building = true;
   private pageCount = 0;
   private readonly nextPageNo = () => this.pageCount++;
   private readonly events = new EventPager(
     this.nextPageNo,
-    (page) => this.result.eventPages.set(page.pageNo, page),
-    this.result.buffers,
+    (page) => {
+      this.slice.eventPages.set(page.pageNo, page);
+      this.slice.pageBytes += eventPageBytes(page);
+    },
+    this.slice.buffers,
   );
-  private readonly datums = new DatumPager(this.nextPageNo, (page) =>
-    this.result.datumPages.set(page.pageNo, page),
-  );
+  private readonly datums = new DatumPager(this.nextPageNo, (page) => {
+    this.slice.datumPages.set(page.pageNo, page);
+    this.slice.pageBytes += page.body.byteLength;
+  });
   /** Runs started in this batch, and the runs of its descriptors and resources, as far as the batch tells. */
   private readonly checkedRuns = new Map<string, CheckedRun>();
   private readonly localOwners = new Map<string, string>();
   private latestStart: string | null = null;
 
+  /** Whether the current slice is due to be taken. */
+  get sliceFull(): boolean {
+    return (
+      this.documentCount - this.slice.firstDocIndex >= SLICE_DOCUMENTS || this.slice.pageBytes >= SLICE_BYTES
+    );
+  }
+
+  /** Hands over the documents read since the last slice (their open pages closed) and starts the next one. */
+  takeSlice(): CollectedSlice {
+    this.events.closeAll();
+    this.datums.closeAll();
+    const taken = this.slice;
+    taken.documentCount = this.documentCount - taken.firstDocIndex;
+    this.slice = emptySlice(this.documentCount);
+    this.events.useArena(this.slice.buffers);
+    return taken;
+  }
+
+  /** The batch failed in the store: read on only for the findings, which take precedence. */
+  stopBuilding(): void {
+    this.building = false;
+  }
+
   add(name: unknown, doc: unknown): void {
-    const i = this.result.documentCount++;
+    const i = this.documentCount++;
     if (!isDocumentName(name)) {
       this.reject({
         doc_index: i,
@@ -114,18 +160,16 @@ class BatchCollector {
       for (const finding of validateDocument(name, doc)) this.reject({ ...finding, doc_index: i });
     }
     // Once the batch is rejected, keep reading for findings but stop building pages.
-    if (this.result.findings.length > 0) return;
+    if (this.findings.length > 0 || !this.building) return;
     this.build(i, name, doc as Doc, run);
   }
 
-  finish(): CollectedBatch {
-    this.events.closeAll();
-    this.datums.closeAll();
+  /** The end of the batch: the run-level checks of the runs it started. */
+  finish(): void {
     for (const checked of this.checkedRuns.values()) {
       const report = checked.checker.finish();
       for (const finding of [...report.errors, ...report.warnings]) this.note(finding, checked);
     }
-    return this.result;
   }
 
   private owner(uid: unknown): string | null {
@@ -138,7 +182,7 @@ class BatchCollector {
       case "start":
         if (typeof doc.uid !== "string") return null;
         if (!this.checkedRuns.has(doc.uid))
-          this.checkedRuns.set(doc.uid, { checker: new RunChecker(), batchIndexes: [] });
+          this.checkedRuns.set(doc.uid, { checker: new RunChecker(), batchIndexes: new IndexStretches() });
         this.latestStart = doc.uid;
         return doc.uid;
       case "stop":
@@ -211,8 +255,8 @@ class BatchCollector {
 
   private singleton(i: number, name: SingletonName, doc: Doc, run: string | null): void {
     const uid = doc.uid as string;
-    this.result.singletons.push({ docIndex: i, name, uid, doc });
-    this.result.entries.push({ kind: "document", docIndex: i, uid, run });
+    this.slice.singletons.push({ docIndex: i, name, uid, doc });
+    this.slice.entries.push({ kind: "document", docIndex: i, uid, run });
   }
 
   private eventPage(i: number, page: EventPage): void {
@@ -225,7 +269,7 @@ class BatchCollector {
 
   /** Notes rows of a page in the order log, extending the previous entry when it continues it. */
   private rows(kind: "events" | "datums", i: number, pageNo: number, from: number, count: number): void {
-    const entries = this.result.entries;
+    const entries = this.slice.entries;
     const last = entries[entries.length - 1];
     if (
       count === 1 &&
@@ -246,27 +290,13 @@ class BatchCollector {
     const { severity, ...plain } = finding;
     const inBatch = {
       ...plain,
-      doc_index: plain.doc_index === undefined ? undefined : checked.batchIndexes[plain.doc_index],
+      doc_index: plain.doc_index === undefined ? undefined : checked.batchIndexes.at(plain.doc_index),
     };
     if (severity === "error") this.reject(inBatch);
-    else if (this.result.warnings.length < MAX_FINDINGS) this.result.warnings.push(inBatch);
+    else if (this.warnings.length < MAX_FINDINGS) this.warnings.push(inBatch);
   }
 
   private reject(finding: Finding): void {
-    if (this.result.findings.length < MAX_FINDINGS) this.result.findings.push(finding);
+    if (this.findings.length < MAX_FINDINGS) this.findings.push(finding);
   }
-}
-
-function isAsync<T>(batch: Iterable<T> | AsyncIterable<T>): batch is AsyncIterable<T> {
-  return Symbol.asyncIterator in batch;
-}
-
-export async function collectBatch(
-  batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
-): Promise<CollectedBatch> {
-  const collector = new BatchCollector();
-  // A plain loop for arrays and generators: for-await would cost a microtask per document.
-  if (isAsync(batch)) for await (const [name, doc] of batch) collector.add(name, doc);
-  else for (const [name, doc] of batch) collector.add(name, doc);
-  return collector.finish();
 }
