@@ -2,7 +2,7 @@
 // field as an NDArray. Values come from the store's column pages; external data is read only when filled.
 import type { DataKey, EventDescriptor } from "../documents/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import type { ColumnPage, SeqRange, Store } from "../storage/Store.ts";
+import type { ColumnPage, ColumnReadOptions, SeqRange, Store } from "../storage/Store.ts";
 import type { Column } from "../tables/Column.ts";
 import { isTypedArray } from "../tables/DType.ts";
 import { fromNested, isNDArray, type NDArray, ndarray } from "../tables/NDArray.ts";
@@ -65,8 +65,9 @@ export class Stream {
   async read(options: ReadOptions = {}): Promise<Table> {
     const fields = this.checkedFields(options.fields);
     const rows = new SpanColumns();
-    for await (const span of this.spans(fields, toSeqRange(options.seq))) rows.add(span);
-    return this.table(rows, fields, options.fill ?? false);
+    const fill = options.fill ?? false;
+    for await (const span of this.spans(fields, toSeqRange(options.seq), fill)) rows.add(span);
+    return this.table(rows, fields, fill);
   }
 
   /**
@@ -80,7 +81,7 @@ export class Stream {
     const fields = this.checkedFields(options.fields);
     const fill = options.fill ?? false;
     let rows = new SpanColumns();
-    for await (const span of this.spans(fields, toSeqRange(options.seq))) {
+    for await (const span of this.spans(fields, toSeqRange(options.seq), fill)) {
       for (let from = span.from; from < span.to; ) {
         const to = Math.min(span.to, from + size - rows.length);
         rows.add({ page: span.page, from, to });
@@ -99,7 +100,9 @@ export class Stream {
     const fields = this.checkedFields(options.fields);
     const rows = new SpanColumns();
     const seq = toSeqRange(options.seq);
-    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, fields, seq)) rows.add(span);
+    const parts: ColumnReadOptions = { parts: ["timestamps"], uids: false };
+    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, fields, seq, parts))
+      rows.add(span);
     const columns: Record<string, Column> = { seq_num: rows.seqNums(), time: rows.times() };
     for (const field of fields) {
       if (this.sourceOf(field) !== "stream" || rows.has(field, "timestamps"))
@@ -146,9 +149,12 @@ export class Stream {
    * Spans of the events to read. A stream with a `STREAM:` field often has no events at all (only its
    * StreamDatums say which seq_nums exist): without events, its rows are the StreamDatums' rows.
    */
-  private async *spans(fields: string[], seq: SeqRange | undefined): AsyncGenerator<RowSpan> {
+  private async *spans(fields: string[], seq: SeqRange | undefined, fill: boolean): AsyncGenerator<RowSpan> {
+    // A table holds data, and `filled` only when external fields are filled; never uids or timestamps.
+    const external = fill && fields.some((field) => this.sourceOf(field) !== "inline");
+    const parts: ColumnReadOptions = { parts: external ? ["data", "filled"] : ["data"], uids: false };
     let any = false;
-    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, fields, seq)) {
+    for await (const span of seqOrderedSpans(this.store, this.descriptorUids, fields, seq, parts)) {
       any = true;
       yield span;
     }

@@ -1,6 +1,6 @@
 // The events of a stream's descriptors in seq_num order, as spans of rows of the store's column pages: one
 // descriptor passes its pages through whole; several are merged like sorted lists, a page at a time each.
-import type { ColumnPage, SeqRange, Store } from "../storage/Store.ts";
+import type { ColumnPage, ColumnReadOptions, SeqRange, Store } from "../storage/Store.ts";
 
 /** Rows [from, to) of one column page. */
 export interface RowSpan {
@@ -23,7 +23,8 @@ async function nextPage(pages: AsyncIterator<ColumnPage>): Promise<ColumnPage | 
 }
 
 /**
- * Spans of the descriptors' events within `seq`, only `fields` (all when undefined). With several
+ * Spans of the descriptors' events within `seq`, only `fields` (all when undefined) and the parts `options`
+ * asks for. With several
  * descriptors each one is read by its own iterator, so memory holds one page per descriptor; events of one
  * descriptor are taken in the order the store keeps them (seq_num order for well-formed runs).
  */
@@ -32,15 +33,16 @@ export async function* seqOrderedSpans(
   descriptorUids: readonly string[],
   fields: string[] | undefined,
   seq: SeqRange | undefined,
+  options?: ColumnReadOptions,
 ): AsyncGenerator<RowSpan> {
   if (descriptorUids.length === 1) {
-    for await (const page of store.columns([...descriptorUids], fields, seq))
+    for await (const page of store.columns([...descriptorUids], fields, seq, options))
       if (page.length > 0) yield { page, from: 0, to: page.length };
     return;
   }
   const heads: Head[] = [];
   for (const uid of descriptorUids) {
-    const pages = store.columns([uid], fields, seq)[Symbol.asyncIterator]();
+    const pages = store.columns([uid], fields, seq, options)[Symbol.asyncIterator]();
     const page = await nextPage(pages);
     if (page) heads.push({ pages, page, row: 0 });
   }

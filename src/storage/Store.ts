@@ -13,6 +13,7 @@ import type {
 import type { Finding } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
+import type { ColumnRole } from "./records.ts";
 
 /** What one `put` did. Every document of the batch is either stored or skipped; a rejected batch throws. */
 export interface PutReport {
@@ -51,13 +52,22 @@ export type Column =
 export interface ColumnPage {
   descriptor: string;
   length: number;
-  uid: string[];
+  /** The events' uids; absent when the read asked for none (`ColumnReadOptions.uids: false`). */
+  uid?: string[];
   seq_num: Float64Array;
   time: Float64Array;
   data: Record<string, Column>;
   timestamps: Record<string, Column>;
   /** The `filled` columns, for the events that carried `filled` (empty otherwise). */
   filled: Record<string, Column>;
+}
+
+/** What a `columns()` read decodes besides seq_num and time; by default everything. */
+export interface ColumnReadOptions {
+  /** The roles to read (default all three); the others come back as empty records. */
+  parts?: readonly ColumnRole[];
+  /** Whether pages carry their events' uids (default true). */
+  uids?: boolean;
 }
 
 /** Per-field statistics of a descriptor's events, kept up to date at ingest. */
@@ -126,9 +136,15 @@ export interface Store {
   descriptors(runUid: string): Promise<EventDescriptor[]>;
   /**
    * Event data of the descriptors as column pages, ordered by first seq_num (descriptors of one stream
-   * merge); only `fields` when given (data, timestamps and filled alike); only events within `seq`.
+   * merge); only `fields` when given (data, timestamps and filled alike); only events within `seq`; only the
+   * parts `options` asks for.
    */
-  columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage>;
+  columns(
+    descriptorUids: string[],
+    fields?: string[],
+    seq?: SeqRange,
+    options?: ColumnReadOptions,
+  ): AsyncIterable<ColumnPage>;
   fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>>;
 
   resources(runUid: string): Promise<Resource[]>;

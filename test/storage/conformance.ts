@@ -16,7 +16,7 @@ import type {
 import { ConflictError, NotFoundError, ValidationError } from "../../src/errors.ts";
 import { matches } from "../../src/queries/matches.ts";
 import type { Query } from "../../src/queries/Query.ts";
-import type { Store } from "../../src/storage/Store.ts";
+import type { ColumnReadOptions, Store } from "../../src/storage/Store.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";
@@ -292,6 +292,46 @@ export function storeConformance(name: string, open: Open): void {
         assert.equal(sliced.at(-1)!.seq_num, 2599);
         const [summary] = await collect(store.runs({ op: "eq", key: "uid", value: uid }));
         assert.equal(summary.streams.primary, 1_000_000);
+      });
+    });
+
+    test("a read of some parts returns those parts of a full read, uids only when asked", async () => {
+      const large = largeRun(40, 25);
+      const fidelity = fidelityRun();
+      await withStore(open, async (store) => {
+        await store.put(large.documents);
+        await store.put(fidelity.documents);
+        for (const uid of [large.uid, fidelity.uid]) {
+          const [descriptor] = await store.descriptors(uid);
+          const full = await collect(store.columns([descriptor.uid]));
+          const reads: Array<[string[] | undefined, ColumnReadOptions]> = [
+            [undefined, { parts: ["data"], uids: false }],
+            [undefined, { parts: ["timestamps"] }],
+            [undefined, { parts: [], uids: false }],
+            [Object.keys(full[0].data).slice(0, 2), { parts: ["data", "timestamps"], uids: false }],
+          ];
+          for (const [fields, options] of reads) {
+            const pages = await collect(store.columns([descriptor.uid], fields, undefined, options));
+            const expected = full.map((page) => {
+              const only = (role: "data" | "timestamps" | "filled") =>
+                options.parts?.includes(role)
+                  ? Object.fromEntries(
+                      Object.entries(page[role]).filter(([key]) => !fields || fields.includes(key)),
+                    )
+                  : {};
+              const { uid: uids, ...rest } = page;
+              return {
+                ...rest,
+                ...(options.uids !== false && { uid: uids }),
+                data: only("data"),
+                timestamps: only("timestamps"),
+                filled: only("filled"),
+              };
+            });
+            assert.deepEqual(pages, expected, `${JSON.stringify(options)} of ${fields ?? "all fields"}`);
+            if (options.uids === false) assert.ok(pages.every((page) => page.uid === undefined));
+          }
+        }
       });
     });
 

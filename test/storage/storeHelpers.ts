@@ -26,13 +26,14 @@ function rowsOf(columns: Record<string, Column>): Array<Record<string, unknown>>
   );
 }
 
-/** Column pages back to events (filled only where the page carried it). */
+/** Column pages back to events (filled only where the page carried it; uid "" when it carried none). */
 export function eventsFromColumns(pages: ColumnPage[]): Event[] {
   return pages.flatMap((page) => {
     const data = rowsOf(page.data);
     const timestamps = rowsOf(page.timestamps);
     const filled = rowsOf(page.filled);
-    return page.uid.map((uid, row) => {
+    const uids = page.uid ?? new Array<string>(page.length).fill("");
+    return uids.map((uid, row) => {
       const event: Event = {
         uid,
         descriptor: page.descriptor,

@@ -38,6 +38,7 @@ import type { DistinctValue } from "../../queries/distinct.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
 import type {
   ColumnPage,
+  ColumnReadOptions,
   FieldStats,
   PutReport,
   RunRef,
@@ -187,8 +188,13 @@ export class FilesStore implements Store {
     return this.state.memory.descriptors(runUid);
   }
 
-  columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
-    return this.state.memory.columns(descriptorUids, fields, seq);
+  columns(
+    descriptorUids: string[],
+    fields?: string[],
+    seq?: SeqRange,
+    options?: ColumnReadOptions,
+  ): AsyncIterable<ColumnPage> {
+    return this.state.memory.columns(descriptorUids, fields, seq, options);
   }
 
   fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>> {

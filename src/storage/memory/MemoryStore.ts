@@ -18,6 +18,7 @@ import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
+import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
 import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
@@ -26,6 +27,7 @@ import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
   ColumnPage,
+  ColumnReadOptions,
   FieldStats,
   PutReport,
   RunRef,
@@ -250,7 +252,12 @@ export class MemoryStore implements Store {
     return this.runDocuments<EventDescriptor>(runUid, "descriptor");
   }
 
-  async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
+  async *columns(
+    descriptorUids: string[],
+    fields?: string[],
+    seq?: SeqRange,
+    options?: ColumnReadOptions,
+  ): AsyncIterable<ColumnPage> {
     const from = seq?.from ?? Number.NEGATIVE_INFINITY;
     const to = seq?.to ?? Number.POSITIVE_INFINITY;
     const pages = descriptorUids
@@ -260,9 +267,9 @@ export class MemoryStore implements Store {
         (a, b) =>
           a.record.seqFirst - b.record.seqFirst || a.batch - b.batch || a.record.pageNo - b.record.pageNo,
       );
-    const wanted = fields ? new Set(fields) : undefined;
+    const selection = columnSelection(fields, options);
     for (const { record } of pages) {
-      const page = sliceColumnPage(columnPageOf(record, wanted), seq);
+      const page = sliceColumnPage(columnPageOf(record, selection), seq);
       if (page) yield page;
     }
   }

@@ -16,6 +16,9 @@ import { decodeStrings, encodeStrings } from "../codec/stringList.ts";
 import { columnStats } from "../ingest/fieldStats.ts";
 import type { ColumnRecord, ColumnRole, EventOrigin, EventPageRecord } from "../records.ts";
 import type { Column, ColumnPage } from "../Store.ts";
+import { columnSelection, selects } from "./columnSelection.ts";
+
+const EVERYTHING = columnSelection();
 
 /**
  * The column form of an event page, as in an event_page document (`filled` only when carried); numeric
@@ -109,20 +112,20 @@ export function encodeEventPage(
   };
 }
 
-/** The page as columns, only `fields` when given (for data, timestamps and filled alike). */
-export function columnPageOf(record: EventPageRecord, fields?: ReadonlySet<string>): ColumnPage {
+/** The page as columns: only what `selection` asks for (everything by default). */
+export function columnPageOf(record: EventPageRecord, selection = EVERYTHING): ColumnPage {
   const page: ColumnPage = {
     descriptor: record.descriptor,
     length: record.length,
-    uid: decodeStrings(record.uids),
     seq_num: bytesToFloat64(record.seqNums),
     time: bytesToFloat64(record.times),
     data: {},
     timestamps: {},
     filled: {},
   };
+  if (selection.uids) page.uid = decodeStrings(record.uids);
   for (const column of record.columns) {
-    if (fields && !fields.has(column.key)) continue;
+    if (!selects(selection, column.role, column.key)) continue;
     page[column.role][column.key] = decodeColumn(column as EncodedColumn);
   }
   return page;
@@ -138,7 +141,7 @@ function valuesOf(columns: Record<string, Column>): Record<string, unknown[]> {
 export function eventPageDocument(record: EventPageRecord): EventPage {
   const page = columnPageOf(record);
   const doc: EventPage = {
-    uid: page.uid,
+    uid: page.uid ?? [],
     descriptor: record.descriptor,
     seq_num: Array.from(page.seq_num),
     time: Array.from(page.time),
@@ -166,7 +169,7 @@ function keepRows<T>(columns: Record<string, T[]>, keep: boolean[]): Record<stri
 export function filterEventPage(record: EventPageRecord, keep: boolean[]): EventPageRecord {
   const page = eventPageDocument(record);
   const kept: EventColumns = {
-    uid: page.uid.filter((_, row) => keep[row]),
+    uid: (page.uid as string[]).filter((_, row) => keep[row]),
     seq_num: page.seq_num.filter((_, row) => keep[row]),
     time: page.time.filter((_, row) => keep[row]),
     data: keepRows(page.data, keep),

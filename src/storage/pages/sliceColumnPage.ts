@@ -48,10 +48,11 @@ export function sliceColumnPage(page: ColumnPage, range: SeqRange | undefined): 
     contiguous
       ? values.subarray(rows[0], rows[0] + rows.length)
       : Float64Array.from(rows, (row) => values[row]);
+  const uids = page.uid;
   return {
     descriptor: page.descriptor,
     length: rows.length,
-    uid: rows.map((row) => page.uid[row]),
+    ...(uids && { uid: rows.map((row) => uids[row]) }),
     seq_num: pick(page.seq_num),
     time: pick(page.time),
     data: takeAll(page.data, rows, contiguous),

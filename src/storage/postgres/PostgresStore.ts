@@ -18,6 +18,7 @@ import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Q
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
+import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
 import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
@@ -26,6 +27,7 @@ import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
   ColumnPage,
+  ColumnReadOptions,
   FieldStats,
   PutReport,
   RunRef,
@@ -278,16 +280,22 @@ export class PostgresStore implements Store {
     return this.runDocuments<EventDescriptor>(runUid, "descriptor");
   }
 
-  async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
+  async *columns(
+    descriptorUids: string[],
+    fields?: string[],
+    seq?: SeqRange,
+    options?: ColumnReadOptions,
+  ): AsyncIterable<ColumnPage> {
     // Pages in chunks (keyset pagination). The next chunk is fetched while this one is decoded and consumed;
     // no connection is held across a yield, so an abandoned read leaks nothing.
+    const selection = columnSelection(fields, options);
     const from = float8Text(seq?.from ?? Number.NEGATIVE_INFINITY);
     const to = float8Text(seq?.to ?? Number.POSITIVE_INFINITY);
     const chunk = async (after: [string | null, number]) => {
       const { rows } = await this.pool.query<EventPageRow>(
         bound(PAGE_CHUNK, [descriptorUids, from, to, ...after]),
       );
-      return { rows, records: await eventPageRecords(this.pool, rows, fields) };
+      return { rows, records: await eventPageRecords(this.pool, rows, selection) };
     };
     let next: ReturnType<typeof chunk> | undefined = chunk([float8Text(Number.NEGATIVE_INFINITY), 0]);
     while (next) {
@@ -300,7 +308,7 @@ export class PostgresStore implements Store {
         next.catch(() => undefined);
       }
       for (const record of records) {
-        const page = sliceColumnPage(columnPageOf(record), seq);
+        const page = sliceColumnPage(columnPageOf(record, selection), seq);
         if (page) yield page;
       }
     }

@@ -1,6 +1,7 @@
 // Rows of the PostgreSQL schema <-> the shared records: event pages with their columns, datum pages and field
 // statistics. Pages are read a chunk at a time: one statement for the pages, one for all their columns.
 import type { EncodedColumn } from "../codec/columnCodec.ts";
+import { columnSelection } from "../pages/columnSelection.ts";
 import type { ColumnRecord, ColumnRole, DatumPageRecord, EventPageRecord } from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
@@ -49,24 +50,29 @@ export interface DatumPageRow {
 
 const ALL_COLUMNS = statement(
   "page_columns",
-  "SELECT page, role, key, encoding, shape, bytes FROM event_columns WHERE page = ANY($1::bigint[]) ORDER BY page, position",
+  "SELECT page, role, key, encoding, shape, bytes FROM event_columns WHERE page = ANY($1::bigint[]) AND role = ANY($2::smallint[]) ORDER BY page, position",
 );
 const SOME_COLUMNS = statement(
   "page_some_columns",
-  "SELECT page, role, key, encoding, shape, bytes FROM event_columns WHERE page = ANY($1::bigint[]) AND key = ANY($2::text[]) ORDER BY page, position",
+  "SELECT page, role, key, encoding, shape, bytes FROM event_columns WHERE page = ANY($1::bigint[]) AND role = ANY($2::smallint[]) AND key = ANY($3::text[]) ORDER BY page, position",
 );
 
-/** The pages as records, with their columns (only `fields` when given), in the order given. */
+/** The pages as records, with only the columns `selection` wants, in the order given. */
 export async function eventPageRecords(
   db: Queryable,
   pages: EventPageRow[],
-  fields?: string[],
+  selection = columnSelection(),
 ): Promise<EventPageRecord[]> {
   if (pages.length === 0) return [];
   const ids = pages.map((page) => page.id);
-  const { rows } = await db.query<ColumnRow>(
-    fields ? bound(SOME_COLUMNS, [ids, fields]) : bound(ALL_COLUMNS, [ids]),
-  );
+  const roles = [...selection.roles].map((role) => ROLES.indexOf(role));
+  const fields = selection.fieldList;
+  const { rows } =
+    roles.length === 0
+      ? { rows: [] as ColumnRow[] }
+      : await db.query<ColumnRow>(
+          fields ? bound(SOME_COLUMNS, [ids, roles, fields]) : bound(ALL_COLUMNS, [ids, roles]),
+        );
   const columns = new Map<number, ColumnRecord[]>(ids.map((id) => [id, []]));
   for (const row of rows) {
     columns.get(row.page)!.push({

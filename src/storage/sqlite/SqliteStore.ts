@@ -19,6 +19,7 @@ import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
+import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
 import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
@@ -27,6 +28,7 @@ import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
   ColumnPage,
+  ColumnReadOptions,
   FieldStats,
   PutReport,
   RunRef,
@@ -51,7 +53,9 @@ import {
   type EventPageHead,
   type EventPageRow,
   eventPageRecord,
+  eventPageRecords,
   PAGE_HEAD_COLUMNS,
+  pageBlobColumns,
   storedFieldStats,
 } from "./rows.ts";
 import { SqliteIngest } from "./SqliteIngest.ts";
@@ -179,11 +183,18 @@ export class SqliteStore implements Store {
     return this.runDocuments<EventDescriptor>(runUid, "descriptor");
   }
 
-  async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange): AsyncIterable<ColumnPage> {
-    // Pages in chunks (keyset pagination), each decoded only when reached: a long stream is never held
-    // whole, and no cursor stays open across yields (another reader may use the connection meanwhile).
+  async *columns(
+    descriptorUids: string[],
+    fields?: string[],
+    seq?: SeqRange,
+    options?: ColumnReadOptions,
+  ): AsyncIterable<ColumnPage> {
+    // Pages in chunks (keyset pagination), each chunk's columns fetched by one statement and each page decoded
+    // only when reached: a long stream is never held whole, and no cursor stays open across yields (another
+    // reader may use the connection meanwhile).
+    const selection = columnSelection(fields, options);
     const chunk = this.sql(
-      `SELECT ${PAGE_HEAD_COLUMNS}, uids, seq_nums, times FROM event_pages
+      `SELECT ${PAGE_HEAD_COLUMNS}, ${pageBlobColumns(selection)} FROM event_pages
          WHERE descriptor IN (SELECT value FROM json_each(?)) AND seq_last >= ? AND seq_first < ?
            AND (seq_first, id) > (?, ?) ORDER BY seq_first, id LIMIT ${PAGES_PER_READ}`,
     );
@@ -193,8 +204,8 @@ export class SqliteStore implements Store {
     let after: [number, number] = [Number.NEGATIVE_INFINITY, 0];
     for (;;) {
       const rows = chunk.all(descriptors, from, to, ...after) as EventPageRow[];
-      for (const row of rows) {
-        const page = sliceColumnPage(columnPageOf(eventPageRecord(this.reader, row, fields)), seq);
+      for (const record of eventPageRecords(this.reader, rows, selection)) {
+        const page = sliceColumnPage(columnPageOf(record, selection), seq);
         if (page) yield page;
       }
       if (rows.length < PAGES_PER_READ) return;

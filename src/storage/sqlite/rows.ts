@@ -1,5 +1,6 @@
 // Rows of the SQLite schema <-> the shared records: event pages with their columns, datum pages, statistics.
 import type { EncodedColumn } from "../codec/columnCodec.ts";
+import type { ColumnSelection } from "../pages/columnSelection.ts";
 import type { ColumnRecord, ColumnRole, DatumPageRecord, EventPageRecord } from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 import type { Connection } from "./Connection.ts";
@@ -58,28 +59,15 @@ interface FieldStatsRow {
   shape: string | null;
 }
 
-/** A whole event page record: the head, its uid/seq/time blobs, and its columns (only `fields` when given). */
-export function eventPageRecord(
-  connection: Connection,
-  head: EventPageHead,
-  fields?: string[],
-): EventPageRecord {
-  const blobs = connection.sql("SELECT uids, seq_nums, times FROM event_pages WHERE id = ?").get(head.id) as {
-    uids: Uint8Array;
-    seq_nums: Uint8Array;
-    times: Uint8Array;
-  };
-  const columns = (
-    fields
-      ? connection
-          .sql(
-            "SELECT role, key, encoding, shape, bytes FROM event_columns WHERE page = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY rowid",
-          )
-          .all(head.id, JSON.stringify(fields))
-      : connection
-          .sql("SELECT role, key, encoding, shape, bytes FROM event_columns WHERE page = ? ORDER BY rowid")
-          .all(head.id)
-  ) as ColumnRow[];
+interface PageBlobs {
+  uids: Uint8Array;
+  seq_nums: Uint8Array;
+  times: Uint8Array;
+}
+
+const COLUMN_ROW = "role, key, encoding, shape, bytes";
+
+function recordOf(head: EventPageHead, blobs: PageBlobs, columns: ColumnRow[]): EventPageRecord {
   return {
     pageNo: head.page_no,
     descriptor: head.descriptor,
@@ -104,6 +92,50 @@ export function eventPageRecord(
       }),
     ),
   };
+}
+
+/** A whole event page record: the head, its uid/seq/time blobs, and all its columns. */
+export function eventPageRecord(connection: Connection, head: EventPageHead): EventPageRecord {
+  const blobs = connection
+    .sql("SELECT uids, seq_nums, times FROM event_pages WHERE id = ?")
+    .get(head.id) as PageBlobs;
+  const columns = connection
+    .sql(`SELECT ${COLUMN_ROW} FROM event_columns WHERE page = ? ORDER BY rowid`)
+    .all(head.id) as ColumnRow[];
+  return recordOf(head, blobs, columns);
+}
+
+/** The blobs a page read selects: uids only when the read wants them (an empty blob otherwise). */
+export function pageBlobColumns(selection: ColumnSelection): string {
+  return `${selection.uids ? "uids" : "x'' AS uids"}, seq_nums, times`;
+}
+
+/**
+ * Records of pages listed with their blobs (see pageBlobColumns), with only the columns `selection` wants:
+ * one statement for the columns of all of them.
+ */
+export function eventPageRecords(
+  connection: Connection,
+  rows: EventPageRow[],
+  selection: ColumnSelection,
+): EventPageRecord[] {
+  if (rows.length === 0) return [];
+  const roles = [...selection.roles].map((role) => ROLES.indexOf(role));
+  const columns = new Map<number, ColumnRow[]>(rows.map((row) => [row.id, []]));
+  if (roles.length > 0) {
+    const keyFilter = selection.fieldList ? "AND key IN (SELECT value FROM json_each(?))" : "";
+    const statement = connection.sql(
+      `SELECT page, ${COLUMN_ROW} FROM event_columns
+         WHERE page IN (SELECT value FROM json_each(?)) AND role IN (${roles.join(", ")}) ${keyFilter}
+         ORDER BY rowid`,
+    );
+    const ids = JSON.stringify(rows.map((row) => row.id));
+    const found = (
+      selection.fieldList ? statement.all(ids, JSON.stringify(selection.fieldList)) : statement.all(ids)
+    ) as Array<ColumnRow & { page: number }>;
+    for (const column of found) columns.get(column.page)!.push(column);
+  }
+  return rows.map((row) => recordOf(row, row as PageBlobs, columns.get(row.id)!));
 }
 
 export function datumPageRecord(row: DatumPageRow): DatumPageRecord {
