@@ -10,7 +10,7 @@ import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Quer
 import { defaultCatalogUri, openStore } from "../storage/openStore.ts";
 import type { RunRef, RunSummary, Store } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
-import { findRunIn } from "./findRunIn.ts";
+import { findRunIn, storeListing } from "./findRunIn.ts";
 import { Run } from "./Run.ts";
 import { type SortSpec, toSortKeys } from "./sortKeys.ts";
 
@@ -78,7 +78,7 @@ export class Broker implements AsyncIterable<Run> {
     if (this.query.op === "all") {
       return Run.load(this.store, this.assets, await this.store.findRun(ref));
     }
-    const summary = await findRunIn(this.store, this.query, ref);
+    const summary = await findRunIn(storeListing(this.store), this.query, ref);
     return this.runOf(summary);
   }
 

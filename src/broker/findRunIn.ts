@@ -1,5 +1,6 @@
 // Looks up a run reference (-N, scan_id, uid or uid prefix) among the runs a query selects, with the same
-// rules and messages as the store's own findRun, by asking the store for runs of narrower queries.
+// rules and messages as the store's own findRun, by listing runs of narrower queries — from a Store in
+// process or from a server (the remote client), so both answer alike.
 
 import { NotFoundError } from "../errors.ts";
 import type { Query } from "../queries/Query.ts";
@@ -11,25 +12,40 @@ import {
   pickByPrefix,
   tooShortPrefix,
 } from "../storage/runRef.ts";
-import type { RunRef, RunSummary, RunsOptions, Store } from "../storage/Store.ts";
+import type { RunRef, RunSummary, Store, RunsOptions as StoreRunsOptions } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
 
-async function first(store: Store, query: Query, options: RunsOptions): Promise<RunSummary | undefined> {
-  for await (const summary of store.runs(query, { ...options, limit: 1 })) return summary;
-  return undefined;
+/** Where a lookup lists runs: a Store in process, or a server for the remote client. */
+export interface RunListing<T> {
+  list(query: Query, options: StoreRunsOptions): Promise<T[]>;
+  uidOf(run: T): string;
+}
+
+/** A listing over a Store's own `runs`. */
+export function storeListing(store: Store): RunListing<RunSummary> {
+  return {
+    async list(query, options) {
+      const found: RunSummary[] = [];
+      for await (const summary of store.runs(query, options)) found.push(summary);
+      return found;
+    },
+    uidOf: (summary) => summary.uid,
+  };
 }
 
 /** The run `ref` names among those matching `scope`; NotFoundError or ValidationError (ambiguous prefix). */
-export async function findRunIn(store: Store, scope: Query, ref: RunRef): Promise<RunSummary> {
+export async function findRunIn<T>(listing: RunListing<T>, scope: Query, ref: RunRef): Promise<T> {
   const parsed = parseRunRef(ref);
-  let found: RunSummary | undefined;
+  const first = async (query: Query, options: StoreRunsOptions = {}) =>
+    (await listing.list(query, { ...options, limit: 1 }))[0];
+  let found: T | undefined;
   if (parsed.kind === "recent") {
-    found = await first(store, scope, { offset: parsed.n - 1 });
+    found = await first(scope, { offset: parsed.n - 1 });
   } else if (parsed.kind === "scan_id") {
-    found = await first(store, andQuery(scope, { op: "eq", key: "scan_id", value: parsed.scanId }), {});
+    found = await first(andQuery(scope, { op: "eq", key: "scan_id", value: parsed.scanId }));
   } else {
     const { uid } = parsed;
-    found = await first(store, andQuery(scope, { op: "eq", key: "uid", value: uid }), {});
+    found = await first(andQuery(scope, { op: "eq", key: "uid", value: uid }));
     if (!found) {
       if (uid.length < MIN_PREFIX) throw tooShortPrefix(uid);
       // Every uid starting with the prefix sorts between the prefix and the prefix + the last code point.
@@ -40,17 +56,12 @@ export async function findRunIn(store: Store, scope: Query, ref: RunRef): Promis
           { op: "comparison", key: "uid", operator: "lt", value: `${uid}\u{10ffff}` },
         ],
       });
-      const matches: RunSummary[] = [];
-      for await (const summary of store.runs(withPrefix, {
+      const matches = await listing.list(withPrefix, {
         limit: MAX_LISTED + 1,
         sort: [{ key: "uid", direction: "asc" }],
-      }))
-        matches.push(summary);
-      const picked = pickByPrefix(
-        uid,
-        matches.map((summary) => summary.uid),
-      );
-      found = matches.find((summary) => summary.uid === picked);
+      });
+      const picked = pickByPrefix(uid, matches.map(listing.uidOf));
+      found = matches.find((run) => listing.uidOf(run) === picked);
     }
   }
   if (!found) throw new NotFoundError(`no run of this search matches ${describeRef(parsed)}`);

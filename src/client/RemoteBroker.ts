@@ -3,21 +3,13 @@
 // Or / Not have no filter form in Tiled: searching with them throws UnsupportedError at once (the client
 // never filters runs itself: a search must mean the same on the server as here).
 import { andQuery } from "../broker/andQuery.ts";
+import { findRunIn, type RunListing } from "../broker/findRunIn.ts";
 import type { RunsOptions } from "../broker/index.ts";
 import { toSortKeys } from "../broker/sortKeys.ts";
-import { NotFoundError } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { queryToTiledParams } from "../queries/tiledParams.ts";
-import {
-  describeRef,
-  MAX_LISTED,
-  MIN_PREFIX,
-  parseRunRef,
-  pickByPrefix,
-  tooShortPrefix,
-} from "../storage/runRef.ts";
 import type { RunRef, SortKey } from "../storage/Store.ts";
 import type { BrokerLike } from "./BrokerLike.ts";
 import { HttpSession, type Params, type SessionOptions } from "./HttpSession.ts";
@@ -81,33 +73,11 @@ export class RemoteBroker implements BrokerLike {
   }
 
   async run(ref: RunRef): Promise<RemoteRun> {
-    const parsed = parseRunRef(ref);
-    let found: RunMetadata | undefined;
-    if (parsed.kind === "recent") {
-      [found] = await this.listing(this.query, { offset: parsed.n - 1, limit: 1 });
-    } else if (parsed.kind === "scan_id") {
-      const withScanId = andQuery(this.query, { op: "eq", key: "scan_id", value: parsed.scanId });
-      [found] = await this.listing(withScanId, { limit: 1 });
-    } else {
-      found = await this.withUid(parsed.uid);
-      if (!found) {
-        if (parsed.uid.length < MIN_PREFIX) throw tooShortPrefix(parsed.uid);
-        const matches = await this.listing(
-          andQuery(this.query, { op: "partialUid", prefixes: [parsed.uid] }),
-          {
-            limit: MAX_LISTED + 1,
-            sort: [{ key: "uid", direction: "asc" }],
-          },
-        );
-        const picked = pickByPrefix(
-          parsed.uid,
-          matches.map((metadata) => metadata.start.uid),
-        );
-        found = matches.find((metadata) => metadata.start.uid === picked);
-      }
-    }
-    if (!found) throw new NotFoundError(`no run of this search matches ${describeRef(parsed)}`);
-    return RemoteRun.load(this.session, found);
+    const listing: RunListing<RunMetadata> = {
+      list: (query, options) => this.listing(query, options),
+      uidOf: (metadata) => metadata.start.uid,
+    };
+    return RemoteRun.load(this.session, await findRunIn(listing, this.query, ref));
   }
 
   recent(n: number): AsyncIterable<RemoteRun> {
@@ -143,13 +113,6 @@ export class RemoteBroker implements BrokerLike {
 
   /** Nothing to release: every request is its own. */
   async close(): Promise<void> {}
-
-  private async withUid(uid: string): Promise<RunMetadata | undefined> {
-    const [found] = await this.listing(andQuery(this.query, { op: "eq", key: "uid", value: uid }), {
-      limit: 1,
-    });
-    return found;
-  }
 
   private async listing(query: Query, options: RunsOptions): Promise<RunMetadata[]> {
     const found: RunMetadata[] = [];
