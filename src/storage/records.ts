@@ -21,6 +21,12 @@ export interface DocumentRecord {
 
 export type ColumnRole = "data" | "timestamps" | "filled";
 
+/** Every role, in the order whose index the SQL adapters store as the role's number. */
+export const COLUMN_ROLES: readonly ColumnRole[] = ["data", "timestamps", "filled"];
+
+/** Every column encoding, in the order whose index the SQL adapters store as the encoding's number. */
+export const COLUMN_ENCODINGS: readonly EncodedColumn["encoding"][] = ["float64", "msgpack"];
+
 export interface ColumnRecord extends EncodedColumn {
   role: ColumnRole;
   key: string;

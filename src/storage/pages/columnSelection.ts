@@ -1,9 +1,7 @@
 // What one `columns()` read decodes, resolved once per read from its fields and options and shared by every
 // adapter: which roles, which fields, and whether the uids.
-import type { ColumnRole } from "../records.ts";
+import { COLUMN_ROLES, type ColumnRole } from "../records.ts";
 import type { ColumnReadOptions } from "../Store.ts";
-
-export const ALL_ROLES: readonly ColumnRole[] = ["data", "timestamps", "filled"];
 
 export interface ColumnSelection {
   /** The fields asked for, in the caller's order; undefined for all. */
@@ -20,7 +18,7 @@ export function columnSelection(
   return {
     fieldList: fields,
     fields: fields ? new Set(fields) : undefined,
-    roles: new Set(options.parts ?? ALL_ROLES),
+    roles: new Set(options.parts ?? COLUMN_ROLES),
     uids: options.uids ?? true,
   };
 }

@@ -20,7 +20,14 @@
 import { indexedText } from "../../queries/fullText.ts";
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
-import type { DatumPageRecord, EventPageRecord, PreparedBatch, SingletonName } from "../records.ts";
+import {
+  COLUMN_ENCODINGS,
+  COLUMN_ROLES,
+  type DatumPageRecord,
+  type EventPageRecord,
+  type PreparedBatch,
+  type SingletonName,
+} from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 import { BlobPack } from "./blobPack.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
@@ -28,11 +35,9 @@ import { jsonView } from "./jsonView.ts";
 import {
   type DatumPageRow,
   datumPageRecord,
-  ENCODINGS,
   type EventPageRow,
   eventPageRecords,
   PAGE_COLUMNS,
-  ROLES,
   storedFieldStats,
 } from "./rows.ts";
 import { float8Text } from "./sqlParams.ts";
@@ -330,9 +335,9 @@ export class PostgresIngest implements IngestTransaction {
       page.columns.forEach((column, position) => {
         columns.page.push(ids.get(page.pageNo)!);
         columns.position.push(position);
-        columns.role.push(ROLES.indexOf(column.role));
+        columns.role.push(COLUMN_ROLES.indexOf(column.role));
         columns.key.push(column.key);
-        columns.encoding.push(ENCODINGS.indexOf(column.encoding));
+        columns.encoding.push(COLUMN_ENCODINGS.indexOf(column.encoding));
         columns.shape.push(arrayLiteral(column.shape));
         columns.count.push(column.stats?.count ?? null);
         columns.min.push(float8Text(column.stats?.min ?? null));

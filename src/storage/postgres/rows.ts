@@ -1,13 +1,13 @@
-// Rows of the PostgreSQL schema <-> the shared records: event pages with their columns, datum pages and field
-// statistics. Pages are read a chunk at a time: one statement for the pages, one for all their columns.
-import type { EncodedColumn } from "../codec/columnCodec.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
-import type { ColumnRecord, ColumnRole, DatumPageRecord, EventPageRecord } from "../records.ts";
+import {
+  COLUMN_ENCODINGS,
+  COLUMN_ROLES,
+  type ColumnRecord,
+  type DatumPageRecord,
+  type EventPageRecord,
+} from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
-
-export const ROLES: ColumnRole[] = ["data", "timestamps", "filled"];
-export const ENCODINGS: Array<EncodedColumn["encoding"]> = ["float64", "msgpack"];
 
 /** The event_pages columns every page read selects. */
 export const PAGE_COLUMNS =
@@ -65,7 +65,7 @@ export async function eventPageRecords(
 ): Promise<EventPageRecord[]> {
   if (pages.length === 0) return [];
   const ids = pages.map((page) => page.id);
-  const roles = [...selection.roles].map((role) => ROLES.indexOf(role));
+  const roles = [...selection.roles].map((role) => COLUMN_ROLES.indexOf(role));
   const fields = selection.fieldList;
   const { rows } =
     roles.length === 0
@@ -76,9 +76,9 @@ export async function eventPageRecords(
   const columns = new Map<number, ColumnRecord[]>(ids.map((id) => [id, []]));
   for (const row of rows) {
     columns.get(row.page)!.push({
-      role: ROLES[row.role],
+      role: COLUMN_ROLES[row.role],
       key: row.key,
-      encoding: ENCODINGS[row.encoding],
+      encoding: COLUMN_ENCODINGS[row.encoding],
       shape: row.shape,
       bytes: row.bytes,
       stats: null,

@@ -2,17 +2,15 @@
 // prepared batch (documents, run rows, column pages, datum pages, logs, stream counts, statistics).
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
-import type { PreparedBatch, SingletonName } from "../records.ts";
+import { COLUMN_ENCODINGS, COLUMN_ROLES, type PreparedBatch, type SingletonName } from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 import type { Connection } from "./Connection.ts";
 import {
   type DatumPageRow,
   datumPageRecord,
-  ENCODINGS,
   type EventPageHead,
   eventPageRecord,
   PAGE_HEAD_COLUMNS,
-  ROLES,
   storedFieldStats,
 } from "./rows.ts";
 import { writeRunRows } from "./runRows.ts";
@@ -110,9 +108,9 @@ export class SqliteIngest implements IngestTransaction {
         const stats = column.stats;
         insertColumn.run(
           id,
-          ROLES.indexOf(column.role),
+          COLUMN_ROLES.indexOf(column.role),
           column.key,
-          ENCODINGS.indexOf(column.encoding),
+          COLUMN_ENCODINGS.indexOf(column.encoding),
           JSON.stringify(column.shape),
           column.bytes,
           stats?.count ?? null,

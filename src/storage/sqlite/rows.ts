@@ -1,12 +1,13 @@
-// Rows of the SQLite schema <-> the shared records: event pages with their columns, datum pages, statistics.
-import type { EncodedColumn } from "../codec/columnCodec.ts";
 import type { ColumnSelection } from "../pages/columnSelection.ts";
-import type { ColumnRecord, ColumnRole, DatumPageRecord, EventPageRecord } from "../records.ts";
+import {
+  COLUMN_ENCODINGS,
+  COLUMN_ROLES,
+  type ColumnRecord,
+  type DatumPageRecord,
+  type EventPageRecord,
+} from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 import type { Connection } from "./Connection.ts";
-
-export const ROLES: ColumnRole[] = ["data", "timestamps", "filled"];
-export const ENCODINGS: Array<EncodedColumn["encoding"]> = ["float64", "msgpack"];
 
 /** An event_pages row without its blobs (listing pages), and the blobs (reading one). */
 export interface EventPageHead {
@@ -83,9 +84,9 @@ function recordOf(head: EventPageHead, blobs: PageBlobs, columns: ColumnRow[]): 
     hasFilled: head.has_filled === 1,
     columns: columns.map(
       (column): ColumnRecord => ({
-        role: ROLES[column.role],
+        role: COLUMN_ROLES[column.role],
         key: column.key,
-        encoding: ENCODINGS[column.encoding],
+        encoding: COLUMN_ENCODINGS[column.encoding],
         shape: JSON.parse(column.shape),
         bytes: column.bytes,
         stats: null,
@@ -120,7 +121,7 @@ export function eventPageRecords(
   selection: ColumnSelection,
 ): EventPageRecord[] {
   if (rows.length === 0) return [];
-  const roles = [...selection.roles].map((role) => ROLES.indexOf(role));
+  const roles = [...selection.roles].map((role) => COLUMN_ROLES.indexOf(role));
   const columns = new Map<number, ColumnRow[]>(rows.map((row) => [row.id, []]));
   if (roles.length > 0) {
     const keyFilter = selection.fieldList ? "AND key IN (SELECT value FROM json_each(?))" : "";
