@@ -1,4 +1,5 @@
 // Synthetic runs the benchmarks share: ten float channels, built with composeRun so they are valid runs.
+import { randomUUID } from "node:crypto";
 import { composeRun } from "../src/documents/compose.ts";
 import type { DataKey, DocumentPair, EventPage } from "../src/documents/types.ts";
 
@@ -20,7 +21,8 @@ export function pagedRun(pages: number, rows: number): { descriptor: string; doc
     const column = (offset: number) => Array.from({ length: rows }, (_, r) => offset + (p * rows + r) * 1e-3);
     const page: EventPage = {
       descriptor: stream.descriptor.uid,
-      uid: Array.from({ length: rows }, (_, r) => `${run.start.uid}-${p * rows + r}`),
+      // uuid4 strings, as the RunEngine writes them.
+      uid: Array.from({ length: rows }, () => randomUUID()),
       seq_num: Array.from({ length: rows }, (_, r) => p * rows + r + 1),
       time: column(run.start.time),
       data: Object.fromEntries(FIELDS.map((field, i) => [field, column(i)])),
