@@ -3,9 +3,13 @@
 //    reads the file and JSON.parses each line (target: at least 0.8x);
 // 2. 1,000,000 events in event_pages of 1,000 (put) vs raw better-sqlite3 inserts of the same column blobs,
 //    with the same pragmas (target: at least 2 million events/s).
+// What is timed is a put into an open catalog, until it returns: the batch is then committed and on disk
+// (WAL, synchronous=FULL). Opening the catalog and closing it (SQLite's final WAL checkpoint into the main
+// file) are timed apart and printed too; the raw baseline is timed the same way.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { composeRun } from "../src/documents/compose.ts";
 import { readDocuments, writeDocuments } from "../src/documents/formats/index.ts";
@@ -13,7 +17,7 @@ import type { DocumentPair, EventPage } from "../src/documents/types.ts";
 import { encodeColumn } from "../src/storage/codec/columnCodec.ts";
 import { encodeExact } from "../src/storage/codec/exactMsgpack.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
-import { report, time } from "./harness.ts";
+import { report, type Timing, time } from "./harness.ts";
 import { dataKeys, FIELDS, pagedRun } from "./syntheticRuns.ts";
 
 /** A run of single events as the RunEngine writes them (suitcase-jsonl layout). */
@@ -36,16 +40,19 @@ function* singleEventRun(events: number): Generator<DocumentPair> {
 }
 
 /** Raw inserts of the blobs a page turns into, in one transaction, with the catalog's pragmas. */
-function rawInsert(path: string, pages: Array<{ uids: Uint8Array; blobs: Uint8Array[] }>): void {
+function rawInsert(path: string, pages: Array<{ uids: Uint8Array; blobs: Uint8Array[] }>): Phases {
+  const t0 = performance.now();
   const db = new Database(path);
   db.pragma("page_size = 65536");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
+  db.pragma("wal_autocheckpoint = 0");
   db.exec(
     "CREATE TABLE pages (id INTEGER PRIMARY KEY, uids BLOB); CREATE TABLE blobs (page INTEGER, n INTEGER, bytes BLOB)",
   );
   const insertPage = db.prepare("INSERT INTO pages (uids) VALUES (?)");
   const insertBlob = db.prepare("INSERT INTO blobs (page, n, bytes) VALUES (?, ?, ?)");
+  const t1 = performance.now();
   db.transaction(() => {
     for (const page of pages) {
       const id = insertPage.run(page.uids).lastInsertRowid;
@@ -54,35 +61,70 @@ function rawInsert(path: string, pages: Array<{ uids: Uint8Array; blobs: Uint8Ar
       });
     }
   })();
+  const t2 = performance.now();
   db.close();
+  return { open: t1 - t0, put: t2 - t1, close: performance.now() - t2 };
+}
+
+interface Phases {
+  open: number;
+  put: number;
+  close: number;
+}
+
+/** One warm-up and `repeat` timed rounds of `round`; the round with the fastest put, as a Timing and its phases. */
+async function fastestPut(units: number, round: () => Promise<Phases> | Phases, repeat = 3) {
+  await round();
+  let best: Phases | null = null;
+  for (let i = 0; i < repeat; i++) {
+    const phases = await round();
+    if (best === null || phases.put < best.put) best = phases;
+  }
+  const phases = best as Phases;
+  const timing: Timing = { seconds: phases.put / 1000, rate: units / (phases.put / 1000) };
+  return { timing, phases };
+}
+
+function describe(phases: Phases): string {
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  return `open ${ms(phases.open)}, put ${ms(phases.put)}, close ${ms(phases.close)}`;
 }
 
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "databroker-bench-ingest-"));
   let files = 0;
   const fresh = () => join(dir, `catalog-${files++}.sqlite`);
-  const into = async (documents: Iterable<DocumentPair> | AsyncIterable<DocumentPair>) => {
+  /** Opens a fresh catalog, puts `documents` (from `source()`), closes it: the time of each phase. */
+  const into = async (
+    source: () => Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
+  ): Promise<Phases> => {
     const path = fresh();
+    const t0 = performance.now();
     const store = new SqliteStore(path);
-    await store.put(documents);
+    const t1 = performance.now();
+    await store.put(source());
+    const t2 = performance.now();
     await store.close();
+    const phases = { open: t1 - t0, put: t2 - t1, close: performance.now() - t2 };
     await rm(path, { force: true });
+    return phases;
   };
   try {
     const events = 100_000;
     const jsonl = join(dir, "run.jsonl");
     await writeDocuments(jsonl, singleEventRun(events), "jsonl");
-    const ingest = await time(events, () => into(readDocuments(jsonl)));
+    const ingest = await fastestPut(events, () => into(() => readDocuments(jsonl)));
     const parse = await time(events, async () => {
       for (const line of (await readFile(jsonl, "utf8")).split("\n")) if (line !== "") JSON.parse(line);
     });
     report(
       `ingest JSON Lines, ${events} events x ${FIELDS.length} floats, into SQLite`,
       "events",
-      ingest,
+      ingest.timing,
       parse,
       "readFile + JSON.parse per line",
     );
+    console.log(`  (put of the fastest round; ${describe(ingest.phases)})`);
 
     const pages = pagedRun(1000, 1000).documents;
     const encoded = pages
@@ -97,15 +139,16 @@ export async function run(): Promise<void> {
         ];
         return { uids: encodeExact(page.uid), blobs: columns.map((values) => encodeColumn(values).bytes) };
       });
-    const paged = await time(1_000_000, () => into(pages), 2);
-    const raw = await time(1_000_000, () => rawInsert(fresh(), encoded), 2);
+    const paged = await fastestPut(1_000_000, () => into(() => pages), 2);
+    const raw = await fastestPut(1_000_000, () => rawInsert(fresh(), encoded), 2);
     report(
       "ingest event_pages, 1,000,000 events (1,000 a page) x 10 floats, into SQLite",
       "events",
-      paged,
-      raw,
+      paged.timing,
+      raw.timing,
       "raw better-sqlite3 inserts of the same blobs",
     );
+    console.log(`  (put of the fastest round; ${describe(paged.phases)}; raw: ${describe(raw.phases)})`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
