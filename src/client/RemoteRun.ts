@@ -1,19 +1,24 @@
 // One run of a remote catalog, with the local Run's API: start and stop from the run's metadata, descriptors
-// from its streams' metadata, documents from the json-seq export, streams read through RemoteStream; only
-// summary() copies the run's documents (runReplica), for its event counts.
+// from its streams' metadata, documents from the json-seq export, streams read through RemoteStream, the
+// summary from the run's metadata.
 import { type Run, type RunOverview, streamNameOf } from "../broker/index.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import type { RunLike } from "./BrokerLike.ts";
+import { describedRun } from "./describedRun.ts";
 import { withFilledArrays } from "./filledArrays.ts";
 import type { HttpSession } from "./HttpSession.ts";
 import { RemoteStream } from "./RemoteStream.ts";
 import { runDocuments } from "./runDocuments.ts";
-import { describedRun, runReplica } from "./runReplica.ts";
 
 /** What the catalog's listing says of a run (its item's metadata). */
 export interface RunMetadata {
   start: RunStart;
   stop: RunStop | null;
+}
+
+/** The run node's metadata: its summary counts the events of each stream. */
+interface CurrentMetadata extends RunMetadata {
+  summary: { events: Record<string, number> };
 }
 
 interface StreamItem {
@@ -88,7 +93,12 @@ export class RemoteRun implements RunLike {
     return this.described.config(device);
   }
 
+  /** From the run's metadata as it is now (one request: a live run grows, and its stop may have come). */
   async summary(): Promise<RunOverview> {
-    return (await runReplica(this.session, this.uid)).summary();
+    const { data } = await this.session.json<{ data: { attributes: { metadata: CurrentMetadata } } }>(
+      this.session.url("metadata", [this.uid]),
+    );
+    const { stop, summary } = data.attributes.metadata;
+    return describedRun(this.start, stop ?? null, [...this.descriptors], summary.events).summary();
   }
 }

@@ -124,6 +124,22 @@ describe("remote stream reads in bounded requests", () => {
     assert.ok(streams >= 15, `${streams} streams read`);
   });
 
+  test("summary() of real runs equals the local one, in one request for the run's metadata", async () => {
+    const broker = await RemoteBroker.connect(url, { apiKey: API_KEY });
+    for (const start of apstools.slice(0, 20)) {
+      const [remoteRun, localRun] = [await broker.run(start.uid), await local.run(start.uid)];
+      let summary: unknown;
+      const made = await requestsOf(async () => {
+        summary = await remoteRun.summary();
+      });
+      assert.deepEqual(summary, await localRun.summary(), start.uid);
+      assert.deepEqual(
+        made.map((path) => path.split("?")[0]),
+        [`/api/v1/metadata/${start.uid}`],
+      );
+    }
+  });
+
   test("chunks() asks the server once per chunk, each for its own rows only", async () => {
     const broker = await RemoteBroker.connect(url, { apiKey: API_KEY });
     const remote = (await broker.run(large.uid)).stream("primary");

@@ -23,7 +23,10 @@ export class RunNode implements ContainerNode {
     this.path = [summary.uid];
   }
 
-  /** databroker's run summary: uid, scan_id, timestamp, datetime, plan_name, stream_names, duration. */
+  /**
+   * databroker's run summary: uid, scan_id, timestamp, datetime, plan_name, stream_names, duration; and
+   * `events` (events stored per stream, from the listing), which this server adds for its own client.
+   */
   metadata(): Record<string, unknown> {
     const { start, stop } = this.summary;
     return {
@@ -37,6 +40,7 @@ export class RunNode implements ContainerNode {
         plan_name: start.plan_name ?? null,
         stream_names: Object.keys(this.summary.streams),
         duration: stop ? stop.time - start.time : null,
+        events: this.summary.streams,
       },
     };
   }
