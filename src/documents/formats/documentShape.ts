@@ -6,7 +6,8 @@ import type { DocumentShape } from "./DocumentFormat.ts";
 
 const KNOWN_NAMES: ReadonlySet<string> = new Set(DOCUMENT_NAMES);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** An object that is neither an array nor binary data (what a document body must be). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 
@@ -28,23 +29,27 @@ export function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function checkedPair(name: unknown, doc: unknown, source: string, location: string): DocumentPair {
+/** The pair, or what is wrong with it (a message without source and location). */
+function checkedPair(name: unknown, doc: unknown): DocumentPair | string {
   if (typeof name !== "string" || !KNOWN_NAMES.has(name)) {
     const found = typeof name === "string" ? JSON.stringify(name) : describeValue(name);
-    throw new UnreadableError(
-      source,
-      location,
-      `unknown document name ${found} (expected one of ${DOCUMENT_NAMES.join(", ")})`,
-    );
+    return `unknown document name ${found} (expected one of ${DOCUMENT_NAMES.join(", ")})`;
   }
-  if (!isPlainObject(doc)) {
-    throw new UnreadableError(
-      source,
-      location,
-      `the ${name} document is ${describeValue(doc)}, not an object`,
-    );
-  }
+  if (!isPlainObject(doc)) return `the ${name} document is ${describeValue(doc)}, not an object`;
   return [name, doc] as DocumentPair;
+}
+
+/**
+ * The DocumentPair held by `value`, which must have the given shape, or a message saying what was found
+ * instead (for readers that place the error themselves, such as the JSON Lines parse workers).
+ */
+export function documentPairOrProblem(value: unknown, shape: DocumentShape): DocumentPair | string {
+  if (shape === "pair") {
+    if (Array.isArray(value) && value.length === 2) return checkedPair(value[0], value[1]);
+    return `expected a [name, doc] pair, found ${describeValue(value)}`;
+  }
+  if (isPlainObject(value) && "name" in value && "doc" in value) return checkedPair(value.name, value.doc);
+  return `expected a {"name", "doc"} object, found ${describeValue(value)}`;
 }
 
 /**
@@ -57,16 +62,7 @@ export function toDocumentPair(
   source: string,
   location: string,
 ): DocumentPair {
-  if (shape === "pair") {
-    if (Array.isArray(value) && value.length === 2) return checkedPair(value[0], value[1], source, location);
-    throw new UnreadableError(source, location, `expected a [name, doc] pair, found ${describeValue(value)}`);
-  }
-  if (isPlainObject(value) && "name" in value && "doc" in value) {
-    return checkedPair(value.name, value.doc, source, location);
-  }
-  throw new UnreadableError(
-    source,
-    location,
-    `expected a {"name", "doc"} object, found ${describeValue(value)}`,
-  );
+  const pair = documentPairOrProblem(value, shape);
+  if (typeof pair === "string") throw new UnreadableError(source, location, pair);
+  return pair;
 }

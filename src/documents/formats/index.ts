@@ -4,8 +4,16 @@ export { detectFormat } from "./detectFormat.ts";
 export { documentEncoder, encodeDocuments } from "./documentEncoder.ts";
 export { documentFilesOf } from "./documentFiles.ts";
 export { type DocumentSerializer, documentSerializer } from "./documentSerializer.ts";
+export { JsonLinesWorkerPool } from "./JsonLinesWorkerPool.ts";
 export { stringifyJson } from "./jsonText.ts";
-export { detectFileFormat, readDocumentChunks, readDocumentFile, readDocuments } from "./readDocuments.ts";
+export {
+  detectFileFormat,
+  type ReadDocumentsOptions,
+  readDocumentChunks,
+  readDocumentFile,
+  readDocuments,
+} from "./readDocuments.ts";
+export type { ParallelReadOptions } from "./readJsonLinesInParallel.ts";
 export { isPackDirectory, type PackCatalog, readPack } from "./readPack.ts";
 export { writeDocuments } from "./writeDocuments.ts";
 export { type RunDocuments, type WritePackOptions, writePack } from "./writePack.ts";

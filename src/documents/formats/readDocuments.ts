@@ -10,7 +10,17 @@ import { documentFilesOf } from "./documentFiles.ts";
 import { fileChunks } from "./fileChunks.ts";
 import { readJsonArray } from "./readJsonArray.ts";
 import { readJsonLines } from "./readJsonLines.ts";
+import {
+  PARALLEL_DEFAULTS,
+  type ParallelReadOptions,
+  readJsonLinesInParallel,
+} from "./readJsonLinesInParallel.ts";
 import { readMsgpack } from "./readMsgpack.ts";
+
+export interface ReadDocumentsOptions {
+  /** How large JSON Lines files are parsed in worker threads (readJsonLinesInParallel.ts). */
+  parallel?: ParallelReadOptions;
+}
 
 /** How much of a file detection looks at: enough to see past leading whitespace of pretty-printed JSON. */
 const HEAD_BYTES = 64 * 1024;
@@ -20,12 +30,13 @@ const HEAD_BYTES = 64 * 1024;
  * document before the damage, then throws UnreadableError naming the file and the line or byte; a missing
  * path throws NotFoundError.
  */
-export async function* readDocuments(path: string): AsyncGenerator<DocumentPair> {
-  if ((await statOrNotFound(path)).isDirectory()) {
-    yield* readDirectory(path);
-    return;
-  }
-  yield* readDocumentFile(path, await detectFileFormat(path));
+export async function* readDocuments(
+  path: string,
+  options: ReadDocumentsOptions = {},
+): AsyncGenerator<DocumentPair> {
+  const stats = await statOrNotFound(path);
+  if (stats.isDirectory()) yield* readDirectory(path, options);
+  else yield* documentsOfFile(path, await detectFileFormat(path), stats.size, options);
 }
 
 async function statOrNotFound(path: string): Promise<Stats> {
@@ -50,8 +61,27 @@ export async function detectFileFormat(path: string): Promise<DocumentFormat> {
   }
 }
 
-/** The documents of one file of a known format. */
-export function readDocumentFile(path: string, format: DocumentFormat): AsyncGenerator<DocumentPair> {
+/** The documents of one file of a known format; large JSON Lines files are parsed in worker threads. */
+export async function* readDocumentFile(
+  path: string,
+  format: DocumentFormat,
+  options: ReadDocumentsOptions = {},
+): AsyncGenerator<DocumentPair> {
+  yield* documentsOfFile(path, format, (await stat(path)).size, options);
+}
+
+/** The reader of a file of `size` bytes (returned, not delegated to: every level costs each document). */
+function documentsOfFile(
+  path: string,
+  format: DocumentFormat,
+  size: number,
+  options: ReadDocumentsOptions,
+): AsyncGenerator<DocumentPair> {
+  const parallel = options.parallel ?? {};
+  const isJsonLines = format === "jsonl" || format === "name-doc-jsonl";
+  if (isJsonLines && size >= (parallel.minBytes ?? PARALLEL_DEFAULTS.minBytes)) {
+    return readJsonLinesInParallel(path, shapeOf(format), parallel);
+  }
   return readDocumentChunks(fileChunks(path), format, path);
 }
 
@@ -70,6 +100,8 @@ export function readDocumentChunks(
   return readJsonLines(chunks, source, shapeOf(format));
 }
 
-async function* readDirectory(dir: string): AsyncGenerator<DocumentPair> {
-  for (const file of await documentFilesOf(dir)) yield* readDocumentFile(file, await detectFileFormat(file));
+async function* readDirectory(dir: string, options: ReadDocumentsOptions): AsyncGenerator<DocumentPair> {
+  for (const file of await documentFilesOf(dir)) {
+    yield* readDocumentFile(file, await detectFileFormat(file), options);
+  }
 }

@@ -1,12 +1,11 @@
 // Streams the documents of JSON Lines (one `[name, doc]` pair or `{name, doc}` object per line, from a file
 // or a request body):
 // decodes a chunk up to its last newline at once, parses each line, and reports bad lines by number.
-import { UnreadableError } from "../../errors.ts";
+import type { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { byteOrderMarkLength } from "./detectFormat.ts";
-import { toDocumentPair } from "./documentShape.ts";
-import { JsonSyntaxError, parseJson } from "./parseJson.ts";
+import { lineFailureError, parseJsonLineTexts } from "./jsonLineParsing.ts";
 
 const NEWLINE = 0x0a;
 
@@ -72,28 +71,10 @@ class LineDecoder {
 
   private decode(lines: string[], atEnd: boolean): Batch {
     const documents: DocumentPair[] = [];
-    for (const line of lines) {
-      const location = `line ${++this.lineNumber}`;
-      if (line.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = parseJson(line);
-      } catch (error) {
-        return { documents, failure: this.syntaxFailure(error, location, atEnd) };
-      }
-      try {
-        documents.push(toDocumentPair(value, this.shape, this.source, location));
-      } catch (error) {
-        return { documents, failure: error as UnreadableError };
-      }
-    }
-    return { documents };
-  }
-
-  private syntaxFailure(error: unknown, location: string, atEnd: boolean): UnreadableError {
-    const where =
-      error instanceof JsonSyntaxError ? `${error.reason} at column ${error.position + 1}` : error;
-    const hint = atEnd ? " (the last line has no newline: is the file truncated?)" : "";
-    return new UnreadableError(this.source, location, `invalid JSON: ${where}${hint}`, { cause: error });
+    const failure = parseJsonLineTexts(lines, this.shape, atEnd, (pair) => documents.push(pair));
+    const firstLine = this.lineNumber + 1;
+    this.lineNumber += lines.length;
+    if (failure === undefined) return { documents };
+    return { documents, failure: lineFailureError(this.source, firstLine + failure.index, failure) };
   }
 }

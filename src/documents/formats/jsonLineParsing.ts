@@ -1,0 +1,64 @@
+// Parsing of whole JSON Lines (text already cut at newlines) into documents, shared by the serial reader and
+// the parse workers: the first bad line stops the parse and is described by its index, so that whoever
+// knows the line numbers (the serial reader, or the main thread for a worker's chunk) names it.
+import { UnreadableError } from "../../errors.ts";
+import type { DocumentPair } from "../types.ts";
+import type { DocumentShape } from "./DocumentFormat.ts";
+import { documentPairOrProblem } from "./documentShape.ts";
+import { JsonSyntaxError, parseJson } from "./parseJson.ts";
+
+/** The first bad line of a parse: its index among the lines parsed, and what is wrong with it. */
+export interface LineFailure {
+  index: number;
+  message: string;
+  /** Set when the line is not JSON; worker threads send it as plain data, hence not a JsonSyntaxError. */
+  syntax?: { reason: string; position: number };
+  /** Any other error the parser threw (rare: e.g. nesting too deep for the stack). */
+  other?: unknown;
+}
+
+/**
+ * Parses `lines` in order, handing each document to `accept`; blank lines are skipped. Returns the first
+ * bad line, after which nothing more is parsed, or undefined. `atEnd` says the last line had no newline.
+ */
+export function parseJsonLineTexts(
+  lines: readonly string[],
+  shape: DocumentShape,
+  atEnd: boolean,
+  accept: (pair: DocumentPair) => void,
+): LineFailure | undefined {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
+    if (line.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = parseJson(line);
+    } catch (error) {
+      return syntaxFailure(index, error, atEnd && index === lines.length - 1);
+    }
+    const pair = documentPairOrProblem(value, shape);
+    if (typeof pair === "string") return { index, message: pair };
+    accept(pair);
+  }
+  return undefined;
+}
+
+function syntaxFailure(index: number, error: unknown, unterminated: boolean): LineFailure {
+  const hint = unterminated ? " (the last line has no newline: is the file truncated?)" : "";
+  if (!(error instanceof JsonSyntaxError))
+    return { index, message: `invalid JSON: ${error}${hint}`, other: error };
+  const syntax = { reason: error.reason, position: error.position };
+  return { index, message: `invalid JSON: ${error.reason} at column ${error.position + 1}${hint}`, syntax };
+}
+
+/** The UnreadableError of a failure whose line is line `lineNumber` (1-based) of `source`. */
+export function lineFailureError(source: string, lineNumber: number, failure: LineFailure): UnreadableError {
+  const { syntax, other } = failure;
+  const cause = syntax ? new JsonSyntaxError(syntax.reason, syntax.position) : other;
+  return new UnreadableError(
+    source,
+    `line ${lineNumber}`,
+    failure.message,
+    cause === undefined ? undefined : { cause },
+  );
+}

@@ -1,0 +1,81 @@
+// Reads a large JSON Lines file with the reading and parsing done in worker threads: the main thread cuts the
+// file into byte ranges, each worker reads and parses the lines starting in its range, and the documents are
+// yielded strictly in file order, events that come back as blocks rebuilt. A few chunks are in flight at
+// once, so memory stays bounded on any file size. (Measured on the bench's 77 MB file: reading the chunks on
+// the main thread and moving them to workers cost that thread ~45 ms and the GC the fresh buffers.)
+import { stat } from "node:fs/promises";
+import type { DocumentPair } from "../types.ts";
+import type { DocumentShape } from "./DocumentFormat.ts";
+import { expandEventBlock } from "./expandEventBlock.ts";
+import { type JsonLinesWorkerPool, sharedJsonLinesPool } from "./JsonLinesWorkerPool.ts";
+import { lineFailureError } from "./jsonLineParsing.ts";
+import type { ChunkResult } from "./jsonLinesChunk.ts";
+
+/** How JSON Lines files are read in parallel; every member has a default. */
+export interface ParallelReadOptions {
+  /** Files smaller than this are parsed on the main thread: a worker is not worth starting for them. */
+  minBytes?: number;
+  /** Bytes per chunk (the byte range a worker reads and parses in one job). */
+  chunkBytes?: number;
+  /** Chunks at once: being parsed, or parsed and waiting for their turn. */
+  chunksInFlight?: number;
+  /** The workers (default: the process-wide pool). */
+  pool?: JsonLinesWorkerPool;
+}
+
+export const PARALLEL_DEFAULTS = {
+  minBytes: 4 << 20,
+  chunkBytes: 1 << 20,
+  chunksInFlight: 4,
+} as const;
+
+/**
+ * Every document of the JSON Lines file at `path` (read up to its size when the read starts), in order. A
+ * bad line throws the UnreadableError the serial reader throws, after every document before it; a worker
+ * that stops throws an error naming the file. Stopping early sends no more chunks (those in flight are
+ * parsed and dropped); workers hold the file only while they read a chunk.
+ */
+export async function* readJsonLinesInParallel(
+  path: string,
+  shape: DocumentShape,
+  options: ParallelReadOptions = {},
+): AsyncGenerator<DocumentPair> {
+  const pool = options.pool ?? sharedJsonLinesPool();
+  const chunksInFlight = Math.max(1, options.chunksInFlight ?? PARALLEL_DEFAULTS.chunksInFlight);
+  const chunkBytes = Math.max(1, options.chunkBytes ?? PARALLEL_DEFAULTS.chunkBytes);
+  const { size } = await stat(path);
+  const inFlight: Array<Promise<ChunkResult>> = [];
+  let nextStart = 0;
+  let linesBefore = 0;
+  for (;;) {
+    while (nextStart < size && inFlight.length < chunksInFlight) {
+      const end = Math.min(size, nextStart + chunkBytes);
+      const parsed = pool.parse({ path, start: nextStart, end, shape });
+      // Awaited in its turn; until then (or for good, if the reader stops) a rejection is not unhandled.
+      parsed.catch(() => {});
+      inFlight.push(parsed);
+      nextStart = end;
+    }
+    const head = inFlight.shift();
+    if (head === undefined) return;
+    const result = await settled(head, path);
+    if (result.readFailure) throw Object.assign(new Error(result.readFailure.message), result.readFailure);
+    const documents: DocumentPair[] = [];
+    for (const item of result.items) {
+      if (Array.isArray(item)) documents.push(item);
+      else expandEventBlock(item, documents);
+    }
+    yield* documents;
+    if (result.failure) throw lineFailureError(path, linesBefore + result.failure.index + 1, result.failure);
+    linesBefore += result.lines;
+  }
+}
+
+/** The chunk's result; a worker that stopped becomes an error naming the file. */
+async function settled(result: Promise<ChunkResult>, path: string): Promise<ChunkResult> {
+  try {
+    return await result;
+  } catch (error) {
+    throw new Error(`${path}: cannot parse: ${(error as Error).message}`, { cause: error });
+  }
+}
