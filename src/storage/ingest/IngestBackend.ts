@@ -1,5 +1,6 @@
 // What shared ingest needs from an adapter: a write transaction in which it can look up what is already
 // stored (for idempotence, conflicts and references) and then write the prepared batch.
+import type { BufferArena } from "../codec/BufferArena.ts";
 import type { DatumPageRecord, EventPageRecord, PreparedBatch, SingletonName } from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 
@@ -22,7 +23,11 @@ export interface IngestTransaction {
   /** Stored datum pages of `resource`. */
   datumPages(resource: string): Promise<DatumPageRecord[]>;
   fieldStats(descriptors: string[]): Promise<Map<string, Record<string, FieldStats>>>;
-  write(batch: PreparedBatch): Promise<void>;
+  /**
+   * Writes the batch. `pages`: the arena its event pages were carved from; an adapter that moves them
+   * elsewhere (to a thread) may take its buffers over (BufferArena.handOver) and return them to the pool.
+   */
+  write(batch: PreparedBatch, pages?: BufferArena): Promise<void>;
 }
 
 export interface IngestBackend {

@@ -1,5 +1,6 @@
-// One SQLite connection to a catalog file with its prepared statements cached: the writer (which creates the
-// schema) or the reader (query_only; in WAL mode it sees committed data only, never a put in progress).
+// One SQLite connection to a catalog file with its prepared statements cached: the one that creates the
+// schema, the writer (in the writer thread) or the reader (query_only; in WAL mode it sees committed data
+// only, never a put in progress).
 import Database from "better-sqlite3";
 import { registerQueryFunctions } from "./functions.ts";
 import { ensureSchema } from "./schema.ts";
@@ -17,19 +18,40 @@ export class Connection {
   }
 
   /**
-   * The writing connection: WAL, and synchronous=FULL so that a put that returned is on disk even after a
-   * power cut (NORMAL stays consistent but may lose the last commits, which callers were told are stored).
+   * Creates the catalog file at `path` or upgrades its schema (see schema.ts): the connection the store
+   * opens first, and closes once its reader is open. A new file gets 64 kB pages (column blobs of 8 kB and
+   * more fit in few pages; measured twice as fast to write as the 4 kB default) and the WAL journal (kept by
+   * the file from then on).
    */
-  static writer(path: string): Connection {
+  static schema(path: string): Connection {
     const db = new Database(path);
     try {
       db.pragma("busy_timeout = 5000");
-      // 64 kB pages (only a new file takes it): column blobs of 8 kB and more fit in few pages; measured
-      // twice as fast to write as the 4 kB default.
       db.pragma("page_size = 65536");
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
       ensureSchema(db, path);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new Connection(db);
+  }
+
+  /**
+   * The writing connection, in the writer thread (writerThread.ts). synchronous=FULL, so that a put that
+   * returned is on disk even after a power cut (NORMAL stays consistent but may lose the last commits,
+   * which callers were told are stored). busy_timeout 0: a busy lock is waited for by async retries
+   * (HostedWriter.begin), never by blocking the thread that serves every store of the process. No automatic
+   * checkpoints: HostedWriter checkpoints after answering a COMMIT, so no put waits for one.
+   */
+  static writer(path: string): Connection {
+    const db = new Database(path, { fileMustExist: true });
+    try {
+      // The file is in WAL mode already (schema() set it, and the file keeps it).
+      db.pragma("busy_timeout = 0");
+      db.pragma("synchronous = FULL");
+      db.pragma("wal_autocheckpoint = 0");
     } catch (error) {
       db.close();
       throw error;

@@ -1,5 +1,6 @@
-// The SQLite side of a put, run on the writer inside BEGIN IMMEDIATE: look up what is stored, then write the
-// prepared batch (documents, run rows, column pages, datum pages, logs, stream counts, statistics).
+// The SQLite side of a put, run in the writer thread (HostedWriter) inside BEGIN IMMEDIATE: look up what is
+// stored, then write the prepared batch (documents, run rows, column pages, datum pages, logs, stream counts,
+// statistics). better-sqlite3 binds blobs as SQLITE_TRANSIENT: SQLite has copied them when `run` returns.
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { COLUMN_ENCODINGS, COLUMN_ROLES, type PreparedBatch, type SingletonName } from "../records.ts";
@@ -16,9 +17,6 @@ import {
 import { writeRunRows } from "./runRows.ts";
 
 export class SqliteIngest implements IngestTransaction {
-  /** better-sqlite3 binds blobs as SQLITE_TRANSIENT: SQLite copies them before `run` returns. */
-  readonly copiesWrites = true;
-
   constructor(private readonly writer: Connection) {}
 
   async documents(uids: string[]): Promise<Map<string, StoredDocument>> {

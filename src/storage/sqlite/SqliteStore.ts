@@ -1,8 +1,8 @@
 // The SQLite adapter, the embedded default: one catalog file in WAL mode (see Connection.ts for durability).
-// Puts take the write lock up front (BEGIN IMMEDIATE), so their lookups see every commit of other processes
-// and concurrent writers queue instead of failing; reads go through a second connection that only ever sees
-// committed data. Queries compile to SQL over JSON1 (compileQuery.ts).
-import { setTimeout as sleep } from "node:timers/promises";
+// Puts run in the process's writer thread (SqliteWriter), taking the write lock up front (BEGIN IMMEDIATE), so
+// their lookups see every commit of other processes and concurrent writers queue instead of failing; reads
+// stay on this thread, synchronous, through a connection that only ever sees committed data. Queries compile
+// to SQL over JSON1 (compileQuery.ts).
 import type {
   DatumPage,
   DocumentPair,
@@ -17,7 +17,6 @@ import { NotFoundError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
-import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
@@ -58,29 +57,28 @@ import {
   pageBlobColumns,
   storedFieldStats,
 } from "./rows.ts";
-import { SqliteIngest } from "./SqliteIngest.ts";
+import { SqliteWriter } from "./SqliteWriter.ts";
 
 /** Event pages fetched per query when reading columns. */
 const PAGES_PER_READ = 32;
 
-/** How long a writer waits for another process's write lock (between short async sleeps). */
-const LOCK_WAIT_MS = 120_000;
-
-function isBusy(error: unknown): boolean {
-  return (error as { code?: string }).code === "SQLITE_BUSY";
-}
-
 export class SqliteStore implements Store {
   readonly uri: string;
-  private readonly writer: Connection;
+  private readonly writer: SqliteWriter;
   private readonly reader: Connection;
   private readonly queue = new WriteQueue();
 
-  /** Opens (creating when needed) the catalog file at `path`. */
+  /** Opens (creating when needed) the catalog file at `path`; the writer thread starts in the background. */
   constructor(path: string, uri = `sqlite://${path}`) {
     this.uri = uri;
-    this.writer = Connection.writer(path);
-    this.reader = Connection.reader(path);
+    const schema = Connection.schema(path);
+    try {
+      this.reader = Connection.reader(path);
+    } finally {
+      // Closed only once the reader is open, so the file's WAL is not checkpointed and removed in between.
+      schema.close();
+    }
+    this.writer = new SqliteWriter(path);
   }
 
   private sql(text: string) {
@@ -90,33 +88,7 @@ export class SqliteStore implements Store {
   // --- writing -------------------------------------------------------------------------------------------
 
   put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
-    return putBatch(batch, { transaction: (work) => this.queue.run(() => this.transaction(work)) });
-  }
-
-  /** BEGIN IMMEDIATE, waiting for another process's lock without blocking the event loop. */
-  private async begin(): Promise<void> {
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
-      try {
-        this.writer.db.exec("BEGIN IMMEDIATE");
-        return;
-      } catch (error) {
-        if (!isBusy(error) || Date.now() > deadline) throw error;
-        await sleep(pause);
-      }
-    }
-  }
-
-  private async transaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
-    await this.begin();
-    try {
-      const result = await work(new SqliteIngest(this.writer));
-      this.writer.db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      if (this.writer.db.inTransaction) this.writer.db.exec("ROLLBACK");
-      throw error;
-    }
+    return putBatch(batch, { transaction: (work) => this.queue.run(() => this.writer.transaction(work)) });
   }
 
   // --- reading -------------------------------------------------------------------------------------------
@@ -361,8 +333,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.queue.run(async () => {
+      // The reader first: the writer, then the file's last connection here, checkpoints as it closes.
       this.reader.close();
-      this.writer.close();
+      await this.writer.close();
     });
   }
 }

@@ -1,0 +1,134 @@
+// One store's writer connection inside the writer thread, and its transaction: BEGIN IMMEDIATE waited for
+// without blocking the thread, the lookups and writes of a put (SqliteIngest), COMMIT, ROLLBACK, close. Writes
+// are pipelined (the store does not wait for them), so a failed write is kept and answered to every later
+// request of its transaction until the rollback: a batch stays all-or-nothing.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { PreparedBatch } from "../records.ts";
+import { WriteQueue } from "../WriteQueue.ts";
+import type { Connection } from "./Connection.ts";
+import { SqliteIngest } from "./SqliteIngest.ts";
+
+/** How long a writer waits for another process's write lock (between short async sleeps). */
+const LOCK_WAIT_MS = 120_000;
+
+/**
+ * When a checkpoint is due after a commit: once the commits since the last one wrote this many bytes of
+ * documents and pages, or were this many. SQLite's own auto-checkpoint comes at 1,000 WAL frames, 64 MB with
+ * the catalog's 64 kB pages; a small put already writes a dozen frames or so (the tables and indexes it
+ * touches), and a checkpoint costs two fsyncs however little it copies, so small puts share one.
+ */
+const CHECKPOINT_BYTES = 16 * 1024 * 1024;
+const CHECKPOINT_COMMITS = 32;
+
+/** Bytes of the documents and pages of a batch: about what it adds to the WAL. */
+function batchBytes(batch: PreparedBatch): number {
+  let bytes = 0;
+  for (const record of batch.documents) bytes += record.body.byteLength;
+  for (const page of batch.eventPages) {
+    bytes += page.uids.byteLength + page.seqNums.byteLength + page.times.byteLength;
+    for (const column of page.columns) bytes += column.bytes.byteLength;
+  }
+  for (const page of batch.datumPages) bytes += page.body.byteLength;
+  return bytes;
+}
+
+function isBusy(error: unknown): boolean {
+  return (error as { code?: string }).code === "SQLITE_BUSY";
+}
+
+export class HostedWriter {
+  /** The failure of a write of the open transaction, if one failed. */
+  private failure: { error: unknown } | null = null;
+  /** Bytes written by the open transaction, and by the commits since the last checkpoint, and how many. */
+  private transactionBytes = 0;
+  private uncheckpointedBytes = 0;
+  private uncheckpointedCommits = 0;
+  private readonly ingest: SqliteIngest;
+  /** The store's requests, one at a time: begin waits asynchronously, and the next must wait for it. */
+  readonly queue = new WriteQueue();
+
+  constructor(private readonly connection: Connection) {
+    this.ingest = new SqliteIngest(connection);
+  }
+
+  /**
+   * BEGIN IMMEDIATE: the write lock up front, so the put's lookups see every commit of other processes and
+   * concurrent writers queue instead of failing. Another process's lock is waited for by retries with async
+   * sleeps, while the thread serves the other stores.
+   */
+  async begin(): Promise<void> {
+    this.failure = null;
+    this.transactionBytes = 0;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+      try {
+        this.connection.db.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() > deadline) throw error;
+        await sleep(pause);
+      }
+    }
+  }
+
+  /** The lookups of a put, refused once a write of the transaction has failed. */
+  get lookups(): SqliteIngest {
+    this.throwFailure();
+    return this.ingest;
+  }
+
+  async write(batch: PreparedBatch): Promise<void> {
+    this.throwFailure();
+    try {
+      await this.ingest.write(batch);
+      this.transactionBytes += batchBytes(batch);
+    } catch (error) {
+      this.failure = { error };
+      throw error;
+    }
+  }
+
+  commit(): void {
+    this.throwFailure();
+    this.connection.db.exec("COMMIT");
+    this.uncheckpointedBytes += this.transactionBytes;
+    this.uncheckpointedCommits++;
+  }
+
+  /** Whether the commits since the last checkpoint have written enough for the next (see CHECKPOINT_BYTES). */
+  get checkpointDue(): boolean {
+    return this.uncheckpointedBytes >= CHECKPOINT_BYTES || this.uncheckpointedCommits >= CHECKPOINT_COMMITS;
+  }
+
+  /**
+   * Copies the WAL's committed pages into the database file, run right after a COMMIT was answered when one
+   * is due (checkpointDue). The writer connection has no automatic checkpoint (wal_autocheckpoint = 0), which
+   * SQLite runs inside COMMIT and which took longer than the commit's own fsync for large puts; here it keeps
+   * the WAL about as bounded as that did, but no put waits for it. PASSIVE: it never waits for readers or
+   * other writers, and copies what they allow (the rest at a later checkpoint). Durability does not depend on
+   * it: a commit is in the WAL, on disk (synchronous = FULL), before it is answered.
+   */
+  checkpoint(): void {
+    this.uncheckpointedBytes = 0;
+    this.uncheckpointedCommits = 0;
+    try {
+      this.connection.db.pragma("wal_checkpoint(PASSIVE)");
+    } catch {
+      // A checkpoint that could not run leaves the WAL longer, nothing else: the next one copies it.
+    }
+  }
+
+  rollback(): void {
+    this.failure = null;
+    if (this.connection.db.inTransaction) this.connection.db.exec("ROLLBACK");
+  }
+
+  /** Closes the connection; as the file's last connection, SQLite checkpoints and removes the WAL. */
+  close(): void {
+    this.connection.close();
+  }
+
+  private throwFailure(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}

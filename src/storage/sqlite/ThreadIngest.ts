@@ -1,0 +1,52 @@
+// A put's transaction as the main thread sees it: every lookup and write goes to the store's writer in the
+// writer thread. A write is posted and not waited for, so the next slice is checked and encoded while the
+// thread inserts this one; should it fail, the thread answers the transaction's next request (or its COMMIT)
+// with that failure, and the put rolls back.
+import type { BufferArena } from "../codec/BufferArena.ts";
+import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
+import type { DatumPageRecord, EventPageRecord, PreparedBatch } from "../records.ts";
+import type { FieldStats } from "../Store.ts";
+import { postableBatch } from "./batchTransfer.ts";
+import type { WriterChannel } from "./WriterChannel.ts";
+import type { WriterCommand } from "./writerProtocol.ts";
+
+export class ThreadIngest implements IngestTransaction {
+  /** A write copies what it does not take over (postableBatch): the caller may reuse any buffer at once. */
+  readonly copiesWrites = true;
+
+  constructor(
+    private readonly channel: WriterChannel,
+    private readonly handle: number,
+  ) {}
+
+  private ask<T>(command: WriterCommand): Promise<T> {
+    return this.channel.request<T>(this.handle, command);
+  }
+
+  documents(uids: string[]): Promise<Map<string, StoredDocument>> {
+    return this.ask({ op: "documents", uids });
+  }
+
+  stops(runUids: string[]): Promise<Map<string, string>> {
+    return this.ask({ op: "stops", runUids });
+  }
+
+  eventPages(descriptor: string, first: number, last: number): Promise<EventPageRecord[]> {
+    return this.ask({ op: "eventPages", descriptor, first, last });
+  }
+
+  datumPages(resource: string): Promise<DatumPageRecord[]> {
+    return this.ask({ op: "datumPages", resource });
+  }
+
+  fieldStats(descriptors: string[]): Promise<Map<string, Record<string, FieldStats>>> {
+    return this.ask({ op: "fieldStats", descriptors });
+  }
+
+  /** Posts the batch, taking over `pages`' buffers (transferred, not copied); resolves before it is written. */
+  async write(prepared: PreparedBatch, pages?: BufferArena): Promise<void> {
+    const { batch, buffers } = postableBatch(prepared, pages);
+    // The thread keeps a failed write's error for the transaction's next request, which reports it.
+    this.channel.request(this.handle, { op: "write", batch, buffers }, buffers).catch(() => undefined);
+  }
+}

@@ -1,0 +1,27 @@
+// The messages between SqliteStores (main thread) and the writer thread that hosts their writer connections:
+// each request names its store's writer by handle and gets one reply with the same id.
+import type { PreparedBatch } from "../records.ts";
+import type { WireError } from "./threadErrors.ts";
+
+/** What a store's writer is asked to do; lookups mirror IngestTransaction's methods. */
+export type WriterCommand =
+  /** Opens the writer connection of `path` if this thread has none for the handle, then BEGIN IMMEDIATE. */
+  | { op: "begin"; path: string }
+  | { op: "documents"; uids: string[] }
+  | { op: "stops"; runUids: string[] }
+  | { op: "eventPages"; descriptor: string; first: number; last: number }
+  | { op: "datumPages"; resource: string }
+  | { op: "fieldStats"; descriptors: string[] }
+  /** `buffers`: the transferred buffers the batch's bytes live in, handed back once written. */
+  | { op: "write"; batch: PreparedBatch; buffers: ArrayBuffer[] }
+  | { op: "commit" }
+  | { op: "rollback" }
+  | { op: "close" };
+
+export type WriterRequest = WriterCommand & { id: number; handle: number };
+
+/** The answer to request `id`, or buffers of a written batch coming back (transferred) for reuse. */
+export type WriterMessage =
+  | { kind: "reply"; id: number; value: unknown }
+  | { kind: "failure"; id: number; error: WireError }
+  | { kind: "buffers"; buffers: ArrayBuffer[] };
