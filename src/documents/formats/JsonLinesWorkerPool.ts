@@ -20,12 +20,22 @@ interface PoolWorker {
 /** Starts one parse worker; the pool calls it when it needs another. */
 export type WorkerStarter = () => Worker;
 
-const startParseWorker: WorkerStarter = () => startWorker(new URL("./jsonLinesWorker.ts", import.meta.url));
+export const startParseWorker: WorkerStarter = () => startWorker(new URL("./jsonLinesWorker.ts", import.meta.url));
 
 /** A fixed-size pool of parse workers; a job goes to an idle worker, else to the least busy one. */
 export class JsonLinesWorkerPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 0;
+
+  /** Jobs sent to workers so far. */
+  get jobsSent(): number {
+    return this.nextId;
+  }
+
+  /** Jobs sent and not answered yet (0 when every worker is idle). */
+  get jobsWaiting(): number {
+    return this.workers.reduce((sum, { waiting }) => sum + waiting.size, 0);
+  }
 
   constructor(
     readonly size: number,
@@ -74,7 +84,8 @@ export class JsonLinesWorkerPool {
     worker.on("exit", (code) => {
       this.workers.splice(this.workers.indexOf(entry), 1);
       const reason = failure ? `failed: ${failure.message}` : `stopped (exit code ${code})`;
-      const error = new Error(`a JSON Lines parse worker ${reason} before answering`, { cause: failure });
+      const message = `a JSON Lines parse worker ${reason} before answering`;
+      const error = new Error(message, failure && { cause: failure });
       for (const job of waiting.values()) job.reject(error);
       waiting.clear();
     });
