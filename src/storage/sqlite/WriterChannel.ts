@@ -21,6 +21,8 @@ export class WriterChannel {
   private nextId = 1;
   /** Why the thread is gone, once it is: every request fails with it. */
   private stopped: Error | null = null;
+  /** Set by `terminate`: the thread holds the process open until it has exited. */
+  private ending = false;
 
   private constructor() {
     this.worker = startWorker(new URL("./writerThread.ts", import.meta.url));
@@ -57,6 +59,9 @@ export class WriterChannel {
 
   /** Ends the thread (as a crash would): outstanding requests fail, the next store starts a new one. */
   async terminate(): Promise<void> {
+    // Held open until it has exited: an idle thread is unref'd, and its exit would go unnoticed.
+    this.ending = true;
+    this.worker.ref();
     await this.worker.terminate();
   }
 
@@ -74,7 +79,7 @@ export class WriterChannel {
 
   private settled(id: number): void {
     this.pending.delete(id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0 && !this.ending) this.worker.unref();
   }
 
   private stop(how: string, cause?: Error): void {
