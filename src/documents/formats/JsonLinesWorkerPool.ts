@@ -20,7 +20,8 @@ interface PoolWorker {
 /** Starts one parse worker; the pool calls it when it needs another. */
 export type WorkerStarter = () => Worker;
 
-export const startParseWorker: WorkerStarter = () => startWorker(new URL("./jsonLinesWorker.ts", import.meta.url));
+export const startParseWorker: WorkerStarter = () =>
+  startWorker(new URL("./jsonLinesWorker.ts", import.meta.url));
 
 /** A fixed-size pool of parse workers; a job goes to an idle worker, else to the least busy one. */
 export class JsonLinesWorkerPool {

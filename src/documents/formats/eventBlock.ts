@@ -45,8 +45,16 @@ class GrowingColumn {
     (this.numbers ?? this.values)?.pop();
   }
 
-  finish(): Column {
-    return this.numbers === undefined ? (this.values ?? []) : Float64Array.from(this.numbers);
+  get isNumbers(): boolean {
+    return this.numbers !== undefined;
+  }
+
+  /** The column; numbers are copied into `storage` from `offset` and given as a view of it. */
+  finish(storage: Float64Array, offset: number): Column {
+    if (this.numbers === undefined) return this.values ?? [];
+    const view = storage.subarray(offset, offset + this.numbers.length);
+    view.set(this.numbers);
+    return view;
   }
 }
 
@@ -112,21 +120,27 @@ export class EventBlockBuilder {
 
   /** The collected events (a block, or the lone event's pair); the builder is then empty. */
   take(): EventBlock | DocumentPair | undefined {
-    const { count, first } = this;
-    const members = this.members;
+    const { count, first, members, columns } = this;
     this.count = 0;
     this.members = [];
     this.columns = [];
     this.first = undefined;
     if (count <= 1) return first;
+    // Every number column in one buffer: one transfer per block, not one per column.
+    const storage = new Float64Array(count * columns.filter((column) => column.isNumbers).length);
+    let offset = 0;
+    const finish = (column: GrowingColumn) => {
+      const done = column.finish(storage, offset);
+      if (column.isNumbers) offset += count;
+      return done;
+    };
     return {
       descriptor: this.descriptor,
       count,
       members: members.map((member): BlockMember => {
-        if ("column" in member) return { key: member.key, column: member.column.finish() };
-        if ("fields" in member) {
-          return { key: member.key, fields: member.fields, columns: member.columns.map((c) => c.finish()) };
-        }
+        if ("column" in member) return { key: member.key, column: finish(member.column) };
+        if ("fields" in member)
+          return { key: member.key, fields: member.fields, columns: member.columns.map(finish) };
         return member;
       }),
     };
@@ -167,17 +181,17 @@ export class EventBlockBuilder {
   }
 }
 
-/** The buffers of a block's number columns, to transfer rather than copy. */
+/** The buffer of a block's number columns (each distinct buffer once), to transfer rather than copy. */
 export function blockBuffers(block: EventBlock): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = [];
+  const buffers = new Set<ArrayBuffer>();
   const collect = (column: Column) => {
-    if (column instanceof Float64Array) buffers.push(column.buffer as ArrayBuffer);
+    if (column instanceof Float64Array) buffers.add(column.buffer as ArrayBuffer);
   };
   for (const member of block.members) {
     if ("column" in member) collect(member.column);
     else if ("fields" in member) member.columns.forEach(collect);
   }
-  return buffers;
+  return [...buffers];
 }
 
 /** Whether a parse result item is a block rather than a document pair. */

@@ -1,6 +1,7 @@
 // Parsing of whole JSON Lines (text already cut at newlines) into documents, shared by the serial reader and
 // the parse workers: the first bad line stops the parse and is described by its index, so that whoever
 // knows the line numbers (the serial reader, or the main thread for a worker's chunk) names it.
+import { isAscii } from "node:buffer";
 import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
@@ -15,6 +16,15 @@ export interface LineFailure {
   syntax?: { reason: string; position: number };
   /** Any other error the parser threw (rare: e.g. nesting too deep for the stack). */
   other?: unknown;
+}
+
+/**
+ * The lines of whole-line bytes (cut after a newline, that newline left out). A newline byte never sits
+ * inside a multi-byte UTF-8 sequence, so the cut is a safe place to decode; ASCII bytes (the usual case)
+ * are decoded as Latin-1, which gives the same string about three times faster.
+ */
+export function splitLines(bytes: Buffer): string[] {
+  return (isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8")).split("\n");
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { blockBuffers, type EventBlock, EventBlockBuilder } from "./eventBlock.ts";
-import { type LineFailure, parseJsonLineTexts } from "./jsonLineParsing.ts";
+import { type LineFailure, parseJsonLineTexts, splitLines } from "./jsonLineParsing.ts";
 import { readLineRange } from "./readLineRange.ts";
 
 export interface ChunkJob {
@@ -50,8 +50,7 @@ export function parseJsonLinesBytes(
 ): { result: ChunkResult; transfer: ArrayBuffer[] } {
   if (bytes.length === 0) return { result: { lines: 0, items: [] }, transfer: [] };
   const unterminated = bytes[bytes.length - 1] !== NEWLINE;
-  // A newline byte never sits inside a multi-byte UTF-8 sequence, so the cut is a safe place to decode.
-  const lines = bytes.toString("utf8", 0, unterminated ? bytes.length : bytes.length - 1).split("\n");
+  const lines = splitLines(bytes.subarray(0, unterminated ? bytes.length : bytes.length - 1));
   const items: Array<DocumentPair | EventBlock> = [];
   const transfer: ArrayBuffer[] = [];
   const events = new EventBlockBuilder();

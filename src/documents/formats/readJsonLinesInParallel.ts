@@ -65,7 +65,8 @@ export async function* readJsonLinesInParallel(
       if (Array.isArray(item)) documents.push(item);
       else expandEventBlock(item, documents);
     }
-    yield* documents;
+    // A loop, not yield*: delegating to an array costs an extra await per document (~40% more).
+    for (let i = 0; i < documents.length; i++) yield documents[i];
     if (result.failure) throw lineFailureError(path, linesBefore + result.failure.index + 1, result.failure);
     linesBefore += result.lines;
   }
