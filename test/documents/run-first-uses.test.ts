@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { composeRun } from "../../src/documents/compose.ts";
 import { eventKeyProblems, streamKeysOf } from "../../src/documents/run/eventKeys.ts";
-import { FirstUses } from "../../src/documents/run/FirstUses.ts";
+import { FirstUses, hashOf } from "../../src/documents/run/FirstUses.ts";
 import { validateRun } from "../../src/documents/run/index.ts";
 import type { DataKey, DocumentPair, EventDescriptor, EventPage } from "../../src/documents/types.ts";
 import { dataPath } from "../support/sharedData.ts";
@@ -33,6 +33,73 @@ describe("FirstUses", () => {
     for (let i = 0; i < n; i += 997) assert.equal(uses.claim(`run-${i}`, n + i), i);
     assert.equal(uses.first(`run-${n}`), -1);
     assert.equal(uses.size, n);
+  });
+
+  test("strings whose hashes collide stay apart (compared as strings on a hash match)", () => {
+    // Among 300,000 strings some pairs share all 32 bits of their hash; find them.
+    const byHash = new Map<number, string>();
+    const colliding: Array<[string, string]> = [];
+    for (let i = 0; i < 300_000; i++) {
+      const value = `key-${i}`;
+      const other = byHash.get(hashOf(value));
+      if (other !== undefined) colliding.push([other, value]);
+      else byHash.set(hashOf(value), value);
+    }
+    assert.ok(colliding.length > 0, "no full hash collision found");
+    const uses = new FirstUses();
+    for (const [i, [a, b]] of colliding.entries()) {
+      assert.equal(uses.claim(a, 2 * i), -1);
+      assert.equal(uses.claim(b, 2 * i + 1), -1);
+    }
+    for (const [i, [a, b]] of colliding.entries()) {
+      assert.equal(uses.first(a), 2 * i);
+      assert.equal(uses.first(b), 2 * i + 1);
+    }
+    assert.equal(uses.size, 2 * colliding.length);
+  });
+
+  test("claimAll: repeats within one page and against earlier pages, values that are not strings", () => {
+    const uses = new FirstUses();
+    const seen: Array<[number, number]> = [];
+    const note = (j: number, first: number) => seen.push([j, first]);
+    uses.claimAll(["a", "b", "c"], 4, note);
+    assert.deepEqual(seen, []);
+    uses.claimAll(["d", "a", 7, "d", null, "e", "c", "d"], 9, note);
+    // "a" and "c" came in document 4; "d" twice more in this very page, first used by document 9.
+    assert.deepEqual(seen, [
+      [1, 4],
+      [3, 9],
+      [6, 4],
+      [7, 9],
+    ]);
+    assert.equal(uses.size, 5);
+    assert.equal(uses.first("e"), 9);
+    assert.equal(uses.first("b"), 4);
+    assert.equal(uses.claim("e", 12), 9);
+    assert.equal(uses.has("7"), false);
+  });
+
+  test("claimAll over pages larger than the table grows it once and stays exact", () => {
+    const uses = new FirstUses();
+    const page = Array.from({ length: 50_000 }, (_, i) => `${"p".repeat(40)}-${i}`);
+    const repeats: number[] = [];
+    uses.claimAll(page, 1, (j) => repeats.push(j));
+    uses.claimAll([...page.slice(0, 3), "new"], 2, (j, first) => repeats.push(j, first));
+    assert.deepEqual(repeats, [0, 1, 1, 1, 2, 1]);
+    assert.equal(uses.size, 50_001);
+    for (let i = 0; i < page.length; i += 499) assert.equal(uses.first(page[i]), 1);
+    assert.equal(uses.first("new"), 2);
+  });
+
+  test("hashes of uids that share long prefixes or suffixes spread over every low bit", () => {
+    const run = "0d6f3c1e-8f6e-4a57-9a39-5b0f4c3f2d10";
+    for (const make of [(i: number) => `${run}-${i}`, (i: number) => `${i}-${run}`]) {
+      const buckets = new Int32Array(1 << 12);
+      const n = 1 << 16;
+      for (let i = 0; i < n; i++) buckets[hashOf(make(i)) & (buckets.length - 1)]++;
+      // 16 a bucket on average; a hash that ignored the differing units would pile them into a few.
+      assert.ok(Math.max(...buckets) < 48, `fullest bucket holds ${Math.max(...buckets)}`);
+    }
   });
 
   test("strings of any code units: surrogates, NUL, long and one-character ones", () => {

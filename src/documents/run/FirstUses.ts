@@ -2,76 +2,154 @@
 // exact hash set whose table and per-entry numbers live in typed arrays. A run of a million events then costs
 // a few flat buffers that garbage collection never scans, instead of a Map of a million entries.
 
-/** FNV-1a over the UTF-16 code units; any hash is exact here (entries are compared as strings too). */
-function hashOf(text: string): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash;
+/**
+ * Murmur3's 32-bit mixing over the UTF-16 code units, two per step. Any hash is exact here (entries are
+ * compared as strings on a hash match); this one needs only half the steps of one unit at a time, and its
+ * rotations and final mix bring every unit into every bit, so uids that share long prefixes or suffixes
+ * ("<run uid>-<n>") still spread evenly over the table.
+ */
+export function hashOf(text: string): number {
+  const length = text.length;
+  let hash = 0x9747b28c ^ length;
+  let i = 1;
+  for (; i < length; i += 2) {
+    let word = Math.imul(text.charCodeAt(i - 1) | (text.charCodeAt(i) << 16), 0xcc9e2d51);
+    word = Math.imul((word << 15) | (word >>> 17), 0x1b873593);
+    hash ^= word;
+    hash = (Math.imul((hash << 13) | (hash >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  if (i === length) {
+    const word = Math.imul(text.charCodeAt(i - 1), 0xcc9e2d51);
+    hash ^= Math.imul((word << 15) | (word >>> 17), 0x1b873593);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
 }
 
-function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(length);
-  out.set(array);
-  return out;
-}
+/** Entries are kept in chunks of this many, so the set grows without copying what it holds. */
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS;
+const IN_CHUNK = CHUNK - 1;
 
 export class FirstUses {
-  /** Open addressing, linear probing, at most half full: entry number + 1, or 0 for a free slot. */
-  private slots = new Int32Array(256);
-  private hashes = new Int32Array(128);
-  private firstDocs = new Int32Array(128);
-  private readonly values: string[] = [];
+  /**
+   * Open addressing, linear probing, at most half full, one int32 a slot (0: free). With `mask` covering the
+   * index bits, a slot holds `entry + 1` in those bits and the entry's hash bits above them: a probe that
+   * meets another entry tells it apart without a second memory access, and the strings are read only when
+   * all 32 bits agree. One int32 a slot keeps the table small enough for the caches to cover.
+   */
+  private table = new Int32Array(256);
+  private mask = 255;
+  private count = 0;
+  /** Entry e is `values[e >> CHUNK_BITS][e & IN_CHUNK]`, and likewise its hash and first document. */
+  private readonly values: string[][] = [];
+  private readonly hashes: Int32Array[] = [];
+  private readonly firstDocs: Int32Array[] = [];
+  /** The hashes of the values `claimAll` is adding, computed before the table is probed for any of them. */
+  private pageHashes = new Int32Array(1024);
 
   get size(): number {
-    return this.values.length;
+    return this.count;
   }
 
   /** The document that first used `value`, or -1 if none has. */
   first(value: string): number {
-    const entry = this.slots[this.find(value, hashOf(value))] - 1;
-    return entry < 0 ? -1 : this.firstDocs[entry];
+    const entry = this.entryOf(this.table[this.find(value, hashOf(value))]);
+    return entry < 0 ? -1 : this.firstDocs[entry >> CHUNK_BITS][entry & IN_CHUNK];
   }
 
   has(value: string): boolean {
-    return this.first(value) >= 0;
+    return this.table[this.find(value, hashOf(value))] !== 0;
   }
 
   /** Records that document `docIndex` uses `value`; returns the document that used it first, or -1 if none. */
   claim(value: string, docIndex: number): number {
-    const hash = hashOf(value);
-    const slot = this.find(value, hash);
-    const entry = this.slots[slot] - 1;
-    if (entry >= 0) return this.firstDocs[entry];
-    const n = this.values.length;
-    if (n === this.hashes.length) {
-      this.hashes = grown(this.hashes, 2 * n);
-      this.firstDocs = grown(this.firstDocs, 2 * n);
+    this.reserve(1);
+    return this.claimHashed(value, hashOf(value), docIndex);
+  }
+
+  /**
+   * `claim` for each of `values` (a page's uids) used by document `docIndex`, growing the table at most once.
+   * Calls `repeated(j, first)` for each `values[j]` used before (by an earlier document, or earlier in the
+   * list: then `first` is `docIndex`). Values that are not strings are skipped.
+   */
+  claimAll(values: readonly unknown[], docIndex: number, repeated: (j: number, first: number) => void): void {
+    this.reserve(values.length);
+    if (this.pageHashes.length < values.length) this.pageHashes = new Int32Array(values.length);
+    // Hash every value first: the probes that follow, with little work between them, then overlap their
+    // cache misses. at(j): an indexed read that met arrays of several kinds would box arrays of doubles.
+    const hashes = this.pageHashes;
+    for (let j = 0; j < values.length; j++) {
+      const value = values.at(j);
+      if (typeof value === "string") hashes[j] = hashOf(value);
     }
-    this.values.push(value);
-    this.hashes[n] = hash;
-    this.firstDocs[n] = docIndex;
-    this.slots[slot] = n + 1;
-    if (2 * (n + 1) > this.slots.length) this.rehash(2 * this.slots.length);
+    for (let j = 0; j < values.length; j++) {
+      const value = values.at(j);
+      if (typeof value !== "string") continue;
+      const first = this.claimHashed(value, hashes[j], docIndex);
+      if (first >= 0) repeated(j, first);
+    }
+  }
+
+  /** `claim` once the table has room for one more entry. */
+  private claimHashed(value: string, hash: number, docIndex: number): number {
+    const slot = this.find(value, hash);
+    const entry = this.entryOf(this.table[slot]);
+    if (entry >= 0) return this.firstDocs[entry >> CHUNK_BITS][entry & IN_CHUNK];
+    const n = this.count++;
+    const chunk = n >> CHUNK_BITS;
+    if (chunk === this.values.length) {
+      this.values.push(new Array<string>(CHUNK));
+      this.hashes.push(new Int32Array(CHUNK));
+      this.firstDocs.push(new Int32Array(CHUNK));
+    }
+    this.values[chunk][n & IN_CHUNK] = value;
+    this.hashes[chunk][n & IN_CHUNK] = hash;
+    this.firstDocs[chunk][n & IN_CHUNK] = docIndex;
+    this.table[slot] = (hash & ~this.mask) | (n + 1);
     return -1;
+  }
+
+  /** The entry a slot holds, or -1 for a free slot. */
+  private entryOf(word: number): number {
+    return (word & this.mask) - 1;
   }
 
   /** The slot holding `value`, or the free slot where it belongs. */
   private find(value: string, hash: number): number {
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = this.mask;
+    const high = hash & ~mask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
-      if (entry < 0 || (this.hashes[entry] === hash && this.values[entry] === value)) return slot;
+      const word = table[slot];
+      if (word === 0) return slot;
+      if ((word & ~mask) === high) {
+        const entry = (word & mask) - 1;
+        if (this.hashes[entry >> CHUNK_BITS][entry & IN_CHUNK] === hash) {
+          if (this.values[entry >> CHUNK_BITS][entry & IN_CHUNK] === value) return slot;
+        }
+      }
     }
   }
 
-  private rehash(length: number): void {
-    const slots = new Int32Array(length);
-    const mask = length - 1;
-    for (let entry = 0; entry < this.values.length; entry++) {
-      let slot = this.hashes[entry] & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+  /** Grows the table, if needed, so that `more` entries fit and it stays at most half full. */
+  private reserve(more: number): void {
+    const needed = 2 * (this.count + more);
+    let slots = this.mask + 1;
+    if (needed <= slots) return;
+    while (slots < needed) slots *= 2;
+    const table = new Int32Array(slots);
+    const mask = slots - 1;
+    for (let entry = 0; entry < this.count; entry++) {
+      const hash = this.hashes[entry >> CHUNK_BITS][entry & IN_CHUNK];
+      let slot = hash & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = (hash & ~mask) | (entry + 1);
     }
-    this.slots = slots;
+    this.table = table;
+    this.mask = mask;
   }
 }

@@ -346,19 +346,15 @@ export class RunChecker {
   private onEventPage(i: number, page: Doc): void {
     const name = "event_page";
     const { uids, data, timestamps, filled } = pageColumns(page);
-    this.checkPageLength(i, name, uids.length, {
-      seq_num: page.seq_num,
-      time: page.time,
-      ...prefixed("data.", data),
-      ...prefixed("timestamps.", timestamps),
-      ...prefixed("filled.", filled ?? {}),
-    });
-    for (let j = 0; j < uids.length; j++) {
-      const uid = uids[j];
-      if (typeof uid !== "string") continue;
-      const first = this.uids.claim(uid, i);
-      if (first >= 0) this.flagDuplicateUid(i, name, `uid[${j}]`, uid, first);
-    }
+    const rows = uids.length;
+    this.checkColumnLength(i, name, rows, "seq_num", page.seq_num);
+    this.checkColumnLength(i, name, rows, "time", page.time);
+    this.checkColumnLengths(i, name, rows, "data.", data);
+    this.checkColumnLengths(i, name, rows, "timestamps.", timestamps);
+    if (filled) this.checkColumnLengths(i, name, rows, "filled.", filled);
+    this.uids.claimAll(uids, i, (j, first) =>
+      this.flagDuplicateUid(i, name, `uid[${j}]`, uids[j] as string, first),
+    );
     const descriptor = this.arrivedDescriptor(page.descriptor);
     if (descriptor) this.checkEventPage(i, page, descriptor);
     else {
@@ -375,6 +371,10 @@ export class RunChecker {
       this.checkKeys(i, name, "", descriptor, data, timestamps, filled);
     const seqNums = Array.isArray(page.seq_num) ? page.seq_num : [];
     const external = descriptor.keys.external;
+    if (external.length === 0) {
+      this.countPage(i, name, descriptor, seqNums, uids.length);
+      return;
+    }
     // Columns are read with at(j): an optimized indexed read that has met arrays of several kinds would
     // box every array of doubles it reads (see storage/codec/columnCodec.ts).
     for (let j = 0; j < uids.length; j++) {
@@ -389,6 +389,26 @@ export class RunChecker {
     }
   }
 
+  /** `countEvent` for each of a page's `rows` rows (their seq_nums in `seqNums`) at once. */
+  private countPage(
+    i: number,
+    name: string,
+    descriptor: DescriptorState,
+    seqNums: readonly unknown[],
+    rows: number,
+  ): void {
+    const stream = this.streams.get(descriptor.stream)!;
+    stream.events += rows;
+    let expected = stream.nextSeq;
+    for (let j = 0; j < rows; j++) {
+      const seq = seqNums.at(j);
+      if (typeof seq !== "number") continue;
+      if (seq !== expected) this.flagSeqNum(i, name, descriptor, seq, expected, "seq_num", j);
+      expected = seq + 1;
+    }
+    stream.nextSeq = expected;
+  }
+
   /** A datum_page (`kwargs` columns) or a bulk_datum (`datum_kwarg_list`). */
   private onDatumPage(
     i: number,
@@ -400,10 +420,8 @@ export class RunChecker {
   ): void {
     this.refer("resource", doc.resource, { doc_index: i, name, path: "resource" });
     const datumIds = Array.isArray(ids) ? ids : [];
-    const columns = isRecord(kwargs)
-      ? prefixed("datum_kwargs.", kwargs)
-      : { datum_kwarg_list: doc.datum_kwarg_list };
-    this.checkPageLength(i, name, datumIds.length, columns);
+    if (isRecord(kwargs)) this.checkColumnLengths(i, name, datumIds.length, "datum_kwargs.", kwargs);
+    else this.checkColumnLength(i, name, datumIds.length, "datum_kwarg_list", doc.datum_kwarg_list);
     for (let j = 0; j < datumIds.length; j++) this.onDatumId(i, name, idsPath, datumIds[j], j);
   }
 
@@ -440,18 +458,19 @@ export class RunChecker {
     }
   }
 
-  private checkPageLength(i: number, name: string, rows: number, columns: Record<string, unknown>): void {
-    for (const [path, column] of Object.entries(columns)) {
-      if (Array.isArray(column) && column.length !== rows) {
-        this.flag(
-          "error",
-          i,
-          name,
-          path,
-          "page-length",
-          `${column.length} values for a page of ${rows} rows`,
-        );
-      }
+  /** Flags a column of a page (an array at `path`) that has not the page's number of rows. */
+  private checkColumnLength(i: number, name: string, rows: number, path: string, column: unknown): void {
+    if (Array.isArray(column) && column.length !== rows) {
+      this.flag("error", i, name, path, "page-length", `${column.length} values for a page of ${rows} rows`);
+    }
+  }
+
+  /** `checkColumnLength` for each column of `columns`, their paths `prefix` + key. */
+  private checkColumnLengths(i: number, name: string, rows: number, prefix: string, columns: Doc): void {
+    for (const key in columns) {
+      const column = columns[key];
+      if (Array.isArray(column) && column.length !== rows)
+        this.checkColumnLength(i, name, rows, `${prefix}${key}`, column);
     }
   }
 
@@ -469,7 +488,18 @@ export class RunChecker {
     if (typeof seq !== "number") return;
     const expected = stream.nextSeq;
     stream.nextSeq = seq + 1;
-    if (seq === expected) return;
+    if (seq !== expected) this.flagSeqNum(i, name, descriptor, seq, expected, path, row);
+  }
+
+  private flagSeqNum(
+    i: number,
+    name: string,
+    descriptor: DescriptorState,
+    seq: number,
+    expected: number,
+    path: string,
+    row?: number,
+  ): void {
     const where = `seq_num ${seq} in stream "${descriptor.stream}" where ${expected} was expected`;
     if (seq > expected)
       this.flag("error", i, name, atRow(path, row), "seq_num-gap", `${where}: ${seq - expected} missing`);
@@ -679,12 +709,6 @@ function pageColumns(page: Doc) {
 /** A finding's path: `path`, or `path[row]` for a row of a page (built only when there is a finding). */
 function atRow(path: string, row: number | undefined): string {
   return row === undefined ? path : `${path}[${row}]`;
-}
-
-function prefixed(prefix: string, record: Doc): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) out[`${prefix}${key}`] = value;
-  return out;
 }
 
 /** How the data keys of a later descriptor of a stream differ from the first one's. */
