@@ -183,23 +183,49 @@ describe("parallel JSON Lines reader", () => {
     assert.deepStrictEqual(first, serial.documents.slice(0, 50));
   });
 
-  test("a worker that dies rejects the read with an error naming the file", async (t) => {
+  test("a worker that dies with chunks to parse rejects the read with an error naming the file", async (t) => {
     const dir = await temporaryDirectory(t);
     const path = join(dir, "run.jsonl");
     await writeFile(path, `${mixedJsonLines(200).join("\n")}\n`);
+    // Real workers, each stopped right after it is sent its first chunk.
     const dying = new JsonLinesWorkerPool(2, () => {
       const worker = startParseWorker();
-      void worker.terminate();
+      const send = worker.postMessage.bind(worker);
+      worker.postMessage = (message, transfer) => {
+        send(message, transfer);
+        void worker.terminate();
+      };
       return worker;
     });
+    dying.warm();
+    while (!dying.isReady) await new Promise((resolve) => setTimeout(resolve, 5));
     const { documents, error } = await outcome(path, { pool: dying, minBytes: 0, chunkBytes: 4096 });
-    assert.equal(documents.length, 0);
     assert.match(
       String(error),
       /run\.jsonl: cannot parse: a JSON Lines parse worker stopped \(exit code \d+\) before answering/,
     );
+    assert.ok(dying.jobsSent > 0);
+    // The first chunk, parsed here (a chunk whose turn has come is not sent), comes first, as it is.
+    const serial = await outcome(path, SERIAL);
+    assert.deepStrictEqual(documents, serial.documents.slice(0, documents.length));
     // The other worker's jobs are rejected too, when its exit is seen: none is left waiting for good.
     while (dying.jobsWaiting > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+
+  test("parses here while the workers start, and sends chunks to them once they are ready", async (t) => {
+    const dir = await temporaryDirectory(t);
+    const path = join(dir, "run.jsonl");
+    await writeFile(path, `${mixedJsonLines(2000).join("\n")}\n`);
+    const fresh = new JsonLinesWorkerPool(1);
+    t.after(() => fresh.close());
+    assert.equal(fresh.isStarted, false);
+    // Started by the read; slow to start, so the first chunks are parsed on this thread.
+    assert.ok((await assertSameAsSerial(path, { pool: fresh, chunkBytes: 2048, chunksInFlight: 2 })) > 2000);
+    assert.ok(fresh.isStarted);
+    while (!fresh.isReady) await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = fresh.jobsSent;
+    await assertSameAsSerial(path, { pool: fresh, chunkBytes: 2048 });
+    assert.ok(fresh.jobsSent - before > 50, `${fresh.jobsSent - before} chunks sent to the ready worker`);
   });
 
   test("reads through the process-wide pool by default, and an empty file as nothing", async (t) => {

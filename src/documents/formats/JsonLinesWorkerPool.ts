@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "../../workers/startWorker.ts";
 import type { ChunkJob, ChunkResult } from "./jsonLinesChunk.ts";
-import type { WorkerRequest } from "./jsonLinesWorker.ts";
+import type { WorkerReply, WorkerRequest } from "./jsonLinesWorker.ts";
 
 interface Waiting {
   resolve: (result: ChunkResult) => void;
@@ -13,6 +13,8 @@ interface Waiting {
 
 interface PoolWorker {
   worker: Worker;
+  /** Whether its module has loaded (it said so): jobs sent now start at once. */
+  ready: boolean;
   /** Jobs sent and not yet answered, by id. */
   waiting: Map<number, Waiting>;
 }
@@ -23,7 +25,11 @@ export type WorkerStarter = () => Worker;
 export const startParseWorker: WorkerStarter = () =>
   startWorker(new URL("./jsonLinesWorker.ts", import.meta.url));
 
-/** A fixed-size pool of parse workers; a job goes to an idle worker, else to the least busy one. */
+/**
+ * A fixed-size pool of parse workers; a job goes to the least busy worker, a ready one if any. Starting a
+ * worker takes a while (~150 ms, more on a busy machine): `warm` starts them and `isReady` says when one can
+ * take jobs, so that a reader can parse on its own thread meanwhile.
+ */
 export class JsonLinesWorkerPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 0;
@@ -38,10 +44,25 @@ export class JsonLinesWorkerPool {
     return this.workers.reduce((sum, { waiting }) => sum + waiting.size, 0);
   }
 
+  /** Whether workers have been started (they may still be loading). */
+  get isStarted(): boolean {
+    return this.workers.length > 0;
+  }
+
+  /** Whether a worker is ready to start a job at once. */
+  get isReady(): boolean {
+    return this.workers.some((entry) => entry.ready);
+  }
+
   constructor(
     readonly size: number,
     private readonly start: WorkerStarter = startParseWorker,
   ) {}
+
+  /** Starts the workers not started yet (they do not keep the process alive while idle). */
+  warm(): void {
+    while (this.workers.length < this.size) this.added();
+  }
 
   /** Reads and parses a chunk in a worker; rejects if the worker stops before answering. */
   parse(job: ChunkJob): Promise<ChunkResult> {
@@ -63,21 +84,25 @@ export class JsonLinesWorkerPool {
   private pick(): PoolWorker {
     let best: PoolWorker | undefined;
     for (const candidate of this.workers) {
-      if (best === undefined || candidate.waiting.size < best.waiting.size) best = candidate;
+      if (best === undefined || isBetter(candidate, best)) best = candidate;
     }
     if (best !== undefined && (best.waiting.size === 0 || this.workers.length >= this.size)) return best;
     return this.added();
   }
 
   private added(): PoolWorker {
-    const entry: PoolWorker = { worker: this.start(), waiting: new Map() };
+    const entry: PoolWorker = { worker: this.start(), ready: false, waiting: new Map() };
     const { worker, waiting } = entry;
     let failure: Error | undefined;
-    worker.on("message", ({ id, result }: { id: number; result: ChunkResult }) => {
-      const job = waiting.get(id);
-      waiting.delete(id);
+    worker.on("message", (reply: WorkerReply) => {
+      if ("ready" in reply) {
+        entry.ready = true;
+        return;
+      }
+      const job = waiting.get(reply.id);
+      waiting.delete(reply.id);
       if (waiting.size === 0) worker.unref();
-      job?.resolve(result);
+      job?.resolve(reply.result);
     });
     worker.on("error", (error) => {
       failure = error;
@@ -90,9 +115,17 @@ export class JsonLinesWorkerPool {
       for (const job of waiting.values()) job.reject(error);
       waiting.clear();
     });
+    // After the listeners: adding a "message" listener refs the worker's port again.
+    worker.unref();
     this.workers.push(entry);
     return entry;
   }
+}
+
+/** A ready worker before one still starting, then the one with fewer jobs waiting. */
+function isBetter(candidate: PoolWorker, than: PoolWorker): boolean {
+  if (candidate.ready !== than.ready) return candidate.ready;
+  return candidate.waiting.size < than.waiting.size;
 }
 
 let shared: JsonLinesWorkerPool | undefined;

@@ -11,7 +11,7 @@ import { fileChunks } from "./fileChunks.ts";
 import { readJsonArray } from "./readJsonArray.ts";
 import { readJsonLines } from "./readJsonLines.ts";
 import {
-  PARALLEL_DEFAULTS,
+  isWorthParallel,
   type ParallelReadOptions,
   readJsonLinesInParallel,
 } from "./readJsonLinesInParallel.ts";
@@ -77,10 +77,9 @@ function documentsOfFile(
   size: number,
   options: ReadDocumentsOptions,
 ): AsyncGenerator<DocumentPair> {
-  const parallel = options.parallel ?? {};
   const isJsonLines = format === "jsonl" || format === "name-doc-jsonl";
-  if (isJsonLines && size >= (parallel.minBytes ?? PARALLEL_DEFAULTS.minBytes)) {
-    return readJsonLinesInParallel(path, shapeOf(format), parallel);
+  if (isJsonLines && isWorthParallel(size, options.parallel)) {
+    return readJsonLinesInParallel(path, shapeOf(format), options.parallel);
   }
   return readDocumentChunks(fileChunks(path), format, path);
 }

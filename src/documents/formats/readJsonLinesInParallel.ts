@@ -4,17 +4,23 @@
 // once, so memory stays bounded on any file size. (Measured on the bench's 77 MB file: reading the chunks on
 // the main thread and moving them to workers cost that thread ~45 ms and the GC the fresh buffers.)
 import { stat } from "node:fs/promises";
+import { setImmediate } from "node:timers/promises";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { expandEventBlock } from "./expandEventBlock.ts";
 import { type JsonLinesWorkerPool, sharedJsonLinesPool } from "./JsonLinesWorkerPool.ts";
 import { lineFailureError } from "./jsonLineParsing.ts";
-import type { ChunkResult } from "./jsonLinesChunk.ts";
+import { type ChunkJob, type ChunkResult, parseJsonLinesChunk } from "./jsonLinesChunk.ts";
 
 /** How JSON Lines files are read in parallel; every member has a default. */
 export interface ParallelReadOptions {
-  /** Files smaller than this are parsed on the main thread: a worker is not worth starting for them. */
+  /** Files smaller than this are parsed on the main thread, even when the workers are running. */
   minBytes?: number;
+  /**
+   * While the pool has no worker yet, files smaller than this are parsed on the main thread: starting the
+   * workers costs more than it saves on one such file. Default: `minBytes` if given, else 64 MiB.
+   */
+  minBytesToStart?: number;
   /** Bytes per chunk (the byte range a worker reads and parses in one job). */
   chunkBytes?: number;
   /** Chunks at once: being parsed, or parsed and waiting for their turn. */
@@ -25,9 +31,18 @@ export interface ParallelReadOptions {
 
 export const PARALLEL_DEFAULTS = {
   minBytes: 4 << 20,
+  minBytesToStart: 64 << 20,
   chunkBytes: 1 << 20,
   chunksInFlight: 4,
 } as const;
+
+/** Whether a JSON Lines file of `size` bytes is worth reading in parallel, given how warm the pool is. */
+export function isWorthParallel(size: number, options: ParallelReadOptions = {}): boolean {
+  const pool = options.pool ?? sharedJsonLinesPool();
+  const minBytes = options.minBytes ?? PARALLEL_DEFAULTS.minBytes;
+  if (pool.isStarted) return size >= minBytes;
+  return size >= (options.minBytesToStart ?? options.minBytes ?? PARALLEL_DEFAULTS.minBytesToStart);
+}
 
 /**
  * Every document of the JSON Lines file at `path` (read up to its size when the read starts), in order. A
@@ -44,21 +59,27 @@ export async function* readJsonLinesInParallel(
   const chunksInFlight = Math.max(1, options.chunksInFlight ?? PARALLEL_DEFAULTS.chunksInFlight);
   const chunkBytes = Math.max(1, options.chunkBytes ?? PARALLEL_DEFAULTS.chunkBytes);
   const { size } = await stat(path);
-  const inFlight: Array<Promise<ChunkResult>> = [];
+  pool.warm();
+  // Chunks in file order; a chunk is sent to a worker once one is ready, and parsed here if its turn comes
+  // first — so a read never waits for workers to start. Once they are ready, every chunk is sent as soon as
+  // it is planned, so this thread only assembles documents.
+  const ahead: Array<{ job: ChunkJob; parsed?: Promise<ChunkResult> }> = [];
   let nextStart = 0;
   let linesBefore = 0;
   for (;;) {
-    while (nextStart < size && inFlight.length < chunksInFlight) {
+    while (nextStart < size && ahead.length < chunksInFlight) {
       const end = Math.min(size, nextStart + chunkBytes);
-      const parsed = pool.parse({ path, start: nextStart, end, shape });
-      // Awaited in its turn; until then (or for good, if the reader stops) a rejection is not unhandled.
-      parsed.catch(() => {});
-      inFlight.push(parsed);
+      ahead.push({ job: { path, start: nextStart, end, shape } });
       nextStart = end;
     }
-    const head = inFlight.shift();
+    const head = ahead.shift();
     if (head === undefined) return;
-    const result = await settled(head, path);
+    // A worker says it is ready by a message, seen only when this thread returns to its event loop: while
+    // the workers start, let it (once a chunk) rather than parse the whole file here unaware of them.
+    if (head.parsed === undefined && !pool.isReady) await setImmediate();
+    // The head, if not sent yet, is parsed here right away: sending it now would only make this thread wait.
+    if (pool.isReady) for (const chunk of ahead) chunk.parsed ??= sent(pool, chunk.job);
+    const result = head.parsed ? await settled(head.parsed, path) : parseJsonLinesChunk(head.job).result;
     if (result.readFailure) throw Object.assign(new Error(result.readFailure.message), result.readFailure);
     const documents: DocumentPair[] = [];
     for (const item of result.items) {
@@ -70,6 +91,13 @@ export async function* readJsonLinesInParallel(
     if (result.failure) throw lineFailureError(path, linesBefore + result.failure.index + 1, result.failure);
     linesBefore += result.lines;
   }
+}
+
+function sent(pool: JsonLinesWorkerPool, job: ChunkJob): Promise<ChunkResult> {
+  const parsed = pool.parse(job);
+  // Awaited in its turn; until then (or for good, if the reader stops) a rejection is not unhandled.
+  parsed.catch(() => {});
+  return parsed;
 }
 
 /** The chunk's result; a worker that stopped becomes an error naming the file. */
