@@ -55,7 +55,12 @@ function flattenInto(
   return offset;
 }
 
-function scalarNumbers(values: readonly unknown[], arena: BufferArena): Float64Array | null {
+/**
+ * The numbers of a column of scalar numbers (in `arena`, or the Float64Array given), null when some value is
+ * not a number. Stored as they are, they are the column's float64 encoding.
+ */
+export function scalarNumbers(values: ColumnValues, arena: BufferArena): Float64Array | null {
+  if (values instanceof Float64Array) return values;
   const out = arena.float64s(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values.at(i);

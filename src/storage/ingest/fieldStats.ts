@@ -56,21 +56,36 @@ function emptyAccumulator(): Accumulator {
   return { count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, sum: 0 };
 }
 
-/** Statistics of one encoded column; `values` (the rows as given) is read only for non-numeric encodings. */
-export function columnStats(encoded: EncodedColumn, values: () => unknown[]): FieldStats {
-  const acc = emptyAccumulator();
-  if (encoded.encoding === "float64") {
-    const numbers = bytesToFloat64(encoded.bytes);
-    for (let i = 0; i < numbers.length; i++) addNumber(acc, numbers[i]);
-    return finish(encoded.shape[0], acc, encoded.shape.slice(1));
+/** Statistics of a column of `numbers`, each value `valueShape` numbers long (`[]`: scalars). */
+export function numberStats(numbers: Float64Array, events: number, valueShape: number[]): FieldStats {
+  // Locals, not an Accumulator: this loop runs over every number of every page.
+  let count = 0;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < numbers.length; i++) {
+    const value = numbers[i];
+    if (Number.isNaN(value)) continue;
+    count++;
+    sum += value;
+    if (value < min) min = value;
+    if (value > max) max = value;
   }
-  const rows = values();
-  let shape: number[] | null = rows.length > 0 ? shapeOf(rows.at(0)) : [];
-  for (const row of rows) {
+  return finish(events, { count, min, max, sum }, valueShape);
+}
+
+/** Statistics of one column as given: its numbers when it is stored as float64, else its values read one by one. */
+export function columnStats(encoded: EncodedColumn, values: readonly unknown[] | Float64Array): FieldStats {
+  if (encoded.encoding === "float64")
+    return numberStats(bytesToFloat64(encoded.bytes), encoded.shape[0], encoded.shape.slice(1));
+  const acc = emptyAccumulator();
+  let shape: number[] | null = values.length > 0 ? shapeOf(values.at(0)) : [];
+  for (let i = 0; i < values.length; i++) {
+    const row = values.at(i);
     addNumbersWithin(acc, row);
     if (shape !== null && !sameShape(shapeOf(row), shape)) shape = null;
   }
-  return finish(rows.length, acc, shape);
+  return finish(values.length, acc, shape);
 }
 
 function pick(a: number | null, b: number | null, choose: (x: number, y: number) => number): number | null {

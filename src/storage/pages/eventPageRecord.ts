@@ -10,10 +10,11 @@ import {
   decodeColumn,
   type EncodedColumn,
   encodeColumn,
+  scalarNumbers,
 } from "../codec/columnCodec.ts";
-import { bytesToFloat64 } from "../codec/float64Bytes.ts";
+import { bytesToFloat64, float64ToBytes } from "../codec/float64Bytes.ts";
 import { decodeStrings, encodeStrings } from "../codec/stringList.ts";
-import { columnStats } from "../ingest/fieldStats.ts";
+import { columnStats, numberStats } from "../ingest/fieldStats.ts";
 import type { ColumnRecord, ColumnRole, EventOrigin, EventPageRecord } from "../records.ts";
 import type { Column, ColumnPage } from "../Store.ts";
 import { columnSelection, selects } from "./columnSelection.ts";
@@ -40,29 +41,31 @@ function ownBufferBytes(page: EventColumns): number {
   return page.uid.length * (8 * columns + 40);
 }
 
+/** The seq_num or time column: its numbers, and the least and greatest of them (0 for an empty page). */
 function numericColumn(
   values: ColumnValues,
   field: string,
   descriptor: string,
   arena: BufferArena,
 ): { bytes: Uint8Array; first: number; last: number } {
-  const encoded = encodeColumn(values, arena);
-  if (encoded.encoding !== "float64" || encoded.shape.length !== 1) {
+  const numbers = scalarNumbers(values, arena);
+  if (numbers === null) {
     throw new ValidationError(`events of descriptor ${descriptor}: every ${field} must be a number`, [
       { name: "event", path: field, rule: "type", message: `event: ${field} must be a number` },
     ]);
   }
-  const numbers = bytesToFloat64(encoded.bytes);
-  if (numbers.length === 0) return { bytes: encoded.bytes, first: 0, last: 0 };
+  const bytes = float64ToBytes(numbers);
+  if (numbers.length === 0) return { bytes, first: 0, last: 0 };
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < numbers.length; i++) {
     if (numbers[i] < first) first = numbers[i];
     if (numbers[i] > last) last = numbers[i];
   }
-  return { bytes: encoded.bytes, first, last };
+  return { bytes, first, last };
 }
 
+/** Encodes each column of one role; statistics for data columns (from the numbers themselves when numeric). */
 function encodeRole(
   role: ColumnRole,
   columns: Record<string, ColumnValues>,
@@ -71,10 +74,22 @@ function encodeRole(
 ): void {
   for (const key in columns) {
     const values = columns[key];
-    const encoded = encodeColumn(values, arena);
-    // A column's values are read back only when it is not stored as float64: never a Float64Array.
-    const stats = role === "data" ? columnStats(encoded, () => Array.from(values)) : null;
-    out.push({ role, key, ...encoded, stats });
+    const numbers = values.length > 0 ? scalarNumbers(values, arena) : null;
+    if (numbers !== null) {
+      const stats = role === "data" ? numberStats(numbers, numbers.length, []) : null;
+      out.push({
+        role,
+        key,
+        encoding: "float64",
+        shape: [numbers.length],
+        bytes: float64ToBytes(numbers),
+        stats,
+      });
+    } else {
+      const { encoding, shape, bytes } = encodeColumn(values, arena);
+      const stats = role === "data" ? columnStats({ encoding, shape, bytes }, values) : null;
+      out.push({ role, key, encoding, shape, bytes, stats });
+    }
   }
 }
 
