@@ -26,13 +26,14 @@ export class WriterChannel {
 
   private constructor() {
     this.worker = startWorker(new URL("./writerThread.ts", import.meta.url));
-    this.worker.unref();
     this.worker.on("message", (message: WriterMessage) => this.receive(message));
     this.worker.on("error", (error) => this.stop(`failed: ${error.message}`, error));
     this.worker.on("messageerror", (error) =>
       this.stop(`sent a message that cannot be read: ${error.message}`),
     );
     this.worker.on("exit", (code) => this.stop(`exited (code ${code})`));
+    // After the listeners: a first "message" listener refs the thread again.
+    this.worker.unref();
   }
 
   /** The process's writer thread, started on first use (or again after it died). */
