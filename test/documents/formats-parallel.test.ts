@@ -3,7 +3,7 @@
 // files (then the same error after the same documents); it stops cleanly and fails clearly.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readdir, readlink, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { isEventBlock } from "../../src/documents/formats/eventBlock.ts";
@@ -58,6 +58,14 @@ function assertSameError(actual: unknown, expected: unknown, context: string): v
   assert.equal(actual.location, expected.location, context);
   const cause = (error: UnreadableError) => error.cause && [error.cause.constructor, String(error.cause)];
   assert.deepStrictEqual(cause(actual), cause(expected), `${context}: cause`);
+}
+
+/** The descriptors of this process open on `path` (none where /proc is missing: nothing to check). */
+async function descriptorsOf(path: string): Promise<string[]> {
+  const dir = "/proc/self/fd";
+  const open = await readdir(dir).catch(() => []);
+  const targets = await Promise.all(open.map((fd) => readlink(join(dir, fd)).catch(() => "")));
+  return open.filter((_, i) => targets[i] === path);
 }
 
 /** The byte offset at which each line of `lines` starts once joined with newlines. */
@@ -179,8 +187,23 @@ describe("parallel JSON Lines reader", () => {
     assert.ok(sent <= needed, `${sent} chunks sent for 50 documents, expected at most ${needed}`);
     while (own.jobsWaiting > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(own.jobsSent, sent);
+    assert.deepStrictEqual(await descriptorsOf(path), [], "the file is still open");
     const serial = await outcome(path, SERIAL);
     assert.deepStrictEqual(first, serial.documents.slice(0, 50));
+  });
+
+  test("holds the file open while it reads: a file removed meanwhile is read to its end", async (t) => {
+    const dir = await temporaryDirectory(t);
+    const path = join(dir, "removed.jsonl");
+    await writeFile(path, `${mixedJsonLines(2000).join("\n")}\n`);
+    const expected = await outcome(path, SERIAL);
+    pool.warm();
+    while (!pool.isReady) await new Promise((resolve) => setTimeout(resolve, 5));
+    const documents: DocumentPair[] = [];
+    for await (const pair of readDocuments(path, { parallel: { pool, minBytes: 0, chunkBytes: 8192 } })) {
+      if (documents.push(pair) === 10) await rm(path);
+    }
+    assert.deepStrictEqual(documents, expected.documents);
   });
 
   test("a worker that dies with chunks to parse rejects the read with an error naming the file", async (t) => {

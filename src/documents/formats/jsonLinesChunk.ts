@@ -8,7 +8,8 @@ import { type LineFailure, parseJsonLineTexts, splitLines } from "./jsonLinePars
 import { readLineRange } from "./readLineRange.ts";
 
 export interface ChunkJob {
-  path: string;
+  /** The file, open in this process (descriptors are shared by its threads). */
+  fd: number;
   /** The chunk is the lines whose first byte is in [start, end) (readLineRange.ts). */
   start: number;
   end: number;
@@ -32,7 +33,7 @@ const NEWLINE = 0x0a;
 export function parseJsonLinesChunk(job: ChunkJob): { result: ChunkResult; transfer: ArrayBuffer[] } {
   let bytes: Buffer;
   try {
-    bytes = readLineRange(job.path, job.start, job.end);
+    bytes = readLineRange(job.fd, job.start, job.end);
   } catch (error) {
     const { message, code, errno, syscall, path } = error as NodeJS.ErrnoException;
     return {

@@ -3,7 +3,7 @@
 // yielded strictly in file order, events that come back as blocks rebuilt. A few chunks are in flight at
 // once, so memory stays bounded on any file size. (Measured on the bench's 77 MB file: reading the chunks on
 // the main thread and moving them to workers cost that thread ~45 ms and the GC the fresh buffers.)
-import { stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
@@ -47,8 +47,9 @@ export function isWorthParallel(size: number, options: ParallelReadOptions = {})
 /**
  * Every document of the JSON Lines file at `path` (read up to its size when the read starts), in order. A
  * bad line throws the UnreadableError the serial reader throws, after every document before it; a worker
- * that stops throws an error naming the file. Stopping early sends no more chunks (those in flight are
- * parsed and dropped); workers hold the file only while they read a chunk.
+ * that stops throws an error naming the file. The file is open (here; workers read it through the same
+ * descriptor) until the reader ends or is stopped; stopping sends no more chunks, and those in flight are
+ * parsed and dropped.
  */
 export async function* readJsonLinesInParallel(
   path: string,
@@ -58,38 +59,47 @@ export async function* readJsonLinesInParallel(
   const pool = options.pool ?? sharedJsonLinesPool();
   const chunksInFlight = Math.max(1, options.chunksInFlight ?? PARALLEL_DEFAULTS.chunksInFlight);
   const chunkBytes = Math.max(1, options.chunkBytes ?? PARALLEL_DEFAULTS.chunkBytes);
-  const { size } = await stat(path);
-  pool.warm();
-  // Chunks in file order; a chunk is sent to a worker once one is ready, and parsed here if its turn comes
-  // first — so a read never waits for workers to start. Once they are ready, every chunk is sent as soon as
-  // it is planned, so this thread only assembles documents.
+  const file = await open(path, "r");
   const ahead: Array<{ job: ChunkJob; parsed?: Promise<ChunkResult> }> = [];
-  let nextStart = 0;
-  let linesBefore = 0;
-  for (;;) {
-    while (nextStart < size && ahead.length < chunksInFlight) {
-      const end = Math.min(size, nextStart + chunkBytes);
-      ahead.push({ job: { path, start: nextStart, end, shape } });
-      nextStart = end;
+  try {
+    const { size } = await file.stat();
+    pool.warm();
+    // Chunks in file order; a chunk is sent to a worker once one is ready, and parsed here if its turn comes
+    // first — so a read never waits for workers to start. Once they are ready, every chunk is sent as soon
+    // as it is planned, so this thread only assembles documents.
+    let nextStart = 0;
+    let linesBefore = 0;
+    for (;;) {
+      while (nextStart < size && ahead.length < chunksInFlight) {
+        const end = Math.min(size, nextStart + chunkBytes);
+        ahead.push({ job: { fd: file.fd, start: nextStart, end, shape } });
+        nextStart = end;
+      }
+      const head = ahead.shift();
+      if (head === undefined) return;
+      // A worker says it is ready by a message, seen only when this thread returns to its event loop: while
+      // the workers start, let it (once a chunk) rather than parse the whole file here unaware of them.
+      if (head.parsed === undefined && !pool.isReady) await setImmediate();
+      // The head, if not sent yet, is parsed here at once: sending it now would only make this thread wait.
+      if (pool.isReady) for (const chunk of ahead) chunk.parsed ??= sent(pool, chunk.job);
+      const result = head.parsed ? await settled(head.parsed, path) : parseJsonLinesChunk(head.job).result;
+      if (result.readFailure) throw Object.assign(new Error(result.readFailure.message), result.readFailure);
+      const documents: DocumentPair[] = [];
+      for (const item of result.items) {
+        if (Array.isArray(item)) documents.push(item);
+        else expandEventBlock(item, documents);
+      }
+      // A loop, not yield*: delegating to an array costs an extra await per document (~40% more).
+      for (let i = 0; i < documents.length; i++) yield documents[i];
+      if (result.failure)
+        throw lineFailureError(path, linesBefore + result.failure.index + 1, result.failure);
+      linesBefore += result.lines;
     }
-    const head = ahead.shift();
-    if (head === undefined) return;
-    // A worker says it is ready by a message, seen only when this thread returns to its event loop: while
-    // the workers start, let it (once a chunk) rather than parse the whole file here unaware of them.
-    if (head.parsed === undefined && !pool.isReady) await setImmediate();
-    // The head, if not sent yet, is parsed here right away: sending it now would only make this thread wait.
-    if (pool.isReady) for (const chunk of ahead) chunk.parsed ??= sent(pool, chunk.job);
-    const result = head.parsed ? await settled(head.parsed, path) : parseJsonLinesChunk(head.job).result;
-    if (result.readFailure) throw Object.assign(new Error(result.readFailure.message), result.readFailure);
-    const documents: DocumentPair[] = [];
-    for (const item of result.items) {
-      if (Array.isArray(item)) documents.push(item);
-      else expandEventBlock(item, documents);
-    }
-    // A loop, not yield*: delegating to an array costs an extra await per document (~40% more).
-    for (let i = 0; i < documents.length; i++) yield documents[i];
-    if (result.failure) throw lineFailureError(path, linesBefore + result.failure.index + 1, result.failure);
-    linesBefore += result.lines;
+  } finally {
+    // Workers may still be reading chunks sent ahead: closing the descriptor under them could let its
+    // number be reused by another file before they read. They are quick (a chunk each).
+    await Promise.allSettled(ahead.map((chunk) => chunk.parsed));
+    await file.close();
   }
 }
 
