@@ -57,10 +57,12 @@ function flattenInto(
 
 /**
  * The numbers of a column of scalar numbers (in `arena`, or the Float64Array given), null when some value is
- * not a number. Stored as they are, they are the column's float64 encoding.
+ * not a number or the column is empty. Stored as they are, they are the column's float64 encoding.
  */
 export function scalarNumbers(values: ColumnValues, arena: BufferArena): Float64Array | null {
   if (values instanceof Float64Array) return values;
+  // Decided before taking room from the arena, which then need not give it back.
+  if (typeof values.at(0) !== "number") return null;
   const out = arena.float64s(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values.at(i);

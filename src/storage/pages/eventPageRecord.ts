@@ -48,7 +48,7 @@ function numericColumn(
   descriptor: string,
   arena: BufferArena,
 ): { bytes: Uint8Array; first: number; last: number } {
-  const numbers = scalarNumbers(values, arena);
+  const numbers = values.length === 0 ? new Float64Array(0) : scalarNumbers(values, arena);
   if (numbers === null) {
     throw new ValidationError(`events of descriptor ${descriptor}: every ${field} must be a number`, [
       { name: "event", path: field, rule: "type", message: `event: ${field} must be a number` },
@@ -74,7 +74,7 @@ function encodeRole(
 ): void {
   for (const key in columns) {
     const values = columns[key];
-    const numbers = values.length > 0 ? scalarNumbers(values, arena) : null;
+    const numbers = scalarNumbers(values, arena);
     if (numbers !== null) {
       const stats = role === "data" ? numberStats(numbers, numbers.length, []) : null;
       out.push({
