@@ -33,18 +33,6 @@ export class BufferArena {
     return new Uint8Array(this.buffer, start, length);
   }
 
-  /**
-   * Gives up the buffers (to be transferred to another thread, which hands them back to the pool once done)
-   * and starts afresh: a later `release` has nothing to return, so no detached buffer reaches the pool.
-   */
-  handOver(): ArrayBuffer[] {
-    const buffers = [...this.taken];
-    this.taken.length = 0;
-    this.buffer = new ArrayBuffer(0);
-    this.used = 0;
-    return buffers;
-  }
-
   /** Hands the buffers to the pool: only once nothing carved from them is used any more. */
   release(): void {
     returnBuffers(this.taken);

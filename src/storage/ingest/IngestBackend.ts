@@ -1,6 +1,5 @@
 // What shared ingest needs from an adapter: a write transaction in which it can look up what is already
 // stored (for idempotence, conflicts and references) and then write the prepared batch.
-import type { BufferArena } from "../codec/BufferArena.ts";
 import type { DatumPageRecord, EventPageRecord, PreparedBatch, SingletonName } from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 
@@ -23,11 +22,7 @@ export interface IngestTransaction {
   /** Stored datum pages of `resource`. */
   datumPages(resource: string): Promise<DatumPageRecord[]>;
   fieldStats(descriptors: string[]): Promise<Map<string, Record<string, FieldStats>>>;
-  /**
-   * Writes the batch. `pages`: the arena its event pages were carved from; an adapter that moves them
-   * elsewhere (to a thread) may take its buffers over (BufferArena.handOver) and return them to the pool.
-   */
-  write(batch: PreparedBatch, pages?: BufferArena): Promise<void>;
+  write(batch: PreparedBatch): Promise<void>;
 }
 
 export interface IngestBackend {

@@ -55,8 +55,8 @@ async function writeSlices(
       reader,
       collector,
     );
-    await tx.write(prepared, slice.buffers);
-    // The adapter has copied (or taken over) the pages it wrote: their buffers can serve the next slice.
+    await tx.write(prepared);
+    // The adapter has copied the pages it wrote: their buffers can serve the next slice.
     if (tx.copiesWrites) slice.buffers.release();
     stored += counts.stored;
     events += counts.events;

@@ -2,16 +2,16 @@
 // writer thread. A write is posted and not waited for, so the next slice is checked and encoded while the
 // thread inserts this one; should it fail, the thread answers the transaction's next request (or its COMMIT)
 // with that failure, and the put rolls back.
-import type { BufferArena } from "../codec/BufferArena.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import type { DatumPageRecord, EventPageRecord, PreparedBatch } from "../records.ts";
 import type { FieldStats } from "../Store.ts";
 import { postableBatch } from "./batchTransfer.ts";
+import { returnChunks } from "./SharedChunks.ts";
 import type { WriterChannel } from "./WriterChannel.ts";
 import type { WriterCommand } from "./writerProtocol.ts";
 
 export class ThreadIngest implements IngestTransaction {
-  /** A write copies what it does not take over (postableBatch): the caller may reuse any buffer at once. */
+  /** A write copies the batch's bytes before it resolves (postableBatch): the caller may reuse its buffers. */
   readonly copiesWrites = true;
 
   constructor(
@@ -43,10 +43,12 @@ export class ThreadIngest implements IngestTransaction {
     return this.ask({ op: "fieldStats", descriptors });
   }
 
-  /** Posts the batch, taking over `pages`' buffers (transferred, not copied); resolves before it is written. */
-  async write(prepared: PreparedBatch, pages?: BufferArena): Promise<void> {
-    const { batch, buffers } = postableBatch(prepared, pages);
-    // The thread keeps a failed write's error for the transaction's next request, which reports it.
-    this.channel.request(this.handle, { op: "write", batch, buffers }, buffers).catch(() => undefined);
+  /** Posts the batch (its bytes copied to shared memory); resolves before it is written. */
+  async write(prepared: PreparedBatch): Promise<void> {
+    const { batch, chunks } = postableBatch(prepared);
+    // The thread keeps a failed write's error for the transaction's next request, which reports it; the
+    // chunks serve later batches once it has answered, whatever the answer.
+    const done = () => returnChunks(chunks);
+    this.channel.request(this.handle, { op: "write", batch }).then(done, done);
   }
 }

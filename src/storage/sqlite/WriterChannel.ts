@@ -4,7 +4,6 @@
 // channel fails with one clear error, and `shared()` starts a fresh thread for the work that follows.
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "../../workers/startWorker.ts";
-import { returnBuffers } from "../codec/BufferPool.ts";
 import { errorFromWire } from "./threadErrors.ts";
 import type { WriterCommand, WriterMessage } from "./writerProtocol.ts";
 
@@ -47,14 +46,14 @@ export class WriterChannel {
     return this.stopped === null;
   }
 
-  /** Asks the writer of store `handle`; `transfer`: buffers moved to the thread with the command. */
-  request<T>(handle: number, command: WriterCommand, transfer: ArrayBuffer[] = []): Promise<T> {
+  /** Asks the writer of store `handle`. */
+  request<T>(handle: number, command: WriterCommand): Promise<T> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ ...command, id, handle }, transfer);
+      this.worker.postMessage({ ...command, id, handle });
     });
   }
 
@@ -67,10 +66,6 @@ export class WriterChannel {
   }
 
   private receive(message: WriterMessage): void {
-    if (message.kind === "buffers") {
-      returnBuffers(message.buffers);
-      return;
-    }
     const waiting = this.pending.get(message.id);
     if (!waiting) return;
     this.settled(message.id);

@@ -12,16 +12,15 @@ export type WriterCommand =
   | { op: "eventPages"; descriptor: string; first: number; last: number }
   | { op: "datumPages"; resource: string }
   | { op: "fieldStats"; descriptors: string[] }
-  /** `buffers`: the transferred buffers the batch's bytes live in, handed back once written. */
-  | { op: "write"; batch: PreparedBatch; buffers: ArrayBuffer[] }
+  /** The batch's bytes are views of shared memory, which the store reuses once this is answered. */
+  | { op: "write"; batch: PreparedBatch }
   | { op: "commit" }
   | { op: "rollback" }
   | { op: "close" };
 
 export type WriterRequest = WriterCommand & { id: number; handle: number };
 
-/** The answer to request `id`, or buffers of a written batch coming back (transferred) for reuse. */
+/** The answer to request `id`. */
 export type WriterMessage =
   | { kind: "reply"; id: number; value: unknown }
-  | { kind: "failure"; id: number; error: WireError }
-  | { kind: "buffers"; buffers: ArrayBuffer[] };
+  | { kind: "failure"; id: number; error: WireError };

@@ -12,8 +12,8 @@ if (!port) throw new Error("writerThread.ts runs in a worker thread (started by 
 
 const writers = new Map<number, HostedWriter>();
 
-function post(message: WriterMessage, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(message, transfer);
+function post(message: WriterMessage): void {
+  port!.postMessage(message);
 }
 
 /** The store's writer, its connection opened on its first `begin`. */
@@ -65,9 +65,6 @@ async function answer(writer: HostedWriter | undefined, request: WriterRequest):
   } catch (error) {
     post({ kind: "failure", id, error: errorToWire(error) });
     return;
-  } finally {
-    // SQLite has copied the bytes (bound as SQLITE_TRANSIENT): the buffers can serve later batches.
-    if (request.op === "write") post({ kind: "buffers", buffers: request.buffers }, request.buffers);
   }
   // After the answer: the store goes on while the WAL is copied back (see HostedWriter.checkpoint).
   if (request.op === "commit" && writer?.checkpointDue) writer.checkpoint();
