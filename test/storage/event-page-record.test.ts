@@ -151,3 +151,20 @@ test("numberStats: count, min, max and sum over the numbers that are not NaN", (
     shape: [],
   });
 });
+
+test("a column that mixes numbers with other values, then numeric columns again: each stored as before", () => {
+  const arena = new BufferArena(1024);
+  const mixed = encodeEventPage(
+    0,
+    "desc",
+    "event_page",
+    { ...page(), data: { m: [1, 2, "three", 4] } },
+    arena,
+  );
+  assert.equal(mixed.columns[0].encoding, "msgpack");
+  const later = encodeEventPage(1, "desc", "event_page", { ...page(), data: { x: [0.5, 1, -0, 2] } }, arena);
+  assert.equal(later.columns[0].encoding, "float64");
+  assert.deepEqual(Array.from(bytesToFloat64(later.columns[0].bytes)), [0.5, 1, -0, 2]);
+  assert.ok(Object.is(bytesToFloat64(later.columns[0].bytes)[2], -0));
+  assert.deepEqual(eventPageDocument(mixed).data, { m: [1, 2, "three", 4] });
+});

@@ -6,7 +6,11 @@
 // Values are read with `at(i)`, not `values[i]`: once V8 has optimized an indexed read that met both arrays
 // of doubles and arrays of other values (strings, boxed numbers), it converts every array of doubles it later
 // reads there into boxed numbers, one heap object per value, and the caller's documents stay that way.
-// `at()` reads each kind of array as it is.
+// `at()` reads each kind of array as it is, but (Node 20) returns each double boxed, a heap object per value
+// read. So the common column of scalar numbers is read from a copy (`slice()`, native and kind-preserving)
+// by plain indexing, which boxes nothing: should that read ever be taught arrays of other values, only the
+// copies would be converted, never the caller's documents. It is given up for `at()` for good once a column
+// turns out to mix numbers with other values, so that it never goes on in its slow, converting form.
 import type { Column } from "../Store.ts";
 import { BufferArena } from "./BufferArena.ts";
 import { decodeExact, encodeExact } from "./exactMsgpack.ts";
@@ -55,6 +59,9 @@ function flattenInto(
   return offset;
 }
 
+/** Whether columns are read by plain indexing (see the module comment): until one mixes numbers with others. */
+let plainReads = true;
+
 /**
  * The numbers of a column of scalar numbers (in `arena`, or the Float64Array given), null when some value is
  * not a number or the column is empty. Stored as they are, they are the column's float64 encoding.
@@ -64,15 +71,31 @@ export function scalarNumbers(values: ColumnValues, arena: BufferArena): Float64
   // Decided before taking room from the arena, which then need not give it back.
   if (typeof values.at(0) !== "number") return null;
   const out = arena.float64s(values.length);
+  const copied = plainReads ? copyNumbers(values.slice(), out) : copyNumbersAt(values, out);
+  if (copied) return out;
+  plainReads = false;
+  arena.giveBackFloat64s(values.length);
+  return null;
+}
+
+/** Copies `values` (a copy of the caller's column, only ever read here) into `out`; false at a non-number. */
+function copyNumbers(values: readonly unknown[], out: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) {
-    const value = values.at(i);
-    if (typeof value !== "number") {
-      arena.giveBackFloat64s(values.length);
-      return null;
-    }
+    const value = values[i];
+    if (typeof value !== "number") return false;
     out[i] = value;
   }
-  return out;
+  return true;
+}
+
+/** `copyNumbers` reading the caller's column itself, with `at()`. */
+function copyNumbersAt(values: readonly unknown[], out: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const value = values.at(i);
+    if (typeof value !== "number") return false;
+    out[i] = value;
+  }
+  return true;
 }
 
 function arrayNumbers(values: readonly unknown[], shape: number[], arena: BufferArena): Float64Array | null {
