@@ -3,7 +3,7 @@
 // serves; a thread that dies fails the puts in progress instead of hanging them, and the next put starts a
 // new one; large commits are checkpointed after their answer; a batch's bytes travel in shared memory.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -162,6 +162,47 @@ describe("SQLite writer thread", () => {
         db.close();
       }
       assert.equal(await store.count(), 2);
+    } finally {
+      await store.close();
+    }
+  });
+  /** The process's open descriptors of `file` (the writer thread is in this process). */
+  function descriptorsOf(file: string): string[] {
+    return readdirSync("/proc/self/fd")
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return "";
+        }
+      })
+      .filter((target) => target === file);
+  }
+
+  test("a large put's WAL is flushed as it grows; the flush's descriptor is closed by COMMIT and ROLLBACK", async () => {
+    const path = newFile();
+    const store = new SqliteStore(path);
+    try {
+      // SQLite's own connections keep the WAL open: what a small put leaves is the count to keep.
+      await store.put(smallRun({ plan_name: "small" }).documents);
+      const sqlites = descriptorsOf(`${path}-wal`).length;
+      // About 40 MB of pages: past the bytes after which the WAL is flushed during the transaction.
+      const run = largeRun(500, 1000).documents;
+      const report = await store.put(run);
+      assert.equal(report.events, 500_000);
+      assert.equal(descriptorsOf(`${path}-wal`).length, sqlites);
+      // A run of two slices (80 MB) whose last document repeats its first page's uids: refused after the first
+      // slice was written and flushed, so the flush's descriptor is closed by the ROLLBACK.
+      const bad = largeRun(1000, 1000).documents;
+      bad.push(bad.find(([name]) => name === "event_page") as DocumentPair);
+      await assert.rejects(store.put(bad), ValidationError);
+      assert.equal(descriptorsOf(`${path}-wal`).length, sqlites);
+      assert.equal(await store.count(), 2);
+      assert.equal(
+        (await collect(store.documents(report.runs[0]))).length,
+        run.length,
+        "the first run reads back whole",
+      );
     } finally {
       await store.close();
     }
