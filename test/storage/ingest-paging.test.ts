@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import { composeRun } from "../../src/documents/compose.ts";
 import type { DataKey, Event, EventPage } from "../../src/documents/types.ts";
 import { BufferArena } from "../../src/storage/codec/BufferArena.ts";
-import { POOLED_BYTES, returnBuffers, takeBuffer } from "../../src/storage/codec/BufferPool.ts";
+import { POOLED_BYTES, pagePool } from "../../src/storage/codec/BufferPool.ts";
 import { decodeStrings } from "../../src/storage/codec/stringList.ts";
 import { ColumnBuilder } from "../../src/storage/ingest/ColumnBuilder.ts";
 import { EventPager } from "../../src/storage/ingest/EventPager.ts";
@@ -203,11 +203,11 @@ describe("BufferArena", () => {
 
 describe("BufferPool", () => {
   test("buffers of the pooled size come back; others are left to the garbage collector", () => {
-    const pooled = takeBuffer(POOLED_BYTES);
-    const odd = takeBuffer(1000);
-    returnBuffers([pooled, odd]);
-    assert.equal(takeBuffer(POOLED_BYTES), pooled);
-    assert.notEqual(takeBuffer(1000), odd);
+    const pooled = pagePool.take(POOLED_BYTES);
+    const odd = pagePool.take(1000);
+    pagePool.give([pooled, odd]);
+    assert.equal(pagePool.take(POOLED_BYTES), pooled);
+    assert.notEqual(pagePool.take(1000), odd);
   });
 
   test("SQLite puts that reuse page buffers leave every stored page intact", async () => {

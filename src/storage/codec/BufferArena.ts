@@ -2,7 +2,7 @@
 // share allocations. Garbage collection is driven by buffer allocations (each one an object with off-heap
 // memory to track, and every 64 MB of them starting a full collection), so fewer, larger ones cost less; and
 // once what was carved from them has been copied into a store, they can go back to the BufferPool.
-import { POOLED_BYTES, returnBuffers, takeBuffer } from "./BufferPool.ts";
+import { POOLED_BYTES, pagePool } from "./BufferPool.ts";
 
 export class BufferArena {
   private buffer = new ArrayBuffer(0);
@@ -35,7 +35,7 @@ export class BufferArena {
 
   /** Hands the buffers to the pool: only once nothing carved from them is used any more. */
   release(): void {
-    returnBuffers(this.taken);
+    pagePool.give(this.taken);
     this.taken.length = 0;
     this.buffer = new ArrayBuffer(0);
     this.used = 0;
@@ -46,7 +46,7 @@ export class BufferArena {
     let start = Math.ceil(this.used / alignment) * alignment;
     if (start + length > this.buffer.byteLength) {
       // Not zeroed: every byte handed out is written before it is read.
-      this.buffer = takeBuffer(Math.max(length, this.nextBytes));
+      this.buffer = pagePool.take(Math.max(length, this.nextBytes));
       this.taken.push(this.buffer);
       this.nextBytes = Math.min(POOLED_BYTES, Math.max(this.nextBytes * 2, 64 * 1024));
       start = 0;

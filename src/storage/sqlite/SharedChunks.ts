@@ -4,33 +4,18 @@
 // buffers as they are clones them (~135 ms of the main thread per million events), and transferring them
 // makes their return count as fresh off-heap memory, which started a full garbage collection of the main
 // heap every 64 MB (~250 ms per million events); one copy into reused shared buffers costs far less.
-// Kept like BufferPool: at most MAX_POOLED_BYTES, all let go once puts have stopped for IDLE_MS.
+import { BufferPool } from "../codec/BufferPool.ts";
 
-/** The size of a chunk; larger byte views get a buffer of their own (not pooled). */
+/** The size of a chunk; a larger byte view gets a chunk of its own (not pooled). */
 const CHUNK_BYTES = 4 * 1024 * 1024;
-const MAX_POOLED_BYTES = 256 * 1024 * 1024;
-const IDLE_MS = 2000;
-
-const free: SharedArrayBuffer[] = [];
-let drain: NodeJS.Timeout | undefined;
-
-function takeChunk(bytes: number): SharedArrayBuffer {
-  return (bytes <= CHUNK_BYTES && free.pop()) || new SharedArrayBuffer(Math.max(bytes, CHUNK_BYTES));
-}
+const chunkPool = new BufferPool<SharedArrayBuffer>(
+  CHUNK_BYTES,
+  (bytes) => new SharedArrayBuffer(Math.max(bytes, CHUNK_BYTES)),
+);
 
 /** Gives chunks back once the thread has answered the request that carried them. */
 export function returnChunks(chunks: readonly SharedArrayBuffer[]): void {
-  for (const chunk of chunks) {
-    if (chunk.byteLength === CHUNK_BYTES && (free.length + 1) * CHUNK_BYTES <= MAX_POOLED_BYTES) {
-      free.push(chunk);
-    }
-  }
-  if (drain) drain.refresh();
-  else
-    drain = setTimeout(() => {
-      free.length = 0;
-      drain = undefined;
-    }, IDLE_MS).unref();
+  chunkPool.give(chunks);
 }
 
 /** Copies of byte views, packed one after another into chunks. */
@@ -41,7 +26,7 @@ export class SharedCopies {
 
   copy(bytes: Uint8Array): Uint8Array {
     if (this.used + bytes.byteLength > this.chunk.byteLength) {
-      this.chunk = takeChunk(bytes.byteLength);
+      this.chunk = chunkPool.take(bytes.byteLength);
       this.chunks.push(this.chunk);
       this.used = 0;
     }
