@@ -2,13 +2,16 @@
 // the key as header, parameter and cookie, --public reading anonymously while writing still needs the key,
 // start seeding an empty catalog once with example runs that list, read as CSV and fill their HDF5 images.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Broker } from "../../src/broker/index.ts";
 import { exampleRuns } from "../../src/server/seed/seedExampleRuns.ts";
-import { dataPath } from "../support/sharedData.ts";
+import { dataPath, projectRoot } from "../support/sharedData.ts";
 import { type ServedProcess, spawnServer } from "./serveProcess.ts";
 
 const TUTORIAL_RUN = dataPath("bluesky-tutorials/example_data/0bffac43-2002-40b5-a9a5-e1aa6debf59f.jsonl");
@@ -117,6 +120,31 @@ describe("databroker serve", () => {
       /A-Z, a-z, 0-9/,
     );
   });
+});
+
+test("a port already in use: one line saying so and how to choose another, exit code 1", async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  const { port } = taken.address() as AddressInfo;
+  try {
+    const run = spawn(
+      process.execPath,
+      [join(projectRoot, "bin/databroker.js"), "serve", "--catalog", "memory:", "--port", String(port)],
+      { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    run.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(run, "exit");
+    assert.equal(code, 1);
+    assert.equal(
+      stderr.trim(),
+      `databroker: 127.0.0.1:${port} is already in use (another server?): choose another with --port`,
+    );
+  } finally {
+    taken.close();
+  }
 });
 
 describe("databroker start (npm start)", () => {

@@ -111,9 +111,26 @@ export function withListenOptions(command: Command): Command {
     .option("--public", "let anonymous callers read (writing still needs the key)");
 }
 
-/** Serves until a signal; prints the ready lines once listening. */
+/** Why a server could not start, in a line (the usual cause of a failed listen named with its remedy). */
+function startFailure(error: unknown, flags: ServeFlags): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === "EADDRINUSE")
+    return `${flags.host}:${flags.port} is already in use (another server?): choose another with --port`;
+  if (code === "EADDRNOTAVAIL") return `cannot listen on ${flags.host}: no such address here (--host)`;
+  if (code === "EACCES") return `not allowed to listen on ${flags.host}:${flags.port} (ports below 1024?)`;
+  return message;
+}
+
+/** Serves until a signal; prints the ready lines once listening, or why it could not start (exit code 1). */
 export async function runServer(catalog: string, flags: ServeFlags, prepare?: ServeOptions["prepare"]) {
-  const server = await serveCatalog({ catalog, ...flags, prepare });
+  let server: RunningServer;
+  try {
+    server = await serveCatalog({ catalog, ...flags, prepare });
+  } catch (error) {
+    console.error(`databroker: ${startFailure(error, flags)}`);
+    process.exitCode = 1;
+    return;
+  }
   closeOnSignals(server);
   printReady(server, catalog, flags.public === true);
 }
