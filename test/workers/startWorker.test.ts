@@ -4,13 +4,14 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startWorker } from "../../src/workers/startWorker.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CACHE = join(ROOT, "node_modules", ".cache", "databroker-workers");
 
 test("a TypeScript module runs in a worker thread and receives its data", async () => {
   const worker = startWorker(new URL("./echoWorker.ts", import.meta.url), { factor: 3 });
@@ -45,7 +46,7 @@ await worker.terminate();
 /** The cache's manifest of `worker.mts` (named by the hash of its path) and when it was written. */
 function manifest(): { code: string; written: number } {
   const name = createHash("sha256").update(join(dir, "worker.mts")).digest("hex").slice(0, 24);
-  const path = join(ROOT, "node_modules", ".cache", "databroker-workers", `${name}.json`);
+  const path = join(CACHE, `${name}.json`);
   return { code: JSON.parse(readFileSync(path, "utf8")).code, written: statSync(path).mtimeMs };
 }
 
@@ -72,4 +73,6 @@ parentPort?.postMessage(word satisfies string);
   utimesSync(join(dir, "word.mts"), later, later);
   assert.equal(answerOfNewProcess(), "second!");
   assert.notEqual(manifest().code, built.code);
+  assert.equal(existsSync(join(CACHE, built.code)), false, "the replaced bundle is removed");
+  assert.equal(existsSync(join(CACHE, manifest().code)), true);
 });
