@@ -152,7 +152,8 @@ export class FirstUses {
     const needed = 2 * (this.count + more);
     let slots = this.mask + 1;
     if (needed <= slots) return;
-    while (slots < needed) slots *= 2;
+    // Past 64k entries the table grows fourfold: a rehash reads every entry, and fewer of them cost less.
+    while (slots < needed) slots *= slots >= 1 << 17 ? 4 : 2;
     const table = new Int32Array(slots);
     const mask = slots - 1;
     for (let entry = 0; entry < this.count; entry++) {
