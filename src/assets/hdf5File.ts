@@ -1,13 +1,14 @@
 // HDF5 files through h5wasm (HDF5 compiled to WebAssembly, reading the real file system in Node):
 // open a file, find a dataset, read a range of rows as an NDArray. Only the rows asked for are read.
 import { existsSync } from "node:fs";
-import h5wasm, { type Dataset, type Group, type File as H5File } from "h5wasm/node";
+import type { Dataset, Group, File as H5File } from "h5wasm/node";
 import { NotFoundError, UnreadableError, UnsupportedError, ValidationError } from "../errors.ts";
 import { allocate, type DType, type TypedArray } from "../tables/DType.ts";
 import type { NDArray } from "../tables/NDArray.ts";
 import { HOST_IS_LITTLE_ENDIAN } from "../tables/numpyDtype.ts";
 import { swapBytes } from "./byteOrder.ts";
 import { RandomAccessFile } from "./fileAccess.ts";
+import { h5wasmModule } from "./h5wasmModule.ts";
 
 // HDF5's H5T_class_t values (stable in the C API).
 const H5T_INTEGER = 0;
@@ -131,7 +132,11 @@ export class Hdf5File {
   /** Increases on every reopen, so datasets know to look themselves up again. */
   generation = 0;
 
-  private constructor(path: string, mode: "r" | "Sr") {
+  private constructor(
+    path: string,
+    mode: "r" | "Sr",
+    private readonly h5wasm: Awaited<ReturnType<typeof h5wasmModule>>,
+  ) {
     this.path = path;
     this.mode = mode;
     this.file = this.openFile();
@@ -139,16 +144,16 @@ export class Hdf5File {
 
   /** Opens an HDF5 file for reading (`swmr`: single-writer/multiple-reader mode, for files being written). */
   static async open(path: string, options: { swmr?: boolean } = {}): Promise<Hdf5File> {
-    await h5wasm.ready;
+    const h5wasm = await h5wasmModule();
     if (!existsSync(path)) throw new NotFoundError(`file not found: ${path}`);
     const version = superblockVersion(path);
     if (version === undefined)
       throw new UnreadableError(path, "byte 0", "not an HDF5 file (no HDF5 signature)");
-    return new Hdf5File(path, options.swmr && version >= FIRST_SWMR_SUPERBLOCK ? "Sr" : "r");
+    return new Hdf5File(path, options.swmr && version >= FIRST_SWMR_SUPERBLOCK ? "Sr" : "r", h5wasm);
   }
 
   private openFile(): H5File {
-    const file = new h5wasm.File(this.path, this.mode);
+    const file = new this.h5wasm.File(this.path, this.mode);
     if (file.file_id < 0n) throw new UnreadableError(this.path, "byte 0", "not a readable HDF5 file");
     return file;
   }
@@ -175,10 +180,10 @@ export class Hdf5File {
       }
       const child = node.get(part);
       if (i === parts.length - 1) {
-        if (child instanceof h5wasm.Dataset) return child;
+        if (child instanceof this.h5wasm.Dataset) return child;
         throw new NotFoundError(`HDF5 object ${name} in ${this.path} is not a dataset`);
       }
-      if (!(child instanceof h5wasm.Group)) {
+      if (!(child instanceof this.h5wasm.Group)) {
         throw new NotFoundError(`HDF5 object ${name} in ${this.path} is not a group`);
       }
       node = child;

@@ -2,7 +2,8 @@
 // areaDetector's HDF5 plugin uses (`/entry/data/data`, frames along the first axis), as real beamlines do.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import h5wasm, { type Group } from "h5wasm/node";
+import type { Group } from "h5wasm/node";
+import { h5wasmModule } from "../../assets/h5wasmModule.ts";
 import { seededRandom } from "./exampleIds.ts";
 
 export const AREA_DETECTOR_DATASET = "/entry/data/data";
@@ -35,7 +36,7 @@ export function ringImages(frames: number, rows: number, columns: number, seed: 
 
 /** Writes `stack` as the area-detector dataset of a new HDF5 file at `path` (replacing any file there). */
 export async function writeImageStack(path: string, stack: ImageStack): Promise<void> {
-  await h5wasm.ready;
+  const h5wasm = await h5wasmModule();
   mkdirSync(dirname(path), { recursive: true });
   const file = new h5wasm.File(path, "w");
   try {
