@@ -91,9 +91,26 @@ function bundleOf(module: URL): URL {
   return bundle;
 }
 
+/** Where a bundle cannot be written (a read-only install), workers register tsx themselves: slower to start. */
+const TYPESCRIPT_ENTRY = new URL("./typescriptWorker.mjs", import.meta.url);
+
+/** Whether bundles are used: `DATABROKER_WORKER_BUNDLES=off` turns them off (tsx in each worker instead). */
+function bundling(): boolean {
+  return process.env.DATABROKER_WORKER_BUNDLES !== "off";
+}
+
 /** A worker running `module` (a file URL of a .ts module); it finds `data` as `workerInput()`. */
 export function startWorker(module: URL, data?: unknown): Worker {
-  return new Worker(bundleOf(module), { workerData: { data } });
+  let bundle: URL | null = null;
+  try {
+    if (bundling()) bundle = bundleOf(module);
+  } catch (error) {
+    // The cache folder cannot be written (read-only file system, no permission): tsx does the work instead.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EROFS" && code !== "EPERM") throw error;
+  }
+  if (bundle) return new Worker(bundle, { workerData: { data } });
+  return new Worker(TYPESCRIPT_ENTRY, { workerData: { module: module.href, data } });
 }
 
 /** Inside a worker started by startWorker: the `data` it was given. */

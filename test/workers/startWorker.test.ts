@@ -21,6 +21,28 @@ test("a TypeScript module runs in a worker thread and receives its data", async 
   await worker.terminate();
 });
 
+test("with bundles turned off, the worker registers tsx itself and runs the same", () => {
+  const script = join(dir, "unbundled.mts");
+  writeFileSync(
+    script,
+    `import { once } from "node:events";
+import { startWorker } from ${JSON.stringify(join(ROOT, "src/workers/startWorker.ts"))};
+const worker = startWorker(new URL(${JSON.stringify(new URL("./echoWorker.ts", import.meta.url).href)}), { factor: 2 });
+worker.postMessage([4, 5]);
+const [reply] = await once(worker, "message");
+console.log(JSON.stringify(reply));
+await worker.terminate();
+`,
+  );
+  const run = spawnSync(process.execPath, ["--import", "tsx", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, DATABROKER_WORKER_BUNDLES: "off" },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), "[8,10]");
+});
+
 // Inside the project (its packages must resolve), in a folder git ignores.
 const dir = mkdtempSync(join(ROOT, "node_modules", ".cache", "databroker-worker-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
