@@ -57,6 +57,13 @@ export interface EventPageRecord {
   columns: ColumnRecord[];
 }
 
+/** Bytes of a page's encoded columns (uids, seq_nums, times and every column): what it adds to a store. */
+export function eventPageBytes(page: EventPageRecord): number {
+  let bytes = page.uids.byteLength + page.seqNums.byteLength + page.times.byteLength;
+  for (const column of page.columns) bytes += column.bytes.byteLength;
+  return bytes;
+}
+
 export type DatumOrigin = "datum" | "datum_page";
 
 /** Datums of one resource as one datum page. */

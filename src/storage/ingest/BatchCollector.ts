@@ -10,7 +10,12 @@ import { isValidDocument, validateDocument } from "../../documents/validate.ts";
 import type { Finding } from "../../errors.ts";
 import { BufferArena } from "../codec/BufferArena.ts";
 import { POOLED_BYTES } from "../codec/BufferPool.ts";
-import type { DatumPageRecord, EventPageRecord, SingletonName } from "../records.ts";
+import {
+  type DatumPageRecord,
+  type EventPageRecord,
+  eventPageBytes,
+  type SingletonName,
+} from "../records.ts";
 import { DatumPager } from "./DatumPager.ts";
 import { EventPager } from "./EventPager.ts";
 import { IndexStretches } from "./IndexStretches.ts";
@@ -61,12 +66,6 @@ function emptySlice(firstDocIndex: number): CollectedSlice {
     buffers: new BufferArena(firstDocIndex === 0 ? 64 * 1024 : POOLED_BYTES),
     pageBytes: 0,
   };
-}
-
-function eventPageBytes(page: EventPageRecord): number {
-  let bytes = page.uids.byteLength + page.seqNums.byteLength + page.times.byteLength;
-  for (const column of page.columns) bytes += column.bytes.byteLength;
-  return bytes;
 }
 
 type Doc = Record<string, unknown>;

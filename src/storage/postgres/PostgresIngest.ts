@@ -33,6 +33,7 @@ import { BlobPack } from "./blobPack.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
 import { jsonView } from "./jsonView.ts";
 import {
+  DATUM_PAGE_COLUMNS,
   type DatumPageRow,
   datumPageRecord,
   type EventPageRow,
@@ -68,7 +69,7 @@ const OVERLAPPING_PAGES = statement(
 );
 const RESOURCE_DATUM_PAGES = statement(
   "resource_datum_pages",
-  "SELECT id, page_no, resource, origin, length, body FROM datum_pages WHERE resource = $1 ORDER BY id",
+  `SELECT ${DATUM_PAGE_COLUMNS} FROM datum_pages WHERE resource = $1 ORDER BY id`,
 );
 
 const INSERT_BATCH = statement("insert_batch", "INSERT INTO batches DEFAULT VALUES RETURNING id");

@@ -43,6 +43,7 @@ import { runScanId, runTime } from "./jsonPaths.ts";
 import { appliedVersion, type MigrationResult, migrate, SCHEMA_VERSION } from "./migrations.ts";
 import { PostgresIngest } from "./PostgresIngest.ts";
 import {
+  DATUM_PAGE_COLUMNS,
   type DatumPageRow,
   datumPageRecord,
   type EventPageRow,
@@ -101,7 +102,7 @@ const IS_DESCRIPTOR = statement(
 );
 const DATUM_PAGE_CHUNK = statement(
   "datum_page_chunk",
-  `SELECT id, page_no, resource, origin, length, body FROM datum_pages
+  `SELECT ${DATUM_PAGE_COLUMNS} FROM datum_pages
    WHERE resource = $1 AND id > $2::bigint ORDER BY id LIMIT ${DATUM_PAGES_PER_READ}`,
 );
 const STREAM_DATUMS = statement(
@@ -119,7 +120,7 @@ const PAGE_AT = statement(
 );
 const DATUM_PAGE_AT = statement(
   "datum_page_at",
-  "SELECT id, page_no, resource, origin, length, body FROM datum_pages WHERE batch = $1 AND page_no = $2",
+  `SELECT ${DATUM_PAGE_COLUMNS} FROM datum_pages WHERE batch = $1 AND page_no = $2`,
 );
 const SUMMARIES = statement(
   "summaries",

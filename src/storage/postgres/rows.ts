@@ -13,6 +13,9 @@ import { bound, type Queryable, statement } from "./connectionPool.ts";
 export const PAGE_COLUMNS =
   "id, batch, page_no, descriptor, origin, length, seq_first, seq_last, time_first, time_last, has_filled, uids, seq_nums, times";
 
+/** The datum_pages columns every datum page read selects. */
+export const DATUM_PAGE_COLUMNS = "id, page_no, resource, origin, length, body";
+
 export interface EventPageRow {
   id: number;
   batch: number;

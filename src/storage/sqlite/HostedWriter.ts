@@ -5,7 +5,7 @@
 import { closeSync, fdatasync, openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import type { PreparedBatch } from "../records.ts";
+import { eventPageBytes, type PreparedBatch } from "../records.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import type { Connection } from "./Connection.ts";
 import { SqliteIngest } from "./SqliteIngest.ts";
@@ -26,10 +26,7 @@ const CHECKPOINT_COMMITS = 32;
 function batchBytes(batch: PreparedBatch): number {
   let bytes = 0;
   for (const record of batch.documents) bytes += record.body.byteLength;
-  for (const page of batch.eventPages) {
-    bytes += page.uids.byteLength + page.seqNums.byteLength + page.times.byteLength;
-    for (const column of page.columns) bytes += column.bytes.byteLength;
-  }
+  for (const page of batch.eventPages) bytes += eventPageBytes(page);
   for (const page of batch.datumPages) bytes += page.body.byteLength;
   return bytes;
 }
