@@ -3,20 +3,23 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "../../workers/startWorker.ts";
+import { type StopCause, WorkerRequests } from "../../workers/WorkerRequests.ts";
 import type { ChunkJob, ChunkResult } from "./jsonLinesChunk.ts";
 import type { WorkerReply, WorkerRequest } from "./jsonLinesWorker.ts";
 
-interface Waiting {
-  resolve: (result: ChunkResult) => void;
-  reject: (error: Error) => void;
-}
-
 interface PoolWorker {
-  worker: Worker;
+  /** Its jobs, sent and answered by id. */
+  jobs: WorkerRequests<WorkerReply>;
   /** Whether its module has loaded (it said so): jobs sent now start at once. */
   ready: boolean;
-  /** Jobs sent and not yet answered, by id. */
-  waiting: Map<number, Waiting>;
+}
+
+/** The error of a worker's waiting jobs once it is gone. */
+function workerStopped(cause: StopCause): Error {
+  const reason =
+    cause.event === "exit" ? `stopped (exit code ${cause.code})` : `failed: ${cause.error.message}`;
+  const error = cause.event === "exit" ? undefined : cause.error;
+  return new Error(`a JSON Lines parse worker ${reason} before answering`, error && { cause: error });
 }
 
 /** Starts one parse worker; the pool calls it when it needs another. */
@@ -32,16 +35,16 @@ export const startParseWorker: WorkerStarter = () =>
  */
 export class JsonLinesWorkerPool {
   private readonly workers: PoolWorker[] = [];
-  private nextId = 0;
+  private sent = 0;
 
   /** Jobs sent to workers so far. */
   get jobsSent(): number {
-    return this.nextId;
+    return this.sent;
   }
 
   /** Jobs sent and not answered yet (0 when every worker is idle). */
   get jobsWaiting(): number {
-    return this.workers.reduce((sum, { waiting }) => sum + waiting.size, 0);
+    return this.workers.reduce((sum, { jobs }) => sum + jobs.pending, 0);
   }
 
   /** Whether workers have been started (they may still be loading). */
@@ -66,19 +69,13 @@ export class JsonLinesWorkerPool {
 
   /** Reads and parses a chunk in a worker; rejects if the worker stops before answering. */
   parse(job: ChunkJob): Promise<ChunkResult> {
-    const target = this.pick();
-    const id = this.nextId++;
-    return new Promise<ChunkResult>((resolve, reject) => {
-      if (target.waiting.size === 0) target.worker.ref();
-      target.waiting.set(id, { resolve, reject });
-      const request: WorkerRequest = { id, job };
-      target.worker.postMessage(request);
-    });
+    this.sent++;
+    return this.pick().jobs.send<ChunkResult>((id): WorkerRequest => ({ id, job }));
   }
 
   /** Stops every worker (jobs still waiting are rejected); the pool starts new ones if used again. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+    await Promise.all(this.workers.map(({ jobs }) => jobs.worker.terminate()));
   }
 
   private pick(): PoolWorker {
@@ -86,37 +83,23 @@ export class JsonLinesWorkerPool {
     for (const candidate of this.workers) {
       if (best === undefined || isBetter(candidate, best)) best = candidate;
     }
-    if (best !== undefined && (best.waiting.size === 0 || this.workers.length >= this.size)) return best;
+    if (best !== undefined && (best.jobs.pending === 0 || this.workers.length >= this.size)) return best;
     return this.added();
   }
 
   private added(): PoolWorker {
-    const entry: PoolWorker = { worker: this.start(), ready: false, waiting: new Map() };
-    const { worker, waiting } = entry;
-    let failure: Error | undefined;
-    worker.on("message", (reply: WorkerReply) => {
-      if ("ready" in reply) {
-        entry.ready = true;
-        return;
-      }
-      const job = waiting.get(reply.id);
-      waiting.delete(reply.id);
-      if (waiting.size === 0) worker.unref();
-      job?.resolve(reply.result);
-    });
-    worker.on("error", (error) => {
-      failure = error;
-    });
-    worker.on("exit", (code) => {
-      this.workers.splice(this.workers.indexOf(entry), 1);
-      const reason = failure ? `failed: ${failure.message}` : `stopped (exit code ${code})`;
-      const message = `a JSON Lines parse worker ${reason} before answering`;
-      const error = new Error(message, failure && { cause: failure });
-      for (const job of waiting.values()) job.reject(error);
-      waiting.clear();
-    });
-    // After the listeners: adding a "message" listener refs the worker's port again.
-    worker.unref();
+    const worker = this.start();
+    const entry: PoolWorker = {
+      ready: false,
+      jobs: new WorkerRequests<WorkerReply>(worker, {
+        onMessage: (reply) => {
+          if ("ready" in reply) entry.ready = true;
+          else entry.jobs.answer(reply.id, reply.result);
+        },
+        stopped: workerStopped,
+      }),
+    };
+    worker.on("exit", () => this.workers.splice(this.workers.indexOf(entry), 1));
     this.workers.push(entry);
     return entry;
   }
@@ -125,7 +108,7 @@ export class JsonLinesWorkerPool {
 /** A ready worker before one still starting, then the one with fewer jobs waiting. */
 function isBetter(candidate: PoolWorker, than: PoolWorker): boolean {
   if (candidate.ready !== than.ready) return candidate.ready;
-  return candidate.waiting.size < than.waiting.size;
+  return candidate.jobs.pending < than.jobs.pending;
 }
 
 let shared: JsonLinesWorkerPool | undefined;
