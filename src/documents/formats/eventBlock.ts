@@ -198,3 +198,39 @@ export function blockBuffers(block: EventBlock): ArrayBuffer[] {
 export function isEventBlock(item: EventBlock | DocumentPair): item is EventBlock {
   return !Array.isArray(item);
 }
+
+/** The columns of a record member of a block (`data`, `timestamps`, `filled`): its fields, in their order. */
+export interface BlockRecord {
+  fields: string[];
+  columns: Column[];
+}
+
+/** A block's members by key (absent members left out). */
+export interface BlockColumns {
+  uid?: Column;
+  seq_num?: Column;
+  time?: Column;
+  data?: BlockRecord;
+  timestamps?: BlockRecord;
+  filled?: BlockRecord;
+}
+
+export function blockColumns(block: EventBlock): BlockColumns {
+  const out: Record<string, Column | BlockRecord> = {};
+  for (const member of block.members) {
+    if ("column" in member) out[member.key] = member.column;
+    else if ("fields" in member) out[member.key] = { fields: member.fields, columns: member.columns };
+  }
+  return out as BlockColumns;
+}
+
+/** Value `row` of a column. at(): an indexed read that met arrays of several kinds would box doubles. */
+export function cellOf(column: Column, row: number): unknown {
+  return column instanceof Float64Array ? column[row] : column.at(row);
+}
+
+/** Whether every value of `column` passes `test`. */
+export function everyCell(column: Column, test: (value: unknown) => boolean): boolean {
+  for (let row = 0; row < column.length; row++) if (!test(cellOf(column, row))) return false;
+  return true;
+}

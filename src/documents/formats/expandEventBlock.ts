@@ -14,6 +14,19 @@ const MAX_LAYOUTS = 256;
 
 /** Appends the block's events, as `["event", doc]` pairs in order, to `into`. */
 export function expandEventBlock(block: EventBlock, into: DocumentPair[]): void {
+  const { build, columns } = layoutOf(block);
+  const { descriptor, count } = block;
+  for (let row = 0; row < count; row++) into.push(["event", build(descriptor, columns, row)]);
+}
+
+/** Event `row` of the block, as expandEventBlock builds it. */
+export function blockEvent(block: EventBlock, row: number): Event {
+  const { build, columns } = layoutOf(block);
+  return build(block.descriptor, columns, row);
+}
+
+/** The builder of the block's layout, and the columns it reads, in the order of its cells. */
+function layoutOf(block: EventBlock): { build: RowBuilder; columns: Column[] } {
   const columns: Column[] = [];
   const members: string[] = [];
   const cell = (column: Column) => `c[${columns.push(column) - 1}][i]`;
@@ -27,9 +40,7 @@ export function expandEventBlock(block: EventBlock, into: DocumentPair[]): void 
       members.push(`${key}: {${fields.join(", ")}}`);
     } else members.push(`${key}: d`);
   }
-  const build = rowBuilder(`return {${members.join(", ")}};`);
-  const { descriptor, count } = block;
-  for (let row = 0; row < count; row++) into.push(["event", build(descriptor, columns, row)]);
+  return { build: rowBuilder(`return {${members.join(", ")}};`), columns };
 }
 
 function rowBuilder(body: string): RowBuilder {

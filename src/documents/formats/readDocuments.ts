@@ -5,11 +5,12 @@ import { open, stat } from "node:fs/promises";
 import { NotFoundError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
+import { type DocumentItem, DocumentStream } from "./DocumentStream.ts";
 import { detectFormat } from "./detectFormat.ts";
 import { documentFilesOf } from "./documentFiles.ts";
 import { fileChunks } from "./fileChunks.ts";
 import { readJsonArray } from "./readJsonArray.ts";
-import { readJsonLines } from "./readJsonLines.ts";
+import { readJsonLinesInChunks } from "./readJsonLines.ts";
 import {
   isWorthParallel,
   type ParallelReadOptions,
@@ -30,13 +31,22 @@ const HEAD_BYTES = 64 * 1024;
  * document before the damage, then throws UnreadableError naming the file and the line or byte; a missing
  * path throws NotFoundError.
  */
-export async function* readDocuments(
+export function readDocuments(path: string, options: ReadDocumentsOptions = {}): DocumentStream {
+  return new DocumentStream(() => chunksAt(path, options));
+}
+
+async function* chunksAt(
   path: string,
-  options: ReadDocumentsOptions = {},
-): AsyncGenerator<DocumentPair> {
+  options: ReadDocumentsOptions,
+): AsyncGenerator<readonly DocumentItem[]> {
   const stats = await statOrNotFound(path);
-  if (stats.isDirectory()) yield* readDirectory(path, options);
-  else yield* documentsOfFile(path, await detectFileFormat(path), stats.size, options);
+  if (!stats.isDirectory()) {
+    yield* chunksOfFile(path, await detectFileFormat(path), stats.size, options);
+    return;
+  }
+  for (const file of await documentFilesOf(path)) {
+    yield* chunksOfFile(file, await detectFileFormat(file), (await stat(file)).size, options);
+  }
 }
 
 async function statOrNotFound(path: string): Promise<Stats> {
@@ -62,45 +72,54 @@ export async function detectFileFormat(path: string): Promise<DocumentFormat> {
 }
 
 /** The documents of one file of a known format; large JSON Lines files are parsed in worker threads. */
-export async function* readDocumentFile(
+export function readDocumentFile(
   path: string,
   format: DocumentFormat,
   options: ReadDocumentsOptions = {},
-): AsyncGenerator<DocumentPair> {
-  yield* documentsOfFile(path, format, (await stat(path)).size, options);
+): DocumentStream {
+  return new DocumentStream(async function* () {
+    yield* chunksOfFile(path, format, (await stat(path)).size, options);
+  });
 }
 
-/** The reader of a file of `size` bytes (returned, not delegated to: every level costs each document). */
-function documentsOfFile(
+/** The reader of a file of `size` bytes. */
+function chunksOfFile(
   path: string,
   format: DocumentFormat,
   size: number,
   options: ReadDocumentsOptions,
-): AsyncGenerator<DocumentPair> {
+): AsyncIterable<readonly DocumentItem[]> {
   const isJsonLines = format === "jsonl" || format === "name-doc-jsonl";
   if (isJsonLines && isWorthParallel(size, options.parallel)) {
     return readJsonLinesInParallel(path, shapeOf(format), options.parallel);
   }
-  return readDocumentChunks(fileChunks(path), format, path);
+  return chunksOfBytes(fileChunks(path), format, path);
 }
 
 /**
  * The documents of a byte stream of a known format (a file's chunks, a request body), parsed as the chunks
- * arrive; errors name `source` and the line or byte.
+ * arrive; errors name `source` and the line or byte. The stream can be read once.
  */
 export function readDocumentChunks(
   chunks: AsyncIterable<Buffer>,
   format: DocumentFormat,
   source: string,
-): AsyncGenerator<DocumentPair> {
-  if (format === "msgpack") return readMsgpack(chunks, source);
-  if (format === "json-array" || format === "name-doc-json-array")
-    return readJsonArray(chunks, source, shapeOf(format));
-  return readJsonLines(chunks, source, shapeOf(format));
+): DocumentStream {
+  return new DocumentStream(() => chunksOfBytes(chunks, format, source));
 }
 
-async function* readDirectory(dir: string, options: ReadDocumentsOptions): AsyncGenerator<DocumentPair> {
-  for (const file of await documentFilesOf(dir)) {
-    yield* readDocumentFile(file, await detectFileFormat(file), options);
-  }
+function chunksOfBytes(
+  chunks: AsyncIterable<Buffer>,
+  format: DocumentFormat,
+  source: string,
+): AsyncIterable<readonly DocumentItem[]> {
+  if (format === "msgpack") return oneByOne(readMsgpack(chunks, source));
+  if (format === "json-array" || format === "name-doc-json-array")
+    return oneByOne(readJsonArray(chunks, source, shapeOf(format)));
+  return readJsonLinesInChunks(chunks, source, shapeOf(format));
+}
+
+/** Documents read one at a time, each as a chunk of its own. */
+async function* oneByOne(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<readonly DocumentItem[]> {
+  for await (const pair of pairs) yield [pair];
 }

@@ -34,6 +34,9 @@
 // (same rule, path and descriptor) is reported once with "(and N more like it)", so a million broken events
 // stay readable.
 
+import { blockColumns, cellOf, type EventBlock, everyCell } from "../formats/eventBlock.ts";
+import { blockEvent } from "../formats/expandEventBlock.ts";
+import { isBooleanOrString, isInteger, isNumber, isString } from "../schema/predicates.ts";
 import { type DataKey, isDocumentName } from "../types.ts";
 import { isValidDocument, validateDocument } from "../validate.ts";
 import { eventKeyProblems, type StreamKeys, streamKeysOf } from "./eventKeys.ts";
@@ -209,6 +212,46 @@ export class RunChecker {
         this.refer("descriptor", doc.descriptor, { doc_index: i, name, path: "descriptor" });
         this.refer("stream_resource", doc.stream_resource, { doc_index: i, name, path: "stream_resource" });
         break;
+    }
+    return this.raised ?? [];
+  }
+
+  /**
+   * Checks a block of consecutive events (formats/eventBlock.ts) exactly as adding its events one by one
+   * would, reading it by columns, when that can be told from them: every event valid by its schema, its
+   * descriptor arrived, no stop before it, its keys as the descriptor declares. Returns the findings
+   * (duplicate uids, seq_num slips, datum references), or null, having checked nothing, when the events must
+   * be added one by one.
+   */
+  addEventBlock(block: EventBlock): RunFinding[] | null {
+    if (this.report) throw new Error("RunChecker.addEventBlock after finish()");
+    const descriptor = this.descriptors.get(block.descriptor);
+    if (this.stop || !descriptor) return null;
+    const { uid, seq_num, time, data, timestamps, filled } = blockColumns(block);
+    if (!uid || !seq_num || !time || !data || !timestamps) return null;
+    if (!everyCell(uid, isString) || !everyCell(seq_num, isInteger) || !everyCell(time, isNumber))
+      return null;
+    if (filled && !filled.columns.every((column) => everyCell(column, isBooleanOrString))) return null;
+    // The keys of one layout are those of its first event.
+    const first = blockEvent(block, 0);
+    if (eventKeyProblems(descriptor.keys, first.data, first.timestamps, first.filled).length > 0) return null;
+    this.raised = null;
+    const start = this.index;
+    this.index += block.count;
+    const external = descriptor.keys.external.map((key) => ({
+      key,
+      values: data.columns[data.fields.indexOf(key)],
+      filled: filled?.columns[filled.fields.indexOf(key)],
+    }));
+    for (let row = 0; row < block.count; row++) {
+      const i = start + row;
+      this.claimUid(i, "event", "uid", cellOf(uid, row));
+      this.countEvent(i, "event", descriptor, cellOf(seq_num, row), "seq_num");
+      for (const { key, values, filled } of external) {
+        const value = values === undefined ? undefined : cellOf(values, row);
+        const isFilled = filled === undefined ? undefined : cellOf(filled, row);
+        this.referDatum(i, "event", descriptor, value, isFilled, `data.${key}`);
+      }
     }
     return this.raised ?? [];
   }

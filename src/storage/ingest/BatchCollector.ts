@@ -2,9 +2,19 @@
 // start in this batch), pack events and datums into encoded pages, and note the original order as entries for
 // the replay log. The batch is handed on in slices (a bounded number of documents and page bytes), so a huge
 // batch is never held whole. Nothing here looks at the store.
+import type { EventBlock } from "../../documents/formats/eventBlock.ts";
+import { expandEventBlock } from "../../documents/formats/expandEventBlock.ts";
 import { bulkDatumToDatumPage, bulkEventsToEventPages } from "../../documents/pages.ts";
 import { RunChecker } from "../../documents/run/index.ts";
-import type { BulkDatum, BulkEvents, Datum, DatumPage, Event, EventPage } from "../../documents/types.ts";
+import type {
+  BulkDatum,
+  BulkEvents,
+  Datum,
+  DatumPage,
+  DocumentPair,
+  Event,
+  EventPage,
+} from "../../documents/types.ts";
 import { isDocumentName } from "../../documents/types.ts";
 import { isValidDocument, validateDocument } from "../../documents/validate.ts";
 import type { Finding } from "../../errors.ts";
@@ -163,6 +173,30 @@ export class BatchCollector {
     this.build(i, name, doc as Doc, run);
   }
 
+  /**
+   * Consecutive events as one block (formats/DocumentStream.ts): checked and packed column by column when
+   * the run started in this batch and its checker takes the block whole; else added event by event.
+   */
+  addEventBlock(block: EventBlock): void {
+    const run = this.owner(block.descriptor);
+    const checked = run === null ? undefined : this.checkedRuns.get(run);
+    const found = checked?.checker.addEventBlock(block);
+    if (checked === undefined || found === null || found === undefined) {
+      const events: DocumentPair[] = [];
+      expandEventBlock(block, events);
+      for (const [name, doc] of events) this.add(name, doc);
+      return;
+    }
+    const first = this.documentCount;
+    this.documentCount += block.count;
+    checked.batchIndexes.push(first, block.count);
+    for (const finding of found) this.note(finding, checked);
+    if (this.findings.length > 0 || !this.building) return;
+    this.events.addBlock(block, (pageNo, row, from, count) =>
+      this.rows("events", first + from, pageNo, row, count),
+    );
+  }
+
   /** The end of the batch: the run-level checks of the runs it started. */
   finish(): void {
     for (const checked of this.checkedRuns.values()) {
@@ -271,14 +305,13 @@ export class BatchCollector {
     const entries = this.slice.entries;
     const last = entries[entries.length - 1];
     if (
-      count === 1 &&
       last !== undefined &&
       last.kind === kind &&
       last.pageNo === pageNo &&
       last.from + last.count === from &&
       last.docIndex + last.count === i
     ) {
-      last.count++;
+      last.count += count;
       return;
     }
     entries.push({ kind, docIndex: i, pageNo, from, count });

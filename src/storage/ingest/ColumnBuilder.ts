@@ -22,6 +22,19 @@ export class ColumnBuilder {
     this.rows++;
   }
 
+  /** Appends values `from .. from + count - 1` of `column` (a block's column: numbers copied at once). */
+  pushColumn(column: Float64Array | readonly unknown[], from: number, count: number): void {
+    if (this.values === null && column instanceof Float64Array) {
+      while (this.rows + count > this.numbers.length) this.grow();
+      this.numbers.set(column.subarray(from, from + count), this.rows);
+      this.rows += count;
+      return;
+    }
+    for (let row = from; row < from + count; row++) {
+      this.push(column instanceof Float64Array ? column[row] : column.at(row));
+    }
+  }
+
   /** The column: the numbers (exactly `rows` of them) when every value was a number, else the values. */
   finish(): Float64Array | unknown[] {
     if (this.values !== null) return this.values;

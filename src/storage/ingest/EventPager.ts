@@ -4,6 +4,13 @@
 // event's values go into the page's columns as it arrives (ColumnBuilder): no event is kept until its page
 // closes, and numbers land in Float64Arrays that the page is encoded from without a copy. The pages of a
 // batch are carved from a few large buffers (BufferArena), which keeps garbage collection down.
+import {
+  type BlockRecord,
+  blockColumns,
+  cellOf,
+  type EventBlock,
+} from "../../documents/formats/eventBlock.ts";
+import { blockEvent } from "../../documents/formats/expandEventBlock.ts";
 import type { Event, EventPage } from "../../documents/types.ts";
 import { BufferArena } from "../codec/BufferArena.ts";
 import { encodeEventPage } from "../pages/eventPageRecord.ts";
@@ -72,6 +79,14 @@ class RecordColumns {
     }
   }
 
+  /** Appends rows `from .. from + count - 1` of a block's record whose keys are these (`inOrder`: in this order). */
+  pushRows(record: BlockRecord, inOrder: boolean, from: number, count: number): void {
+    for (let n = 0; n < this.keys.length; n++) {
+      const column = record.columns[inOrder ? n : record.fields.indexOf(this.keys[n])];
+      this.columns[n].pushColumn(column, from, count);
+    }
+  }
+
   finish(): Record<string, Float64Array | unknown[]> {
     const out: Record<string, Float64Array | unknown[]> = {};
     for (let n = 0; n < this.keys.length; n++) out[this.keys[n]] = this.columns[n].finish();
@@ -130,6 +145,43 @@ class OpenPage {
     return true;
   }
 
+  /**
+   * Appends events of a block from its row `from` on, as many as fit (the page's room, seq_num increasing);
+   * returns how many (0 when the first does not fit).
+   */
+  appendRows(block: EventBlock, from: number): number {
+    // A block's events share their keys: those of its first event decide for all.
+    const first = blockEvent(block, from);
+    const data = keyOrder(first.data, this.data.keys);
+    const timestamps = keyOrder(first.timestamps, this.timestamps.keys);
+    const filledOrder =
+      first.filled === undefined || this.filled === null ? null : keyOrder(first.filled, this.filled.keys);
+    if (data === "differ" || timestamps === "differ" || filledOrder === "differ") return 0;
+    if ((first.filled === undefined) !== (this.filled === null)) return 0;
+    const columns = blockColumns(block);
+    const seqNums = columns.seq_num ?? [];
+    const room = Math.min(this.limit - this.rows, block.count - from);
+    let count = 0;
+    let lastSeq = this.lastSeq;
+    for (; count < room; count++) {
+      const seq = cellOf(seqNums, from + count) as number;
+      if ((this.rows > 0 || count > 0) && !(seq > lastSeq)) break;
+      lastSeq = seq;
+    }
+    if (count === 0) return 0;
+    const uids = columns.uid ?? [];
+    for (let row = from; row < from + count; row++) this.uid.push(cellOf(uids, row));
+    this.seqNum.pushColumn(seqNums, from, count);
+    this.time.pushColumn(columns.time ?? [], from, count);
+    if (columns.data) this.data.pushRows(columns.data, data === "in-order", from, count);
+    if (columns.timestamps)
+      this.timestamps.pushRows(columns.timestamps, timestamps === "in-order", from, count);
+    if (columns.filled) this.filled?.pushRows(columns.filled, filledOrder === "in-order", from, count);
+    this.rows += count;
+    this.lastSeq = lastSeq;
+    return count;
+  }
+
   encode(descriptor: string): EventPageRecord {
     const columns = {
       uid: this.uid,
@@ -171,6 +223,30 @@ export class EventPager {
     const row = page.rows - 1;
     if (page.rows >= page.limit) this.close(event.descriptor);
     return [page.pageNo, row];
+  }
+
+  /**
+   * Adds a block's events (formats/eventBlock.ts) as `add` would add them one by one; calls `placed` for
+   * each run of them that landed in one page: block rows `from .. from + count - 1` at the page's `row` on.
+   */
+  addBlock(
+    block: EventBlock,
+    placed: (pageNo: number, row: number, from: number, count: number) => void,
+  ): void {
+    const { descriptor } = block;
+    for (let from = 0; from < block.count; ) {
+      let page = this.open.get(descriptor);
+      let count = page?.appendRows(block, from) ?? 0;
+      if (page === undefined || count === 0) {
+        this.close(descriptor);
+        page = new OpenPage(this.nextPageNo(), blockEvent(block, from), this.arena);
+        this.open.set(descriptor, page);
+        count = page.appendRows(block, from);
+      }
+      placed(page.pageNo, page.rows - count, from, count);
+      from += count;
+      if (page.rows >= page.limit) this.close(descriptor);
+    }
   }
 
   /** Stores an event_page as a page of its own; returns its page number. */

@@ -8,15 +8,15 @@ export class IndexStretches {
   private readonly targets: number[] = [];
   private count = 0;
 
-  /** Appends the next run document, found at `batchIndex`. */
-  push(batchIndex: number): void {
+  /** Appends the next `count` run documents, found from `batchIndex` on. */
+  push(batchIndex: number, count = 1): void {
     const last = this.starts.length - 1;
     const continues = last >= 0 && this.targets[last] + (this.count - this.starts[last]) === batchIndex;
     if (!continues) {
       this.starts.push(this.count);
       this.targets.push(batchIndex);
     }
-    this.count++;
+    this.count += count;
   }
 
   /** The batch index of run document `runIndex` (undefined if none was pushed). */
