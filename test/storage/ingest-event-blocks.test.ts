@@ -218,7 +218,8 @@ for (const [adapter, makeStore] of adapters) {
         if (n === 2710) event.seq_num = 1;
       });
       const { error } = await assertSameAsPairs(writeRun("slips", run), makeStore);
-      const rules = (error?.findings as Array<{ rule: string }>).map((finding) => finding.rule);
+      const findings = (error?.findings ?? []) as Array<{ rule: string }>;
+      const rules = findings.map((finding) => finding.rule);
       assert.ok(
         rules.includes("duplicate-uid") && rules.includes("seq_num-gap") && rules.includes("seq_num-repeat"),
       );
