@@ -16,6 +16,7 @@ import { type ParallelReadOptions, readDocuments, stringifyJson } from "../../sr
 import { parseJsonLinesBytes } from "../../src/documents/formats/jsonLinesChunk.ts";
 import { RunChecker } from "../../src/documents/run/index.ts";
 import type { DataKey, DocumentPair, Event } from "../../src/documents/types.ts";
+import { runStretches } from "../../src/storage/ingest/runStretches.ts";
 import { MemoryStore } from "../../src/storage/memory/MemoryStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
@@ -282,3 +283,35 @@ for (const [adapter, makeStore] of adapters) {
     });
   });
 }
+
+test("runStretches cuts a stream read in blocks into its runs, each stretch a stream of blocks", async () => {
+  const runs = ["r1", "r2", "r3"].map((uid, k) => generatedRun(uid, 700 + 300 * k));
+  const path = writeRun("three-runs", runs.flat());
+  const seen: Array<{ run: string | null; documents: DocumentPair[]; blocks: boolean }> = [];
+  for await (const stretch of runStretches(readDocuments(path, { parallel: IN_BLOCKS }))) {
+    // The second stretch is left unread: it is skipped, and the third starts where it should.
+    if (stretch.run === "r2") continue;
+    let blocks = false;
+    const documents: DocumentPair[] = [];
+    for await (const chunk of stretch.documents.chunks()) {
+      blocks ||= chunk.some(isEventBlock);
+      documents.push(
+        ...(await collect(
+          new DocumentStream(async function* () {
+            yield chunk;
+          }),
+        )),
+      );
+    }
+    seen.push({ run: stretch.run, documents, blocks });
+  }
+  assert.deepEqual(
+    seen.map(({ run, blocks }) => [run, blocks]),
+    [
+      ["r1", true],
+      ["r3", true],
+    ],
+  );
+  assert.deepEqual(seen[0].documents, runs[0]);
+  assert.deepEqual(seen[1].documents, runs[2]);
+});

@@ -5,8 +5,13 @@
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import {
+  type DocumentItem,
+  DocumentStream,
+  documentCountOf,
+} from "../../documents/formats/DocumentStream.ts";
+import { isEventBlock } from "../../documents/formats/eventBlock.ts";
 import { readDocuments } from "../../documents/formats/index.ts";
-import type { DocumentPair } from "../../documents/types.ts";
 import {
   ConflictError,
   type Finding,
@@ -64,20 +69,29 @@ class Progress {
   }
 }
 
-function eventCount(pair: DocumentPair): number {
-  if (pair[0] === "event") return 1;
-  if (pair[0] === "event_page") return Array.isArray(pair[1].uid) ? pair[1].uid.length : 0;
+function eventCount(item: DocumentItem): number {
+  if (isEventBlock(item)) return item.count;
+  if (item[0] === "event") return 1;
+  if (item[0] === "event_page") return Array.isArray(item[1].uid) ? item[1].uid.length : 0;
   return 0;
 }
 
-/** Passes documents through, counting them for the progress line. */
-async function* counted(pairs: AsyncIterable<DocumentPair>, totals: Totals, progress: Progress) {
-  for await (const pair of pairs) {
-    totals.read++;
-    totals.events += eventCount(pair);
-    if ((totals.read & 1023) === 0) progress.update();
-    yield pair;
-  }
+/** Passes documents through, chunk by chunk, counting them for the progress line. */
+function counted(documents: DocumentStream, totals: Totals, progress: Progress): DocumentStream {
+  return new DocumentStream(async function* () {
+    let shown = 0;
+    for await (const chunk of documents.chunks()) {
+      for (const item of chunk) {
+        totals.read += documentCountOf(item);
+        totals.events += eventCount(item);
+      }
+      if (totals.read - shown >= 1024) {
+        shown = totals.read;
+        progress.update();
+      }
+      yield chunk;
+    }
+  });
 }
 
 function isReadFailure(error: unknown): error is Error {

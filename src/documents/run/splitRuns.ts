@@ -56,6 +56,13 @@ export class RunSplitter {
     if (run === null) return orphan(path, "reference", `${path} ${owner} belongs to no run of this stream`);
     return joins(run ?? this.latest);
   }
+
+  /** `assign` for `count` consecutive events of `descriptor` (a block): they all go where the first goes. */
+  assignEvents(descriptor: string, count: number): Assignment {
+    const assignment = this.assign("event", { descriptor });
+    this.index += count - 1;
+    return assignment;
+  }
 }
 
 /** The field through which a document without run_start reaches its run. */

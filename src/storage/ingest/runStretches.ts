@@ -3,49 +3,69 @@
 // to be held in memory. Runs one after another (every file met so far) give one stretch per run; documents
 // of no run known to the stream (say, the stop of a run already in the catalog) form stretches of their own
 // (run null) and the store judges them. A read error ends the current stretch cleanly and is thrown after it.
+// A DocumentStream is cut chunk by chunk, and its stretches are DocumentStreams: blocks of events stay blocks.
+import { type DocumentItem, DocumentStream } from "../../documents/formats/DocumentStream.ts";
+import { isEventBlock } from "../../documents/formats/eventBlock.ts";
 import { RunSplitter } from "../../documents/run/index.ts";
 import type { DocumentPair } from "../../documents/types.ts";
 
 export interface RunStretch {
   /** The run's start uid, or null when the stream does not tell the run. */
   run: string | null;
-  documents: AsyncIterable<DocumentPair>;
+  documents: DocumentStream;
 }
 
-interface Assigned {
-  pair: DocumentPair;
-  run: string | null;
+async function* oneByOne(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<readonly DocumentItem[]> {
+  for await (const pair of pairs) yield [pair];
 }
 
-export async function* runStretches(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<RunStretch> {
+export async function* runStretches(documents: AsyncIterable<DocumentPair>): AsyncGenerator<RunStretch> {
+  const chunks = (documents instanceof DocumentStream ? documents.chunks() : oneByOne(documents))[
+    Symbol.asyncIterator
+  ]();
   const splitter = new RunSplitter();
-  const source = pairs[Symbol.asyncIterator]();
-  let failure: { error: unknown } | undefined;
-  const next = async (): Promise<Assigned | undefined> => {
-    if (failure) return undefined;
-    try {
-      const step = await source.next();
-      if (step.done) return undefined;
-      const assignment = splitter.assign(step.value[0], step.value[1]);
-      return { pair: step.value, run: "run" in assignment ? assignment.run : null };
-    } catch (error) {
-      failure = { error };
-      return undefined;
-    }
+  const runOf = (item: DocumentItem): string | null => {
+    const assignment = isEventBlock(item)
+      ? splitter.assignEvents(item.descriptor, item.count)
+      : splitter.assign(item[0], item[1]);
+    return "run" in assignment ? assignment.run : null;
   };
-  let pending = await next();
-  while (pending) {
-    const run: string | null = pending.run;
-    async function* stretch(): AsyncGenerator<DocumentPair> {
-      while (pending && pending.run === run) {
-        const { pair } = pending;
-        pending = await next();
-        yield pair;
+  // The chunk being cut, the run of each of its items, and the next item.
+  let chunk: readonly DocumentItem[] = [];
+  let runs: Array<string | null> = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  /** Whether an item is left, reading the next chunk if need be. */
+  const more = async (): Promise<boolean> => {
+    while (next === chunk.length) {
+      if (failure) return false;
+      try {
+        const step = await chunks.next();
+        if (step.done) return false;
+        chunk = step.value;
+      } catch (error) {
+        failure = { error };
+        return false;
       }
+      runs = chunk.map(runOf);
+      next = 0;
     }
-    yield { run, documents: stretch() };
+    return true;
+  };
+  /** The items of `run` from the next one on, up to the end of the chunk or of the run. */
+  const take = (run: string | null): readonly DocumentItem[] => {
+    const from = next;
+    while (next < chunk.length && runs[next] === run) next++;
+    return from === 0 && next === chunk.length ? chunk : chunk.slice(from, next);
+  };
+  while (await more()) {
+    const run = runs[next];
+    const stretch = new DocumentStream(async function* () {
+      while ((await more()) && runs[next] === run) yield take(run);
+    });
+    yield { run, documents: stretch };
     // Whatever the consumer left of this stretch belongs to it: skip it.
-    while (pending && pending.run === run) pending = await next();
+    while ((await more()) && runs[next] === run) take(run);
   }
   if (failure) throw failure.error;
 }
