@@ -5,12 +5,12 @@
 import { POOLED_BYTES, pagePool } from "./BufferPool.ts";
 
 export class BufferArena {
-  private buffer = new ArrayBuffer(0);
+  private buffer = new SharedArrayBuffer(0);
   /** Bytes of `buffer` handed out. */
   private used = 0;
   /** Size of the next buffer: doubles from the first, up to the pool's size. */
   private nextBytes: number;
-  private readonly taken: ArrayBuffer[] = [];
+  private readonly taken: SharedArrayBuffer[] = [];
 
   /** `firstBytes`: the size of the first buffer (0: exactly what each request needs, until it grows). */
   constructor(firstBytes: number) {
@@ -37,7 +37,7 @@ export class BufferArena {
   release(): void {
     pagePool.give(this.taken);
     this.taken.length = 0;
-    this.buffer = new ArrayBuffer(0);
+    this.buffer = new SharedArrayBuffer(0);
     this.used = 0;
   }
 
@@ -45,7 +45,6 @@ export class BufferArena {
   private reserve(length: number, alignment: number): number {
     let start = Math.ceil(this.used / alignment) * alignment;
     if (start + length > this.buffer.byteLength) {
-      // Not zeroed: every byte handed out is written before it is read.
       this.buffer = pagePool.take(Math.max(length, this.nextBytes));
       this.taken.push(this.buffer);
       this.nextBytes = Math.min(POOLED_BYTES, Math.max(this.nextBytes * 2, 64 * 1024));

@@ -41,8 +41,11 @@ export class BufferPool<B extends ArrayBufferLike> {
 /** BufferArena's largest buffer, the size of the page pool's buffers. */
 export const POOLED_BYTES = 4 * 1024 * 1024;
 
-/** Buffers of a batch's pages (not zeroed); only adapters that copy what they write give them back. */
-export const pagePool = new BufferPool<ArrayBuffer>(
+/**
+ * Buffers of a batch's pages, and of the copies that carry other bytes to the SQLite writer thread: shared
+ * memory, which that thread reads in place. Given back by the adapters once they no longer read a batch.
+ */
+export const pagePool = new BufferPool<SharedArrayBuffer>(
   POOLED_BYTES,
-  (bytes) => Buffer.allocUnsafeSlow(bytes).buffer,
+  (bytes) => new SharedArrayBuffer(bytes),
 );

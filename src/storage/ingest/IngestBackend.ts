@@ -11,8 +11,6 @@ export interface StoredDocument {
 }
 
 export interface IngestTransaction {
-  /** True when `write` copies every byte it is given: the batch's page buffers can be reused once it returns. */
-  readonly copiesWrites?: boolean;
   /** The stored documents among `uids` (any singleton name). */
   documents(uids: string[]): Promise<Map<string, StoredDocument>>;
   /** The uid of each run's stored stop, for the runs that have one. */
@@ -22,7 +20,11 @@ export interface IngestTransaction {
   /** Stored datum pages of `resource`. */
   datumPages(resource: string): Promise<DatumPageRecord[]>;
   fieldStats(descriptors: string[]): Promise<Map<string, Record<string, FieldStats>>>;
-  write(batch: PreparedBatch): Promise<void>;
+  /**
+   * Writes the batch. `release` is called once the adapter reads the batch's page buffers no more (they then
+   * serve later slices); an adapter that keeps them never calls it.
+   */
+  write(batch: PreparedBatch, release?: () => void): Promise<void>;
 }
 
 export interface IngestBackend {

@@ -55,9 +55,7 @@ async function writeSlices(
       reader,
       collector,
     );
-    await tx.write(prepared);
-    // The adapter has copied the pages it wrote: their buffers can serve the next slice.
-    if (tx.copiesWrites) slice.buffers.release();
+    await tx.write(prepared, () => slice.buffers.release());
     stored += counts.stored;
     events += counts.events;
     for (const run of counts.runs) runs.add(run);

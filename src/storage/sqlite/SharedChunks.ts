@@ -1,32 +1,27 @@
-// Shared memory in which batches travel to the writer thread: the bytes of a batch are copied into a few
-// large SharedArrayBuffers, which the thread reads in place (posting them copies nothing), and which come
-// back here for the next batch once it has answered. Measured against the alternatives: posting the page
-// buffers as they are clones them (~135 ms of the main thread per million events), and transferring them
-// makes their return count as fresh off-heap memory, which started a full garbage collection of the main
-// heap every 64 MB (~250 ms per million events); one copy into reused shared buffers costs far less.
-import { BufferPool } from "../codec/BufferPool.ts";
-
-/** The size of a chunk; a larger byte view gets a chunk of its own (not pooled). */
-const CHUNK_BYTES = 4 * 1024 * 1024;
-const chunkPool = new BufferPool<SharedArrayBuffer>(
-  CHUNK_BYTES,
-  (bytes) => new SharedArrayBuffer(Math.max(bytes, CHUNK_BYTES)),
-);
+// Shared memory in which the bytes of a batch that are not in shared memory already (documents, datum pages;
+// event pages are encoded into it: BufferPool.ts) travel to the writer thread: copied into a few large
+// SharedArrayBuffers, which the thread reads in place (posting them copies nothing), and which come back
+// for later batches once it has answered. Measured against the alternatives: posting the buffers as they are
+// clones them, and transferring them makes their return count as fresh off-heap memory, which started a
+// full garbage collection of the main heap every 64 MB.
+import { POOLED_BYTES, pagePool } from "../codec/BufferPool.ts";
 
 /** Gives chunks back once the thread has answered the request that carried them. */
 export function returnChunks(chunks: readonly SharedArrayBuffer[]): void {
-  chunkPool.give(chunks);
+  pagePool.give(chunks);
 }
 
-/** Copies of byte views, packed one after another into chunks. */
+/** Copies of byte views, packed one after another into chunks; views of shared memory are kept as they are. */
 export class SharedCopies {
   readonly chunks: SharedArrayBuffer[] = [];
   private chunk = new SharedArrayBuffer(0);
   private used = 0;
 
   copy(bytes: Uint8Array): Uint8Array {
+    if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
     if (this.used + bytes.byteLength > this.chunk.byteLength) {
-      this.chunk = chunkPool.take(bytes.byteLength);
+      // A larger view gets a chunk of its own (not pooled).
+      this.chunk = pagePool.take(Math.max(bytes.byteLength, POOLED_BYTES));
       this.chunks.push(this.chunk);
       this.used = 0;
     }

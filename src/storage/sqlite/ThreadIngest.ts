@@ -11,9 +11,6 @@ import type { WriterChannel } from "./WriterChannel.ts";
 import type { WriterCommand } from "./writerProtocol.ts";
 
 export class ThreadIngest implements IngestTransaction {
-  /** A write copies the batch's bytes before it resolves (postableBatch): the caller may reuse its buffers. */
-  readonly copiesWrites = true;
-
   constructor(
     private readonly channel: WriterChannel,
     private readonly handle: number,
@@ -43,12 +40,15 @@ export class ThreadIngest implements IngestTransaction {
     return this.ask({ op: "fieldStats", descriptors });
   }
 
-  /** Posts the batch (its bytes copied to shared memory); resolves before it is written. */
-  async write(prepared: PreparedBatch): Promise<void> {
+  /** Posts the batch (its pages are in shared memory already); resolves before it is written. */
+  async write(prepared: PreparedBatch, release?: () => void): Promise<void> {
     const { batch, chunks } = postableBatch(prepared);
     // The thread keeps a failed write's error for the transaction's next request, which reports it; the
-    // chunks serve later batches once it has answered, whatever the answer.
-    const done = () => returnChunks(chunks);
+    // batch's buffers serve later batches once it has answered, whatever the answer.
+    const done = () => {
+      returnChunks(chunks);
+      release?.();
+    };
     this.channel.request(this.handle, { op: "write", batch }).then(done, done);
   }
 }

@@ -1,7 +1,7 @@
-// A prepared batch made ready to post to the writer thread: every byte view copied into shared chunks
-// (SharedChunks.ts), so the message carries no ArrayBuffer. A view posted as it is would clone its whole
-// underlying buffer (a pooled 4 MB page buffer per column, an 8 kB slab of Node's shared Buffer pool, an
-// encoder's working buffer); once copied, the caller may reuse every buffer of the batch at once.
+// A prepared batch made ready to post to the writer thread: every byte view in shared memory, where event
+// pages are encoded already and other bytes are copied (SharedChunks.ts), so the message carries no
+// ArrayBuffer. A view of one posted as it is would clone its whole underlying buffer (an 8 kB slab of
+// Node's shared Buffer pool, an encoder's working buffer).
 import type { PreparedBatch } from "../records.ts";
 import { SharedCopies } from "./SharedChunks.ts";
 
