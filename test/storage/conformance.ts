@@ -204,6 +204,36 @@ export function storeConformance(name: string, open: Open): void {
       });
     });
 
+    test("a rejection lists each finding once, in document order; a stored run each warning once", async () => {
+      await withStore(open, async (store) => {
+        const { documents } = smallRun({ plan_name: "findings" }, 4);
+        const broken = structuredClone(documents) as DocumentPair[];
+        const events = broken.filter(([name]) => name === "event").map(([, doc]) => doc as Event);
+        events[2].uid = events[0].uid;
+        events[3].seq_num = 9;
+        (broken.at(-1)![1] as unknown as Record<string, unknown>).exit_status = "exploded";
+        await assert.rejects(store.put(broken), (error: Error) => {
+          assert.ok(error instanceof ValidationError);
+          const seen = error.findings.map(({ doc_index, path, rule }) => `${doc_index} ${path} ${rule}`);
+          const at = (event: Event) => broken.findIndex(([, doc]) => doc === event);
+          assert.deepEqual(seen, [
+            `${at(events[2])} uid duplicate-uid`,
+            `${at(events[3])} seq_num seq_num-gap`,
+            `${broken.length - 1} exit_status enum`,
+          ]);
+          return true;
+        });
+        // A failed run is stored, with its warning once.
+        const failed = smallRun({ plan_name: "failed" }, 2);
+        (failed.documents.at(-1)![1] as unknown as Record<string, unknown>).exit_status = "fail";
+        const report = await store.put(failed.documents);
+        assert.deepEqual(
+          report.warnings.map((warning) => warning.rule),
+          ["exit-status"],
+        );
+      });
+    });
+
     test("a run without a stop is readable, and its stop may come later", async () => {
       await withStore(open, async (store) => {
         const { uid, documents } = smallRun({ plan_name: "live" }, 5);

@@ -5,7 +5,7 @@
 import type { EventBlock } from "../../documents/formats/eventBlock.ts";
 import { expandEventBlock } from "../../documents/formats/expandEventBlock.ts";
 import { bulkDatumToDatumPage, bulkEventsToEventPages } from "../../documents/pages.ts";
-import { RunChecker } from "../../documents/run/index.ts";
+import { RunChecker, type RunFinding } from "../../documents/run/index.ts";
 import type {
   BulkDatum,
   BulkEvents,
@@ -89,10 +89,15 @@ interface CheckedRun {
 export class BatchCollector {
   /** Documents read so far. */
   documentCount = 0;
-  /** Errors: any one rejects the batch. */
+  /**
+   * Errors: any one rejects the batch. While the batch is read they are those seen so far; `finish` puts them
+   * in document order (findings of no document last).
+   */
   readonly findings: Finding[] = [];
-  /** Run warnings (no stop yet, failed run, ...): the batch is still stored. */
+  /** Run warnings (no stop yet, failed run, ...): the batch is still stored. Complete once `finish`ed. */
   readonly warnings: Finding[] = [];
+  /** The errors about documents of no run started in this batch (the runs' checkers keep the others). */
+  private readonly unchecked: Finding[] = [];
   private slice = emptySlice(0);
   /** False once the batch failed in the store: documents are still read and checked, nothing is built. */
   private building = true;
@@ -197,12 +202,21 @@ export class BatchCollector {
     );
   }
 
-  /** The end of the batch: the run-level checks of the runs it started. */
+  /**
+   * The end of the batch: the run-level checks of the runs it started. The findings and warnings become
+   * those of the runs' reports (which hold what `add` returned, and what only the end can tell) and the
+   * errors about other documents, in document order.
+   */
   finish(): void {
+    const errors = [...this.unchecked];
+    const warnings: Finding[] = [];
     for (const checked of this.checkedRuns.values()) {
       const report = checked.checker.finish();
-      for (const finding of [...report.errors, ...report.warnings]) this.note(finding, checked);
+      for (const finding of report.errors) errors.push(inBatch(finding, checked));
+      for (const finding of report.warnings) warnings.push(inBatch(finding, checked));
     }
+    replaceWith(this.findings, inDocumentOrder(errors));
+    replaceWith(this.warnings, inDocumentOrder(warnings));
   }
 
   private owner(uid: unknown): string | null {
@@ -318,17 +332,38 @@ export class BatchCollector {
   }
 
   /** A run checker's finding, its doc_index turned from the run's numbering into the batch's. */
-  private note(finding: Finding & { severity: "error" | "warning" }, checked: CheckedRun): void {
-    const { severity, ...plain } = finding;
-    const inBatch = {
-      ...plain,
-      doc_index: plain.doc_index === undefined ? undefined : checked.batchIndexes.at(plain.doc_index),
-    };
-    if (severity === "error") this.reject(inBatch);
-    else if (this.warnings.length < MAX_FINDINGS) this.warnings.push(inBatch);
+  /** A finding of a run's checker, seen as the batch is read (`finish` takes them from the run's report). */
+  private note(finding: RunFinding, checked: CheckedRun): void {
+    if (finding.severity === "error") this.seen(inBatch(finding, checked));
   }
 
+  /** An error about a document of no run started in this batch. */
   private reject(finding: Finding): void {
+    if (this.unchecked.length < MAX_FINDINGS) this.unchecked.push(finding);
+    this.seen(finding);
+  }
+
+  private seen(finding: Finding): void {
     if (this.findings.length < MAX_FINDINGS) this.findings.push(finding);
   }
+}
+
+/** A run checker's finding, its doc_index turned from the run's numbering into the batch's. */
+function inBatch(finding: RunFinding, checked: CheckedRun): Finding {
+  const { severity: _, ...plain } = finding;
+  return {
+    ...plain,
+    doc_index: plain.doc_index === undefined ? undefined : checked.batchIndexes.at(plain.doc_index),
+  };
+}
+
+/** Findings sorted by document (stable; findings of no document last), at most MAX_FINDINGS of them. */
+function inDocumentOrder(findings: Finding[]): Finding[] {
+  const position = (finding: Finding) => finding.doc_index ?? Number.MAX_SAFE_INTEGER;
+  return findings.sort((a, b) => position(a) - position(b)).slice(0, MAX_FINDINGS);
+}
+
+function replaceWith(list: Finding[], items: Finding[]): void {
+  list.length = 0;
+  list.push(...items);
 }
