@@ -21,8 +21,9 @@ export function pagedRun(pages: number, rows: number): { descriptor: string; doc
     const column = (offset: number) => Array.from({ length: rows }, (_, r) => offset + (p * rows + r) * 1e-3);
     const page: EventPage = {
       descriptor: stream.descriptor.uid,
-      // uuid4 strings, as the RunEngine writes them.
-      uid: Array.from({ length: rows }, () => randomUUID()),
+      // uuid4 strings, as the RunEngine writes them, and as a parser (JSON, msgpack) hands them over: flat.
+      // (crypto.randomUUID builds each by concatenation, a string the first reader has to flatten.)
+      uid: JSON.parse(JSON.stringify(Array.from({ length: rows }, () => randomUUID()))),
       seq_num: Array.from({ length: rows }, (_, r) => p * rows + r + 1),
       time: column(run.start.time),
       data: Object.fromEntries(FIELDS.map((field, i) => [field, column(i)])),

@@ -199,6 +199,17 @@ describe("BufferArena", () => {
     assert.equal(again.byteOffset, first.byteOffset);
     assert.equal(again.buffer, first.buffer);
   });
+
+  test("with a pool, buffers are shared memory from it, and go back to it on release", () => {
+    const arena = new BufferArena(POOLED_BYTES, pagePool);
+    const numbers = arena.float64s(16);
+    assert.ok(numbers.buffer instanceof SharedArrayBuffer);
+    assert.equal(numbers.buffer.byteLength, POOLED_BYTES);
+    arena.release();
+    assert.equal(pagePool.take(POOLED_BYTES), numbers.buffer);
+    // Without a pool, plain buffers of the arena's own.
+    assert.ok(new BufferArena(1024).bytes(8).buffer instanceof ArrayBuffer);
+  });
 });
 
 describe("BufferPool", () => {

@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { ConflictError, UnreadableError, ValidationError } from "../../src/errors.ts";
 import { BufferArena } from "../../src/storage/codec/BufferArena.ts";
+import { pagePool } from "../../src/storage/codec/BufferPool.ts";
 import type { PreparedBatch } from "../../src/storage/records.ts";
 import { postableBatch } from "../../src/storage/sqlite/batchTransfer.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
@@ -224,7 +225,8 @@ describe("what crosses to the writer thread", () => {
   }
 
   test("a batch's bytes travel in shared memory: pages where they were encoded, other bytes as copies", async () => {
-    const arena = new BufferArena(64 * 1024);
+    // The arena of a batch's pages, as the ingest makes it: shared memory from the page pool.
+    const arena = new BufferArena(64 * 1024, pagePool);
     const sixteen = Array.from({ length: 16 }, (_, i) => i + 1);
     const seqNums = arena.bytes(16);
     seqNums.set(sixteen);

@@ -19,7 +19,7 @@ import { isDocumentName } from "../../documents/types.ts";
 import { isValidDocument, validateDocument } from "../../documents/validate.ts";
 import type { Finding } from "../../errors.ts";
 import { BufferArena } from "../codec/BufferArena.ts";
-import { POOLED_BYTES } from "../codec/BufferPool.ts";
+import { POOLED_BYTES, pagePool } from "../codec/BufferPool.ts";
 import {
   type DatumPageRecord,
   type EventPageRecord,
@@ -73,7 +73,7 @@ function emptySlice(firstDocIndex: number): CollectedSlice {
     datumPages: new Map(),
     entries: [],
     // Slices after the first come with large batches: their pages go straight into pooled buffers.
-    buffers: new BufferArena(firstDocIndex === 0 ? 64 * 1024 : POOLED_BYTES),
+    buffers: new BufferArena(firstDocIndex === 0 ? 64 * 1024 : POOLED_BYTES, pagePool),
     pageBytes: 0,
   };
 }
