@@ -331,7 +331,6 @@ export class BatchCollector {
     entries.push({ kind, docIndex: i, pageNo, from, count });
   }
 
-  /** A run checker's finding, its doc_index turned from the run's numbering into the batch's. */
   /** A finding of a run's checker, seen as the batch is read (`finish` takes them from the run's report). */
   private note(finding: RunFinding, checked: CheckedRun): void {
     if (finding.severity === "error") this.seen(inBatch(finding, checked));
