@@ -5,12 +5,7 @@
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import {
-  type DocumentItem,
-  DocumentStream,
-  documentCountOf,
-} from "../../documents/formats/DocumentStream.ts";
-import { isEventBlock } from "../../documents/formats/eventBlock.ts";
+import { DocumentStream, documentCountOf, eventCountOf } from "../../documents/formats/DocumentStream.ts";
 import { readDocuments } from "../../documents/formats/index.ts";
 import {
   ConflictError,
@@ -69,13 +64,6 @@ class Progress {
   }
 }
 
-function eventCount(item: DocumentItem): number {
-  if (isEventBlock(item)) return item.count;
-  if (item[0] === "event") return 1;
-  if (item[0] === "event_page") return Array.isArray(item[1].uid) ? item[1].uid.length : 0;
-  return 0;
-}
-
 /** Passes documents through, chunk by chunk, counting them for the progress line. */
 function counted(documents: DocumentStream, totals: Totals, progress: Progress): DocumentStream {
   return new DocumentStream(async function* () {
@@ -83,7 +71,7 @@ function counted(documents: DocumentStream, totals: Totals, progress: Progress):
     for await (const chunk of documents.chunks()) {
       for (const item of chunk) {
         totals.read += documentCountOf(item);
-        totals.events += eventCount(item);
+        totals.events += eventCountOf(item);
       }
       if (totals.read - shown >= 1024) {
         shown = totals.read;

@@ -35,3 +35,12 @@ export class DocumentStream implements AsyncIterable<DocumentPair> {
 export function documentCountOf(item: DocumentItem): number {
   return isEventBlock(item) ? item.count : 1;
 }
+
+/** How many events an item holds (an event_page: its rows). */
+export function eventCountOf(item: DocumentItem): number {
+  if (isEventBlock(item)) return item.count;
+  const [name, doc] = item;
+  if (name === "event") return 1;
+  if (name === "event_page") return Array.isArray(doc.uid) ? doc.uid.length : 0;
+  return 0;
+}

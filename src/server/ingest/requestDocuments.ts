@@ -1,9 +1,10 @@
 // The documents of an ingest request body, parsed while the body streams in (never buffered whole): the
 // Content-Type picks JSON (an array, or JSON Lines / RFC 7464 json-seq) or msgpack, the first bytes pick
 // `[name, doc]` pairs or `{name, doc}` objects, and the formats' streaming readers do the rest.
+
+import { type DocumentItem, DocumentStream } from "../../documents/formats/DocumentStream.ts";
 import { detectFormat } from "../../documents/formats/detectFormat.ts";
 import { readDocumentChunks } from "../../documents/formats/index.ts";
-import type { DocumentPair } from "../../documents/types.ts";
 import { UnreadableError, UnsupportedError } from "../../errors.ts";
 
 /** How errors name the body: `request body: line 3: invalid JSON ...`. */
@@ -90,14 +91,21 @@ async function* rejoined(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGene
 }
 
 /**
- * Every document of a request body of type `contentType`, in order, as the body arrives. Throws
+ * Every document of a request body of type `contentType`, in order, as the body arrives (read once). Throws
  * UnsupportedError for a media type that holds no documents, UnreadableError (naming the line or byte)
  * for a body that is not what it claims or is damaged, after yielding the documents before the damage.
  */
-export async function* requestDocuments(
+export function requestDocuments(
   body: AsyncIterable<Buffer>,
   contentType: string | undefined,
-): AsyncGenerator<DocumentPair> {
+): DocumentStream {
+  return new DocumentStream(() => documentChunks(body, contentType));
+}
+
+async function* documentChunks(
+  body: AsyncIterable<Buffer>,
+  contentType: string | undefined,
+): AsyncGenerator<readonly DocumentItem[]> {
   const family = familyOf(contentType);
   const chunks = family === "json-seq" ? separatorsAsSpaces(body) : body;
   const { head, rest } = await splitHead(chunks);
@@ -111,5 +119,5 @@ export async function* requestDocuments(
     );
   }
   if (head.length === 0) throw new UnreadableError(BODY_SOURCE, "byte 0", "the body is empty: no documents");
-  yield* readDocumentChunks(rejoined(head, rest), format, BODY_SOURCE);
+  yield* readDocumentChunks(rejoined(head, rest), format, BODY_SOURCE).chunks();
 }

@@ -1,8 +1,15 @@
 // Tells, per run, what an ingest request held: each document is assigned to its run as it streams past
 // (RunSplitter, falling back to the run_start a document names), so the answer can list per-run document
 // and event counts and attach each warning of the put to its run without keeping the documents.
+import {
+  type DocumentItem,
+  DocumentStream,
+  documentCountOf,
+  eventCountOf,
+} from "../../documents/formats/DocumentStream.ts";
+import { isEventBlock } from "../../documents/formats/eventBlock.ts";
 import { RunSplitter } from "../../documents/run/index.ts";
-import type { DocumentPair } from "../../documents/types.ts";
+import type { Assignment } from "../../documents/run/splitRuns.ts";
 import type { Finding } from "../../errors.ts";
 
 export interface RunResult {
@@ -16,12 +23,6 @@ export interface RunResult {
   warnings: Finding[];
 }
 
-function eventsIn([name, doc]: DocumentPair): number {
-  if (name === "event") return 1;
-  if (name === "event_page") return Array.isArray(doc.seq_num) ? doc.seq_num.length : 0;
-  return 0;
-}
-
 export class RunTally {
   private readonly splitter = new RunSplitter();
   private readonly results = new Map<string, RunResult>();
@@ -29,29 +30,38 @@ export class RunTally {
   private readonly stretches: Array<{ from: number; run: string | null }> = [];
   private count = 0;
 
-  /** Passes the documents through, noting each one's run. */
-  async *observe(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<DocumentPair> {
-    for await (const pair of pairs) {
-      this.note(pair);
-      yield pair;
-    }
+  /** Passes the documents through, chunk by chunk, noting each one's run. */
+  observe(documents: DocumentStream): DocumentStream {
+    const tally = this;
+    return new DocumentStream(async function* () {
+      for await (const chunk of documents.chunks()) {
+        for (const item of chunk) tally.note(item);
+        yield chunk;
+      }
+    });
   }
 
-  private note(pair: DocumentPair): void {
-    const assignment = this.splitter.assign(pair[0], pair[1]);
-    const runStart = (pair[1] as { run_start?: unknown }).run_start;
+  private note(item: DocumentItem): void {
+    let assignment: Assignment;
+    let runStart: unknown;
+    if (isEventBlock(item)) assignment = this.splitter.assignEvents(item.descriptor, item.count);
+    else {
+      assignment = this.splitter.assign(item[0], item[1]);
+      runStart = (item[1] as { run_start?: unknown }).run_start;
+    }
     const run = "run" in assignment ? assignment.run : typeof runStart === "string" ? runStart : null;
     const last = this.stretches[this.stretches.length - 1];
     if (!last || last.run !== run) this.stretches.push({ from: this.count, run });
-    this.count++;
+    const documents = documentCountOf(item);
+    this.count += documents;
     if (run === null) return;
     let result = this.results.get(run);
     if (!result) {
       result = { uid: run, documents: 0, events: 0, warnings: [] };
       this.results.set(run, result);
     }
-    result.documents++;
-    result.events += eventsIn(pair);
+    result.documents += documents;
+    result.events += eventCountOf(item);
   }
 
   private runAt(docIndex: number): string | null {
