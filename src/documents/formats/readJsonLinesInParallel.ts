@@ -1,8 +1,9 @@
 // Reads a large JSON Lines file with the reading and parsing done in worker threads: the main thread cuts the
 // file into byte ranges, each worker reads and parses the lines starting in its range, and the documents are
-// yielded strictly in file order, chunk by chunk, runs of events as blocks (DocumentStream.ts). A few chunks are in flight at
-// once, so memory stays bounded on any file size. (Measured on the bench's 77 MB file: reading the chunks on
-// the main thread and moving them to workers cost that thread ~45 ms and the GC the fresh buffers.)
+// yielded strictly in file order, chunk by chunk, runs of events as blocks (DocumentStream.ts). A few chunks
+// are in flight at once, so memory stays bounded on any file size. (Measured on the bench's 77 MB file:
+// reading the chunks on the main thread and moving them to workers cost that thread ~45 ms and the GC the
+// fresh buffers.)
 import { open } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
 import type { DocumentShape } from "./DocumentFormat.ts";
@@ -45,8 +46,8 @@ export function isWorthParallel(size: number, options: ParallelReadOptions = {})
 
 /**
  * Every document of the JSON Lines file at `path` (read up to its size when the read starts), in order, a
- * chunk's documents at a time. A bad line throws the UnreadableError the serial reader throws, after every document before it; a worker
- * that stops throws an error naming the file. The file is open (here; workers read it through the same
+ * chunk's documents at a time. A bad line throws the UnreadableError the serial reader throws, after every
+ * document before it; a worker that stops throws an error naming the file. The file is open (here; workers read it through the same
  * descriptor) until the reader ends or is stopped; stopping sends no more chunks, and those in flight are
  * parsed and dropped.
  */
