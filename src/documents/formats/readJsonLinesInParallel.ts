@@ -47,9 +47,9 @@ export function isWorthParallel(size: number, options: ParallelReadOptions = {})
 /**
  * Every document of the JSON Lines file at `path` (read up to its size when the read starts), in order, a
  * chunk's documents at a time. A bad line throws the UnreadableError the serial reader throws, after every
- * document before it; a worker that stops throws an error naming the file. The file is open (here; workers read it through the same
- * descriptor) until the reader ends or is stopped; stopping sends no more chunks, and those in flight are
- * parsed and dropped.
+ * document before it; a worker that stops throws an error naming the file. The file is open (here; workers
+ * read it through the same descriptor) until the reader ends or is stopped; stopping sends no more chunks,
+ * and those in flight are parsed and dropped.
  */
 export async function* readJsonLinesInParallel(
   path: string,
