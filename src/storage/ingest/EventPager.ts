@@ -79,7 +79,7 @@ class RecordColumns {
     }
   }
 
-  /** Appends rows `from .. from + count - 1` of a block's record with these keys (`inOrder`: in this order). */
+  /** Appends rows `from .. from + count - 1` of a block's record with these keys (`inOrder`: in order). */
   pushRows(record: BlockRecord, inOrder: boolean, from: number, count: number): void {
     for (let n = 0; n < this.keys.length; n++) {
       const column = record.columns[inOrder ? n : record.fields.indexOf(this.keys[n])];
