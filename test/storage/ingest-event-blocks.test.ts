@@ -269,6 +269,15 @@ for (const [adapter, makeStore] of adapters) {
       assert.equal(report?.events, 2000);
     });
 
+    test("a stored run read again with one event changed: the same conflict", async () => {
+      const run = generatedRun("changed", 1500);
+      const changed = generatedRun("changed", 1500, (event, n) => {
+        if (n === 1200) (event.data as Record<string, unknown>).a = -1;
+      });
+      const { error } = await assertSameAsPairs(writeRun("changed", changed), makeStore, run);
+      assert.equal(error?.name, "ConflictError");
+    });
+
     test("a second put of the same file stores nothing new", async () => {
       const path = writeRun("twice", generatedRun("twice", 1500));
       const store = makeStore();
