@@ -5,7 +5,11 @@
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { DocumentStream, documentCountOf, eventCountOf } from "../../documents/formats/DocumentStream.ts";
+import {
+  type DocumentStream,
+  documentCountOf,
+  eventCountOf,
+} from "../../documents/formats/DocumentStream.ts";
 import { readDocuments } from "../../documents/formats/index.ts";
 import {
   ConflictError,
@@ -64,21 +68,15 @@ class Progress {
   }
 }
 
-/** Passes documents through, chunk by chunk, counting them for the progress line. */
+/** Passes documents through, counting them for the progress line. */
 function counted(documents: DocumentStream, totals: Totals, progress: Progress): DocumentStream {
-  return new DocumentStream(async function* () {
-    let shown = 0;
-    for await (const chunk of documents.chunks()) {
-      for (const item of chunk) {
-        totals.read += documentCountOf(item);
-        totals.events += eventCountOf(item);
-      }
-      if (totals.read - shown >= 1024) {
-        shown = totals.read;
-        progress.update();
-      }
-      yield chunk;
-    }
+  let shown = 0;
+  return documents.tap((item) => {
+    totals.read += documentCountOf(item);
+    totals.events += eventCountOf(item);
+    if (totals.read - shown < 1024) return;
+    shown = totals.read;
+    progress.update();
   });
 }
 

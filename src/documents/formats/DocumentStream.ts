@@ -18,6 +18,17 @@ export class DocumentStream implements AsyncIterable<DocumentPair> {
     return this.open();
   }
 
+  /** The same stream, `see` called on each item as it passes (chunks are not held up). */
+  tap(see: (item: DocumentItem) => void): DocumentStream {
+    const source = this;
+    return new DocumentStream(async function* () {
+      for await (const chunk of source.chunks()) {
+        for (const item of chunk) see(item);
+        yield chunk;
+      }
+    });
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<DocumentPair> {
     for await (const chunk of this.open()) {
       const documents: DocumentPair[] = [];
@@ -29,6 +40,11 @@ export class DocumentStream implements AsyncIterable<DocumentPair> {
       for (let i = 0; i < documents.length; i++) yield documents[i];
     }
   }
+}
+
+/** Documents read one at a time, each as a chunk of its own. */
+export async function* oneByOne(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<readonly DocumentItem[]> {
+  for await (const pair of pairs) yield [pair];
 }
 
 /** How many documents an item stands for. */

@@ -225,7 +225,7 @@ export function blockColumns(block: EventBlock): BlockColumns {
 }
 
 /** Value `row` of a column. at(): an indexed read that met arrays of several kinds would box doubles. */
-export function cellOf(column: Column, row: number): unknown {
+export function cellOf(column: Float64Array | readonly unknown[], row: number): unknown {
   return column instanceof Float64Array ? column[row] : column.at(row);
 }
 

@@ -3,9 +3,8 @@
 import type { Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { NotFoundError } from "../../errors.ts";
-import type { DocumentPair } from "../types.ts";
 import { type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
-import { type DocumentItem, DocumentStream } from "./DocumentStream.ts";
+import { type DocumentItem, DocumentStream, oneByOne } from "./DocumentStream.ts";
 import { detectFormat } from "./detectFormat.ts";
 import { documentFilesOf } from "./documentFiles.ts";
 import { fileChunks } from "./fileChunks.ts";
@@ -117,9 +116,4 @@ function chunksOfBytes(
   if (format === "json-array" || format === "name-doc-json-array")
     return oneByOne(readJsonArray(chunks, source, shapeOf(format)));
   return readJsonLinesInChunks(chunks, source, shapeOf(format));
-}
-
-/** Documents read one at a time, each as a chunk of its own. */
-async function* oneByOne(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<readonly DocumentItem[]> {
-  for await (const pair of pairs) yield [pair];
 }

@@ -3,7 +3,7 @@
 // and event counts and attach each warning of the put to its run without keeping the documents.
 import {
   type DocumentItem,
-  DocumentStream,
+  type DocumentStream,
   documentCountOf,
   eventCountOf,
 } from "../../documents/formats/DocumentStream.ts";
@@ -30,15 +30,9 @@ export class RunTally {
   private readonly stretches: Array<{ from: number; run: string | null }> = [];
   private count = 0;
 
-  /** Passes the documents through, chunk by chunk, noting each one's run. */
+  /** Passes the documents through, noting each one's run. */
   observe(documents: DocumentStream): DocumentStream {
-    const tally = this;
-    return new DocumentStream(async function* () {
-      for await (const chunk of documents.chunks()) {
-        for (const item of chunk) tally.note(item);
-        yield chunk;
-      }
-    });
+    return documents.tap((item) => this.note(item));
   }
 
   private note(item: DocumentItem): void {

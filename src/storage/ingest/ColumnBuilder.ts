@@ -1,6 +1,7 @@
 // One column of a page of single events, filled row by row as the events stream in: numbers go straight into
 // a Float64Array (no boxed values, no event kept, nothing to copy when the page is encoded); the first value
 // that is not a number moves the column to a plain array, which the codec then encodes as it sees fit.
+import { cellOf } from "../../documents/formats/eventBlock.ts";
 
 export class ColumnBuilder {
   private values: unknown[] | null = null;
@@ -30,9 +31,7 @@ export class ColumnBuilder {
       this.rows += count;
       return;
     }
-    for (let row = from; row < from + count; row++) {
-      this.push(column instanceof Float64Array ? column[row] : column.at(row));
-    }
+    for (let row = from; row < from + count; row++) this.push(cellOf(column, row));
   }
 
   /** The column: the numbers (exactly `rows` of them) when every value was a number, else the values. */

@@ -4,7 +4,7 @@
 // of no run known to the stream (say, the stop of a run already in the catalog) form stretches of their own
 // (run null) and the store judges them. A read error ends the current stretch cleanly and is thrown after it.
 // A DocumentStream is cut chunk by chunk, and its stretches are DocumentStreams: blocks of events stay blocks.
-import { type DocumentItem, DocumentStream } from "../../documents/formats/DocumentStream.ts";
+import { type DocumentItem, DocumentStream, oneByOne } from "../../documents/formats/DocumentStream.ts";
 import { isEventBlock } from "../../documents/formats/eventBlock.ts";
 import { RunSplitter } from "../../documents/run/index.ts";
 import type { DocumentPair } from "../../documents/types.ts";
@@ -13,10 +13,6 @@ export interface RunStretch {
   /** The run's start uid, or null when the stream does not tell the run. */
   run: string | null;
   documents: DocumentStream;
-}
-
-async function* oneByOne(pairs: AsyncIterable<DocumentPair>): AsyncGenerator<readonly DocumentItem[]> {
-  for await (const pair of pairs) yield [pair];
 }
 
 export async function* runStretches(documents: AsyncIterable<DocumentPair>): AsyncGenerator<RunStretch> {
