@@ -2,6 +2,7 @@
 // start time, plan_name, events per stream and exit status; `--json` prints one JSON array of objects.
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
+import { dateOf } from "../../documents/epochTime.ts";
 import { defaultCatalogUri, openStore } from "../../storage/openStore.ts";
 import type { RunSummary } from "../../storage/Store.ts";
 
@@ -31,8 +32,8 @@ export function listingOf(summary: RunSummary): RunListing {
 
 /** Local time as `YYYY-MM-DD HH:MM:SS`. */
 function localTime(epochSeconds: number): string {
-  const date = new Date(epochSeconds * 1000);
-  if (Number.isNaN(date.getTime())) return "?";
+  const date = dateOf(epochSeconds);
+  if (date === null) return "?";
   const two = (n: number) => String(n).padStart(2, "0");
   return (
     `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { Broker } from "../../broker/Broker.ts";
 import type { Run } from "../../broker/Run.ts";
 import { runFromText } from "../../broker/runRefText.ts";
+import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DataKey } from "../../documents/types.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { defaultCatalogUri } from "../../storage/openStore.ts";
@@ -72,7 +73,8 @@ function metadataLines(doc: Record<string, unknown>): string[] {
 
 function showText(description: Awaited<ReturnType<typeof describeRun>>): string {
   const { start, stop, streams } = description;
-  const lines = [`run ${start.uid}`, `start (${new Date(start.time * 1000).toISOString()}):`];
+  const when = isoTimeOf(start.time) ?? `invalid time ${start.time}`;
+  const lines = [`run ${start.uid}`, `start (${when}):`];
   lines.push(...metadataLines(start));
   if (stop) {
     lines.push(`stop: ${stop.exit_status} after ${(stop.time - start.time).toFixed(3)} s`);

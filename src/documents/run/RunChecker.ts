@@ -8,7 +8,8 @@
 // run); `seq_num-gap` / `seq_num-repeat` (counted per stream *name* from 1, descriptors of one name share
 // the counter; the counter resyncs after each finding so one slip is one finding); `data-keys`,
 // `timestamps-keys`, `filled-keys` (see eventKeys.ts); `duplicate-uid`, `duplicate-datum-id`; `page-length`
-// (the columns of a page disagree on its number of rows); `document-name` (not an event-model name).
+// (the columns of a page disagree on its number of rows); `document-name` (not an event-model name);
+// `time-range` (a `time` outside seconds since the epoch in years 1-9999: see timeRange.ts).
 //
 // Warnings (messy but readable; data must stay readable, all seen in ../shared/data):
 // - `stop-missing`: apstools.json run 49dce8d9 (crashed or still running);
@@ -36,13 +37,14 @@
 
 import { blockColumns, cellOf, type EventBlock, everyCell } from "../formats/eventBlock.ts";
 import { blockEvent } from "../formats/expandEventBlock.ts";
-import { isBooleanOrString, isInteger, isNumber, isString } from "../schema/predicates.ts";
+import { isBooleanOrString, isInteger, isString } from "../schema/predicates.ts";
 import { type DataKey, isDocumentName } from "../types.ts";
 import { isValidDocument, validateDocument } from "../validate.ts";
 import { eventKeyProblems, type StreamKeys, streamKeysOf } from "./eventKeys.ts";
 import { FindingLog } from "./FindingLog.ts";
 import { FirstUses } from "./FirstUses.ts";
 import { type RunFinding, type RunReport, reportOf, type Severity } from "./RunReport.ts";
+import { checkDocumentTimes, isAcceptedTime, TIME_RULE } from "./timeRange.ts";
 
 type Doc = Record<string, unknown>;
 
@@ -150,6 +152,11 @@ export class RunChecker {
       }
     }
     if (!isRecord(doc)) return this.raised ?? [];
+    // Events repeat a bad time in every row: one finding per document kind, with a count.
+    const timeRepeat = name === "start" || name === "stop" || name === "descriptor" ? undefined : name;
+    checkDocumentTimes(name, doc, (path, message) =>
+      this.flag("error", i, name, path, TIME_RULE, message, timeRepeat && `${TIME_RULE}|${timeRepeat}`),
+    );
     if (this.stop && name !== "stop") {
       this.flag(
         "error",
@@ -229,7 +236,8 @@ export class RunChecker {
     if (this.stop || !descriptor) return null;
     const { uid, seq_num, time, data, timestamps, filled } = blockColumns(block);
     if (!uid || !seq_num || !time || !data || !timestamps) return null;
-    if (!everyCell(uid, isString) || !everyCell(seq_num, isInteger) || !everyCell(time, isNumber))
+    // A time out of range (or not a number) sends the events one by one, where it is reported.
+    if (!everyCell(uid, isString) || !everyCell(seq_num, isInteger) || !everyCell(time, isAcceptedTime))
       return null;
     if (filled && !filled.columns.every((column) => everyCell(column, isBooleanOrString))) return null;
     // The keys of one layout are those of its first event.

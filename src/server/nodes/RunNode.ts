@@ -3,6 +3,7 @@
 
 import type { Broker } from "../../broker/index.ts";
 import { Run } from "../../broker/index.ts";
+import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DocumentPair } from "../../documents/types.ts";
 import { NotFoundError } from "../../errors.ts";
 import type { RunSummary } from "../../storage/Store.ts";
@@ -36,7 +37,8 @@ export class RunNode implements ContainerNode {
         uid: start.uid,
         scan_id: start.scan_id ?? null,
         timestamp: start.time,
-        datetime: new Date(start.time * 1000).toISOString(),
+        // null for a time no date can hold (stored by an older version, or a files catalog written by hand)
+        datetime: isoTimeOf(start.time),
         plan_name: start.plan_name ?? null,
         stream_names: Object.keys(this.summary.streams),
         duration: stop ? stop.time - start.time : null,

@@ -6,6 +6,7 @@ import type { EventBlock } from "../../documents/formats/eventBlock.ts";
 import { expandEventBlock } from "../../documents/formats/expandEventBlock.ts";
 import { bulkDatumToDatumPage, bulkEventsToEventPages } from "../../documents/pages.ts";
 import { RunChecker, type RunFinding } from "../../documents/run/index.ts";
+import { checkDocumentTimes, TIME_RULE } from "../../documents/run/timeRange.ts";
 import type {
   BulkDatum,
   BulkEvents,
@@ -26,6 +27,7 @@ import {
   eventPageBytes,
   type SingletonName,
 } from "../records.ts";
+import type { PutOptions } from "../Store.ts";
 import { DatumPager } from "./DatumPager.ts";
 import { EventPager } from "./EventPager.ts";
 import { IndexStretches } from "./IndexStretches.ts";
@@ -120,6 +122,8 @@ export class BatchCollector {
   private readonly localOwners = new Map<string, string>();
   private latestStart: string | null = null;
 
+  constructor(private readonly options: PutOptions = {}) {}
+
   /** Whether the current slice is due to be taken. */
   get sliceFull(): boolean {
     return (
@@ -170,8 +174,17 @@ export class BatchCollector {
     if (checked) {
       checked.batchIndexes.push(i);
       for (const finding of checked.checker.add(name, doc)) this.note(finding, checked);
-    } else if (!isValidDocument(name, doc)) {
-      for (const finding of validateDocument(name, doc)) this.reject({ ...finding, doc_index: i });
+    } else {
+      if (!isValidDocument(name, doc))
+        for (const finding of validateDocument(name, doc)) this.reject({ ...finding, doc_index: i });
+      // A document of a run stored earlier (its stop, more events): the time rule its run checker would apply.
+      checkDocumentTimes(name, doc as Doc, (path, message) =>
+        this.reject({ doc_index: i, name, path, rule: TIME_RULE, message }),
+      );
+    }
+    if ((name === "resource" || name === "stream_resource") && this.options.checkResource) {
+      for (const finding of this.options.checkResource(name, doc as Doc))
+        this.reject({ ...finding, doc_index: i });
     }
     // Once the batch is rejected, keep reading for findings but stop building pages.
     if (this.findings.length > 0 || !this.building) return;
