@@ -16,6 +16,7 @@ import { metadataRoutes } from "./routes/metadata.ts";
 import { runDocumentsRoutes } from "./routes/runDocuments.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { tableRoutes } from "./routes/tables.ts";
+import { whoamiRoutes } from "./routes/whoami.ts";
 
 export interface ServerOptions {
   broker: Broker;
@@ -45,6 +46,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   // --- the read API ---
   await app.register(aboutRoutes, { auth: options.auth });
+  await app.register(whoamiRoutes);
   await app.register(apiDocsRoutes);
   await app.register(metadataRoutes, { broker });
   await app.register(searchRoutes, { broker });

@@ -3,6 +3,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { BadRequestError } from "./errors.ts";
+import { nonCanonicalTarget } from "./requestTarget.ts";
+import { accessOf } from "./routeAccess.ts";
 
 /** How the server authenticates: a single-user API key, or public (anonymous reading) mode. */
 export interface AuthOptions {
@@ -48,7 +51,7 @@ export function authenticationRequired(options: AuthOptions | undefined): boolea
   return options?.apiKey !== undefined && options.public !== true;
 }
 
-/** Refuses anonymous callers: for routes that write, which need the key even on a public server. */
+/** Refuses anonymous callers and cookies: what write routes need, even on a public server. */
 export function requireWriter(request: FastifyRequest): void {
   if (request.principal.kind === "anonymous") {
     throw new UnauthorizedError("writing needs the API key: send the header 'Authorization: Apikey <key>'");
@@ -57,12 +60,6 @@ export function requireWriter(request: FastifyRequest): void {
     // A cookie is sent by the browser on any site's behalf: it may read, never write (no CSRF).
     throw new ForbiddenError("a key from a cookie only reads; send 'Authorization: Apikey <key>' to write");
   }
-}
-
-/** Paths that hold no data and stay open to everyone: About (the client fetches it without a key), docs. */
-function isPublicPath(path: string): boolean {
-  if (!path.startsWith("/api/")) return true; // the web page, `/`, `/docs`: the data is all under /api/
-  return path === "/api/v1" || path === "/api/v1/" || path === "/api/v1/openapi.json";
 }
 
 type Credential = { key: string; from: "header" | "query" | "cookie" } | { bearer: true; from: "header" };
@@ -109,38 +106,52 @@ function rememberInCookie(reply: FastifyReply, key: string): void {
   );
 }
 
+/** The key holder when the request carries the key (remembered in a cookie when it came as a parameter). */
+function authenticate(request: FastifyRequest, reply: FastifyReply, expected: Buffer): Principal {
+  const credential = credentialOf(request);
+  if (!credential || !("key" in credential) || !sameKey(credential.key, expected)) return ANONYMOUS;
+  if (credential.from === "query") rememberInCookie(reply, credential.key);
+  return SINGLE_USER;
+}
+
 /**
- * Resolves `request.principal` before every route. Data routes (under /api/ but About) refuse callers
- * without a valid key (401) unless the server is public; About, `/`, `/docs` and the page stay open, and
- * a wrong key there is simply ignored.
+ * Resolves `request.principal` before every route and enforces the route's access (routeAccess.ts): open
+ * routes take anyone (a wrong key there is ignored), read routes the key holder or, on a public server,
+ * anyone; write routes the key holder only. Non-canonical request targets are refused first (400), and a
+ * route registered without an access rule stops the server from starting.
  */
 export async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
   const expected = options.apiKey === undefined ? undefined : digest(options.apiKey);
   app.decorateRequest("principal", undefined as never);
-  app.addHook("onRequest", async (request, reply) => {
-    request.principal = ANONYMOUS;
-    if (expected === undefined) {
-      request.principal = SINGLE_USER;
-      return;
-    }
-    const guarded = !isPublicPath(request.url.split("?")[0]);
-    const credential = credentialOf(request);
-    if (credential && "key" in credential && sameKey(credential.key, expected)) {
-      request.principal = SINGLE_USER;
-      if (credential.from === "query") rememberInCookie(reply, credential.key);
-      return;
-    }
-    if (!guarded) return;
-    if (credential && "bearer" in credential) {
-      throw new UnauthorizedError("this server issues no bearer tokens: send 'Authorization: Apikey <key>'");
-    }
-    if (credential) throw new UnauthorizedError(`invalid API key (from the ${credential.from})`);
-    if (!options.public) {
-      throw new UnauthorizedError(
-        "an API key is required: send 'Authorization: Apikey <key>' or ?api_key=<key>",
-      );
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (accessOf(method, route.url) === undefined)
+        throw new Error(`route ${method} ${route.url} has no access rule in src/server/routeAccess.ts`);
     }
   });
+  app.addHook("onRequest", async (request, reply) => {
+    const problem = nonCanonicalTarget(request.raw.url ?? "");
+    if (problem) throw new BadRequestError(`request target not accepted: ${problem}`);
+    // No route matched: the not-found answer holds nothing to protect.
+    const route = request.routeOptions.url;
+    const access = route === undefined ? "open" : (accessOf(request.method, route) ?? "write");
+    request.principal = expected === undefined ? SINGLE_USER : authenticate(request, reply, expected);
+    if (request.principal === ANONYMOUS && access !== "open") {
+      const credential = credentialOf(request);
+      if (credential && "bearer" in credential) {
+        throw new UnauthorizedError(
+          "this server issues no bearer tokens: send 'Authorization: Apikey <key>'",
+        );
+      }
+      if (credential) throw new UnauthorizedError(`invalid API key (from the ${credential.from})`);
+      if (!options.public) {
+        throw new UnauthorizedError(
+          "an API key is required: send 'Authorization: Apikey <key>' or ?api_key=<key>",
+        );
+      }
+    }
+    if (access === "write") requireWriter(request);
+  });
 }
-// Registered without encapsulation so its hook applies to every route (what fastify-plugin does).
+// Registered without encapsulation so its hooks apply to every route (what fastify-plugin does).
 Object.assign(authPlugin, { [Symbol.for("skip-override")]: true });

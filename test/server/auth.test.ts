@@ -10,15 +10,12 @@ import { MemoryStore } from "../../src/storage/memory/MemoryStore.ts";
 
 const KEY = "auth_test_key_0123456789";
 
-/** A server with one extra route answering the principal it resolved. */
 async function serverWith(auth: AuthOptions): Promise<FastifyInstance> {
-  const app = await createServer({ broker: new Broker(new MemoryStore()), auth, logger: false });
-  app.get("/api/v1/principal-for-test", async (request) => request.principal);
-  return app;
+  return createServer({ broker: new Broker(new MemoryStore()), auth, logger: false });
 }
 
 async function principal(app: FastifyInstance, headers: Record<string, string> = {}, query = "") {
-  const response = await app.inject({ url: `/api/v1/principal-for-test${query}`, headers });
+  const response = await app.inject({ url: `/api/v1/auth/whoami${query}`, headers });
   return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
 
