@@ -15,6 +15,15 @@ import type { DistinctValue } from "../queries/distinct.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
 import type { ColumnRole } from "./records.ts";
 
+/** What a put checks besides the event model. */
+export interface PutOptions {
+  /**
+   * A rule the caller adds for Resources and StreamResources (the broker's `file-root`: their files must lie
+   * inside the catalog's file roots): its findings reject the batch like any other error.
+   */
+  checkResource?: (name: "resource" | "stream_resource", doc: Readonly<Record<string, unknown>>) => Finding[];
+}
+
 /** What one `put` did. Every document of the batch is either stored or skipped; a rejected batch throws. */
 export interface PutReport {
   /** Documents read from the batch. */
@@ -125,7 +134,7 @@ export interface Store {
    * document under an existing uid throws ConflictError; invalid documents, events of an unknown descriptor
    * or documents of an unknown run throw ValidationError with findings. Nothing of a rejected batch is kept.
    */
-  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport>;
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport>;
 
   start(uid: string): Promise<RunStart | undefined>;
   /** Resolves a RunRef; NotFoundError when nothing matches, ValidationError for an ambiguous prefix. */

@@ -40,6 +40,7 @@ import type {
   ColumnPage,
   ColumnReadOptions,
   FieldStats,
+  PutOptions,
   PutReport,
   RunRef,
   RunSummary,
@@ -118,13 +119,13 @@ export class FilesStore implements Store {
     return this.state.problems;
   }
 
-  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
     return this.queue.run(async () => {
       const documents = await toArray(batch);
       const layout = await this.writableLayout();
       const { memory } = this.state;
       const novelty = await BatchNovelty.before(memory, documents);
-      const report = await memory.put(documents);
+      const report = await memory.put(documents, options);
       if (report.stored === 0) return report;
       try {
         await this.persist(documents, report, novelty, layout);

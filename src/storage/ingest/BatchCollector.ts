@@ -28,6 +28,7 @@ import {
   type SingletonName,
 } from "../records.ts";
 import type { PutOptions } from "../Store.ts";
+import type { PutOptions } from "../Store.ts";
 import { DatumPager } from "./DatumPager.ts";
 import { EventPager } from "./EventPager.ts";
 import { IndexStretches } from "./IndexStretches.ts";
@@ -124,6 +125,8 @@ export class BatchCollector {
 
   constructor(private readonly options: PutOptions = {}) {}
 
+  constructor(private readonly options: PutOptions = {}) {}
+
   /** Whether the current slice is due to be taken. */
   get sliceFull(): boolean {
     return (
@@ -181,6 +184,10 @@ export class BatchCollector {
       checkDocumentTimes(name, doc as Doc, (path, message) =>
         this.reject({ doc_index: i, name, path, rule: TIME_RULE, message }),
       );
+    }
+    if ((name === "resource" || name === "stream_resource") && this.options.checkResource) {
+      for (const finding of this.options.checkResource(name, doc as Doc))
+        this.reject({ ...finding, doc_index: i });
     }
     if ((name === "resource" || name === "stream_resource") && this.options.checkResource) {
       for (const finding of this.options.checkResource(name, doc as Doc))

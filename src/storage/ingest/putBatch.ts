@@ -3,7 +3,7 @@
 // never held whole. The run-level checks come at the end; any error or finding rolls every slice back.
 import type { DocumentPair } from "../../documents/types.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
-import type { PutReport } from "../Store.ts";
+import type { PutOptions, PutReport } from "../Store.ts";
 import { BatchCollector, type CollectedSlice } from "./BatchCollector.ts";
 import type { IngestBackend, IngestTransaction } from "./IngestBackend.ts";
 import { type BatchProgress, rejection, resolveSlice } from "./resolveSlice.ts";
@@ -12,8 +12,9 @@ import { SliceReader } from "./SliceReader.ts";
 export async function putBatch(
   batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
   backend: IngestBackend,
+  options: PutOptions = {},
 ): Promise<PutReport> {
-  const collector = new BatchCollector();
+  const collector = new BatchCollector(options);
   const reader = new SliceReader(batch, collector);
   try {
     // The first slice is read before the transaction: a batch that fits in one is checked whole before any

@@ -29,6 +29,7 @@ import type {
   ColumnPage,
   ColumnReadOptions,
   FieldStats,
+  PutOptions,
   PutReport,
   RunRef,
   RunSummary,
@@ -88,17 +89,21 @@ export class MemoryStore implements Store {
   private batches = 0;
   private readonly queue = new WriteQueue();
 
-  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
-    return putBatch(batch, {
-      transaction: (work) =>
-        this.queue.run(async () => {
-          // The slices of the put are staged and only applied once it succeeds: a rollback drops them.
-          const staged = new StagedWrites();
-          const result = await work(this.transaction(staged));
-          for (const prepared of staged.batches) this.write(prepared);
-          return result;
-        }),
-    });
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
+    return putBatch(
+      batch,
+      {
+        transaction: (work) =>
+          this.queue.run(async () => {
+            // The slices of the put are staged and only applied once it succeeds: a rollback drops them.
+            const staged = new StagedWrites();
+            const result = await work(this.transaction(staged));
+            for (const prepared of staged.batches) this.write(prepared);
+            return result;
+          }),
+      },
+      options,
+    );
   }
 
   private transaction(staged: StagedWrites): IngestTransaction {

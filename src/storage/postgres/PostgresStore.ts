@@ -29,6 +29,7 @@ import type {
   ColumnPage,
   ColumnReadOptions,
   FieldStats,
+  PutOptions,
   PutReport,
   RunRef,
   RunSummary,
@@ -198,8 +199,8 @@ export class PostgresStore implements Store {
 
   // --- writing -------------------------------------------------------------------------------------------
 
-  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
-    return putBatch(batch, { transaction: (work) => this.transaction(work) });
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
+    return putBatch(batch, { transaction: (work) => this.transaction(work) }, options);
   }
 
   /**

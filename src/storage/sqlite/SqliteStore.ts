@@ -29,6 +29,7 @@ import type {
   ColumnPage,
   ColumnReadOptions,
   FieldStats,
+  PutOptions,
   PutReport,
   RunRef,
   RunSummary,
@@ -87,8 +88,12 @@ export class SqliteStore implements Store {
 
   // --- writing -------------------------------------------------------------------------------------------
 
-  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>): Promise<PutReport> {
-    return putBatch(batch, { transaction: (work) => this.queue.run(() => this.writer.transaction(work)) });
+  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
+    return putBatch(
+      batch,
+      { transaction: (work) => this.queue.run(() => this.writer.transaction(work)) },
+      options,
+    );
   }
 
   // --- reading -------------------------------------------------------------------------------------------
