@@ -1,5 +1,7 @@
 // SQL LIKE patterns (`%` any run, `_` one character, backslash escapes the next character), read once into
-// parts so memory evaluation (a RegExp) and SQLite (a case-sensitive GLOB) run exactly the same pattern.
+// parts so memory evaluation (RE2) and SQLite (a case-sensitive GLOB) run exactly the same pattern.
+import { RE2JS } from "re2js";
+import type { TextMatcher } from "./re2Pattern.ts";
 
 export type LikePart = { kind: "any" } | { kind: "one" } | { kind: "text"; text: string };
 
@@ -33,26 +35,29 @@ export function likeParts(pattern: string): LikePart[] {
   return parts;
 }
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, TextMatcher>();
 
-/** A RegExp matching the whole string exactly as the LIKE pattern does (case-sensitive). */
-export function likeRegExp(pattern: string): RegExp {
-  let regexp = cache.get(pattern);
-  if (!regexp) {
+/**
+ * A matcher of the whole string exactly as the LIKE pattern does (case-sensitive). RE2, not RegExp: a
+ * backtracking engine takes polynomial time in the length of the text for each `%` (`%a%a%a%a%b`).
+ */
+export function likeMatcher(pattern: string): TextMatcher {
+  let matcher = cache.get(pattern);
+  if (!matcher) {
     const source = likeParts(pattern)
       .map((part) =>
         part.kind === "any"
-          ? "[^]*"
+          ? ".*"
           : part.kind === "one"
-            ? "[^]"
-            : part.text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"),
+            ? "."
+            : part.text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&"),
       )
       .join("");
-    regexp = new RegExp(`^${source}$`, "u");
+    matcher = RE2JS.compile(`^${source}$`, RE2JS.DOTALL);
     if (cache.size > 1000) cache.clear();
-    cache.set(pattern, regexp);
+    cache.set(pattern, matcher);
   }
-  return regexp;
+  return matcher;
 }
 
 /** The same pattern for SQLite's GLOB (case-sensitive): `*`, `?` and `[` are made literal with brackets. */

@@ -15,7 +15,7 @@ import {
 } from "./duplicateRules.ts";
 import { wordSetOf, wordsOf } from "./fullText.ts";
 import { parseKey, parseQueryKey, valueAtPath } from "./keyPath.ts";
-import { likeRegExp } from "./likePattern.ts";
+import { likeMatcher } from "./likePattern.ts";
 import type { KeyQuery, Query, QueryKey, QueryValue } from "./Query.ts";
 import { regexpOf } from "./regexPattern.ts";
 
@@ -87,7 +87,7 @@ function holdsFor(query: KeyQuery, stored: unknown): boolean {
       if (Array.isArray(stored)) return stored.some((element) => jsonEquals(element, query.value));
       return typeof stored === "string" && typeof query.value === "string" && stored.includes(query.value);
     case "like":
-      return typeof stored === "string" && likeRegExp(query.pattern).test(stored);
+      return typeof stored === "string" && likeMatcher(query.pattern).test(stored);
     case "regex":
       return typeof stored === "string" && regexpOf(query.pattern, query.caseSensitive).test(stored);
     case "keyPresent":

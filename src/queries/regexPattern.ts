@@ -1,9 +1,11 @@
-// Regular expressions of Regex queries: ECMAScript syntax in unicode mode, limited to what Python's `re` and
-// PostgreSQL also read, so a saved query means one thing on every server. Matching is a search (not a full
-// match); memory evaluation and SQLite's `regexp` function both run it through `regexpOf`.
+// Regular expressions of Regex queries: ECMAScript syntax in unicode mode, limited to what Python's `re`,
+// PostgreSQL and RE2 also read, so a saved query means one thing on every server. Matching is a search (not a
+// full match) in linear time: memory evaluation and SQLite's `regexp` function both run it through `regexpOf`.
+import { re2Compiled, type TextMatcher } from "./re2Pattern.ts";
 
 /** Constructs JavaScript reads but Python or PostgreSQL do not, with the reason shown to users. */
 const NOT_PORTABLE: Array<[RegExp, string]> = [
+  [/^\(\?[=!]/, "lookahead (?= and (?! is not supported (searches run in linear time, without lookaround)"],
   [/^\(\?<[=!]/, "lookbehind (?<= and (?<! is not portable"],
   [/^\(\?</, "named groups (?<name>...) are not portable"],
   [/^\\k</, "named backreferences \\k<name> are not portable"],
@@ -34,17 +36,22 @@ export function regexProblem(pattern: string): string | undefined {
     } else if (char === "[") inClass = true;
     else if (char === "]") inClass = false;
   }
+  try {
+    regexpOf(pattern, true);
+  } catch (error) {
+    return (error as Error).message;
+  }
   return undefined;
 }
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, TextMatcher>();
 
-/** The compiled expression (cached): unicode mode, plus `i` when case-insensitive. */
-export function regexpOf(pattern: string, caseSensitive: boolean): RegExp {
+/** The compiled expression (cached), case-insensitive unless `caseSensitive`; RE2's reason when it cannot. */
+export function regexpOf(pattern: string, caseSensitive: boolean): TextMatcher {
   const cacheKey = `${caseSensitive ? "s" : "i"}${pattern}`;
   let regexp = cache.get(cacheKey);
   if (!regexp) {
-    regexp = new RegExp(pattern, caseSensitive ? "u" : "iu");
+    regexp = re2Compiled(pattern, caseSensitive);
     if (cache.size > 1000) cache.clear();
     cache.set(cacheKey, regexp);
   }
