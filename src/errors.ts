@@ -8,7 +8,8 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "unsupported"
-  | "unreadable";
+  | "unreadable"
+  | "timeout";
 
 export class DatabrokerError extends Error {
   readonly code: ErrorCode;
@@ -78,5 +79,14 @@ export class UnreadableError extends DatabrokerError {
     super("unreadable", `${source}: ${location}: ${message}`, options);
     this.source = source;
     this.location = location;
+  }
+}
+
+/** A search that ran past its time budget (the server answers 503): the query should be narrowed. */
+export class SearchTimeoutError extends DatabrokerError {
+  readonly budgetMs: number;
+  constructor(budgetMs: number) {
+    super("timeout", `search took longer than the ${budgetMs} ms budget; narrow the query`);
+    this.budgetMs = budgetMs;
   }
 }

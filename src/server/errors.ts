@@ -40,6 +40,9 @@ export function statusOf(error: DatabrokerError): number {
       return 400;
     case "unreadable":
       return 400;
+    case "timeout":
+      // The server's limit, not the request's fault: it may pass on a quieter server or a narrower query.
+      return 503;
   }
 }
 
