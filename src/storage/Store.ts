@@ -13,6 +13,7 @@ import type {
 import type { Finding } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
+import type { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { ColumnRole } from "./records.ts";
 
 /** What a put checks besides the event model. */
@@ -107,7 +108,12 @@ export interface SortKey {
   direction: "asc" | "desc";
 }
 
-export interface RunsOptions {
+/** What every search takes: past `deadline` it throws SearchTimeoutError (none: no limit). */
+export interface SearchOptions {
+  deadline?: SearchDeadline;
+}
+
+export interface RunsOptions extends SearchOptions {
   limit?: number;
   offset?: number;
   /** Default: newest first (`time` descending); ties are always broken by uid ascending. */
@@ -173,12 +179,12 @@ export interface Store {
 
   /** Runs matching `query`, summarised; the query is evaluated by the adapter itself, not in JavaScript. */
   runs(query?: Query, options?: RunsOptions): AsyncIterable<RunSummary>;
-  count(query?: Query): Promise<number>;
+  count(query?: Query, options?: SearchOptions): Promise<number>;
   /**
    * The distinct values of `key` (start, `stop.` or `descriptors.`) over the runs matching `query`, each with
    * how many runs hold it (queries/distinct.ts defines grouping and order); runs without the key are left out.
    */
-  distinct(key: QueryKey, query?: Query): Promise<DistinctValue[]>;
+  distinct(key: QueryKey, query?: Query, options?: SearchOptions): Promise<DistinctValue[]>;
 
   close(): Promise<void>;
 }

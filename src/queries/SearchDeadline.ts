@@ -1,0 +1,52 @@
+// The time one search request may take, so no query holds the server: checked where JavaScript runs inside a
+// search (SQLite's registered functions, memory and files evaluation), given to PostgreSQL as its timeout.
+import { SearchTimeoutError } from "../errors.ts";
+
+/** The deadline of the synchronous search running now, seen by functions SQLite calls back. */
+let active: SearchDeadline | undefined;
+
+export class SearchDeadline {
+  private constructor(
+    readonly budgetMs: number,
+    private readonly at: number,
+  ) {}
+
+  /** A deadline `budgetMs` from now. */
+  static after(budgetMs: number): SearchDeadline {
+    return new SearchDeadline(budgetMs, performance.now() + budgetMs);
+  }
+
+  get expired(): boolean {
+    return performance.now() > this.at;
+  }
+
+  /** Throws SearchTimeoutError once past the deadline. */
+  check(): void {
+    if (this.expired) throw new SearchTimeoutError(this.budgetMs);
+  }
+
+  /** Runs a synchronous search with this deadline active (see `checkActiveDeadline`). */
+  during<T>(search: () => T): T {
+    const outer = active;
+    active = this;
+    try {
+      return search();
+    } finally {
+      active = outer;
+    }
+  }
+}
+
+/** Throws when the synchronous search running now is past its deadline (none active: never). */
+export function checkActiveDeadline(): void {
+  active?.check();
+}
+
+/** Throws every `every` calls once past the deadline: a check per run costs more than matching a run. */
+export function deadlineChecker(deadline: SearchDeadline | undefined, every = 64): () => void {
+  if (!deadline) return () => undefined;
+  let calls = 0;
+  return () => {
+    if (++calls % every === 0) deadline.check();
+  };
+}
