@@ -45,6 +45,7 @@ import type {
   RunRef,
   RunSummary,
   RunsOptions,
+  SearchOptions,
   SeqRange,
   Store,
 } from "../Store.ts";
@@ -234,12 +235,12 @@ export class FilesStore implements Store {
     return this.state.memory.runs(query, options);
   }
 
-  count(query?: Query): Promise<number> {
-    return this.state.memory.count(query);
+  count(query?: Query, options?: SearchOptions): Promise<number> {
+    return this.state.memory.count(query, options);
   }
 
-  distinct(key: QueryKey, query?: Query): Promise<DistinctValue[]> {
-    return this.state.memory.distinct(key, query);
+  distinct(key: QueryKey, query?: Query, options?: SearchOptions): Promise<DistinctValue[]> {
+    return this.state.memory.distinct(key, query, options);
   }
 
   close(): Promise<void> {

@@ -15,6 +15,7 @@ import { compareCodePoints, compareValues } from "../../queries/compareValues.ts
 import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
 import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
+import { deadlineChecker } from "../../queries/SearchDeadline.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
@@ -34,6 +35,7 @@ import type {
   RunRef,
   RunSummary,
   RunsOptions,
+  SearchOptions,
   SeqRange,
   SortKey,
   Store,
@@ -339,31 +341,38 @@ export class MemoryStore implements Store {
     };
   }
 
-  /** The runs matching `query`, evaluated over every run (duplicate rules look at the others). */
-  private matching(query: Query): RunRow[] {
+  /**
+   * The runs matching `query`, evaluated over every run (duplicate rules look at the others), checking the
+   * search's deadline as it goes.
+   */
+  private matching(query: Query, options: SearchOptions): RunRow[] {
     const rows = [...this.runRows.values()];
     const compiled = new RunQuery(
       query,
       rows.map((row) => row.metadata),
     );
     compiled.check();
-    return rows.filter((row) => compiled.matches(row.metadata));
+    const checkDeadline = deadlineChecker(options.deadline);
+    return rows.filter((row) => {
+      checkDeadline();
+      return compiled.matches(row.metadata);
+    });
   }
 
   async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
-    const found = this.sorted(this.matching(query), options.sort);
+    const found = this.sorted(this.matching(query, options), options.sort);
     const offset = options.offset ?? 0;
     const end = options.limit === undefined ? undefined : offset + options.limit;
     for (const row of found.slice(offset, end)) yield this.summary(row);
   }
 
-  async count(query: Query = ALL): Promise<number> {
-    return this.matching(query).length;
+  async count(query: Query = ALL, options: SearchOptions = {}): Promise<number> {
+    return this.matching(query, options).length;
   }
 
-  async distinct(key: QueryKey, query: Query = ALL): Promise<DistinctValue[]> {
+  async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
     return distinctValues(
-      this.matching(query).map((row) => row.metadata),
+      this.matching(query, options).map((row) => row.metadata),
       key,
     );
   }

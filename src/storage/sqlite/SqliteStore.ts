@@ -34,6 +34,7 @@ import type {
   RunRef,
   RunSummary,
   RunsOptions,
+  SearchOptions,
   SeqRange,
   SortKey,
   Store,
@@ -310,27 +311,41 @@ export class SqliteStore implements Store {
     return compiled;
   }
 
+  /**
+   * Runs a search's statements with its deadline active: they run synchronously on this thread, and the
+   * functions SQLite calls back (regexp) check it and throw, which aborts the statement.
+   */
+  private searched<T>(options: SearchOptions, search: () => T): T {
+    return options.deadline ? options.deadline.during(search) : search();
+  }
+
   async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
-    const where = this.where(query);
-    const params = [...where.params];
-    const order = this.orderBy(options.sort, params);
-    params.push(options.limit ?? -1, options.offset ?? 0);
-    const rows = this.sql(
-      `SELECT uid, stop_uid FROM runs WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    ).all(...params) as Array<{ uid: string; stop_uid: string | null }>;
+    const rows = this.searched(options, () => {
+      const where = this.where(query);
+      const params = [...where.params];
+      const order = this.orderBy(options.sort, params);
+      params.push(options.limit ?? -1, options.offset ?? 0);
+      return this.sql(
+        `SELECT uid, stop_uid FROM runs WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      ).all(...params) as Array<{ uid: string; stop_uid: string | null }>;
+    });
     for (const row of rows) yield this.summary(row.uid, row.stop_uid);
   }
 
-  async count(query: Query = ALL): Promise<number> {
-    const where = this.where(query);
-    return this.sql(`SELECT COUNT(*) FROM runs WHERE ${where.sql}`)
-      .pluck()
-      .get(...where.params) as number;
+  async count(query: Query = ALL, options: SearchOptions = {}): Promise<number> {
+    return this.searched(options, () => {
+      const where = this.where(query);
+      return this.sql(`SELECT COUNT(*) FROM runs WHERE ${where.sql}`)
+        .pluck()
+        .get(...where.params) as number;
+    });
   }
 
-  async distinct(key: QueryKey, query: Query = ALL): Promise<DistinctValue[]> {
-    const { sql, params } = compileDistinct(key, this.where(query));
-    const rows = this.sql(sql).all(...params) as Array<{ kind: string; value: unknown; count: number }>;
+  async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
+    const rows = this.searched(options, () => {
+      const { sql, params } = compileDistinct(key, this.where(query));
+      return this.sql(sql).all(...params) as Array<{ kind: string; value: unknown; count: number }>;
+    });
     return sortDistinct(
       rows.map((row) => ({ value: distinctValueOf(row.kind, row.value), count: row.count })),
     );
