@@ -34,6 +34,7 @@ import type {
   RunRef,
   RunSummary,
   RunsOptions,
+  SearchOptions,
   SeqRange,
   Store,
 } from "../Store.ts";
@@ -52,6 +53,7 @@ import {
   PAGE_COLUMNS,
   storedFieldStats,
 } from "./rows.ts";
+import { SearchPools } from "./SearchPools.ts";
 import { countStatement, distinctStatement, runsStatement } from "./searchStatements.ts";
 import { float8Text, SqlParams } from "./sqlParams.ts";
 
@@ -156,12 +158,16 @@ export class PostgresStore implements Store {
   readonly uri: string;
   private closed = false;
 
+  private readonly searchPools: SearchPools;
+
   private constructor(
     uri: string,
     private readonly pool: pg.Pool,
     private readonly compileOptions: CompileOptions,
+    maxConnections: number | undefined,
   ) {
     this.uri = uri;
+    this.searchPools = new SearchPools(uri, maxConnections);
   }
 
   /** Opens the catalog at `uri` (postgresql://...), migrating its schema unless told not to. */
@@ -178,7 +184,7 @@ export class PostgresStore implements Store {
           );
         }
       } else await migrate(pool, location);
-      return new PostgresStore(uri, pool, compileOptions);
+      return new PostgresStore(uri, pool, compileOptions, options.maxConnections);
     } catch (error) {
       await pool.end();
       throw error;
@@ -378,9 +384,9 @@ export class PostgresStore implements Store {
   // --- searching -----------------------------------------------------------------------------------------
 
   /** Throws what duplicate rules (scan_id "error", ambiguous partial uids) find within their scopes. */
-  private async checkDuplicates(query: Query): Promise<void> {
+  private async checkDuplicates(query: Query, options: SearchOptions): Promise<void> {
     for (const check of duplicateChecks(query, this.compileOptions)) {
-      const { rows } = await this.pool.query(check.sql, check.params);
+      const { rows } = await this.searched(options, { text: check.sql, values: check.params });
       const failure = check.failure(rows);
       if (failure) throw failure;
     }
@@ -400,23 +406,28 @@ export class PostgresStore implements Store {
     return uids.flatMap((uid) => byUid.get(uid) ?? []);
   }
 
+  /** A search statement, under the search's deadline when it has one. */
+  private searched(options: SearchOptions, statement: pg.QueryConfig): Promise<pg.QueryResult> {
+    return this.searchPools.query(this.pool, options.deadline, statement);
+  }
+
   async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
-    await this.checkDuplicates(query);
-    const { rows } = await this.pool.query(runsStatement(query, options, this.compileOptions));
+    await this.checkDuplicates(query, options);
+    const { rows } = await this.searched(options, runsStatement(query, options, this.compileOptions));
     const uids = rows.map((row) => row.uid as string);
     for (let at = 0; at < uids.length; at += SUMMARIES_PER_READ)
       yield* await this.summaries(uids.slice(at, at + SUMMARIES_PER_READ));
   }
 
-  async count(query: Query = ALL): Promise<number> {
-    await this.checkDuplicates(query);
-    return (await this.pool.query(countStatement(query, this.compileOptions))).rows[0].n;
+  async count(query: Query = ALL, options: SearchOptions = {}): Promise<number> {
+    await this.checkDuplicates(query, options);
+    return (await this.searched(options, countStatement(query, this.compileOptions))).rows[0].n;
   }
 
   /** The distinct values of `key` over the runs matching `query`, with how many runs hold each. */
-  async distinct(key: QueryKey, query: Query = ALL): Promise<DistinctValue[]> {
-    await this.checkDuplicates(query);
-    const { rows } = await this.pool.query(distinctStatement(key, query, this.compileOptions));
+  async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
+    await this.checkDuplicates(query, options);
+    const { rows } = await this.searched(options, distinctStatement(key, query, this.compileOptions));
     return sortDistinct(
       rows.map((row) => ({ value: JSON.parse(row.value) as QueryValue, count: row.count })),
     );
@@ -425,6 +436,6 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.searchPools.end()]);
   }
 }

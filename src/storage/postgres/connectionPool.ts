@@ -24,8 +24,15 @@ export function redactedUri(uri: string): string {
 /** What runs a query: the pool, or one client inside a transaction. */
 export type Queryable = pg.Pool | pg.PoolClient;
 
-export function openPool(uri: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: uri, max, types, application_name: "databroker" });
+/** A pool of `max` connections; with `statementTimeoutMs`, PostgreSQL cancels any statement running longer. */
+export function openPool(uri: string, max = 10, statementTimeoutMs?: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: uri,
+    max,
+    types,
+    application_name: "databroker",
+    statement_timeout: statementTimeoutMs,
+  });
   // An idle connection that drops (server restart) must not crash the process: the next query reports it.
   pool.on("error", () => undefined);
   return pool;
