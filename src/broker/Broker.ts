@@ -7,6 +7,7 @@ import { ValidationError } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
+import { SearchDeadline } from "../queries/SearchDeadline.ts";
 import { defaultCatalogUri, openStore } from "../storage/openStore.ts";
 import type { RunRef, RunSummary, Store } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
@@ -23,6 +24,10 @@ export interface BrokerOptions {
   assets?: AssetReader;
   /** Only the runs this query selects (what `search` narrows). */
   query?: Query;
+  /** The time each search (count, page of runs, distinct) may take; past it, SearchTimeoutError. */
+  searchBudgetMs?: number;
+  /** One deadline all this broker's searches share (see `withinBudget`); wins over `searchBudgetMs`. */
+  deadline?: SearchDeadline;
 }
 
 export interface RunsOptions {
@@ -42,11 +47,13 @@ export class Broker implements AsyncIterable<Run> {
   /** The runs this broker sees. */
   readonly query: Query;
   readonly assets: AssetReader;
+  private readonly searchLimits: Pick<BrokerOptions, "searchBudgetMs" | "deadline">;
   private readonly owns: { store: boolean; assets: boolean };
 
   constructor(store: Store, options: BrokerOptions = {}) {
     this.store = store;
     this.query = options.query ?? ALL;
+    this.searchLimits = { searchBudgetMs: options.searchBudgetMs, deadline: options.deadline };
     // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
     const rootMap = { ...store.rootMap, ...options.rootMap };
     this.assets = options.assets ?? new AssetReader({ registry: options.handlers, rootMap });
@@ -63,11 +70,31 @@ export class Broker implements AsyncIterable<Run> {
   /** A narrower Broker: the runs of this one that also match `query` (a Query or query-language text). */
   search(query: Query | string, options: ParseOptions = {}): Broker {
     const narrower = typeof query === "string" ? parseQuery(query, options) : query;
-    return new Broker(this.store, { assets: this.assets, query: andQuery(this.query, narrower) });
+    return new Broker(this.store, {
+      assets: this.assets,
+      query: andQuery(this.query, narrower),
+      ...this.searchLimits,
+    });
+  }
+
+  /** The same runs, each search limited to `budgetMs` (undefined: no limit). */
+  withSearchBudget(budgetMs: number | undefined): Broker {
+    return new Broker(this.store, { assets: this.assets, query: this.query, searchBudgetMs: budgetMs });
+  }
+
+  /**
+   * The same runs with one deadline, starting now, for all their searches: what one HTTP request uses, so a
+   * request counting, listing and reading distinct values keeps to one budget.
+   */
+  withinBudget(): Broker {
+    const { searchBudgetMs } = this.searchLimits;
+    if (searchBudgetMs === undefined) return this;
+    const deadline = SearchDeadline.after(searchBudgetMs);
+    return new Broker(this.store, { assets: this.assets, query: this.query, searchBudgetMs, deadline });
   }
 
   count(): Promise<number> {
-    return this.store.count(this.query);
+    return this.store.count(this.query, { deadline: this.deadline() });
   }
 
   /**
@@ -104,6 +131,7 @@ export class Broker implements AsyncIterable<Run> {
     checkedCount("offset", options.offset);
     checkedCount("limit", options.limit);
     return this.store.runs(this.query, {
+      deadline: this.deadline(),
       offset: options.offset,
       limit: options.limit,
       sort: toSortKeys(options.sort),
@@ -117,7 +145,7 @@ export class Broker implements AsyncIterable<Run> {
   distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
   distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
   async distinct(key: QueryKey, options: { counts?: boolean } = {}): Promise<DistinctValue[] | QueryValue[]> {
-    const found = await this.store.distinct(key, this.query);
+    const found = await this.store.distinct(key, this.query, { deadline: this.deadline() });
     return options.counts ? found : found.map((entry) => entry.value);
   }
 
@@ -129,6 +157,12 @@ export class Broker implements AsyncIterable<Run> {
   async close(): Promise<void> {
     if (this.owns.assets) await this.assets.close();
     if (this.owns.store) await this.store.close();
+  }
+
+  /** The deadline of a search starting now: the shared one, else one a budget from now, else none. */
+  private deadline(): SearchDeadline | undefined {
+    const { deadline, searchBudgetMs } = this.searchLimits;
+    return deadline ?? (searchBudgetMs === undefined ? undefined : SearchDeadline.after(searchBudgetMs));
   }
 
   private runOf(summary: RunSummary): Promise<Run> {
