@@ -14,6 +14,7 @@ import type { Finding } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
 import type { SearchDeadline } from "../queries/SearchDeadline.ts";
+import type { DeletionRequest, RunDeletion } from "./deletions.ts";
 import type { ColumnRole } from "./records.ts";
 
 /** What a put checks besides the event model. */
@@ -141,6 +142,16 @@ export interface Store {
    * or documents of an unknown run throw ValidationError with findings. Nothing of a rejected batch is kept.
    */
   put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport>;
+
+  /**
+   * Deletes the run `uid` (a full start uid) and everything of it — start, stop, descriptors, events,
+   * resources, datums, stream resources and datums, statistics, search rows — atomically, and records who,
+   * when and why (deletions()). NotFoundError when no run has that uid: a second delete is an error, so each
+   * record stands for one deletion that happened.
+   */
+  deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion>;
+  /** The audit records of the runs deleted from this catalog, oldest first. */
+  deletions(): Promise<RunDeletion[]>;
 
   start(uid: string): Promise<RunStart | undefined>;
   /** Resolves a RunRef; NotFoundError when nothing matches, ValidationError for an ambiguous prefix. */

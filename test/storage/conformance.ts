@@ -652,5 +652,73 @@ export function storeConformance(name: string, open: Open): void {
         assert.ok(isDeepStrictEqual(bySample[0].streams, { primary: 2 }));
       });
     });
+
+    test("a run is deleted whole, recorded with who, when and why; the others stay; a second delete is NotFound", async () => {
+      const runs = await realRuns();
+      const hasDocument = (run: { documents: DocumentPair[] }, ...names: string[]) =>
+        run.documents.some(([name]) => names.includes(name));
+      const withDatums = runs.find((run) => !run.isolated && hasDocument(run, "datum", "datum_page"))!;
+      const withStreamDatums = runs.find((run) => hasDocument(run, "stream_datum"))!;
+      const kept = smallRun({ plan_name: "kept", scan_id: 7, sample: "unique-sample-word" }, 4);
+      const deleted = [withDatums, withStreamDatums];
+      await withStore(open, async (store) => {
+        for (const run of [...deleted, kept]) await store.put(run.documents);
+        await assert.rejects(store.deleteRun("no-such-run", { by: "tester" }), NotFoundError);
+        for (const run of deleted) {
+          const start = (await store.start(run.uid))!;
+          const descriptors = (await store.descriptors(run.uid)).map((descriptor) => descriptor.uid);
+          const resources = (await store.resources(run.uid)).map((resource) => resource.uid);
+          const streamResources = (await store.streamResources(run.uid)).map((resource) => resource.uid);
+          const before = Date.now() / 1000;
+          const deletion = await store.deleteRun(run.uid, { by: "tester", reason: "conformance" });
+          assert.deepEqual(
+            { ...deletion, deleted_at: 0 },
+            {
+              uid: run.uid,
+              scan_id: start.scan_id ?? null,
+              plan_name: start.plan_name ?? null,
+              deleted_at: 0,
+              deleted_by: "tester",
+              reason: "conformance",
+            },
+          );
+          assert.ok(deletion.deleted_at >= before - 1 && deletion.deleted_at <= Date.now() / 1000 + 1);
+          // Nothing of the run is left to read or to find.
+          assert.equal(await store.start(run.uid), undefined);
+          assert.equal(await store.stop(run.uid), undefined);
+          await assert.rejects(store.findRun(run.uid), NotFoundError);
+          await assert.rejects(store.descriptors(run.uid), NotFoundError);
+          await assert.rejects(collect(store.documents(run.uid)), NotFoundError);
+          assert.deepEqual(await collect(store.columns(descriptors)), []);
+          for (const uid of descriptors) await assert.rejects(store.fieldStats(uid), NotFoundError);
+          for (const uid of resources) {
+            assert.equal(await store.resource(uid), undefined);
+            assert.deepEqual(await collect(store.datums(uid)), []);
+          }
+          for (const uid of streamResources) {
+            assert.equal(await store.streamResource(uid), undefined);
+            assert.deepEqual(await collect(store.streamDatums(uid)), []);
+          }
+          assert.equal(await store.count({ op: "eq", key: "uid", value: run.uid }), 0);
+          await assert.rejects(store.deleteRun(run.uid, { by: "tester" }), NotFoundError);
+        }
+        // The other run is untouched and still found by its words; the catalog lists it alone.
+        await assertRunReadsBack(store, kept.uid, kept.documents);
+        assert.equal(await store.count({ op: "fullText", text: "unique-sample-word" }), 1);
+        assert.deepEqual(
+          (await collect(store.runs())).map((summary) => summary.uid),
+          [kept.uid],
+        );
+        const audit = await store.deletions();
+        assert.deepEqual(
+          audit.map((record) => [record.uid, record.deleted_by, record.reason]),
+          deleted.map((run) => [run.uid, "tester", "conformance"]),
+        );
+        // Nothing of a deleted run was left behind: stored again, it is new and reads back exactly.
+        const again = await store.put(withDatums.documents);
+        assert.equal(again.stored, withDatums.documents.length);
+        await assertRunReadsBack(store, withDatums.uid, withDatums.documents);
+      });
+    });
   });
 }

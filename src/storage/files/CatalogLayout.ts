@@ -17,4 +17,11 @@ export interface CatalogLayout {
    * the files in `index.runFiles`. Runs are published one after another, each whole.
    */
   append(runs: RunDocuments[], index: DirectoryIndex): Promise<void>;
+  /**
+   * Removes a deleted run's files (each holding that run only): `record` first (the audit: no deletion goes
+   * unrecorded), then the files, last first: a crash part-way leaves the run's first files, a shorter run
+   * that still reads back, and deleting it again finishes the job. A layout that cannot remove runs throws
+   * before `record`.
+   */
+  remove(files: string[], record: () => Promise<void>): Promise<void>;
 }

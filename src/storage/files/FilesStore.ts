@@ -16,6 +16,8 @@
 //   or PackLayout.ts (the pack's own format; a run's file rewritten whole under the pack's lock file).
 // - If writing fails after the MemoryStore accepted, the store reloads the directory (the files are the
 //   truth) and the put throws: what the store serves always matches what a reopening would read.
+// - `deleteRun` removes the run's files whole (never rewrites one), after recording the deletion in a
+//   sidecar log (deletionLog.ts); a run sharing a file with other documents is refused, a pack's too.
 // - Several processes may append to one directory and lose nothing: unique temporary names, publishing that
 //   never replaces a file, and the pack's rewrites under an exclusive lock file. A store sees the directory
 //   as it was at opening plus its own appends; reopen it to see what others added.
@@ -33,9 +35,10 @@ import type {
   StreamDatum,
   StreamResource,
 } from "../../documents/types.ts";
-import { UnsupportedError } from "../../errors.ts";
+import { ConflictError, NotFoundError, UnsupportedError } from "../../errors.ts";
 import type { DistinctValue } from "../../queries/distinct.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
+import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
 import type {
   ColumnPage,
   ColumnReadOptions,
@@ -52,6 +55,7 @@ import type {
 import { WriteQueue } from "../WriteQueue.ts";
 import { bulkAsPages } from "./bulkAsPages.ts";
 import type { CatalogLayout } from "./CatalogLayout.ts";
+import { appendDeletion, readDeletions } from "./deletionLog.ts";
 import { type DirectoryProblem, type LoadedDirectory, loadDirectory } from "./loadDirectory.ts";
 import { PackLayout } from "./PackLayout.ts";
 import { PlainLayout } from "./PlainLayout.ts";
@@ -137,6 +141,55 @@ export class FilesStore implements Store {
       }
       return report;
     });
+  }
+
+  /**
+   * Deletes a run by removing its files (see CatalogLayout.remove), recorded first in the directory's
+   * deletion log. Refused (ConflictError, nothing deleted) when a file of the run holds other documents too,
+   * another run's or a refused run's: files are removed whole, never rewritten.
+   */
+  deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {
+    return this.queue.run(async () => {
+      const layout = await this.writableLayout();
+      const start = await this.state.memory.start(uid);
+      const files = this.state.runFiles.get(uid);
+      if (!start || !files) throw new NotFoundError(`no run has uid ${uid}`);
+      this.refuseSharedFiles(uid, files);
+      const deletion = deletionOf(start, request);
+      try {
+        await layout.remove(files, () => appendDeletion(this.directory, deletion));
+      } catch (error) {
+        // Some files may be gone: read the directory again, the files are the truth.
+        this.state = await loadDirectory(this.directory).catch(() => this.state);
+        throw error;
+      }
+      this.state.runFiles.delete(uid);
+      await this.state.memory.deleteRun(uid, request);
+      return deletion;
+    });
+  }
+
+  deletions(): Promise<RunDeletion[]> {
+    return readDeletions(this.directory);
+  }
+
+  private refuseSharedFiles(uid: string, files: string[]): void {
+    const mine = new Set(files);
+    const sharers = new Map<string, string>();
+    for (const [run, runFiles] of this.state.runFiles) {
+      const shared = run === uid ? undefined : runFiles.find((file) => mine.has(file));
+      if (shared) sharers.set(run, shared);
+    }
+    for (const problem of this.state.problems) {
+      if (problem.kind === "rejected" && problem.run !== uid && mine.has(problem.file))
+        sharers.set(problem.run ?? "(a refused run)", problem.file);
+    }
+    if (sharers.size === 0) return;
+    const [[other, file]] = sharers;
+    const more = sharers.size > 1 ? ` and ${sharers.size - 1} more run(s)` : "";
+    throw new ConflictError(
+      `run ${uid} shares ${file} with run ${other}${more}: a files catalog deletes a run by removing its own files; move the run into a file of its own first; nothing deleted`,
+    );
   }
 
   private async writableLayout(): Promise<CatalogLayout> {

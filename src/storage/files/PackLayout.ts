@@ -11,7 +11,7 @@ import { encodeDocuments } from "../../documents/formats/documentEncoder.ts";
 import { pathExists } from "../../documents/formats/pathExists.ts";
 import { CATALOG_FILE, DOCUMENTS_MANIFEST } from "../../documents/formats/readPack.ts";
 import type { DocumentPair } from "../../documents/types.ts";
-import { UnreadableError } from "../../errors.ts";
+import { UnreadableError, UnsupportedError } from "../../errors.ts";
 import type { CatalogLayout, DirectoryIndex } from "./CatalogLayout.ts";
 import {
   discard,
@@ -94,6 +94,16 @@ export class PackLayout implements CatalogLayout {
       // The manifest after the files: a crash in between leaves a file the next append lists.
       await this.updateManifest(added);
     });
+  }
+
+  /**
+   * Not offered: a pack lists its files in documents_manifest.txt, and an append re-lists any unlisted file,
+   * so a crash between the two steps of a removal could bring the run back; unpack it to delete runs.
+   */
+  async remove(_files: string[], _record: () => Promise<void>): Promise<void> {
+    throw new UnsupportedError(
+      `${this.root} is a databroker-pack: runs cannot be deleted from a pack; nothing deleted`,
+    );
   }
 
   private async stage(run: string, documents: DocumentPair[], index: DirectoryIndex): Promise<Staged> {

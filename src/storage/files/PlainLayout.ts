@@ -1,7 +1,8 @@
 // Appends to a plain directory of document files: each run of a batch becomes one new JSON Lines file in
 // the top folder, named as fileNames.ts describes, so reading the directory in name order replays every run
 // in a valid order. No existing file is ever rewritten; concurrent writers never take the same name.
-import { join, relative, sep } from "node:path";
+import { unlink } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { encodeDocuments } from "../../documents/formats/documentEncoder.ts";
 import type { CatalogLayout, DirectoryIndex } from "./CatalogLayout.ts";
 import { discard, publishUnderFreeName, syncDirectory, writeTemporaryFor } from "./durableFiles.ts";
@@ -38,6 +39,12 @@ export class PlainLayout implements CatalogLayout {
       await discard(staged.map((entry) => entry.temporary));
     }
     await syncDirectory(this.root);
+  }
+
+  async remove(files: string[], record: () => Promise<void>): Promise<void> {
+    await record();
+    for (const file of [...files].reverse()) await unlink(file);
+    for (const dir of new Set(files.map((file) => dirname(file)))) await syncDirectory(dir);
   }
 
   /** A new run's file is named after its uid; a run with files continues after the last of them. */

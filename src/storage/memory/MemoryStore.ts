@@ -17,6 +17,7 @@ import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { deadlineChecker } from "../../queries/SearchDeadline.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
+import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
@@ -90,6 +91,8 @@ export class MemoryStore implements Store {
   private readonly stats = new Map<string, Record<string, FieldStats>>();
   private batches = 0;
   private readonly queue = new WriteQueue();
+  /** The audit of deleted runs: kept as long as the store (nothing of a memory catalog outlives it). */
+  private readonly deleted: RunDeletion[] = [];
 
   put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
     return putBatch(
@@ -189,6 +192,42 @@ export class MemoryStore implements Store {
         this.streamRows.set(count.descriptor, { run: count.run, stream: count.stream, events: count.added });
     }
     for (const { descriptor, stats } of prepared.fieldStats) this.stats.set(descriptor, stats);
+  }
+
+  deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {
+    return this.queue.run(async () => {
+      const start = this.runRows.has(uid) ? this.decoded<RunStart>(uid, "start") : undefined;
+      if (!start) throw new NotFoundError(`no run has uid ${uid}`);
+      const deletion = deletionOf(start, request);
+      this.forget(uid);
+      this.deleted.push(deletion);
+      return deletion;
+    });
+  }
+
+  async deletions(): Promise<RunDeletion[]> {
+    return structuredClone(this.deleted);
+  }
+
+  /** Drops every record of the run; Map deletions only, so nothing can fail half-way (atomic). */
+  private forget(run: string): void {
+    // Each of the run's documents is the key of what hangs off it: a descriptor's event pages, counts and
+    // statistics, a resource's datum pages, a stream resource's stream datums.
+    for (const uid of this.runRecords.get(run) ?? []) {
+      this.records.delete(uid);
+      this.childRecords.delete(uid);
+      this.streamRows.delete(uid);
+      this.stats.delete(uid);
+      for (const { batch, record } of this.eventPagesByDescriptor.get(uid) ?? [])
+        this.eventPagesByKey.delete(`${batch}/${record.pageNo}`);
+      this.eventPagesByDescriptor.delete(uid);
+      for (const { batch, record } of this.datumPagesByResource.get(uid) ?? [])
+        this.datumPagesByKey.delete(`${batch}/${record.pageNo}`);
+      this.datumPagesByResource.delete(uid);
+    }
+    this.runRecords.delete(run);
+    this.runRows.delete(run);
+    this.logs.delete(run);
   }
 
   private listed<T>(map: Map<string, T[]>, key: string): T[] {

@@ -54,7 +54,8 @@ const STORED_DOCUMENTS = statement(
 const LOCK_BUCKETS = 256;
 /** The first half of databroker's two-part advisory lock keys (ASCII "dbrk"). */
 const LOCK_NAMESPACE = 0x6462726b;
-const LOCK_KEYS = statement(
+/** Locks the keys (run uids, document uids) of $1; a deletion takes its run's key as a put into it does. */
+export const LOCK_KEYS = statement(
   "lock_keys",
   `SELECT count(pg_advisory_xact_lock(${LOCK_NAMESPACE}, bucket))
    FROM (SELECT DISTINCT hashtext(name) & ${LOCK_BUCKETS - 1} AS bucket FROM unnest($1::text[]) AS name ORDER BY 1) AS buckets`,

@@ -16,6 +16,7 @@ import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
+import type { DeletionRequest, RunDeletion } from "../deletions.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
@@ -40,6 +41,7 @@ import type {
 } from "../Store.ts";
 import { type CompileOptions, ICU_ROOT, QueryCompiler } from "./compileQuery.ts";
 import { bound, openPool, redactedUri, statement } from "./connectionPool.ts";
+import { DELETIONS, deleteRunRows } from "./deleteRunRows.ts";
 import { duplicateChecks } from "./duplicateChecks.ts";
 import { runScanId, runTime } from "./jsonPaths.ts";
 import { appliedVersion, type MigrationResult, migrate, SCHEMA_VERSION } from "./migrations.ts";
@@ -213,12 +215,17 @@ export class PostgresStore implements Store {
    * One put's transaction. A deadlock between late lock rounds, or a race the locks did not foresee, rolls
    * it back and runs it again from the lookups (resolving a collected batch only reads it).
    */
-  private async transaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
+  private transaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
+    return this.inTransaction((client) => work(new PostgresIngest(client)));
+  }
+
+  /** `work` on one client between BEGIN and COMMIT, rolled back on failure and retried as a put is. */
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await work(new PostgresIngest(client));
+        const result = await work(client);
         await client.query("COMMIT");
         return result;
       } catch (error) {
@@ -228,6 +235,16 @@ export class PostgresStore implements Store {
         client.release();
       }
     }
+  }
+
+  async deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {
+    const deletion = await this.inTransaction((client) => deleteRunRows(client, uid, request));
+    if (deletion === null) throw new NotFoundError(`no run has uid ${uid}`);
+    return deletion;
+  }
+
+  async deletions(): Promise<RunDeletion[]> {
+    return (await this.pool.query(bound(DELETIONS, []))).rows as RunDeletion[];
   }
 
   // --- reading -------------------------------------------------------------------------------------------

@@ -148,6 +148,22 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "runs, documents, descriptors, streams, event and datum pages, logs, statistics",
     sql: SCHEMA_V1,
   },
+  {
+    version: 2,
+    description: "deletions: the audit of deleted runs",
+    // One row per deletion (storage/deletions.ts), never deleted itself. Numbers as float8: the record keeps
+    // any finite scan_id, and deleted_at is seconds since the epoch as every adapter reports it.
+    sql: `
+CREATE TABLE deletions (
+  id bigserial PRIMARY KEY,
+  uid text COLLATE "C" NOT NULL,
+  scan_id float8,
+  plan_name text,
+  deleted_at float8 NOT NULL,
+  deleted_by text NOT NULL,
+  reason text
+);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,9 +5,11 @@
 import { closeSync, fdatasync, openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import type { DeletionRequest, RunDeletion } from "../deletions.ts";
 import { eventPageBytes, type PreparedBatch } from "../records.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import type { Connection } from "./Connection.ts";
+import { deleteRunRows } from "./deleteRunRows.ts";
 import { SqliteIngest } from "./SqliteIngest.ts";
 
 /** How long a writer waits for another process's write lock (between short async sleeps). */
@@ -129,6 +131,12 @@ export class HostedWriter {
     if (this.wal === null) return;
     closeSync(this.wal);
     this.wal = null;
+  }
+
+  /** Deletes a run inside the open transaction (see deleteRunRows); null when there is no such run. */
+  deleteRun(uid: string, request: DeletionRequest): RunDeletion | null {
+    this.throwFailure();
+    return deleteRunRows(this.connection, uid, request);
   }
 
   async commit(): Promise<void> {

@@ -17,6 +17,7 @@ import { NotFoundError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
+import type { DeletionRequest, RunDeletion } from "../deletions.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
@@ -95,6 +96,18 @@ export class SqliteStore implements Store {
       { transaction: (work) => this.queue.run(() => this.writer.transaction(work)) },
       options,
     );
+  }
+
+  async deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {
+    const deletion = await this.queue.run(() => this.writer.deleteRun(uid, request));
+    if (deletion === null) throw new NotFoundError(`no run has uid ${uid}`);
+    return deletion;
+  }
+
+  async deletions(): Promise<RunDeletion[]> {
+    return this.sql(
+      "SELECT uid, scan_id, plan_name, deleted_at, deleted_by, reason FROM deletions ORDER BY id",
+    ).all() as RunDeletion[];
   }
 
   // --- reading -------------------------------------------------------------------------------------------

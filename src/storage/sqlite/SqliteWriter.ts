@@ -1,5 +1,6 @@
 // A store's writer connection as the main thread sees it: it lives in the process's writer thread
 // (WriterChannel), where each transaction begins, runs its lookups and writes, and commits or rolls back.
+import type { DeletionRequest, RunDeletion } from "../deletions.ts";
 import type { IngestBackend, IngestTransaction } from "../ingest/IngestBackend.ts";
 import { ThreadIngest } from "./ThreadIngest.ts";
 import { WriterChannel } from "./WriterChannel.ts";
@@ -32,6 +33,13 @@ export class SqliteWriter implements IngestBackend {
       if (channel.alive) await channel.request(this.handle, { op: "rollback" }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Deletes a run and records it in one write transaction (deleteRunRows.ts); null for no such run. */
+  deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion | null> {
+    return this.transaction(() =>
+      this.channel!.request<RunDeletion | null>(this.handle, { op: "deleteRun", uid, request }),
+    );
   }
 
   /** Closes the connection in the thread (which checkpoints when it is the file's last one). */

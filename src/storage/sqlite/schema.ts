@@ -8,7 +8,7 @@ import { indexedText } from "../../queries/fullText.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -147,7 +147,22 @@ function upgradeToVersion2(db: Database.Database): void {
     writeRunDescriptor((text) => db.prepare(text), row.uid, row.run, decodeExact(row.body));
 }
 
-const UPGRADES: Array<(db: Database.Database) => void> = [upgradeToVersion2];
+/** Version 3: the audit of deleted runs (storage/deletions.ts), one row per deletion, never deleted itself. */
+function upgradeToVersion3(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE deletions (
+      id INTEGER PRIMARY KEY,
+      uid TEXT NOT NULL,
+      scan_id INTEGER,
+      plan_name TEXT,
+      deleted_at REAL NOT NULL,      -- seconds since the epoch
+      deleted_by TEXT NOT NULL,
+      reason TEXT
+    );
+  `);
+}
+
+const UPGRADES: Array<(db: Database.Database) => void> = [upgradeToVersion2, upgradeToVersion3];
 
 /** Creates the schema in a new file, upgrades an older one, or checks that a file has the one this code reads. */
 export function ensureSchema(db: Database.Database, location: string): void {

@@ -1,5 +1,6 @@
 // The messages between SqliteStores (main thread) and the writer thread that hosts their writer connections:
 // each request names its store's writer by handle and gets one reply with the same id.
+import type { DeletionRequest } from "../deletions.ts";
 import type { PreparedBatch } from "../records.ts";
 import type { WireError } from "./threadErrors.ts";
 
@@ -14,6 +15,8 @@ export type WriterCommand =
   | { op: "fieldStats"; descriptors: string[] }
   /** The batch's bytes are views of shared memory, which the store reuses once this is answered. */
   | { op: "write"; batch: PreparedBatch }
+  /** Deletes a run and records it (deleteRunRows.ts); answers its RunDeletion, or null for no such run. */
+  | { op: "deleteRun"; uid: string; request: DeletionRequest }
   | { op: "commit" }
   | { op: "rollback" }
   | { op: "close" };

@@ -48,6 +48,8 @@ async function carryOut(writer: HostedWriter | undefined, command: WriterCommand
       return writer.lookups.fieldStats(command.descriptors);
     case "write":
       return writer.write(command.batch);
+    case "deleteRun":
+      return writer.deleteRun(command.uid, command.request);
     case "commit":
       return writer.commit();
     case "rollback":

@@ -1,0 +1,47 @@
+// Deleting a run from a SQLite catalog, in the writer thread inside the writer's transaction (so all of it or
+// nothing): every row of the run — its documents, query rows (runs, run_text, run_descriptors), event and datum
+// pages with their columns, stream counts, statistics and replay logs — and one audit row in `deletions`.
+import type { RunStart } from "../../documents/types.ts";
+import { decodeExact } from "../codec/exactMsgpack.ts";
+import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
+import type { Connection } from "./Connection.ts";
+
+/** The uids of the run's documents: what its pages, counts and statistics hang off. */
+const OWNED = "SELECT uid FROM documents WHERE run = ?";
+
+/** Statements that each take the run's uid, children before the documents they find them by. */
+const DELETES = [
+  `DELETE FROM event_columns WHERE page IN (SELECT id FROM event_pages WHERE descriptor IN (${OWNED}))`,
+  `DELETE FROM event_pages WHERE descriptor IN (${OWNED})`,
+  `DELETE FROM datum_pages WHERE resource IN (${OWNED})`,
+  `DELETE FROM field_stats WHERE descriptor IN (${OWNED})`,
+  "DELETE FROM streams WHERE run = ?",
+  "DELETE FROM run_logs WHERE run = ?",
+  "DELETE FROM run_descriptors WHERE run = ?",
+  "DELETE FROM run_text WHERE uid = ?",
+  "DELETE FROM runs WHERE uid = ?",
+  "DELETE FROM documents WHERE run = ?",
+];
+
+/** Deletes the run `uid` and records it; null (nothing done) when the catalog has no such run. */
+export function deleteRunRows(writer: Connection, uid: string, request: DeletionRequest): RunDeletion | null {
+  const body = writer.sql("SELECT body FROM documents WHERE uid = ? AND name = 'start'").pluck().get(uid) as
+    | Uint8Array
+    | undefined;
+  if (body === undefined) return null;
+  const deletion = deletionOf(decodeExact<RunStart>(body), request);
+  for (const text of DELETES) writer.sql(text).run(uid);
+  writer
+    .sql(
+      "INSERT INTO deletions (uid, scan_id, plan_name, deleted_at, deleted_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .run(
+      deletion.uid,
+      deletion.scan_id,
+      deletion.plan_name,
+      deletion.deleted_at,
+      deletion.deleted_by,
+      deletion.reason,
+    );
+  return deletion;
+}
