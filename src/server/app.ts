@@ -18,8 +18,13 @@ import { searchRoutes } from "./routes/search.ts";
 import { tableRoutes } from "./routes/tables.ts";
 import { whoamiRoutes } from "./routes/whoami.ts";
 
+/** How long one search request (search, distinct, container listing) may take by default. */
+export const DEFAULT_SEARCH_BUDGET_MS = 10_000;
+
 export interface ServerOptions {
   broker: Broker;
+  /** The time budget of one search request, past which it answers 503 (default 10 s; 0: no limit). */
+  searchBudgetMs?: number;
   auth?: AuthOptions;
   logger?: boolean;
 }
@@ -28,7 +33,8 @@ export interface ServerOptions {
 const COMPRESSIBLE = /^(application\/(json|json-seq|x-msgpack|octet-stream|vnd\.apache\.arrow\.file)|text\/)/;
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
-  const { broker } = options;
+  const budget = options.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS;
+  const broker = options.broker.withSearchBudget(budget > 0 ? budget : undefined);
   const app = Fastify({ logger: options.logger ?? false });
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((_request, reply) => sendJson(reply.code(404), { detail: "Not Found" }));

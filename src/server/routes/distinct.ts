@@ -7,8 +7,7 @@ import { sendJson } from "../json.ts";
 import { queryKeyOf } from "../metadataKeys.ts";
 import { CatalogNode } from "../nodes/CatalogNode.ts";
 import { booleanOf, listOf, paramsOf } from "../requestParams.ts";
-import { catalogVisibleTo } from "../visibleCatalog.ts";
-import { nodeOf, type ReadRoutesOptions } from "./reply.ts";
+import { nodeOf, type ReadRoutesOptions, requestCatalog } from "./reply.ts";
 
 export async function distinctRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -17,7 +16,7 @@ export async function distinctRoutes(app: FastifyInstance, options: ReadRoutesOp
       throw new MethodNotAllowedError("distinct is offered on the catalog only");
     const params = paramsOf(request);
     const counts = booleanOf(params, "counts", false);
-    const broker = catalogVisibleTo(options.broker, request.principal).search(queryFromTiledParams(params));
+    const broker = requestCatalog(request, options.broker).search(queryFromTiledParams(params));
     const metadata: Record<string, unknown[]> = {};
     for (const key of listOf(params, "metadata")) {
       const values = await broker.distinct(queryKeyOf(key), { counts: true });

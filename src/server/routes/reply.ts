@@ -13,9 +13,14 @@ export interface ReadRoutesOptions {
   broker: Broker;
 }
 
+/** The catalog as the caller may see it, its searches sharing one time budget from now to the answer. */
+export function requestCatalog(request: FastifyRequest, broker: Broker): Broker {
+  return catalogVisibleTo(broker, request.principal).withinBudget();
+}
+
 /** The node of the request's path as the caller may see it. */
 export function nodeOf(request: FastifyRequest, broker: Broker, route: string): Promise<Node> {
-  return resolveNode(catalogVisibleTo(broker, request.principal), nodePathOf(request, route));
+  return resolveNode(requestCatalog(request, broker), nodePathOf(request, route));
 }
 
 /** A route meant for another family answers as Tiled does: 404. */
