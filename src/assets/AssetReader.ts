@@ -1,13 +1,20 @@
 // Reads the external arrays behind Datums and StreamDatums: finds the handler for the resource's spec
-// or mimetype, creates it once per resource (cached), and raises typed errors that name everything.
-import type { Resource, StreamResource } from "../documents/types.ts";
+// or mimetype, creates it once per resource (cached), and raises typed errors that name everything. Files
+// are read only from the file roots (the root_map targets and the roots given), each read within the size
+// its data key declares; the same roots decide which Resources an ingest accepts.
+import type { DataKey, Resource, StreamResource } from "../documents/types.ts";
+import type { Finding } from "../errors.ts";
 import { UnsupportedError, ValidationError } from "../errors.ts";
 import type { NDArray } from "../tables/NDArray.ts";
 import { builtinHandlers } from "./builtinHandlers.ts";
 import { type AssetContext, inContext } from "./errorContext.ts";
+import { FileRoots } from "./FileRoots.ts";
+import { FileAccess } from "./fileAccess.ts";
 import type { ResourceHandler, StreamHandler, StreamIndices } from "./Handler.ts";
 import type { HandlerRegistry } from "./HandlerRegistry.ts";
 import { type RootMap, resourcePath, streamResourcePath } from "./paths.ts";
+import { DEFAULT_MAX_READ_BYTES, ReadBudget } from "./ReadBudget.ts";
+import { resourcePathFindings } from "./resourcePathCheck.ts";
 
 /** The part of a Datum the reader needs (a row of a DatumPage will do). */
 export interface DatumReference {
@@ -29,6 +36,13 @@ export interface AssetReaderOptions {
   registry?: HandlerRegistry;
   /** databroker's root_map: a Resource `root` (or a StreamResource path prefix) -> where the files are now. */
   rootMap?: RootMap;
+  /**
+   * Directories external files may be read from, besides the root_map targets (which always are); none by
+   * default. `["/"]` reads any file: only for trusted local use, never for a server.
+   */
+  fileRoots?: readonly string[];
+  /** The most bytes one read may take, whatever the documents declare (default 1 GiB). */
+  maxReadBytes?: number;
 }
 
 function kwargsText(kwargs: unknown): string {
@@ -38,13 +52,28 @@ function kwargsText(kwargs: unknown): string {
 export class AssetReader {
   readonly registry: HandlerRegistry;
   readonly rootMap: RootMap;
+  readonly roots: FileRoots;
+  readonly maxReadBytes: number;
   private readonly handlers = new Map<string, Promise<ResourceHandler>>();
   private readonly streamHandlers = new Map<string, Promise<StreamHandler>>();
 
   constructor(options: AssetReaderOptions = {}) {
     this.registry = options.registry ?? builtinHandlers();
     this.rootMap = options.rootMap ?? {};
+    this.roots = new FileRoots([...(options.fileRoots ?? []), ...Object.values(this.rootMap)]);
+    this.maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
   }
+
+  /** File access for one read of `rows` values of `declared` (or, without it, of at most the cap). */
+  private access(declared: DataKey | undefined, rows: number): FileAccess {
+    return new FileAccess(this.roots, ReadBudget.declared(declared, rows, this.maxReadBytes));
+  }
+
+  /** The ingest rule `file-root` for one Resource or StreamResource (see resourcePathCheck.ts). */
+  readonly resourcePathFindings = (
+    name: "resource" | "stream_resource",
+    doc: Readonly<Record<string, unknown>>,
+  ): Finding[] => resourcePathFindings(name, doc, this.roots, this.rootMap);
 
   /** Where a Resource's file (or directory) is, `root_map` applied. */
   pathOf(resource: Resource | StreamResource): string {
@@ -53,8 +82,11 @@ export class AssetReader {
       : resourcePath(resource, this.rootMap);
   }
 
-  /** The array of one Datum of `resource`. */
-  async readDatum(resource: Resource, datum: DatumReference): Promise<NDArray> {
+  /**
+   * The array of one Datum of `resource`; `declared`, the data key it fills, bounds the bytes read (times
+   * `resource_kwargs.frame_per_point`, area detectors' frames per datum).
+   */
+  async readDatum(resource: Resource, datum: DatumReference, declared?: DataKey): Promise<NDArray> {
     const context: AssetContext = {
       resource: `resource ${resource.uid}`,
       kind: `spec ${resource.spec}`,
@@ -72,16 +104,22 @@ export class AssetReader {
             `no handler for spec "${resource.spec}" (known: ${this.registry.specs.join(", ")})`,
           );
         }
-        return factory(context.path, resource.resource_kwargs ?? {}, resource);
+        return factory(context.path, resource.resource_kwargs ?? {}, resource, this.access(undefined, 1));
       });
-      return await handler.read(datum.datum_kwargs ?? {});
+      const frames = resource.resource_kwargs?.frame_per_point;
+      const rows = typeof frames === "number" && frames > 1 ? frames : 1;
+      return await handler.read(datum.datum_kwargs ?? {}, this.access(declared, rows));
     } catch (error) {
       throw inContext(error, context);
     }
   }
 
-  /** The rows [start, stop) of `resource` that one StreamDatum points at. */
-  async readStreamDatum(resource: StreamResource, datum: StreamDatumReference): Promise<NDArray> {
+  /** The rows [start, stop) of `resource` that one StreamDatum points at; `declared` bounds the bytes read. */
+  async readStreamDatum(
+    resource: StreamResource,
+    datum: StreamDatumReference,
+    declared?: DataKey,
+  ): Promise<NDArray> {
     const { start, stop } = datum.indices ?? ({} as StreamIndices);
     const context: AssetContext = {
       resource: `stream resource ${resource.uid}`,
@@ -103,9 +141,9 @@ export class AssetReader {
           const known = this.registry.mimetypes.join(", ");
           throw new UnsupportedError(`no handler for mimetype "${resource.mimetype}" (known: ${known})`);
         }
-        return factory(context.path, resource.parameters ?? {}, resource);
+        return factory(context.path, resource.parameters ?? {}, resource, this.access(undefined, 1));
       });
-      return await handler.read({ start, stop });
+      return await handler.read({ start, stop }, this.access(declared, stop - start));
     } catch (error) {
       throw inContext(error, context);
     }

@@ -1,11 +1,14 @@
 // What an external-file handler is: created once per (Stream)Resource by a factory, then asked for the
-// array behind each datum. Factories receive the resolved local path, like databroker's `cls(path, **kwargs)`.
+// array behind each datum. Factories receive the resolved local path, like databroker's `cls(path, **kwargs)`,
+// and every file is opened through the FileAccess given (the catalog's file roots, the read's size budget).
 import type { Resource, StreamResource } from "../documents/types.ts";
 import type { NDArray } from "../tables/NDArray.ts";
+import type { FileAccess } from "./fileAccess.ts";
 
 /** Reads the array of one Datum from its `datum_kwargs` (e.g. `{point_number: 3}`). */
 export interface ResourceHandler {
-  read(datumKwargs: Readonly<Record<string, unknown>>): NDArray | Promise<NDArray>;
+  /** `files`: where files may be opened from, and the budget of this read. */
+  read(datumKwargs: Readonly<Record<string, unknown>>, files: FileAccess): NDArray | Promise<NDArray>;
   close?(): void | Promise<void>;
 }
 
@@ -14,6 +17,7 @@ export type ResourceHandlerFactory = (
   path: string,
   resourceKwargs: Readonly<Record<string, unknown>>,
   resource: Resource,
+  files: FileAccess,
 ) => ResourceHandler | Promise<ResourceHandler>;
 
 /** Rows [start, stop) of a StreamResource, as a StreamDatum's `indices` select them. */
@@ -24,7 +28,8 @@ export interface StreamIndices {
 
 /** Reads the rows a StreamDatum points at: an array of shape [stop - start, ...]. */
 export interface StreamHandler {
-  read(indices: StreamIndices): NDArray | Promise<NDArray>;
+  /** `files`: where files may be opened from, and the budget of this read. */
+  read(indices: StreamIndices, files: FileAccess): NDArray | Promise<NDArray>;
   close?(): void | Promise<void>;
 }
 
@@ -33,4 +38,5 @@ export type StreamHandlerFactory = (
   path: string,
   parameters: Readonly<Record<string, unknown>>,
   resource: StreamResource,
+  files: FileAccess,
 ) => StreamHandler | Promise<StreamHandler>;

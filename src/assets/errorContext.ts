@@ -2,6 +2,7 @@
 // the spec or mimetype, the resolved path and the datum (id and kwargs or indices).
 import type { DatabrokerError } from "../errors.ts";
 import { NotFoundError, UnreadableError, UnsupportedError, ValidationError } from "../errors.ts";
+import { ExternalFileError } from "./ExternalFileError.ts";
 
 export interface AssetContext {
   /** `resource <uid>` or `stream resource <uid>`. */
@@ -27,6 +28,7 @@ export function inContext(error: unknown, context: AssetContext): DatabrokerErro
   const reason = error instanceof Error ? error.message : String(error);
   let wrapped: DatabrokerError;
   if (error instanceof ValidationError) wrapped = new ValidationError(`${where}: ${reason}`, error.findings);
+  else if (error instanceof ExternalFileError) wrapped = new ExternalFileError(`${where}: ${reason}`);
   else if (error instanceof NotFoundError || osCode(error) === "ENOENT")
     wrapped = new NotFoundError(`${where}: ${reason}`);
   else if (error instanceof UnsupportedError) wrapped = new UnsupportedError(`${where}: ${reason}`);

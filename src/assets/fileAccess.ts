@@ -1,38 +1,23 @@
-// Opening and reading detector files with typed errors: a missing file is a NotFoundError naming the path,
-// anything else the OS refuses is an UnreadableError. Reads go straight into fresh, aligned buffers.
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
-import { NotFoundError, UnreadableError } from "../errors.ts";
+// The one way external files are opened: the path resolved (symlinks, `..`) and required inside the
+// catalog's file roots, only regular files (never /dev/zero, a FIFO or a directory), reads counted against
+// the read's budget. Reads go straight into fresh, aligned buffers.
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { UnreadableError } from "../errors.ts";
+import { ExternalFileError } from "./ExternalFileError.ts";
+import { FileRoots } from "./FileRoots.ts";
+import { ReadBudget } from "./ReadBudget.ts";
 
-function osError(path: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT" || code === "ENOTDIR") return new NotFoundError(`file not found: ${path}`);
-  return new UnreadableError(path, "open", (error as Error).message);
-}
+/** No symlink swapped in after the check; a FIFO never blocks the open. */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
-/** The whole file, or a typed error. */
-export function readWholeFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw osError(path, error);
-  }
-}
-
-/** An open file descriptor for positioned reads; call `close` when done. */
+/** An open regular file for positioned reads; call `close` when done. */
 export class RandomAccessFile {
-  readonly path: string;
-  readonly size: number;
-  private readonly fd: number;
-
-  constructor(path: string) {
-    this.path = path;
-    try {
-      this.fd = openSync(path, "r");
-      this.size = fstatSync(this.fd).size;
-    } catch (error) {
-      throw osError(path, error);
-    }
-  }
+  constructor(
+    /** The real path (what was opened). */
+    readonly path: string,
+    private readonly fd: number,
+    readonly size: number,
+  ) {}
 
   /** Reads `length` bytes at `position` into a new buffer (shorter only at the end of the file). */
   read(position: number, length: number): Uint8Array {
@@ -50,5 +35,62 @@ export class RandomAccessFile {
 
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+/** The roots files are opened from and the budget of the read under way. */
+export class FileAccess {
+  constructor(
+    readonly roots: FileRoots,
+    readonly budget: ReadBudget,
+  ) {}
+
+  /**
+   * Access for a path the caller chose itself (a library call such as `readNpyFile(path)`): any root, only
+   * regular files, the default cap. Readers of documents never use it.
+   */
+  static callerChosen(): FileAccess {
+    return new FileAccess(new FileRoots(["/"]), ReadBudget.capped());
+  }
+
+  /** The same roots with another read's budget. */
+  withBudget(budget: ReadBudget): FileAccess {
+    return new FileAccess(this.roots, budget);
+  }
+
+  /**
+   * Opens `path` for reading. Missing, outside the roots or led out of them by a symlink: one
+   * ExternalFileError, whichever it is. Inside them but not a regular file: an UnreadableError.
+   */
+  open(path: string): RandomAccessFile {
+    const real = this.roots.locate(path);
+    if (real === undefined) throw ExternalFileError.of(path);
+    let fd: number | undefined;
+    try {
+      // stat before open: a FIFO or a device inside a root is refused without being opened.
+      if (!statSync(real).isFile()) throw new UnreadableError(path, "open", "not a regular file");
+      fd = openSync(real, OPEN_FLAGS);
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) throw new UnreadableError(path, "open", "not a regular file");
+      return new RandomAccessFile(real, fd, stats.size);
+    } catch (error) {
+      if (fd !== undefined) closeSync(fd);
+      if (error instanceof UnreadableError) throw error;
+      // Gone or replaced since it was located: as if it had never been there.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") throw ExternalFileError.of(path);
+      throw new UnreadableError(path, "open", (error as Error).message);
+    }
+  }
+
+  /** The whole file, once the budget allows its size. */
+  readWhole(path: string): Uint8Array {
+    const file = this.open(path);
+    try {
+      this.budget.check(file.size, `file ${path}`);
+      return file.read(0, file.size);
+    } finally {
+      file.close();
+    }
   }
 }

@@ -1,14 +1,14 @@
 // HDF5 files through h5wasm (HDF5 compiled to WebAssembly, reading the real file system in Node):
 // open a file, find a dataset, read a range of rows as an NDArray. Only the rows asked for are read.
-import { existsSync } from "node:fs";
 import type { Dataset, Group, File as H5File } from "h5wasm/node";
 import { NotFoundError, UnreadableError, UnsupportedError, ValidationError } from "../errors.ts";
 import { allocate, type DType, type TypedArray } from "../tables/DType.ts";
 import type { NDArray } from "../tables/NDArray.ts";
 import { HOST_IS_LITTLE_ENDIAN } from "../tables/numpyDtype.ts";
 import { swapBytes } from "./byteOrder.ts";
-import { RandomAccessFile } from "./fileAccess.ts";
+import { FileAccess, type RandomAccessFile } from "./fileAccess.ts";
 import { h5wasmModule } from "./h5wasmModule.ts";
+import { ReadBudget } from "./ReadBudget.ts";
 
 // HDF5's H5T_class_t values (stable in the C API).
 const H5T_INTEGER = 0;
@@ -67,8 +67,8 @@ export class Hdf5Dataset {
     return [...(this.current().shape ?? [])];
   }
 
-  /** Rows [start, stop) along the first axis: shape [stop - start, ...rest]. */
-  readRows(start: number, stop: number): NDArray {
+  /** Rows [start, stop) along the first axis: shape [stop - start, ...rest], charged to `budget` before reading. */
+  readRows(start: number, stop: number, budget = ReadBudget.capped()): NDArray {
     if (this.shape.length === 0) {
       throw new ValidationError(`${this.owner.path}:${this.name} is a scalar dataset, it has no rows`);
     }
@@ -80,6 +80,11 @@ export class Hdf5Dataset {
       );
     }
     const shape = [stop - start, ...this.shape.slice(1)];
+    const itemBytes = (this.current().metadata as unknown as TypeMetadata).size;
+    budget.charge(
+      shape.reduce((product, n) => product * n, itemBytes),
+      `rows [${start}, ${stop}) of ${this.owner.path}:${this.name}`,
+    );
     if (start === stop) return { shape, dtype: this.dtype, data: allocate(this.dtype, 0) };
     const values = this.current().slice([[start, stop]]);
     return { shape, dtype: this.dtype, data: this.toStorage(values) };
@@ -104,8 +109,7 @@ const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]; // "\x89HDF\
  * The superblock version, from the signature at byte 0, 512, 1024, 2048, ...; undefined when the file
  * has no HDF5 signature (checked before h5wasm sees the file: it prints diagnostics on junk).
  */
-function superblockVersion(path: string): number | undefined {
-  const file = new RandomAccessFile(path);
+function superblockVersion(file: RandomAccessFile): number | undefined {
   try {
     for (let at = 0; at + SIGNATURE.length < file.size; at = at === 0 ? 512 : at * 2) {
       const bytes = file.read(at, SIGNATURE.length + 1);
@@ -142,14 +146,22 @@ export class Hdf5File {
     this.file = this.openFile();
   }
 
-  /** Opens an HDF5 file for reading (`swmr`: single-writer/multiple-reader mode, for files being written). */
-  static async open(path: string, options: { swmr?: boolean } = {}): Promise<Hdf5File> {
+  /**
+   * Opens an HDF5 file for reading through `files` (by default, a path the caller chose: any regular file);
+   * `swmr`: single-writer/multiple-reader mode, for files being written. h5wasm is given the real path
+   * that was checked, so a symlink changed afterwards cannot redirect it.
+   */
+  static async open(
+    path: string,
+    options: { swmr?: boolean } = {},
+    files = FileAccess.callerChosen(),
+  ): Promise<Hdf5File> {
     const h5wasm = await h5wasmModule();
-    if (!existsSync(path)) throw new NotFoundError(`file not found: ${path}`);
-    const version = superblockVersion(path);
+    const file = files.open(path);
+    const version = superblockVersion(file);
     if (version === undefined)
       throw new UnreadableError(path, "byte 0", "not an HDF5 file (no HDF5 signature)");
-    return new Hdf5File(path, options.swmr && version >= FIRST_SWMR_SUPERBLOCK ? "Sr" : "r", h5wasm);
+    return new Hdf5File(file.path, options.swmr && version >= FIRST_SWMR_SUPERBLOCK ? "Sr" : "r", h5wasm);
   }
 
   private openFile(): H5File {

@@ -11,7 +11,7 @@ import {
 } from "../tables/numpyDtype.ts";
 import { transpose } from "../tables/transpose.ts";
 import { swapBytes } from "./byteOrder.ts";
-import { RandomAccessFile } from "./fileAccess.ts";
+import { FileAccess } from "./fileAccess.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 /** Bytes before the header text: magic, version (2), header length (2 in v1, 4 in v2/v3). */
@@ -154,13 +154,19 @@ export function decodeNpy(bytes: Uint8Array, source = "npy"): NDArray {
   return decodeNpyData(header, bytes.subarray(header.dataOffset), source);
 }
 
-/** Reads an NPY file: the header first, then the data straight into one fresh buffer. */
-export function readNpyFile(path: string): NDArray {
-  const file = new RandomAccessFile(path);
+/**
+ * Reads an NPY file opened through `files` (by default, a path the caller chose: any regular file): the
+ * header first, then the data its shape declares, charged to the read's budget, straight into one buffer.
+ */
+export function readNpyFile(path: string, files = FileAccess.callerChosen()): NDArray {
+  const file = files.open(path);
   try {
     const preamble = file.read(0, LONGEST_PREAMBLE);
-    const header = parseNpyHeader(file.read(0, npyHeaderEnd(preamble, path)), path);
+    const headerEnd = npyHeaderEnd(preamble, path);
+    files.budget.check(headerEnd, `the NPY header of ${path}`);
+    const header = parseNpyHeader(file.read(0, headerEnd), path);
     const length = elementCount(header.shape) * header.type.itemSize;
+    files.budget.charge(Math.min(length, file.size), `the NPY data of ${path}`);
     return decodeNpyData(header, file.read(header.dataOffset, length), path);
   } finally {
     file.close();

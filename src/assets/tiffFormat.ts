@@ -1,11 +1,12 @@
 // Reads a TIFF file (uncompressed, LZW or deflate strips or tiles) into an NDArray through the `tiff`
 // decoder: one page -> [height, width] (or [height, width, samples]), several pages -> [pages, ...].
 import { decode, type TiffIfd } from "tiff";
-import { UnreadableError, UnsupportedError } from "../errors.ts";
+import { DatabrokerError, UnreadableError, UnsupportedError } from "../errors.ts";
 import type { TypedArray } from "../tables/DType.ts";
 import type { NDArray } from "../tables/NDArray.ts";
 import { stack } from "../tables/stack.ts";
-import { readWholeFile } from "./fileAccess.ts";
+import { FileAccess } from "./fileAccess.ts";
+import { ReadBudget } from "./ReadBudget.ts";
 
 const SIGNED_INTEGER = 2; // TIFF SampleFormat tag
 
@@ -27,12 +28,22 @@ function pageArray(page: TiffIfd): NDArray {
   throw new UnsupportedError(`TIFF sample type ${pixels.constructor.name} is not read`);
 }
 
-/** Decodes TIFF bytes; `source` names the file in errors. */
-export function decodeTiff(bytes: Uint8Array, source: string): NDArray {
+/** Bytes of the pixels the pages hold, from their headers: a small compressed file can decode to gigabytes. */
+function pixelBytes(pages: TiffIfd[]): number {
+  return pages.reduce(
+    (sum, page) => sum + page.width * page.height * page.samplesPerPixel * Math.ceil(page.bitsPerSample / 8),
+    0,
+  );
+}
+
+/** Decodes TIFF bytes, the pixels charged to `budget` before they are decoded; `source` names the file in errors. */
+export function decodeTiff(bytes: Uint8Array, source: string, budget = ReadBudget.capped()): NDArray {
   let pages: TiffIfd[];
   try {
+    budget.charge(pixelBytes(decode(bytes, { ignoreImageData: true })), `TIFF ${source}`);
     pages = decode(bytes);
   } catch (error) {
+    if (error instanceof DatabrokerError) throw error;
     const message = (error as Error).message;
     if (/unsupported/i.test(message)) throw new UnsupportedError(`${source}: TIFF ${message}`);
     throw new UnreadableError(source, "TIFF", message);
@@ -42,6 +53,7 @@ export function decodeTiff(bytes: Uint8Array, source: string): NDArray {
   return arrays.length === 1 ? arrays[0] : stack(arrays);
 }
 
-export function readTiffFile(path: string): NDArray {
-  return decodeTiff(readWholeFile(path), path);
+/** A TIFF file opened through `files` (by default, a path the caller chose: any regular file). */
+export function readTiffFile(path: string, files = FileAccess.callerChosen()): NDArray {
+  return decodeTiff(files.readWhole(path), path, files.budget);
 }

@@ -1,15 +1,17 @@
 // The Broker: a catalog of runs over any Store. Look a run up (-N, scan_id, uid or prefix), search (each
 // search a narrower Broker; searches compose with And), count, page and sort; iterate newest first.
 import { AssetReader } from "../assets/AssetReader.ts";
+import { fileRootsFromEnv, maxReadBytesFromEnv } from "../assets/environment.ts";
 import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
 import type { RootMap } from "../assets/paths.ts";
+import type { DocumentPair } from "../documents/types.ts";
 import { ValidationError } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { SearchDeadline } from "../queries/SearchDeadline.ts";
-import { defaultCatalogUri, openStore } from "../storage/openStore.ts";
-import type { RunRef, RunSummary, Store } from "../storage/Store.ts";
+import { catalogDirectory, defaultCatalogUri, openStore } from "../storage/openStore.ts";
+import type { PutReport, RunRef, RunSummary, Store } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
 import { findRunIn, storeListing } from "./findRunIn.ts";
 import { Run } from "./Run.ts";
@@ -20,7 +22,15 @@ export interface BrokerOptions {
   handlers?: HandlerRegistry;
   /** databroker's root_map: a Resource root (or a StreamResource path prefix) -> where its files are now. */
   rootMap?: RootMap;
-  /** A reader to share with other brokers (its handlers and open files); `handlers`/`rootMap` then unused. */
+  /**
+   * Directories external files may be read from, besides the catalog's own folder (a SQLite file's folder,
+   * a files catalog's directory) and the root_map targets (default: $DATABROKER_FILE_ROOTS). `["/"]` reads
+   * any file: for trusted local use only, never a server's default.
+   */
+  fileRoots?: readonly string[];
+  /** The most bytes one read of external data may take (default: $DATABROKER_MAX_READ_BYTES, else 1 GiB). */
+  maxReadBytes?: number;
+  /** A reader to share with other brokers (its handlers, roots and open files); the options above then unused. */
   assets?: AssetReader;
   /** Only the runs this query selects (what `search` narrows). */
   query?: Query;
@@ -56,7 +66,14 @@ export class Broker implements AsyncIterable<Run> {
     this.searchLimits = { searchBudgetMs: options.searchBudgetMs, deadline: options.deadline };
     // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
     const rootMap = { ...store.rootMap, ...options.rootMap };
-    this.assets = options.assets ?? new AssetReader({ registry: options.handlers, rootMap });
+    this.assets =
+      options.assets ??
+      new AssetReader({
+        registry: options.handlers,
+        rootMap,
+        fileRoots: [catalogDirectory(store.uri) ?? [], options.fileRoots ?? fileRootsFromEnv()].flat(),
+        maxReadBytes: options.maxReadBytes ?? maxReadBytesFromEnv(),
+      });
     this.owns = { store: false, assets: options.assets === undefined };
   }
 
@@ -91,6 +108,20 @@ export class Broker implements AsyncIterable<Run> {
     if (searchBudgetMs === undefined) return this;
     const deadline = SearchDeadline.after(searchBudgetMs);
     return new Broker(this.store, { assets: this.assets, query: this.query, searchBudgetMs, deadline });
+  }
+
+  /**
+   * Stores documents (one atomic put). A Resource or StreamResource whose files lie outside this broker's
+   * file roots is refused with a `file-root` finding, unless `trustResourcePaths` (a trusted local import).
+   * The check runs here, not in the store: the broker knows the roots (the caller's root_map and file roots
+   * as well as the catalog's), and the store applies it inside its put so the finding joins the batch's own.
+   */
+  put(
+    documents: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
+    options: { trustResourcePaths?: boolean } = {},
+  ): Promise<PutReport> {
+    if (options.trustResourcePaths) return this.store.put(documents);
+    return this.store.put(documents, { checkResource: this.assets.resourcePathFindings });
   }
 
   count(): Promise<number> {

@@ -1,7 +1,7 @@
 // The external data of one run, found on demand: a datum id -> its Resource and datum_kwargs (the datums of a
 // resource are loaded once, when first needed), and the StreamDatums behind a `STREAM:` key, read as rows.
 import type { AssetReader, DatumReference } from "../assets/AssetReader.ts";
-import type { Resource } from "../documents/types.ts";
+import type { DataKey, Resource } from "../documents/types.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Store } from "../storage/Store.ts";
 import type { NDArray } from "../tables/NDArray.ts";
@@ -20,10 +20,10 @@ export class RunAssets {
     readonly reader: AssetReader,
   ) {}
 
-  /** The array behind one datum id (what an unfilled event holds). */
-  async readDatum(datumId: string): Promise<NDArray> {
+  /** The array behind one datum id (what an unfilled event holds); `dataKey`, its key, bounds the read. */
+  async readDatum(datumId: string, dataKey?: DataKey): Promise<NDArray> {
     const { resource, datum } = await this.findDatum(datumId);
-    return this.reader.readDatum(resource, datum);
+    return this.reader.readDatum(resource, datum, dataKey);
   }
 
   private async findDatum(datumId: string): Promise<{ resource: Resource; datum: DatumReference }> {
@@ -101,12 +101,13 @@ export class RunAssets {
 
   /**
    * The rows of a `STREAM:` field, as one array of shape [rows, ...]: consecutive rows of one StreamDatum
-   * become one read of its resource.
+   * become one read of its resource, bounded by what `dataKey` declares.
    */
   async readStreamRows(
     field: string,
     refs: Array<StreamRowRef | undefined>,
     seqNums: ArrayLike<number>,
+    dataKey?: DataKey,
   ): Promise<NDArray> {
     const blocks: NDArray[] = [];
     for (let row = 0; row < refs.length; ) {
@@ -126,11 +127,15 @@ export class RunAssets {
       const { datum, resource } = ref.slice;
       const start = datum.indices.start + ref.offset;
       blocks.push(
-        await this.reader.readStreamDatum(resource, {
-          uid: datum.uid,
-          indices: { start, stop: start + (end - row) },
-          stream_resource: datum.stream_resource,
-        }),
+        await this.reader.readStreamDatum(
+          resource,
+          {
+            uid: datum.uid,
+            indices: { start, stop: start + (end - row) },
+            stream_resource: datum.stream_resource,
+          },
+          dataKey,
+        ),
       );
       row = end;
     }

@@ -39,7 +39,7 @@ export async function fillDatumColumn(
   for (let row = 0; row < rows; row++) {
     const value = cell(ids, row);
     const alreadyFilled = typeof cell(filled, row) === "string" || typeof value !== "string";
-    arrays[row] = alreadyFilled ? asArray(value) : await assets.readDatum(value as string);
+    arrays[row] = alreadyFilled ? asArray(value) : await assets.readDatum(value as string, dataKey);
   }
   return stack(arrays, emptyRows(dataKey));
 }
@@ -63,6 +63,6 @@ export async function streamColumn(
     // The declared shape of a StreamResource key counts the row axis itself ([1, h, w]).
     return { shape: [0, ...shape.slice(1)], dtype, data: allocate(dtype, 0) };
   }
-  const rows = await assets.readStreamRows(field, refs, seqNums);
+  const rows = await assets.readStreamRows(field, refs, seqNums, dataKey);
   return rows.shape.length === 1 && isTypedArray(rows.data) ? rows.data : rows;
 }

@@ -1,6 +1,6 @@
 // Replay with external data filled in, as event-model's Filler does: an unfilled key of an event (or a row of
 // an event_page) gets the array its datum points at in `data[k]`, and the datum id in `filled[k]`.
-import type { DocumentPair, Event, EventDescriptor, EventPage } from "../documents/types.ts";
+import type { DataKey, DocumentPair, Event, EventDescriptor, EventPage } from "../documents/types.ts";
 import { fieldSource } from "./dataKeys.ts";
 import type { RunAssets } from "./RunAssets.ts";
 
@@ -9,25 +9,28 @@ function unfilled(flag: boolean | string | undefined): boolean {
   return flag === false || flag === undefined;
 }
 
-async function fillEvent(event: Event, keys: string[], assets: RunAssets): Promise<Event> {
+/** The external keys of a descriptor, with what each declares (which bounds the reads). */
+type ExternalKeys = Array<[string, DataKey]>;
+
+async function fillEvent(event: Event, keys: ExternalKeys, assets: RunAssets): Promise<Event> {
   const data = { ...event.data };
   const filled = { ...(event.filled ?? {}) };
   let changed = false;
-  for (const key of keys) {
+  for (const [key, dataKey] of keys) {
     if (!Object.hasOwn(data, key) || !unfilled(filled[key])) continue;
     const datumId = data[key] as string;
-    data[key] = await assets.readDatum(datumId);
+    data[key] = await assets.readDatum(datumId, dataKey);
     filled[key] = datumId;
     changed = true;
   }
   return changed ? { ...event, data, filled } : event;
 }
 
-async function fillEventPage(page: EventPage, keys: string[], assets: RunAssets): Promise<EventPage> {
+async function fillEventPage(page: EventPage, keys: ExternalKeys, assets: RunAssets): Promise<EventPage> {
   const data = { ...page.data };
   const filled = { ...(page.filled ?? {}) };
   let changed = false;
-  for (const key of keys) {
+  for (const [key, dataKey] of keys) {
     if (!Object.hasOwn(data, key)) continue;
     const flags = filled[key];
     const values = [...data[key]];
@@ -35,7 +38,7 @@ async function fillEventPage(page: EventPage, keys: string[], assets: RunAssets)
     for (let row = 0; row < values.length; row++) {
       if (!unfilled(flags?.[row])) continue;
       const datumId = values[row] as string;
-      values[row] = await assets.readDatum(datumId);
+      values[row] = await assets.readDatum(datumId, dataKey);
       newFlags[row] = datumId;
       changed = true;
     }
@@ -53,14 +56,14 @@ export async function* filledDocuments(
   documents: AsyncIterable<DocumentPair>,
   assets: RunAssets,
 ): AsyncGenerator<DocumentPair> {
-  const externalKeys = new Map<string, string[]>();
+  const externalKeys = new Map<string, ExternalKeys>();
   for await (const pair of documents) {
     const [name, doc] = pair;
     if (name === "descriptor") {
       const descriptor = doc as EventDescriptor;
-      const keys = Object.entries(descriptor.data_keys ?? {})
-        .filter(([, dataKey]) => fieldSource(dataKey) !== "inline")
-        .map(([key]) => key);
+      const keys = Object.entries(descriptor.data_keys ?? {}).filter(
+        ([, dataKey]) => fieldSource(dataKey) !== "inline",
+      );
       externalKeys.set(descriptor.uid, keys);
       yield pair;
     } else if (name === "event") {

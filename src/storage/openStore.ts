@@ -3,6 +3,7 @@
 // ./data/catalog.sqlite, overridden by the DATABROKER_CATALOG environment variable.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { UnsupportedError } from "../errors.ts";
 import { FilesStore } from "./files/FilesStore.ts";
 import { MemoryStore } from "./memory/MemoryStore.ts";
@@ -24,6 +25,23 @@ function openSqlite(path: string, uri: string): Store {
   // A new catalog's folder is created, as for the default ./data/catalog.sqlite on first start.
   mkdirSync(dirname(path), { recursive: true });
   return new SqliteStore(path, uri);
+}
+
+/**
+ * The folder a catalog keeps its own files in (a SQLite file's folder, a files catalog's directory), where
+ * its external files may be read from; undefined for catalogs with no folder (memory, PostgreSQL).
+ */
+export function catalogDirectory(uri: string): string | undefined {
+  if (uri.startsWith("sqlite://")) return dirname(uri.slice("sqlite://".length));
+  if (isSqlitePath(uri)) return dirname(resolve(uri));
+  if (uri.startsWith("file://")) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 export async function openStore(uri: string = defaultCatalogUri()): Promise<Store> {

@@ -58,7 +58,7 @@ describe("AD_HDF5 and AD_HDF5_SWMR", () => {
   });
 
   it("reads frame point_number when frame_per_point is 1, without the frame axis", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     for (const point of [0, 3, 5]) {
       const frame = await reader.readDatum(resource("AD_HDF5", "ad.h5"), {
         datum_id: `d/${point}`,
@@ -70,7 +70,7 @@ describe("AD_HDF5 and AD_HDF5_SWMR", () => {
   });
 
   it("reads frame_per_point frames per point", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     const res = resource("AD_HDF5", "ad.h5", { frame_per_point: 2 });
     const block = await reader.readDatum(res, { datum_id: "d/1", datum_kwargs: { point_number: 1 } });
     assert.deepEqual(block, slice(frames, "2:4"));
@@ -88,7 +88,7 @@ describe("AD_HDF5 and AD_HDF5_SWMR", () => {
   });
 
   it("AD_HDF5_SWMR reads a SWMR-capable file and a plain one alike", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     for (const file of ["swmr.h5", "ad.h5"]) {
       const frame = await reader.readDatum(resource("AD_HDF5_SWMR", file), {
         datum_id: `${file}/4`,
@@ -132,7 +132,7 @@ describe("AD_HDF5 and AD_HDF5_SWMR", () => {
       assert.equal(child.status, 0, child.stderr);
     };
     append(2);
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     const res = resource("AD_HDF5_SWMR", "growing.h5");
     assert.deepEqual(
       await reader.readDatum(res, { datum_id: "g/1", datum_kwargs: { point_number: 1 } }),
@@ -148,7 +148,7 @@ describe("AD_HDF5 and AD_HDF5_SWMR", () => {
 
   it("a file that is not HDF5 is an UnreadableError; a missing one a NotFoundError", async () => {
     writeFileSync(join(root, "junk.h5"), "definitely not hdf5".repeat(100));
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     await assert.rejects(
       reader.readDatum(resource("AD_HDF5", "junk.h5"), {
         datum_id: "j/0",
@@ -165,7 +165,8 @@ describe("AD_HDF5 and AD_HDF5_SWMR", () => {
         datum_kwargs: { point_number: 0 },
       }),
       (e: unknown) =>
-        e instanceof NotFoundError && e.message.includes(`file not found: ${join(root, "gone.h5")}`),
+        e instanceof NotFoundError &&
+        e.message.includes(`file ${join(root, "gone.h5")} is not readable from this catalog's file roots`),
     );
   });
 });
@@ -184,7 +185,7 @@ describe("AD_TIFF and SINGLE_TIFF", () => {
     resource("AD_TIFF", "tiffs", { template: "%s%s_%6.6d.tiff", filename: "scan7", ...kwargs });
 
   it("names each frame's file with the %-template and reads it", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     for (const point of [0, 2, 5]) {
       const frame = await reader.readDatum(adTiff({ frame_per_point: 1 }), {
         datum_id: `t/${point}`,
@@ -195,7 +196,7 @@ describe("AD_TIFF and SINGLE_TIFF", () => {
   });
 
   it("stacks frame_per_point frames per point", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     const block = await reader.readDatum(adTiff({ frame_per_point: 3 }), {
       datum_id: "t/1",
       datum_kwargs: { point_number: 1 },
@@ -204,7 +205,7 @@ describe("AD_TIFF and SINGLE_TIFF", () => {
   });
 
   it("a missing frame file names the resource, spec, directory and the frame's file", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     const res = adTiff({ frame_per_point: 1 });
     await assert.rejects(
       reader.readDatum(res, { datum_id: "t/6", datum_kwargs: { point_number: 6 } }),
@@ -228,7 +229,7 @@ describe("AD_TIFF and SINGLE_TIFF", () => {
   });
 
   it("SINGLE_TIFF reads the resource's own file", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     const image = await reader.readDatum(resource("SINGLE_TIFF", "tiffs/scan7_000002.tiff"), {
       datum_id: "s/0",
       datum_kwargs: {},

@@ -205,7 +205,7 @@ describe("the npy and NPY_SEQ handlers", () => {
     const path = join(scratch, "whole.npy");
     const array = ndarray(new Uint16Array([1, 2, 3, 4, 5, 6]), [3, 2]);
     writeFileSync(path, encodeNpy(array));
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [scratch] });
     assert.deepEqual(
       await reader.readDatum(resource("npy", path), { datum_id: "d/0", datum_kwargs: {} }),
       array,
@@ -219,7 +219,7 @@ describe("the npy and NPY_SEQ handlers", () => {
         encodeNpy(ndarray(new Float64Array([index, index * 10]))),
       );
     }
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [scratch] });
     const res = resource("NPY_SEQ", join(scratch, "seq"));
     for (const index of [2, 0, 1]) {
       const array = await reader.readDatum(res, { datum_id: `seq/${index}`, datum_kwargs: { index } });
@@ -228,7 +228,7 @@ describe("the npy and NPY_SEQ handlers", () => {
   });
 
   it("a missing file is a NotFoundError naming resource uid, spec, path and datum", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [scratch] });
     const res = resource("NPY_SEQ", join(scratch, "seq"));
     await assert.rejects(
       reader.readDatum(res, { datum_id: "seq/9", datum_kwargs: { index: 9 } }),
@@ -243,7 +243,7 @@ describe("the npy and NPY_SEQ handlers", () => {
   });
 
   it("a datum without its index is a ValidationError naming the key", async () => {
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [scratch] });
     await assert.rejects(
       reader.readDatum(resource("NPY_SEQ", join(scratch, "seq")), {
         datum_id: "seq/x",

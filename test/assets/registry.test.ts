@@ -98,10 +98,10 @@ describe("the handler registry", () => {
     const res = resource("NPY_SEQ", { root: scratch, resource_path: "frame" });
     const datum = { datum_id: "f/0", datum_kwargs: { index: 0 } };
     assert.deepEqual(
-      Array.from((await new AssetReader({ registry: doubled }).readDatum(res, datum)).data),
+      Array.from((await new AssetReader({ registry: doubled, fileRoots: [scratch] }).readDatum(res, datum)).data),
       [42],
     );
-    assert.deepEqual(Array.from((await new AssetReader().readDatum(res, datum)).data), [1, 2]);
+    assert.deepEqual(Array.from((await new AssetReader({ fileRoots: [scratch] }).readDatum(res, datum)).data), [1, 2]);
   });
 
   it("lets users add a stream handler for a new mimetype", async () => {
@@ -121,7 +121,7 @@ describe("the handler registry", () => {
       uri: "file://localhost/x",
       parameters: { offset: 100 },
     };
-    const rows = await new AssetReader({ registry }).readStreamDatum(streamResource, {
+    const rows = await new AssetReader({ registry, fileRoots: [scratch] }).readStreamDatum(streamResource, {
       uid: "sr/0",
       indices: { start: 2, stop: 5 },
     });
@@ -135,7 +135,7 @@ describe("the handler registry", () => {
       if (attempts === 1) throw new Error("device busy");
       return { read: () => ndarray(new Float64Array([attempts])) };
     });
-    const reader = new AssetReader({ registry });
+    const reader = new AssetReader({ registry, fileRoots: [scratch] });
     const datum = { datum_id: "f/0", datum_kwargs: {} };
     await assert.rejects(reader.readDatum(resource("FLAKY"), datum), /r-FLAKY.*device busy/);
     assert.deepEqual(Array.from((await reader.readDatum(resource("FLAKY"), datum)).data), [2]);

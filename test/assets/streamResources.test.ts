@@ -47,7 +47,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 async function readAll(file: string) {
   const documents = renderFixture(file, root);
   const resources = new Map(docsNamed(documents, "stream_resource").map((r) => [r.uid, r as StreamResource]));
-  const reader = new AssetReader();
+  const reader = new AssetReader({ fileRoots: [root] });
   const results = [];
   for (const datum of docsNamed(documents, "stream_datum")) {
     const resource = resources.get(datum.stream_resource)!;
@@ -97,7 +97,7 @@ describe("StreamResource handlers on the bluesky-tiled-plugins fixtures", () => 
   it("external_assets_legacy.json: AD_HDF5_SWMR_STREAM datums {dataset, frame} read one frame each", async () => {
     const documents = renderFixture("external_assets_legacy.json", root);
     const resource = docsNamed(documents, "resource")[0] as Resource;
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     const frames = [];
     for (const datum of docsNamed(documents, "datum")) {
       frames.push(await reader.readDatum(resource, datum as never));
@@ -108,7 +108,7 @@ describe("StreamResource handlers on the bluesky-tiled-plugins fixtures", () => 
 
   it("reads a sub-range of rows without the rest", async () => {
     const [resource] = docsNamed(renderFixture("external_assets_single_key.json", root), "stream_resource");
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     const middle = await reader.readStreamDatum(resource as StreamResource, {
       uid: "x",
       indices: { start: 1, stop: 2 },
@@ -120,7 +120,7 @@ describe("StreamResource handlers on the bluesky-tiled-plugins fixtures", () => 
   it("names stream resource, mimetype, path and indices when a datum is bad or a file is missing", async () => {
     const documents = renderFixture("external_assets.json", root);
     const [hdf5, , tiffs] = docsNamed(documents, "stream_resource") as StreamResource[];
-    const reader = new AssetReader();
+    const reader = new AssetReader({ fileRoots: [root] });
     await assert.rejects(
       reader.readStreamDatum(hdf5, { uid: "det-key1-uid/9", indices: { start: 2, stop: 9 } }),
       (e: unknown) =>

@@ -323,7 +323,7 @@ for (const adapter of ADAPTERS) {
         event(`${resource.resource.uid}/99`),
         ["stop", composed.composeStop()],
       ];
-      const broker = await brokerWith(adapter, [documents]);
+      const broker = await brokerWith(adapter, [documents], { fileRoots: [files] });
       try {
         const faults = (await broker.run(composed.start.uid)).stream("primary");
         assert.deepEqual(

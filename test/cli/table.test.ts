@@ -124,7 +124,7 @@ test("--fill with --root-map: the NPY_SEQ images of a databroker-pack run as nes
   assert.equal(lost.code, 1);
   assert.match(
     lost.stderr,
-    /^databroker table: datum .* of resource .* \(spec NPY_SEQ, path .*\): file not found/,
+    /^databroker table: datum .* of resource .* \(spec NPY_SEQ, path .*\): file .* is not readable from this catalog's file roots/,
   );
 });
 

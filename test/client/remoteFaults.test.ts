@@ -82,7 +82,7 @@ describe("remote reads of missing files", () => {
     await store.put(lateFault.documents);
     await store.put(firstFault.documents);
     await store.put(cutFault.documents);
-    broker = new Broker(store);
+    broker = new Broker(store, { fileRoots: [dir] });
     app = await createServer({ broker, auth: { apiKey: API_KEY }, logger: false });
     await app.listen({ host: "127.0.0.1", port: 0 });
     const address = app.server.address();

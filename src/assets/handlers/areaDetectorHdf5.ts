@@ -19,15 +19,19 @@ function onlyRow(block: NDArray): NDArray {
  * a frame keeps the shape its descriptor declares). A datum past the frames seen so far reopens the file to look for new ones.
  */
 export function areaDetectorHdf5Handler(options: { swmr: boolean }): ResourceHandlerFactory {
-  return async (path, resourceKwargs) => {
+  return async (path, resourceKwargs, _resource, files) => {
     const framesPerPoint = countArgument(resourceKwargs, "frame_per_point", "resource_kwargs", 1);
-    const file = await Hdf5File.open(path, { swmr: options.swmr });
+    const file = await Hdf5File.open(path, { swmr: options.swmr }, files);
     try {
       const dataset = file.dataset(AREA_DETECTOR_DATASET);
       return {
-        read(datumKwargs) {
+        read(datumKwargs, reading) {
           const point = indexArgument(datumKwargs, "point_number", "datum_kwargs");
-          const block = dataset.readRows(point * framesPerPoint, (point + 1) * framesPerPoint);
+          const block = dataset.readRows(
+            point * framesPerPoint,
+            (point + 1) * framesPerPoint,
+            reading.budget,
+          );
           return framesPerPoint === 1 ? onlyRow(block) : block;
         },
         close: () => file.close(),
@@ -40,13 +44,18 @@ export function areaDetectorHdf5Handler(options: { swmr: boolean }): ResourceHan
 }
 
 /** Legacy streamed HDF5: datum `{dataset, frame}` is row `frame` of `dataset` (opened for SWMR when the file allows it). */
-export const hdf5StreamDatumHandler: ResourceHandlerFactory = async (path, resourceKwargs) => {
-  const file = await Hdf5File.open(path, { swmr: true });
+export const hdf5StreamDatumHandler: ResourceHandlerFactory = async (
+  path,
+  resourceKwargs,
+  _resource,
+  files,
+) => {
+  const file = await Hdf5File.open(path, { swmr: true }, files);
   return {
-    read(datumKwargs) {
+    read(datumKwargs, reading) {
       const name = stringArgument(datumKwargs, "dataset", "datum_kwargs", resourceKwargs.dataset as string);
       const frame = indexArgument(datumKwargs, "frame", "datum_kwargs");
-      return onlyRow(file.dataset(name).readRows(frame, frame + 1));
+      return onlyRow(file.dataset(name).readRows(frame, frame + 1, reading.budget));
     },
     close: () => file.close(),
   };

@@ -16,11 +16,11 @@ export const areaDetectorTiffHandler: ResourceHandlerFactory = (path, resourceKw
   const directory = path.endsWith("/") ? path : `${path}/`;
   const fileOfFrame = (frame: number) => percentFormat(template, [directory, filename, frame]);
   return {
-    read(datumKwargs) {
+    read(datumKwargs, files) {
       const point = indexArgument(datumKwargs, "point_number", "datum_kwargs");
       const frames: NDArray[] = [];
       for (let frame = point * framesPerPoint; frame < (point + 1) * framesPerPoint; frame++) {
-        frames.push(readTiffFile(fileOfFrame(frame)));
+        frames.push(readTiffFile(fileOfFrame(frame), files));
       }
       return framesPerPoint === 1 ? frames[0] : stack(frames);
     },
@@ -28,5 +28,5 @@ export const areaDetectorTiffHandler: ResourceHandlerFactory = (path, resourceKw
 };
 
 export const singleTiffHandler: ResourceHandlerFactory = (path) => ({
-  read: () => readTiffFile(path),
+  read: (_datumKwargs, files) => readTiffFile(path, files),
 });

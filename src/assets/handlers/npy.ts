@@ -5,9 +5,10 @@ import { indexArgument } from "../kwargs.ts";
 import { readNpyFile } from "../npyFormat.ts";
 
 export const npyFileHandler: ResourceHandlerFactory = (path) => ({
-  read: () => readNpyFile(path),
+  read: (_datumKwargs, files) => readNpyFile(path, files),
 });
 
 export const npySequenceHandler: ResourceHandlerFactory = (path) => ({
-  read: (datumKwargs) => readNpyFile(`${path}_${indexArgument(datumKwargs, "index", "datum_kwargs")}.npy`),
+  read: (datumKwargs, files) =>
+    readNpyFile(`${path}_${indexArgument(datumKwargs, "index", "datum_kwargs")}.npy`, files),
 });

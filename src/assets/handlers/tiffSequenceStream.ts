@@ -17,10 +17,10 @@ export const tiffSequenceStreamHandler: StreamHandlerFactory = (path, parameters
   }
   const chunkShape = Array.isArray(parameters.chunk_shape) ? (parameters.chunk_shape as number[]) : [];
   return {
-    read({ start, stop }) {
+    read({ start, stop }, files) {
       const frames = [];
       for (let index = start; index < stop; index++) {
-        frames.push(readTiffFile(posix.join(path, formatIndexTemplate(template, index))));
+        frames.push(readTiffFile(posix.join(path, formatIndexTemplate(template, index)), files));
       }
       if (frames.length === 0) return stack([], { dtype: "float64", shape: chunkShape.slice(1) }); // no file tells the dtype
       return joinMethod === "concat" ? concatenate(frames) : stack(frames);
