@@ -98,10 +98,15 @@ describe("the handler registry", () => {
     const res = resource("NPY_SEQ", { root: scratch, resource_path: "frame" });
     const datum = { datum_id: "f/0", datum_kwargs: { index: 0 } };
     assert.deepEqual(
-      Array.from((await new AssetReader({ registry: doubled, fileRoots: [scratch] }).readDatum(res, datum)).data),
+      Array.from(
+        (await new AssetReader({ registry: doubled, fileRoots: [scratch] }).readDatum(res, datum)).data,
+      ),
       [42],
     );
-    assert.deepEqual(Array.from((await new AssetReader({ fileRoots: [scratch] }).readDatum(res, datum)).data), [1, 2]);
+    assert.deepEqual(
+      Array.from((await new AssetReader({ fileRoots: [scratch] }).readDatum(res, datum)).data),
+      [1, 2],
+    );
   });
 
   it("lets users add a stream handler for a new mimetype", async () => {
