@@ -27,6 +27,11 @@ export interface ServerOptions {
   searchBudgetMs?: number;
   auth?: AuthOptions;
   logger?: boolean;
+  /**
+   * Accept Resources and StreamResources whose files lie outside the broker's file roots (refused with a
+   * `file-root` finding by default): only when the operator trusts every writer.
+   */
+  trustResourcePaths?: boolean;
 }
 
 /** Bodies worth compressing: JSON, json-seq, msgpack, CSV and the binary data formats. */
@@ -48,7 +53,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   // --- helper L's plugins: the principal of every request first, then ingest (POST /api/v1/documents/) ---
   await app.register(authPlugin, options.auth ?? {});
-  await app.register(documentsRoutes, { broker });
+  await app.register(documentsRoutes, { broker, trustResourcePaths: options.trustResourcePaths });
 
   // --- the read API ---
   await app.register(aboutRoutes, { auth: options.auth });

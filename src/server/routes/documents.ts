@@ -9,6 +9,8 @@ import { type RunResult, RunTally } from "../ingest/runTally.ts";
 
 export interface DocumentsRoutesOptions {
   broker: Broker;
+  /** Accept Resources whose files lie outside the broker's file roots (see ServerOptions). */
+  trustResourcePaths?: boolean;
 }
 
 /** The answer to an ingest request. */
@@ -39,7 +41,7 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
       // Atomic per request, as the issue asks: the store collects the whole request (events as compact
       // column pages, not the body's text) and writes it in one transaction, so a request holding many
       // runs costs memory in proportion to its events. Clients sending huge histories send one run each.
-      const report = await options.broker.store.put(documents);
+      const report = await options.broker.put(documents, { trustResourcePaths: options.trustResourcePaths });
       const { runs, unattached } = tally.resultsFor(report.runs, report.warnings);
       const answer: IngestAnswer = {
         documents: report.documents,
