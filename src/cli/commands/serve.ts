@@ -1,6 +1,7 @@
-// `databroker serve [--catalog URI] [--host] [--port] [--api-key KEY | --public]`: serves a catalog over HTTP
-// (the Tiled-compatible API). Single-user mode: one API key, given, from DATABROKER_API_KEY, or made up at
-// start-up and printed as a ready URL. SIGINT / SIGTERM close the server, then the catalog.
+// `databroker serve [--catalog URI] [--host] [--port] [--api-key KEY | --public] [--search-budget-ms N]`:
+// serves a catalog over HTTP (the Tiled-compatible API). Single-user mode: one API key, given, from
+// DATABROKER_API_KEY, or made up at start-up and printed as a ready URL. SIGINT / SIGTERM close the server,
+// then the catalog.
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import { Broker } from "../../broker/index.ts";
@@ -16,6 +17,8 @@ export interface ServeOptions {
   apiKey?: string;
   /** Anonymous callers may read. */
   public?: boolean;
+  /** One search request's time budget (default: DATABROKER_SEARCH_BUDGET_MS, else 10 s; 0: no limit). */
+  searchBudgetMs?: number;
   /** Called once the catalog is open, before listening (`start` seeds the examples here). */
   prepare?: (broker: Broker) => Promise<void>;
 }
@@ -40,7 +43,12 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
   const broker = await Broker.open(options.catalog);
   try {
     await options.prepare?.(broker);
-    const app = await createServer({ broker, auth: { apiKey, public: options.public }, logger: false });
+    const app = await createServer({
+      broker,
+      auth: { apiKey, public: options.public },
+      searchBudgetMs: options.searchBudgetMs ?? searchBudgetFromEnv(),
+      logger: false,
+    });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : options.port;
@@ -89,6 +97,19 @@ export function closeOnSignals(server: RunningServer): void {
   process.once("SIGTERM", stop);
 }
 
+/** A whole number of milliseconds, 0 or more (0: no limit). */
+function parseBudget(text: string): number {
+  const budget = Number(text);
+  if (!Number.isInteger(budget) || budget < 0)
+    throw new Error(`not a search budget in milliseconds (a whole number, 0 for none): ${text}`);
+  return budget;
+}
+
+function searchBudgetFromEnv(): number | undefined {
+  const text = process.env.DATABROKER_SEARCH_BUDGET_MS;
+  return text ? parseBudget(text) : undefined;
+}
+
 function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port number: ${text}`);
@@ -100,6 +121,7 @@ interface ServeFlags {
   port: number;
   apiKey?: string;
   public?: boolean;
+  searchBudgetMs?: number;
 }
 
 /** The listening options shared by `serve` and `start`. */
@@ -108,7 +130,12 @@ export function withListenOptions(command: Command): Command {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", parsePort, 8000)
     .option("--api-key <key>", "the single user's API key (default: $DATABROKER_API_KEY, else a random one)")
-    .option("--public", "let anonymous callers read (writing still needs the key)");
+    .option("--public", "let anonymous callers read (writing still needs the key)")
+    .option(
+      "--search-budget-ms <ms>",
+      "time one search request may take before it answers 503 (default: $DATABROKER_SEARCH_BUDGET_MS, else 10000; 0: no limit)",
+      parseBudget,
+    );
 }
 
 /** Why a server could not start, in a line (the usual cause of a failed listen named with its remedy). */
