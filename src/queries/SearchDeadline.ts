@@ -42,11 +42,14 @@ export function checkActiveDeadline(): void {
   active?.check();
 }
 
-/** Throws every `every` calls once past the deadline: a check per run costs more than matching a run. */
+/**
+ * A check for a loop over runs: throws once past the deadline, looking at the clock on the first call and
+ * every `every` calls after (reading the clock costs about what matching one run does).
+ */
 export function deadlineChecker(deadline: SearchDeadline | undefined, every = 64): () => void {
   if (!deadline) return () => undefined;
   let calls = 0;
   return () => {
-    if (++calls % every === 0) deadline.check();
+    if (calls++ % every === 0) deadline.check();
   };
 }

@@ -13,9 +13,10 @@ import type {
   StreamDatum,
   StreamResource,
 } from "../../src/documents/types.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../../src/errors.ts";
+import { ConflictError, NotFoundError, SearchTimeoutError, ValidationError } from "../../src/errors.ts";
 import { matches } from "../../src/queries/matches.ts";
 import type { Query } from "../../src/queries/Query.ts";
+import { SearchDeadline } from "../../src/queries/SearchDeadline.ts";
 import type { ColumnReadOptions, Store } from "../../src/storage/Store.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
@@ -718,6 +719,36 @@ export function storeConformance(name: string, open: Open): void {
         const again = await store.put(withDatums.documents);
         assert.equal(again.stored, withDatums.documents.length);
         await assertRunReadsBack(store, withDatums.uid, withDatums.documents);
+      });
+    });
+
+    test("catastrophic regexes answer at once; a search past its deadline throws SearchTimeoutError", async () => {
+      await withStore(open, async (store) => {
+        const samples = { x: "x".repeat(3000), xy: `${"x".repeat(3000)}y`, a: "a".repeat(3000) };
+        for (const [label, sample] of Object.entries(samples))
+          await store.put(smallRun({ plan_name: "scan", label, sample }).documents);
+        const regex = (pattern: string): Query => ({
+          op: "regex",
+          key: "sample",
+          pattern,
+          caseSensitive: true,
+        });
+        const labels = async (pattern: string) => {
+          const found = store.runs(regex(pattern), { deadline: SearchDeadline.after(60_000) });
+          return (await collect(found)).map((summary) => summary.start.label).sort();
+        };
+        assert.deepEqual(await labels("^(x+x+)+y$"), ["xy"]);
+        assert.deepEqual(await labels("(a*)*b"), []);
+        assert.deepEqual(await labels("(a|aa)+$"), ["a"]);
+        assert.deepEqual(await labels("(.*a){20}"), ["a"]);
+        const passed = SearchDeadline.after(0);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const options = { deadline: passed };
+        await assert.rejects(store.count(regex("x"), options), SearchTimeoutError);
+        await assert.rejects(collect(store.runs(regex("x"), options)), SearchTimeoutError);
+        await assert.rejects(store.distinct("plan_name", regex("x"), options), SearchTimeoutError);
+        // Without a deadline, or within it, the same search answers.
+        assert.equal(await store.count(regex("x")), 2);
       });
     });
   });
