@@ -10,6 +10,7 @@ import { aboutRoutes } from "./routes/about.ts";
 import { apiDocsRoutes } from "./routes/apiDocs.ts";
 import { arrayRoutes } from "./routes/arrays.ts";
 import { containerRoutes } from "./routes/containers.ts";
+import { deleteRunRoutes } from "./routes/deleteRun.ts";
 import { distinctRoutes } from "./routes/distinct.ts";
 import { documentsRoutes } from "./routes/documents.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
@@ -60,6 +61,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(whoamiRoutes);
   await app.register(apiDocsRoutes);
   await app.register(metadataRoutes, { broker });
+  await app.register(deleteRunRoutes, { broker });
   await app.register(searchRoutes, { broker });
   await app.register(distinctRoutes, { broker });
   await app.register(arrayRoutes, { broker });

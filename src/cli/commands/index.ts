@@ -1,5 +1,6 @@
 // Every command of the CLI; each module adds itself to the program.
 import type { Command } from "commander";
+import { registerDelete } from "./delete.ts";
 import { registerDocuments } from "./documents.ts";
 import { registerIngest } from "./ingest.ts";
 import { registerLs } from "./ls.ts";
@@ -22,4 +23,5 @@ export const commands: Array<(program: Command) => void> = [
   registerSearch,
   registerShow,
   registerTable,
+  registerDelete,
 ];
