@@ -31,19 +31,21 @@ async function withCatalog<T>(path: string, work: (store: SqliteStore) => Promis
 test("ingests real files and directories into a catalog; a second ingest stores nothing new", async () => {
   const catalog = join(scratch, "real.sqlite");
   const tutorials = dataPath("bluesky-tutorials/example_data");
+  // The tutorials' `newton` Resources name root "/" (their handler computes the data): a trusted import.
   const first = databroker([
     "ingest",
     tutorials,
     dataPath("apstools/tests/usaxs.json"),
     "--catalog",
     catalog,
+    "--trust-resource-paths",
   ]);
   assert.equal(first.code, 0, first.stderr);
   assert.match(
     first.stdout,
     /^ingested 27 runs into .*real\.sqlite: [\d,]+ documents stored, 0 already there/,
   );
-  const again = databroker(["ingest", tutorials, "--catalog", catalog]);
+  const again = databroker(["ingest", tutorials, "--catalog", catalog, "--trust-resource-paths"]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /ingested 17 runs into .*: 0 documents stored, [1-9][\d,]* already there/);
   await withCatalog(catalog, async (store) => {
@@ -55,6 +57,34 @@ test("ingests real files and directories into a catalog; a second ingest stores 
       .map((line) => JSON.parse(line));
     assert.deepEqual(await collect(store.documents("6f3ee9a1-ff4b-47ba-a439-9027cd9e6ced")), expected);
   });
+});
+
+test("a run whose Resource lies outside the file roots is refused naming document, field and rule; --file-root or --trust-resource-paths accepts it", async () => {
+  const catalog = join(scratch, "roots.sqlite");
+  const tutorials = dataPath("bluesky-tutorials/example_data");
+  const refused = databroker(["ingest", tutorials, "--catalog", catalog]);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stdout, /ingested 10 runs .*; 7 runs rejected/);
+  assert.match(
+    refused.stderr,
+    /doc \d+ resource root \[file-root\] resource [\w-]+: root "\/" places its files outside/,
+  );
+  assert.match(
+    refused.stderr,
+    /7 runs refused for files outside the catalog's file roots: .*--file-root DIR.*--trust-resource-paths/,
+  );
+  // "/" as a file root admits them (and reads any file: only for a trusted local catalog).
+  const admitted = databroker(["ingest", tutorials, "--catalog", catalog, "--file-root", "/"]);
+  assert.equal(admitted.code, 0, admitted.stderr);
+  assert.match(admitted.stdout, /ingested 17 runs/);
+  const trusted = databroker([
+    "ingest",
+    tutorials,
+    "--catalog",
+    join(scratch, "trusted.sqlite"),
+    "--trust-resource-paths",
+  ]);
+  assert.equal(trusted.code, 0, trusted.stderr);
 });
 
 test("a rejected run is reported with its findings, the other runs are stored, exit 1", async () => {

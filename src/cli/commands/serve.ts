@@ -8,8 +8,14 @@ import { Broker } from "../../broker/index.ts";
 import { createServer } from "../../server/app.ts";
 import { checkApiKey, newApiKey } from "../../server/auth.ts";
 import { defaultCatalogUri } from "../../storage/openStore.ts";
+import {
+  brokerFileOptions,
+  type FileRootFlags,
+  withFileRootOptions,
+  withTrustOption,
+} from "../fileRootOptions.ts";
 
-export interface ServeOptions {
+export interface ServeOptions extends FileRootFlags {
   catalog: string;
   host: string;
   port: number;
@@ -40,13 +46,14 @@ function urlHost(host: string): string {
 
 export async function serveCatalog(options: ServeOptions): Promise<RunningServer> {
   const apiKey = checkApiKey(options.apiKey ?? (process.env.DATABROKER_API_KEY || newApiKey()));
-  const broker = await Broker.open(options.catalog);
+  const broker = await Broker.open(options.catalog, brokerFileOptions(options));
   try {
     await options.prepare?.(broker);
     const app = await createServer({
       broker,
       auth: { apiKey, public: options.public },
       searchBudgetMs: options.searchBudgetMs ?? searchBudgetFromEnv(),
+      trustResourcePaths: options.trustResourcePaths,
       logger: false,
     });
     await app.listen({ host: options.host, port: options.port });
@@ -116,7 +123,7 @@ function parsePort(text: string): number {
   return port;
 }
 
-interface ServeFlags {
+interface ServeFlags extends FileRootFlags {
   host: string;
   port: number;
   apiKey?: string;
@@ -124,9 +131,9 @@ interface ServeFlags {
   searchBudgetMs?: number;
 }
 
-/** The listening options shared by `serve` and `start`. */
+/** The options shared by `serve` and `start`: listening, file roots, trust of writers' Resources. */
 export function withListenOptions(command: Command): Command {
-  return command
+  return withTrustOption(withFileRootOptions(command), "POSTed runs: only when every key holder is trusted")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", parsePort, 8000)
     .option("--api-key <key>", "the single user's API key (default: $DATABROKER_API_KEY, else a random one)")

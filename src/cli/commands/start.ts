@@ -22,7 +22,9 @@ export function registerStart(program: Command): void {
       ),
   ).action(async (flags) => {
     const catalog = defaultCatalogUri();
-    await runServer(catalog, flags, async (broker) => {
+    // The examples' files go beside the catalog, or in ./data for a catalog with no folder (PostgreSQL).
+    const fileRoot = [...(flags.fileRoot ?? []), exampleDataDir(catalog)];
+    await runServer(catalog, { ...flags, fileRoot }, async (broker) => {
       const seed = await seedExampleRuns(broker.store, exampleDataDir(catalog));
       if (seed.seeded) console.log(`seeded ${catalog} with ${seed.runs.length} example runs`);
     });

@@ -1,5 +1,6 @@
 // `databroker table <run> [--catalog URI] [--stream primary] [--fields a,b] [--format csv|json|arrow] [--fill]
-// [--root-map old=new]`: a stream to stdout as CSV (streamed in chunks), one JSON object of columns, or Arrow IPC.
+// [--root-map old=new] [--file-root DIR]`: a stream to stdout as CSV (streamed in chunks), one JSON object of
+// columns, or Arrow IPC.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
@@ -9,6 +10,7 @@ import { runFromText } from "../../broker/runRefText.ts";
 import type { ReadOptions, Stream } from "../../broker/Stream.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { brokerFileOptions, type FileRootFlags, withFileRootOptions } from "../fileRootOptions.ts";
 
 const FORMATS = ["csv", "json", "arrow"] as const;
 type TableFormat = (typeof FORMATS)[number];
@@ -60,8 +62,7 @@ async function* output(
 }
 
 export function registerTable(program: Command): void {
-  program
-    .command("table")
+  withFileRootOptions(program.command("table"))
     .description("write one stream of a run as a table: CSV, JSON columns or Arrow IPC")
     .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
     .option(
@@ -77,7 +78,7 @@ export function registerTable(program: Command): void {
     .action(
       async (
         ref: string,
-        options: {
+        options: FileRootFlags & {
           catalog: string;
           stream: string;
           fields?: string[];
@@ -86,7 +87,10 @@ export function registerTable(program: Command): void {
           rootMap?: Record<string, string>;
         },
       ) => {
-        const broker = await Broker.open(options.catalog, { rootMap: options.rootMap });
+        const broker = await Broker.open(options.catalog, {
+          rootMap: options.rootMap,
+          ...brokerFileOptions(options),
+        });
         try {
           const stream = (await runFromText(broker, ref)).stream(options.stream);
           const read: ReadOptions = { fields: options.fields, fill: options.fill ?? false };
