@@ -44,7 +44,7 @@ import { eventKeyProblems, type StreamKeys, streamKeysOf } from "./eventKeys.ts"
 import { FindingLog } from "./FindingLog.ts";
 import { FirstUses } from "./FirstUses.ts";
 import { type RunFinding, type RunReport, reportOf, type Severity } from "./RunReport.ts";
-import { checkDocumentTimes, isAcceptedTime, TIME_RULE } from "./timeRange.ts";
+import { checkDocumentTimes, documentTimesAccepted, isAcceptedTime, TIME_RULE } from "./timeRange.ts";
 
 type Doc = Record<string, unknown>;
 
@@ -153,10 +153,12 @@ export class RunChecker {
     }
     if (!isRecord(doc)) return this.raised ?? [];
     // Events repeat a bad time in every row: one finding per document kind, with a count.
-    const timeRepeat = name === "start" || name === "stop" || name === "descriptor" ? undefined : name;
-    checkDocumentTimes(name, doc, (path, message) =>
-      this.flag("error", i, name, path, TIME_RULE, message, timeRepeat && `${TIME_RULE}|${timeRepeat}`),
-    );
+    if (!documentTimesAccepted(name, doc)) {
+      const timeRepeat = name === "start" || name === "stop" || name === "descriptor" ? undefined : name;
+      checkDocumentTimes(name, doc, (path, message) =>
+        this.flag("error", i, name, path, TIME_RULE, message, timeRepeat && `${TIME_RULE}|${timeRepeat}`),
+      );
+    }
     if (this.stop && name !== "stop") {
       this.flag(
         "error",

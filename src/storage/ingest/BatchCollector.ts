@@ -6,7 +6,7 @@ import type { EventBlock } from "../../documents/formats/eventBlock.ts";
 import { expandEventBlock } from "../../documents/formats/expandEventBlock.ts";
 import { bulkDatumToDatumPage, bulkEventsToEventPages } from "../../documents/pages.ts";
 import { RunChecker, type RunFinding } from "../../documents/run/index.ts";
-import { checkDocumentTimes, TIME_RULE } from "../../documents/run/timeRange.ts";
+import { checkDocumentTimes, documentTimesAccepted, TIME_RULE } from "../../documents/run/timeRange.ts";
 import type {
   BulkDatum,
   BulkEvents,
@@ -27,7 +27,6 @@ import {
   eventPageBytes,
   type SingletonName,
 } from "../records.ts";
-import type { PutOptions } from "../Store.ts";
 import type { PutOptions } from "../Store.ts";
 import { DatumPager } from "./DatumPager.ts";
 import { EventPager } from "./EventPager.ts";
@@ -125,8 +124,6 @@ export class BatchCollector {
 
   constructor(private readonly options: PutOptions = {}) {}
 
-  constructor(private readonly options: PutOptions = {}) {}
-
   /** Whether the current slice is due to be taken. */
   get sliceFull(): boolean {
     return (
@@ -181,13 +178,10 @@ export class BatchCollector {
       if (!isValidDocument(name, doc))
         for (const finding of validateDocument(name, doc)) this.reject({ ...finding, doc_index: i });
       // A document of a run stored earlier (its stop, more events): the time rule its run checker would apply.
-      checkDocumentTimes(name, doc as Doc, (path, message) =>
-        this.reject({ doc_index: i, name, path, rule: TIME_RULE, message }),
-      );
-    }
-    if ((name === "resource" || name === "stream_resource") && this.options.checkResource) {
-      for (const finding of this.options.checkResource(name, doc as Doc))
-        this.reject({ ...finding, doc_index: i });
+      if (!documentTimesAccepted(name, doc as Doc))
+        checkDocumentTimes(name, doc as Doc, (path, message) =>
+          this.reject({ doc_index: i, name, path, rule: TIME_RULE, message }),
+        );
     }
     if ((name === "resource" || name === "stream_resource") && this.options.checkResource) {
       for (const finding of this.options.checkResource(name, doc as Doc))
