@@ -16,12 +16,16 @@ export class NotAcceptableError extends UnsupportedError {
   }
 }
 
+/** A request body that stopped arriving: 408, and the connection is closed. */
+export class RequestTimeoutError extends ValidationError {}
+
 /** The route exists but not for this kind of node: 405. */
 export class MethodNotAllowedError extends UnsupportedError {}
 
 /** The status of a product error (subclasses of the HTTP layer first). */
 export function statusOf(error: DatabrokerError): number {
   if (error instanceof BadRequestError) return 400;
+  if (error instanceof RequestTimeoutError) return 408;
   if (error instanceof NotAcceptableError) return 406;
   if (error instanceof MethodNotAllowedError) return 405;
   switch (error.code) {

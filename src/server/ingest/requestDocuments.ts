@@ -27,7 +27,8 @@ export const INGEST_MEDIA_TYPES: readonly string[] = Object.keys(FAMILIES);
 const HEAD_BYTES = 4096;
 const RECORD_SEPARATOR = 0x1e;
 
-function familyOf(contentType: string | undefined): Family {
+/** The body family of a Content-Type; UnsupportedError for a type that holds no documents. */
+export function familyOf(contentType: string | undefined): Family {
   const mediaType = (contentType ?? "").split(";")[0].trim().toLowerCase();
   const family = FAMILIES[mediaType];
   if (family) return family;

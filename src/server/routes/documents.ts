@@ -1,16 +1,19 @@
 // Ingest over HTTP: POST /api/v1/documents/ with a JSON array, json-seq or msgpack body of `[name, doc]` or
-// `{name, doc}`, parsed as it streams in. One request is one Store.put: all of it is stored or none of it.
+// `{name, doc}`, received whole (spooledBody.ts) and parsed as it is read back. One request is one Store.put:
+// all of it is stored or none of it.
 import type { FastifyInstance } from "fastify";
 import type { Broker } from "../../broker/index.ts";
 import type { Finding } from "../../errors.ts";
-import { requireWriter } from "../auth.ts";
-import { requestDocuments } from "../ingest/requestDocuments.ts";
+import { familyOf, requestDocuments } from "../ingest/requestDocuments.ts";
 import { type RunResult, RunTally } from "../ingest/runTally.ts";
+import { type SpooledBody, spoolBody } from "../ingest/spooledBody.ts";
 
 export interface DocumentsRoutesOptions {
   broker: Broker;
   /** Accept Resources whose files lie outside the broker's file roots (see ServerOptions). */
   trustResourcePaths?: boolean;
+  /** A body that brings no data for this long is cut (408). */
+  bodyIdleMs: number;
 }
 
 /** The answer to an ingest request. */
@@ -34,13 +37,15 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
 
   app.post("/api/v1/documents/", async (request, reply) => {
-    requireWriter(request);
+    const contentType = request.headers["content-type"];
     const tally = new RunTally();
-    const documents = tally.observe(requestDocuments(request.raw, request.headers["content-type"]));
+    let body: SpooledBody | undefined;
     try {
-      // Atomic per request, as the issue asks: the store collects the whole request (events as compact
-      // column pages, not the body's text) and writes it in one transaction, so a request holding many
-      // runs costs memory in proportion to its events. Clients sending huge histories send one run each.
+      familyOf(contentType); // before the upload is received: a wrong type is told at once
+      body = await spoolBody(request.raw, options.bodyIdleMs);
+      const documents = tally.observe(requestDocuments(body.chunks(), contentType));
+      // Atomic per request: the store reads the received body slice by slice (events as compact column
+      // pages, not the body's text) and writes it in one transaction, never waiting on the client.
       const report = await options.broker.put(documents, { trustResourcePaths: options.trustResourcePaths });
       const { runs, unattached } = tally.resultsFor(report.runs, report.warnings);
       const answer: IngestAnswer = {
@@ -56,6 +61,8 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
       // A refused request may leave body bytes unread: close the connection rather than drain them.
       if (!request.raw.readableEnded) reply.header("connection", "close");
       throw error;
+    } finally {
+      await body?.dispose();
     }
   });
 }
