@@ -47,16 +47,6 @@ export class FileRoots {
     this.paths = [...new Set([...roots].filter((root) => root !== "").map((root) => resolve(root)))];
   }
 
-  /** No root at all: nothing external is readable (a memory catalog with no root configured). */
-  get empty(): boolean {
-    return this.paths.length === 0;
-  }
-
-  /** A copy with more roots. */
-  with(roots: Iterable<string>): FileRoots {
-    return new FileRoots([...this.paths, ...roots]);
-  }
-
   /** The roots with symlinks resolved (a root that exists is remembered, one that does not is looked up again). */
   private real(): string[] {
     return this.paths.map((root) => {

@@ -53,11 +53,6 @@ export class FileAccess {
     return new FileAccess(new FileRoots(["/"]), ReadBudget.capped());
   }
 
-  /** The same roots with another read's budget. */
-  withBudget(budget: ReadBudget): FileAccess {
-    return new FileAccess(this.roots, budget);
-  }
-
   /**
    * Opens `path` for reading. Missing, outside the roots or led out of them by a symlink: one
    * ExternalFileError, whichever it is. Inside them but not a regular file: an UnreadableError.

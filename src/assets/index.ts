@@ -7,6 +7,9 @@ export {
   type StreamDatumReference,
 } from "./AssetReader.ts";
 export { builtinHandlers } from "./builtinHandlers.ts";
+export { ExternalFileError } from "./ExternalFileError.ts";
+export { FileRoots } from "./FileRoots.ts";
+export { FileAccess, RandomAccessFile } from "./fileAccess.ts";
 export type {
   ResourceHandler,
   ResourceHandlerFactory,
@@ -26,4 +29,6 @@ export {
 } from "./npyFormat.ts";
 export { type RootMap, remapPrefix, resourcePath, streamResourcePath } from "./paths.ts";
 export { braceFormat, formatIndexTemplate, percentFormat } from "./pythonFormat.ts";
+export { DEFAULT_MAX_READ_BYTES, ReadBudget } from "./ReadBudget.ts";
+export { FILE_ROOT_RULE, resourcePathFindings } from "./resourcePathCheck.ts";
 export { decodeTiff, readTiffFile } from "./tiffFormat.ts";
