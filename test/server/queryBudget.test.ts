@@ -103,11 +103,11 @@ for (const catalog of READ_CATALOGS) {
       const others = Array.from({ length: 8 }, other);
       const [found, answered] = await Promise.all([Promise.all(searches), Promise.all(others)]);
       for (const [index, [pattern, labels]] of CATASTROPHIC.entries()) {
-        assert.equal(found[index].status, 200, pattern);
+        assert.equal(found[index].status, 200, `${pattern}: ${JSON.stringify(found[index].body)}`);
         assert.deepEqual(labelsOf(found[index].body), labels, pattern);
       }
       for (const { status, body } of answered) {
-        assert.equal(status, 200);
+        assert.equal(status, 200, JSON.stringify(body));
         assert.deepEqual(labelsOf(body), ["text"]);
       }
     });
@@ -121,15 +121,15 @@ for (const catalog of READ_CATALOGS) {
       // Another client's request on the server with the default budget, sent meanwhile.
       const other = search(server.api, "search/", { op: "eq", key: "label", value: "text" });
       for (const answer of await Promise.all([listing, counting, distinct])) {
-        assert.equal(answer.status, 503);
+        assert.equal(answer.status, 503, JSON.stringify(answer.body));
         assert.match(answer.body.detail, expected);
       }
       const { status, body } = await other;
-      assert.equal(status, 200);
+      assert.equal(status, 200, JSON.stringify(body));
       assert.deepEqual(labelsOf(body), ["text"]);
-      // Within the default budget the same search answers.
-      const full = await search(server.api, "search/", heavy, [["fields", "count"]]);
-      assert.equal(full.status, 200);
+      // Within the default budget the same pattern answers.
+      const full = await search(server.api, "search/", amongSamples("(a|b)*c"), [["fields", "count"]]);
+      assert.equal(full.status, 200, JSON.stringify(full.body));
       assert.equal(full.body.meta.count, 0);
     });
   });
