@@ -118,10 +118,11 @@ export class Broker implements AsyncIterable<Run> {
    */
   put(
     documents: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
-    options: { trustResourcePaths?: boolean } = {},
+    options: { trustResourcePaths?: boolean; inputComplete?: Promise<void> } = {},
   ): Promise<PutReport> {
-    if (options.trustResourcePaths) return this.store.put(documents);
-    return this.store.put(documents, { checkResource: this.assets.resourcePathFindings });
+    const { inputComplete } = options;
+    if (options.trustResourcePaths) return this.store.put(documents, { inputComplete });
+    return this.store.put(documents, { checkResource: this.assets.resourcePathFindings, inputComplete });
   }
 
   count(): Promise<number> {

@@ -24,6 +24,11 @@ export interface PutOptions {
    * inside the catalog's file roots): its findings reject the batch like any other error.
    */
   checkResource?: (name: "resource" | "stream_resource", doc: Readonly<Record<string, unknown>>) => Finding[];
+  /**
+   * Settles once the batch's input has all arrived (an upload still coming in): the write transaction is
+   * not begun before, so a slow source never holds the write lock. A rejection fails the put.
+   */
+  inputComplete?: Promise<void>;
 }
 
 /** What one `put` did. Every document of the batch is either stored or skipped; a rejected batch throws. */

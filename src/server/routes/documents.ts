@@ -1,12 +1,12 @@
 // Ingest over HTTP: POST /api/v1/documents/ with a JSON array, json-seq or msgpack body of `[name, doc]` or
-// `{name, doc}`, received whole (spooledBody.ts) and parsed as it is read back. One request is one Store.put:
-// all of it is stored or none of it.
+// `{name, doc}`, spooled as it arrives (BodySpool.ts) and parsed from the spool. One request is one
+// Store.put: all of it is stored or none of it.
 import type { FastifyInstance } from "fastify";
 import type { Broker } from "../../broker/index.ts";
 import type { Finding } from "../../errors.ts";
+import { BodySpool } from "../ingest/BodySpool.ts";
 import { familyOf, requestDocuments } from "../ingest/requestDocuments.ts";
 import { type RunResult, RunTally } from "../ingest/runTally.ts";
-import { type SpooledBody, spoolBody } from "../ingest/spooledBody.ts";
 
 export interface DocumentsRoutesOptions {
   broker: Broker;
@@ -39,14 +39,17 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
   app.post("/api/v1/documents/", async (request, reply) => {
     const contentType = request.headers["content-type"];
     const tally = new RunTally();
-    let body: SpooledBody | undefined;
+    let body: BodySpool | undefined;
     try {
       familyOf(contentType); // before the upload is received: a wrong type is told at once
-      body = await spoolBody(request.raw, options.bodyIdleMs);
+      body = BodySpool.receive(request.raw, options.bodyIdleMs);
       const documents = tally.observe(requestDocuments(body.chunks(), contentType));
-      // Atomic per request: the store reads the received body slice by slice (events as compact column
-      // pages, not the body's text) and writes it in one transaction, never waiting on the client.
-      const report = await options.broker.put(documents, { trustResourcePaths: options.trustResourcePaths });
+      // Atomic per request: the store reads the spooled body slice by slice (events as compact column
+      // pages, not the body's text) and writes it in one transaction, begun once the body is all here.
+      const report = await options.broker.put(documents, {
+        trustResourcePaths: options.trustResourcePaths,
+        inputComplete: body.complete,
+      });
       const { runs, unattached } = tally.resultsFor(report.runs, report.warnings);
       const answer: IngestAnswer = {
         documents: report.documents,

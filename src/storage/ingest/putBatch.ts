@@ -18,9 +18,11 @@ export async function putBatch(
   const reader = new SliceReader(batch, collector);
   try {
     // The first slice is read before the transaction: a batch that fits in one is checked whole before any
-    // lock is taken, and a retried transaction (PostgreSQL) can start over from it.
+    // lock is taken, and a retried transaction (PostgreSQL) can start over from it. A larger batch whose
+    // input is still arriving is waited for here, outside the lock.
     await readChecked(reader, collector);
     const first = collector.takeSlice();
+    if (!reader.ended) await options.inputComplete;
     let slices = 1;
     let failure: unknown;
     return await backend.transaction(async (tx) => {
