@@ -59,6 +59,7 @@ describe("PostgreSQL schema", () => {
         "batches",
         "databroker_schema",
         "datum_pages",
+        "deletions",
         "descriptors",
         "documents",
         "event_columns",
@@ -121,7 +122,7 @@ describe("PostgreSQL schema", () => {
     // Without migrating on open, an empty database is refused with what to do.
     await assert.rejects(
       PostgresStore.open(await server.createDatabase(), { migrate: false }),
-      /schema version 0, this databroker reads 1: run databroker migrate/,
+      new RegExp(`schema version 0, this databroker reads ${SCHEMA_VERSION}: run databroker migrate`),
     );
   });
 
