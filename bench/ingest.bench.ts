@@ -1,19 +1,24 @@
 // Ingest into the SQLite catalog, against baselines measured in the same run:
 // 1. a JSON Lines run of 100,000 single events x 10 float fields (readDocuments + put) vs a loop that only
 //    reads the file and JSON.parses each line (target: at least 0.8x);
+// 1b. the same file POSTed over loopback (application/json-seq) vs the put from the file of 1;
 // 2. 1,000,000 events in event_pages of 1,000 (put) vs raw better-sqlite3 inserts of the same column blobs,
 //    with the same pragmas (target: at least 2 million events/s).
 // What is timed is a put into an open catalog, until it returns: the batch is then committed and on disk
 // (WAL, synchronous=FULL). Opening the catalog and closing it (SQLite's final WAL checkpoint into the main
 // file) are timed apart and printed too; the raw baseline is timed the same way.
+import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
+import { Broker } from "../src/broker/index.ts";
 import { composeRun } from "../src/documents/compose.ts";
 import { readDocuments, writeDocuments } from "../src/documents/formats/index.ts";
 import type { DocumentPair, EventPage } from "../src/documents/types.ts";
+import { createServer } from "../src/server/app.ts";
 import { encodeColumn } from "../src/storage/codec/columnCodec.ts";
 import { encodeExact } from "../src/storage/codec/exactMsgpack.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
@@ -85,6 +90,34 @@ async function fastestPut(units: number, round: () => Promise<Phases> | Phases, 
   return { timing, phases };
 }
 
+/** POSTs the file at `path` as json-seq to a server over a fresh catalog at `catalog`: the time of each phase. */
+async function postFile(path: string, catalog: string): Promise<Phases> {
+  const t0 = performance.now();
+  const broker = new Broker(new SqliteStore(catalog));
+  const app = await createServer({ broker });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const t1 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const post = request(
+      { host: "127.0.0.1", port, method: "POST", path: "/api/v1/documents/" },
+      (response) => {
+        response.resume();
+        response.on("end", () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(`POST: ${response.statusCode}`)),
+        );
+      },
+    );
+    post.setHeader("content-type", "application/json-seq");
+    post.on("error", reject);
+    createReadStream(path).pipe(post);
+  });
+  const t2 = performance.now();
+  await app.close();
+  await broker.close();
+  return { open: t1 - t0, put: t2 - t1, close: performance.now() - t2 };
+}
+
 function describe(phases: Phases): string {
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   return `open ${ms(phases.open)}, put ${ms(phases.put)}, close ${ms(phases.close)}`;
@@ -125,6 +158,15 @@ export async function run(): Promise<void> {
       "readFile + JSON.parse per line",
     );
     console.log(`  (put of the fastest round; ${describe(ingest.phases)})`);
+    const posted = await fastestPut(events, () => postFile(jsonl, fresh()));
+    report(
+      `POST the same JSON Lines over loopback (received whole, then put)`,
+      "events",
+      posted.timing,
+      ingest.timing,
+      "readDocuments + put of the file",
+    );
+    console.log(`  (POST of the fastest round, request to answer; ${describe(posted.phases)})`);
 
     const pages = pagedRun(1000, 1000).documents;
     const encoded = pages
