@@ -107,9 +107,12 @@ describe("two databroker serve processes on one PostgreSQL database", () => {
   before(async () => {
     const catalog = await (await sharedPostgres()).createDatabase();
     runs = (await realRuns()).filter((run) => !run.isolated).map((run) => run.documents);
-    // Started together on an empty database: both apply the schema's migrations at once.
+    // Started together on an empty database: both apply the schema's migrations at once. The real runs'
+    // Resources name their beamlines' folders: a trusted import, as a facility's own migration would be.
     servers = await Promise.all(
-      [0, 1].map(() => spawnServer(["serve", "--catalog", catalog, "--api-key", API_KEY])),
+      [0, 1].map(() =>
+        spawnServer(["serve", "--catalog", catalog, "--api-key", API_KEY, "--trust-resource-paths"]),
+      ),
     );
   });
 
