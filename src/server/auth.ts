@@ -52,7 +52,7 @@ export function authenticationRequired(options: AuthOptions | undefined): boolea
 }
 
 /** Refuses anonymous callers and cookies: what write routes need, even on a public server. */
-export function requireWriter(request: FastifyRequest): void {
+function requireWriter(request: FastifyRequest): void {
   if (request.principal.kind === "anonymous") {
     throw new UnauthorizedError("writing needs the API key: send the header 'Authorization: Apikey <key>'");
   }

@@ -32,3 +32,12 @@ export function deletionOf(start: RunStart, request: DeletionRequest): RunDeleti
     reason: request.reason === undefined || request.reason === "" ? null : request.reason,
   };
 }
+
+/** The SQL catalogs' `deletions` columns, in the order `deletionRow` gives their values. */
+export const DELETION_COLUMNS = "uid, scan_id, plan_name, deleted_at, deleted_by, reason";
+
+/** A deletion's values for one row of the `deletions` table. */
+export function deletionRow(deletion: RunDeletion): Array<string | number | null> {
+  const { uid, scan_id, plan_name, deleted_at, deleted_by, reason } = deletion;
+  return [uid, scan_id, plan_name, deleted_at, deleted_by, reason];
+}

@@ -15,7 +15,7 @@ import { composeRun } from "../../src/documents/compose.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { createServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/storage/openStore.ts";
-import { sharedPostgres } from "../support/sharedPostgres.ts";
+import { READ_CATALOGS } from "./readServer.ts";
 
 const KEY = "compression_key_0123456789";
 const EVENTS = 2_000;
@@ -89,12 +89,7 @@ function rawGet(port: number, path: string, accept: string): Promise<RawAnswer> 
   });
 }
 
-const CATALOGS = [
-  { name: "SQLite", uri: async (dir: string) => join(dir, "catalog.sqlite") },
-  { name: "PostgreSQL", uri: async (_dir: string) => (await sharedPostgres()).createDatabase() },
-];
-
-for (const catalog of CATALOGS) {
+for (const catalog of READ_CATALOGS) {
   describe(`compression of answers over HTTP on ${catalog.name}`, () => {
     const dir = mkdtempSync(join(tmpdir(), "databroker-compression-"));
     const run = spectraRun();

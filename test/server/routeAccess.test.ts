@@ -19,7 +19,7 @@ import { type Access, ROUTE_ACCESS } from "../../src/server/routeAccess.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { dataPath } from "../support/sharedData.ts";
-import { sharedPostgres } from "../support/sharedPostgres.ts";
+import { READ_CATALOGS } from "./readServer.ts";
 
 const KEY = "route_walk_key_0123456789";
 
@@ -140,17 +140,7 @@ function expected(access: Access, publicServer: boolean, credential: Credential)
   return credential === "cookie" || publicServer ? "ok" : 401;
 }
 
-interface Catalog {
-  name: string;
-  uri(dir: string): Promise<string>;
-}
-
-const CATALOGS: Catalog[] = [
-  { name: "SQLite", uri: async (dir) => join(dir, "catalog.sqlite") },
-  { name: "PostgreSQL", uri: async () => (await sharedPostgres()).createDatabase() },
-];
-
-for (const catalog of CATALOGS) {
+for (const catalog of READ_CATALOGS) {
   describe(`every route's access over HTTP on ${catalog.name}`, () => {
     const dir = mkdtempSync(join(tmpdir(), "databroker-route-walk-"));
     let store: Store;

@@ -13,7 +13,7 @@ import type { FastifyInstance } from "fastify";
 import { Broker } from "../../src/broker/index.ts";
 import { createServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/storage/openStore.ts";
-import { sharedPostgres } from "../support/sharedPostgres.ts";
+import { READ_CATALOGS } from "./readServer.ts";
 
 const KEY = "slow_client_key_0123456789";
 const BODY_IDLE_MS = 400;
@@ -101,12 +101,7 @@ async function settlesWithin<T>(promise: Promise<T>, ms: number, what: string): 
   return Promise.race([promise, hang]);
 }
 
-const CATALOGS = [
-  { name: "SQLite", uri: async (dir: string) => join(dir, "catalog.sqlite") },
-  { name: "PostgreSQL", uri: async (_dir: string) => (await sharedPostgres()).createDatabase() },
-];
-
-for (const catalog of CATALOGS) {
+for (const catalog of READ_CATALOGS) {
   describe(`slow clients over HTTP on ${catalog.name}`, () => {
     const dir = mkdtempSync(join(tmpdir(), "databroker-slow-"));
     let broker: Broker;

@@ -5,7 +5,13 @@
 import type pg from "pg";
 import type { RunStart } from "../../documents/types.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
-import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
+import {
+  DELETION_COLUMNS,
+  type DeletionRequest,
+  deletionOf,
+  deletionRow,
+  type RunDeletion,
+} from "../deletions.ts";
 import { bound, statement } from "./connectionPool.ts";
 import { LOCK_KEYS } from "./PostgresIngest.ts";
 
@@ -35,8 +41,7 @@ const DELETES = [
 
 const RECORD_DELETION = statement(
   "record_deletion",
-  `INSERT INTO deletions (uid, scan_id, plan_name, deleted_at, deleted_by, reason)
-   VALUES ($1, $2, $3, $4, $5, $6)`,
+  `INSERT INTO deletions (${DELETION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
 );
 
 export const DELETIONS = statement(
@@ -55,15 +60,6 @@ export async function deleteRunRows(
   if (rows.length === 0) return null;
   const deletion = deletionOf(decodeExact<RunStart>(rows[0].body), request);
   for (const text of DELETES) await client.query(bound(text, [uid]));
-  await client.query(
-    bound(RECORD_DELETION, [
-      deletion.uid,
-      deletion.scan_id,
-      deletion.plan_name,
-      deletion.deleted_at,
-      deletion.deleted_by,
-      deletion.reason,
-    ]),
-  );
+  await client.query(bound(RECORD_DELETION, deletionRow(deletion)));
   return deletion;
 }

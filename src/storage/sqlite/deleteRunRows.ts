@@ -3,7 +3,13 @@
 // pages with their columns, stream counts, statistics and replay logs — and one audit row in `deletions`.
 import type { RunStart } from "../../documents/types.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
-import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
+import {
+  DELETION_COLUMNS,
+  type DeletionRequest,
+  deletionOf,
+  deletionRow,
+  type RunDeletion,
+} from "../deletions.ts";
 import type { Connection } from "./Connection.ts";
 
 /** The uids of the run's documents: what its pages, counts and statistics hang off. */
@@ -32,16 +38,7 @@ export function deleteRunRows(writer: Connection, uid: string, request: Deletion
   const deletion = deletionOf(decodeExact<RunStart>(body), request);
   for (const text of DELETES) writer.sql(text).run(uid);
   writer
-    .sql(
-      "INSERT INTO deletions (uid, scan_id, plan_name, deleted_at, deleted_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .run(
-      deletion.uid,
-      deletion.scan_id,
-      deletion.plan_name,
-      deletion.deleted_at,
-      deletion.deleted_by,
-      deletion.reason,
-    );
+    .sql(`INSERT INTO deletions (${DELETION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`)
+    .run(...deletionRow(deletion));
   return deletion;
 }
