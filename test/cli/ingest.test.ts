@@ -1,5 +1,5 @@
 // `databroker ingest`: real files into a SQLite catalog; re-ingest is a no-op; a rejected run is reported
-// with its findings while the others are stored (exit 1); damaged input keeps what was whole (exit 2).
+// with its findings while the others are stored (exit 1); damaged input keeps what was whole (exit 1).
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,11 +43,14 @@ test("ingests real files and directories into a catalog; a second ingest stores 
   assert.equal(first.code, 0, first.stderr);
   assert.match(
     first.stdout,
-    /^ingested 27 runs into .*real\.sqlite: [\d,]+ documents stored, 0 already there/,
+    /^ingested 27 runs into .*real\.sqlite: 27 stored, 0 already there, 0 rejected; 18 files read, 0 skipped; [\d,]+ documents stored, 0 already there;/,
   );
   const again = databroker(["ingest", tutorials, "--catalog", catalog, "--trust-resource-paths"]);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /ingested 17 runs into .*: 0 documents stored, [1-9][\d,]* already there/);
+  assert.match(
+    again.stdout,
+    /ingested 17 runs into .*: 0 stored, 17 already there, 0 rejected; 17 files read, 0 skipped; 0 documents stored, [1-9][\d,]* already there/,
+  );
   await withCatalog(catalog, async (store) => {
     assert.equal(await store.count(), 27);
     const file = join(tutorials, "6f3ee9a1-ff4b-47ba-a439-9027cd9e6ced.jsonl");
@@ -64,7 +67,7 @@ test("a run whose Resource lies outside the file roots is refused naming documen
   const tutorials = dataPath("bluesky-tutorials/example_data");
   const refused = databroker(["ingest", tutorials, "--catalog", catalog]);
   assert.equal(refused.code, 1, refused.stderr);
-  assert.match(refused.stdout, /ingested 10 runs .*; 7 runs rejected/);
+  assert.match(refused.stdout, /ingested 10 runs .*: 10 stored, 0 already there, 7 rejected;/);
   assert.match(
     refused.stderr,
     /doc \d+ resource root \[file-root\] resource [\w-]+: root "\/" places its files outside/,
@@ -102,7 +105,10 @@ test("a rejected run is reported with its findings, the other runs are stored, e
     new RegExp(`rejected run ${broken.uid} from .*mixed\\.jsonl: batch rejected, nothing stored`),
   );
   assert.match(result.stderr, /doc 4 event seq_num \[seq_num-gap\]/);
-  assert.match(result.stdout, /ingested 2 runs .*; 1 run rejected/);
+  assert.match(
+    result.stdout,
+    /ingested 2 runs .*: 2 stored, 0 already there, 1 rejected; 1 file read, 0 skipped;/,
+  );
   await withCatalog(catalog, async (store) => {
     assert.ok(await store.start(good.uid));
     assert.ok(await store.start(later.uid));
@@ -110,21 +116,27 @@ test("a rejected run is reported with its findings, the other runs are stored, e
   });
 });
 
-test("damaged input: the whole documents before the damage are stored, exit 2", async () => {
+test("damaged input: the whole documents before the damage are stored, exit 1; nothing readable, exit 2", async () => {
   const run = smallRun({ plan_name: "cut" }, 4);
   const text = jsonLines(run.documents);
   const file = join(scratch, "cut.jsonl");
   writeFileSync(file, text.slice(0, text.lastIndexOf("\n", text.length - 2) + 20));
   const catalog = join(scratch, "cut.sqlite");
   const result = databroker(["ingest", file, "--catalog", catalog]);
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /databroker ingest: .*cut\.jsonl/);
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    /databroker ingest: .*cut\.jsonl: line \d+: .*\(damaged: the \d+ documents before it were read\)/,
+  );
+  assert.match(result.stdout, /1 file read \(1 damaged\), 0 skipped/);
   await withCatalog(catalog, async (store) => {
     assert.deepEqual(await collect(store.documents(run.uid)), run.documents.slice(0, -1));
     assert.equal(await store.stop(run.uid), undefined);
   });
   const missing = databroker(["ingest", join(scratch, "no-such-file.jsonl"), "--catalog", catalog]);
   assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /skipped .*no-such-file\.jsonl: no such file or directory/);
+  assert.match(missing.stderr, /no documents found in /);
 });
 
 test("DATABROKER_CATALOG names the catalog when --catalog is not given", async () => {

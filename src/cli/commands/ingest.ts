@@ -1,27 +1,14 @@
-// `databroker ingest <file|dir>... [--catalog URI] [--file-root DIR] [--trust-resource-paths]`: reads documents
-// of any format, cuts the stream into runs and stores each run with one atomic put while reading on. A rejected
-// run is reported with its findings and the others are still stored; a Resource whose files lie outside the
-// catalog's file roots is refused, as over HTTP, unless the import is trusted. Exit code: 0 all stored, 1 some
-// run rejected, 2 some input unreadable (the whole documents before the damage are stored). On a terminal a
-// progress line shows documents, events/s, runs.
+// `databroker ingest <file|dir>... [--catalog URI] [--file-root DIR] [--trust-resource-paths] [--quiet]`:
+// reads each file (any document format) on its own, cuts it into runs and stores each run with one atomic put
+// while reading on. A rejected run is reported with its findings and the others are still stored; a Resource
+// whose files lie outside the catalog's file roots is refused, as over HTTP, unless the import is trusted.
+// Files that are not documents are reported and skipped (readSources.ts, which also sets the exit code).
 import { performance } from "node:perf_hooks";
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { FILE_ROOT_RULE } from "../../assets/resourcePathCheck.ts";
 import { Broker } from "../../broker/Broker.ts";
-import {
-  type DocumentStream,
-  documentCountOf,
-  eventCountOf,
-} from "../../documents/formats/DocumentStream.ts";
-import { readDocuments } from "../../documents/formats/index.ts";
-import {
-  ConflictError,
-  type Finding,
-  NotFoundError,
-  UnreadableError,
-  ValidationError,
-} from "../../errors.ts";
+import { type DocumentStream, eventCountOf } from "../../documents/formats/DocumentStream.ts";
+import { ConflictError, type Finding, ValidationError } from "../../errors.ts";
 import { runStretches } from "../../storage/ingest/runStretches.ts";
 import { defaultCatalogUri } from "../../storage/openStore.ts";
 import {
@@ -30,142 +17,91 @@ import {
   withFileRootOptions,
   withTrustOption,
 } from "../fileRootOptions.ts";
-
-export const EXIT_STORED = 0;
-export const EXIT_REJECTED = 1;
-export const EXIT_UNREADABLE = 2;
+import { plural } from "../plural.ts";
+import { Progress, progressModeFor } from "../progress.ts";
+import { exitCodeOf, filesSummary, readEachSource } from "../readSources.ts";
 
 interface Totals {
-  read: number;
   events: number;
+  /** Documents newly stored, and found stored already. */
   stored: number;
   skipped: number;
-  runs: Set<string>;
+  /** Runs with a document newly stored. */
+  runsStored: Set<string>;
+  /** Runs whose every document was stored already. */
+  runsThere: Set<string>;
   rejected: number;
   /** Runs refused for a Resource outside the file roots (the summary says how to accept them). */
   outsideRoots: number;
 }
 
-/** A progress line on a terminal (stderr); nothing when output is redirected. */
-class Progress {
-  private readonly bar?: cliProgress.SingleBar;
-  private readonly started = performance.now();
-
-  constructor(private readonly totals: Totals) {
-    if (!process.stderr.isTTY) return;
-    this.bar = new cliProgress.SingleBar({
-      format: "ingest | {read} documents | {rate} events/s | {runs} runs stored | {rejected} rejected",
-      hideCursor: true,
-      clearOnComplete: true,
-    });
-    this.bar.start(0, 0, this.payload());
-  }
-
-  private payload() {
-    const seconds = (performance.now() - this.started) / 1000;
-    return {
-      read: this.totals.read,
-      rate: Math.round(this.totals.events / Math.max(seconds, 1e-3)),
-      runs: this.totals.runs.size,
-      rejected: this.totals.rejected,
-    };
-  }
-
-  update(): void {
-    this.bar?.update(0, this.payload());
-  }
-
-  stop(): void {
-    this.bar?.stop();
-  }
+export interface IngestFlags extends FileRootFlags {
+  quiet?: boolean;
 }
 
-/** Passes documents through, counting them for the progress line. */
-function counted(documents: DocumentStream, totals: Totals, progress: Progress): DocumentStream {
-  let shown = 0;
-  return documents.tap((item) => {
-    totals.read += documentCountOf(item);
-    totals.events += eventCountOf(item);
-    if (totals.read - shown < 1024) return;
-    shown = totals.read;
-    progress.update();
-  });
-}
-
-function isReadFailure(error: unknown): error is Error {
-  if (error instanceof UnreadableError || error instanceof NotFoundError) return true;
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
-}
-
-function printFinding(finding: Finding): void {
+function findingLine(finding: Finding): string {
   const where = finding.doc_index === undefined ? "run" : `doc ${finding.doc_index}`;
   const path = finding.path === "" ? "" : ` ${finding.path}`;
-  console.error(`    ${where} ${finding.name}${path} [${finding.rule}] ${finding.message}`);
-}
-
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+  return `    ${where} ${finding.name}${path} [${finding.rule}] ${finding.message}`;
 }
 
 export async function ingestPaths(
   paths: string[],
   catalog: string,
-  flags: FileRootFlags = {},
+  flags: IngestFlags = {},
 ): Promise<number> {
   const broker = await Broker.open(catalog, brokerFileOptions(flags));
   const trust = { trustResourcePaths: flags.trustResourcePaths };
   const totals: Totals = {
-    read: 0,
     events: 0,
     stored: 0,
     skipped: 0,
-    runs: new Set(),
+    runsStored: new Set(),
+    runsThere: new Set(),
     rejected: 0,
     outsideRoots: 0,
   };
-  const progress = new Progress(totals);
+  const progress = new Progress({ label: "ingest", mode: progressModeFor(flags.quiet) });
   const started = performance.now();
-  let unreadable = false;
-  try {
-    for (const path of paths) {
+  const storeRuns = async (documents: DocumentStream, path: string) => {
+    const counted = documents.tap((item) => {
+      totals.events += eventCountOf(item);
+    });
+    for await (const stretch of runStretches(counted)) {
       try {
-        for await (const stretch of runStretches(counted(readDocuments(path), totals, progress))) {
-          try {
-            const report = await broker.put(stretch.documents, trust);
-            totals.stored += report.stored;
-            totals.skipped += report.skipped;
-            for (const run of report.runs) totals.runs.add(run);
-          } catch (error) {
-            if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
-            totals.rejected++;
-            progress.stop();
-            console.error(
-              `rejected run ${stretch.run ?? "(documents of no run in this input)"} from ${path}: ${error.message}`,
-            );
-            if (error instanceof ValidationError) {
-              error.findings.forEach(printFinding);
-              if (error.findings.some((finding) => finding.rule === FILE_ROOT_RULE)) totals.outsideRoots++;
-            }
-          }
-          progress.update();
-        }
+        const report = await broker.put(stretch.documents, trust);
+        totals.stored += report.stored;
+        totals.skipped += report.skipped;
+        const runs = report.stored > 0 ? totals.runsStored : totals.runsThere;
+        for (const run of report.runs) runs.add(run);
       } catch (error) {
-        if (!isReadFailure(error)) throw error;
-        unreadable = true;
-        progress.stop();
-        console.error(`databroker ingest: ${error.message}`);
+        if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
+        totals.rejected++;
+        const run = stretch.run ?? "(documents of no run in this input)";
+        progress.log(`rejected run ${run} from ${path}: ${error.message}`);
+        if (!(error instanceof ValidationError)) continue;
+        for (const finding of error.findings) progress.log(findingLine(finding));
+        if (error.findings.some((finding) => finding.rule === FILE_ROOT_RULE)) totals.outsideRoots++;
       }
     }
+  };
+  let files: Awaited<ReturnType<typeof readEachSource>>;
+  try {
+    files = await readEachSource(paths, "ingest", progress, storeRuns);
   } finally {
     progress.stop();
     await broker.close();
   }
+  // A run met again in a later stretch (a stop ingested on its own) counts once, as stored.
+  for (const run of totals.runsStored) totals.runsThere.delete(run);
   const seconds = (performance.now() - started) / 1000;
-  const rejected = totals.rejected > 0 ? `; ${plural(totals.rejected, "run")} rejected` : "";
+  const runs = totals.runsStored.size + totals.runsThere.size;
   console.log(
-    `ingested ${plural(totals.runs.size, "run")} into ${catalog}: ${plural(totals.stored, "document")} stored, ` +
-      `${totals.skipped.toLocaleString("en-US")} already there, ${plural(totals.events, "event")} read in ` +
-      `${seconds.toFixed(1)} s (${Math.round(totals.events / Math.max(seconds, 1e-3)).toLocaleString("en-US")} events/s)${rejected}`,
+    `ingested ${plural(runs, "run")} into ${catalog}: ${totals.runsStored.size} stored, ` +
+      `${totals.runsThere.size} already there, ${totals.rejected} rejected; ${filesSummary(files)}; ` +
+      `${plural(totals.stored, "document")} stored, ${totals.skipped.toLocaleString("en-US")} already there; ` +
+      `${plural(totals.events, "event")} read in ${seconds.toFixed(1)} s ` +
+      `(${Math.round(totals.events / Math.max(seconds, 1e-3)).toLocaleString("en-US")} events/s)`,
   );
   if (totals.outsideRoots > 0) {
     console.error(
@@ -173,8 +109,7 @@ export async function ingestPaths(
         "folders that hold them with --file-root DIR, or accept them with --trust-resource-paths (a trusted import)",
     );
   }
-  if (unreadable) return EXIT_UNREADABLE;
-  return totals.rejected > 0 ? EXIT_REJECTED : EXIT_STORED;
+  return exitCodeOf(files, totals.rejected > 0);
 }
 
 export function registerIngest(program: Command): void {
@@ -189,7 +124,8 @@ export function registerIngest(program: Command): void {
       "catalog to store into (sqlite:///abs/path.db, a .db/.sqlite path, memory:)",
       defaultCatalogUri(),
     )
-    .action(async (paths: string[], options: FileRootFlags & { catalog: string }) => {
+    .option("--quiet", "no progress (a bar on a terminal, a line every 10 s otherwise)")
+    .action(async (paths: string[], options: IngestFlags & { catalog: string }) => {
       process.exitCode = await ingestPaths(paths, options.catalog, options);
     });
 }

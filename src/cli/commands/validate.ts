@@ -1,14 +1,14 @@
-// `databroker validate <file|dir>... [--json]`: checks every run found in the given files and directories
-// (any document format), printing a summary per run or one JSON object per run. Exit code: 0 when no run has
-// errors, 1 when one has, 2 when an input cannot be read (the runs read before the damage are still reported).
+// `databroker validate <file|dir>... [--json] [--quiet]`: checks every run found in the given files and
+// directories (any document format, each file on its own), printing a summary per run or one JSON object per
+// run. Files that are not documents are reported and skipped; the exit code is readSources.ts's: 0 every run
+// valid, 1 a run invalid or a file skipped or damaged (the runs read before the damage are still reported),
+// 2 no documents at all.
 import type { Command } from "commander";
-import { readDocuments } from "../../documents/formats/index.ts";
+import type { DocumentStream } from "../../documents/formats/DocumentStream.ts";
 import { type RunFinding, type RunReport, RunsChecker } from "../../documents/run/index.ts";
-import { NotFoundError, UnreadableError } from "../../errors.ts";
-
-export const EXIT_VALID = 0;
-export const EXIT_INVALID = 1;
-export const EXIT_UNREADABLE = 2;
+import { plural as count } from "../plural.ts";
+import { Progress, progressModeFor } from "../progress.ts";
+import { exitCodeOf, filesSummary, readEachSource } from "../readSources.ts";
 
 export function registerValidate(program: Command): void {
   program
@@ -16,70 +16,64 @@ export function registerValidate(program: Command): void {
     .description("check every run in the given files and directories against the event model")
     .argument("<paths...>", "document files (JSON, JSON Lines, msgpack) or directories of them")
     .option("--json", "print one JSON object per run and line")
-    .action(async (paths: string[], options: { json?: boolean }) => {
-      process.exitCode = await validatePaths(paths, options.json ? printJson : printHuman);
+    .option("--quiet", "no progress (a bar on a terminal, a line every 10 s otherwise)")
+    .action(async (paths: string[], options: { json?: boolean; quiet?: boolean }) => {
+      const progress = new Progress({ label: "validate", mode: progressModeFor(options.quiet) });
+      process.exitCode = await validatePaths(paths, options.json ? printJson : printHuman, progress);
     });
 }
 
-type Printer = (report: RunReport) => void;
+/** Prints a report, line by line through `out`. */
+type Printer = (report: RunReport, out: (line: string) => void) => void;
 
-/** Check every path in turn; returns the exit code. */
-async function validatePaths(paths: string[], print: Printer): Promise<number> {
+/** Check every source in turn; returns the exit code. */
+async function validatePaths(paths: string[], print: Printer, progress: Progress): Promise<number> {
   const totals = { runs: 0, invalid: 0, errors: 0, warnings: 0 };
-  let unreadable = false;
-  for (const path of paths) {
+  const checkRuns = async (documents: DocumentStream) => {
     const checker = new RunsChecker();
     try {
-      for await (const [name, doc] of readDocuments(path)) checker.add(name, doc);
-    } catch (error) {
-      if (!isReadFailure(error)) throw error;
-      unreadable = true;
-      console.error(`databroker validate: ${error.message}`);
+      for await (const [name, doc] of documents) checker.add(name, doc);
+    } finally {
+      // The runs read before damage are reported too.
+      for (const report of checker.finish()) {
+        print(report, (line) => progress.output(line));
+        totals.runs++;
+        if (!report.valid) totals.invalid++;
+        totals.errors += report.errors.length;
+        totals.warnings += report.warnings.length;
+      }
     }
-    for (const report of checker.finish()) {
-      print(report);
-      totals.runs++;
-      if (!report.valid) totals.invalid++;
-      totals.errors += report.errors.length;
-      totals.warnings += report.warnings.length;
-    }
+  };
+  let files: Awaited<ReturnType<typeof readEachSource>>;
+  try {
+    files = await readEachSource(paths, "validate", progress, checkRuns);
+  } finally {
+    progress.stop();
   }
   if (print === printHuman) {
     const { runs, invalid, errors, warnings } = totals;
-    const unread = unreadable ? "; some input could not be read" : "";
     const findings = `${count(errors, "error")}, ${count(warnings, "warning")}`;
     console.log(
-      `total: ${count(runs, "run")}, ${runs - invalid} valid, ${invalid} invalid; ${findings}${unread}`,
+      `total: ${count(runs, "run")}, ${runs - invalid} valid, ${invalid} invalid; ${findings}; ${filesSummary(files)}`,
     );
   }
-  if (unreadable) return EXIT_UNREADABLE;
-  return totals.invalid > 0 ? EXIT_INVALID : EXIT_VALID;
+  return exitCodeOf(files, totals.invalid > 0);
 }
 
-/** Damaged input (UnreadableError), a missing path (NotFoundError) or one the system cannot open. */
-function isReadFailure(error: unknown): error is Error {
-  if (error instanceof UnreadableError || error instanceof NotFoundError) return true;
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-function printHuman(report: RunReport): void {
+function printHuman(report: RunReport, out: (line: string) => void): void {
   const uid = report.uid ?? "(documents of no run)";
   const verdict = report.valid ? "VALID" : "INVALID";
-  console.log(
+  out(
     `${uid}  ${verdict}  ${count(report.errors.length, "error")}, ${count(report.warnings.length, "warning")}`,
   );
   for (const finding of [...report.errors, ...report.warnings]) {
     const where = finding.doc_index === undefined ? "run" : `doc ${finding.doc_index}`;
     const path = finding.path === "" ? "" : ` ${finding.path}`;
-    console.log(`  ${finding.severity} ${where} ${finding.name}${path} [${finding.rule}] ${finding.message}`);
+    out(`  ${finding.severity} ${where} ${finding.name}${path} [${finding.rule}] ${finding.message}`);
   }
 }
 
-function printJson(report: RunReport): void {
+function printJson(report: RunReport, out: (line: string) => void): void {
   const finding = ({ doc_index, name, path, rule, message }: RunFinding) => ({
     doc_index: doc_index ?? null,
     name,
@@ -93,5 +87,5 @@ function printJson(report: RunReport): void {
     errors: report.errors.map(finding),
     warnings: report.warnings.map(finding),
   };
-  console.log(JSON.stringify(line));
+  out(JSON.stringify(line));
 }

@@ -20,6 +20,8 @@ import { readMsgpack } from "./readMsgpack.ts";
 export interface ReadDocumentsOptions {
   /** How large JSON Lines files are parsed in worker threads (readJsonLinesInParallel.ts). */
   parallel?: ParallelReadOptions;
+  /** Told the bytes of each file as they are read (for progress): every byte of a file, once, in order. */
+  onBytesRead?: (bytes: number) => void;
 }
 
 /** How much of a file detection looks at: enough to see past leading whitespace of pretty-printed JSON. */
@@ -90,9 +92,23 @@ function chunksOfFile(
 ): AsyncIterable<readonly DocumentItem[]> {
   const isJsonLines = format === "jsonl" || format === "name-doc-jsonl";
   if (isJsonLines && isWorthParallel(size, options.parallel)) {
-    return readJsonLinesInParallel(path, shapeOf(format), options.parallel);
+    return readJsonLinesInParallel(path, shapeOf(format), {
+      ...options.parallel,
+      onBytesRead: options.onBytesRead,
+    });
   }
-  return chunksOfBytes(fileChunks(path), format, path);
+  const chunks = options.onBytesRead ? counted(fileChunks(path), options.onBytesRead) : fileChunks(path);
+  return chunksOfBytes(chunks, format, path);
+}
+
+async function* counted(
+  chunks: AsyncIterable<Buffer>,
+  onBytesRead: (bytes: number) => void,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    onBytesRead(chunk.length);
+    yield chunk;
+  }
 }
 
 /**

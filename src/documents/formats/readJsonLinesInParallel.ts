@@ -27,6 +27,8 @@ export interface ParallelReadOptions {
   chunksInFlight?: number;
   /** The workers (default: the process-wide pool). */
   pool?: JsonLinesWorkerPool;
+  /** Told the bytes of each chunk once its documents are yielded (for progress). */
+  onBytesRead?: (bytes: number) => void;
 }
 
 export const PARALLEL_DEFAULTS = {
@@ -88,6 +90,7 @@ export async function* readJsonLinesInParallel(
       if (result.failure)
         throw lineFailureError(path, linesBefore + result.failure.index + 1, result.failure);
       linesBefore += result.lines;
+      options.onBytesRead?.(head.job.end - head.job.start);
     }
   } finally {
     // Workers may still be reading chunks sent ahead: closing the descriptor under them could let its
