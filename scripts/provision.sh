@@ -4,10 +4,12 @@ set -euo pipefail
 # "command-that-must-exist=debian-package" pairs; add one line per system dependency of the tests.
 required=(
   "/usr/lib/postgresql/15/bin/initdb=postgresql" # Debian keeps the server binaries off PATH: checked by path
+  "/usr/bin/python3=python3"                       # Debian's python3, an independent reader of our exports
+  "/usr/lib/python3/dist-packages/msgpack/__init__.py=python3-msgpack" # a module: checked as a file
 )
 need=()
 for pair in "${required[@]}"; do
-  command -v "${pair%%=*}" >/dev/null 2>&1 || need+=("${pair#*=}")
+  command -v "${pair%%=*}" >/dev/null 2>&1 || [[ -e "${pair%%=*}" ]] || need+=("${pair#*=}")
 done
 ((${#need[@]} == 0)) && exit 0
 if [[ $(id -u) -ne 0 ]]; then

@@ -1,7 +1,9 @@
 // A msgpack encoder for documents, written here rather than taken from msgpackr because documents must
 // come back exactly: msgpackr writes -0 as the integer 0 and integers beyond 32 bits as floats. Here every
 // non-integer, -0, NaN and ±Infinity is a float64, every safe integer an integer, a BigInt a 64-bit integer.
+// A whole number marked as a float (floatMarks.ts) is a float64 too, so that Python reads a float.
 import { UnsupportedError } from "../../errors.ts";
+import { floatKeysOf } from "../floatMarks.ts";
 
 const INITIAL_BYTES = 64 * 1024;
 const TWO_TO_32 = 2 ** 32;
@@ -24,21 +26,22 @@ export class MsgpackEncoder {
     return bytes;
   }
 
-  encode(value: unknown): void {
+  /** Appends `value`; `float`: it sits at a marked key, so its numbers (an array's too) are float64. */
+  encode(value: unknown, float = false): void {
     const type = typeof value;
-    if (type === "number") this.encodeNumber(value as number);
+    if (type === "number") this.encodeNumber(value as number, float);
     else if (type === "string") this.encodeString(value as string);
     else if (type === "boolean") this.byte(value ? 0xc3 : 0xc2);
     else if (type === "bigint") this.encodeBigInt(value as bigint);
     else if (value === null || type !== "object") this.byte(0xc0);
-    else if (Array.isArray(value)) this.encodeArray(value);
+    else if (Array.isArray(value)) this.encodeArray(value, float);
     else if (value instanceof Uint8Array) this.encodeBinary(value);
     else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      this.encodeArray(Array.from(value as unknown as ArrayLike<unknown>));
+      this.encodeArray(Array.from(value as unknown as ArrayLike<unknown>), float);
     } else if (value instanceof Map) this.encodeMap(value);
     else {
       const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-      if (typeof toJSON === "function") this.encode(toJSON.call(value));
+      if (typeof toJSON === "function") this.encode(toJSON.call(value), float);
       else this.encodeObject(value as Record<string, unknown>);
     }
   }
@@ -77,8 +80,8 @@ export class MsgpackEncoder {
     }
   }
 
-  private encodeNumber(value: number): void {
-    const isInteger = Number.isSafeInteger(value) && !(value === 0 && 1 / value < 0);
+  private encodeNumber(value: number, float: boolean): void {
+    const isInteger = !float && Number.isSafeInteger(value) && !(value === 0 && 1 / value < 0);
     if (!isInteger) {
       this.reserve(9);
       this.buffer[this.length] = 0xcb;
@@ -181,9 +184,10 @@ export class MsgpackEncoder {
     }
   }
 
-  private encodeArray(items: readonly unknown[]): void {
+  private encodeArray(items: readonly unknown[], float: boolean): void {
     this.collectionHeader(0x90, 0xdc, items.length);
-    for (let i = 0; i < items.length; i++) this.encode(items[i]);
+    const floats = floatKeysOf(items);
+    for (let i = 0; i < items.length; i++) this.encode(items[i], float || floats?.has(String(i)) === true);
   }
 
   private encodeObject(object: Record<string, unknown>): void {
@@ -192,11 +196,12 @@ export class MsgpackEncoder {
     let count = 0;
     for (const key of keys) if (isEncodable(object[key])) count++;
     this.collectionHeader(0x80, 0xde, count);
+    const floats = floatKeysOf(object);
     for (const key of keys) {
       const member = object[key];
       if (!isEncodable(member)) continue;
       this.encodeString(key);
-      this.encode(member);
+      this.encode(member, floats?.has(key) === true);
     }
   }
 

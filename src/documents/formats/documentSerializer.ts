@@ -1,5 +1,6 @@
 // Turns documents into the bytes of one format, one document at a time, with the separators and brackets
 // a JSON array needs: the single place that knows how each format lays documents out.
+import { EventFloats } from "../eventFloats.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentFormat } from "./DocumentFormat.ts";
 import { stringifyJson } from "./jsonText.ts";
@@ -13,8 +14,24 @@ export interface DocumentSerializer {
   end(): string;
 }
 
-/** A fresh serializer for one output stream in `format`. */
+/**
+ * A fresh serializer for one output stream in `format`. It learns from the descriptors it writes which event
+ * fields are floats, and writes them so (1.0, float64) even when whole.
+ */
 export function documentSerializer(format: DocumentFormat): DocumentSerializer {
+  const floats = new EventFloats();
+  const serializer = serializerOf(format);
+  return {
+    format,
+    document: (pair) => {
+      floats.see(pair);
+      return serializer.document(pair);
+    },
+    end: () => serializer.end(),
+  };
+}
+
+function serializerOf(format: DocumentFormat): DocumentSerializer {
   switch (format) {
     case "jsonl":
       return jsonLines(format, (pair) => stringifyJson(pair));

@@ -6,7 +6,7 @@ import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { documentPairOrProblem } from "./documentShape.ts";
-import { JsonSyntaxError, parseJson } from "./parseJson.ts";
+import { JsonSyntaxError, parseDocumentJson } from "./parseJson.ts";
 
 /** The first bad line of a parse: its index among the lines parsed, and what is wrong with it. */
 export interface LineFailure {
@@ -42,7 +42,7 @@ export function parseJsonLineTexts(
     if (line.trim() === "") continue;
     let value: unknown;
     try {
-      value = parseJson(line);
+      value = parseDocumentJson(line);
     } catch (error) {
       return syntaxFailure(index, error, atEnd && index === lines.length - 1);
     }

@@ -1,6 +1,7 @@
 // What a parse worker does with one chunk of a JSON Lines file (the lines starting in a byte range): reads,
 // decodes and parses it, and gathers consecutive events into blocks. Kept apart from the worker's entry so
 // the same code runs, and is tested, in any thread.
+import { type FloatPath, floatPaths, restoreFloatPaths } from "../floatMarks.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { blockBuffers, type EventBlock, EventBlockBuilder } from "./eventBlock.ts";
@@ -21,6 +22,8 @@ export interface ChunkResult {
   lines: number;
   /** The chunk's documents in order, runs of events as blocks. */
   items: Array<DocumentPair | EventBlock>;
+  /** The float marks of documents (by index in `items`), which a message between threads would drop. */
+  floats?: Array<[number, FloatPath[]]>;
   /** The first bad line (`index` counted from the chunk's first line); nothing after it was parsed. */
   failure?: LineFailure;
   /** Set when the file could not be read: the error's message and system fields, as plain data. */
@@ -69,6 +72,24 @@ export function parseJsonLinesBytes(
   });
   closeBlock();
   const result: ChunkResult = { lines: lines.length, items };
+  const floats = floatsOf(items);
+  if (floats.length > 0) result.floats = floats;
   if (failure) result.failure = failure;
   return { result, transfer };
+}
+
+function floatsOf(items: ReadonlyArray<DocumentPair | EventBlock>): Array<[number, FloatPath[]]> {
+  const floats: Array<[number, FloatPath[]]> = [];
+  items.forEach((item, index) => {
+    if (!Array.isArray(item) || item[0].startsWith("event")) return;
+    const paths = floatPaths(item[1]);
+    if (paths.length > 0) floats.push([index, paths]);
+  });
+  return floats;
+}
+
+/** Puts the float marks of a result received from a worker back on its documents. */
+export function restoreChunkFloats(result: ChunkResult): void {
+  for (const [index, paths] of result.floats ?? [])
+    restoreFloatPaths((result.items[index] as DocumentPair)[1], paths);
 }

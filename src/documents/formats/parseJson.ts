@@ -1,5 +1,7 @@
-// JSON text to values: the native JSON.parse, and — only when that fails — a small parser that also accepts
-// the NaN, Infinity and -Infinity tokens Python's json module writes, and reports where the text is bad.
+// JSON text to values: the native JSON.parse, and — when that fails, or when the text may hold a whole-valued
+// float (1.0, 2e3) — a small parser that also accepts the NaN, Infinity and -Infinity tokens Python's json
+// module writes, reports where the text is bad, and marks whole floats (floatMarks.ts) that JSON.parse loses.
+import { markFloat } from "../floatMarks.ts";
 
 /** A syntax error in JSON text, with the UTF-16 index where it was found. */
 export class JsonSyntaxError extends SyntaxError {
@@ -19,9 +21,18 @@ const NON_FINITE_TOKENS: ReadonlyArray<[string, number]> = [
   ["-Infinity", Number.NEGATIVE_INFINITY],
 ];
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/**
+ * A number token that may be a whole float: a fraction of zeros, any exponent, or 16+ integer digits (where a
+ * fraction rounds away). Anchored after `:`, `,`, `[` or a space so that hex in uids ("a-4e7") does not hit.
+ */
+const MAY_BE_WHOLE_FLOAT = /[:,[\s]-?[0-9]+(?:\.0+(?![0-9])|(?:\.[0-9]+)?[eE])|[:,[\s]-?[0-9]{16}/;
 
-/** Parses JSON text, accepting NaN / Infinity / -Infinity as numbers; throws JsonSyntaxError. */
-export function parseJson(text: string): unknown {
+/**
+ * Parses JSON text, accepting NaN / Infinity / -Infinity as numbers; throws JsonSyntaxError. Whole floats are
+ * marked unless `floats` is false (events: their fields' dtypes say which numbers are floats).
+ */
+export function parseJson(text: string, floats = true): unknown {
+  if (floats && MAY_BE_WHOLE_FLOAT.test(text)) return new TolerantJsonParser(text).parseDocument();
   try {
     return JSON.parse(text);
   } catch {
@@ -31,6 +42,8 @@ export function parseJson(text: string): unknown {
 
 class TolerantJsonParser {
   private pos = 0;
+  /** Whether the value parseValue just returned was written as a float although whole. */
+  private wholeFloat = false;
   constructor(private readonly text: string) {}
 
   parseDocument(): unknown {
@@ -51,10 +64,14 @@ class TolerantJsonParser {
   }
 
   private parseValue(): unknown {
+    this.wholeFloat = false;
     this.skipWhitespace();
     const c = this.text[this.pos];
-    if (c === "{") return this.parseObject();
-    if (c === "[") return this.parseArray();
+    if (c === "{" || c === "[") {
+      const container = c === "{" ? this.parseObject() : this.parseArray();
+      this.wholeFloat = false; // set by the container's last member, not by the container
+      return container;
+    }
     if (c === '"') return this.parseString();
     for (const [token, value] of NON_FINITE_TOKENS) {
       if (this.text.startsWith(token, this.pos)) {
@@ -80,7 +97,9 @@ class TolerantJsonParser {
       );
     }
     this.pos += match[0].length;
-    return Number(match[0]);
+    const number = Number(match[0]);
+    this.wholeFloat = Number.isInteger(number) && /[.eE]/.test(match[0]);
+    return number;
   }
 
   private parseString(): string {
@@ -117,6 +136,7 @@ class TolerantJsonParser {
     }
     for (;;) {
       array.push(this.parseValue());
+      if (this.wholeFloat) markFloat(array, array.length - 1);
       this.skipWhitespace();
       const c = this.text[this.pos++];
       if (c === "]") return array;
@@ -151,6 +171,7 @@ class TolerantJsonParser {
         writable: true,
         configurable: true,
       });
+      if (this.wholeFloat) markFloat(object, key);
       this.skipWhitespace();
       const c = this.text[this.pos++];
       if (c === "}") return object;
@@ -160,4 +181,15 @@ class TolerantJsonParser {
       }
     }
   }
+}
+
+/** A `[name, doc]` pair of an event or event_page: its numbers need no marks (see parseDocumentJson). */
+const EVENT_PAIR = /^\s*\[\s*"event/;
+
+/**
+ * Parses one document's JSON text. An event's numbers are not marked: its descriptor's dtypes say which are
+ * floats, and leaving them to JSON.parse keeps the ingest hot path fast.
+ */
+export function parseDocumentJson(text: string): unknown {
+  return parseJson(text, !EVENT_PAIR.test(text));
 }

@@ -5,7 +5,7 @@ import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { toDocumentPair } from "./documentShape.ts";
 import { type ArrayElement, JsonArraySplitter } from "./JsonArraySplitter.ts";
-import { JsonSyntaxError, parseJson } from "./parseJson.ts";
+import { JsonSyntaxError, parseDocumentJson } from "./parseJson.ts";
 
 /**
  * Yields every document of the JSON array in `chunks`; throws UnreadableError naming `source` (`byte N`)
@@ -33,7 +33,7 @@ function* documentsOf(
   for (const element of elements) {
     let value: unknown;
     try {
-      value = parseJson(element.text);
+      value = parseDocumentJson(element.text);
     } catch (error) {
       throw syntaxFailure(error, element, source);
     }

@@ -10,7 +10,12 @@ import type { DocumentShape } from "./DocumentFormat.ts";
 import type { DocumentItem } from "./DocumentStream.ts";
 import { type JsonLinesWorkerPool, sharedJsonLinesPool } from "./JsonLinesWorkerPool.ts";
 import { lineFailureError } from "./jsonLineParsing.ts";
-import { type ChunkJob, type ChunkResult, parseJsonLinesChunk } from "./jsonLinesChunk.ts";
+import {
+  type ChunkJob,
+  type ChunkResult,
+  parseJsonLinesChunk,
+  restoreChunkFloats,
+} from "./jsonLinesChunk.ts";
 
 /** How JSON Lines files are read in parallel; every member has a default. */
 export interface ParallelReadOptions {
@@ -86,6 +91,7 @@ export async function* readJsonLinesInParallel(
       if (pool.isReady) for (const chunk of ahead) chunk.parsed ??= sent(pool, chunk.job);
       const result = head.parsed ? await settled(head.parsed, path) : parseJsonLinesChunk(head.job).result;
       if (result.readFailure) throw Object.assign(new Error(result.readFailure.message), result.readFailure);
+      restoreChunkFloats(result);
       if (result.items.length > 0) yield result.items;
       if (result.failure)
         throw lineFailureError(path, linesBefore + result.failure.index + 1, result.failure);

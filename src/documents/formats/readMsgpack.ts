@@ -4,6 +4,7 @@ import { C1, Unpackr } from "msgpackr";
 import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { toDocumentPair } from "./documentShape.ts";
+import { markMsgpackFloats } from "./msgpackFloats.ts";
 import { decodeNumpyValues, mayHoldNumpy, NumpyDecodeError } from "./msgpackNumpy.ts";
 
 // Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as the
@@ -79,7 +80,10 @@ class MsgpackDocumentDecoder {
     let failure: UnreadableError | undefined;
     let missingBytes: number | undefined;
     const accept = (value: unknown, start: number, end: number) => {
-      documents.push(this.toDocument(value, start, mayHoldNumpyMaps));
+      const pair = this.toDocument(value, start, mayHoldNumpyMaps);
+      // An event's floats are told by its descriptor's dtypes (see parseDocumentJson).
+      if (!pair[0].startsWith("event")) markMsgpackFloats(bytes.subarray(start, end), pair);
+      documents.push(pair);
       position = end;
     };
     while (position < bytes.length && missingBytes === undefined) {
