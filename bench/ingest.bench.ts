@@ -26,7 +26,7 @@ import { report, type Timing, time } from "./harness.ts";
 import { dataKeys, FIELDS, pagedRun } from "./syntheticRuns.ts";
 
 /** A run of single events as the RunEngine writes them (suitcase-jsonl layout). */
-function* singleEventRun(events: number): Generator<DocumentPair> {
+export function* singleEventRun(events: number): Generator<DocumentPair> {
   const run = composeRun({ plan_name: "bench_single" });
   const stream = run.composeDescriptor({ name: "primary", data_keys: dataKeys });
   yield ["start", run.start];

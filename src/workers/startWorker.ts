@@ -3,13 +3,17 @@
 // imports: the thread then starts in ~30 ms, where registering tsx in it took ~150 ms of CPU. Bundles are
 // kept in node_modules/.cache (where the packages they import resolve) with the size and modification time
 // of each file that went in: a process reuses a bundle whose files are unchanged, else builds it again (and
-// removes the one it replaces).
+// removes the one it replaces). The built package (dist/, see scripts/build.mjs) carries its worker bundles
+// prebuilt: there nothing is bundled at run time and esbuild is never loaded.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerData as currentWorkerData, Worker } from "node:worker_threads";
-import { buildSync } from "esbuild";
+
+/** This module runs from the sources (through tsx) or from a bundle the build wrote into dist/. */
+const FROM_SOURCES = import.meta.url.endsWith(".ts");
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CACHE = join(ROOT, "node_modules", ".cache", "databroker-workers");
@@ -57,6 +61,8 @@ function bundleOf(module: URL): URL {
     // No bundle yet (or a damaged manifest): build one.
   }
   if (!manifest || !unchanged(manifest.inputs)) {
+    // Loaded here, not imported: only the sources bundle at run time, and esbuild costs start-up to load.
+    const { buildSync } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
     const result = buildSync({
       entryPoints: [entry],
       absWorkingDir: ROOT,
@@ -99,8 +105,14 @@ function bundling(): boolean {
   return process.env.DATABROKER_WORKER_BUNDLES !== "off";
 }
 
+/** The build's bundle of a worker module: dist/workers/<name>.js, beside the bundle this code is in. */
+function prebuiltBundleOf(module: URL): URL {
+  return new URL(`./workers/${basename(fileURLToPath(module), ".ts")}.js`, import.meta.url);
+}
+
 /** A worker running `module` (a file URL of a .ts module); it finds `data` as `workerInput()`. */
 export function startWorker(module: URL, data?: unknown): Worker {
+  if (!FROM_SOURCES) return new Worker(prebuiltBundleOf(module), { workerData: { data } });
   let bundle: URL | null = null;
   try {
     if (bundling()) bundle = bundleOf(module);

@@ -1,27 +1,91 @@
-// Every command of the CLI; each module adds itself to the program.
+// Every command of the CLI, and which of them this process loads. A command's module pulls in what it runs
+// (catalogs, formats, the server: most of the start-up time when all are loaded), so only the command the
+// command line names is loaded; the others appear in `--help` by name and summary from this table.
 import type { Command } from "commander";
-import { registerDelete } from "./delete.ts";
-import { registerDocuments } from "./documents.ts";
-import { registerIngest } from "./ingest.ts";
-import { registerLs } from "./ls.ts";
-import { registerMigrate } from "./migrate.ts";
-import { registerSearch } from "./search.ts";
-import { registerServe } from "./serve.ts";
-import { registerShow } from "./show.ts";
-import { registerStart } from "./start.ts";
-import { registerTable } from "./table.ts";
-import { registerValidate } from "./validate.ts";
 
-export const commands: Array<(program: Command) => void> = [
-  registerStart,
-  registerServe,
-  registerValidate,
-  registerIngest,
-  registerLs,
-  registerDocuments,
-  registerMigrate,
-  registerSearch,
-  registerShow,
-  registerTable,
-  registerDelete,
+type Register = (program: Command) => void;
+
+interface CommandEntry {
+  name: string;
+  /** The line `databroker --help` shows; the command's own `--help` shows its full description. */
+  summary: string;
+  load: () => Promise<Register>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "start",
+    summary: "serve the default catalog, with example runs on first start",
+    load: async () => (await import("./start.ts")).registerStart,
+  },
+  {
+    name: "serve",
+    summary: "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl)",
+    load: async () => (await import("./serve.ts")).registerServe,
+  },
+  {
+    name: "validate",
+    summary: "check every run in the given files and directories against the event model",
+    load: async () => (await import("./validate.ts")).registerValidate,
+  },
+  {
+    name: "ingest",
+    summary: "store every run found in the given files and directories (any document format)",
+    load: async () => (await import("./ingest.ts")).registerIngest,
+  },
+  {
+    name: "ls",
+    summary: "list the runs of a catalog, newest first",
+    load: async () => (await import("./ls.ts")).registerLs,
+  },
+  {
+    name: "documents",
+    summary: "write a stored run's documents to stdout",
+    load: async () => (await import("./documents.ts")).registerDocuments,
+  },
+  {
+    name: "migrate",
+    summary: "apply the catalog's pending schema migrations (PostgreSQL) and print its schema version",
+    load: async () => (await import("./migrate.ts")).registerMigrate,
+  },
+  {
+    name: "search",
+    summary: "list the runs a query selects, newest first (same output as ls)",
+    load: async () => (await import("./search.ts")).registerSearch,
+  },
+  {
+    name: "show",
+    summary: "describe one run: start, stop, streams with their fields and event counts",
+    load: async () => (await import("./show.ts")).registerShow,
+  },
+  {
+    name: "table",
+    summary: "write one stream of a run as a table: CSV, JSON columns or Arrow IPC",
+    load: async () => (await import("./table.ts")).registerTable,
+  },
+  {
+    name: "delete",
+    summary: "delete one run and everything of it (recorded in the catalog's deletion audit)",
+    load: async () => (await import("./delete.ts")).registerDelete,
+  },
 ];
+
+/** The command a command line runs: its first argument that names one (`help ls` names ls), if any. */
+export function commandNamedIn(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((arg) => COMMANDS.some((command) => command.name === arg));
+}
+
+/** A command shown in the help by its summary, never run in this process (another command was named). */
+function listedOnly(entry: CommandEntry): Register {
+  return (program) => {
+    program.command(entry.name).summary(entry.summary).allowUnknownOption().allowExcessArguments();
+  };
+}
+
+/** What registers this process's commands: the named one loaded whole, every other one listed. */
+export async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  const named = commandNamedIn(argv);
+  return Promise.all(COMMANDS.map((entry) => (entry.name === named ? entry.load() : listedOnly(entry))));
+}
+
+export const commands: Register[] = await commandsFor(process.argv);

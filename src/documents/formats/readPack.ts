@@ -2,7 +2,6 @@
 // patterns) and the root_map that points each Resource root to its copied files under external_files/.
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { UnreadableError } from "../../errors.ts";
 import { pathExists } from "./pathExists.ts";
 
@@ -43,6 +42,8 @@ export async function readPack(dir: string): Promise<PackCatalog> {
   const directory = resolve(dir);
   const catalogPath = join(directory, CATALOG_FILE);
   let catalog: { sources?: Record<string, CatalogSource> };
+  // yaml is loaded here, by the packs that need it: its many files cost every command start-up time.
+  const { parse: parseYaml } = await import("yaml");
   try {
     catalog = parseYaml(await readFile(catalogPath, "utf8")) ?? {};
   } catch (error) {

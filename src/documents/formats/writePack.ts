@@ -4,7 +4,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { stringify as stringifyYaml } from "yaml";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import type { DocumentPair, Resource } from "../types.ts";
 import { extensionOf } from "./DocumentFormat.ts";
@@ -78,6 +77,8 @@ export async function writePack(
       },
     },
   };
+  // yaml is loaded here, by the packs that need it: its many files cost every command start-up time.
+  const { stringify: stringifyYaml } = await import("yaml");
   await writeFile(join(directory, CATALOG_FILE), stringifyYaml(catalog));
   return readPack(directory);
 }

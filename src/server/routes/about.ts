@@ -1,15 +1,13 @@
 // About (`GET /api/v1/`): public, every field the Python client validates (contract §3a): api_version,
 // library_version (PEP 440), formats and aliases per family/spec, query names, authentication, links, meta.
-import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import { PACKAGE_VERSION } from "../../packageVersion.ts";
 import { type AuthOptions, authenticationRequired } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { Links } from "../links.ts";
 import { ALL_FORMATS, tableFormats } from "../serializers.ts";
 
-const LIBRARY_VERSION: string = JSON.parse(
-  readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
-).version;
+const LIBRARY_VERSION = PACKAGE_VERSION;
 
 /** Every `filter[<name>]` the search route understands (queries/tiledParams.ts decodes them). */
 export const QUERY_NAMES = [

@@ -6,7 +6,6 @@
 import { createReadStream } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { encodeDocuments } from "../../documents/formats/documentEncoder.ts";
 import { pathExists } from "../../documents/formats/pathExists.ts";
 import { CATALOG_FILE, DOCUMENTS_MANIFEST } from "../../documents/formats/readPack.ts";
@@ -54,6 +53,8 @@ export class PackLayout implements CatalogLayout {
 
   /** The layout of the pack at `root`, from its catalog.yml: the format and folder of its document files. */
   static async open(root: string): Promise<PackLayout> {
+    // yaml is loaded here, by the packs that need it: its many files cost every command start-up time.
+    const { parse: parseYaml } = await import("yaml");
     const catalog = (parseYaml(await readFile(join(root, CATALOG_FILE), "utf8")) ?? {}) as {
       sources?: Record<string, PackSource>;
     };

@@ -1,8 +1,17 @@
 // The `pg` connection pool of a PostgreSQL catalog, with the value conversion this adapter relies on (bigint
 // as number), and named prepared statements.
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
 
 const INT8 = 20;
+
+let loadedPg: typeof pg | undefined;
+
+/** pg, loaded when a PostgreSQL catalog is first opened: its many files cost every other command start-up time. */
+function pgModule(): typeof pg {
+  loadedPg ??= createRequire(import.meta.url)("pg") as typeof pg;
+  return loadedPg;
+}
 
 /**
  * Conversions for this pool only (pg's defaults are process-wide and shared with other code): bigints are
@@ -13,7 +22,7 @@ const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number) =>
     oid === INT8
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, "text")) as unknown as pg.CustomTypesConfig["getTypeParser"],
+      : pgModule().types.getTypeParser(oid, "text")) as unknown as pg.CustomTypesConfig["getTypeParser"],
 };
 
 /** A connection URI without its password, for messages. */
@@ -26,7 +35,7 @@ export type Queryable = pg.Pool | pg.PoolClient;
 
 /** A pool of `max` connections; with `statementTimeoutMs`, PostgreSQL cancels any statement running longer. */
 export function openPool(uri: string, max = 10, statementTimeoutMs?: number): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new (pgModule().Pool)({
     connectionString: uri,
     max,
     types,

@@ -1,0 +1,81 @@
+// `npm run build` (run by `npm ci` through `prepare`): compiles src/ into dist/ so that the command and the
+// library start without compiling TypeScript. Three outputs:
+//   dist/cli.js, dist/index.js (+ shared chunks beside them): esbuild bundles, packages left as imports, code behind a
+//     dynamic import() split off so a command loads only what it runs;
+//   dist/workers/<name>.js: one self-contained bundle per worker thread module (startWorker starts these);
+//   dist/types/: tsc's declarations of the library entry, import paths ending .js as a package's must.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const DIST = join(ROOT, "dist");
+
+/** The modules run in worker threads: each `startWorker(new URL("./<name>.ts", import.meta.url))`. */
+const WORKERS = ["src/storage/sqlite/writerThread.ts", "src/documents/formats/jsonLinesWorker.ts"];
+
+const common = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+};
+
+async function buildJavaScript() {
+  await build({
+    ...common,
+    entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts" },
+    splitting: true,
+    outdir: DIST,
+    chunkNames: "[name]-[hash]", // beside the entries: startWorker finds ./workers/ from any of them
+  });
+  // Workers are separate builds: a worker bundle shares no chunk with the main thread's, so startWorker finds
+  // it by name alone (dist/workers/<name>.js), wherever its own code was bundled.
+  const names = WORKERS.map((path) => basename(path, ".ts"));
+  if (new Set(names).size !== names.length) throw new Error(`two worker modules share a name: ${names}`);
+  await build({
+    ...common,
+    entryPoints: Object.fromEntries(WORKERS.map((path, i) => [names[i], path])),
+    outdir: join(DIST, "workers"),
+  });
+}
+
+/** Declarations name their imports as the sources do (`./Broker.ts`); a package's must name the .js files. */
+function rewriteDeclarationImports(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) rewriteDeclarationImports(path);
+    else if (entry.name.endsWith(".d.ts")) {
+      const text = readFileSync(path, "utf8");
+      const rewritten = text.replace(/(["'])(\.{1,2}\/[^"']*?)\.ts\1/g, "$1$2.js$1");
+      if (rewritten !== text) writeFileSync(path, rewritten);
+    }
+  }
+}
+
+function buildDeclarations() {
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) throw new Error("tsc could not write the declarations (see above)");
+  rewriteDeclarationImports(join(DIST, "types"));
+}
+
+const started = new Date();
+rmSync(DIST, { recursive: true, force: true });
+await buildJavaScript();
+if (!process.argv.includes("--no-types")) buildDeclarations();
+// bin/databroker.js runs dist/ only when no source file changed since the build began: this file's time
+// says when it began (a file saved during the build may not be in it).
+const stamp = join(DIST, "built-at");
+writeFileSync(stamp, `${started.toISOString()}\n`);
+utimesSync(stamp, started, started);
+console.log(`databroker: built dist/ in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s`);

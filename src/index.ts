@@ -1,0 +1,13 @@
+// The package's library entry (`import { Broker, key } from "databroker"`): what a program needs to open a
+// catalog, search it, read runs as tables and arrays, write runs, and talk to a server.
+export * from "./broker/index.ts";
+export { RemoteBroker, type RemoteOptions, RemoteRun, RemoteStream } from "./client/index.ts";
+export { type ComposedRun, type ComposeRunOptions, composeRun } from "./documents/compose.ts";
+export type * from "./documents/types.ts";
+export { DOCUMENT_NAMES, isDocumentName } from "./documents/types.ts";
+export { isValidDocument, schemaVersion, validateDocument } from "./documents/validate.ts";
+export * from "./errors.ts";
+export * from "./queries/index.ts";
+export { DEFAULT_CATALOG, defaultCatalogUri, openStore } from "./storage/openStore.ts";
+export type { PutOptions, PutReport, RunRef, RunSummary, SearchOptions, Store } from "./storage/Store.ts";
+export * from "./tables/index.ts";
