@@ -10,7 +10,7 @@ import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { SearchDeadline } from "../queries/SearchDeadline.ts";
-import { catalogDirectory, defaultCatalogUri, openStore } from "../storage/openStore.ts";
+import { catalogDirectory, defaultCatalogUri, type OpenOptions, openStore } from "../storage/openStore.ts";
 import type { PutReport, RunRef, RunSummary, Store } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
 import { findRunIn, storeListing } from "./findRunIn.ts";
@@ -77,9 +77,15 @@ export class Broker implements AsyncIterable<Run> {
     this.owns = { store: false, assets: options.assets === undefined };
   }
 
-  /** A Broker over the catalog at `uri` (default: the default catalog); `close()` closes the store too. */
-  static async open(uri: string = defaultCatalogUri(), options: BrokerOptions = {}): Promise<Broker> {
-    const broker = new Broker(await openStore(uri), options);
+  /**
+   * A Broker over the catalog at `uri` (default: the default catalog); `close()` closes the store too.
+   * `readOnly` opens an existing catalog without creating or changing anything (see openStore).
+   */
+  static async open(
+    uri: string = defaultCatalogUri(),
+    options: BrokerOptions & OpenOptions = {},
+  ): Promise<Broker> {
+    const broker = new Broker(await openStore(uri, { readOnly: options.readOnly }), options);
     broker.owns.store = true;
     return broker;
   }

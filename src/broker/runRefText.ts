@@ -21,14 +21,14 @@ export async function runFromText<R = Run>(
   try {
     return await broker.run(ref);
   } catch (error) {
-    if (
-      error instanceof NotFoundError &&
-      typeof ref === "number" &&
-      ref > 0 &&
-      text.trim().length >= MIN_PREFIX
-    ) {
-      return broker.run(text.trim());
+    if (!(error instanceof NotFoundError && typeof ref === "number" && ref > 0)) throw error;
+    if (text.trim().length < MIN_PREFIX) throw new NotFoundError(`no run has scan_id ${ref}`);
+    try {
+      return await broker.run(text.trim());
+    } catch (prefixError) {
+      if (!(prefixError instanceof NotFoundError)) throw prefixError;
+      // Say both places looked in: a user typing digits may mean either.
+      throw new NotFoundError(`no run has scan_id ${ref}, nor a uid starting with ${text.trim()}`);
     }
-    throw error;
   }
 }

@@ -1,10 +1,13 @@
 // Opens a catalog named by a URI: `sqlite:///abs/path.db` (or a plain path ending .db/.sqlite), `memory:`,
 // `file:///abs/dir` and `postgresql://...` (or postgres://). The default catalog is
-// ./data/catalog.sqlite, overridden by the DATABROKER_CATALOG environment variable.
-import { mkdirSync } from "node:fs";
+// ./data/catalog.sqlite, overridden by the DATABROKER_CATALOG environment variable. A read-only open never
+// creates, migrates or writes anything; failures come out as typed errors naming the catalog (catalogErrors.ts).
+import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UnsupportedError } from "../errors.ts";
+import { catalogOpenFailure } from "./catalogErrors.ts";
+import { createDirectory } from "./createDirectory.ts";
 import { FilesStore } from "./files/FilesStore.ts";
 import { MemoryStore } from "./memory/MemoryStore.ts";
 import { PostgresStore } from "./postgres/PostgresStore.ts";
@@ -12,6 +15,16 @@ import type { Store } from "./Store.ts";
 import { SqliteStore } from "./sqlite/SqliteStore.ts";
 
 export const DEFAULT_CATALOG = "./data/catalog.sqlite";
+
+/** Every kind of catalog URI, as help texts and messages name them. */
+export const CATALOG_KINDS =
+  "sqlite:///abs/path.db or a path ending .db/.sqlite, postgresql://user@host:port/db, file:///abs/dir " +
+  "(a directory of document files), memory:";
+
+export interface OpenOptions {
+  /** Open an existing catalog for reading only: nothing is created, migrated or written (puts are refused). */
+  readOnly?: boolean;
+}
 
 export function defaultCatalogUri(env: NodeJS.ProcessEnv = process.env): string {
   return env.DATABROKER_CATALOG || DEFAULT_CATALOG;
@@ -21,10 +34,14 @@ function isSqlitePath(uri: string): boolean {
   return /\.(db|sqlite|sqlite3)$/i.test(uri) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
 }
 
-function openSqlite(path: string, uri: string): Store {
+function openSqlite(path: string, uri: string, options: OpenOptions): Store {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    throw new UnsupportedError(
+      `${uri} is a folder, not a SQLite file (a folder of document files is file:///abs/dir)`,
+    );
   // A new catalog's folder is created, as for the default ./data/catalog.sqlite on first start.
-  mkdirSync(dirname(path), { recursive: true });
-  return new SqliteStore(path, uri);
+  if (!options.readOnly) createDirectory(dirname(path));
+  return new SqliteStore(path, uri, options);
 }
 
 /**
@@ -44,22 +61,31 @@ export function catalogDirectory(uri: string): string | undefined {
   return undefined;
 }
 
-export async function openStore(uri: string = defaultCatalogUri()): Promise<Store> {
+export async function openStore(
+  uri: string = defaultCatalogUri(),
+  options: OpenOptions = {},
+): Promise<Store> {
+  try {
+    return await openAdapter(uri, options);
+  } catch (error) {
+    throw catalogOpenFailure(uri, error);
+  }
+}
+
+async function openAdapter(uri: string, options: OpenOptions): Promise<Store> {
   if (uri === "memory:" || uri === "memory://") return new MemoryStore();
   if (uri.startsWith("sqlite://")) {
     const path = uri.slice("sqlite://".length);
     if (!path.startsWith("/"))
-      throw new UnsupportedError(`${uri}: a sqlite URI names an absolute path: sqlite:///abs/path.db`);
-    return openSqlite(path, uri);
+      throw new UnsupportedError(
+        `${uri}: a sqlite URI names an absolute path: sqlite:///abs/path.db (three slashes), or give the plain path`,
+      );
+    return openSqlite(path, uri, options);
   }
-  if (isSqlitePath(uri)) return openSqlite(resolve(uri), uri);
-  if (uri.startsWith("file://")) {
-    return FilesStore.openUri(uri);
-  }
+  if (isSqlitePath(uri)) return openSqlite(resolve(uri), uri, options);
+  if (uri.startsWith("file://")) return FilesStore.openUri(uri, options);
   if (uri.startsWith("postgresql://") || uri.startsWith("postgres://")) {
-    return PostgresStore.open(uri);
+    return PostgresStore.open(uri, options.readOnly ? { migrate: false } : {});
   }
-  throw new UnsupportedError(
-    `catalog ${JSON.stringify(uri)}: use sqlite:///abs/path.db, a path ending .db or .sqlite, memory:, or file:///abs/dir`,
-  );
+  throw new UnsupportedError(`catalog ${JSON.stringify(uri)} is not a catalog URI: use ${CATALOG_KINDS}`);
 }

@@ -64,3 +64,25 @@ test("the table shows the newest runs up to --limit and says how many more there
   assert.equal(lines[3], "(2 more; use --limit)");
   assert.notEqual(databroker(["ls", "--catalog", catalog, "--limit", "0"]).code, 0);
 });
+
+test("ls opens read-only a catalog another process is writing to, and sees its commits", async () => {
+  const shared = join(scratch, "shared.sqlite");
+  const writer = new SqliteStore(shared);
+  try {
+    await writer.put(runs[0].documents);
+    const first = databroker(["ls", "--catalog", shared, "--json"]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(
+      JSON.parse(first.stdout).map((row: { uid: string }) => row.uid),
+      [runs[0].uid],
+    );
+    await writer.put(runs[1].documents);
+    const second = databroker(["ls", "--catalog", shared, "--json"]);
+    assert.deepEqual(
+      JSON.parse(second.stdout).map((row: { uid: string }) => row.uid),
+      [runs[1].uid, runs[0].uid],
+    );
+  } finally {
+    await writer.close();
+  }
+});

@@ -122,7 +122,7 @@ describe("databroker serve", () => {
   });
 });
 
-test("a port already in use: one line saying so and how to choose another, exit code 1", async () => {
+test("a port already in use: one line saying so and how to choose another, exit code 2", async () => {
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
   const { port } = taken.address() as AddressInfo;
@@ -137,7 +137,7 @@ test("a port already in use: one line saying so and how to choose another, exit 
       stderr += chunk;
     });
     const [code] = await once(run, "exit");
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     assert.equal(
       stderr.trim(),
       `databroker: 127.0.0.1:${port} is already in use (another server?): choose another with --port`,

@@ -10,7 +10,7 @@ import type { Run } from "../../broker/Run.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
 
 interface DeleteOptions {
   catalog: string;
@@ -48,15 +48,9 @@ function commandLineUser(): string {
 }
 
 export function registerDelete(program: Command): void {
-  program
-    .command("delete")
+  withCatalogOption(program.command("delete"), "delete from")
     .description("delete one run and everything of it (recorded in the catalog's deletion audit)")
     .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
-    .option(
-      "--catalog <uri>",
-      "catalog to delete from (sqlite:///abs/path.db, a .db/.sqlite path, postgresql://..., file:///abs/dir)",
-      defaultCatalogUri(),
-    )
     .option("--reason <text>", "why, kept in the audit record")
     .option("--yes", "delete without asking")
     .action(async (ref: string, options: DeleteOptions) => {

@@ -1,5 +1,5 @@
-// `databroker documents <run> [--catalog URI] [--format jsonl|msgpack]`: replays a stored run's [name, doc]
-// documents to stdout. <run> is a uid or unique uid prefix, a scan_id, or -N for the N-th most recent.
+// `databroker documents <run> [--catalog URI] [--format jsonl|msgpack] [--output FILE|-]`: replays a stored
+// run's [name, doc] documents to stdout or FILE (msgpack refused on a terminal unless `--output -`). <run> is a uid or unique uid prefix, a scan_id, or -N for the N-th most recent.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
@@ -7,7 +7,9 @@ import { InvalidArgumentError } from "commander";
 import { runRefFromText } from "../../broker/runRefText.ts";
 import { documentEncoder } from "../../documents/formats/index.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { defaultCatalogUri, openStore } from "../../storage/openStore.ts";
+import { openStore } from "../../storage/openStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
+import { outputTo, withOutputOption } from "../output.ts";
 
 const FORMATS = ["jsonl", "msgpack"] as const;
 type OutputFormat = (typeof FORMATS)[number];
@@ -19,24 +21,22 @@ function outputFormat(text: string): OutputFormat {
 }
 
 export function registerDocuments(program: Command): void {
-  program
-    .command("documents")
+  withOutputOption(withCatalogOption(program.command("documents"), "read"))
     .description("write a stored run's documents to stdout")
     .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
-    .option(
-      "--catalog <uri>",
-      "catalog to read (sqlite:///abs/path.db, a .db/.sqlite path, memory:)",
-      defaultCatalogUri(),
-    )
     .option("--format <format>", "jsonl or msgpack", outputFormat, "jsonl")
-    .action(async (ref: string, options: { catalog: string; format: OutputFormat }) => {
-      const store = await openStore(options.catalog);
+    .action(async (ref: string, options: { catalog: string; format: OutputFormat; output?: string }) => {
+      const destination = outputTo(options.output, {
+        name: options.format,
+        binary: options.format === "msgpack",
+      });
+      const store = await openStore(options.catalog, { readOnly: true });
       try {
         const start = await store.findRun(runRefFromText(ref));
         await pipeline(
           Readable.from(store.documents(start.uid)),
           documentEncoder(options.format),
-          process.stdout,
+          destination(),
         );
       } catch (error) {
         // A reader that stops early (`| head`) is not an error.

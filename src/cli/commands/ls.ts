@@ -3,8 +3,9 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { dateOf } from "../../documents/epochTime.ts";
-import { defaultCatalogUri, openStore } from "../../storage/openStore.ts";
+import { openStore } from "../../storage/openStore.ts";
 import type { RunSummary } from "../../storage/Store.ts";
+import { withCatalogOption } from "../catalogOption.ts";
 
 export const DEFAULT_LIMIT = 25;
 
@@ -90,18 +91,12 @@ export function positiveInteger(text: string): number {
 }
 
 export function registerLs(program: Command): void {
-  program
-    .command("ls")
+  withCatalogOption(program.command("ls"), "list")
     .description("list the runs of a catalog, newest first")
-    .option(
-      "--catalog <uri>",
-      "catalog to list (sqlite:///abs/path.db, a .db/.sqlite path, memory:)",
-      defaultCatalogUri(),
-    )
     .option("--limit <n>", "how many runs", positiveInteger, DEFAULT_LIMIT)
     .option("--json", "print one JSON array of objects")
     .action(async (options: { catalog: string; limit: number; json?: boolean }) => {
-      const store = await openStore(options.catalog);
+      const store = await openStore(options.catalog, { readOnly: true });
       try {
         await printRunListing(store.runs({ op: "all" }, { limit: options.limit }), options, () =>
           store.count(),

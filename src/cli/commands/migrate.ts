@@ -2,9 +2,10 @@
 // reads (the migrations a store also applies when it opens) and prints the version. Other catalog kinds set
 // themselves up when opened; for them this opens the catalog once and says so.
 import type { Command } from "commander";
-import { defaultCatalogUri, openStore } from "../../storage/openStore.ts";
+import { openStore } from "../../storage/openStore.ts";
 import { redactedUri } from "../../storage/postgres/connectionPool.ts";
 import { PostgresStore } from "../../storage/postgres/PostgresStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
 
 function isPostgres(uri: string): boolean {
   return uri.startsWith("postgresql://") || uri.startsWith("postgres://");
@@ -22,14 +23,8 @@ async function migrateCatalog(uri: string): Promise<string> {
 }
 
 export function registerMigrate(program: Command): void {
-  program
-    .command("migrate")
+  withCatalogOption(program.command("migrate"), "migrate")
     .description("apply the catalog's pending schema migrations (PostgreSQL) and print its schema version")
-    .option(
-      "--catalog <uri>",
-      "catalog to migrate (postgresql://user@host:port/db, ...)",
-      defaultCatalogUri(),
-    )
     .action(async (options: { catalog: string }) => {
       try {
         console.log(await migrateCatalog(options.catalog));

@@ -3,23 +3,17 @@
 import type { Command } from "commander";
 import { Broker } from "../../broker/Broker.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
 import { DEFAULT_LIMIT, positiveInteger, printRunListing } from "./ls.ts";
 
 export function registerSearch(program: Command): void {
-  program
-    .command("search")
+  withCatalogOption(program.command("search"), "search")
     .description("list the runs a query selects, newest first (same output as ls)")
     .argument("<query>", 'query text, e.g. \'plan_name == "scan" and (scan_id >= 5 or "free text")\'')
-    .option(
-      "--catalog <uri>",
-      "catalog to search (sqlite:///abs/path.db, a .db/.sqlite path, file:///abs/dir, memory:)",
-      defaultCatalogUri(),
-    )
     .option("--limit <n>", "how many runs", positiveInteger, DEFAULT_LIMIT)
     .option("--json", "print one JSON array of objects")
     .action(async (text: string, options: { catalog: string; limit: number; json?: boolean }) => {
-      const broker = await Broker.open(options.catalog);
+      const broker = await Broker.open(options.catalog, { readOnly: true });
       try {
         const found = broker.search(text);
         await printRunListing(found.summaries({ limit: options.limit }), options, () => found.count());

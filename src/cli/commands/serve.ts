@@ -5,9 +5,11 @@
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import { Broker } from "../../broker/index.ts";
+import { ValidationError } from "../../errors.ts";
 import { createServer } from "../../server/app.ts";
 import { checkApiKey, newApiKey } from "../../server/auth.ts";
-import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
+import { reportCliFailure } from "../errors.ts";
 import {
   brokerFileOptions,
   type FileRootFlags,
@@ -108,7 +110,9 @@ export function closeOnSignals(server: RunningServer): void {
 function parseBudget(text: string): number {
   const budget = Number(text);
   if (!Number.isInteger(budget) || budget < 0)
-    throw new Error(`not a search budget in milliseconds (a whole number, 0 for none): ${text}`);
+    throw new ValidationError(
+      `--search-budget-ms ${text}: not a time in milliseconds (a whole number, 0 for none)`,
+    );
   return budget;
 }
 
@@ -119,7 +123,8 @@ function searchBudgetFromEnv(): number | undefined {
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port number: ${text}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ValidationError(`--port ${text}: not a port number (0 to 65535; 0 picks a free port)`);
   return port;
 }
 
@@ -145,24 +150,23 @@ export function withListenOptions(command: Command): Command {
     );
 }
 
-/** Why a server could not start, in a line (the usual cause of a failed listen named with its remedy). */
-function startFailure(error: unknown, flags: ServeFlags): string {
-  const { code, message } = error as NodeJS.ErrnoException;
+/** Why a listen failed, with its remedy, for the usual causes; undefined for any other error. */
+function listenFailure(error: unknown, flags: ServeFlags): string | undefined {
+  const { code } = error as NodeJS.ErrnoException;
   if (code === "EADDRINUSE")
     return `${flags.host}:${flags.port} is already in use (another server?): choose another with --port`;
   if (code === "EADDRNOTAVAIL") return `cannot listen on ${flags.host}: no such address here (--host)`;
   if (code === "EACCES") return `not allowed to listen on ${flags.host}:${flags.port} (ports below 1024?)`;
-  return message;
+  return undefined;
 }
 
-/** Serves until a signal; prints the ready lines once listening, or why it could not start (exit code 1). */
+/** Serves until a signal; prints the ready lines once listening, or why it could not start (exit code 2). */
 export async function runServer(catalog: string, flags: ServeFlags, prepare?: ServeOptions["prepare"]) {
   let server: RunningServer;
   try {
     server = await serveCatalog({ catalog, ...flags, prepare });
   } catch (error) {
-    console.error(`databroker: ${startFailure(error, flags)}`);
-    process.exitCode = 1;
+    process.exitCode = reportCliFailure(error, undefined, { message: listenFailure(error, flags) });
     return;
   }
   closeOnSignals(server);
@@ -171,16 +175,9 @@ export async function runServer(catalog: string, flags: ServeFlags, prepare?: Se
 
 export function registerServe(program: Command): void {
   withListenOptions(
-    program
-      .command("serve")
-      .description(
-        "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl)",
-      )
-      .option(
-        "--catalog <uri>",
-        "catalog to serve (sqlite:///abs/path.db, a .db/.sqlite path, ...)",
-        defaultCatalogUri(),
-      ),
+    withCatalogOption(program.command("serve"), "serve").description(
+      "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl)",
+    ),
   ).action(async (flags: ServeFlags & { catalog: string }) => {
     const { catalog, ...listen } = flags;
     await runServer(catalog, listen);

@@ -7,7 +7,7 @@ import { runFromText } from "../../broker/runRefText.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DataKey } from "../../documents/types.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
 
 export interface FieldDescription {
   dtype: string;
@@ -96,18 +96,12 @@ function showText(description: Awaited<ReturnType<typeof describeRun>>): string 
 }
 
 export function registerShow(program: Command): void {
-  program
-    .command("show")
+  withCatalogOption(program.command("show"), "read")
     .description("describe one run: start, stop, streams with their fields and event counts")
     .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
-    .option(
-      "--catalog <uri>",
-      "catalog to read (sqlite:///abs/path.db, a .db/.sqlite path, file:///abs/dir, memory:)",
-      defaultCatalogUri(),
-    )
     .option("--json", 'print {"start", "stop", "streams"} as JSON')
     .action(async (ref: string, options: { catalog: string; json?: boolean }) => {
-      const broker = await Broker.open(options.catalog);
+      const broker = await Broker.open(options.catalog, { readOnly: true });
       try {
         const description = await describeRun(await runFromText(broker, ref));
         console.log(options.json ? JSON.stringify(description) : showText(description));

@@ -3,7 +3,7 @@
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { seedExampleRuns } from "../../server/seed/seedExampleRuns.ts";
-import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { CATALOG_KINDS, defaultCatalogUri } from "../../storage/openStore.ts";
 import { runServer, withListenOptions } from "./serve.ts";
 
 /** Where the examples' detector files go: beside a catalog file, else ./data. */
@@ -18,7 +18,8 @@ export function registerStart(program: Command): void {
     program
       .command("start")
       .description(
-        "serve the default catalog (./data/catalog.sqlite or $DATABROKER_CATALOG), with example runs on first start",
+        `serve the default catalog (./data/catalog.sqlite or $DATABROKER_CATALOG: ${CATALOG_KINDS}), ` +
+          "with example runs on first start",
       ),
   ).action(async (flags) => {
     const catalog = defaultCatalogUri();

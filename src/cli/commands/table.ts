@@ -1,6 +1,6 @@
 // `databroker table <run> [--catalog URI] [--stream primary] [--fields a,b] [--format csv|json|arrow] [--fill]
-// [--root-map old=new] [--file-root DIR]`: a stream to stdout as CSV (streamed in chunks), one JSON object of
-// columns, or Arrow IPC.
+// [--root-map old=new] [--file-root DIR] [--output FILE|-]`: a stream to stdout (or FILE) as CSV (streamed in
+// chunks), one JSON object of columns, or Arrow IPC (refused on a terminal unless `--output -`).
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
@@ -9,8 +9,9 @@ import { Broker } from "../../broker/Broker.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import type { ReadOptions, Stream } from "../../broker/Stream.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
 import { brokerFileOptions, type FileRootFlags, withFileRootOptions } from "../fileRootOptions.ts";
+import { outputTo, withOutputOption } from "../output.ts";
 
 const FORMATS = ["csv", "json", "arrow"] as const;
 type TableFormat = (typeof FORMATS)[number];
@@ -62,14 +63,9 @@ async function* output(
 }
 
 export function registerTable(program: Command): void {
-  withFileRootOptions(program.command("table"))
+  withOutputOption(withFileRootOptions(withCatalogOption(program.command("table"), "read")))
     .description("write one stream of a run as a table: CSV, JSON columns or Arrow IPC")
     .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
-    .option(
-      "--catalog <uri>",
-      "catalog to read (sqlite:///abs/path.db, a .db/.sqlite path, file:///abs/dir, memory:)",
-      defaultCatalogUri(),
-    )
     .option("--stream <name>", "stream to read", "primary")
     .option("--fields <a,b>", "fields to read (default: all)", fieldList)
     .option("--format <format>", "csv, json or arrow (IPC file bytes)", tableFormat, "csv")
@@ -85,16 +81,22 @@ export function registerTable(program: Command): void {
           format: TableFormat;
           fill?: boolean;
           rootMap?: Record<string, string>;
+          output?: string;
         },
       ) => {
+        const destination = outputTo(options.output, {
+          name: options.format,
+          binary: options.format === "arrow",
+        });
         const broker = await Broker.open(options.catalog, {
           rootMap: options.rootMap,
           ...brokerFileOptions(options),
+          readOnly: true,
         });
         try {
           const stream = (await runFromText(broker, ref)).stream(options.stream);
           const read: ReadOptions = { fields: options.fields, fill: options.fill ?? false };
-          await pipeline(Readable.from(output(stream, options.format, read)), process.stdout);
+          await pipeline(Readable.from(output(stream, options.format, read)), destination());
         } catch (error) {
           // A reader that stops early (`| head`) is not an error.
           if ((error as NodeJS.ErrnoException).code === "EPIPE") return;

@@ -21,7 +21,7 @@
 // - Several processes may append to one directory and lose nothing: unique temporary names, publishing that
 //   never replaces a file, and the pack's rewrites under an exclusive lock file. A store sees the directory
 //   as it was at opening plus its own appends; reopen it to see what others added.
-import { access, constants, mkdir, stat } from "node:fs/promises";
+import { access, constants, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isPackDirectory, readPack } from "../../documents/formats/readPack.ts";
@@ -38,6 +38,8 @@ import type {
 import { ConflictError, NotFoundError, UnsupportedError } from "../../errors.ts";
 import type { DistinctValue } from "../../queries/distinct.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
+import { NoCatalogError } from "../catalogErrors.ts";
+import { createDirectory } from "../createDirectory.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
 import type {
   ColumnPage,
@@ -88,17 +90,22 @@ export class FilesStore implements Store {
     private state: LoadedDirectory,
   ) {}
 
-  /** Opens the directory (created when missing, as a new, empty catalog) and reads all of it. */
+  /**
+   * Opens the directory and reads all of it. A missing directory is created, as a new, empty catalog, unless
+   * the store is read-only: then there is no catalog (NoCatalogError), and nothing is created.
+   */
   static async open(directory: string, options: FilesStoreOptions = {}): Promise<FilesStore> {
     const root = resolve(directory);
+    const uri = options.uri ?? pathToFileURL(root).href;
     const found = await stat(root).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return undefined;
       throw error;
     });
-    if (!found) await mkdir(root, { recursive: true });
-    else if (!found.isDirectory())
+    if (!found) {
+      if (options.readOnly) throw new NoCatalogError(uri);
+      createDirectory(root);
+    } else if (!found.isDirectory())
       throw new UnsupportedError(`${root}: a files catalog is a directory, not a file`);
-    const uri = options.uri ?? pathToFileURL(root).href;
     const store = new FilesStore(root, uri, options.readOnly ?? false, await loadDirectory(root));
     // A pack says where its external files are; an unreadable catalog.yml is already among the problems.
     if (await isPackDirectory(root)) store.rootMap = (await readPack(root).catch(() => undefined))?.rootMap;
@@ -106,14 +113,14 @@ export class FilesStore implements Store {
   }
 
   /** Opens the catalog named `file:///abs/dir`. */
-  static openUri(uri: string): Promise<FilesStore> {
+  static openUri(uri: string, options: Omit<FilesStoreOptions, "uri"> = {}): Promise<FilesStore> {
     let path: string;
     try {
       path = fileURLToPath(uri);
     } catch {
       throw new UnsupportedError(`${uri}: a files catalog is named by an absolute URI, file:///abs/dir`);
     }
-    return FilesStore.open(path, { uri });
+    return FilesStore.open(path, { ...options, uri });
   }
 
   /** A databroker-pack directory's root_map (absolute paths); undefined for a plain directory. */

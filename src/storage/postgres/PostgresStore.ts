@@ -15,6 +15,7 @@ import type {
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
+import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { DeletionRequest, RunDeletion } from "../deletions.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
@@ -60,7 +61,10 @@ import { countStatement, distinctStatement, runsStatement } from "./searchStatem
 import { float8Text, SqlParams } from "./sqlParams.ts";
 
 export interface PostgresStoreOptions {
-  /** Apply pending migrations on open (default). When false, a database not at SCHEMA_VERSION is refused. */
+  /**
+   * Apply pending migrations on open (default). When false (a read-only open), nothing is created: a database
+   * without the schema is no catalog, and one not at SCHEMA_VERSION is refused.
+   */
   migrate?: boolean;
   /** Connections in the pool (default 10). */
   maxConnections?: number;
@@ -180,6 +184,8 @@ export class PostgresStore implements Store {
       const compileOptions = await checkServer(pool, location);
       if (options.migrate === false) {
         const version = (await appliedVersion(pool)) ?? 0;
+        // Without migrations nothing is created: an empty database holds no catalog.
+        if (version === 0) throw new NoCatalogError(uri, "the database has no databroker schema");
         if (version !== SCHEMA_VERSION) {
           throw new UnsupportedError(
             `${location}: catalog schema version ${version}, this databroker reads ${SCHEMA_VERSION}: run databroker migrate`,

@@ -1,9 +1,13 @@
 // One SQLite connection to a catalog file with its prepared statements cached: the one that creates the
-// schema, the writer (in the writer thread) or the reader (query_only; in WAL mode it sees committed data
-// only, never a put in progress).
+// schema, the writer (in the writer thread), the reader (query_only; in WAL mode it sees committed data
+// only, never a put in progress) or the read-only store's (opened readonly: it cannot create anything).
+import { existsSync, readFileSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { registerQueryFunctions } from "./functions.ts";
 import { ensureSchema } from "./schema.ts";
+
+/** The largest catalog a read-only open reads into memory when its folder is not writable. */
+const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 
 /** Statements kept per connection; queries compile to a bounded set of shapes, so this rarely evicts. */
 const MAX_STATEMENTS = 256;
@@ -57,6 +61,35 @@ export class Connection {
       throw error;
     }
     return new Connection(db);
+  }
+
+  /**
+   * The only connection of a read-only store: the file must exist and is never written (no schema is
+   * created or upgraded). In WAL mode it shares the -shm/-wal files of the catalog's writers, so it reads
+   * what they committed (SQLite creates those files beside the catalog when they are missing). In a folder it
+   * may not write, with no -wal file (so no writer either), it reads a snapshot of the file from memory.
+   */
+  static readOnly(path: string): Connection {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma("busy_timeout = 5000");
+      db.pragma("user_version"); // the first read: where a missing -shm that cannot be made fails
+    } catch (error) {
+      db.close();
+      if ((error as { code?: string }).code !== "SQLITE_READONLY_DIRECTORY") throw error;
+      return Connection.snapshot(path, error);
+    }
+    return new Connection(db);
+  }
+
+  /** The file read into memory, marked as a rollback-journal file so SQLite needs no -shm for it. */
+  private static snapshot(path: string, cause: unknown): Connection {
+    if (existsSync(`${path}-wal`) || statSync(path).size > MAX_SNAPSHOT_BYTES) throw cause;
+    const bytes = readFileSync(path);
+    // Bytes 18 and 19 of the header: the file format versions, 2 for WAL, 1 for a rollback journal.
+    bytes[18] = 1;
+    bytes[19] = 1;
+    return new Connection(new Database(bytes, { readonly: true }));
   }
 
   static reader(path: string): Connection {

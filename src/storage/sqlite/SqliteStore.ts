@@ -3,6 +3,8 @@
 // their lookups see every commit of other processes and concurrent writers queue instead of failing; reads
 // stay on this thread, synchronous, through a connection that only ever sees committed data. Queries compile
 // to SQL over JSON1 (compileQuery.ts).
+
+import { existsSync } from "node:fs";
 import type {
   DatumPage,
   DocumentPair,
@@ -13,9 +15,10 @@ import type {
   StreamDatum,
   StreamResource,
 } from "../../documents/types.ts";
-import { NotFoundError } from "../../errors.ts";
+import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
+import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { DeletionRequest, RunDeletion } from "../deletions.ts";
 import { putBatch } from "../ingest/putBatch.ts";
@@ -61,19 +64,35 @@ import {
   storedFieldStats,
 } from "./rows.ts";
 import { SqliteWriter } from "./SqliteWriter.ts";
+import { checkSchema } from "./schema.ts";
 
 /** Event pages fetched per query when reading columns. */
 const PAGES_PER_READ = 32;
 
 export class SqliteStore implements Store {
   readonly uri: string;
-  private readonly writer: SqliteWriter;
+  /** Undefined when opened read-only: no writer thread, and puts are refused. */
+  private readonly writer?: SqliteWriter;
   private readonly reader: Connection;
   private readonly queue = new WriteQueue();
 
-  /** Opens (creating when needed) the catalog file at `path`; the writer thread starts in the background. */
-  constructor(path: string, uri = `sqlite://${path}`) {
+  /**
+   * Opens (creating when needed) the catalog file at `path`; the writer thread starts in the background.
+   * `readOnly`: the file must exist with this code's schema, and nothing is ever written to it.
+   */
+  constructor(path: string, uri = `sqlite://${path}`, options: { readOnly?: boolean } = {}) {
     this.uri = uri;
+    if (options.readOnly) {
+      if (!existsSync(path)) throw new NoCatalogError(uri);
+      this.reader = Connection.readOnly(path);
+      try {
+        checkSchema(this.reader.db, uri);
+      } catch (error) {
+        this.reader.close();
+        throw error;
+      }
+      return;
+    }
     const schema = Connection.schema(path);
     try {
       this.reader = Connection.reader(path);
@@ -88,18 +107,23 @@ export class SqliteStore implements Store {
     return this.reader.sql(text);
   }
 
+  private writable(): SqliteWriter {
+    if (!this.writer) throw new UnsupportedError(`${this.uri} was opened read-only`);
+    return this.writer;
+  }
+
   // --- writing -------------------------------------------------------------------------------------------
 
   put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
     return putBatch(
       batch,
-      { transaction: (work) => this.queue.run(() => this.writer.transaction(work)) },
+      { transaction: (work) => this.queue.run(() => this.writable().transaction(work)) },
       options,
     );
   }
 
   async deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {
-    const deletion = await this.queue.run(() => this.writer.deleteRun(uid, request));
+    const deletion = await this.queue.run(() => this.writable().deleteRun(uid, request));
     if (deletion === null) throw new NotFoundError(`no run has uid ${uid}`);
     return deletion;
   }
@@ -368,7 +392,7 @@ export class SqliteStore implements Store {
     await this.queue.run(async () => {
       // The reader first: the writer, then the file's last connection here, checkpoints as it closes.
       this.reader.close();
-      await this.writer.close();
+      await this.writer?.close();
     });
   }
 }

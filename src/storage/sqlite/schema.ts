@@ -5,6 +5,7 @@
 import type Database from "better-sqlite3";
 import { UnsupportedError } from "../../errors.ts";
 import { indexedText } from "../../queries/fullText.ts";
+import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
@@ -163,6 +164,26 @@ function upgradeToVersion3(db: Database.Database): void {
 }
 
 const UPGRADES: Array<(db: Database.Database) => void> = [upgradeToVersion2, upgradeToVersion3];
+
+/**
+ * What a read-only open requires: this code's schema, untouched. An empty file (version 0, no tables) holds
+ * no catalog; an older one is upgraded by `databroker migrate`, which a read never does for the user.
+ */
+export function checkSchema(db: Database.Database, uri: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version === SCHEMA_VERSION) return;
+  if (version === 0 && db.prepare("SELECT count(*) FROM sqlite_schema").pluck().get() === 0)
+    throw new NoCatalogError(uri, "the file is an empty SQLite database");
+  if (version > SCHEMA_VERSION) {
+    throw new UnsupportedError(
+      `${uri}: catalog schema version ${version} is newer than this databroker reads (${SCHEMA_VERSION})`,
+    );
+  }
+  throw new UnsupportedError(
+    `${uri}: catalog schema version ${version}, this databroker reads ${SCHEMA_VERSION}: ` +
+      `run databroker migrate --catalog ${uri}`,
+  );
+}
 
 /** Creates the schema in a new file, upgrades an older one, or checks that a file has the one this code reads. */
 export function ensureSchema(db: Database.Database, location: string): void {
