@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Broker } from "../broker/index.ts";
 import { type AuthOptions, authPlugin } from "./auth.ts";
 import { replyWithError } from "./errors.ts";
+import { closeIdleConnections } from "./idleConnections.ts";
 import { sendJson } from "./json.ts";
 import { aboutRoutes } from "./routes/about.ts";
 import { apiDocsRoutes } from "./routes/apiDocs.ts";
@@ -23,7 +24,10 @@ import { whoamiRoutes } from "./routes/whoami.ts";
 export interface ServerTimeouts {
   /** An upload that brings no data for this long is cut with a 408 (default 30 s). */
   bodyIdleMs?: number;
-  /** A connection on which no byte moves either way for this long is closed (default 120 s). */
+  /**
+   * A connection on which no byte moves for this long, while no request is being worked on or while an
+   * answer is being sent, is closed (default 120 s).
+   */
   socketIdleMs?: number;
 }
 
@@ -54,10 +58,9 @@ const COMPRESSIBLE = /^(application\/(json|json-seq|x-msgpack)|text\/)/;
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const budget = options.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS;
   const broker = options.broker.withSearchBudget(budget > 0 ? budget : undefined);
-  const app = Fastify({
-    logger: options.logger ?? false,
-    connectionTimeout: options.timeouts?.socketIdleMs ?? 120_000,
-  });
+  const socketIdleMs = options.timeouts?.socketIdleMs ?? 120_000;
+  const app = Fastify({ logger: options.logger ?? false, connectionTimeout: socketIdleMs });
+  closeIdleConnections(app, socketIdleMs);
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((_request, reply) => sendJson(reply.code(404), { detail: "Not Found" }));
   // gzip (or deflate) when the client offers it; level 1 as Tiled uses: speed over ratio.

@@ -187,6 +187,31 @@ for (const catalog of READ_CATALOGS) {
       assert.equal(answer.body.stored, lines.length);
     });
 
+    test("the idle limit of sockets does not cut a request being worked on: the body has its own", async () => {
+      // Sockets idle for 300 ms are closed, bodies may rest 3 s: an upload pausing 600 ms between parts lands.
+      const strict = await createServer({
+        broker,
+        auth: { apiKey: KEY },
+        timeouts: { bodyIdleMs: 3_000, socketIdleMs: 300 },
+        logger: false,
+      });
+      await strict.listen({ host: "127.0.0.1", port: 0 });
+      try {
+        const lines = runLines("pausing-run-0001", 4);
+        const pausing = upload((strict.server.address() as { port: number }).port);
+        for (const line of lines) {
+          pausing.write(line);
+          await sleep(600);
+        }
+        pausing.end();
+        const answer = await settlesWithin(pausing.answer, 20_000, "the pausing upload");
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        assert.equal(answer.body.stored, lines.length);
+      } finally {
+        await strict.close();
+      }
+    });
+
     test("a connection that sends half a request line and then nothing is closed", async () => {
       const socket = connect(port, "127.0.0.1");
       socket.write("GET /api/v1/search/ HTTP/1.1\r\nHost: x\r\n");
