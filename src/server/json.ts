@@ -3,15 +3,17 @@
 // databroker's own `numbers=exact` asks, every number exact (for our client's start/stop/descriptors).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { stringifyJson } from "../documents/formats/index.ts";
+import { stringifyStandardJson } from "../documents/formats/jsonText.ts";
 import { jsonSafe } from "../tables/jsonColumns.ts";
 import { paramsOf } from "./requestParams.ts";
 
-function replacer(_key: string, value: unknown): unknown {
+function jsonable(value: unknown): unknown {
   return typeof value === "bigint" || ArrayBuffer.isView(value) ? jsonSafe(value) : value;
 }
 
+/** Standard JSON text of `body`; whole numbers marked as floats (floatMarks.ts) are written 1.0. */
 export function jsonText(body: unknown): string {
-  return JSON.stringify(body, replacer);
+  return stringifyStandardJson(body, jsonable);
 }
 
 /**

@@ -2,6 +2,7 @@
 # msgpack read them: prints one JSON line {"documents", "matched", "differences": [...]}; exit 0 either way.
 # Usage: compareTypes.py SOURCE EXPORT [SOURCE EXPORT ...] — each a .json / .jsonl / .msgpack file or a
 # directory (every file in it, sorted); an export's documents are matched to the source's by name and uid.
+# An export named *.metadata.json / *.metadata.msgpack is an HTTP metadata answer: its start and stop.
 import json
 import math
 import os
@@ -10,7 +11,21 @@ import sys
 import msgpack
 
 
+def metadata_documents(path):
+    """The start and stop of an HTTP metadata answer (JSON or msgpack), as [name, doc] pairs."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    body = msgpack.unpackb(data, raw=False, strict_map_key=False) if path.endswith(".msgpack") else json.loads(data)
+    metadata = body["data"]["attributes"]["metadata"]
+    for name in ("start", "stop"):
+        if metadata.get(name):
+            yield name, metadata[name]
+
+
 def documents(path):
+    if ".metadata." in os.path.basename(path):
+        yield from metadata_documents(path)
+        return
     if os.path.isdir(path):
         if os.path.isdir(os.path.join(path, "documents")):  # a databroker-pack directory
             path = os.path.join(path, "documents")

@@ -1,9 +1,9 @@
 // GET /api/v1/metadata/{path}: one node as `{data: ITEM, error, links, meta}`.
 import type { FastifyInstance } from "fastify";
-import { exactNumbersAsked, sendJson } from "../json.ts";
 import { Links } from "../links.ts";
 import { itemOf } from "../nodes/item.ts";
 import { fieldsOf, paramsOf } from "../requestParams.ts";
+import { sendMetadata } from "../sendMetadata.ts";
 import { nodeOf, type ReadRoutesOptions } from "./reply.ts";
 
 export async function metadataRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
@@ -14,7 +14,7 @@ export async function metadataRoutes(app: FastifyInstance, options: ReadRoutesOp
     const node = await nodeOf(request, options.broker, "metadata");
     const item = await itemOf(node, Links.of(request), fieldsOf(paramsOf(request)));
     const body = { data: item, error: null, links: { self: item.links.self }, meta: {} };
-    return sendJson(reply, body, exactNumbersAsked(request));
+    return sendMetadata(request, reply, body);
   };
   app.get("/api/v1/metadata", handler);
   app.get("/api/v1/metadata/*", handler);

@@ -4,13 +4,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { queryFromTiledParams } from "../../queries/index.ts";
 import { BadRequestError } from "../errors.ts";
-import { exactNumbersAsked, sendJson } from "../json.ts";
 import { Links } from "../links.ts";
 import { runSortOf } from "../metadataKeys.ts";
 import { CatalogNode } from "../nodes/CatalogNode.ts";
 import { type Item, itemOf } from "../nodes/item.ts";
 import type { ContainerNode } from "../nodes/Node.ts";
 import { fieldsOf, nodePathOf, type PageRequest, pageOf, paramsOf } from "../requestParams.ts";
+import { sendMetadata } from "../sendMetadata.ts";
 import { nodeOf, type ReadRoutesOptions, wrongFamily } from "./reply.ts";
 
 const FILTER_NAME = /^filter\[([^\]]+)\]/;
@@ -108,7 +108,7 @@ export async function searchRoutes(app: FastifyInstance, options: ReadRoutesOpti
       },
       meta: { count: listing.count },
     };
-    return sendJson(reply, body, exactNumbersAsked(request));
+    return sendMetadata(request, reply, body);
   };
   app.get("/api/v1/search", handler);
   app.get("/api/v1/search/*", handler);
