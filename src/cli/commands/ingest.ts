@@ -26,10 +26,10 @@ interface Totals {
   /** Documents newly stored, and found stored already. */
   stored: number;
   skipped: number;
-  /** Runs with a document newly stored. */
-  runsStored: Set<string>;
-  /** Runs whose every document was stored already. */
-  runsThere: Set<string>;
+  /** Runs (of a file) with a document newly stored. */
+  runsStored: number;
+  /** Runs (of a file) whose every document was stored already. */
+  runsThere: number;
   rejected: number;
   /** Runs refused for a Resource outside the file roots (the summary says how to accept them). */
   outsideRoots: number;
@@ -56,8 +56,8 @@ export async function ingestPaths(
     events: 0,
     stored: 0,
     skipped: 0,
-    runsStored: new Set(),
-    runsThere: new Set(),
+    runsStored: 0,
+    runsThere: 0,
     rejected: 0,
     outsideRoots: 0,
   };
@@ -72,8 +72,8 @@ export async function ingestPaths(
         const report = await broker.put(stretch.documents, trust);
         totals.stored += report.stored;
         totals.skipped += report.skipped;
-        const runs = report.stored > 0 ? totals.runsStored : totals.runsThere;
-        for (const run of report.runs) runs.add(run);
+        if (report.stored > 0) totals.runsStored++;
+        else totals.runsThere++;
       } catch (error) {
         if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
         totals.rejected++;
@@ -92,13 +92,11 @@ export async function ingestPaths(
     progress.stop();
     await broker.close();
   }
-  // A run met again in a later stretch (a stop ingested on its own) counts once, as stored.
-  for (const run of totals.runsStored) totals.runsThere.delete(run);
   const seconds = (performance.now() - started) / 1000;
-  const runs = totals.runsStored.size + totals.runsThere.size;
+  const runs = totals.runsStored + totals.runsThere;
   console.log(
-    `ingested ${plural(runs, "run")} into ${catalog}: ${totals.runsStored.size} stored, ` +
-      `${totals.runsThere.size} already there, ${totals.rejected} rejected; ${filesSummary(files)}; ` +
+    `ingested ${plural(runs, "run")} into ${catalog}: ${totals.runsStored} stored, ` +
+      `${totals.runsThere} already there, ${totals.rejected} rejected; ${filesSummary(files)}; ` +
       `${plural(totals.stored, "document")} stored, ${totals.skipped.toLocaleString("en-US")} already there; ` +
       `${plural(totals.events, "event")} read in ${seconds.toFixed(1)} s ` +
       `(${Math.round(totals.events / Math.max(seconds, 1e-3)).toLocaleString("en-US")} events/s)`,
