@@ -65,6 +65,18 @@ describe("Table", () => {
     assert.equal(new Table({ "a,b": [null, "x"] }).toCSV(), '"a,b"\r\n\r\nx\r\n');
   });
 
+  it("writes whole numbers of float columns as 1.0 (pandas then reads float), of int columns as 1", () => {
+    const table = new Table({
+      f: Float64Array.of(1, 2.5, -0, 1e21, Number.NaN),
+      g: Float32Array.of(3, 0.5, 4, 5, 6),
+      i: Int32Array.of(1, 2, 3, 4, 5),
+    });
+    assert.equal(
+      table.toCSV(),
+      "f,g,i\r\n1.0,3.0,1\r\n2.5,0.5,2\r\n0.0,4.0,3\r\n1e+21,5.0,4\r\nNaN,6.0,5\r\n",
+    );
+  });
+
   it("gives one JSON object of columns with NaN as null and int64 as numbers", () => {
     const json = sample().toJSONColumns();
     assert.deepEqual(json.time, [1.5, 2.25, null]);
