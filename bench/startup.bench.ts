@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { writeDocuments } from "../src/documents/formats/writeDocuments.ts";
+import { dataPath } from "../test/support/sharedData.ts";
 import { singleEventRun } from "./ingest.bench.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const BIN = join(ROOT, "bin", "databroker.js");
-const REFERENCE = join(ROOT, "..", "shared", "data", "apstools", "tests");
+const REFERENCE = dataPath("apstools", "tests");
 
 /** Wall seconds of one whole process; it must succeed. */
 function wall(args: string[]): number {

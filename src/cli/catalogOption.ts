@@ -1,6 +1,6 @@
 // `--catalog URI`, the same on every command that opens a catalog: its help names every kind of catalog.
 import type { Command } from "commander";
-import { CATALOG_KINDS, defaultCatalogUri } from "../storage/openStore.ts";
+import { CATALOG_KINDS, defaultCatalogUri } from "../storage/catalogUri.ts";
 
 /** What `databroker --help` says about catalogs. */
 export const CATALOG_HELP = `Catalogs (--catalog URI, default $DATABROKER_CATALOG or ./data/catalog.sqlite): ${CATALOG_KINDS}.`;

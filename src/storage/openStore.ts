@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UnsupportedError } from "../errors.ts";
 import { catalogOpenFailure } from "./catalogErrors.ts";
+import { CATALOG_KINDS, defaultCatalogUri } from "./catalogUri.ts";
 import { createDirectory } from "./createDirectory.ts";
 import { FilesStore } from "./files/FilesStore.ts";
 import { MemoryStore } from "./memory/MemoryStore.ts";
@@ -14,20 +15,11 @@ import { PostgresStore } from "./postgres/PostgresStore.ts";
 import type { Store } from "./Store.ts";
 import { SqliteStore } from "./sqlite/SqliteStore.ts";
 
-export const DEFAULT_CATALOG = "./data/catalog.sqlite";
-
-/** Every kind of catalog URI, as help texts and messages name them. */
-export const CATALOG_KINDS =
-  "sqlite:///abs/path.db or a path ending .db/.sqlite, postgresql://user@host:port/db, file:///abs/dir " +
-  "(a directory of document files), memory:";
+export { CATALOG_KINDS, DEFAULT_CATALOG, defaultCatalogUri } from "./catalogUri.ts";
 
 export interface OpenOptions {
   /** Open an existing catalog for reading only: nothing is created, migrated or written (puts are refused). */
   readOnly?: boolean;
-}
-
-export function defaultCatalogUri(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DATABROKER_CATALOG || DEFAULT_CATALOG;
 }
 
 function isSqlitePath(uri: string): boolean {
