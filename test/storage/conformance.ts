@@ -255,6 +255,24 @@ export function storeConformance(name: string, open: Open): void {
       });
     });
 
+    test("an event before its descriptor is an order error, as validate reports it, not a seq_num gap", async () => {
+      await withStore(open, async (store) => {
+        const { documents } = smallRun({ plan_name: "misordered" }, 3);
+        // start, event 1, descriptor, events 2 and 3, stop
+        const misordered = [documents[0], documents[2], documents[1], ...documents.slice(3)];
+        await assert.rejects(store.put(misordered), (error: Error) => {
+          assert.ok(error instanceof ValidationError);
+          assert.deepEqual(
+            error.findings.map(({ doc_index, path, rule }) => `${doc_index} ${path} ${rule}`),
+            ["1 descriptor order"],
+          );
+          assert.match(error.findings[0].message, /which only comes later \(document 2\)/);
+          return true;
+        });
+        assert.equal(await store.count(), 0);
+      });
+    });
+
     test("events of an unknown descriptor and documents of an unknown run are rejected", async () => {
       await withStore(open, async (store) => {
         const { documents } = smallRun({ plan_name: "orphans" });

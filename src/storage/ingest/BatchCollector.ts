@@ -38,6 +38,8 @@ export const MAX_FINDINGS = 1000;
 /** A slice ends after this many documents, or once its pages hold this many bytes. */
 const SLICE_DOCUMENTS = 20_000;
 const SLICE_BYTES = 64 * 1024 * 1024;
+/** Out-of-order events reported per descriptor (the rest are the same mistake). */
+const UNPLACED_KEPT = 3;
 
 export interface BatchSingleton {
   docIndex: number;
@@ -121,6 +123,12 @@ export class BatchCollector {
   private readonly checkedRuns = new Map<string, CheckedRun>();
   private readonly localOwners = new Map<string, string>();
   private latestStart: string | null = null;
+  /**
+   * Events (and stream datums) whose descriptor the batch had not shown yet, by descriptor uid: a stored
+   * run's, or one that comes later in the batch, which is then an `order` error (as validate reports it).
+   * The first few of each are kept: a run stored earlier may receive millions.
+   */
+  private readonly unplaced = new Map<string, Array<{ doc_index: number; name: string }>>();
 
   constructor(private readonly options: PutOptions = {}) {}
 
@@ -170,6 +178,9 @@ export class BatchCollector {
       return;
     }
     const run = this.localRun(name, doc as Doc);
+    if (name === "descriptor") this.placeReferrers((doc as Doc).uid, i);
+    else if (run === null && (name === "event" || name === "event_page" || name === "stream_datum"))
+      this.rememberUnplaced((doc as Doc).descriptor, i, name);
     const checked = run === null ? undefined : this.checkedRuns.get(run);
     if (checked) {
       checked.batchIndexes.push(i);
@@ -231,6 +242,24 @@ export class BatchCollector {
     }
     replaceWith(this.findings, inDocumentOrder(errors));
     replaceWith(this.warnings, inDocumentOrder(warnings));
+  }
+
+  private rememberUnplaced(descriptor: unknown, doc_index: number, name: string): void {
+    if (typeof descriptor !== "string") return;
+    const referrers = this.unplaced.get(descriptor);
+    if (referrers === undefined) this.unplaced.set(descriptor, [{ doc_index, name }]);
+    else if (referrers.length < UNPLACED_KEPT) referrers.push({ doc_index, name });
+  }
+
+  /** The descriptor `uid` arrived as document `i`: events before it that named it were out of order. */
+  private placeReferrers(uid: unknown, i: number): void {
+    const referrers = typeof uid === "string" ? this.unplaced.get(uid) : undefined;
+    if (referrers === undefined) return;
+    this.unplaced.delete(uid as string);
+    for (const { doc_index, name } of referrers) {
+      const message = `refers to descriptor ${uid}, which only comes later (document ${i})`;
+      this.reject({ doc_index, name, path: "descriptor", rule: "order", message });
+    }
   }
 
   private owner(uid: unknown): string | null {
