@@ -129,6 +129,8 @@ export class BatchCollector {
    * The first few of each are kept: a run stored earlier may receive millions.
    */
   private readonly unplaced = new Map<string, Array<{ doc_index: number; name: string }>>();
+  /** Descriptors the batch has shown (of any run, stored earlier or not). */
+  private readonly batchDescriptors = new Set<string>();
 
   constructor(private readonly options: PutOptions = {}) {}
 
@@ -245,7 +247,7 @@ export class BatchCollector {
   }
 
   private rememberUnplaced(descriptor: unknown, doc_index: number, name: string): void {
-    if (typeof descriptor !== "string") return;
+    if (typeof descriptor !== "string" || this.batchDescriptors.has(descriptor)) return;
     const referrers = this.unplaced.get(descriptor);
     if (referrers === undefined) this.unplaced.set(descriptor, [{ doc_index, name }]);
     else if (referrers.length < UNPLACED_KEPT) referrers.push({ doc_index, name });
@@ -253,6 +255,7 @@ export class BatchCollector {
 
   /** The descriptor `uid` arrived as document `i`: events before it that named it were out of order. */
   private placeReferrers(uid: unknown, i: number): void {
+    if (typeof uid === "string") this.batchDescriptors.add(uid);
     const referrers = typeof uid === "string" ? this.unplaced.get(uid) : undefined;
     if (referrers === undefined) return;
     this.unplaced.delete(uid as string);
