@@ -10,7 +10,7 @@ import { Broker } from "../../broker/Broker.ts";
 import { type DocumentStream, eventCountOf } from "../../documents/formats/DocumentStream.ts";
 import { ConflictError, type Finding, ValidationError } from "../../errors.ts";
 import { runStretches } from "../../storage/ingest/runStretches.ts";
-import { defaultCatalogUri } from "../../storage/openStore.ts";
+import { withCatalogOption } from "../catalogOption.ts";
 import {
   brokerFileOptions,
   type FileRootFlags,
@@ -112,16 +112,11 @@ export async function ingestPaths(
 
 export function registerIngest(program: Command): void {
   withTrustOption(
-    withFileRootOptions(program.command("ingest")),
+    withFileRootOptions(withCatalogOption(program.command("ingest"), "store into")),
     "a trusted local import; their files are still read only from the file roots",
   )
     .description("store every run found in the given files and directories (any document format)")
     .argument("<paths...>", "document files (JSON, JSON Lines, msgpack) or directories of them")
-    .option(
-      "--catalog <uri>",
-      "catalog to store into (sqlite:///abs/path.db, a .db/.sqlite path, memory:)",
-      defaultCatalogUri(),
-    )
     .option("--quiet", "no progress (a bar on a terminal, a line every 10 s otherwise)")
     .action(async (paths: string[], options: IngestFlags & { catalog: string }) => {
       process.exitCode = await ingestPaths(paths, options.catalog, options);
