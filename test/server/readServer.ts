@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { unpack } from "msgpackr";
 import { Broker } from "../../src/broker/index.ts";
 import { readDocuments, readPack } from "../../src/documents/formats/index.ts";
 import { splitRuns } from "../../src/documents/run/index.ts";
@@ -91,7 +92,7 @@ export function withParams(link: string, params: Params = []): string {
 
 export const AUTH = { authorization: `Apikey ${API_KEY}` };
 
-/** A GET as the client sends it after About: the key, and msgpack asked for (JSON answered). */
+/** A GET as the client sends it after About: the key, and msgpack asked for (metadata and search answer it). */
 export async function get(
   link: string,
   params: Params = [],
@@ -100,11 +101,14 @@ export async function get(
   return fetch(withParams(link, params), { headers: { ...AUTH, ...headers } });
 }
 
-/** GET and parse a JSON body, asserting nothing yet. */
+/** GET and decode the body, msgpack or JSON as the answer says it is, asserting nothing yet. */
 export async function getJson(
   link: string,
   params: Params = [],
 ): Promise<{ status: number; body: any; response: Response }> {
   const response = await get(link, params);
-  return { status: response.status, body: JSON.parse(await response.text()), response };
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const msgpack = response.headers.get("content-type")?.startsWith("application/x-msgpack") === true;
+  const body = msgpack ? unpack(bytes) : JSON.parse(new TextDecoder().decode(bytes));
+  return { status: response.status, body, response };
 }
