@@ -6,6 +6,7 @@ required=(
   "/usr/lib/postgresql/15/bin/initdb=postgresql" # Debian keeps the server binaries off PATH: checked by path
   "/usr/bin/python3=python3"                       # Debian's python3, an independent reader of our exports
   "/usr/lib/python3/dist-packages/msgpack/__init__.py=python3-msgpack" # a module: checked as a file
+  "/usr/bin/script=bsdutils"                       # a pseudo-terminal for the progress bar's test
 )
 need=()
 for pair in "${required[@]}"; do
