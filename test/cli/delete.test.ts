@@ -4,7 +4,7 @@
 // refuses a run with an out-of-range time (time-range finding), and a run planted with one (SQL, as an older
 // version stored it) lists and shows without a crash.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -114,3 +114,17 @@ for (const [name, newCatalog] of catalogs) {
     }
   });
 }
+
+test("delete on a catalog that is not there says so and creates nothing", () => {
+  const dir = mkdtempSync(join(tmpdir(), "databroker-delete-none-"));
+  try {
+    for (const catalog of [join(dir, "none.db"), `file://${join(dir, "none")}`]) {
+      const result = databroker(["delete", "-1", "--yes", "--catalog", catalog]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^databroker delete: no catalog at /);
+      assert.deepEqual(readdirSync(dir), []);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

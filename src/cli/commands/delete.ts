@@ -54,6 +54,9 @@ export function registerDelete(program: Command): void {
     .option("--reason <text>", "why, kept in the audit record")
     .option("--yes", "delete without asking")
     .action(async (ref: string, options: DeleteOptions) => {
+      // A read-only open first: a catalog that is not there is "no catalog at ...", never made by a delete.
+      const reader = await Broker.open(options.catalog, { readOnly: true });
+      await reader.close();
       const broker = await Broker.open(options.catalog);
       try {
         const run = await runFromText(broker, ref);
