@@ -29,8 +29,11 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Medians of `subject` and `baseline`, run in turn (A B A B ...) so that drift in the machine hits both. */
-function paired(subject: () => number, baseline: () => number, rounds: number): [number, number] {
+/**
+ * Medians of `subject` and `baseline`, run in turn (A B A B ...), and the median of the pairs' ratios
+ * baseline/subject: a pair shares the machine's mood of the moment, so its ratio drifts less than either time.
+ */
+function paired(subject: () => number, baseline: () => number, rounds: number): [number, number, number] {
   subject();
   baseline();
   const a: number[] = [];
@@ -39,7 +42,7 @@ function paired(subject: () => number, baseline: () => number, rounds: number): 
     a.push(subject());
     b.push(baseline());
   }
-  return [median(a), median(b)];
+  return [median(a), median(b), median(a.map((seconds, i) => b[i] / seconds))];
 }
 
 const ms = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
@@ -69,14 +72,14 @@ export async function run(): Promise<void> {
     await writeDocuments(jsonl, singleEventRun(events), "jsonl");
     const bareParse = `for (const line of require("node:fs").readFileSync(${JSON.stringify(jsonl)}, "utf8").split("\\n")) if (line !== "") JSON.parse(line);`;
     let round = 0;
-    const [ingest, parse] = paired(
+    const [ingest, parse, ratio] = paired(
       () => wall([BIN, "ingest", jsonl, "--catalog", join(dir, `ingest-${round++}.db`)]),
       () => wall(["-e", bareParse]),
-      5,
+      9,
     );
     console.log(
       `databroker ingest, ${events} events x 10 floats (whole process): ${ms(ingest)} | ` +
-        `node reading + JSON.parse per line: ${ms(parse)} | ratio ${(parse / ingest).toFixed(2)}x`,
+        `node reading + JSON.parse per line: ${ms(parse)} | ratio ${ratio.toFixed(2)}x (median of pairs)`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

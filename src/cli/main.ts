@@ -1,13 +1,14 @@
 // The `databroker` command line: one file per command under commands/, assembled here. What a command lets
 // escape is reported in one line with exit code 2 (errors.ts); commander reports usage errors itself.
 import { Command } from "commander";
+import { PACKAGE_VERSION } from "../packageVersion.ts";
 import { CATALOG_HELP } from "./catalogOption.ts";
 import { commands } from "./commands/index.ts";
 import { reportCliFailure } from "./errors.ts";
 
 const program = new Command("databroker")
   .description("Ingest, store, search and serve bluesky event-model runs.")
-  .version("0.1.0")
+  .version(PACKAGE_VERSION)
   .showHelpAfterError()
   .addHelpText("after", `\n${CATALOG_HELP}`);
 
@@ -18,8 +19,15 @@ program.hook("preAction", (_program, command) => {
   running = command.name();
 });
 
+/** Commands whose server goes on running after their action returns. */
+const SERVING = new Set(["serve", "start"]);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = reportCliFailure(error, running);
 }
+// A one-shot command exits once its work is done rather than wait for idle worker threads to be torn down
+// (~100 ms of a 1.4 s ingest). What it printed is written: stdout and stderr are synchronous for files, pipes
+// and terminals on Linux and macOS, and a command awaits its --output file before returning.
+if (running === undefined || !SERVING.has(running) || process.exitCode) process.exit();

@@ -4,9 +4,9 @@
 // documents before the damage and is reported, and every other source is still read. The exit code follows
 // from the tally: 0 all good, 1 something rejected or skipped, 2 no documents at all.
 import { type DocumentStream, documentCountOf } from "../documents/formats/DocumentStream.ts";
-import { documentSourcesOf } from "../documents/formats/documentSources.ts";
+import { type DocumentSource, documentSourcesOf } from "../documents/formats/documentSources.ts";
 import { whyNotDocuments } from "../documents/formats/notDocuments.ts";
-import { readDocuments } from "../documents/formats/readDocuments.ts";
+import { readDocuments, warmParseWorkersFor } from "../documents/formats/readDocuments.ts";
 import { NotFoundError, UnreadableError } from "../errors.ts";
 import { plural } from "./plural.ts";
 import type { Progress } from "./progress.ts";
@@ -30,15 +30,30 @@ export interface SourceTally {
 /** Reads the documents of one source (rejections are its own business; read failures it lets through). */
 export type SourceReader = (documents: DocumentStream, path: string) => Promise<void>;
 
-/** Reads every source of `paths` through `read`, reporting on `progress` as `databroker <command>`. */
+/** What a command was given: the paths named, and the sources they stand for. */
+export interface Inputs {
+  paths: readonly string[];
+  sources: DocumentSource[];
+}
+
+/**
+ * The sources of `paths`, listed before the command opens its catalog; parse workers, if a file needs
+ * them, start loading meanwhile.
+ */
+export async function inputsOf(paths: readonly string[]): Promise<Inputs> {
+  const sources = await documentSourcesOf(paths);
+  await warmParseWorkersFor(sources);
+  return { paths, sources };
+}
+
+/** Reads every source of the inputs through `read`, reporting on `progress` as `databroker <command>`. */
 export async function readEachSource(
-  paths: readonly string[],
+  { paths, sources }: Inputs,
   command: string,
   progress: Progress,
   read: SourceReader,
 ): Promise<SourceTally> {
   const tally: SourceTally = { read: 0, damaged: 0, skipped: 0, documents: 0 };
-  const sources = await documentSourcesOf(paths);
   progress.start(sources.reduce((sum, source) => sum + source.bytes, 0));
   let bytesBefore = 0;
   for (const source of sources) {

@@ -101,7 +101,7 @@ export const arrayFormats = new FormatRegistry<ServedArray>("array", [
 export const tableFormats = new FormatRegistry<Table>("table", [
   { mediaType: ARROW_FILE, aliases: ["arrow", "feather"], write: arrowFileBody },
   { mediaType: "text/csv", aliases: ["csv"], write: (table) => table.toCSV() },
-  { mediaType: "application/json", aliases: ["json"], write: (table) => jsonText(table.toJSONColumns()) },
+  { mediaType: "application/json", aliases: ["json"], write: (table) => table.toJSONText() },
 ]);
 
 export const containerFormats = new FormatRegistry<Node>("container", [

@@ -6,7 +6,7 @@ import { columnsFromArrow, tableToArrow, tableToArrowIPC } from "./arrow.ts";
 import { type Column, cellValue, columnDType, columnLength } from "./Column.ts";
 import { tableToCSV } from "./csv.ts";
 import type { DType } from "./DType.ts";
-import { tableToJSONColumns } from "./jsonColumns.ts";
+import { tableToJSONColumns, tableToJSONText } from "./jsonColumns.ts";
 
 export class Table {
   readonly columns: Record<string, Column>;
@@ -66,6 +66,11 @@ export class Table {
   /** `{"col": [...]}` with JSON-safe values (see jsonColumns.ts). */
   toJSONColumns(): Record<string, unknown[]> {
     return tableToJSONColumns(this);
+  }
+
+  /** The JSON text of `toJSONColumns()`, whole numbers of float columns written 1.0. */
+  toJSONText(): string {
+    return tableToJSONText(this);
   }
 
   toArrow(): ArrowTable {

@@ -1,6 +1,10 @@
 // A Table as one JSON object of columns, `{"col": [...]}`, the shape the CLI and HTTP `json` format use.
 // JSON has no NaN, Infinity or bigint: NaN and ±Infinity become null, int64/uint64 become numbers
-// (exact up to 2^53), per-row arrays become nested lists, bool columns become true/false.
+// (exact up to 2^53), per-row arrays become nested lists, bool columns become true/false. Float columns are
+// marked (floatMarks.ts), so their whole numbers are written 1.0 and Python reads floats, as went in.
+import { markFloat } from "../documents/floatMarks.ts";
+import { stringifyStandardJson } from "../documents/formats/jsonText.ts";
+import { columnDType } from "./Column.ts";
 import { isTypedArray } from "./DType.ts";
 import { isNDArray, toNested } from "./NDArray.ts";
 import type { Table } from "./Table.ts";
@@ -25,6 +29,17 @@ export function tableToJSONColumns(table: Table): Record<string, unknown[]> {
     } else {
       out[name] = jsonSafe(column) as unknown[];
     }
+    if (columnDType(column).startsWith("float")) markFloat(out, name);
   }
   return out;
+}
+
+/** JSON text of the table's columns, float columns' whole numbers written 1.0. */
+export function tableToJSONText(table: Table): string {
+  return stringifyStandardJson(tableToJSONColumns(table), jsonSafe);
+}
+
+/** JSON text of any value, its numbers all written as floats when `floats` (an array of a float dtype). */
+export function jsonSafeText(value: unknown, floats = false): string {
+  return stringifyStandardJson(value, jsonSafe, floats);
 }

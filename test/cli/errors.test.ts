@@ -2,12 +2,14 @@
 // wrong and what to do, exit code 2, no stack (unless DATABROKER_DEBUG=1), and never a hang; reading commands
 // create nothing; binary output and the help texts.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { smallRun } from "../storage/syntheticRuns.ts";
+import { projectRoot } from "../support/sharedData.ts";
 import { sharedPostgres } from "../support/sharedPostgres.ts";
 import { databroker, databrokerBytes } from "./storageCli.ts";
 
@@ -168,4 +170,34 @@ test("binary output: written to a pipe, to --output FILE and to --output -", () 
   assert.match(readFileSync(csv, "utf8"), /^seq_num,time/);
   const nowhere = databroker(["table", "-1", "--output", join(scratch, "no", "t.csv"), "--catalog", catalog]);
   assertCleanFailure(nowhere, "--output into a missing folder");
+});
+
+/** `databroker ARGS` with stdout and stderr on a pseudo-terminal (util-linux `script`): what the user sees. */
+function onTerminal(args: string[]): { code: number | null; screen: string } {
+  const command = [process.execPath, "bin/databroker.js", ...args].map((word) => `'${word}'`).join(" ");
+  const result = spawnSync("script", ["-qec", command, "/dev/null"], {
+    cwd: projectRoot,
+    encoding: "latin1",
+  });
+  return { code: result.status, screen: result.stdout };
+}
+
+test("binary output on a terminal: refused in one line, exit 2, unless --output - asks for it", () => {
+  for (const args of [
+    ["table", "-1", "--format", "arrow"],
+    ["documents", "-1", "--format", "msgpack"],
+  ]) {
+    const refused = onTerminal([...args, "--catalog", catalog]);
+    assert.equal(refused.code, 2, refused.screen);
+    assert.match(
+      refused.screen,
+      /^databroker (table|documents): --format (arrow|msgpack) is binary and stdout is a terminal: redirect it \(> file\), give --output FILE, or --output - to write it here anyway\r?\n$/,
+    );
+    const asked = onTerminal([...args, "--output", "-", "--catalog", catalog]);
+    assert.equal(asked.code, 0, asked.screen);
+    assert.ok(asked.screen.length > 20, "the bytes were written to the terminal");
+  }
+  const text = onTerminal(["table", "-1", "--catalog", catalog]);
+  assert.equal(text.code, 0, text.screen);
+  assert.match(text.screen, /^seq_num,time/);
 });

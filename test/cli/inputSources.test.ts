@@ -56,8 +56,10 @@ function filesLine(result: CliResult): { read: number; skipped: number } {
 }
 
 /** The lines `validate` prints, sorted (the shell's sort order may differ from ours). */
+/** The lines `validate` printed, sorted (the summary's last, whether `--json` or not). */
 function reports(result: CliResult): string[] {
-  return result.stdout.trimEnd().split("\n").filter(Boolean).sort();
+  const lines = result.stdout.trimEnd().split("\n").filter(Boolean);
+  return [...lines.slice(0, -1).sort(), ...lines.slice(-1)];
 }
 
 let catalogs = 0;
@@ -147,7 +149,12 @@ describe("a stray file among run files", () => {
       const checked = databroker(["validate", "--json", dir]);
       assert.equal(checked.code, 1);
       assert.match(checked.stderr, why);
-      assert.deepEqual([...new Set(reports(checked).map((line) => JSON.parse(line).uid))].sort(), uids);
+      const [summary, ...runReports] = reports(checked).reverse();
+      assert.deepEqual([...new Set(runReports.map((line) => JSON.parse(line).uid))].sort(), uids);
+      assert.deepEqual(
+        [JSON.parse(summary).summary.files_read, JSON.parse(summary).summary.files_skipped],
+        [3, 1],
+      );
       const human = databroker(["validate", dir]);
       assert.match(human.stdout, /; 3 files read, 1 skipped\n$/);
       const stored = ingest([dir]);
@@ -229,6 +236,10 @@ describe("files sharing a start uid", () => {
       databroker(["validate", "--json", ...entriesOf(dir)]),
     ];
     assert.deepEqual(reports(checked[0]), reports(checked[1]));
-    assert.equal(reports(checked[0]).length, 3, "one report per file: runs never span files");
+    assert.equal(
+      reports(checked[0]).length,
+      3 + 1,
+      "one report per file (runs never span files), then the summary",
+    );
   });
 });

@@ -65,15 +65,30 @@ describe("databroker validate", () => {
     );
   });
 
-  test("--json: one object per run and line, findings with exactly their five fields", () => {
+  test("--json: one object per run and line, findings with exactly their five fields, then the summary", () => {
     const usaxs = dataPath("apstools/tests/usaxs.json");
     const { code, stdout } = databroker("validate", "--json", usaxs, dataPath("apstools/callbacks-tests"));
     assert.equal(code, 0);
-    const reports = stdout
+    const lines = stdout
       .trimEnd()
       .split("\n")
       .map((line) => JSON.parse(line));
+    const reports = lines.slice(0, -1);
     assert.equal(reports.length, startsIn(usaxs) + 7);
+    assert.deepEqual(lines.at(-1), {
+      summary: {
+        runs: reports.length,
+        valid: reports.length,
+        invalid: 0,
+        errors: 0,
+        warnings: reports.reduce((sum, report) => sum + report.warnings.length, 0),
+        files_read: 8,
+        files_damaged: 0,
+        files_skipped: 0,
+        documents: lines.at(-1).summary.documents,
+      },
+    });
+    assert.ok(lines.at(-1).summary.documents > reports.length * 2);
     for (const report of reports) {
       assert.deepEqual(Object.keys(report), ["uid", "valid", "errors", "warnings"]);
       assert.equal(report.valid, true);
@@ -101,7 +116,11 @@ describe("databroker validate", () => {
     );
     const json = databroker("validate", "--json", file);
     assert.equal(json.code, 1);
-    const report = JSON.parse(json.stdout);
+    const [report, { summary }] = json.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual([summary.runs, summary.invalid, summary.errors], [1, 1, 1]);
     assert.equal(report.valid, false);
     assert.deepEqual(
       report.errors.map((e: { doc_index: number; rule: string }) => [e.doc_index, e.rule]),

@@ -2,7 +2,11 @@
 # msgpack read them: prints one JSON line {"documents", "matched", "differences": [...]}; exit 0 either way.
 # Usage: compareTypes.py SOURCE EXPORT [SOURCE EXPORT ...] — each a .json / .jsonl / .msgpack file or a
 # directory (every file in it, sorted); an export's documents are matched to the source's by name and uid.
-# An export named *.metadata.json / *.metadata.msgpack is an HTTP metadata answer: its start and stop.
+# An export named *.metadata.json / *.metadata.msgpack is an HTTP metadata answer: its start and stop; one named
+# *.table.<stream>.<run uid>.json is an HTTP table answer ({"column": [...]}), compared field by field with
+# the source's events of that stream of that run: a field whose every value went in an int comes back ints, any other
+# number field floats (a float64 column holds the ints of a mixed field as floats). Datum pages are compared
+# datum by datum, so a json-seq answer (datums sent as pages) matches a source of datums.
 import json
 import math
 import os
@@ -22,7 +26,22 @@ def metadata_documents(path):
             yield name, metadata[name]
 
 
+def unpaged(pairs):
+    """Datum pages as the datums they hold; every other document as it is."""
+    for name, doc in pairs:
+        if name != "datum_page":
+            yield name, doc
+            continue
+        for i, datum_id in enumerate(doc["datum_id"]):
+            kwargs = {k: values[i] for k, values in doc["datum_kwargs"].items()}
+            yield "datum", {"resource": doc["resource"], "datum_id": datum_id, "datum_kwargs": kwargs}
+
+
 def documents(path):
+    yield from unpaged(raw_documents(path))
+
+
+def raw_documents(path):
     if ".metadata." in os.path.basename(path):
         yield from metadata_documents(path)
         return
@@ -31,7 +50,7 @@ def documents(path):
             path = os.path.join(path, "documents")
         for name in sorted(os.listdir(path)):
             if name.endswith((".json", ".jsonl", ".msgpack")):
-                yield from documents(os.path.join(path, name))
+                yield from raw_documents(os.path.join(path, name))
         return
     with open(path, "rb") as handle:
         data = handle.read()
@@ -76,7 +95,48 @@ def differences(source, export, path, found):
         found.append(f"{path}: {source!r} became {export!r}")
 
 
+def number_kind(value):
+    return "float" if isinstance(value, float) else "int" if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def stream_field_kinds(source_path, stream, run):
+    """For each field of the stream's events in the source: "int" if every number is an int, else "float"."""
+    descriptors = set()
+    kinds = {}
+    for name, doc in documents(source_path):
+        if name == "descriptor" and doc.get("name") == stream and doc.get("run_start") == run:
+            descriptors.add(doc["uid"])
+        if name in ("event", "event_page") and doc["descriptor"] in descriptors:
+            for field, values in doc["data"].items():
+                for value in values if name == "event_page" else [values]:
+                    kind = number_kind(value)
+                    if kind is not None:
+                        kinds[field] = "float" if kinds.get(field) == "float" else kind
+    return kinds
+
+
+def compare_table(source_path, export_path, stream, run):
+    with open(export_path, "rb") as handle:
+        columns = json.loads(handle.read())
+    report = {"documents": 0, "matched": 0, "differences": []}
+    for field, kind in stream_field_kinds(source_path, stream, run).items():
+        report["documents"] += 1
+        if field not in columns:
+            report["differences"].append(f"{field}: no column")
+            continue
+        report["matched"] += 1
+        for row, value in enumerate(columns[field]):
+            if value is not None and number_kind(value) != kind:
+                report["differences"].append(f"{field}[{row}]: {type(value).__name__} {value!r}, the source's are {kind}s")
+                break
+    return report
+
+
 def compare(source_path, export_path):
+    base = os.path.basename(export_path)
+    if ".table." in base:
+        stream, run = base.split(".table.")[1].rsplit(".", 1)[0].split(".", 1)
+        return compare_table(source_path, export_path, stream, run)
     sources = {key(name, doc): doc for name, doc in documents(source_path)}
     report = {"documents": 0, "matched": 0, "differences": []}
     for name, doc in documents(export_path):

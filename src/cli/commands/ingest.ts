@@ -17,9 +17,9 @@ import {
   withFileRootOptions,
   withTrustOption,
 } from "../fileRootOptions.ts";
-import { plural } from "../plural.ts";
+import { grouped, plural } from "../plural.ts";
 import { Progress, progressModeFor } from "../progress.ts";
-import { exitCodeOf, filesSummary, readEachSource } from "../readSources.ts";
+import { exitCodeOf, filesSummary, inputsOf, readEachSource } from "../readSources.ts";
 
 interface Totals {
   events: number;
@@ -50,6 +50,7 @@ export async function ingestPaths(
   catalog: string,
   flags: IngestFlags = {},
 ): Promise<number> {
+  const inputs = await inputsOf(paths);
   const broker = await Broker.open(catalog, brokerFileOptions(flags));
   const trust = { trustResourcePaths: flags.trustResourcePaths };
   const totals: Totals = {
@@ -87,7 +88,7 @@ export async function ingestPaths(
   };
   let files: Awaited<ReturnType<typeof readEachSource>>;
   try {
-    files = await readEachSource(paths, "ingest", progress, storeRuns);
+    files = await readEachSource(inputs, "ingest", progress, storeRuns);
   } finally {
     progress.stop();
     await broker.close();
@@ -97,9 +98,9 @@ export async function ingestPaths(
   console.log(
     `ingested ${plural(runs, "run")} into ${catalog}: ${totals.runsStored} stored, ` +
       `${totals.runsThere} already there, ${totals.rejected} rejected; ${filesSummary(files)}; ` +
-      `${plural(totals.stored, "document")} stored, ${totals.skipped.toLocaleString("en-US")} already there; ` +
+      `${plural(totals.stored, "document")} stored, ${grouped(totals.skipped)} already there; ` +
       `${plural(totals.events, "event")} read in ${seconds.toFixed(1)} s ` +
-      `(${Math.round(totals.events / Math.max(seconds, 1e-3)).toLocaleString("en-US")} events/s)`,
+      `(${grouped(Math.round(totals.events / Math.max(seconds, 1e-3)))} events/s)`,
   );
   if (totals.outsideRoots > 0) {
     console.error(

@@ -58,7 +58,7 @@ async function* output(
   options: ReadOptions,
 ): AsyncGenerator<string | Uint8Array> {
   if (format === "csv") yield* csvText(stream, options);
-  else if (format === "json") yield `${JSON.stringify((await stream.read(options)).toJSONColumns())}\n`;
+  else if (format === "json") yield `${(await stream.read(options)).toJSONText()}\n`;
   else yield (await stream.read(options)).toArrowIPC();
 }
 

@@ -13,12 +13,17 @@ export function stringifyJson(value: unknown): string {
 
 /**
  * Standard JSON text (NaN and ±Infinity as null, -0 as 0, as JSON.stringify writes them; `replace` turning
- * values JSON cannot hold into ones it can), with marked whole floats still written 1.0.
+ * values JSON cannot hold into ones it can), with marked whole floats still written 1.0 — and every number
+ * written as a float when `allFloats` (the cells of a float64 array).
  */
-export function stringifyStandardJson(value: unknown, replace: (value: unknown) => unknown): string {
-  if (!needsExactText(value, false))
+export function stringifyStandardJson(
+  value: unknown,
+  replace: (value: unknown) => unknown,
+  allFloats = false,
+): string {
+  if (!allFloats && !needsExactText(value, false))
     return JSON.stringify(value, (_key, member) => replace(member)) ?? "null";
-  return exactJson(value, { standard: true, replace }) ?? "null";
+  return exactJson(value, { standard: true, replace }, "", allFloats) ?? "null";
 }
 
 interface JsonStyle {

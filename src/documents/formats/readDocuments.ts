@@ -8,6 +8,7 @@ import { type DocumentItem, DocumentStream, oneByOne } from "./DocumentStream.ts
 import { detectFormat } from "./detectFormat.ts";
 import { documentFilesOf } from "./documentFiles.ts";
 import { fileChunks } from "./fileChunks.ts";
+import { sharedJsonLinesPool } from "./JsonLinesWorkerPool.ts";
 import { readJsonArray } from "./readJsonArray.ts";
 import { readJsonLinesInChunks } from "./readJsonLines.ts";
 import {
@@ -69,6 +70,23 @@ export async function detectFileFormat(path: string): Promise<DocumentFormat> {
     return detectFormat(head.subarray(0, bytesRead), path);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Starts the parse workers now if one of these files will be read by them, so that they load (~150 ms)
+ * while the caller does other work first (opening a catalog) rather than when the read begins.
+ */
+export async function warmParseWorkersFor(
+  files: ReadonlyArray<{ path: string; bytes: number }>,
+): Promise<void> {
+  for (const { path, bytes } of files) {
+    if (!isWorthParallel(bytes)) continue;
+    const format = await detectFileFormat(path).catch(() => undefined); // a directory, or unreadable
+    if (format === "jsonl" || format === "name-doc-jsonl") {
+      sharedJsonLinesPool().warm();
+      return;
+    }
   }
 }
 

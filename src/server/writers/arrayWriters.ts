@@ -1,7 +1,9 @@
 // Writers of one array: raw C-order little-endian bytes of the declared numpy type (strings as fixed-width
 // UTF-32), nested JSON lists, and CSV for at most two dimensions (one row per line, no header).
+
+import { floatText } from "../../documents/floatMarks.ts";
 import { isTypedArray, type TypedArray } from "../../tables/DType.ts";
-import { jsonSafe } from "../../tables/jsonColumns.ts";
+import { jsonSafe, jsonSafeText } from "../../tables/jsonColumns.ts";
 import { toNested } from "../../tables/NDArray.ts";
 import { NotAcceptableError } from "../errors.ts";
 import type { ServedArray } from "../nodes/Node.ts";
@@ -24,12 +26,18 @@ export function arrayBytes({ array, dataType }: ServedArray): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
+/** Nested lists; the numbers of a float array written as floats (1.0), as numpy's float64 went in. */
 export function arrayJson({ array }: ServedArray): string {
-  return JSON.stringify(jsonSafe(toNested(array)));
+  return jsonSafeText(toNested(array), isFloat(array.dtype));
 }
 
-function csvCell(value: unknown): string {
-  const text = String(jsonSafe(value) ?? "");
+function isFloat(dtype: string): boolean {
+  return dtype.startsWith("float");
+}
+
+function csvCell(value: unknown, float: boolean): string {
+  const safe = jsonSafe(value);
+  const text = float && typeof safe === "number" ? floatText(safe) : String(safe ?? "");
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -44,5 +52,6 @@ export function arrayCsv({ array }: ServedArray): string {
     array.shape.length === 0
       ? [[nested]]
       : (nested as unknown[]).map((row) => (Array.isArray(row) ? row : [row]));
-  return rows.map((row) => `${row.map(csvCell).join(",")}\n`).join("");
+  const float = isFloat(array.dtype);
+  return rows.map((row) => `${row.map((cell) => csvCell(cell, float)).join(",")}\n`).join("");
 }

@@ -1,8 +1,9 @@
 // A run's documents as json-seq the way the Python client reads them: one `{"name", "doc"}` object per line,
 // ASCII only (the client decodes network chunks one by one), no blank lines, and no plain `datum`: runs of
 // datums of one resource go out as one datum_page — unless `datums: "stored"` (our own client) keeps them.
+// Event fields the descriptor calls floats are written as floats (1.0), as Python sent them.
 import { Readable } from "node:stream";
-import { stringifyJson } from "../../documents/formats/index.ts";
+import { documentSerializer } from "../../documents/formats/documentSerializer.ts";
 import { packDatumPage } from "../../documents/pages.ts";
 import type { Datum, DocumentPair } from "../../documents/types.ts";
 import { isNDArray, toNested } from "../../tables/NDArray.ts";
@@ -28,10 +29,6 @@ function plainDocument([name, doc]: DocumentPair): unknown {
   };
 }
 
-function line(name: string, doc: unknown): string {
-  return `${asciiOnly(stringifyJson({ name, doc }))}\n`;
-}
-
 /** How datums go out: packed into datum_pages (what the Python client requires), or as stored. */
 export type DatumForm = "paged" | "stored";
 
@@ -39,6 +36,9 @@ async function* documentLines(
   documents: AsyncIterable<DocumentPair>,
   datumForm: DatumForm,
 ): AsyncGenerator<string> {
+  const serializer = documentSerializer("name-doc-jsonl");
+  const line = (name: string, doc: unknown) =>
+    asciiOnly(serializer.document([name, doc] as DocumentPair) as string);
   let datums: Datum[] = [];
   const flush = (): string => {
     const text = datums.length > 0 ? line("datum_page", packDatumPage(datums)) : "";
