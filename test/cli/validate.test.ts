@@ -137,10 +137,16 @@ describe("databroker validate", () => {
     const missing = join(scratch, "no-such-file.jsonl");
     const { code, stdout, stderr } = databroker("validate", "--json", good, damaged, missing);
     assert.equal(code, 1);
-    const reports = stdout
+    const printed = stdout
       .trimEnd()
       .split("\n")
       .map((line) => JSON.parse(line));
+    const reports = printed.slice(0, -1);
+    const { summary } = printed.at(-1);
+    assert.deepEqual(
+      [summary.files_read, summary.files_damaged, summary.files_skipped, summary.runs],
+      [2, 1, 1, 2],
+    );
     assert.deepEqual(
       reports.map((report) => [
         report.uid,
