@@ -1,4 +1,4 @@
-// The command line's errors in one place, as server/errors.ts is for HTTP: an error a command lets escape
+// The command line's errors in one place, as server/errorReply.ts is for HTTP: an error a command lets escape
 // becomes one line on stderr naming what was wrong (and, for product errors, what to do) and exit code 2.
 // The stack is for developers: only with DATABROKER_DEBUG=1. Commander's own usage errors never come here.
 import { inspect } from "node:util";

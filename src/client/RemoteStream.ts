@@ -167,7 +167,8 @@ export class RemoteStream implements StreamLike {
       get.length <= LONGEST_URL
         ? await this.session.bytes(get, ARROW_FILE)
         : await this.session.bytes(this.session.url("table/full", path, params), ARROW_FILE, names);
-    const served = Table.fromArrowIPC(bytes);
+    const { tableFromArrowIPC } = await import("../tables/arrow.ts");
+    const served = tableFromArrowIPC(bytes);
     const columns: Record<string, Column> = {
       seq_num: served.column("seq_num"),
       time: served.column("time"),

@@ -4,7 +4,7 @@ import compress from "@fastify/compress";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Broker } from "../broker/index.ts";
 import { type AuthOptions, authPlugin } from "./auth.ts";
-import { replyWithError } from "./errors.ts";
+import { replyWithError } from "./errorReply.ts";
 import { closeIdleConnections } from "./idleConnections.ts";
 import { sendJson } from "./json.ts";
 import { aboutRoutes } from "./routes/about.ts";

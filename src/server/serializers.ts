@@ -81,6 +81,8 @@ export class FormatRegistry<T> {
 
 // The registries of this server. Adding a format is one `register` call (or one entry here).
 import type { DocumentPair } from "../documents/types.ts";
+import { tableToCSV } from "../tables/csv.ts";
+import { tableToJSONText } from "../tables/jsonColumns.ts";
 import type { Table } from "../tables/Table.ts";
 import { jsonText } from "./json.ts";
 import type { Node, ServedArray } from "./nodes/Node.ts";
@@ -100,8 +102,8 @@ export const arrayFormats = new FormatRegistry<ServedArray>("array", [
 /** Tables: the table routes and the datasets (xarray_dataset) exported whole. */
 export const tableFormats = new FormatRegistry<Table>("table", [
   { mediaType: ARROW_FILE, aliases: ["arrow", "feather"], write: arrowFileBody },
-  { mediaType: "text/csv", aliases: ["csv"], write: (table) => table.toCSV() },
-  { mediaType: "application/json", aliases: ["json"], write: (table) => table.toJSONText() },
+  { mediaType: "text/csv", aliases: ["csv"], write: tableToCSV },
+  { mediaType: "application/json", aliases: ["json"], write: tableToJSONText },
 ]);
 
 export const containerFormats = new FormatRegistry<Node>("container", [

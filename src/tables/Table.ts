@@ -1,12 +1,9 @@
-// A table of named, equally long columns (typed arrays where the dtype allows), as a stream reads it.
-// Converts to rows, CSV, Apache Arrow (and its IPC file bytes) and one JSON object of columns.
-import { type Table as ArrowTable, tableFromIPC } from "apache-arrow";
+// A table of named, equally long columns (typed arrays where the dtype allows), as a stream reads it, and
+// its rows. Its other forms are free functions of their own modules (csv.ts, jsonColumns.ts, arrow.ts), so
+// that only code which converts to or from Apache Arrow loads that package.
 import { NotFoundError, ValidationError } from "../errors.ts";
-import { columnsFromArrow, tableToArrow, tableToArrowIPC } from "./arrow.ts";
 import { type Column, cellValue, columnDType, columnLength } from "./Column.ts";
-import { tableToCSV } from "./csv.ts";
 import type { DType } from "./DType.ts";
-import { tableToJSONColumns, tableToJSONText } from "./jsonColumns.ts";
 
 export class Table {
   readonly columns: Record<string, Column>;
@@ -56,39 +53,5 @@ export class Table {
       rows.push(record);
     }
     return rows;
-  }
-
-  /** RFC 4180 CSV text (see csv.ts). */
-  toCSV(): string {
-    return tableToCSV(this);
-  }
-
-  /** `{"col": [...]}` with JSON-safe values (see jsonColumns.ts). */
-  toJSONColumns(): Record<string, unknown[]> {
-    return tableToJSONColumns(this);
-  }
-
-  /** The JSON text of `toJSONColumns()`, whole numbers of float columns written 1.0. */
-  toJSONText(): string {
-    return tableToJSONText(this);
-  }
-
-  toArrow(): ArrowTable {
-    return tableToArrow(this);
-  }
-
-  /** Arrow IPC file-format bytes. */
-  toArrowIPC(): Uint8Array {
-    return tableToArrowIPC(this);
-  }
-
-  static fromArrow(table: ArrowTable): Table {
-    const { columns, length } = columnsFromArrow(table);
-    return new Table(columns, length);
-  }
-
-  /** Reads Arrow IPC bytes (file or stream format). */
-  static fromArrowIPC(bytes: Uint8Array): Table {
-    return Table.fromArrow(tableFromIPC(bytes));
   }
 }

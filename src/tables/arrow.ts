@@ -23,6 +23,7 @@ import {
   Schema,
   Struct,
   Type,
+  tableFromIPC,
   Uint8,
   Uint16,
   Uint32,
@@ -41,7 +42,7 @@ import {
 } from "./DType.ts";
 import { jsonSafe } from "./jsonColumns.ts";
 import { fromNested, isNDArray, type NDArray } from "./NDArray.ts";
-import type { Table } from "./Table.ts";
+import { Table } from "./Table.ts";
 
 const DTYPE_KEY = "databroker:dtype";
 
@@ -274,13 +275,18 @@ function vectorToColumn(vector: Vector, field: Field): Column {
   return (Class && values instanceof Class ? values : fromValues(dtype, values)) as TypedArray;
 }
 
-/** Reads an Arrow table's columns back into our Column forms. */
-export function columnsFromArrow(table: ArrowTable): { columns: Record<string, Column>; length: number } {
+/** Reads an Arrow table back into a Table (our Column forms). */
+export function tableFromArrow(arrowTable: ArrowTable): Table {
   const columns: Record<string, Column> = {};
-  table.schema.fields.forEach((field, i) => {
-    const vector = table.getChildAt(i);
+  arrowTable.schema.fields.forEach((field, i) => {
+    const vector = arrowTable.getChildAt(i);
     if (vector) columns[field.name] = vectorToColumn(vector, field);
   });
   const lengths = Object.values(columns).map(columnLength);
-  return { columns, length: lengths[0] ?? table.numRows };
+  return new Table(columns, lengths[0] ?? arrowTable.numRows);
+}
+
+/** Reads Arrow IPC bytes (file or stream format). */
+export function tableFromArrowIPC(bytes: Uint8Array): Table {
+  return tableFromArrow(tableFromIPC(bytes));
 }

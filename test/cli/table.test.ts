@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { readPack } from "../../src/documents/formats/index.ts";
 import type { DocumentPair, EventDescriptor, RunStart } from "../../src/documents/types.ts";
-import { Table } from "../../src/tables/Table.ts";
+import { tableFromArrowIPC } from "../../src/tables/arrow.ts";
 import { runsOf, streamEvents } from "../broker/catalogs.ts";
 import { largeRun } from "../storage/syntheticRuns.ts";
 import { dataPath } from "../support/sharedData.ts";
@@ -93,7 +93,7 @@ test("arrow: IPC file bytes that read back as the same table", () => {
   ]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout.subarray(0, 6).toString("latin1"), "ARROW1");
-  const table = Table.fromArrowIPC(new Uint8Array(result.stdout));
+  const table = tableFromArrowIPC(new Uint8Array(result.stdout));
   assert.deepEqual(table.columnNames, ["seq_num", "time", fields[1]]);
   assert.deepEqual(
     Array.from(table.column(fields[1]) as Float64Array),

@@ -15,7 +15,8 @@ import type { DataKey, DocumentPair, RunStart } from "../../src/documents/types.
 import { createServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
-import { Table } from "../../src/tables/Table.ts";
+import { tableFromArrowIPC } from "../../src/tables/arrow.ts";
+import type { Table } from "../../src/tables/Table.ts";
 import { runsOf } from "../broker/catalogs.ts";
 import { largeRun } from "../storage/syntheticRuns.ts";
 
@@ -206,9 +207,9 @@ describe("remote stream reads in bounded requests", () => {
     const headers = { authorization: `Apikey ${API_KEY}` };
     const route = `/api/v1/table/full/${large.uid}/primary/data?format=arrow&column=a`;
     const plain = await app.inject({ url: route, headers });
-    assert.deepEqual(Table.fromArrowIPC(plain.rawPayload).columnNames, ["time", "a"]);
+    assert.deepEqual(tableFromArrowIPC(plain.rawPayload).columnNames, ["time", "a"]);
     const asked = await app.inject({ url: `${route}&include=seq_num&seq=10:&limit=5`, headers });
-    const table = Table.fromArrowIPC(asked.rawPayload);
+    const table = tableFromArrowIPC(asked.rawPayload);
     assert.deepEqual(table.columnNames, ["time", "seq_num", "a"]);
     assert.deepEqual(Array.from(table.column("seq_num") as ArrayLike<number>), [10, 11, 12, 13, 14]);
     for (const wrong of ["include=uid", "limit=0", "limit=-2"]) {
@@ -220,7 +221,7 @@ describe("remote stream reads in bounded requests", () => {
       headers,
     });
     assert.deepEqual(
-      Array.from(Table.fromArrowIPC(times.rawPayload).column("seq_num") as ArrayLike<number>),
+      Array.from(tableFromArrowIPC(times.rawPayload).column("seq_num") as ArrayLike<number>),
       [1, 2],
     );
   });

@@ -4,7 +4,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { arrowFileBody } from "../../src/server/writers/arrowWriter.ts";
-import { tableToArrow, tableToArrowIPC, tableToArrowIPCChunks } from "../../src/tables/arrow.ts";
+import {
+  tableFromArrow,
+  tableToArrow,
+  tableToArrowIPC,
+  tableToArrowIPCChunks,
+} from "../../src/tables/arrow.ts";
 import { ndarray } from "../../src/tables/NDArray.ts";
 import { Table } from "../../src/tables/Table.ts";
 
@@ -44,10 +49,10 @@ describe("Arrow IPC file in pieces", () => {
 
   it("streams a body that apache-arrow reads back to the same columns", async () => {
     const pieces: Buffer[] = [];
-    for await (const piece of arrowFileBody(table)) pieces.push(piece as Buffer);
+    for await (const piece of await arrowFileBody(table)) pieces.push(piece as Buffer);
     const body = Buffer.concat(pieces);
     assert.equal(body.subarray(0, 6).toString("latin1"), "ARROW1");
-    const back = Table.fromArrow(tableFromIPC(body));
+    const back = tableFromArrow(tableFromIPC(body));
     assert.deepEqual(back.columnNames, table.columnNames);
     assert.deepEqual(back.column("detector"), detector);
     assert.deepEqual(back.column("image"), table.column("image"));

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Type, tableFromIPC } from "apache-arrow";
 import { NotFoundError, ValidationError } from "../../src/errors.ts";
+import { tableFromArrowIPC, tableToArrow, tableToArrowIPC } from "../../src/tables/arrow.ts";
+import { tableToCSV } from "../../src/tables/csv.ts";
+import { tableToJSONColumns } from "../../src/tables/jsonColumns.ts";
 import { ndarray } from "../../src/tables/NDArray.ts";
 import { Table } from "../../src/tables/Table.ts";
 
@@ -54,7 +57,7 @@ describe("Table", () => {
   });
 
   it("writes RFC 4180 CSV: quoted fields, doubled quotes, CRLF, arrays as JSON text", () => {
-    const csv = sample().select(["seq_num", "time", "label", "ok", "img"]).toCSV();
+    const csv = tableToCSV(sample().select(["seq_num", "time", "label", "ok", "img"]));
     assert.equal(
       csv,
       "seq_num,time,label,ok,img\r\n" +
@@ -62,7 +65,7 @@ describe("Table", () => {
         '2,2.25,"say ""hi"", then go",false,"[[5,6],[7,8]]"\r\n' +
         '3,NaN,"two\nlines",true,"[[9,10],[11,12]]"\r\n',
     );
-    assert.equal(new Table({ "a,b": [null, "x"] }).toCSV(), '"a,b"\r\n\r\nx\r\n');
+    assert.equal(tableToCSV(new Table({ "a,b": [null, "x"] })), '"a,b"\r\n\r\nx\r\n');
   });
 
   it("writes whole numbers of float columns as 1.0 (pandas then reads float), of int columns as 1", () => {
@@ -72,13 +75,13 @@ describe("Table", () => {
       i: Int32Array.of(1, 2, 3, 4, 5),
     });
     assert.equal(
-      table.toCSV(),
+      tableToCSV(table),
       "f,g,i\r\n1.0,3.0,1\r\n2.5,0.5,2\r\n0.0,4.0,3\r\n1e+21,5.0,4\r\nNaN,6.0,5\r\n",
     );
   });
 
   it("gives one JSON object of columns with NaN as null and int64 as numbers", () => {
-    const json = sample().toJSONColumns();
+    const json = tableToJSONColumns(sample());
     assert.deepEqual(json.time, [1.5, 2.25, null]);
     assert.deepEqual(json.counts, [10, 20, 9007199254740992]);
     assert.deepEqual(json.img, [
@@ -103,7 +106,7 @@ describe("Table", () => {
 
 describe("Table and Apache Arrow", () => {
   it("maps columns to Arrow types, per-row arrays to nested FixedSizeList", () => {
-    const arrow = sample().toArrow();
+    const arrow = tableToArrow(sample());
     const types = Object.fromEntries(arrow.schema.fields.map((f) => [f.name, String(f.type)]));
     assert.deepEqual(types, {
       seq_num: "Int32",
@@ -119,7 +122,7 @@ describe("Table and Apache Arrow", () => {
 
   it("writes IPC file bytes that apache-arrow reads back to the same values", () => {
     const table = sample();
-    const bytes = table.toArrowIPC();
+    const bytes = tableToArrowIPC(table);
     assert.equal(new TextDecoder().decode(bytes.subarray(0, 6)), "ARROW1");
     const arrow = tableFromIPC(bytes);
     assert.equal(arrow.numRows, 3);
@@ -128,7 +131,7 @@ describe("Table and Apache Arrow", () => {
     assert.deepEqual(Array.from(arrow.getChild("ok")!), [true, false, true]);
     assert.equal(arrow.getChild("img")!.type.typeId, Type.FixedSizeList);
 
-    const back = Table.fromArrowIPC(bytes);
+    const back = tableFromArrowIPC(bytes);
     assert.deepEqual(back.columnNames, table.columnNames);
     for (const name of table.columnNames) assert.deepEqual(back.columns[name], table.columns[name], name);
   });
@@ -145,11 +148,11 @@ describe("Table and Apache Arrow", () => {
         [5, 6],
       ],
     });
-    const arrow = table.toArrow();
+    const arrow = tableToArrow(table);
     assert.equal(arrow.getChild("maybe")!.nullCount, 1);
     assert.equal(String(arrow.schema.fields[2].type), "Utf8");
     assert.equal(String(arrow.schema.fields[4].type), "FixedSizeList[2]<Float64>");
-    const back = Table.fromArrowIPC(table.toArrowIPC());
+    const back = tableFromArrowIPC(tableToArrowIPC(table));
     assert.deepEqual(back.columns.maybe, [1.5, null, 3]);
     assert.deepEqual(back.columns.name, ["a", null, "c"]);
     assert.deepEqual(back.columns.meta, [{ a: 1 }, null, [1, 2, 3]]);

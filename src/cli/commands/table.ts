@@ -9,6 +9,8 @@ import { Broker } from "../../broker/Broker.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import type { ReadOptions, Stream } from "../../broker/Stream.ts";
 import { DatabrokerError } from "../../errors.ts";
+import { tableToCSV } from "../../tables/csv.ts";
+import { tableToJSONText } from "../../tables/jsonColumns.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { brokerFileOptions, type FileRootFlags, withFileRootOptions } from "../fileRootOptions.ts";
 import { outputTo, withOutputOption } from "../output.ts";
@@ -45,11 +47,11 @@ function rootMapEntry(text: string, previous: Record<string, string> = {}): Reco
 async function* csvText(stream: Stream, options: ReadOptions): AsyncGenerator<string> {
   let first = true;
   for await (const chunk of stream.chunks({ ...options, size: CSV_CHUNK_ROWS })) {
-    const text = chunk.toCSV();
+    const text = tableToCSV(chunk);
     yield first ? text : text.slice(text.indexOf("\r\n") + 2);
     first = false;
   }
-  if (first) yield (await stream.read(options)).toCSV(); // no events: the header alone
+  if (first) yield tableToCSV(await stream.read(options)); // no events: the header alone
 }
 
 async function* output(
@@ -58,8 +60,12 @@ async function* output(
   options: ReadOptions,
 ): AsyncGenerator<string | Uint8Array> {
   if (format === "csv") yield* csvText(stream, options);
-  else if (format === "json") yield `${(await stream.read(options)).toJSONText()}\n`;
-  else yield (await stream.read(options)).toArrowIPC();
+  else if (format === "json") yield `${tableToJSONText(await stream.read(options))}\n`;
+  else {
+    // Apache Arrow is loaded only by the command that writes it.
+    const { tableToArrowIPC } = await import("../../tables/arrow.ts");
+    yield tableToArrowIPC(await stream.read(options));
+  }
 }
 
 export function registerTable(program: Command): void {

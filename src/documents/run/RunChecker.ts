@@ -34,61 +34,28 @@
 // the descriptor arrives, so it still counts in its stream's seq_num. A finding that repeats across events
 // (same rule, path and descriptor) is reported once with "(and N more like it)", so a million broken events
 // stay readable.
+//
+// The jobs have their modules: documentChecks.ts (name, schema, times), RunBounds.ts (start and stop),
+// UniqueIds.ts, References.ts (order, reference, run_start), Streams.ts (descriptors per stream, seq_num,
+// num_events), keySetChecks.ts, pageLengths.ts; each reports through RunFindings.ts. This class feeds them.
 
 import { blockColumns, cellOf, type EventBlock, everyCell } from "../formats/eventBlock.ts";
 import { blockEvent } from "../formats/expandEventBlock.ts";
-import { isBooleanOrString, isInteger, isString } from "../schema/predicates.ts";
+import { isBooleanOrString, isInteger, isObject, isString } from "../schema/predicates.ts";
 import { type DataKey, isDocumentName } from "../types.ts";
-import { isValidDocument, validateDocument } from "../validate.ts";
-import { eventKeyProblems, type StreamKeys, streamKeysOf } from "./eventKeys.ts";
-import { FindingLog } from "./FindingLog.ts";
-import { FirstUses } from "./FirstUses.ts";
-import { type RunFinding, type RunReport, reportOf, type Severity } from "./RunReport.ts";
-import { checkDocumentTimes, documentTimesAccepted, isAcceptedTime, TIME_RULE } from "./timeRange.ts";
+import { checkSchema, checkTimes, reportUnknownName } from "./documentChecks.ts";
+import { eventKeyProblems, streamKeysOf } from "./eventKeys.ts";
+import { checkKeySets } from "./keySetChecks.ts";
+import { checkColumnLength, checkColumnLengths } from "./pageLengths.ts";
+import { References, type Referrer } from "./References.ts";
+import { RunBounds } from "./RunBounds.ts";
+import { atRow, RunFindings } from "./RunFindings.ts";
+import { type RunFinding, type RunReport, reportOf } from "./RunReport.ts";
+import { type DescriptorState, Streams } from "./Streams.ts";
+import { isAcceptedTime } from "./timeRange.ts";
+import { UniqueIds } from "./UniqueIds.ts";
 
 type Doc = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Doc {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-interface DescriptorState {
-  uid: string;
-  stream: string;
-  docIndex: number;
-  keys: StreamKeys;
-}
-
-interface StreamState {
-  descriptors: DescriptorState[];
-  nextSeq: number;
-  events: number;
-}
-
-/** Where a reference was made, to report it if its target comes late or never. */
-interface Referrer {
-  doc_index: number;
-  name: string;
-  path: string;
-  /** Findings about referrers sharing this key are reported once, with a count. */
-  repeatKey?: string;
-}
-
-type Target = "descriptor" | "resource" | "stream_resource" | "datum";
-
-/** References to a document not seen yet, and the checks that wait for it. */
-interface PendingReference {
-  target: Target;
-  uid: string;
-  referrers: Referrer[];
-  deferred: Array<() => void>;
-}
-
-/**
- * Events that come before their descriptor are checked when it arrives (so they count in their stream's
- * seq_num and one misplaced descriptor is one finding); at most this many wait at a time, to bound memory.
- */
-const MAX_DEFERRED = 10_000;
 
 export interface RunCheckerOptions {
   /** Check each document against its JSON Schema too (default true). */
@@ -98,22 +65,20 @@ export interface RunCheckerOptions {
 export class RunChecker {
   private readonly schema: boolean;
   private index = 0;
-  private start?: { uid: string | null; index: number };
-  private stop?: { doc: Doc; index: number };
-  private readonly uids = new FirstUses();
-  private readonly datumIds = new FirstUses();
+  private readonly findings = new RunFindings();
+  private readonly bounds = new RunBounds(this.findings);
+  private readonly ids = new UniqueIds(this.findings);
+  private readonly streams = new Streams(this.findings);
   private readonly descriptors = new Map<string, DescriptorState>();
-  private readonly streams = new Map<string, StreamState>();
   private readonly resources = new Set<string>();
-  private readonly streamResourceKeys = new Set<unknown>();
   private readonly streamResources = new Set<string>();
-  private readonly pending = new Map<string, PendingReference>();
-  /** Checks of events waiting for their descriptor, held up to MAX_DEFERRED at a time. */
-  private deferred = 0;
-  private readonly pendingRunStarts: Array<Referrer & { value: string }> = [];
-  private readonly log = new FindingLog();
-  /** Findings of the document being added; null until it raises one. */
-  private raised: RunFinding[] | null = null;
+  private readonly streamResourceKeys = new Set<unknown>();
+  private readonly references = new References(this.findings, {
+    descriptor: this.descriptors,
+    resource: this.resources,
+    stream_resource: this.streamResources,
+    datum: { has: (id) => this.ids.hasDatum(id) },
+  });
   private report?: RunReport;
 
   constructor(options: RunCheckerOptions = {}) {
@@ -122,7 +87,7 @@ export class RunChecker {
 
   /** The run's start uid, once its start document has been added. */
   get uid(): string | null {
-    return this.start?.uid ?? null;
+    return this.bounds.start?.uid ?? null;
   }
 
   /** Number of documents added so far (the next document's index). */
@@ -133,49 +98,25 @@ export class RunChecker {
   /** Check the next document of the run; returns the findings it raised (some may name earlier documents). */
   add(name: string, doc: unknown): RunFinding[] {
     if (this.report) throw new Error("RunChecker.add after finish()");
-    this.raised = null;
+    this.findings.beginDocument();
     const i = this.index++;
     if (!isDocumentName(name)) {
-      this.flag(
-        "error",
-        i,
-        String(name),
-        "",
-        "document-name",
-        `unknown document name ${JSON.stringify(name)}`,
-      );
-      return this.raised ?? [];
+      reportUnknownName(this.findings, i, name);
+      return this.findings.ofDocument();
     }
-    if (this.schema && !isValidDocument(name, doc)) {
-      for (const finding of validateDocument(name, doc)) {
-        this.flag("error", i, name, finding.path, finding.rule, finding.message);
-      }
-    }
-    if (!isRecord(doc)) return this.raised ?? [];
-    // Events repeat a bad time in every row: one finding per document kind, with a count.
-    if (!documentTimesAccepted(name, doc)) {
-      const timeRepeat = name === "start" || name === "stop" || name === "descriptor" ? undefined : name;
-      checkDocumentTimes(name, doc, (path, message) =>
-        this.flag("error", i, name, path, TIME_RULE, message, timeRepeat && `${TIME_RULE}|${timeRepeat}`),
-      );
-    }
-    if (this.stop && name !== "stop") {
-      this.flag(
-        "error",
-        i,
-        name,
-        "",
-        "stop-last",
-        `a ${name} after the stop (document ${this.stop.index})`,
-        "stop-last",
-      );
-    }
+    if (this.schema) checkSchema(this.findings, i, name, doc);
+    if (!isObject(doc)) return this.findings.ofDocument();
+    checkTimes(this.findings, i, name, doc);
+    if (name !== "stop") this.bounds.checkBeforeStop(i, name);
     switch (name) {
       case "start":
-        this.onStart(i, doc);
+        this.ids.claimUid(i, name, "uid", doc.uid);
+        if (this.bounds.addStart(i, doc)) this.references.startArrived(this.uid);
         break;
       case "stop":
-        this.onStop(i, doc);
+        this.ids.claimUid(i, name, "uid", doc.uid);
+        this.checkRunStart(i, name, doc.run_start);
+        this.bounds.addStop(i, doc);
         break;
       case "descriptor":
         this.onDescriptor(i, doc);
@@ -191,17 +132,20 @@ export class RunChecker {
         for (const [descriptor, events] of Object.entries(doc)) {
           if (!Array.isArray(events)) continue;
           events.forEach((event, j) => {
-            if (isRecord(event)) this.onEvent(i, name, event, `${descriptor}[${j}].`);
+            if (isObject(event)) this.onEvent(i, name, event, `${descriptor}[${j}].`);
           });
         }
         break;
       case "resource":
-        this.claimUid(i, name, "uid", doc.uid);
+        this.ids.claimUid(i, name, "uid", doc.uid);
         if (doc.run_start !== undefined) this.checkRunStart(i, name, doc.run_start);
-        if (typeof doc.uid === "string") this.arrive("resource", doc.uid, i);
+        if (typeof doc.uid === "string") {
+          this.resources.add(doc.uid);
+          this.references.arrive("resource", doc.uid, i);
+        }
         break;
       case "datum":
-        this.refer("resource", doc.resource, { doc_index: i, name, path: "resource" });
+        this.references.refer("resource", doc.resource, { doc_index: i, name, path: "resource" });
         this.onDatumId(i, name, "datum_id", doc.datum_id);
         break;
       case "datum_page":
@@ -211,18 +155,25 @@ export class RunChecker {
         this.onDatumPage(i, name, doc, doc.datum_ids, "datum_ids", undefined);
         break;
       case "stream_resource":
-        this.claimUid(i, name, "uid", doc.uid);
+        this.ids.claimUid(i, name, "uid", doc.uid);
         if (doc.run_start !== undefined) this.checkRunStart(i, name, doc.run_start);
         this.streamResourceKeys.add(doc.data_key);
-        if (typeof doc.uid === "string") this.arrive("stream_resource", doc.uid, i);
+        if (typeof doc.uid === "string") {
+          this.streamResources.add(doc.uid);
+          this.references.arrive("stream_resource", doc.uid, i);
+        }
         break;
       case "stream_datum":
-        this.claimUid(i, name, "uid", doc.uid);
-        this.refer("descriptor", doc.descriptor, { doc_index: i, name, path: "descriptor" });
-        this.refer("stream_resource", doc.stream_resource, { doc_index: i, name, path: "stream_resource" });
+        this.ids.claimUid(i, name, "uid", doc.uid);
+        this.references.refer("descriptor", doc.descriptor, { doc_index: i, name, path: "descriptor" });
+        this.references.refer("stream_resource", doc.stream_resource, {
+          doc_index: i,
+          name,
+          path: "stream_resource",
+        });
         break;
     }
-    return this.raised ?? [];
+    return this.findings.ofDocument();
   }
 
   /**
@@ -235,7 +186,7 @@ export class RunChecker {
   addEventBlock(block: EventBlock): RunFinding[] | null {
     if (this.report) throw new Error("RunChecker.addEventBlock after finish()");
     const descriptor = this.descriptors.get(block.descriptor);
-    if (this.stop || !descriptor) return null;
+    if (this.bounds.stop || !descriptor) return null;
     const { uid, seq_num, time, data, timestamps, filled } = blockColumns(block);
     if (!uid || !seq_num || !time || !data || !timestamps) return null;
     // A time out of range (or not a number) sends the events one by one, where it is reported.
@@ -245,7 +196,7 @@ export class RunChecker {
     // The keys of one layout are those of its first event.
     const first = blockEvent(block, 0);
     if (eventKeyProblems(descriptor.keys, first.data, first.timestamps, first.filled).length > 0) return null;
-    this.raised = null;
+    this.findings.beginDocument();
     const start = this.index;
     this.index += block.count;
     const external = descriptor.keys.external.map((key) => ({
@@ -255,124 +206,61 @@ export class RunChecker {
     }));
     for (let row = 0; row < block.count; row++) {
       const i = start + row;
-      this.claimUid(i, "event", "uid", cellOf(uid, row));
-      this.countEvent(i, "event", descriptor, cellOf(seq_num, row), "seq_num");
+      this.ids.claimUid(i, "event", "uid", cellOf(uid, row));
+      this.streams.countEvent(i, "event", descriptor, cellOf(seq_num, row), "seq_num");
       for (const { key, values, filled } of external) {
         const value = values === undefined ? undefined : cellOf(values, row);
         const isFilled = filled === undefined ? undefined : cellOf(filled, row);
         this.referDatum(i, "event", descriptor, value, isFilled, `data.${key}`);
       }
     }
-    return this.raised ?? [];
+    return this.findings.ofDocument();
   }
 
   /** Close the run: add the findings only the end can tell, and return the report (idempotent). */
   finish(): RunReport {
     if (this.report) return this.report;
-    if (!this.start)
-      this.flag("error", undefined, "start", "", "start-missing", "the run has no start document");
-    if (!this.stop) {
-      this.flag(
-        "warning",
-        undefined,
-        "stop",
-        "",
-        "stop-missing",
-        "the run has no stop (it crashed or is running)",
-      );
-    }
+    this.bounds.finish();
     if (this.descriptors.size === 0) {
-      this.flag("warning", undefined, "descriptor", "", "descriptor-missing", "the run has no descriptor");
+      const message = "the run has no descriptor";
+      this.findings.report({
+        name: "descriptor",
+        path: "",
+        rule: "descriptor-missing",
+        message,
+        severity: "warning",
+      });
     }
-    this.flagUnresolved();
-    this.flagExternalWithoutResource();
-    this.flagNumEvents();
-    this.report = reportOf(this.uid, this.log.list());
+    this.references.finish(this.resources.size > 0);
+    this.checkExternalResources();
+    const stop = this.bounds.stop;
+    if (stop) this.streams.checkNumEvents(stop.doc, stop.index);
+    this.report = reportOf(this.uid, this.findings.list());
     return this.report;
   }
 
-  private onStart(i: number, doc: Doc): void {
-    this.claimUid(i, "start", "uid", doc.uid);
-    if (this.start) {
-      this.flag(
-        "error",
-        i,
-        "start",
-        "",
-        "one-start",
-        `a second start (the run began at document ${this.start.index})`,
-      );
-      return;
-    }
-    const uid = typeof doc.uid === "string" ? doc.uid : null;
-    this.start = { uid, index: i };
-    if (i > 0)
-      this.flag("error", i, "start", "", "start-first", `the start comes after ${i} other documents`);
-    for (const referrer of this.pendingRunStarts.splice(0)) {
-      if (referrer.value !== uid) this.flagForeignRun(referrer, referrer.value);
-    }
-  }
-
-  private onStop(i: number, doc: Doc): void {
-    this.claimUid(i, "stop", "uid", doc.uid);
-    this.checkRunStart(i, "stop", doc.run_start);
-    if (this.stop) {
-      this.flag(
-        "error",
-        i,
-        "stop",
-        "",
-        "one-stop",
-        `a second stop (the first is document ${this.stop.index})`,
-      );
-      return;
-    }
-    this.stop = { doc, index: i };
-    if (doc.exit_status === "fail" || doc.exit_status === "abort") {
-      const reason = typeof doc.reason === "string" && doc.reason !== "" ? `: ${doc.reason}` : "";
-      this.flag(
-        "warning",
-        i,
-        "stop",
-        "exit_status",
-        "exit-status",
-        `the run ended with "${doc.exit_status}"${reason}`,
-      );
-    }
+  private checkRunStart(i: number, name: string, value: unknown): void {
+    this.references.checkRunStart(i, name, value, this.bounds.start);
   }
 
   private onDescriptor(i: number, doc: Doc): void {
-    this.claimUid(i, "descriptor", "uid", doc.uid);
+    this.ids.claimUid(i, "descriptor", "uid", doc.uid);
     this.checkRunStart(i, "descriptor", doc.run_start);
-    if (typeof doc.uid !== "string" || !isRecord(doc.data_keys) || this.descriptors.has(doc.uid)) return;
-    const stream = typeof doc.name === "string" ? doc.name : "primary";
+    if (typeof doc.uid !== "string" || !isObject(doc.data_keys) || this.descriptors.has(doc.uid)) return;
     const descriptor: DescriptorState = {
       uid: doc.uid,
-      stream,
+      stream: typeof doc.name === "string" ? doc.name : "primary",
       docIndex: i,
       keys: streamKeysOf(doc.data_keys as Record<string, DataKey>),
     };
-    let state = this.streams.get(stream);
-    if (!state) this.streams.set(stream, (state = { descriptors: [], nextSeq: 1, events: 0 }));
-    const first = state.descriptors[0];
-    if (first) {
-      this.flag(
-        "warning",
-        i,
-        "descriptor",
-        "name",
-        "multiple-descriptors",
-        `stream "${stream}" already has descriptor ${first.uid} (document ${first.docIndex}); ${keyDifference(first.keys, descriptor.keys)}`,
-      );
-    }
-    state.descriptors.push(descriptor);
+    this.streams.addDescriptor(descriptor);
     this.descriptors.set(doc.uid, descriptor);
-    this.arrive("descriptor", doc.uid, i);
+    this.references.arrive("descriptor", doc.uid, i);
   }
 
   /** One event (or one event of a bulk_events, its path under `prefix`). */
   private onEvent(i: number, name: string, event: Doc, prefix: string): void {
-    this.claimUid(i, name, `${prefix}uid`, event.uid);
+    this.ids.claimUid(i, name, `${prefix}uid`, event.uid);
     const descriptor = this.arrivedDescriptor(event.descriptor);
     if (descriptor) this.checkEvent(i, name, event, prefix, descriptor);
     else {
@@ -384,13 +272,13 @@ export class RunChecker {
   }
 
   private checkEvent(i: number, name: string, event: Doc, prefix: string, descriptor: DescriptorState): void {
-    const filled = isRecord(event.filled) ? event.filled : undefined;
-    if (isRecord(event.data) && isRecord(event.timestamps))
-      this.checkKeys(i, name, prefix, descriptor, event.data, event.timestamps, filled);
-    this.countEvent(i, name, descriptor, event.seq_num, `${prefix}seq_num`);
+    const filled = isObject(event.filled) ? event.filled : undefined;
+    if (isObject(event.data) && isObject(event.timestamps))
+      checkKeySets(this.findings, i, name, prefix, descriptor, event.data, event.timestamps, filled);
+    this.streams.countEvent(i, name, descriptor, event.seq_num, `${prefix}seq_num`);
     const external = descriptor.keys.external;
     if (external.length === 0) return;
-    const data = isRecord(event.data) ? event.data : {};
+    const data = isObject(event.data) ? event.data : {};
     for (const key of external) {
       this.referDatum(i, name, descriptor, data[key], filled?.[key], `${prefix}data.${key}`);
     }
@@ -400,14 +288,12 @@ export class RunChecker {
     const name = "event_page";
     const { uids, data, timestamps, filled } = pageColumns(page);
     const rows = uids.length;
-    this.checkColumnLength(i, name, rows, "seq_num", page.seq_num);
-    this.checkColumnLength(i, name, rows, "time", page.time);
-    this.checkColumnLengths(i, name, rows, "data.", data);
-    this.checkColumnLengths(i, name, rows, "timestamps.", timestamps);
-    if (filled) this.checkColumnLengths(i, name, rows, "filled.", filled);
-    this.uids.claimAll(uids, i, (j, first) =>
-      this.flagDuplicateUid(i, name, `uid[${j}]`, uids[j] as string, first),
-    );
+    checkColumnLength(this.findings, i, name, rows, "seq_num", page.seq_num);
+    checkColumnLength(this.findings, i, name, rows, "time", page.time);
+    checkColumnLengths(this.findings, i, name, rows, "data.", data);
+    checkColumnLengths(this.findings, i, name, rows, "timestamps.", timestamps);
+    if (filled) checkColumnLengths(this.findings, i, name, rows, "filled.", filled);
+    this.ids.claimPageUids(i, name, uids);
     const descriptor = this.arrivedDescriptor(page.descriptor);
     if (descriptor) this.checkEventPage(i, page, descriptor);
     else {
@@ -420,18 +306,18 @@ export class RunChecker {
     const name = "event_page";
     const { uids, data, timestamps, filled } = pageColumns(page);
     // A page is columnar: its key sets hold for every row, so they are checked once.
-    if (isRecord(page.data) && isRecord(page.timestamps))
-      this.checkKeys(i, name, "", descriptor, data, timestamps, filled);
+    if (isObject(page.data) && isObject(page.timestamps))
+      checkKeySets(this.findings, i, name, "", descriptor, data, timestamps, filled);
     const seqNums = Array.isArray(page.seq_num) ? page.seq_num : [];
     const external = descriptor.keys.external;
     if (external.length === 0) {
-      this.countPage(i, name, descriptor, seqNums, uids.length);
+      this.streams.countPage(i, name, descriptor, seqNums, uids.length);
       return;
     }
     // Columns are read with at(j): an optimized indexed read that has met arrays of several kinds would
     // box every array of doubles it reads (see storage/codec/columnCodec.ts).
     for (let j = 0; j < uids.length; j++) {
-      this.countEvent(i, name, descriptor, seqNums.at(j), "seq_num", j);
+      this.streams.countEvent(i, name, descriptor, seqNums.at(j), "seq_num", j);
       for (const key of external) {
         const column = data[key];
         const filledColumn = filled?.[key];
@@ -440,26 +326,6 @@ export class RunChecker {
         this.referDatum(i, name, descriptor, value, isFilled, `data.${key}`, j);
       }
     }
-  }
-
-  /** `countEvent` for each of a page's `rows` rows (their seq_nums in `seqNums`) at once. */
-  private countPage(
-    i: number,
-    name: string,
-    descriptor: DescriptorState,
-    seqNums: readonly unknown[],
-    rows: number,
-  ): void {
-    const stream = this.streams.get(descriptor.stream)!;
-    stream.events += rows;
-    let expected = stream.nextSeq;
-    for (let j = 0; j < rows; j++) {
-      const seq = seqNums.at(j);
-      if (typeof seq !== "number") continue;
-      if (seq !== expected) this.flagSeqNum(i, name, descriptor, seq, expected, "seq_num", j);
-      expected = seq + 1;
-    }
-    stream.nextSeq = expected;
   }
 
   /** A datum_page (`kwargs` columns) or a bulk_datum (`datum_kwarg_list`). */
@@ -471,93 +337,18 @@ export class RunChecker {
     idsPath: string,
     kwargs: unknown,
   ): void {
-    this.refer("resource", doc.resource, { doc_index: i, name, path: "resource" });
+    this.references.refer("resource", doc.resource, { doc_index: i, name, path: "resource" });
     const datumIds = Array.isArray(ids) ? ids : [];
-    if (isRecord(kwargs)) this.checkColumnLengths(i, name, datumIds.length, "datum_kwargs.", kwargs);
-    else this.checkColumnLength(i, name, datumIds.length, "datum_kwarg_list", doc.datum_kwarg_list);
-    for (let j = 0; j < datumIds.length; j++) this.onDatumId(i, name, idsPath, datumIds[j], j);
+    const rows = datumIds.length;
+    if (isObject(kwargs)) checkColumnLengths(this.findings, i, name, rows, "datum_kwargs.", kwargs);
+    else checkColumnLength(this.findings, i, name, rows, "datum_kwarg_list", doc.datum_kwarg_list);
+    for (let j = 0; j < rows; j++) this.onDatumId(i, name, idsPath, datumIds[j], j);
   }
 
   /** A datum id at `path` (`path[row]` when `row` is given, in a page). */
   private onDatumId(i: number, name: string, path: string, id: unknown, row?: number): void {
     if (typeof id !== "string") return;
-    const first = this.datumIds.claim(id, i);
-    if (first >= 0) {
-      this.flag(
-        "error",
-        i,
-        name,
-        atRow(path, row),
-        "duplicate-datum-id",
-        `datum_id ${id} is already used (document ${first})`,
-      );
-      return;
-    }
-    this.arrive("datum", id, i);
-  }
-
-  private checkKeys(
-    i: number,
-    name: string,
-    prefix: string,
-    descriptor: DescriptorState,
-    data: Doc,
-    timestamps: Doc,
-    filled: Doc | undefined,
-  ): void {
-    for (const problem of eventKeyProblems(descriptor.keys, data, timestamps, filled)) {
-      const repeatKey = `${problem.rule}|${problem.path}|${descriptor.uid}`;
-      this.flag("error", i, name, `${prefix}${problem.path}`, problem.rule, problem.message, repeatKey);
-    }
-  }
-
-  /** Flags a column of a page (an array at `path`) that has not the page's number of rows. */
-  private checkColumnLength(i: number, name: string, rows: number, path: string, column: unknown): void {
-    if (Array.isArray(column) && column.length !== rows) {
-      this.flag("error", i, name, path, "page-length", `${column.length} values for a page of ${rows} rows`);
-    }
-  }
-
-  /** `checkColumnLength` for each column of `columns`, their paths `prefix` + key. */
-  private checkColumnLengths(i: number, name: string, rows: number, prefix: string, columns: Doc): void {
-    for (const key in columns) {
-      const column = columns[key];
-      if (Array.isArray(column) && column.length !== rows)
-        this.checkColumnLength(i, name, rows, `${prefix}${key}`, column);
-    }
-  }
-
-  /** Counts an event in its stream and checks its seq_num, found at `path` (`path[row]` in a page). */
-  private countEvent(
-    i: number,
-    name: string,
-    descriptor: DescriptorState,
-    seq: unknown,
-    path: string,
-    row?: number,
-  ): void {
-    const stream = this.streams.get(descriptor.stream)!;
-    stream.events++;
-    if (typeof seq !== "number") return;
-    const expected = stream.nextSeq;
-    stream.nextSeq = seq + 1;
-    if (seq !== expected) this.flagSeqNum(i, name, descriptor, seq, expected, path, row);
-  }
-
-  private flagSeqNum(
-    i: number,
-    name: string,
-    descriptor: DescriptorState,
-    seq: number,
-    expected: number,
-    path: string,
-    row?: number,
-  ): void {
-    const where = `seq_num ${seq} in stream "${descriptor.stream}" where ${expected} was expected`;
-    if (seq > expected)
-      this.flag("error", i, name, atRow(path, row), "seq_num-gap", `${where}: ${seq - expected} missing`);
-    if (seq < expected)
-      this.flag("error", i, name, atRow(path, row), "seq_num-repeat", `${where}: it repeats or goes back`);
+    if (this.ids.claimDatumId(i, name, path, id, row)) this.references.arrive("datum", id, i);
   }
 
   /**
@@ -574,8 +365,8 @@ export class RunChecker {
     row?: number,
   ): void {
     if (typeof value !== "string" || (filled !== undefined && filled !== false)) return;
-    if (this.datumIds.has(value)) return;
-    this.refer("datum", value, {
+    if (this.ids.hasDatum(value)) return;
+    this.references.refer("datum", value, {
       doc_index: i,
       name,
       path: atRow(field, row),
@@ -594,158 +385,29 @@ export class RunChecker {
     referrer: Referrer,
     check: (descriptor: DescriptorState) => void,
   ): void {
-    if (this.refer("descriptor", uid, referrer)) {
-      check(this.descriptors.get(uid as string)!);
-    } else if (typeof uid === "string" && this.deferred < MAX_DEFERRED) {
-      this.deferred++;
-      this.pending.get(`descriptor\u0000${uid}`)?.deferred.push(() => {
-        this.deferred--;
-        const descriptor = this.descriptors.get(uid);
-        if (descriptor) check(descriptor);
-      });
-    }
+    this.references.referThenCheck("descriptor", uid, referrer, () => {
+      const descriptor = this.descriptors.get(uid as string);
+      if (descriptor) check(descriptor);
+    });
   }
 
-  /** Is `uid` already known? If not, remember who asked, to report it when it comes (or never does). */
-  private refer(target: Target, uid: unknown, referrer: Referrer): boolean {
-    if (typeof uid !== "string") return false;
-    if (this.isKnown(target, uid)) return true;
-    const key = `${target}\u0000${uid}`;
-    const entry = this.pending.get(key);
-    if (entry) entry.referrers.push(referrer);
-    else this.pending.set(key, { target, uid, referrers: [referrer], deferred: [] });
-    return false;
-  }
-
-  private isKnown(target: Target, uid: string): boolean {
-    switch (target) {
-      case "descriptor":
-        return this.descriptors.has(uid);
-      case "resource":
-        return this.resources.has(uid);
-      case "stream_resource":
-        return this.streamResources.has(uid);
-      case "datum":
-        return this.datumIds.has(uid);
-    }
-  }
-
-  /** A referable document arrived: register it, and every earlier reference to it was out of order. */
-  private arrive(target: Target, uid: string, i: number): void {
-    if (target === "resource") this.resources.add(uid);
-    if (target === "stream_resource") this.streamResources.add(uid);
-    const key = `${target}\u0000${uid}`;
-    const entry = this.pending.get(key);
-    if (!entry) return;
-    this.pending.delete(key);
-    for (const referrer of entry.referrers) {
-      const message = `refers to ${target} ${uid}, which only comes later (document ${i})`;
-      this.flag(
-        "error",
-        referrer.doc_index,
-        referrer.name,
-        referrer.path,
-        "order",
-        message,
-        referrer.repeatKey ?? `order|${key}`,
-      );
-    }
-    for (const check of entry.deferred) check();
-  }
-
-  private checkRunStart(i: number, name: string, value: unknown): void {
-    if (typeof value !== "string") return;
-    const referrer = { doc_index: i, name, path: "run_start", value };
-    if (!this.start) this.pendingRunStarts.push(referrer);
-    else if (value !== this.start.uid) this.flagForeignRun(referrer, value);
-  }
-
-  private flagForeignRun(referrer: Referrer, value: string): void {
-    const message = `names run ${value}, not this run (${this.start?.uid})`;
-    this.flag("error", referrer.doc_index, referrer.name, referrer.path, "reference", message);
-  }
-
-  private claimUid(i: number, name: string, path: string, uid: unknown): void {
-    if (typeof uid !== "string") return;
-    const first = this.uids.claim(uid, i);
-    if (first >= 0) this.flagDuplicateUid(i, name, path, uid, first);
-  }
-
-  private flagDuplicateUid(i: number, name: string, path: string, uid: string, first: number): void {
-    this.flag("error", i, name, path, "duplicate-uid", `uid ${uid} is already used (document ${first})`);
-  }
-
-  private flagUnresolved(): void {
-    for (const { target, uid, referrers } of this.pending.values()) {
-      for (const referrer of referrers) {
-        const { doc_index, name, path, repeatKey } = referrer;
-        if (target !== "datum") {
-          this.flag(
-            "error",
-            doc_index,
-            name,
-            path,
-            "reference",
-            `refers to ${target} ${uid}, not in this run`,
-            `reference|${target}|${uid}`,
-          );
-        } else if (this.resources.size > 0) {
-          const message = `the value ${uid} of an unfilled external key names no datum of this run`;
-          this.flag("warning", doc_index, name, path, "datum-unresolved", message, repeatKey);
-        }
-      }
-    }
-    this.pending.clear();
-  }
-
-  private flagExternalWithoutResource(): void {
+  /** Without any Resource (which names no data key, so any one counts), an external key needs a StreamResource. */
+  private checkExternalResources(): void {
     if (this.resources.size > 0) return;
     for (const descriptor of this.descriptors.values()) {
       for (const key of descriptor.keys.external) {
         if (this.streamResourceKeys.has(key)) continue;
         const message = `data key ${key} is external, but the run has no resource for it`;
-        this.flag(
-          "warning",
-          descriptor.docIndex,
-          "descriptor",
-          `data_keys.${key}.external`,
-          "external-without-resource",
+        this.findings.report({
+          doc_index: descriptor.docIndex,
+          name: "descriptor",
+          path: `data_keys.${key}.external`,
+          rule: "external-without-resource",
           message,
-        );
+          severity: "warning",
+        });
       }
     }
-  }
-
-  private flagNumEvents(): void {
-    const numEvents = this.stop?.doc.num_events;
-    if (!this.stop || !isRecord(numEvents)) return;
-    const streams = new Set([...Object.keys(numEvents), ...this.streams.keys()]);
-    for (const stream of streams) {
-      const counted = this.streams.get(stream)?.events ?? 0;
-      const claimed = numEvents[stream];
-      if (claimed === undefined && counted === 0) continue;
-      if (claimed !== counted) {
-        const message = `the stop claims ${claimed === undefined ? "nothing" : claimed} events in stream "${stream}", the run has ${counted}`;
-        this.flag("warning", this.stop.index, "stop", `num_events.${stream}`, "num_events", message);
-      }
-    }
-  }
-
-  /** Record a finding (see FindingLog for `repeatKey`); `add` returns it either way. */
-  private flag(
-    severity: Severity,
-    doc_index: number | undefined,
-    name: string,
-    path: string,
-    rule: string,
-    message: string,
-    repeatKey?: string,
-  ): void {
-    const finding: RunFinding = { doc_index, name, path, rule, message, severity };
-    if (doc_index === undefined) delete finding.doc_index;
-    this.log.add(finding, repeatKey);
-    if (this.raised) this.raised.push(finding);
-    else this.raised = [finding];
   }
 }
 
@@ -753,27 +415,10 @@ export class RunChecker {
 function pageColumns(page: Doc) {
   return {
     uids: Array.isArray(page.uid) ? page.uid : [],
-    data: isRecord(page.data) ? page.data : {},
-    timestamps: isRecord(page.timestamps) ? page.timestamps : {},
-    filled: isRecord(page.filled) ? page.filled : undefined,
+    data: isObject(page.data) ? page.data : {},
+    timestamps: isObject(page.timestamps) ? page.timestamps : {},
+    filled: isObject(page.filled) ? page.filled : undefined,
   };
-}
-
-/** A finding's path: `path`, or `path[row]` for a row of a page (built only when there is a finding). */
-function atRow(path: string, row: number | undefined): string {
-  return row === undefined ? path : `${path}[${row}]`;
-}
-
-/** How the data keys of a later descriptor of a stream differ from the first one's. */
-function keyDifference(first: StreamKeys, later: StreamKeys): string {
-  const added = [...later.declared].filter((key) => !first.declared.has(key));
-  const dropped = [...first.declared].filter((key) => !later.declared.has(key));
-  if (added.length === 0 && dropped.length === 0) return "same data_keys";
-  const parts = [
-    added.length > 0 ? `adds ${added.join(", ")}` : "",
-    dropped.length > 0 ? `lacks ${dropped.join(", ")}` : "",
-  ];
-  return `its data_keys differ: ${parts.filter(Boolean).join("; ")}`;
 }
 
 /** Check one whole run, given as `[name, doc]` pairs in stream order. */

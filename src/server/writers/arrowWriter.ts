@@ -1,9 +1,10 @@
 // The Arrow IPC file body of a table, streamed piece by piece: the numeric columns go to the socket straight
-// from the Table's typed arrays, never joined into one buffer first.
+// from the Table's typed arrays, never joined into one buffer first. Apache Arrow is loaded at the first
+// Arrow answer, not with the server.
 import { Readable } from "node:stream";
-import { tableToArrowIPCChunks } from "../../tables/arrow.ts";
 import type { Table } from "../../tables/Table.ts";
 
-export function arrowFileBody(table: Table): Readable {
+export async function arrowFileBody(table: Table): Promise<Readable> {
+  const { tableToArrowIPCChunks } = await import("../../tables/arrow.ts");
   return Readable.from(tableToArrowIPCChunks(table), { objectMode: false });
 }

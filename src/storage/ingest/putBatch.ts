@@ -5,8 +5,10 @@ import type { DocumentPair } from "../../documents/types.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import type { PutOptions, PutReport } from "../Store.ts";
 import { BatchCollector, type CollectedSlice } from "./BatchCollector.ts";
+import type { BatchProgress } from "./BatchProgress.ts";
+import { rejection } from "./batchRejection.ts";
 import type { IngestBackend, IngestTransaction } from "./IngestBackend.ts";
-import { type BatchProgress, rejection, resolveSlice } from "./resolveSlice.ts";
+import { resolveSlice } from "./resolveSlice.ts";
 import { SliceReader } from "./SliceReader.ts";
 
 export async function putBatch(
