@@ -15,7 +15,7 @@ import {
   QUOTE,
 } from "../jsonHead.ts";
 import { readJsonArray } from "../readJsonArray.ts";
-import { documentJsonText, JSON_MEDIA_TYPES } from "./jsonFamily.ts";
+import { documentJsonText, JSON_TEXT } from "./jsonFamily.ts";
 
 /** `[` then a container: an array of documents (`[` then a string is a JSON Lines pair). */
 function arrayDetection(head: Uint8Array, shape: DocumentShape): Detection {
@@ -35,13 +35,10 @@ function arrayDetection(head: Uint8Array, shape: DocumentShape): Detection {
 function jsonArrayFormat(name: string, shape: DocumentShape): DocumentFileFormat {
   const text = documentJsonText(shape);
   return {
+    ...JSON_TEXT,
     name,
-    aliases: [],
     label: "JSON array",
-    encoding: "JSON",
     extensions: [".json"],
-    mediaTypes: JSON_MEDIA_TYPES,
-    binary: false,
     exportable: false,
     detect: (head) => arrayDetection(head, shape),
     read: (chunks, source) => oneByOne(readJsonArray(chunks, source, shape)),

@@ -1,6 +1,7 @@
-// What the JSON formats share: the request Content-Types that may hold any of them, and how one document is
-// written as JSON text in each document shape.
+// What the JSON formats share: text that is JSON, the request Content-Types that may hold any of them, and how
+// one document is written as JSON text in each document shape.
 import type { DocumentPair } from "../../types.ts";
+import type { DocumentFileFormat } from "../DocumentFileFormat.ts";
 import type { DocumentShape } from "../DocumentFormat.ts";
 import { stringifyJson } from "../jsonText.ts";
 
@@ -11,6 +12,14 @@ export const JSON_MEDIA_TYPES: readonly string[] = [
   "application/x-ndjson",
   "application/jsonl",
 ];
+
+/** The members of every JSON format that its layout does not decide. */
+export const JSON_TEXT = {
+  aliases: [],
+  encoding: "JSON",
+  mediaTypes: JSON_MEDIA_TYPES,
+  binary: false,
+} as const satisfies Partial<DocumentFileFormat>;
 
 /** The JSON text of one document as a `[name, doc]` pair or a `{"name", "doc"}` object. */
 export function documentJsonText(shape: DocumentShape): (pair: DocumentPair) => string {

@@ -7,7 +7,7 @@ import { sharedJsonLinesPool } from "../JsonLinesWorkerPool.ts";
 import { firstMeaningfulByte, nextMeaningfulByte, OPEN_BRACE, OPEN_BRACKET, QUOTE } from "../jsonHead.ts";
 import { readJsonLinesInChunks } from "../readJsonLines.ts";
 import { isWorthParallel, readJsonLinesInParallel } from "../readJsonLinesInParallel.ts";
-import { documentJsonText, JSON_MEDIA_TYPES } from "./jsonFamily.ts";
+import { documentJsonText, JSON_TEXT } from "./jsonFamily.ts";
 
 /** A `[name, doc]` line starts `[` then a string; blank input is a file of no documents, in this format. */
 function startsPairLine(head: Uint8Array): boolean {
@@ -24,15 +24,11 @@ function startsNameDocLine(head: Uint8Array): boolean {
 }
 
 function jsonLinesFormat(name: string, shape: DocumentShape): DocumentFileFormat {
-  const text = documentJsonText(shape);
   return {
+    ...JSON_TEXT,
     name,
-    aliases: [],
     label: "JSON Lines",
-    encoding: "JSON",
     extensions: [".jsonl", ".ndjson"],
-    mediaTypes: JSON_MEDIA_TYPES,
-    binary: false,
     exportable: shape === "pair",
     detect: shape === "pair" ? startsPairLine : startsNameDocLine,
     read: (chunks, source) => readJsonLinesInChunks(chunks, source, shape),
@@ -42,7 +38,10 @@ function jsonLinesFormat(name: string, shape: DocumentShape): DocumentFileFormat
         readJsonLinesInParallel(path, shape, { ...options.parallel, onBytesRead: options.onBytesRead }),
       warm: () => sharedJsonLinesPool().warm(),
     },
-    writer: () => ({ document: (pair) => `${text(pair)}\n`, end: () => "" }),
+    writer: () => {
+      const text = documentJsonText(shape);
+      return { document: (pair) => `${text(pair)}\n`, end: () => "" };
+    },
   };
 }
 
