@@ -1,43 +1,62 @@
-// `databroker documents <run> [--catalog URI] [--format jsonl|msgpack] [--output FILE|-]`: replays a stored
-// run's [name, doc] documents to stdout or FILE (msgpack refused on a terminal unless `--output -`). <run> is a uid or unique uid prefix, a scan_id, or -N for the N-th most recent.
-import { Readable } from "node:stream";
+// `databroker documents <run> [--catalog URI] [--format F] [--output FILE|-]`: replays a stored run's
+// documents to stdout or FILE in any exportable registered format (jsonl by default; binary ones refused on a
+// terminal unless `--output -`). <run> is a uid or unique uid prefix, a scan_id, or -N for the N-th most recent.
+import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { runRefFromText } from "../../broker/runRefText.ts";
-import { documentEncoder } from "../../documents/formats/index.ts";
+import {
+  documentEncoder,
+  documentFormatNamed,
+  documentFormats,
+  findDocumentFormat,
+} from "../../documents/formats/index.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { openStore } from "../../storage/openStore.ts";
+import type { Store } from "../../storage/Store.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { outputTo, withOutputOption } from "../output.ts";
 
-const FORMATS = ["jsonl", "msgpack"] as const;
-type OutputFormat = (typeof FORMATS)[number];
+/** `jsonl or msgpack`: the formats `--format` takes. */
+function exportableNames(): string {
+  return documentFormats()
+    .filter((format) => format.exportable)
+    .map((format) => format.name)
+    .join(" or ");
+}
 
-function outputFormat(text: string): OutputFormat {
-  if (!(FORMATS as readonly string[]).includes(text))
-    throw new InvalidArgumentError(`use ${FORMATS.join(" or ")}`);
-  return text as OutputFormat;
+/** The name of the format `--format` asks for (by name or alias). */
+function outputFormat(text: string): string {
+  const format = findDocumentFormat(text);
+  if (!format?.exportable) throw new InvalidArgumentError(`use ${exportableNames()}`);
+  return format.name;
+}
+
+/**
+ * Writes the documents of the run `ref` of `store` in `format` to the stream `output` opens, once the run
+ * is found (so a run that is not there creates no file).
+ */
+export async function exportRunDocuments(
+  store: Store,
+  ref: string,
+  format: string,
+  output: () => Writable,
+): Promise<void> {
+  const start = await store.findRun(runRefFromText(ref));
+  await pipeline(Readable.from(store.documents(start.uid)), documentEncoder(format), output());
 }
 
 export function registerDocuments(program: Command): void {
   withOutputOption(withCatalogOption(program.command("documents"), "read"))
     .description("write a stored run's documents to stdout")
     .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
-    .option("--format <format>", "jsonl or msgpack", outputFormat, "jsonl")
-    .action(async (ref: string, options: { catalog: string; format: OutputFormat; output?: string }) => {
-      const destination = outputTo(options.output, {
-        name: options.format,
-        binary: options.format === "msgpack",
-      });
+    .option("--format <format>", exportableNames(), outputFormat, "jsonl")
+    .action(async (ref: string, options: { catalog: string; format: string; output?: string }) => {
+      const destination = outputTo(options.output, documentFormatNamed(options.format));
       const store = await openStore(options.catalog, { readOnly: true });
       try {
-        const start = await store.findRun(runRefFromText(ref));
-        await pipeline(
-          Readable.from(store.documents(start.uid)),
-          documentEncoder(options.format),
-          destination(),
-        );
+        await exportRunDocuments(store, ref, options.format, destination);
       } catch (error) {
         // A reader that stops early (`| head`) is not an error.
         if ((error as NodeJS.ErrnoException).code === "EPIPE") return;

@@ -1,5 +1,6 @@
-// The on-disk document formats this package reads and writes, and the file extensions that announce them.
-// The format of a file is always detected from its content (detectFormat.ts); extensions only pick files.
+// The names of the document file formats built in (each is described in kinds/ and held by registry.ts),
+// and the two shapes a document takes in a file. A file's format is detected from its content
+// (detectFormat.ts); extensions only pick the files of a directory.
 
 /**
  * - `jsonl`: JSON Lines of `[name, doc]` pairs (suitcase-jsonl).
@@ -8,9 +9,17 @@
  * - `name-doc-jsonl`: JSON Lines of `{"name", "doc"}` objects.
  * - `name-doc-json-array`: one JSON array of `{"name", "doc"}` objects (bluesky-tiled-plugins examples).
  */
-export type DocumentFormat = "jsonl" | "json-array" | "msgpack" | "name-doc-jsonl" | "name-doc-json-array";
+export type BuiltInDocumentFormat =
+  | "jsonl"
+  | "json-array"
+  | "msgpack"
+  | "name-doc-jsonl"
+  | "name-doc-json-array";
 
-export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
+/** A built-in format's name, or that of one registered at run time (registerDocumentFormat). */
+export type DocumentFormat = BuiltInDocumentFormat | (string & Record<never, never>);
+
+export const DOCUMENT_FORMATS: readonly BuiltInDocumentFormat[] = [
   "jsonl",
   "json-array",
   "msgpack",
@@ -20,16 +29,3 @@ export const DOCUMENT_FORMATS: readonly DocumentFormat[] = [
 
 /** How each document sits in a file: as a `[name, doc]` pair or as a `{name, doc}` object. */
 export type DocumentShape = "pair" | "name-doc";
-
-export function shapeOf(format: DocumentFormat): DocumentShape {
-  return format.startsWith("name-doc") ? "name-doc" : "pair";
-}
-
-/** The usual file extension for a format (what writers and writePack name files with). */
-export function extensionOf(format: DocumentFormat): string {
-  if (format === "msgpack") return ".msgpack";
-  return format.endsWith("jsonl") ? ".jsonl" : ".json";
-}
-
-/** Extensions of files that a plain directory of document files is expected to hold. */
-export const DOCUMENT_FILE_EXTENSIONS: readonly string[] = [".json", ".jsonl", ".ndjson", ".msgpack", ".mpk"];

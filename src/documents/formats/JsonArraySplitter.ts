@@ -1,7 +1,7 @@
 // Finds the elements of one top-level JSON array in a stream of byte chunks without parsing them: it only
 // tracks strings and bracket nesting, so an array of any size is cut into its documents in constant memory.
 import { UnreadableError } from "../../errors.ts";
-import { byteOrderMarkLength, describeByte } from "./detectFormat.ts";
+import { byteOrderMarkLength, describeByte } from "./jsonHead.ts";
 
 /** One element of the top-level array, as JSON text, with the file offset of its first byte. */
 export interface ArrayElement {

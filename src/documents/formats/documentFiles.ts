@@ -4,8 +4,8 @@
 // reads each on its own to keep going past a damaged one (or a pack whose catalog is unreadable).
 import { readdir, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { DOCUMENT_FILE_EXTENSIONS } from "./DocumentFormat.ts";
 import { isPackDirectory, readPack } from "./readPack.ts";
+import { documentFileExtensions } from "./registry.ts";
 
 /**
  * Lists the files. A pack whose catalog cannot be read throws, unless `onUnreadable` is given: then it is
@@ -25,11 +25,12 @@ export async function documentFilesOf(
     }
   }
   const files: string[] = [];
+  const extensions = documentFileExtensions();
   const names = (await readdir(dir)).filter((name) => !name.startsWith(".")).sort();
   for (const name of names) {
     const path = join(dir, name);
     if ((await stat(path)).isDirectory()) files.push(...(await documentFilesOf(path, onUnreadable)));
-    else if (DOCUMENT_FILE_EXTENSIONS.includes(extname(name).toLowerCase())) files.push(path);
+    else if (extensions.has(extname(name).toLowerCase())) files.push(path);
   }
   return files;
 }

@@ -3,27 +3,15 @@
 import type { Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { NotFoundError } from "../../errors.ts";
-import { type DocumentFormat, shapeOf } from "./DocumentFormat.ts";
-import { type DocumentItem, DocumentStream, oneByOne } from "./DocumentStream.ts";
+import type { ReadDocumentsOptions } from "./DocumentFileFormat.ts";
+import type { DocumentFormat } from "./DocumentFormat.ts";
+import { type DocumentItem, DocumentStream } from "./DocumentStream.ts";
 import { detectFormat } from "./detectFormat.ts";
 import { documentFilesOf } from "./documentFiles.ts";
 import { fileChunks } from "./fileChunks.ts";
-import { sharedJsonLinesPool } from "./JsonLinesWorkerPool.ts";
-import { readJsonArray } from "./readJsonArray.ts";
-import { readJsonLinesInChunks } from "./readJsonLines.ts";
-import {
-  isWorthParallel,
-  type ParallelReadOptions,
-  readJsonLinesInParallel,
-} from "./readJsonLinesInParallel.ts";
-import { readMsgpack } from "./readMsgpack.ts";
+import { documentFormatNamed, documentFormats } from "./registry.ts";
 
-export interface ReadDocumentsOptions {
-  /** How large JSON Lines files are parsed in worker threads (readJsonLinesInParallel.ts). */
-  parallel?: ParallelReadOptions;
-  /** Told the bytes of each file as they are read (for progress): every byte of a file, once, in order. */
-  onBytesRead?: (bytes: number) => void;
-}
+export type { ReadDocumentsOptions } from "./DocumentFileFormat.ts";
 
 /** How much of a file detection looks at: enough to see past leading whitespace of pretty-printed JSON. */
 const HEAD_BYTES = 64 * 1024;
@@ -81,10 +69,12 @@ export async function warmParseWorkersFor(
   files: ReadonlyArray<{ path: string; bytes: number }>,
 ): Promise<void> {
   for (const { path, bytes } of files) {
-    if (!isWorthParallel(bytes)) continue;
+    // Sizes first: detecting the format of every small file would open each of them for nothing.
+    if (!documentFormats().some((format) => format.largeFileReader?.isWorthFor(bytes))) continue;
     const format = await detectFileFormat(path).catch(() => undefined); // a directory, or unreadable
-    if (format === "jsonl" || format === "name-doc-jsonl") {
-      sharedJsonLinesPool().warm();
+    const reader = format === undefined ? undefined : documentFormatNamed(format).largeFileReader;
+    if (reader?.isWorthFor(bytes)) {
+      reader.warm();
       return;
     }
   }
@@ -101,22 +91,18 @@ export function readDocumentFile(
   });
 }
 
-/** The reader of a file of `size` bytes. */
+/** The reader of a file of `size` bytes: the format's large-file reader if it has one worth using. */
 function chunksOfFile(
   path: string,
   format: DocumentFormat,
   size: number,
   options: ReadDocumentsOptions,
 ): AsyncIterable<readonly DocumentItem[]> {
-  const isJsonLines = format === "jsonl" || format === "name-doc-jsonl";
-  if (isJsonLines && isWorthParallel(size, options.parallel)) {
-    return readJsonLinesInParallel(path, shapeOf(format), {
-      ...options.parallel,
-      onBytesRead: options.onBytesRead,
-    });
-  }
+  const kind = documentFormatNamed(format);
+  if (kind.largeFileReader?.isWorthFor(size, options.parallel))
+    return kind.largeFileReader.read(path, options);
   const chunks = options.onBytesRead ? counted(fileChunks(path), options.onBytesRead) : fileChunks(path);
-  return chunksOfBytes(chunks, format, path);
+  return kind.read(chunks, path);
 }
 
 async function* counted(
@@ -138,16 +124,5 @@ export function readDocumentChunks(
   format: DocumentFormat,
   source: string,
 ): DocumentStream {
-  return new DocumentStream(() => chunksOfBytes(chunks, format, source));
-}
-
-function chunksOfBytes(
-  chunks: AsyncIterable<Buffer>,
-  format: DocumentFormat,
-  source: string,
-): AsyncIterable<readonly DocumentItem[]> {
-  if (format === "msgpack") return oneByOne(readMsgpack(chunks, source));
-  if (format === "json-array" || format === "name-doc-json-array")
-    return oneByOne(readJsonArray(chunks, source, shapeOf(format)));
-  return readJsonLinesInChunks(chunks, source, shapeOf(format));
+  return new DocumentStream(() => documentFormatNamed(format).read(chunks, source));
 }

@@ -4,7 +4,7 @@
 import type { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
-import { byteOrderMarkLength } from "./detectFormat.ts";
+import { byteOrderMarkLength } from "./jsonHead.ts";
 import { lineFailureError, parseJsonLineTexts, splitLines } from "./jsonLineParsing.ts";
 
 const NEWLINE = 0x0a;

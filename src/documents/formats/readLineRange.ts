@@ -2,7 +2,7 @@
 // parse workers each read their own part of a file and the main thread reads nothing. Every line is owned
 // by exactly one range, whatever the ranges' size: a range inside a long line owns no line.
 import { readSync } from "node:fs";
-import { byteOrderMarkLength } from "./detectFormat.ts";
+import { byteOrderMarkLength } from "./jsonHead.ts";
 
 const NEWLINE = 0x0a;
 /** Read past the range's end at once, to find the end of its last line without a second read. */

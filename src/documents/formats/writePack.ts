@@ -6,9 +6,9 @@ import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import type { DocumentPair, Resource } from "../types.ts";
-import { extensionOf } from "./DocumentFormat.ts";
 import { pathExists } from "./pathExists.ts";
 import { CATALOG_FILE, DOCUMENTS_MANIFEST, type PackCatalog, readPack } from "./readPack.ts";
+import { extensionOf } from "./registry.ts";
 import { writeDocuments } from "./writeDocuments.ts";
 
 export type RunDocuments = AsyncIterable<DocumentPair> | Iterable<DocumentPair>;

@@ -1,39 +1,39 @@
 // The documents of an ingest request body, parsed while the body streams in (never buffered whole): the
-// Content-Type picks JSON (an array, or JSON Lines / RFC 7464 json-seq) or msgpack, the first bytes pick
-// `[name, doc]` pairs or `{name, doc}` objects, and the formats' streaming readers do the rest.
+// Content-Type must be one a registered document format accepts (JSON, JSON Lines / RFC 7464 json-seq,
+// msgpack), the first bytes pick the format, and that format's streaming reader does the rest.
 
 import { type DocumentItem, DocumentStream } from "../../documents/formats/DocumentStream.ts";
 import { detectFormat } from "../../documents/formats/detectFormat.ts";
 import { readDocumentChunks } from "../../documents/formats/index.ts";
+import { documentFormatNamed, documentFormats } from "../../documents/formats/registry.ts";
 import { UnreadableError, UnsupportedError } from "../../errors.ts";
 
 /** How errors name the body: `request body: line 3: invalid JSON ...`. */
 export const BODY_SOURCE = "request body";
 
-type Family = "json" | "json-seq" | "msgpack";
+/** Types whose records may start with json-seq's record separator. */
+const RECORD_SEPARATED: ReadonlySet<string> = new Set([
+  "application/json-seq",
+  "application/x-ndjson",
+  "application/jsonl",
+]);
 
-const FAMILIES: Record<string, Family> = {
-  "application/json": "json",
-  "application/json-seq": "json-seq",
-  "application/x-ndjson": "json-seq",
-  "application/jsonl": "json-seq",
-  "application/x-msgpack": "msgpack",
-  "application/msgpack": "msgpack",
-};
-
-export const INGEST_MEDIA_TYPES: readonly string[] = Object.keys(FAMILIES);
+/** The Content-Types a body of documents may have: those of the registered formats, each once. */
+export function ingestMediaTypes(): string[] {
+  return [...new Set(documentFormats().flatMap((format) => format.mediaTypes))];
+}
 
 /** Enough of the body to tell its format, past the whitespace of pretty-printed JSON. */
 const HEAD_BYTES = 4096;
 const RECORD_SEPARATOR = 0x1e;
 
-/** The body family of a Content-Type; UnsupportedError for a type that holds no documents. */
-export function familyOf(contentType: string | undefined): Family {
+/** The media type of a Content-Type, lowercase; UnsupportedError for a type that holds no documents. */
+export function ingestMediaTypeOf(contentType: string | undefined): string {
   const mediaType = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  const family = FAMILIES[mediaType];
-  if (family) return family;
+  const accepted = ingestMediaTypes();
+  if (accepted.includes(mediaType)) return mediaType;
   throw new UnsupportedError(
-    `cannot ingest a body of type ${mediaType === "" ? "(none)" : JSON.stringify(mediaType)}: send ${INGEST_MEDIA_TYPES.join(", ")}`,
+    `cannot ingest a body of type ${mediaType === "" ? "(none)" : JSON.stringify(mediaType)}: send ${accepted.join(", ")}`,
   );
 }
 
@@ -107,18 +107,17 @@ async function* documentChunks(
   body: AsyncIterable<Buffer>,
   contentType: string | undefined,
 ): AsyncGenerator<readonly DocumentItem[]> {
-  const family = familyOf(contentType);
-  const chunks = family === "json-seq" ? separatorsAsSpaces(body) : body;
+  const mediaType = ingestMediaTypeOf(contentType);
+  const chunks = RECORD_SEPARATED.has(mediaType) ? separatorsAsSpaces(body) : body;
   const { head, rest } = await splitHead(chunks);
-  const format = detectFormat(Buffer.concat(head), BODY_SOURCE);
-  if ((format === "msgpack") !== (family === "msgpack")) {
-    const found = format === "msgpack" ? "msgpack" : "JSON";
+  const format = documentFormatNamed(detectFormat(Buffer.concat(head), BODY_SOURCE));
+  if (!format.mediaTypes.includes(mediaType)) {
     throw new UnreadableError(
       BODY_SOURCE,
       "byte 0",
-      `the body is declared ${contentType} but holds ${found}`,
+      `the body is declared ${contentType} but holds ${format.encoding}`,
     );
   }
   if (head.length === 0) throw new UnreadableError(BODY_SOURCE, "byte 0", "the body is empty: no documents");
-  yield* readDocumentChunks(rejoined(head, rest), format, BODY_SOURCE).chunks();
+  yield* readDocumentChunks(rejoined(head, rest), format.name, BODY_SOURCE).chunks();
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { Broker } from "../../broker/index.ts";
 import type { Finding } from "../../errors.ts";
 import { BodySpool } from "../ingest/BodySpool.ts";
-import { familyOf, requestDocuments } from "../ingest/requestDocuments.ts";
+import { ingestMediaTypeOf, requestDocuments } from "../ingest/requestDocuments.ts";
 import { type RunResult, RunTally } from "../ingest/runTally.ts";
 
 export interface DocumentsRoutesOptions {
@@ -41,7 +41,7 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
     const tally = new RunTally();
     let body: BodySpool | undefined;
     try {
-      familyOf(contentType); // before the upload is received: a wrong type is told at once
+      ingestMediaTypeOf(contentType); // before the upload is received: a wrong type is told at once
       body = BodySpool.receive(request.raw, options.bodyIdleMs);
       const documents = tally.observe(requestDocuments(body.chunks(), contentType));
       // Atomic per request: the store reads the spooled body slice by slice (events as compact column
