@@ -31,7 +31,7 @@ export interface ParseOptions {
 }
 
 /** The operators that, between a bare time key and a string, read the string as a time. */
-const TIME_OPERATORS = { "==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true };
+const TIME_OPERATORS = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
 class Parser {
   private position = 0;
@@ -158,7 +158,7 @@ class Parser {
       keyToken.kind === "word" &&
       TIME_KEYS.has(key) &&
       valueToken.kind === "string" &&
-      operator in TIME_OPERATORS
+      TIME_OPERATORS.has(operator)
     )
       return this.timeCondition(keyToken, key, token, valueToken, this.value() as string);
     let at = keyToken;

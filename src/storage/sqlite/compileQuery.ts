@@ -137,8 +137,12 @@ export class Compiler {
     if (document !== "descriptors") {
       const mapped =
         onColumn && document === "start" && segments.length === 1 ? COLUMNS[segments[0]] : undefined;
-      const fits = (value: QueryValue) => typeof value === (mapped?.holds === "number" ? "number" : "string");
-      const column = mapped && onColumn?.(`${table}.${mapped.column}`, fits);
+      const column =
+        mapped &&
+        onColumn?.(
+          `${table}.${mapped.column}`,
+          (value) => typeof value === (mapped.holds === "number" ? "number" : "string"),
+        );
       return column || onDocument(accessor(`${table}.${document}`, segments));
     }
     const descriptor = this.alias("d");
