@@ -1,6 +1,5 @@
 // What the scanId and scanIdRange kinds share: the duplicates rule (field, default, language argument) and
 // their in-memory test, which keeps only the newest run of each scan_id under "latest".
-
 import { type ScanSelection, scanIdOf, selectsScanId } from "../duplicateRules.ts";
 import { oneOf } from "../fieldChecks.ts";
 import type { MemoryTranslation } from "../memoryMatch.ts";
