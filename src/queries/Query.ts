@@ -1,5 +1,6 @@
 // Queries over runs as plain data values: they serialize to JSON unchanged, evaluate in memory (matches.ts)
-// and compile to each adapter's own language. Names follow Tiled's query types where Tiled has one.
+// and compile to each adapter's own language. Names follow Tiled's query types where Tiled has one. The
+// kinds of query are registered in kinds/index.ts; this module holds what they share.
 
 /**
  * A dotted path into a run's metadata: `plan_name`, `sample.name`. Paths reach the start document, except
@@ -13,184 +14,43 @@ export type QueryKey = string;
 /** A JSON value a query compares against (numbers are finite). */
 export type QueryValue = null | boolean | number | string | QueryValue[] | { [key: string]: QueryValue };
 
-/** Every run. */
-export interface All {
-  op: "all";
-}
-
-/** The value at `key` equals `value` (same JSON type; arrays and objects compare as their JSON text). */
-export interface Eq {
-  op: "eq";
-  key: QueryKey;
-  value: QueryValue;
-}
-
-/**
- * The run has `key` and its value differs from `value`. As in Tiled (and unlike MongoDB's `$ne`), a run
- * without the key does not match: `not(eq)` is the query that also takes those.
- */
-export interface NotEq {
-  op: "notEq";
-  key: QueryKey;
-  value: QueryValue;
-}
-
-export type ComparisonOperator = "lt" | "le" | "gt" | "ge";
-
-/** The value at `key` compares to `value`: numbers with numbers, strings with strings (by code point). */
-export interface Comparison {
-  op: "comparison";
-  key: QueryKey;
-  operator: ComparisonOperator;
-  value: number | string;
-}
-
-/** The value at `key` equals one of `values`. */
-export interface In {
-  op: "in";
-  key: QueryKey;
-  values: QueryValue[];
-}
-
-/** The run has `key` and its value equals none of `values` (a run without the key does not match). */
-export interface NotIn {
-  op: "notIn";
-  key: QueryKey;
-  values: QueryValue[];
-}
-
-/**
- * The value at `key` contains `value`: when the stored value is an array, one of its elements equals `value`
- * (list membership); when it is a string and `value` is a string, `value` is a substring of it
- * (case-sensitive). Any other stored value never contains anything.
- */
-export interface Contains {
-  op: "contains";
-  key: QueryKey;
-  value: QueryValue;
-}
-
-/**
- * The string at `key` matches an SQL LIKE pattern over the whole string: `%` is any run of characters, `_`
- * exactly one character, and a backslash makes the next character literal (`\%`, `\_`, `\\`). Case-sensitive
- * on every adapter (as PostgreSQL's LIKE; SQLite's own LIKE folds ASCII case, so SQLite runs it as GLOB).
- */
-export interface Like {
-  op: "like";
-  key: QueryKey;
-  pattern: string;
-}
-
-/**
- * The string at `key` contains a match of the regular expression `pattern` (a search, not a full match;
- * anchor with ^ and $). The syntax is ECMAScript's in unicode mode, limited to the part Python's `re` and
- * PostgreSQL also read (see regexPattern.ts).
- */
-export interface Regex {
-  op: "regex";
-  key: QueryKey;
-  pattern: string;
-  caseSensitive: boolean;
-}
-
-/**
- * Every word of `text` appears among the words of the start document's string values (whole words, any order;
- * case and accents ignored). Words are runs of letters and digits (see fullText.ts).
- */
-export interface FullText {
-  op: "fullText";
-  text: string;
-}
-
-/** The run has `key` (a JSON null counts as present); with `exists: false`, the run lacks it. Default true. */
-export interface KeyPresent {
-  op: "keyPresent";
-  key: QueryKey;
-  exists?: boolean;
-}
-
-/**
- * The start document's `time` lies in the half-open range `since <= time < until` (either end optional), in
- * epoch seconds. `timezone` (an IANA name) is the zone the ends were written in: kept for display and for
- * Tiled's `time_range` parameters; evaluation only reads the numbers.
- */
-export interface TimeRange {
-  op: "timeRange";
-  since?: number;
-  until?: number;
-  timezone: string;
-}
-
 /**
  * What a scan_id query does when several runs share one scan_id: keep the newest (by start time; at equal
  * times the smallest uid, the run listed first newest-first), keep all, or fail.
  */
 export type Duplicates = "latest" | "all" | "error";
 
-/**
- * Runs whose start `scan_id` is one of `scanIds`. Duplicates are resolved among the runs that also satisfy
- * the query's other conditions joined to it by `and` (its scope, see scope.ts), as a chained Tiled search
- * resolves them among the results so far.
- */
-export interface ScanID {
-  op: "scanId";
-  scanIds: number[];
-  duplicates: Duplicates;
-}
+// Each kind's type lives with the kind (kinds/<op>.ts); `Query` is the union the registry derives from them.
+export type { All } from "./kinds/all.ts";
+export type { And } from "./kinds/and.ts";
+export type { Comparison, ComparisonOperator } from "./kinds/comparison.ts";
+export type { Contains } from "./kinds/contains.ts";
+export type { Eq } from "./kinds/eq.ts";
+export type { FullText } from "./kinds/fullText.ts";
+export type { In } from "./kinds/in.ts";
+export type { BuiltInQueries, Query, QueryOf, QueryOp } from "./kinds/index.ts";
+export type { KeyPresent } from "./kinds/keyPresent.ts";
+export type { Like } from "./kinds/like.ts";
+export type { Not } from "./kinds/not.ts";
+export type { NotEq } from "./kinds/notEq.ts";
+export type { NotIn } from "./kinds/notIn.ts";
+export type { Or } from "./kinds/or.ts";
+export type { PartialUID } from "./kinds/partialUid.ts";
+export type { Regex } from "./kinds/regex.ts";
+export type { ScanID } from "./kinds/scanId.ts";
+export type { ScanIDRange } from "./kinds/scanIdRange.ts";
+export type { TimeRange } from "./kinds/timeRange.ts";
 
-/** Runs with `startId <= scan_id < endId`, duplicates resolved as for ScanID. */
-export interface ScanIDRange {
-  op: "scanIdRange";
-  startId: number;
-  endId: number;
-  duplicates: Duplicates;
-}
-
-/**
- * Runs whose uid starts with one of `prefixes` (each at least 5 characters). A prefix that matches several
- * runs within the query's scope is an error naming them, as in databroker.
- */
-export interface PartialUID {
-  op: "partialUid";
-  prefixes: string[];
-}
-
-export interface And {
-  op: "and";
-  queries: Query[];
-}
-
-export interface Or {
-  op: "or";
-  queries: Query[];
-}
-
-export interface Not {
-  op: "not";
-  query: Query;
-}
-
-export type Query =
-  | All
-  | Eq
-  | NotEq
-  | Comparison
-  | In
-  | NotIn
-  | Contains
-  | Like
-  | Regex
-  | FullText
-  | KeyPresent
-  | TimeRange
-  | ScanID
-  | ScanIDRange
-  | PartialUID
-  | And
-  | Or
-  | Not;
-
-export type QueryOp = Query["op"];
+import type { All } from "./kinds/all.ts";
+import type { Comparison } from "./kinds/comparison.ts";
+import type { Contains } from "./kinds/contains.ts";
+import type { Eq } from "./kinds/eq.ts";
+import type { In } from "./kinds/in.ts";
+import type { KeyPresent } from "./kinds/keyPresent.ts";
+import type { Like } from "./kinds/like.ts";
+import type { NotEq } from "./kinds/notEq.ts";
+import type { NotIn } from "./kinds/notIn.ts";
+import type { Regex } from "./kinds/regex.ts";
 
 /** The query types that test one key of the metadata. */
 export type KeyQuery = Eq | NotEq | Comparison | In | NotIn | Contains | Like | Regex | KeyPresent;

@@ -1,7 +1,26 @@
 // Readable construction of queries: `key("plan_name").eq("scan").and(key("scan_id").ge(5))`. Every builder
 // validates its arguments (ValidationError naming the rule) and returns a built query: plain frozen data
-// with chaining methods. Times given to timeRange are read into epoch seconds here, once.
+// with chaining methods. Times given to timeRange are read into epoch seconds here, once. Each builder makes
+// its query with the kind's own constructor (kinds/<op>.ts).
 import { type Finding, ValidationError } from "../errors.ts";
+import { allQuery } from "./kinds/all.ts";
+import { andQuery } from "./kinds/and.ts";
+import { comparisonQuery } from "./kinds/comparison.ts";
+import { containsQuery } from "./kinds/contains.ts";
+import { eqQuery } from "./kinds/eq.ts";
+import { fullTextQuery } from "./kinds/fullText.ts";
+import { inQuery } from "./kinds/in.ts";
+import { keyPresentQuery } from "./kinds/keyPresent.ts";
+import { likeQuery } from "./kinds/like.ts";
+import { notQuery } from "./kinds/not.ts";
+import { notEqQuery } from "./kinds/notEq.ts";
+import { notInQuery } from "./kinds/notIn.ts";
+import { orQuery } from "./kinds/or.ts";
+import { partialUidQuery } from "./kinds/partialUid.ts";
+import { regexQuery } from "./kinds/regex.ts";
+import { scanIdQuery } from "./kinds/scanId.ts";
+import { scanIdRangeQuery } from "./kinds/scanIdRange.ts";
+import { timeRangeQuery } from "./kinds/timeRange.ts";
 import type {
   All,
   And,
@@ -36,11 +55,11 @@ export class KeyBuilder {
   constructor(readonly key: QueryKey) {}
 
   eq(value: QueryValue): Built<Eq> {
-    return checkQuery({ op: "eq", key: this.key, value });
+    return checkQuery(eqQuery(this.key, value));
   }
   /** Present and different (see NotEq); `not(key(k).eq(v))` also takes runs without the key. */
   ne(value: QueryValue): Built<NotEq> {
-    return checkQuery({ op: "notEq", key: this.key, value });
+    return checkQuery(notEqQuery(this.key, value));
   }
   lt(value: number | string): Built<Comparison> {
     return this.compare("lt", value);
@@ -55,21 +74,21 @@ export class KeyBuilder {
     return this.compare("ge", value);
   }
   compare(operator: ComparisonOperator, value: number | string): Built<Comparison> {
-    return checkQuery({ op: "comparison", key: this.key, operator, value });
+    return checkQuery(comparisonQuery(this.key, operator, value));
   }
   in(values: QueryValue[]): Built<In> {
-    return checkQuery({ op: "in", key: this.key, values });
+    return checkQuery(inQuery(this.key, values));
   }
   notIn(values: QueryValue[]): Built<NotIn> {
-    return checkQuery({ op: "notIn", key: this.key, values });
+    return checkQuery(notInQuery(this.key, values));
   }
   /** List membership when the stored value is an array, substring when it is a string. */
   contains(value: QueryValue): Built<Contains> {
-    return checkQuery({ op: "contains", key: this.key, value });
+    return checkQuery(containsQuery(this.key, value));
   }
   /** SQL LIKE over the whole string, case-sensitive: `%` any run, `_` one character, `\` escapes. */
   like(pattern: string): Built<Like> {
-    return checkQuery({ op: "like", key: this.key, pattern });
+    return checkQuery(likeQuery(this.key, pattern));
   }
   regex(pattern: string | RegExp, options: { caseSensitive?: boolean } = {}): Built<Regex> {
     const fromRegExp = pattern instanceof RegExp;
@@ -80,18 +99,13 @@ export class KeyBuilder {
       );
     }
     const caseSensitive = options.caseSensitive ?? !(fromRegExp && pattern.flags.includes("i"));
-    return checkQuery({
-      op: "regex",
-      key: this.key,
-      pattern: fromRegExp ? pattern.source : pattern,
-      caseSensitive,
-    });
+    return checkQuery(regexQuery(this.key, fromRegExp ? pattern.source : pattern, caseSensitive));
   }
   exists(): Built<KeyPresent> {
-    return checkQuery({ op: "keyPresent", key: this.key, exists: true });
+    return checkQuery(keyPresentQuery(this.key, true));
   }
   missing(): Built<KeyPresent> {
-    return checkQuery({ op: "keyPresent", key: this.key, exists: false });
+    return checkQuery(keyPresentQuery(this.key, false));
   }
 }
 
@@ -101,24 +115,24 @@ export function key(path: QueryKey): KeyBuilder {
 }
 
 export function all(): Built<All> {
-  return checkQuery({ op: "all" });
+  return checkQuery(allQuery());
 }
 
 export function and(...queries: Query[]): Built<And> {
-  return checkQuery({ op: "and", queries });
+  return checkQuery(andQuery(queries));
 }
 
 export function or(...queries: Query[]): Built<Or> {
-  return checkQuery({ op: "or", queries });
+  return checkQuery(orQuery(queries));
 }
 
 export function not(query: Query): Built<Not> {
-  return checkQuery({ op: "not", query });
+  return checkQuery(notQuery(query));
 }
 
 /** Runs whose start metadata holds every word of `text` (case and accents ignored). */
 export function fullText(text: string): Built<FullText> {
-  return checkQuery({ op: "fullText", text });
+  return checkQuery(fullTextQuery(text));
 }
 
 export interface TimeRangeOptions {
@@ -153,16 +167,12 @@ export function timeRange(options: TimeRangeOptions): Built<TimeRange> {
   const since = read("since");
   const until = read("until");
   if (findings.length > 0) throw new ValidationError(`time range: ${findings[0].message}`, findings);
-  return checkQuery({ op: "timeRange", since, until, timezone });
+  return checkQuery(timeRangeQuery(since, until, timezone));
 }
 
 /** Runs with one of these scan_ids; several runs per scan_id: the newest (default), all, or an error. */
 export function scanId(scanIds: number | number[], options: { duplicates?: Duplicates } = {}): Built<ScanID> {
-  return checkQuery({
-    op: "scanId",
-    scanIds: Array.isArray(scanIds) ? scanIds : [scanIds],
-    duplicates: options.duplicates ?? "latest",
-  });
+  return checkQuery(scanIdQuery(Array.isArray(scanIds) ? scanIds : [scanIds], options.duplicates));
 }
 
 /** Runs with `startId <= scan_id < endId`, duplicates as for scanId. */
@@ -171,10 +181,10 @@ export function scanIdRange(
   endId: number,
   options: { duplicates?: Duplicates } = {},
 ): Built<ScanIDRange> {
-  return checkQuery({ op: "scanIdRange", startId, endId, duplicates: options.duplicates ?? "latest" });
+  return checkQuery(scanIdRangeQuery(startId, endId, options.duplicates));
 }
 
 /** Runs whose uid starts with one of the prefixes (at least 5 characters each; ambiguity is an error). */
 export function partialUid(...prefixes: string[]): Built<PartialUID> {
-  return checkQuery({ op: "partialUid", prefixes });
+  return checkQuery(partialUidQuery(prefixes));
 }

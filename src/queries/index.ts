@@ -1,5 +1,6 @@
 // The query layer's public API: query values and their builders, evaluation in memory, and the three
-// serialized forms (JSON for saved searches, Tiled's filter parameters, the language for people).
+// serialized forms (JSON for saved searches, Tiled's filter parameters, the language for people), and the
+// registry that new kinds of query join.
 export {
   all,
   and,
@@ -16,7 +17,26 @@ export {
 } from "./builders.ts";
 export { type DistinctValue, distinctValues, sortDistinct } from "./distinct.ts";
 export { formatQuery } from "./formatQuery.ts";
-export { filterRuns, matches, type RunMetadata, RunQuery, valueAt, valuesAt } from "./matches.ts";
+export { queryKind, registerQueryKind } from "./kinds/index.ts";
+export type {
+  FunctionCall,
+  KeyCondition,
+  LanguageForm,
+  QueryKind,
+  QueryText,
+  TiledForm,
+} from "./kinds/QueryKind.ts";
+export type { Translation, Translations, TranslationTable } from "./kinds/TranslationTable.ts";
+export {
+  filterRuns,
+  matches,
+  memoryTranslations,
+  type RunMetadata,
+  RunQuery,
+  valueAt,
+  valuesAt,
+} from "./matches.ts";
+export type { MatchContext, MemoryTranslation, RunTest } from "./memoryMatch.ts";
 export { type ParseOptions, parseQuery } from "./parseQuery.ts";
 export * from "./Query.ts";
 export { queryFromJSON, queryToJSON } from "./queryJson.ts";

@@ -7,105 +7,56 @@ import {
   ambiguousPrefixMessage,
   duplicatedScanIdsMessage,
   isNewer,
-  partScopes,
   type ScanSelection,
   scanIdOf,
   selectsScanId,
   walkScoped,
 } from "./duplicateRules.ts";
-import { wordSetOf, wordsOf } from "./fullText.ts";
-import { parseKey, parseQueryKey, valueAtPath } from "./keyPath.ts";
-import { likeMatcher } from "./likePattern.ts";
-import type { KeyQuery, Query, QueryKey, QueryValue } from "./Query.ts";
-import { regexpOf } from "./regexPattern.ts";
+import { matchAll } from "./kinds/all.ts";
+import { matchAnd } from "./kinds/and.ts";
+import { matchComparison } from "./kinds/comparison.ts";
+import { matchContains } from "./kinds/contains.ts";
+import { matchEq } from "./kinds/eq.ts";
+import { matchFullText } from "./kinds/fullText.ts";
+import { matchIn } from "./kinds/in.ts";
+import { matchKeyPresent } from "./kinds/keyPresent.ts";
+import { matchLike } from "./kinds/like.ts";
+import { matchNot } from "./kinds/not.ts";
+import { matchNotEq } from "./kinds/notEq.ts";
+import { matchNotIn } from "./kinds/notIn.ts";
+import { matchOr } from "./kinds/or.ts";
+import { matchPartialUid } from "./kinds/partialUid.ts";
+import { matchRegex } from "./kinds/regex.ts";
+import { matchScanSelection } from "./kinds/scanSelection.ts";
+import { TranslationTable } from "./kinds/TranslationTable.ts";
+import { matchTimeRange } from "./kinds/timeRange.ts";
+import type { MatchContext, RunTest } from "./memoryMatch.ts";
+import type { Query } from "./Query.ts";
+import { type RunMetadata, timeOf, uidOf } from "./runValues.ts";
 
-/**
- * The metadata a query sees: start, stop (null when the run has none) and the descriptors, as JSON (non-finite
- * numbers read as null, as JSON stores them).
- */
-export interface RunMetadata {
-  start: unknown;
-  stop: unknown;
-  descriptors?: readonly unknown[];
-}
+export { jsonEquals, type RunMetadata, valueAt, valuesAt } from "./runValues.ts";
 
-/** The value at a start or stop key (sorting reads this), or undefined when absent. */
-export function valueAt(run: RunMetadata, key: QueryKey): unknown {
-  const { document, segments } = parseKey(key);
-  const root = document === "stop" ? run.stop : run.start;
-  return root === null || root === undefined ? undefined : valueAtPath(root, segments);
-}
-
-/** The values a key reaches: one for start and stop keys, one per descriptor for `descriptors.` keys. */
-export function valuesAt(run: RunMetadata, key: QueryKey): unknown[] {
-  const { document, segments } = parseQueryKey(key);
-  if (document === "descriptors")
-    return (run.descriptors ?? []).map((descriptor) => valueAtPath(descriptor, segments));
-  const root = document === "stop" ? run.stop : run.start;
-  return [root === null || root === undefined ? undefined : valueAtPath(root, segments)];
-}
-
-/** JSON equality as every adapter applies it: same type; arrays and objects equal as their JSON text. */
-export function jsonEquals(stored: unknown, value: QueryValue): boolean {
-  if (value === null) return stored === null;
-  if (typeof value !== "object") return stored === value;
-  if (typeof stored !== "object" || stored === null) return false;
-  return JSON.stringify(stored) === JSON.stringify(value);
-}
-
-function compares(stored: unknown, operator: string, value: number | string): boolean {
-  if (typeof stored !== typeof value) return false;
-  const order =
-    typeof value === "number" ? (stored as number) - value : compareCodePoints(stored as string, value);
-  if (Number.isNaN(order)) return false;
-  switch (operator) {
-    case "lt":
-      return order < 0;
-    case "le":
-      return order <= 0;
-    case "gt":
-      return order > 0;
-    default:
-      return order >= 0;
-  }
-}
-
-/** Whether one stored value (undefined: absent) satisfies a key query, `exists: false` aside. */
-function holdsFor(query: KeyQuery, stored: unknown): boolean {
-  switch (query.op) {
-    case "eq":
-      return jsonEquals(stored, query.value);
-    case "notEq":
-      return stored !== undefined && !jsonEquals(stored, query.value);
-    case "comparison":
-      return compares(stored, query.operator, query.value);
-    case "in":
-      return query.values.some((value) => jsonEquals(stored, value));
-    case "notIn":
-      return stored !== undefined && !query.values.some((value) => jsonEquals(stored, value));
-    case "contains":
-      if (Array.isArray(stored)) return stored.some((element) => jsonEquals(element, query.value));
-      return typeof stored === "string" && typeof query.value === "string" && stored.includes(query.value);
-    case "like":
-      return typeof stored === "string" && likeMatcher(query.pattern).test(stored);
-    case "regex":
-      return typeof stored === "string" && regexpOf(query.pattern, query.caseSensitive).test(stored);
-    case "keyPresent":
-      return stored !== undefined;
-  }
-}
-
-type RunTest = (run: RunMetadata) => boolean;
-
-function uidOf(run: RunMetadata): string {
-  const uid = (run.start as { uid?: unknown } | null)?.uid;
-  return typeof uid === "string" ? uid : "";
-}
-
-function timeOf(run: RunMetadata): number | null {
-  const time = (run.start as { time?: unknown } | null)?.time;
-  return typeof time === "number" ? time : null;
-}
+/** The in-memory evaluator's translation of every query kind (each kind's own match rule). */
+export const memoryTranslations = new TranslationTable<MatchContext, RunTest>("in-memory matcher", {
+  all: matchAll,
+  eq: matchEq,
+  notEq: matchNotEq,
+  comparison: matchComparison,
+  in: matchIn,
+  notIn: matchNotIn,
+  contains: matchContains,
+  like: matchLike,
+  regex: matchRegex,
+  fullText: matchFullText,
+  keyPresent: matchKeyPresent,
+  timeRange: matchTimeRange,
+  scanId: matchScanSelection,
+  scanIdRange: matchScanSelection,
+  partialUid: matchPartialUid,
+  and: matchAnd,
+  or: matchOr,
+  not: matchNot,
+});
 
 /** A query compiled against a catalog of runs (the catalog is needed only by duplicate rules). */
 export class RunQuery {
@@ -176,70 +127,12 @@ export class RunQuery {
   }
 
   private compile(query: Query, scope: readonly Query[]): RunTest {
-    switch (query.op) {
-      case "all":
-        return () => true;
-      case "keyPresent":
-        if (query.exists === false) {
-          const present = this.compile({ ...query, exists: true }, scope);
-          return (run) => !present(run);
-        }
-        return (run) => valuesAt(run, query.key).some((stored) => holdsFor(query, stored));
-      case "eq":
-      case "notEq":
-      case "comparison":
-      case "in":
-      case "notIn":
-      case "contains":
-      case "like":
-      case "regex":
-        return (run) => valuesAt(run, query.key).some((stored) => holdsFor(query, stored));
-      case "fullText": {
-        const words = wordsOf(query.text);
-        return (run) => {
-          const indexed = wordSetOf(run.start);
-          return words.every((word) => indexed.has(word));
-        };
-      }
-      case "timeRange":
-        return (run) => {
-          const time = timeOf(run);
-          if (time === null) return false;
-          return (
-            (query.since === undefined || time >= query.since) &&
-            (query.until === undefined || time < query.until)
-          );
-        };
-      case "scanId":
-      case "scanIdRange": {
-        if (query.duplicates !== "latest") return (run) => selectsScanId(query, scanIdOf(run.start));
-        let winners: Set<string> | undefined;
-        return (run) => {
-          winners ??= this.latest(query, scope);
-          return winners.has(uidOf(run));
-        };
-      }
-      case "partialUid":
-        return (run) => {
-          const uid = uidOf(run);
-          return query.prefixes.some((prefix) => uid.startsWith(prefix));
-        };
-      case "and": {
-        const scopes = partScopes(query, scope);
-        const parts = query.queries.map((part, index) => this.compile(part, scopes[index]));
-        return (run) => parts.every((part) => part(run));
-      }
-      case "or": {
-        const parts = query.queries.map((part) => this.compile(part, scope));
-        return (run) => parts.some((part) => part(run));
-      }
-      case "not": {
-        const inner = this.compile(query.query, scope);
-        return (run) => !inner(run);
-      }
-      default:
-        throw new UnsupportedError(`unknown query operator ${JSON.stringify((query as { op: unknown }).op)}`);
-    }
+    const context: MatchContext = {
+      scope,
+      compile: (part, partScope) => this.compile(part, partScope),
+      latest: (node, nodeScope) => this.latest(node, nodeScope),
+    };
+    return memoryTranslations.translate(query, context);
   }
 }
 

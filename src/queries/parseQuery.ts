@@ -7,11 +7,21 @@
 // A bare `time` / `start.time` / `stop.time` compared with a string reads the string as a time in the given
 // zone: `time >= ".."` and `time < ".."` become TimeRange, `>` and `<=` a comparison with epoch seconds.
 // Functions: timeRange(since=, until=, timezone=), scanId(1, 2, duplicates=), scanIdRange(1, 10,
-// duplicates=), partialUid("abcde").
+// duplicates=), partialUid("abcde"). The operators after a key and the functions are read by the kinds that
+// contribute them (queryWords.ts); the grammar around them is here.
 import { ValidationError } from "../errors.ts";
-import type { ComparisonOperator, Query, QueryValue } from "./Query.ts";
+import { allQuery } from "./kinds/all.ts";
+import { andQuery } from "./kinds/and.ts";
+import { COMPARISON_OPERATORS, comparisonQuery } from "./kinds/comparison.ts";
+import { fullTextQuery } from "./kinds/fullText.ts";
+import { notQuery } from "./kinds/not.ts";
+import { orQuery } from "./kinds/or.ts";
+import type { CallArgument, FunctionCall, KeyCondition } from "./kinds/QueryKind.ts";
+import { timeRangeQuery } from "./kinds/timeRange.ts";
+import type { Query, QueryValue } from "./Query.ts";
 import { syntaxError, type Token, tokenize } from "./queryLexer.ts";
 import type { Built } from "./queryValue.ts";
+import { isKeyword, languageVocabulary, TIME_KEYS } from "./queryWords.ts";
 import { localTimeZone, parseTime, timeZoneProblem } from "./timeParsing.ts";
 import { checkQuery } from "./validateQuery.ts";
 
@@ -20,34 +30,8 @@ export interface ParseOptions {
   timezone?: string;
 }
 
-/** Keys whose string comparisons are read as times (only when written bare, not backticked). */
-export const TIME_KEYS = new Set(["time", "start.time", "stop.time"]);
-
-const COMPARISONS: Record<string, ComparisonOperator> = { "<": "lt", "<=": "le", ">": "gt", ">=": "ge" };
-const KEYWORDS = new Set([
-  "and",
-  "or",
-  "not",
-  "in",
-  "contains",
-  "like",
-  "exists",
-  "missing",
-  "true",
-  "false",
-  "null",
-]);
-
-/** Whether a word is reserved by the language (keys spelled like one are written in backticks). */
-export function isKeyword(word: string): boolean {
-  return KEYWORDS.has(word.toLowerCase());
-}
-
-interface Argument {
-  name?: string;
-  value: QueryValue;
-  token: Token;
-}
+/** The operators that, between a bare time key and a string, read the string as a time. */
+const TIME_OPERATORS = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
 class Parser {
   private position = 0;
@@ -112,7 +96,7 @@ class Parser {
       this.advance();
       parts.push(this.and());
     }
-    return parts.length === 1 ? parts[0] : this.node(start, { op: "or", queries: parts });
+    return parts.length === 1 ? parts[0] : this.node(start, orQuery(parts));
   }
 
   private and(): Query {
@@ -122,13 +106,13 @@ class Parser {
       this.advance();
       parts.push(this.unary());
     }
-    return parts.length === 1 ? parts[0] : this.node(start, { op: "and", queries: parts });
+    return parts.length === 1 ? parts[0] : this.node(start, andQuery(parts));
   }
 
   private unary(): Query {
     if (this.isWord("not")) {
       const token = this.advance();
-      return this.node(token, { op: "not", query: this.unary() });
+      return this.node(token, notQuery(this.unary()));
     }
     return this.primary();
   }
@@ -143,11 +127,11 @@ class Parser {
     }
     if (this.isPunct("*")) {
       this.advance();
-      return this.node(token, { op: "all" });
+      return this.node(token, allQuery());
     }
     if (token.kind === "string") {
       this.advance();
-      return this.node(token, { op: "fullText", text: token.value as string });
+      return this.node(token, fullTextQuery(token.value as string));
     }
     if (token.kind === "word" && this.isPunct("(", this.tokens[this.position + 1])) return this.call();
     if (token.kind === "key" || (token.kind === "word" && !isKeyword(token.text))) return this.condition();
@@ -160,74 +144,41 @@ class Parser {
   private condition(): Query {
     const keyToken = this.advance();
     const key = keyToken.value as string;
-    const bare = keyToken.kind === "word";
     const token = this.current;
-    if (token.kind === "operator") {
-      this.advance();
-      if (token.text.startsWith("=~")) return this.regex(key, token.text === "=~*");
-      const valueToken = this.current;
-      const value = this.value();
-      if (bare && TIME_KEYS.has(key) && typeof value === "string")
-        return this.timeCondition(keyToken, key, token, valueToken, value);
-      if (token.text === "==") return this.node(keyToken, { op: "eq", key, value });
-      if (token.text === "!=") return this.node(keyToken, { op: "notEq", key, value });
-      return this.node(keyToken, {
-        op: "comparison",
-        key,
-        operator: COMPARISONS[token.text],
-        value: value as number,
-      });
-    }
-    if (this.isWord("in")) {
-      this.advance();
-      return this.node(keyToken, { op: "in", key, values: this.list() });
-    }
-    if (this.isWord("not")) {
-      this.advance();
-      if (!this.isWord("in")) throw this.error(this.current, "expected `in` after `not`");
-      this.advance();
-      return this.node(keyToken, { op: "notIn", key, values: this.list() });
-    }
-    if (this.isWord("contains")) {
-      this.advance();
-      return this.node(keyToken, { op: "contains", key, value: this.value() });
-    }
-    if (this.isWord("like")) {
-      this.advance();
-      const pattern = this.current;
-      if (pattern.kind !== "string") throw this.error(pattern, "expected a quoted LIKE pattern");
-      this.advance();
-      return this.node(pattern, { op: "like", key, pattern: pattern.value as string });
-    }
-    if (this.isWord("exists") || this.isWord("missing")) {
-      const exists = this.isWord("exists");
-      this.advance();
-      return this.node(keyToken, { op: "keyPresent", key, exists });
-    }
-    throw this.error(token, `expected an operator after ${keyToken.text}`);
-  }
-
-  private regex(key: string, ignoreCase: boolean): Query {
-    const token = this.advance();
-    if (token.kind === "string")
-      return this.node(token, {
-        op: "regex",
-        key,
-        pattern: token.value as string,
-        caseSensitive: !ignoreCase,
-      });
-    if (token.kind === "regex") {
-      const { pattern, flags } = token.value as { pattern: string; flags: string };
-      if (/[^i]/.test(flags))
-        throw this.error(token, `unsupported regex flags ${JSON.stringify(flags)} (only i)`);
-      return this.node(token, {
-        op: "regex",
-        key,
-        pattern,
-        caseSensitive: !(ignoreCase || flags.includes("i")),
-      });
-    }
-    throw this.error(token, "expected a regex: a quoted string or /pattern/");
+    const operator = token.kind === "word" ? token.text.toLowerCase() : token.text;
+    const kind =
+      token.kind === "operator" || token.kind === "word"
+        ? languageVocabulary().operators.get(operator)
+        : undefined;
+    const read = kind?.language?.operators?.read;
+    if (!read) throw this.error(token, `expected an operator after ${keyToken.text}`);
+    this.advance();
+    const valueToken = this.current;
+    if (
+      keyToken.kind === "word" &&
+      TIME_KEYS.has(key) &&
+      valueToken.kind === "string" &&
+      TIME_OPERATORS.has(operator)
+    )
+      return this.timeCondition(keyToken, key, token, valueToken, this.value() as string);
+    let at = keyToken;
+    const condition: KeyCondition = {
+      key,
+      operator,
+      value: () => this.value(),
+      list: () => this.list(),
+      next: () => this.advance(),
+      expectWord: (word) => {
+        if (!this.isWord(word)) throw this.error(this.current, `expected \`${word}\` after \`${operator}\``);
+        this.advance();
+      },
+      at: (place) => {
+        at = place;
+      },
+      error: (place, message) => this.error(place, message),
+    };
+    const query = read(condition);
+    return this.node(at, query as Query);
   }
 
   private epoch(token: Token, value: string, timezone = this.timezone): number {
@@ -248,16 +199,11 @@ class Parser {
     const epoch = this.epoch(valueToken, value);
     const isStart = key !== "stop.time";
     if (isStart && operator.text === ">=")
-      return this.node(keyToken, { op: "timeRange", since: epoch, timezone: this.timezone });
+      return this.node(keyToken, timeRangeQuery(epoch, undefined, this.timezone));
     if (isStart && operator.text === "<")
-      return this.node(keyToken, { op: "timeRange", until: epoch, timezone: this.timezone });
-    if (operator.text in COMPARISONS)
-      return this.node(keyToken, {
-        op: "comparison",
-        key,
-        operator: COMPARISONS[operator.text],
-        value: epoch,
-      });
+      return this.node(keyToken, timeRangeQuery(undefined, epoch, this.timezone));
+    if (operator.text in COMPARISON_OPERATORS)
+      return this.node(keyToken, comparisonQuery(key, COMPARISON_OPERATORS[operator.text], epoch));
     throw this.error(operator, `compare ${key} with a time using >=, <, > or <= (or use timeRange(...))`);
   }
 
@@ -303,9 +249,9 @@ class Parser {
     );
   }
 
-  private arguments(): Argument[] {
+  private arguments(): CallArgument[] {
     this.expectPunct("(", "`(`");
-    const args: Argument[] = [];
+    const args: CallArgument[] = [];
     if (!this.isPunct(")")) {
       do {
         const token = this.current;
@@ -325,68 +271,39 @@ class Parser {
     const nameToken = this.advance();
     const name = nameToken.text;
     const args = this.arguments();
-    const named = (allowed: string[]) => {
-      const found: Record<string, Argument> = {};
-      for (const arg of args) {
-        if (arg.name === undefined) continue;
-        if (!allowed.includes(arg.name))
-          throw this.error(arg.token, `${name} has no argument ${arg.name} (it takes ${allowed.join(", ")})`);
-        found[arg.name] = arg;
-      }
-      return found;
-    };
-    const positional = args.filter((arg) => arg.name === undefined);
-    const duplicates = (found: Record<string, Argument>) => found.duplicates?.value ?? "latest";
-    switch (name) {
-      case "timeRange":
-      case "time_range": {
-        if (positional.length > 0)
-          throw this.error(positional[0].token, `${name} takes only named arguments`);
-        const found = named(["since", "until", "timezone"]);
-        const timezone = found.timezone ? (found.timezone.value as string) : this.timezone;
-        const problem = timeZoneProblem(timezone);
-        if (problem) throw this.error(found.timezone.token, problem);
-        const end = (which: "since" | "until") => {
-          const arg = found[which];
-          if (arg === undefined) return undefined;
-          if (typeof arg.value !== "number" && typeof arg.value !== "string")
-            throw this.error(arg.token, `${which} is a time: epoch seconds or a string`);
-          return this.epoch(arg.token, arg.value as string, timezone);
-        };
-        return this.node(nameToken, { op: "timeRange", since: end("since"), until: end("until"), timezone });
-      }
-      case "scanId":
-      case "scan_id": {
-        const found = named(["duplicates"]);
-        const scanIds = positional.map((arg) => arg.value as number);
-        return this.node(nameToken, { op: "scanId", scanIds, duplicates: duplicates(found) as "latest" });
-      }
-      case "scanIdRange":
-      case "scan_id_range": {
-        const found = named(["duplicates"]);
-        if (positional.length !== 2) throw this.error(nameToken, `${name} takes a start and an end scan_id`);
-        return this.node(nameToken, {
-          op: "scanIdRange",
-          startId: positional[0].value as number,
-          endId: positional[1].value as number,
-          duplicates: duplicates(found) as "latest",
-        });
-      }
-      case "partialUid":
-      case "partial_uid":
-        named([]);
-        return this.node(nameToken, {
-          op: "partialUid",
-          prefixes: positional.map((arg) => arg.value as string),
-        });
-      default:
-        throw this.error(nameToken, `unknown function ${name} (timeRange, scanId, scanIdRange, partialUid)`);
+    const { functions } = languageVocabulary();
+    const read = functions.get(name)?.language?.functions?.read;
+    if (!read) {
+      const known = [...new Set([...functions.values()].map((kind) => kind.language?.functions?.names[0]))];
+      throw this.error(nameToken, `unknown function ${name} (${known.join(", ")})`);
     }
+    const call: FunctionCall = {
+      name,
+      nameToken,
+      positional: args.filter((arg) => arg.name === undefined),
+      timezone: this.timezone,
+      named: (allowed) => {
+        const found: Record<string, CallArgument> = {};
+        for (const arg of args) {
+          if (arg.name === undefined) continue;
+          if (!allowed.includes(arg.name))
+            throw this.error(
+              arg.token,
+              `${name} has no argument ${arg.name} (it takes ${allowed.join(", ")})`,
+            );
+          found[arg.name] = arg;
+        }
+        return found;
+      },
+      epoch: (token, value, timezone) => this.epoch(token, value as string, timezone),
+      error: (token, message) => this.error(token, message),
+    };
+    return this.node(nameToken, read(call) as Query);
   }
 }
 
 /** Parses the query language; ValidationError with the column and a caret line for any mistake. */
 export function parseQuery(text: string, options: ParseOptions = {}): Built {
-  if (text.trim() === "") return checkQuery({ op: "all" });
+  if (text.trim() === "") return checkQuery(allQuery());
   return new Parser(text, options).parse();
 }

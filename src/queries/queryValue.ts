@@ -1,6 +1,7 @@
 // Query values as users hold them: deep-frozen copies of the plain data, in canonical form (defaults filled
 // in), carrying non-enumerable `and` / `or` / `not` methods for chaining. JSON.stringify and deep equality
 // see only the plain data, so a built query equals the literal object it describes.
+import { queryKind } from "./kinds/index.ts";
 import type { And, Not, Or, Query } from "./Query.ts";
 
 export interface Chainable {
@@ -13,7 +14,11 @@ export interface Chainable {
 
 export type Built<Q extends Query = Query> = Readonly<Q> & Chainable;
 
+/** Queries already built (nested in a level being built): kept as they are by frozenCopy. */
+const builtQueries = new WeakSet<object>();
+
 function frozenCopy<T>(value: T): T {
+  if (typeof value === "object" && value !== null && builtQueries.has(value)) return value;
   if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
   if (typeof value === "object" && value !== null) {
     const copy: Record<string, unknown> = {};
@@ -25,22 +30,9 @@ function frozenCopy<T>(value: T): T {
 
 /** One level of the query, copied, with the defaults a stored query may leave out written in. */
 function canonicalLevel(query: Query): Query {
-  switch (query.op) {
-    case "and":
-    case "or":
-      return { op: query.op, queries: Object.freeze(query.queries.map(built)) as unknown as Query[] };
-    case "not":
-      return { op: "not", query: built(query.query) };
-    case "keyPresent":
-      return { op: "keyPresent", key: query.key, exists: query.exists ?? true };
-    case "regex":
-      return { ...frozenCopy(query), caseSensitive: query.caseSensitive ?? true };
-    case "scanId":
-    case "scanIdRange":
-      return { ...frozenCopy(query), duplicates: query.duplicates ?? "latest" };
-    default:
-      return { ...frozenCopy(query) };
-  }
+  const kind = queryKind(query.op);
+  const level = kind?.canonical ? kind.canonical(query, built as <N extends Query>(nested: N) => N) : query;
+  return { ...frozenCopy(level as Query) };
 }
 
 /**
@@ -61,5 +53,6 @@ export function built<Q extends Query>(query: Q): Built<Q> {
   };
   for (const [name, method] of Object.entries(methods))
     Object.defineProperty(level, name, { value: method, enumerable: false });
+  builtQueries.add(level);
   return Object.freeze(level) as Built<Q>;
 }

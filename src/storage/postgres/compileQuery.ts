@@ -5,29 +5,25 @@
 // and scan_ids use the typed expressions the migration indexes. A condition may be NULL where a value is absent,
 // which WHERE, AND and OR read as false; NOT is written `IS NOT TRUE`, so it reads NULL as false too and keeps
 // the in-memory meaning (conditions stay bare, so the planner can match them to indexes). Values are always
-// bound parameters.
-import { UnsupportedError } from "../../errors.ts";
-import { partScopes } from "../../queries/duplicateRules.ts";
-import { wordsOf } from "../../queries/fullText.ts";
+// bound parameters. Each query kind's SQL is in postgresTranslations.ts; this compiler is the context those
+// translations work in.
 import { parseQueryKey } from "../../queries/keyPath.ts";
-import type { KeyQuery, Query, QueryValue, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import type { Query, QueryKey, QueryValue, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import { either } from "./either.ts";
 import {
   descriptorDocument,
   type JsonSource,
   type JsonValue,
   nested,
-  numberOf,
   runDocument,
   runScanId,
   runTime,
   stringOf,
   valueAt,
 } from "./jsonPaths.ts";
-import { postgresRegex } from "./postgresRegex.ts";
+import { postgresTranslations } from "./postgresTranslations.ts";
 import { prefixRange } from "./prefixRange.ts";
 import type { SqlParams } from "./sqlParams.ts";
-
-const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
 
 /** Collations: text compares by code point ("C"); case-insensitive regexes fold case by Unicode (ICU). */
 export interface CompileOptions {
@@ -41,14 +37,21 @@ function isScalar(value: QueryValue): value is null | boolean | number | string 
   return value === null || typeof value !== "object";
 }
 
-function either(conditions: string[]): string {
-  return conditions.length === 0 ? "FALSE" : `(${conditions.join(" OR ")})`;
+/** The value a key query reads in one document, and what it may use to read it fast. */
+export interface KeyHolding {
+  source: JsonSource;
+  segments: string[];
+  /** The value at the key (bound only when used: PostgreSQL refuses a parameter a statement never reads). */
+  at: () => JsonValue;
+  /** The run's indexed uid column when the key is the start's uid, else null. */
+  uid: string | null;
+  alias: string;
 }
 
 /** Compiles queries over one statement's parameters; aliases of nested subqueries are numbered. */
 export class QueryCompiler {
   private aliases = 0;
-  private readonly caseFolding: string;
+  readonly caseFolding: string;
 
   constructor(
     readonly params: SqlParams,
@@ -57,57 +60,13 @@ export class QueryCompiler {
     this.caseFolding = options.caseFolding ?? ICU_ROOT;
   }
 
-  private alias(prefix: string): string {
+  alias(prefix: string): string {
     return `${prefix}${++this.aliases}`;
   }
 
   /** The condition `query` sets on the runs row `alias`; `scope` is what duplicate rules resolve within. */
   condition(query: Query, alias: string, scope: readonly Query[] = []): string {
-    switch (query.op) {
-      case "all":
-        return "TRUE";
-      case "eq":
-      case "notEq":
-      case "comparison":
-      case "in":
-      case "notIn":
-      case "contains":
-      case "like":
-      case "regex":
-      case "keyPresent":
-        return this.keyCondition(query, alias);
-      case "fullText": {
-        const words = wordsOf(query.text);
-        if (words.length === 0) return "TRUE";
-        // Words are letters and digits only, so quoting each as a lexeme needs no escaping.
-        return `(${alias}.words @@ ${this.params.bind(words.map((word) => `'${word}'`).join(" & "), "tsquery")})`;
-      }
-      case "timeRange": {
-        const time = runTime(alias);
-        const bounds = [`${time} IS NOT NULL`];
-        if (query.since !== undefined) bounds.push(`${time} >= ${this.params.bind(query.since, "float8")}`);
-        if (query.until !== undefined) bounds.push(`${time} < ${this.params.bind(query.until, "float8")}`);
-        return `(${bounds.join(" AND ")})`;
-      }
-      case "scanId":
-      case "scanIdRange":
-        return query.duplicates === "latest"
-          ? this.latestScans(query, alias, scope)
-          : this.selectsScan(query, alias);
-      case "partialUid":
-        return either(query.prefixes.map((prefix) => this.uidPrefix(alias, prefix)));
-      case "and": {
-        if (query.queries.length === 0) return "TRUE";
-        const scopes = partScopes(query, scope);
-        return `(${query.queries.map((part, i) => this.condition(part, alias, scopes[i])).join(" AND ")})`;
-      }
-      case "or":
-        return either(query.queries.map((part) => this.condition(part, alias, scope)));
-      case "not":
-        return `(${this.condition(query.query, alias, scope)} IS NOT TRUE)`;
-      default:
-        throw new UnsupportedError(`unknown query operator ${JSON.stringify((query as { op: unknown }).op)}`);
-    }
+    return postgresTranslations.translate(query, { compiler: this, alias, scope });
   }
 
   /** Runs whose uid starts with `prefix`: a range of the uid index. */
@@ -128,7 +87,7 @@ export class QueryCompiler {
   }
 
   /** The newest run of each selected scan_id among those in scope (newest: later time, then smaller uid). */
-  private latestScans(query: ScanID | ScanIDRange, alias: string, scope: readonly Query[]): string {
+  latestScans(query: ScanID | ScanIDRange, alias: string, scope: readonly Query[]): string {
     const inner = this.alias("s");
     const conditions = [this.selectsScan(query, inner), ...scope.map((part) => this.condition(part, inner))];
     return (
@@ -138,73 +97,31 @@ export class QueryCompiler {
     );
   }
 
-  private keyCondition(query: KeyQuery, alias: string): string {
-    if (query.op === "keyPresent" && query.exists === false)
-      return `(${this.keyCondition({ ...query, exists: true }, alias)} IS NOT TRUE)`;
-    const { document, segments } = parseQueryKey(query.key);
-    if (document !== "descriptors") return this.holds(query, runDocument(alias, document), segments, alias);
-    // Holds for the run when it holds for any one of its descriptors.
+  /** A condition on the value at `key` of the run `alias`: for descriptors keys, of any one descriptor. */
+  keyCondition(key: QueryKey, alias: string, holds: (holding: KeyHolding) => string): string {
+    const { document, segments } = parseQueryKey(key);
+    if (document !== "descriptors") return holds(this.holding(runDocument(alias, document), segments, alias));
     const descriptor = this.alias("d");
     return (
       `EXISTS (SELECT 1 FROM descriptors ${descriptor} WHERE ${descriptor}.run = ${alias}.uid ` +
-      `AND ${this.holds(query, descriptorDocument(descriptor), segments, alias)})`
+      `AND ${holds(this.holding(descriptorDocument(descriptor), segments, alias))})`
     );
   }
 
-  /** Whether the value at `segments` of one document satisfies a key query (`exists: false` aside). */
-  private holds(query: KeyQuery, source: JsonSource, segments: string[], alias: string): string {
-    // Bound only when used: PostgreSQL refuses a parameter that the statement never reads.
+  private holding(source: JsonSource, segments: string[], alias: string): KeyHolding {
     let located: JsonValue | undefined;
-    const at = () => (located ??= valueAt(source, segments, this.params));
-    // The run's uid is also its indexed primary key.
-    const uid = source.isRunStart && segments.length === 1 && segments[0] === "uid" ? `${alias}.uid` : null;
-    switch (query.op) {
-      case "eq":
-        return this.equals(source, segments, at, query.value, uid);
-      case "notEq":
-        return `(${at().jsonb} IS NOT NULL AND ${this.equals(source, segments, at, query.value, uid)} IS NOT TRUE)`;
-      case "in":
-        return either(query.values.map((one) => this.equals(source, segments, at, one, uid)));
-      case "notIn": {
-        const equal = query.values.map((one) => this.equals(source, segments, at, one, uid));
-        return `(${at().jsonb} IS NOT NULL AND ${either(equal)} IS NOT TRUE)`;
-      }
-      case "comparison": {
-        const operator = OPERATORS[query.operator];
-        if (!operator)
-          throw new UnsupportedError(`unknown comparison operator ${JSON.stringify(query.operator)}`);
-        if (typeof query.value === "number")
-          return `(${numberOf(at().jsonb)} ${operator} ${this.params.bind(query.value, "float8")})`;
-        if (typeof query.value === "string") {
-          const text = uid ?? `${stringOf(at().jsonb)} COLLATE "C"`;
-          return `(${text} ${operator} ${this.params.bind(query.value, "text")})`;
-        }
-        throw new UnsupportedError(`comparison of ${query.key} needs a number or a string`);
-      }
-      case "contains":
-        return this.contains(source, segments, at, query.value);
-      case "like":
-        return `(${stringOf(at().jsonb)} COLLATE "C" LIKE ${this.params.bind(query.pattern, "text")})`;
-      case "regex": {
-        const pattern = this.params.bind(postgresRegex(query.pattern), "text");
-        const operation = query.caseSensitive
-          ? `${stringOf(at().jsonb)} COLLATE "C" ~ ${pattern}`
-          : `${stringOf(at().jsonb)} COLLATE "${this.caseFolding}" ~* ${pattern}`;
-        return `(${operation})`;
-      }
-      case "keyPresent":
-        return `(${at().jsonb} IS NOT NULL)`;
-    }
+    return {
+      source,
+      segments,
+      at: () => (located ??= valueAt(source, segments, this.params)),
+      // The run's uid is also its indexed primary key.
+      uid: source.isRunStart && segments.length === 1 && segments[0] === "uid" ? `${alias}.uid` : null,
+      alias,
+    };
   }
 
   /** JSON equality: same type; arrays and objects equal as their JSON text (see queries/matches.ts). */
-  private equals(
-    source: JsonSource,
-    segments: string[],
-    at: () => JsonValue,
-    wanted: QueryValue,
-    uid: string | null,
-  ): string {
+  equals({ source, segments, at, uid }: KeyHolding, wanted: QueryValue): string {
     if (uid !== null)
       return typeof wanted === "string" ? `(${uid} = ${this.params.bind(wanted, "text")})` : "FALSE";
     // Containment reaches the key through objects only, as key paths do; at the document itself it is `=`.
@@ -217,7 +134,7 @@ export class QueryCompiler {
   }
 
   /** An array holding an element equal to `wanted`, or a string holding `wanted` as a substring. */
-  private contains(source: JsonSource, segments: string[], at: () => JsonValue, wanted: QueryValue): string {
+  contains({ source, segments, at }: KeyHolding, wanted: QueryValue): string {
     const elementIn =
       segments.length === 0
         ? "FALSE" // a document is an object, never an array

@@ -3,20 +3,19 @@
 // The answers equal queries/matches.ts on the JSON view of the metadata. Keys with an index are compiled to
 // the indexed form: time and scan_id to their columns, uid to the primary key, plan_name to the expression
 // index (JSON paths are inlined as literals so SQLite can match that index). Under a NOT, every leaf is made
-// 0 or 1 (never NULL) so NOT keeps its in-memory meaning; elsewhere leaves stay bare so indexes apply.
-import { UnsupportedError, ValidationError } from "../../errors.ts";
+// 0 or 1 (never NULL) so NOT keeps its in-memory meaning; elsewhere leaves stay bare so indexes apply. Each
+// query kind's SQL is in sqliteTranslations.ts; this compiler is the context those translations work in.
+import { ValidationError } from "../../errors.ts";
 import {
   ambiguousPrefixMessage,
   duplicatedScanIdsMessage,
   MAX_LISTED_UIDS,
-  partScopes,
   type ScanSelection,
   walkScoped,
 } from "../../queries/duplicateRules.ts";
-import { wordsOf } from "../../queries/fullText.ts";
 import { parseKey, parseQueryKey } from "../../queries/keyPath.ts";
-import { likeGlob } from "../../queries/likePattern.ts";
-import type { KeyQuery, Query, QueryKey, QueryValue } from "../../queries/Query.ts";
+import type { Query, QueryKey, QueryValue } from "../../queries/Query.ts";
+import { sqliteTranslations } from "./sqliteTranslations.ts";
 
 /** A query's own failure condition, checked before it runs (duplicates "error", ambiguous uid prefixes). */
 export interface QueryCheck {
@@ -49,7 +48,7 @@ function literal(text: string): string {
 }
 
 /** Where a key's value is read in SQL: its JSON type and its value (JSON text for arrays and objects). */
-interface Accessor {
+export interface Accessor {
   /** The JSON document expression (for json_each). */
   document: string;
   path: string;
@@ -74,8 +73,6 @@ const COLUMNS: Record<string, { column: string; holds: "number" | "string" }> = 
   uid: { column: "uid", holds: "string" },
 };
 
-const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
-
 /** The smallest string above every string starting with `prefix` (code point order), when there is one. */
 export function prefixUpperBound(prefix: string): string | undefined {
   const points = [...prefix];
@@ -85,24 +82,24 @@ export function prefixUpperBound(prefix: string): string | undefined {
   return points.join("") + String.fromCodePoint(next);
 }
 
-class Compiler {
+export class Compiler {
   readonly params: unknown[] = [];
   readonly checks: QueryCheck[] = [];
   private aliases = 0;
 
   constructor(private readonly parent?: Compiler) {}
 
-  private bind(value: unknown): string {
+  bind(value: unknown): string {
     this.params.push(value);
     return "?";
   }
 
-  private alias(prefix: string): string {
+  alias(prefix: string): string {
     if (this.parent) return this.parent.alias(prefix);
     return `${prefix}${++this.aliases}`;
   }
 
-  private equals(at: Accessor, value: QueryValue): string {
+  equals(at: Accessor, value: QueryValue): string {
     if (value === null) return `${at.type} = 'null'`;
     if (typeof value === "boolean") return `${at.type} = '${value ? "true" : "false"}'`;
     if (typeof value === "number")
@@ -112,7 +109,7 @@ class Compiler {
   }
 
   /** Membership as few index-friendly terms: strings and numbers each as one IN list. */
-  private oneOf(at: Accessor, values: QueryValue[]): string {
+  oneOf(at: Accessor, values: QueryValue[]): string {
     const strings = values.filter((value) => typeof value === "string");
     const numbers = values.filter((value) => typeof value === "number");
     const terms: string[] = [];
@@ -125,82 +122,46 @@ class Compiler {
     return terms.length === 0 ? "0" : terms.length === 1 ? terms[0] : `(${terms.join(" OR ")})`;
   }
 
-  /** A key query on one JSON document (a run's start or stop, or one descriptor). */
-  private keyCondition(query: KeyQuery, at: Accessor): string {
-    switch (query.op) {
-      case "eq":
-        return this.equals(at, query.value);
-      case "notEq":
-        return `(${at.type} IS NOT NULL AND NOT ${this.equals(at, query.value)})`;
-      case "comparison": {
-        const type = typeof query.value === "number" ? "IN ('integer', 'real')" : "= 'text'";
-        return `(${at.type} ${type} AND ${at.value} ${OPERATORS[query.operator]} ${this.bind(query.value)})`;
-      }
-      case "in":
-        return this.oneOf(at, query.values);
-      case "notIn":
-        return `(${at.type} IS NOT NULL AND NOT ${this.oneOf(at, query.values)})`;
-      case "contains": {
-        const element = this.alias("e");
-        const inArray = this.equals(
-          { document: "", path: "", type: `${element}.type`, value: `${element}.value` },
-          query.value,
-        );
-        const member = `(${at.type} = 'array' AND EXISTS (SELECT 1 FROM json_each(${at.document}, ${at.path}) AS ${element} WHERE ${inArray}))`;
-        if (typeof query.value !== "string") return member;
-        return `(${member} OR (${at.type} = 'text' AND instr(${at.value}, ${this.bind(query.value)}) > 0))`;
-      }
-      case "like":
-        return `(${at.type} = 'text' AND ${at.value} GLOB ${this.bind(likeGlob(query.pattern))})`;
-      case "regex":
-        return `(${at.type} = 'text' AND regexp(${this.bind(query.pattern)}, ${at.value}, ${this.bind(query.caseSensitive === false ? "i" : "")}))`;
-      case "keyPresent":
-        return `${at.type} IS NOT NULL`;
-    }
-  }
-
-  /** A key query on an indexed column, when the query's value has the type the column holds. */
-  private columnCondition(query: KeyQuery, table: string): string | undefined {
-    const { document, segments } = parseQueryKey(query.key);
-    const mapped = document === "start" && segments.length === 1 ? COLUMNS[segments[0]] : undefined;
-    if (!mapped) return undefined;
-    const column = `${table}.${mapped.column}`;
-    const fits = (value: QueryValue) => typeof value === (mapped.holds === "number" ? "number" : "string");
-    if (query.op === "eq" && fits(query.value)) return `${column} = ${this.bind(query.value)}`;
-    if (query.op === "comparison" && fits(query.value))
-      return `${column} ${OPERATORS[query.operator]} ${this.bind(query.value)}`;
-    if (query.op === "in" && query.values.length > 0 && query.values.every(fits))
-      return `${column} IN (${query.values.map((value) => this.bind(value)).join(", ")})`;
-    return undefined;
-  }
-
-  private keyQuery(query: KeyQuery, table: string): string {
-    const { document, segments } = parseQueryKey(query.key);
-    if (query.op === "keyPresent" && query.exists === false)
-      return `(NOT ${this.keyQuery({ ...query, exists: true }, table)})`;
+  /**
+   * A condition on the value at `key` of each run of `table`: `onDocument` on the JSON of start, stop or each
+   * descriptor; `onColumn`, when given, on the indexed column a start key is copied into (undefined: the
+   * query's value does not fit the column, so the JSON form is used).
+   */
+  keyCondition(
+    key: QueryKey,
+    table: string,
+    onDocument: (at: Accessor) => string,
+    onColumn?: (column: string, fits: (value: QueryValue) => boolean) => string | undefined,
+  ): string {
+    const { document, segments } = parseQueryKey(key);
     if (document !== "descriptors") {
-      return (
-        this.columnCondition(query, table) ??
-        this.keyCondition(query, accessor(`${table}.${document}`, segments))
-      );
+      const mapped =
+        onColumn && document === "start" && segments.length === 1 ? COLUMNS[segments[0]] : undefined;
+      const column =
+        mapped &&
+        onColumn?.(
+          `${table}.${mapped.column}`,
+          (value) => typeof value === (mapped.holds === "number" ? "number" : "string"),
+        );
+      return column || onDocument(accessor(`${table}.${document}`, segments));
     }
     const descriptor = this.alias("d");
-    const condition = this.keyCondition(query, accessor(`${descriptor}.descriptor`, segments));
+    const condition = onDocument(accessor(`${descriptor}.descriptor`, segments));
     return `EXISTS (SELECT 1 FROM run_descriptors AS ${descriptor} WHERE ${descriptor}.run = ${table}.uid AND ${condition})`;
   }
 
-  private scanMembership(query: ScanSelection, table: string): string {
+  scanMembership(query: ScanSelection, table: string): string {
     if (query.op === "scanId")
       return `${table}.scan_id IN (${query.scanIds.map((id) => this.bind(id)).join(", ")})`;
     return `(${table}.scan_id >= ${this.bind(query.startId)} AND ${table}.scan_id < ${this.bind(query.endId)})`;
   }
 
   /** The scope's conditions on `table` (duplicate rules are off in scopes, so they compile plainly). */
-  private scopeCondition(scope: readonly Query[], table: string): string {
+  scopeCondition(scope: readonly Query[], table: string): string {
     return scope.length === 0 ? "1" : scope.map((part) => this.compile(part, table, [], false)).join(" AND ");
   }
 
-  private prefixCondition(prefix: string, table: string): string {
+  prefixCondition(prefix: string, table: string): string {
     const upper = prefixUpperBound(prefix);
     if (upper === undefined)
       return `substr(${table}.uid, 1, ${this.bind([...prefix].length)}) = ${this.bind(prefix)}`;
@@ -209,58 +170,7 @@ class Compiler {
 
   /** The SQL of `query` on rows of `table`; `negated` when under a NOT (leaves must not be NULL there). */
   compile(query: Query, table: string, scope: readonly Query[], negated: boolean): string {
-    const leaf = (sql: string) => (negated ? `IFNULL(${sql}, 0)` : sql);
-    switch (query.op) {
-      case "all":
-        return "1";
-      case "eq":
-      case "notEq":
-      case "comparison":
-      case "in":
-      case "notIn":
-      case "contains":
-      case "like":
-      case "regex":
-      case "keyPresent":
-        return leaf(this.keyQuery(query, table));
-      case "fullText":
-        return `${table}.uid IN (SELECT uid FROM run_text WHERE run_text MATCH ${this.bind(
-          wordsOf(query.text)
-            .map((word) => `"${word}"`)
-            .join(" "),
-        )})`;
-      case "timeRange": {
-        const ends = [`${table}.time IS NOT NULL`];
-        if (query.since !== undefined) ends.push(`${table}.time >= ${this.bind(query.since)}`);
-        if (query.until !== undefined) ends.push(`${table}.time < ${this.bind(query.until)}`);
-        return `(${ends.join(" AND ")})`;
-      }
-      case "scanId":
-      case "scanIdRange": {
-        const member = this.scanMembership(query, table);
-        if (query.duplicates !== "latest") return leaf(member);
-        const newer = this.alias("s");
-        const inScope = this.scopeCondition(scope, newer);
-        return leaf(
-          `(${member} AND NOT EXISTS (SELECT 1 FROM runs AS ${newer} WHERE ${newer}.scan_id = ${table}.scan_id AND ` +
-            `(${newer}.time > ${table}.time OR (${newer}.time IS ${table}.time AND ${newer}.uid < ${table}.uid)) AND ${inScope}))`,
-        );
-      }
-      case "partialUid":
-        return `(${query.prefixes.map((prefix) => this.prefixCondition(prefix, table)).join(" OR ")})`;
-      case "and": {
-        if (query.queries.length === 0) return "1";
-        const scopes = partScopes(query, scope);
-        return `(${query.queries.map((part, index) => this.compile(part, table, scopes[index], negated)).join(" AND ")})`;
-      }
-      case "or":
-        if (query.queries.length === 0) return "0";
-        return `(${query.queries.map((part) => this.compile(part, table, scope, negated)).join(" OR ")})`;
-      case "not":
-        return `(NOT ${this.compile(query.query, table, scope, true)})`;
-      default:
-        throw new UnsupportedError(`unknown query operator ${JSON.stringify((query as { op: unknown }).op)}`);
-    }
+    return sqliteTranslations.translate(query, { compiler: this, table, scope, negated });
   }
 
   /** The checks of duplicates "error" and of partial uids, each within its scope. */

@@ -1,0 +1,109 @@
+// Each query kind as a PostgreSQL condition on a runs row (see compileQuery.ts for the compiler these
+// translations call and for how NULL and NOT are read). The table is typed over every built-in kind, so a
+// kind without PostgreSQL SQL fails to compile; kinds registered at run time add theirs with `register`.
+import { UnsupportedError } from "../../errors.ts";
+import { partScopes } from "../../queries/duplicateRules.ts";
+import { wordsOf } from "../../queries/fullText.ts";
+import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
+import type { Query, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import type { QueryCompiler } from "./compileQuery.ts";
+import { either } from "./either.ts";
+import { numberOf, runTime, stringOf } from "./jsonPaths.ts";
+import { postgresRegex } from "./postgresRegex.ts";
+
+/** Where a query node is compiled: the compiler (parameters, aliases), the runs row, the node's scope. */
+export interface PostgresNode {
+  readonly compiler: QueryCompiler;
+  readonly alias: string;
+  /** The queries its duplicate rules resolve within. */
+  readonly scope: readonly Query[];
+}
+
+const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
+
+function scanSelection(query: ScanID | ScanIDRange, { compiler, alias, scope }: PostgresNode): string {
+  return query.duplicates === "latest"
+    ? compiler.latestScans(query, alias, scope)
+    : compiler.selectsScan(query, alias);
+}
+
+export const postgresTranslations = new TranslationTable<PostgresNode, string>("PostgreSQL compiler", {
+  all: () => "TRUE",
+  eq: (query, { compiler, alias }) =>
+    compiler.keyCondition(query.key, alias, (holding) => compiler.equals(holding, query.value)),
+  notEq: (query, { compiler, alias }) =>
+    compiler.keyCondition(
+      query.key,
+      alias,
+      (holding) =>
+        `(${holding.at().jsonb} IS NOT NULL AND ${compiler.equals(holding, query.value)} IS NOT TRUE)`,
+    ),
+  in: (query, { compiler, alias }) =>
+    compiler.keyCondition(query.key, alias, (holding) =>
+      either(query.values.map((one) => compiler.equals(holding, one))),
+    ),
+  notIn: (query, { compiler, alias }) =>
+    compiler.keyCondition(query.key, alias, (holding) => {
+      const equal = query.values.map((one) => compiler.equals(holding, one));
+      return `(${holding.at().jsonb} IS NOT NULL AND ${either(equal)} IS NOT TRUE)`;
+    }),
+  comparison: (query, { compiler, alias }) =>
+    compiler.keyCondition(query.key, alias, ({ at, uid }) => {
+      const operator = OPERATORS[query.operator];
+      if (!operator)
+        throw new UnsupportedError(`unknown comparison operator ${JSON.stringify(query.operator)}`);
+      if (typeof query.value === "number")
+        return `(${numberOf(at().jsonb)} ${operator} ${compiler.params.bind(query.value, "float8")})`;
+      if (typeof query.value === "string") {
+        const text = uid ?? `${stringOf(at().jsonb)} COLLATE "C"`;
+        return `(${text} ${operator} ${compiler.params.bind(query.value, "text")})`;
+      }
+      throw new UnsupportedError(`comparison of ${query.key} needs a number or a string`);
+    }),
+  contains: (query, { compiler, alias }) =>
+    compiler.keyCondition(query.key, alias, (holding) => compiler.contains(holding, query.value)),
+  like: (query, { compiler, alias }) =>
+    compiler.keyCondition(
+      query.key,
+      alias,
+      ({ at }) => `(${stringOf(at().jsonb)} COLLATE "C" LIKE ${compiler.params.bind(query.pattern, "text")})`,
+    ),
+  regex: (query, { compiler, alias }) =>
+    compiler.keyCondition(query.key, alias, ({ at }) => {
+      const pattern = compiler.params.bind(postgresRegex(query.pattern), "text");
+      const operation = query.caseSensitive
+        ? `${stringOf(at().jsonb)} COLLATE "C" ~ ${pattern}`
+        : `${stringOf(at().jsonb)} COLLATE "${compiler.caseFolding}" ~* ${pattern}`;
+      return `(${operation})`;
+    }),
+  keyPresent: (query, { compiler, alias }) => {
+    const present = compiler.keyCondition(query.key, alias, ({ at }) => `(${at().jsonb} IS NOT NULL)`);
+    return query.exists === false ? `(${present} IS NOT TRUE)` : present;
+  },
+  fullText: (query, { compiler, alias }) => {
+    const words = wordsOf(query.text);
+    if (words.length === 0) return "TRUE";
+    // Words are letters and digits only, so quoting each as a lexeme needs no escaping.
+    return `(${alias}.words @@ ${compiler.params.bind(words.map((word) => `'${word}'`).join(" & "), "tsquery")})`;
+  },
+  timeRange: (query, { compiler, alias }) => {
+    const time = runTime(alias);
+    const bounds = [`${time} IS NOT NULL`];
+    if (query.since !== undefined) bounds.push(`${time} >= ${compiler.params.bind(query.since, "float8")}`);
+    if (query.until !== undefined) bounds.push(`${time} < ${compiler.params.bind(query.until, "float8")}`);
+    return `(${bounds.join(" AND ")})`;
+  },
+  scanId: scanSelection,
+  scanIdRange: scanSelection,
+  partialUid: (query, { compiler, alias }) =>
+    either(query.prefixes.map((prefix) => compiler.uidPrefix(alias, prefix))),
+  and: (query, { compiler, alias, scope }) => {
+    if (query.queries.length === 0) return "TRUE";
+    const scopes = partScopes(query, scope);
+    return `(${query.queries.map((part, i) => compiler.condition(part, alias, scopes[i])).join(" AND ")})`;
+  },
+  or: (query, { compiler, alias, scope }) =>
+    either(query.queries.map((part) => compiler.condition(part, alias, scope))),
+  not: (query, { compiler, alias, scope }) =>
+    `(${compiler.condition(query.query, alias, scope)} IS NOT TRUE)`,
+});
