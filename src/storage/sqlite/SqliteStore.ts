@@ -63,8 +63,8 @@ import {
   pageBlobColumns,
   storedFieldStats,
 } from "./rows.ts";
-import { SqliteWriter } from "./SqliteWriter.ts";
 import { checkSchema } from "./schema.ts";
+import { SqliteWriter } from "./writer/SqliteWriter.ts";
 
 /** Event pages fetched per query when reading columns. */
 const PAGES_PER_READ = 32;
