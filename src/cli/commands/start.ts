@@ -2,7 +2,7 @@
 // DATABROKER_CATALOG), seeding an empty one with the example runs whose HDF5 files go beside it.
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { seedExampleRuns } from "../../server/seed/seedExampleRuns.ts";
+import { seedExampleRuns } from "../../examples/seedExampleRuns.ts";
 import { catalogKindOf, catalogKindsHelp } from "../../storage/catalogs/catalogKinds.ts";
 import { sqliteCatalog } from "../../storage/catalogs/sqliteCatalog.ts";
 import { catalogDirectory, defaultCatalogUri } from "../../storage/openStore.ts";
