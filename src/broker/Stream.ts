@@ -1,8 +1,10 @@
 // One stream of a run (primary, baseline, ...): its descriptors merged, read as a Table, in chunks, or one
 // field as an NDArray. Values come from the store's column pages; external data is read only when filled.
+import type { SeqRange } from "../catalog/SeqRange.ts";
 import type { DataKey, EventDescriptor } from "../documents/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import type { ColumnPage, ColumnReadOptions, SeqRange, Store } from "../storage/Store.ts";
+import type { ColumnPage, ColumnReadOptions } from "../storage/ColumnPage.ts";
+import type { Store } from "../storage/Store.ts";
 import type { Column } from "../tables/Column.ts";
 import { isTypedArray } from "../tables/DType.ts";
 import { fromNested, isNDArray, type NDArray, ndarray } from "../tables/NDArray.ts";

@@ -1,9 +1,9 @@
 // One run of a remote catalog, with the local Run's API: start and stop from the run's metadata, descriptors
 // from its streams' metadata, documents from the json-seq export, streams read through RemoteStream, the
 // summary from the run's metadata.
+import type { RunLike } from "../broker/BrokerLike.ts";
 import { type Run, type RunOverview, streamNameOf } from "../broker/index.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
-import type { RunLike } from "./BrokerLike.ts";
 import { describedRun } from "./describedRun.ts";
 import { withFilledArrays } from "./filledArrays.ts";
 import type { HttpSession } from "./HttpSession.ts";

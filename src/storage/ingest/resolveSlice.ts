@@ -5,6 +5,7 @@
 // PreparedBatch the adapter writes, and the slice's share of the PutReport.
 import { ConflictError, type Finding, ValidationError } from "../../errors.ts";
 import { encodeExact } from "../codec/exactMsgpack.ts";
+import type { FieldStats } from "../FieldStats.ts";
 import { datumsOfPage, filterDatumPage } from "../pages/datumPageRecord.ts";
 import { eventsOfPage, filterEventPage } from "../pages/eventPageRecord.ts";
 import {
@@ -19,7 +20,6 @@ import {
   type SingletonName,
   type StreamCount,
 } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 import type { BatchEntry, BatchSingleton, CollectedSlice } from "./BatchCollector.ts";
 import { MAX_FINDINGS } from "./BatchCollector.ts";
 import { mergeStatsInto } from "./fieldStats.ts";
