@@ -8,7 +8,7 @@ import type { ParseOptions } from "../queries/parseQuery.ts";
 import type { Query, QueryKey, QueryValue } from "../queries/Query.ts";
 import type { NDArray } from "../tables/NDArray.ts";
 import type { Table } from "../tables/Table.ts";
-import type { RunOverview } from "./Run.ts";
+import type { RunOverview } from "./RunDescription.ts";
 import type { ChunkOptions, FieldOptions, ReadOptions } from "./Stream.ts";
 
 export interface StreamLike {

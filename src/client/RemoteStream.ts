@@ -3,13 +3,8 @@
 // identity), `seq=from:to` (a seq range), `fill=false` (datum ids) and `limit` (one chunk per request); one
 // field as raw bytes from /array/full. Nothing here fetches the run's documents.
 import type { StreamLike } from "../broker/BrokerLike.ts";
-import {
-  type ChunkOptions,
-  type FieldOptions,
-  fieldSource,
-  type ReadOptions,
-  type Stream,
-} from "../broker/index.ts";
+import { type ChunkOptions, type FieldOptions, fieldSource, type ReadOptions } from "../broker/index.ts";
+import type { StreamDescription } from "../broker/StreamDescription.ts";
 import { toSeqRange } from "../broker/seqSelection.ts";
 import type { SeqRange } from "../catalog/SeqRange.ts";
 import type { DataKey, EventDescriptor } from "../documents/types.ts";
@@ -51,7 +46,7 @@ export class RemoteStream implements StreamLike {
   constructor(
     private readonly session: HttpSession,
     private readonly uid: string,
-    private readonly described: Stream,
+    private readonly described: StreamDescription,
   ) {
     this.name = described.name;
     this.descriptors = described.descriptors;
