@@ -7,7 +7,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { composeRun } from "../src/documents/compose.ts";
 import type { DataKey, DocumentPair } from "../src/documents/types.ts";
-import type { ColumnReadOptions } from "../src/storage/Store.ts";
+import type { ColumnReadOptions } from "../src/storage/ColumnPage.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
 import { report, time } from "./harness.ts";
 

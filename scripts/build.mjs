@@ -25,7 +25,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = join(ROOT, "dist");
 
 /** The modules run in worker threads: each `startWorker(new URL("./<name>.ts", import.meta.url))`. */
-const WORKERS = ["src/storage/sqlite/writerThread.ts", "src/documents/formats/jsonLinesWorker.ts"];
+const WORKERS = ["src/storage/sqlite/writer/writerThread.ts", "src/documents/formats/jsonLinesWorker.ts"];
 
 const common = {
   absWorkingDir: ROOT,

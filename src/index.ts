@@ -1,6 +1,8 @@
 // The package's library entry (`import { Broker, key } from "databroker"`): what a program needs to open a
 // catalog, search it, read runs as tables and arrays, write runs, and talk to a server.
 export * from "./broker/index.ts";
+export type { RunRef } from "./catalog/RunRef.ts";
+export type { RunSummary } from "./catalog/RunSummary.ts";
 export { RemoteBroker, type RemoteOptions, RemoteRun, RemoteStream } from "./client/index.ts";
 export { type ComposedRun, type ComposeRunOptions, composeRun } from "./documents/compose.ts";
 export type * from "./documents/types.ts";
@@ -9,5 +11,5 @@ export { isValidDocument, schemaVersion, validateDocument } from "./documents/va
 export * from "./errors.ts";
 export * from "./queries/index.ts";
 export { DEFAULT_CATALOG, defaultCatalogUri, openStore } from "./storage/openStore.ts";
-export type { PutOptions, PutReport, RunRef, RunSummary, SearchOptions, Store } from "./storage/Store.ts";
+export type { PutOptions, PutReport, SearchOptions, Store } from "./storage/Store.ts";
 export * from "./tables/index.ts";

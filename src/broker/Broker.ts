@@ -4,18 +4,23 @@ import { AssetReader } from "../assets/AssetReader.ts";
 import { fileRootsFromEnv, maxReadBytesFromEnv } from "../assets/environment.ts";
 import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
 import type { RootMap } from "../assets/paths.ts";
+import type { RunRef } from "../catalog/RunRef.ts";
+import type { RunSummary } from "../catalog/RunSummary.ts";
+import type { RunsOptions } from "../catalog/RunsOptions.ts";
 import type { DocumentPair } from "../documents/types.ts";
 import { ValidationError } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { SearchDeadline } from "../queries/SearchDeadline.ts";
-import { catalogDirectory, defaultCatalogUri, type OpenOptions, openStore } from "../storage/openStore.ts";
-import type { PutReport, RunRef, RunSummary, Store } from "../storage/Store.ts";
+import type { OpenOptions } from "../storage/catalogs/CatalogKind.ts";
+import { catalogDirectory, defaultCatalogUri, openStore } from "../storage/openStore.ts";
+import type { PutReport, Store } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
+import type { BrokerLike } from "./BrokerLike.ts";
 import { findRunIn, storeListing } from "./findRunIn.ts";
 import { Run } from "./Run.ts";
-import { type SortSpec, toSortKeys } from "./sortKeys.ts";
+import { toSortKeys } from "./sortKeys.ts";
 
 export interface BrokerOptions {
   /** Handlers for external data (default: the built-ins); register your own on `builtinHandlers()`. */
@@ -40,19 +45,12 @@ export interface BrokerOptions {
   deadline?: SearchDeadline;
 }
 
-export interface RunsOptions {
-  offset?: number;
-  limit?: number;
-  /** Any metadata key; default newest first (`-time`), ties by uid. */
-  sort?: SortSpec;
-}
-
 function checkedCount(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0))
     throw new ValidationError(`${name} must be a whole number of 0 or more, got ${value}`);
 }
 
-export class Broker implements AsyncIterable<Run> {
+export class Broker implements BrokerLike {
   readonly store: Store;
   /** The runs this broker sees. */
   readonly query: Query;

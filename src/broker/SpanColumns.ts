@@ -1,15 +1,13 @@
 // Turns spans of column pages into Table columns: seq_num, time, and each field typed by its data key
 // (typed arrays for numbers, NDArrays for arrays of numbers, plain arrays for strings and anything messy).
 import type { DataKey } from "../documents/types.ts";
+import type { ColumnRole, PageColumn } from "../storage/ColumnPage.ts";
 import { columnValues } from "../storage/codec/columnCodec.ts";
-import type { Column as StoredColumn } from "../storage/Store.ts";
 import type { Column } from "../tables/Column.ts";
 import { allocate, type DType, isNumeric, type TypedArray, typedArrayClass } from "../tables/DType.ts";
 import { dtypeFromDataKey } from "../tables/numpyDtype.ts";
 import { declaredShape } from "./dataKeys.ts";
 import type { RowSpan } from "./seqOrderedSpans.ts";
-
-export type ColumnRole = "data" | "timestamps" | "filled";
 
 type Piece =
   | { kind: "numbers"; rowShape: number[]; values: Float64Array; rows: number }
@@ -62,7 +60,7 @@ function sameShape(a: number[], b: number[]): boolean {
 }
 
 /** The rows of a span of a stored column, as a piece. */
-function pieceOf(column: StoredColumn | undefined, from: number, to: number): Piece {
+function pieceOf(column: PageColumn | undefined, from: number, to: number): Piece {
   const rows = to - from;
   if (!column) return { kind: "missing", rows };
   if (column.encoding === "values") return { kind: "values", values: column.values.slice(from, to), rows };

@@ -1,17 +1,19 @@
 // One stream of a run (primary, baseline, ...): its descriptors merged, read as a Table, in chunks, or one
 // field as an NDArray. Values come from the store's column pages; external data is read only when filled.
-import type { DataKey, EventDescriptor } from "../documents/types.ts";
+import type { SeqRange } from "../catalog/SeqRange.ts";
+import type { EventDescriptor } from "../documents/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import type { ColumnPage, ColumnReadOptions, SeqRange, Store } from "../storage/Store.ts";
+import type { ColumnPage, ColumnReadOptions } from "../storage/ColumnPage.ts";
+import type { Store } from "../storage/Store.ts";
 import type { Column } from "../tables/Column.ts";
 import { isTypedArray } from "../tables/DType.ts";
 import { fromNested, isNDArray, type NDArray, ndarray } from "../tables/NDArray.ts";
 import { Table } from "../tables/Table.ts";
-import { configurationTables } from "./configuration.ts";
-import { type FieldSource, fieldSource, mergeDataKeys } from "./dataKeys.ts";
+import { type FieldSource, fieldSource } from "./dataKeys.ts";
 import { fillDatumColumn, streamColumn } from "./externalColumns.ts";
 import type { RunAssets } from "./RunAssets.ts";
 import { SpanColumns } from "./SpanColumns.ts";
+import { StreamDescription } from "./StreamDescription.ts";
 import type { StreamRowIndex } from "./StreamRowIndex.ts";
 import { type RowSpan, seqOrderedSpans } from "./seqOrderedSpans.ts";
 import { inSeqRange, type SeqSelection, toSeqRange } from "./seqSelection.ts";
@@ -36,11 +38,7 @@ export interface FieldOptions {
   fill?: boolean;
 }
 
-export class Stream {
-  readonly name: string;
-  readonly descriptors: readonly EventDescriptor[];
-  /** The stream's data keys, merged across its descriptors in first-seen order. */
-  readonly dataKeys: Readonly<Record<string, DataKey>>;
+export class Stream extends StreamDescription {
   private readonly descriptorUids: string[];
   private readonly rowIndexes = new Map<string, Promise<StreamRowIndex>>();
 
@@ -50,15 +48,8 @@ export class Stream {
     name: string,
     descriptors: readonly EventDescriptor[],
   ) {
-    this.name = name;
-    this.descriptors = descriptors;
-    this.dataKeys = mergeDataKeys(descriptors);
+    super(name, descriptors);
     this.descriptorUids = descriptors.map((descriptor) => descriptor.uid);
-  }
-
-  /** Field names, in data-key order. */
-  get fields(): string[] {
-    return Object.keys(this.dataKeys);
   }
 
   /** The events as one Table: seq_num, time and the fields, several descriptors merged in seq_num order. */
@@ -115,11 +106,6 @@ export class Stream {
   async field(name: string, options: FieldOptions = {}): Promise<NDArray> {
     const table = await this.read({ fields: [name], seq: options.seq, fill: options.fill ?? true });
     return asNDArray(table.column(name), table.length);
-  }
-
-  /** The configuration of each device in this stream: one row per descriptor (see configuration.ts). */
-  config(): Record<string, Table> {
-    return configurationTables(this.descriptors);
   }
 
   private sourceOf(field: string): FieldSource {

@@ -2,6 +2,8 @@
 // rules and messages as the store's own findRun, by listing runs of narrower queries — from a Store in
 // process or from a server (the remote client), so both answer alike.
 
+import type { RunRef } from "../catalog/RunRef.ts";
+import type { RunSummary } from "../catalog/RunSummary.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Query } from "../queries/Query.ts";
 import {
@@ -12,7 +14,7 @@ import {
   pickByPrefix,
   tooShortPrefix,
 } from "../storage/runRef.ts";
-import type { RunRef, RunSummary, Store, RunsOptions as StoreRunsOptions } from "../storage/Store.ts";
+import type { Store, StoreRunsOptions } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
 
 /** Where a lookup lists runs: a Store in process, or a server for the remote client. */

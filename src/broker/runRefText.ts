@@ -1,8 +1,8 @@
 // A run reference as people type it (command line, URL): `-1` and `42` are numbers (the N-th most recent, a
 // scan_id); any other text is a uid or uid prefix.
+import type { RunRef } from "../catalog/RunRef.ts";
 import { NotFoundError } from "../errors.ts";
 import { MIN_PREFIX } from "../storage/runRef.ts";
-import type { RunRef } from "../storage/Store.ts";
 import type { Run } from "./Run.ts";
 
 export function runRefFromText(text: string): RunRef {

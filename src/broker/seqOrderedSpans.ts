@@ -1,6 +1,8 @@
 // The events of a stream's descriptors in seq_num order, as spans of rows of the store's column pages: one
 // descriptor passes its pages through whole; several are merged like sorted lists, a page at a time each.
-import type { ColumnPage, ColumnReadOptions, SeqRange, Store } from "../storage/Store.ts";
+import type { SeqRange } from "../catalog/SeqRange.ts";
+import type { ColumnPage, ColumnReadOptions } from "../storage/ColumnPage.ts";
+import type { Store } from "../storage/Store.ts";
 
 /** Rows [from, to) of one column page. */
 export interface RowSpan {

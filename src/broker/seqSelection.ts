@@ -1,6 +1,6 @@
 // How callers pick events by seq_num: `{from, to}` or a `[from, to]` pair, half-open like StreamRange.
+import type { SeqRange } from "../catalog/SeqRange.ts";
 import { ValidationError } from "../errors.ts";
-import type { SeqRange } from "../storage/Store.ts";
 
 export type SeqSelection = SeqRange | readonly [from: number, to: number];
 

@@ -1,9 +1,7 @@
 // Sort orders for run listings: SortKey values, or text as users type it, `scan_id` (ascending), `-time`
 // (descending), several separated by commas (`plan_name,-scan_id`).
+import type { SortKey, SortSpec } from "../catalog/SortKey.ts";
 import { ValidationError } from "../errors.ts";
-import type { SortKey } from "../storage/Store.ts";
-
-export type SortSpec = readonly SortKey[] | string;
 
 export function toSortKeys(spec: SortSpec | undefined): SortKey[] | undefined {
   if (spec === undefined) return undefined;

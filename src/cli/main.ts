@@ -2,7 +2,7 @@
 // escape is reported in one line with exit code 2 (errors.ts); commander reports usage errors itself.
 import { Command } from "commander";
 import { PACKAGE_VERSION } from "../packageVersion.ts";
-import { CATALOG_HELP } from "./catalogOption.ts";
+import { catalogHelp } from "./catalogOption.ts";
 import { commands } from "./commands/index.ts";
 import { reportCliFailure } from "./errors.ts";
 
@@ -10,7 +10,7 @@ const program = new Command("databroker")
   .description("Ingest, store, search and serve bluesky event-model runs.")
   .version(PACKAGE_VERSION)
   .showHelpAfterError()
-  .addHelpText("after", `\n${CATALOG_HELP}`);
+  .addHelpText("after", () => `\n${catalogHelp()}`);
 
 for (const register of commands) register(program);
 

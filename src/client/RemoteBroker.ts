@@ -3,15 +3,16 @@
 // Or / Not have no filter form in Tiled: searching with them throws UnsupportedError at once (the client
 // never filters runs itself: a search must mean the same on the server as here).
 import { andQuery } from "../broker/andQuery.ts";
+import type { BrokerLike } from "../broker/BrokerLike.ts";
 import { findRunIn, type RunListing } from "../broker/findRunIn.ts";
 import type { RunsOptions } from "../broker/index.ts";
 import { toSortKeys } from "../broker/sortKeys.ts";
+import type { RunRef } from "../catalog/RunRef.ts";
+import type { SortKey } from "../catalog/SortKey.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { queryToTiledParams } from "../queries/tiledParams.ts";
-import type { RunRef, SortKey } from "../storage/Store.ts";
-import type { BrokerLike } from "./BrokerLike.ts";
 import { HttpSession, type Params, type SessionOptions } from "./HttpSession.ts";
 import { RemoteRun, type RunMetadata } from "./RemoteRun.ts";
 

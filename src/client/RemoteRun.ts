@@ -1,10 +1,10 @@
 // One run of a remote catalog, with the local Run's API: start and stop from the run's metadata, descriptors
 // from its streams' metadata, documents from the json-seq export, streams read through RemoteStream, the
 // summary from the run's metadata.
-import { type Run, type RunOverview, streamNameOf } from "../broker/index.ts";
+import type { RunLike } from "../broker/BrokerLike.ts";
+import { RunDescription, type RunOverview } from "../broker/RunDescription.ts";
+import { StreamDescription } from "../broker/StreamDescription.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
-import type { RunLike } from "./BrokerLike.ts";
-import { describedRun } from "./describedRun.ts";
 import { withFilledArrays } from "./filledArrays.ts";
 import type { HttpSession } from "./HttpSession.ts";
 import { RemoteStream } from "./RemoteStream.ts";
@@ -33,7 +33,7 @@ export class RemoteRun implements RunLike {
   readonly start: RunStart;
   readonly stop: RunStop | null;
   readonly descriptors: readonly EventDescriptor[];
-  private readonly described: Run;
+  private readonly described: RunDescription;
   private readonly streams = new Map<string, RemoteStream>();
 
   constructor(
@@ -45,7 +45,7 @@ export class RemoteRun implements RunLike {
     this.start = metadata.start;
     this.stop = metadata.stop ?? null;
     this.descriptors = descriptors;
-    this.described = describedRun(this.start, this.stop, descriptors);
+    this.described = new RunDescription(this.start, this.stop, descriptors);
   }
 
   /** The run of a listing item, with its descriptors read from its streams (one request). */
@@ -67,13 +67,14 @@ export class RemoteRun implements RunLike {
   }
 
   get streamNames(): string[] {
-    return [...new Set(this.descriptors.map(streamNameOf))];
+    return this.described.streamNames;
   }
 
   stream(name: string): RemoteStream {
     let stream = this.streams.get(name);
     if (!stream) {
-      stream = new RemoteStream(this.session, this.uid, this.described.stream(name));
+      const described = new StreamDescription(name, this.described.streamDescriptors(name));
+      stream = new RemoteStream(this.session, this.uid, described);
       this.streams.set(name, stream);
     }
     return stream;
@@ -99,6 +100,6 @@ export class RemoteRun implements RunLike {
       this.session.url("metadata", [this.uid]),
     );
     const { stop, summary } = data.attributes.metadata;
-    return describedRun(this.start, stop ?? null, [...this.descriptors], summary.events).summary();
+    return new RunDescription(this.start, stop ?? null, this.descriptors).overview(summary.events);
   }
 }

@@ -2,23 +2,18 @@
 // /table/full of the stream's `data` or `timestamps` dataset, with databroker's own `include=seq_num` (row
 // identity), `seq=from:to` (a seq range), `fill=false` (datum ids) and `limit` (one chunk per request); one
 // field as raw bytes from /array/full. Nothing here fetches the run's documents.
-import {
-  type ChunkOptions,
-  type FieldOptions,
-  fieldSource,
-  type ReadOptions,
-  type Stream,
-} from "../broker/index.ts";
+import type { StreamLike } from "../broker/BrokerLike.ts";
+import { type ChunkOptions, type FieldOptions, fieldSource, type ReadOptions } from "../broker/index.ts";
+import type { StreamDescription } from "../broker/StreamDescription.ts";
 import { toSeqRange } from "../broker/seqSelection.ts";
+import type { SeqRange } from "../catalog/SeqRange.ts";
 import type { DataKey, EventDescriptor } from "../documents/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import type { SeqRange } from "../storage/Store.ts";
 import type { Column } from "../tables/Column.ts";
 import { isTypedArray } from "../tables/DType.ts";
 import { elementCount, fromNested, isNDArray, type NDArray, ndarray } from "../tables/NDArray.ts";
 import { Table } from "../tables/Table.ts";
 import { arrayFromBytes, type DataType } from "./arrayFromBytes.ts";
-import type { StreamLike } from "./BrokerLike.ts";
 import type { HttpSession } from "./HttpSession.ts";
 
 const ARROW_FILE = "application/vnd.apache.arrow.file";
@@ -51,7 +46,7 @@ export class RemoteStream implements StreamLike {
   constructor(
     private readonly session: HttpSession,
     private readonly uid: string,
-    private readonly described: Stream,
+    private readonly described: StreamDescription,
   ) {
     this.name = described.name;
     this.descriptors = described.descriptors;

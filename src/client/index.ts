@@ -1,6 +1,6 @@
 // The TypeScript client: a RemoteBroker is a Broker over HTTP (same Run / Stream API), and BrokerLike the
 // type that accepts either.
-export type { BrokerLike, RunLike, StreamLike } from "./BrokerLike.ts";
+export type { BrokerLike, RunLike, StreamLike } from "../broker/BrokerLike.ts";
 export { HttpSession, type SessionOptions } from "./HttpSession.ts";
 export { RemoteBroker, type RemoteOptions } from "./RemoteBroker.ts";
 export { RemoteRun, type RunMetadata } from "./RemoteRun.ts";

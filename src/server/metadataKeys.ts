@@ -1,9 +1,9 @@
 // Metadata keys as Tiled clients write them (`start.plan_name`, `metadata.start.scan_id`, `stop.exit_status`)
 // turned into the query layer's keys, and the `sort` parameter of run listings.
+import type { SortKey } from "../catalog/SortKey.ts";
 import { ValidationError } from "../errors.ts";
 import { queryFromTiledParams } from "../queries/index.ts";
 import type { QueryKey } from "../queries/Query.ts";
-import type { SortKey } from "../storage/Store.ts";
 import { BadRequestError } from "./errors.ts";
 
 /**

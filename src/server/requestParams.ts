@@ -1,8 +1,8 @@
 // What a request asks for, read from its raw URL: the node path (segments percent-decoded), the query
 // parameters (names decoded too, lists as repeated keys), and the listing options Tiled defines.
 import type { FastifyRequest } from "fastify";
+import type { SeqRange } from "../catalog/SeqRange.ts";
 import { ValidationError } from "../errors.ts";
-import type { SeqRange } from "../storage/Store.ts";
 import { BadRequestError } from "./errors.ts";
 import { API_PREFIX } from "./links.ts";
 

@@ -1,5 +1,9 @@
 // The storage port: one interface every adapter (memory, sqlite, later files and postgres) implements, so the
 // broker never knows which one it holds. Methods are async because some adapters (PostgreSQL) are.
+import type { RunRef } from "../catalog/RunRef.ts";
+import type { RunSummary } from "../catalog/RunSummary.ts";
+import type { SeqRange } from "../catalog/SeqRange.ts";
+import type { SortKey } from "../catalog/SortKey.ts";
 import type {
   DatumPage,
   DocumentPair,
@@ -14,8 +18,9 @@ import type { Finding } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
 import type { SearchDeadline } from "../queries/SearchDeadline.ts";
+import type { ColumnPage, ColumnReadOptions } from "./ColumnPage.ts";
 import type { DeletionRequest, RunDeletion } from "./deletions.ts";
-import type { ColumnRole } from "./records.ts";
+import type { FieldStats } from "./FieldStats.ts";
 
 /** What a put checks besides the event model. */
 export interface PutOptions {
@@ -50,87 +55,18 @@ export interface PutReport {
   warnings: Finding[];
 }
 
-/** A range of seq_num, half-open like the event model's StreamRange: `from <= seq_num < to`. */
-export interface SeqRange {
-  from?: number;
-  to?: number;
-}
-
-/**
- * One column of a page. Numbers (and rectangular arrays of numbers) come as one Float64Array in row-major
- * order with `shape = [rows, ...shape of each value]`; anything else as plain values with `shape = [rows]`.
- */
-export type Column =
-  | { encoding: "float64"; shape: number[]; values: Float64Array }
-  | { encoding: "values"; shape: number[]; values: unknown[] };
-
-/** Events of one descriptor as columns: what `columns()` yields, never one object per event. */
-export interface ColumnPage {
-  descriptor: string;
-  length: number;
-  /** The events' uids; absent when the read asked for none (`ColumnReadOptions.uids: false`). */
-  uid?: string[];
-  seq_num: Float64Array;
-  time: Float64Array;
-  data: Record<string, Column>;
-  timestamps: Record<string, Column>;
-  /** The `filled` columns, for the events that carried `filled` (empty otherwise). */
-  filled: Record<string, Column>;
-}
-
-/** What a `columns()` read decodes besides seq_num and time; by default everything. */
-export interface ColumnReadOptions {
-  /** The roles to read (default all three); the others come back as empty records. */
-  parts?: readonly ColumnRole[];
-  /** Whether pages carry their events' uids (default true). */
-  uids?: boolean;
-}
-
-/** Per-field statistics of a descriptor's events, kept up to date at ingest. */
-export interface FieldStats {
-  /** Events that carry the field. */
-  events: number;
-  /** Numbers seen (each element of an array value counts once); NaN is left out. */
-  count: number;
-  /** Over the numbers counted; null when `count` is 0. */
-  min: number | null;
-  max: number | null;
-  sum: number | null;
-  /** The shape of every value when all events agree (`[]` for scalars); null when they differ or are ragged. */
-  shape: number[] | null;
-}
-
-/** A run as listed by `runs()`: its metadata and how many events each stream holds. */
-export interface RunSummary {
-  uid: string;
-  start: RunStart;
-  stop: RunStop | null;
-  /** Events stored per stream name (descriptors sharing a name summed); a stream with no event shows 0. */
-  streams: Record<string, number>;
-}
-
-export interface SortKey {
-  key: QueryKey;
-  direction: "asc" | "desc";
-}
-
 /** What every search takes: past `deadline` it throws SearchTimeoutError (none: no limit). */
 export interface SearchOptions {
   deadline?: SearchDeadline;
 }
 
-export interface RunsOptions extends SearchOptions {
+/** Which page of the runs a store lists, in which order, within the search's deadline. */
+export interface StoreRunsOptions extends SearchOptions {
   limit?: number;
   offset?: number;
   /** Default: newest first (`time` descending); ties are always broken by uid ascending. */
   sort?: SortKey[];
 }
-
-/**
- * How users name a run: a full uid or a unique uid prefix (at least 5 characters); a positive number is a
- * scan_id (the newest run with it wins); a negative number -N is the N-th most recent run by start time.
- */
-export type RunRef = string | number | { uid: string } | { scan_id: number } | { recent: number };
 
 export interface Store {
   /** The catalog URI this store was opened from. */
@@ -194,7 +130,7 @@ export interface Store {
   documents(runUid: string): AsyncIterable<DocumentPair>;
 
   /** Runs matching `query`, summarised; the query is evaluated by the adapter itself, not in JavaScript. */
-  runs(query?: Query, options?: RunsOptions): AsyncIterable<RunSummary>;
+  runs(query?: Query, options?: StoreRunsOptions): AsyncIterable<RunSummary>;
   count(query?: Query, options?: SearchOptions): Promise<number>;
   /**
    * The distinct values of `key` (start, `stop.` or `descriptors.`) over the runs matching `query`, each with

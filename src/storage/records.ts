@@ -1,7 +1,8 @@
 // What adapters persist and read back: documents, event pages and datum pages in their encoded forms, and the
 // per-run log that replays them in the original order. Shared ingest prepares these; adapters only store them.
+import type { ColumnRole } from "./ColumnPage.ts";
 import type { EncodedColumn } from "./codec/columnCodec.ts";
-import type { FieldStats } from "./Store.ts";
+import type { FieldStats } from "./FieldStats.ts";
 
 /** Documents stored one by one, each under its uid (one uid namespace across these names). */
 export type SingletonName = "start" | "stop" | "descriptor" | "resource" | "stream_resource" | "stream_datum";
@@ -18,8 +19,6 @@ export interface DocumentRecord {
   /** Its exact encoding (exactMsgpack), what replay decodes. */
   body: Uint8Array;
 }
-
-export type ColumnRole = "data" | "timestamps" | "filled";
 
 /** Every role, in the order whose index the SQL adapters store as the role's number. */
 export const COLUMN_ROLES: readonly ColumnRole[] = ["data", "timestamps", "filled"];

@@ -1,7 +1,7 @@
 // How users name a run (a uid or a unique prefix, a scan_id, or -N for the N-th most recent), parsed once so
 // every adapter resolves references the same way and fails with the same messages.
+import type { RunRef } from "../catalog/RunRef.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import type { RunRef } from "./Store.ts";
 
 /** Shortest uid prefix accepted, as in databroker. */
 export const MIN_PREFIX = 5;

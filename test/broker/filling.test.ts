@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { builtinHandlers } from "../../src/assets/builtinHandlers.ts";
 import { encodeNpy } from "../../src/assets/npyFormat.ts";
-import type { BrokerLike } from "../../src/client/BrokerLike.ts";
+import type { BrokerLike } from "../../src/broker/BrokerLike.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import { readPack } from "../../src/documents/formats/index.ts";
 import type {

@@ -2,8 +2,8 @@
 // share a prefix), on every adapter, against answers worked out here from the start documents.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { BrokerLike, RunLike } from "../../src/broker/BrokerLike.ts";
 import { runFromText } from "../../src/broker/index.ts";
-import type { BrokerLike, RunLike } from "../../src/client/BrokerLike.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import type { DocumentPair, RunStart } from "../../src/documents/types.ts";
 import { NotFoundError, ValidationError } from "../../src/errors.ts";

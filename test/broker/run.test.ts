@@ -2,7 +2,7 @@
 // against the documents of real runs (USAXS, apstools edge cases, a failed run, the 4-ID-Polar pack, hklpy).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { BrokerLike } from "../../src/client/BrokerLike.ts";
+import type { BrokerLike } from "../../src/broker/BrokerLike.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../../src/documents/types.ts";
 import { NotFoundError } from "../../src/errors.ts";
 import { renderFixture } from "../assets/fixtures.ts";

@@ -3,7 +3,7 @@
 // descriptors in one stream, a run without stop, a failed run's empty stream, and a large paged run.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { BrokerLike } from "../../src/client/BrokerLike.ts";
+import type { BrokerLike } from "../../src/broker/BrokerLike.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import type { DataKey, DocumentPair, EventDescriptor, RunStart } from "../../src/documents/types.ts";
 import { NotFoundError, ValidationError } from "../../src/errors.ts";

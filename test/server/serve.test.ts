@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Broker } from "../../src/broker/index.ts";
-import { exampleRuns } from "../../src/server/seed/seedExampleRuns.ts";
+import { exampleRuns } from "../../src/examples/seedExampleRuns.ts";
 import { dataPath, projectRoot } from "../support/sharedData.ts";
 import { type ServedProcess, spawnServer } from "./serveProcess.ts";
 

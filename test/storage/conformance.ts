@@ -17,7 +17,8 @@ import { ConflictError, NotFoundError, SearchTimeoutError, ValidationError } fro
 import { matches } from "../../src/queries/matches.ts";
 import type { Query } from "../../src/queries/Query.ts";
 import { SearchDeadline } from "../../src/queries/SearchDeadline.ts";
-import type { ColumnReadOptions, Store } from "../../src/storage/Store.ts";
+import type { ColumnReadOptions } from "../../src/storage/ColumnPage.ts";
+import type { Store } from "../../src/storage/Store.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";

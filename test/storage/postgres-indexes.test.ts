@@ -13,7 +13,7 @@ import {
   runsStatement,
   type SqlStatement,
 } from "../../src/storage/postgres/searchStatements.ts";
-import type { RunsOptions } from "../../src/storage/Store.ts";
+import type { StoreRunsOptions } from "../../src/storage/Store.ts";
 import { type PostgresServer, startPostgres } from "../support/postgresServer.ts";
 import { collect } from "./storeHelpers.ts";
 
@@ -88,7 +88,7 @@ async function assertUses(statement: SqlStatement, index: string): Promise<void>
   assert.ok(!found.seqScan, "no sequential scan of runs");
 }
 
-const search = (query: Query, options: RunsOptions = {}) => runsStatement(query, options, {});
+const search = (query: Query, options: StoreRunsOptions = {}) => runsStatement(query, options, {});
 
 describe("PostgreSQL indexes", () => {
   test("eq on plan_name and on scan_id is JSONB containment on the GIN index of start", async () => {

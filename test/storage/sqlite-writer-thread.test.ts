@@ -14,10 +14,10 @@ import { ConflictError, UnreadableError, ValidationError } from "../../src/error
 import { BufferArena } from "../../src/storage/codec/BufferArena.ts";
 import { pagePool } from "../../src/storage/codec/BufferPool.ts";
 import type { PreparedBatch } from "../../src/storage/records.ts";
-import { postableBatch } from "../../src/storage/sqlite/batchTransfer.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
-import { errorFromWire, errorToWire } from "../../src/storage/sqlite/threadErrors.ts";
-import { WriterChannel } from "../../src/storage/sqlite/WriterChannel.ts";
+import { postableBatch } from "../../src/storage/sqlite/writer/batchTransfer.ts";
+import { errorFromWire, errorToWire } from "../../src/storage/sqlite/writer/threadErrors.ts";
+import { WriterChannel } from "../../src/storage/sqlite/writer/WriterChannel.ts";
 import { collect } from "./storeHelpers.ts";
 import { largeRun, smallRun } from "./syntheticRuns.ts";
 

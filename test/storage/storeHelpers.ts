@@ -2,8 +2,8 @@
 // and rebuilding events from column pages (to check columns() against what went in).
 import { unpackEventPage } from "../../src/documents/pages.ts";
 import type { DocumentPair, Event } from "../../src/documents/types.ts";
+import type { ColumnPage, PageColumn } from "../../src/storage/ColumnPage.ts";
 import { columnValues } from "../../src/storage/codec/columnCodec.ts";
-import type { Column, ColumnPage } from "../../src/storage/Store.ts";
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -18,7 +18,7 @@ export function eventsOf(documents: DocumentPair[]): Event[] {
   );
 }
 
-function rowsOf(columns: Record<string, Column>): Array<Record<string, unknown>> {
+function rowsOf(columns: Record<string, PageColumn>): Array<Record<string, unknown>> {
   const values = Object.entries(columns).map(([key, column]) => [key, columnValues(column)] as const);
   const length = values[0]?.[1].length ?? 0;
   return Array.from({ length }, (_, row) =>
@@ -26,7 +26,7 @@ function rowsOf(columns: Record<string, Column>): Array<Record<string, unknown>>
   );
 }
 
-/** Column pages back to events (filled only where the page carried it; uid "" when it carried none). */
+/** PageColumn pages back to events (filled only where the page carried it; uid "" when it carried none). */
 export function eventsFromColumns(pages: ColumnPage[]): Event[] {
   return pages.flatMap((page) => {
     const data = rowsOf(page.data);

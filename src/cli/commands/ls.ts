@@ -2,9 +2,9 @@
 // start time, plan_name, events per stream and exit status; `--json` prints one JSON array of objects.
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
+import type { RunSummary } from "../../catalog/RunSummary.ts";
 import { dateOf } from "../../documents/epochTime.ts";
 import { openStore } from "../../storage/openStore.ts";
-import type { RunSummary } from "../../storage/Store.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 
 export const DEFAULT_LIMIT = 25;

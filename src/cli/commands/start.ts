@@ -1,16 +1,17 @@
 // `databroker start` (what `npm start` runs): serves the embedded default catalog (./data/catalog.sqlite, or
 // DATABROKER_CATALOG), seeding an empty one with the example runs whose HDF5 files go beside it.
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
-import { seedExampleRuns } from "../../server/seed/seedExampleRuns.ts";
-import { CATALOG_KINDS, defaultCatalogUri } from "../../storage/openStore.ts";
+import { seedExampleRuns } from "../../examples/seedExampleRuns.ts";
+import { catalogKindOf, catalogKindsHelp } from "../../storage/catalogs/catalogKinds.ts";
+import { sqliteCatalog } from "../../storage/catalogs/sqliteCatalog.ts";
+import { catalogDirectory, defaultCatalogUri } from "../../storage/openStore.ts";
 import { runServer, withListenOptions } from "./serve.ts";
 
 /** Where the examples' detector files go: beside a catalog file, else ./data. */
 export function exampleDataDir(catalog: string): string {
-  if (catalog.startsWith("sqlite://")) return dirname(catalog.slice("sqlite://".length));
-  if (/\.(db|sqlite|sqlite3)$/i.test(catalog) && !catalog.includes("://")) return dirname(resolve(catalog));
-  return resolve("data");
+  const folder = catalogKindOf(catalog) === sqliteCatalog ? catalogDirectory(catalog) : undefined;
+  return folder ?? resolve("data");
 }
 
 export function registerStart(program: Command): void {
@@ -18,7 +19,7 @@ export function registerStart(program: Command): void {
     program
       .command("start")
       .description(
-        `serve the default catalog (./data/catalog.sqlite or $DATABROKER_CATALOG: ${CATALOG_KINDS}), ` +
+        `serve the default catalog (./data/catalog.sqlite or $DATABROKER_CATALOG: ${catalogKindsHelp()}), ` +
           "with example runs on first start",
       ),
   ).action(async (flags) => {

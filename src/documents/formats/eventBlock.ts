@@ -5,13 +5,13 @@ import type { DocumentPair } from "../types.ts";
 import { isPlainObject } from "./documentShape.ts";
 
 /** The values of one member or field across the block: a Float64Array when every value is a number. */
-export type Column = Float64Array | unknown[];
+export type BlockColumn = Float64Array | unknown[];
 
 /** One key of the events, in their order, with where its values are. */
 export type BlockMember =
   | { key: "descriptor" }
-  | { key: string; column: Column }
-  | { key: string; fields: string[]; columns: Column[] };
+  | { key: string; column: BlockColumn }
+  | { key: string; fields: string[]; columns: BlockColumn[] };
 
 export interface EventBlock {
   descriptor: string;
@@ -50,7 +50,7 @@ class GrowingColumn {
   }
 
   /** The column; numbers are copied into `storage` from `offset` and given as a view of it. */
-  finish(storage: Float64Array, offset: number): Column {
+  finish(storage: Float64Array, offset: number): BlockColumn {
     if (this.numbers === undefined) return this.values ?? [];
     const view = storage.subarray(offset, offset + this.numbers.length);
     view.set(this.numbers);
@@ -184,7 +184,7 @@ export class EventBlockBuilder {
 /** The buffer of a block's number columns (each distinct buffer once), to transfer rather than copy. */
 export function blockBuffers(block: EventBlock): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  const collect = (column: Column) => {
+  const collect = (column: BlockColumn) => {
     if (column instanceof Float64Array) buffers.add(column.buffer as ArrayBuffer);
   };
   for (const member of block.members) {
@@ -202,21 +202,21 @@ export function isEventBlock(item: EventBlock | DocumentPair): item is EventBloc
 /** The columns of a record member of a block (`data`, `timestamps`, `filled`): its fields, in their order. */
 export interface BlockRecord {
   fields: string[];
-  columns: Column[];
+  columns: BlockColumn[];
 }
 
 /** A block's members by key (absent members left out). */
 export interface BlockColumns {
-  uid?: Column;
-  seq_num?: Column;
-  time?: Column;
+  uid?: BlockColumn;
+  seq_num?: BlockColumn;
+  time?: BlockColumn;
   data?: BlockRecord;
   timestamps?: BlockRecord;
   filled?: BlockRecord;
 }
 
 export function blockColumns(block: EventBlock): BlockColumns {
-  const out: Record<string, Column | BlockRecord> = {};
+  const out: Record<string, BlockColumn | BlockRecord> = {};
   for (const member of block.members) {
     if ("column" in member) out[member.key] = member.column;
     else if ("fields" in member) out[member.key] = { fields: member.fields, columns: member.columns };
@@ -230,7 +230,7 @@ export function cellOf(column: Float64Array | readonly unknown[], row: number): 
 }
 
 /** Whether every value of `column` passes `test`. */
-export function everyCell(column: Column, test: (value: unknown) => boolean): boolean {
+export function everyCell(column: BlockColumn, test: (value: unknown) => boolean): boolean {
   for (let row = 0; row < column.length; row++) if (!test(cellOf(column, row))) return false;
   return true;
 }

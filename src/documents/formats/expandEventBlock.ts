@@ -3,10 +3,10 @@
 // the layout's keys, so every event of the layout is one allocation of one shared hidden class (about six
 // times faster than adding keys one by one).
 import type { DocumentPair, Event } from "../types.ts";
-import type { Column, EventBlock } from "./eventBlock.ts";
+import type { BlockColumn, EventBlock } from "./eventBlock.ts";
 
 /** Builds event `row` of a block from its descriptor and its columns, in the order of the layout. */
-type RowBuilder = (descriptor: string, columns: Column[], row: number) => Event;
+type RowBuilder = (descriptor: string, columns: BlockColumn[], row: number) => Event;
 
 /** Layouts seen so far, by the source of their builder; cleared when full (a layout per key set). */
 const builders = new Map<string, RowBuilder>();
@@ -26,10 +26,10 @@ export function blockEvent(block: EventBlock, row: number): Event {
 }
 
 /** The builder of the block's layout, and the columns it reads, in the order of its cells. */
-function layoutOf(block: EventBlock): { build: RowBuilder; columns: Column[] } {
-  const columns: Column[] = [];
+function layoutOf(block: EventBlock): { build: RowBuilder; columns: BlockColumn[] } {
+  const columns: BlockColumn[] = [];
   const members: string[] = [];
-  const cell = (column: Column) => `c[${columns.push(column) - 1}][i]`;
+  const cell = (column: BlockColumn) => `c[${columns.push(column) - 1}][i]`;
   for (const member of block.members) {
     // Keys are written as JSON strings, which are JavaScript string literals; "__proto__" never comes
     // here (blocks refuse it), as a literal would make it the prototype.

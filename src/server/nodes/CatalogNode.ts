@@ -1,9 +1,9 @@
 // The root (spec CatalogOfBlueskyRuns "1"): runs keyed by start uid, searched with queries, sorted by start
 // time by default. Its contents are never inlined (the client would then count them instead of searching).
 import type { Broker } from "../../broker/index.ts";
+import type { SortKey } from "../../catalog/SortKey.ts";
 import { NotFoundError } from "../../errors.ts";
 import type { Query } from "../../queries/Query.ts";
-import type { SortKey } from "../../storage/Store.ts";
 import { CATALOG_SORTING } from "../metadataKeys.ts";
 import type { ContainerNode, Sorting, Spec } from "./Node.ts";
 import { RunNode } from "./RunNode.ts";

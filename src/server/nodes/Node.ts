@@ -1,7 +1,7 @@
 // The tree the HTTP API serves (the databroker v2 "Mongo" layout of the Python client contract):
 // catalog -> run (start uid) -> stream -> data | timestamps | config | config_timestamps -> variables.
+import type { SeqRange } from "../../catalog/SeqRange.ts";
 import type { DocumentPair } from "../../documents/types.ts";
-import type { SeqRange } from "../../storage/Store.ts";
 import type { NDArray } from "../../tables/NDArray.ts";
 import type { Table } from "../../tables/Table.ts";
 import type { ArrayStructure, DataType } from "./arrayStructure.ts";

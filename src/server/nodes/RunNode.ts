@@ -3,10 +3,10 @@
 
 import type { Broker } from "../../broker/index.ts";
 import { Run } from "../../broker/index.ts";
+import type { RunSummary } from "../../catalog/RunSummary.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DocumentPair } from "../../documents/types.ts";
 import { NotFoundError } from "../../errors.ts";
-import type { RunSummary } from "../../storage/Store.ts";
 import type { ContainerNode, Spec } from "./Node.ts";
 import { StreamNode } from "./StreamNode.ts";
 

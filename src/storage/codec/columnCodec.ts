@@ -11,7 +11,7 @@
 // by plain indexing, which boxes nothing: should that read ever be taught arrays of other values, only the
 // copies would be converted, never the caller's documents. It is given up for `at()` for good once a column
 // turns out to mix numbers with other values, so that it never goes on in its slow, converting form.
-import type { Column } from "../Store.ts";
+import type { PageColumn } from "../ColumnPage.ts";
 import { BufferArena } from "./BufferArena.ts";
 import { decodeExact, encodeExact } from "./exactMsgpack.ts";
 import { bytesToFloat64, float64ToBytes } from "./float64Bytes.ts";
@@ -132,7 +132,7 @@ export function encodeColumn(values: ColumnValues, arena = new BufferArena(0)): 
   return { encoding: "msgpack", shape: [rows], bytes: encodeExact(values) };
 }
 
-export function decodeColumn(encoded: EncodedColumn): Column {
+export function decodeColumn(encoded: EncodedColumn): PageColumn {
   if (encoded.encoding === "float64") {
     return { encoding: "float64", shape: encoded.shape, values: bytesToFloat64(encoded.bytes) };
   }
@@ -154,7 +154,7 @@ function nestedRow(
 }
 
 /** The values of a column as plain JS values, one per row (nested arrays for array-valued rows). */
-export function columnValues(column: Column): unknown[] {
+export function columnValues(column: PageColumn): unknown[] {
   if (column.encoding === "values") return column.values;
   const [rows, ...shape] = column.shape;
   if (shape.length === 0) return Array.from(column.values);

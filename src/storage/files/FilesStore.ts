@@ -24,6 +24,9 @@
 import { access, constants, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { RunRef } from "../../catalog/RunRef.ts";
+import type { RunSummary } from "../../catalog/RunSummary.ts";
+import type { SeqRange } from "../../catalog/SeqRange.ts";
 import { isPackDirectory, readPack } from "../../documents/formats/readPack.ts";
 import type {
   DatumPage,
@@ -38,22 +41,12 @@ import type {
 import { ConflictError, NotFoundError, UnsupportedError } from "../../errors.ts";
 import type { DistinctValue } from "../../queries/distinct.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
+import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { createDirectory } from "../createDirectory.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
-import type {
-  ColumnPage,
-  ColumnReadOptions,
-  FieldStats,
-  PutOptions,
-  PutReport,
-  RunRef,
-  RunSummary,
-  RunsOptions,
-  SearchOptions,
-  SeqRange,
-  Store,
-} from "../Store.ts";
+import type { FieldStats } from "../FieldStats.ts";
+import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { bulkAsPages } from "./bulkAsPages.ts";
 import type { CatalogLayout } from "./CatalogLayout.ts";
@@ -291,7 +284,7 @@ export class FilesStore implements Store {
     return this.state.memory.documents(runUid);
   }
 
-  runs(query?: Query, options?: RunsOptions): AsyncIterable<RunSummary> {
+  runs(query?: Query, options?: StoreRunsOptions): AsyncIterable<RunSummary> {
     return this.state.memory.runs(query, options);
   }
 

@@ -1,7 +1,7 @@
 // What shared ingest needs from an adapter: a write transaction in which it can look up what is already
 // stored (for idempotence, conflicts and references) and then write the prepared batch.
+import type { FieldStats } from "../FieldStats.ts";
 import type { DatumPageRecord, EventPageRecord, PreparedBatch, SingletonName } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 
 export interface StoredDocument {
   uid: string;

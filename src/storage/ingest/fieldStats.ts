@@ -2,7 +2,7 @@
 // one; the shape of the values) and merged page by page into a descriptor's totals, for later search into data.
 import type { EncodedColumn } from "../codec/columnCodec.ts";
 import { bytesToFloat64 } from "../codec/float64Bytes.ts";
-import type { FieldStats } from "../Store.ts";
+import type { FieldStats } from "../FieldStats.ts";
 
 interface Accumulator {
   count: number;

@@ -1,6 +1,7 @@
 // What a resolved slice writes (the PreparedBatch the adapter stores: new documents, kept pages, the runs'
 // logs in batch order, per-descriptor event counts and field statistics) and its share of the PutReport.
 import { encodeExact } from "../codec/exactMsgpack.ts";
+import type { FieldStats } from "../FieldStats.ts";
 import {
   type DocumentRecord,
   LOG_DATUMS,
@@ -10,7 +11,6 @@ import {
   type PreparedBatch,
   type StreamCount,
 } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 import type { CollectedSlice } from "./BatchCollector.ts";
 import { mergeStatsInto } from "./fieldStats.ts";
 import type { IngestTransaction } from "./IngestBackend.ts";

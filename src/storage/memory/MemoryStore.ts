@@ -1,5 +1,9 @@
 // The memory adapter: the same records the SQLite adapter writes, kept in plain Maps, with the same shared
 // ingest and replay; queries are evaluated in JavaScript, which is this adapter's native language.
+import type { RunRef } from "../../catalog/RunRef.ts";
+import type { RunSummary } from "../../catalog/RunSummary.ts";
+import type { SeqRange } from "../../catalog/SeqRange.ts";
+import type { SortKey } from "../../catalog/SortKey.ts";
 import type {
   DatumPage,
   DocumentPair,
@@ -16,8 +20,10 @@ import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
 import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { deadlineChecker } from "../../queries/SearchDeadline.ts";
+import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
+import type { FieldStats } from "../FieldStats.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
@@ -27,20 +33,7 @@ import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
 import type { DatumPageRecord, EventPageRecord, LogEntry, PreparedBatch, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
-import type {
-  ColumnPage,
-  ColumnReadOptions,
-  FieldStats,
-  PutOptions,
-  PutReport,
-  RunRef,
-  RunSummary,
-  RunsOptions,
-  SearchOptions,
-  SeqRange,
-  SortKey,
-  Store,
-} from "../Store.ts";
+import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { StagedWrites } from "./StagedWrites.ts";
 
@@ -398,7 +391,7 @@ export class MemoryStore implements Store {
     });
   }
 
-  async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
+  async *runs(query: Query = ALL, options: StoreRunsOptions = {}): AsyncIterable<RunSummary> {
     const found = this.sorted(this.matching(query, options), options.sort);
     const offset = options.offset ?? 0;
     const end = options.limit === undefined ? undefined : offset + options.limit;

@@ -1,8 +1,8 @@
 // The slices a memory put has written but not yet committed: held here until the whole batch succeeds, so a
 // rollback is dropping them and readers never see half a batch, while the put's own lookups (idempotence,
 // conflicts, references, statistics) see them as stored.
+import type { FieldStats } from "../FieldStats.ts";
 import type { DatumPageRecord, DocumentRecord, EventPageRecord, PreparedBatch } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 
 export class StagedWrites {
   /** In the order written: committed in this order. */

@@ -1,7 +1,7 @@
 // What one `columns()` read decodes, resolved once per read from its fields and options and shared by every
 // adapter: which roles, which fields, and whether the uids.
-import { COLUMN_ROLES, type ColumnRole } from "../records.ts";
-import type { ColumnReadOptions } from "../Store.ts";
+import type { ColumnReadOptions, ColumnRole } from "../ColumnPage.ts";
+import { COLUMN_ROLES } from "../records.ts";
 
 export interface ColumnSelection {
   /** The fields asked for, in the caller's order; undefined for all. */

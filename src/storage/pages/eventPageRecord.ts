@@ -3,6 +3,7 @@
 import { sliceEventPage, unpackEventPage } from "../../documents/pages.ts";
 import type { Event, EventPage } from "../../documents/types.ts";
 import { ValidationError } from "../../errors.ts";
+import type { ColumnPage, ColumnRole, PageColumn } from "../ColumnPage.ts";
 import { BufferArena } from "../codec/BufferArena.ts";
 import {
   type ColumnValues,
@@ -15,8 +16,7 @@ import {
 import { bytesToFloat64, float64ToBytes } from "../codec/float64Bytes.ts";
 import { decodeStrings, encodeStrings } from "../codec/stringList.ts";
 import { columnStats, numberStats } from "../ingest/fieldStats.ts";
-import type { ColumnRecord, ColumnRole, EventOrigin, EventPageRecord } from "../records.ts";
-import type { Column, ColumnPage } from "../Store.ts";
+import type { ColumnRecord, EventOrigin, EventPageRecord } from "../records.ts";
 import { columnSelection, selects } from "./columnSelection.ts";
 
 const EVERYTHING = columnSelection();
@@ -146,7 +146,7 @@ export function columnPageOf(record: EventPageRecord, selection = EVERYTHING): C
   return page;
 }
 
-function valuesOf(columns: Record<string, Column>): Record<string, unknown[]> {
+function valuesOf(columns: Record<string, PageColumn>): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const key in columns) out[key] = columnValues(columns[key]);
   return out;

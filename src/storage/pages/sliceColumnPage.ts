@@ -1,6 +1,7 @@
 // Narrows a column page to the events whose seq_num lies in a half-open range, without touching values
 // outside it: a contiguous run of rows becomes subarray views, anything else a gather.
-import type { Column, ColumnPage, SeqRange } from "../Store.ts";
+import type { SeqRange } from "../../catalog/SeqRange.ts";
+import type { ColumnPage, PageColumn } from "../ColumnPage.ts";
 
 function rowsInRange(seq: Float64Array, range: SeqRange): number[] {
   const from = range.from ?? Number.NEGATIVE_INFINITY;
@@ -10,7 +11,7 @@ function rowsInRange(seq: Float64Array, range: SeqRange): number[] {
   return rows;
 }
 
-function takeRows(column: Column, rows: number[], contiguous: boolean): Column {
+function takeRows(column: PageColumn, rows: number[], contiguous: boolean): PageColumn {
   const shape = [rows.length, ...column.shape.slice(1)];
   if (column.encoding === "values")
     return { encoding: "values", shape, values: rows.map((row) => column.values[row]) };
@@ -28,11 +29,11 @@ function takeRows(column: Column, rows: number[], contiguous: boolean): Column {
 }
 
 function takeAll(
-  columns: Record<string, Column>,
+  columns: Record<string, PageColumn>,
   rows: number[],
   contiguous: boolean,
-): Record<string, Column> {
-  const out: Record<string, Column> = {};
+): Record<string, PageColumn> {
+  const out: Record<string, PageColumn> = {};
   for (const key in columns) out[key] = takeRows(columns[key], rows, contiguous);
   return out;
 }

@@ -19,6 +19,7 @@
 
 import { indexedText } from "../../queries/fullText.ts";
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
+import type { FieldStats } from "../FieldStats.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import {
   COLUMN_ENCODINGS,
@@ -28,7 +29,6 @@ import {
   type PreparedBatch,
   type SingletonName,
 } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 import { BlobPack } from "./blobPack.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
 import { jsonView } from "./jsonView.ts";

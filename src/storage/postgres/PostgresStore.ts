@@ -2,6 +2,9 @@
 // open (migrations.ts), puts in one transaction each with per-run locks (PostgresIngest.ts, which argues them),
 // reads of committed data only, and queries compiled to JSONB / GIN / tsvector SQL (compileQuery.ts).
 import type pg from "pg";
+import type { RunRef } from "../../catalog/RunRef.ts";
+import type { RunSummary } from "../../catalog/RunSummary.ts";
+import type { SeqRange } from "../../catalog/SeqRange.ts";
 import type {
   DatumPage,
   DocumentPair,
@@ -15,9 +18,11 @@ import type {
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
+import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { DeletionRequest, RunDeletion } from "../deletions.ts";
+import type { FieldStats } from "../FieldStats.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
@@ -27,19 +32,7 @@ import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
 import type { LogEntry, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
-import type {
-  ColumnPage,
-  ColumnReadOptions,
-  FieldStats,
-  PutOptions,
-  PutReport,
-  RunRef,
-  RunSummary,
-  RunsOptions,
-  SearchOptions,
-  SeqRange,
-  Store,
-} from "../Store.ts";
+import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { type CompileOptions, ICU_ROOT, QueryCompiler } from "./compileQuery.ts";
 import { bound, openPool, redactedUri, statement } from "./connectionPool.ts";
 import { DELETIONS, deleteRunRows } from "./deleteRunRows.ts";
@@ -434,7 +427,7 @@ export class PostgresStore implements Store {
     return this.searchPools.query(this.pool, options.deadline, statement);
   }
 
-  async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
+  async *runs(query: Query = ALL, options: StoreRunsOptions = {}): AsyncIterable<RunSummary> {
     await this.checkDuplicates(query, options);
     const { rows } = await this.searched(options, runsStatement(query, options, this.compileOptions));
     const uids = rows.map((row) => row.uid as string);

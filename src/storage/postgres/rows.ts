@@ -1,3 +1,4 @@
+import type { FieldStats } from "../FieldStats.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import {
   COLUMN_ENCODINGS,
@@ -6,7 +7,6 @@ import {
   type DatumPageRecord,
   type EventPageRecord,
 } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
 
 /** The event_pages columns every page read selects. */

@@ -2,7 +2,7 @@
 // executes these, and the index tests EXPLAIN them.
 import { parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
-import type { RunsOptions } from "../Store.ts";
+import type { StoreRunsOptions } from "../Store.ts";
 import { type CompileOptions, QueryCompiler } from "./compileQuery.ts";
 import { descriptorDocument, runDocument, valueAt } from "./jsonPaths.ts";
 import { orderBy } from "./sortOrder.ts";
@@ -14,7 +14,11 @@ export interface SqlStatement {
 }
 
 /** The uids of the matching runs, sorted and paged. */
-export function runsStatement(query: Query, options: RunsOptions, compile: CompileOptions): SqlStatement {
+export function runsStatement(
+  query: Query,
+  options: StoreRunsOptions,
+  compile: CompileOptions,
+): SqlStatement {
   const params = new SqlParams();
   const where = new QueryCompiler(params, compile).condition(query, "r");
   const order = orderBy("r", options.sort, params);

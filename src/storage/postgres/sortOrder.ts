@@ -1,8 +1,8 @@
 // ORDER BY for a search's sort keys, in the one order of queries/compareValues.ts: absent and null first, then
 // numbers and booleans (as 1 and 0) by value, then strings, arrays and objects by their JSON text's code
 // points; ties broken by uid. The default, newest first, reads the runs_time index.
+import type { SortKey } from "../../catalog/SortKey.ts";
 import { parseKey } from "../../queries/keyPath.ts";
-import type { SortKey } from "../Store.ts";
 import { runDocument, runTime, valueAt } from "./jsonPaths.ts";
 import type { SqlParams } from "./sqlParams.ts";
 

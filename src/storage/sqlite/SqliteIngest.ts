@@ -2,9 +2,9 @@
 // stored, then write the prepared batch (documents, run rows, column pages, datum pages, logs, stream counts,
 // statistics). better-sqlite3 binds blobs as SQLITE_TRANSIENT: SQLite has copied them when `run` returns.
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
+import type { FieldStats } from "../FieldStats.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { COLUMN_ENCODINGS, COLUMN_ROLES, type PreparedBatch, type SingletonName } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 import type { Connection } from "./Connection.ts";
 import {
   type DatumPageRow,

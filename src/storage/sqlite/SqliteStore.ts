@@ -5,6 +5,10 @@
 // to SQL over JSON1 (compileQuery.ts).
 
 import { existsSync } from "node:fs";
+import type { RunRef } from "../../catalog/RunRef.ts";
+import type { RunSummary } from "../../catalog/RunSummary.ts";
+import type { SeqRange } from "../../catalog/SeqRange.ts";
+import type { SortKey } from "../../catalog/SortKey.ts";
 import type {
   DatumPage,
   DocumentPair,
@@ -18,9 +22,11 @@ import type {
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
+import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { DeletionRequest, RunDeletion } from "../deletions.ts";
+import type { FieldStats } from "../FieldStats.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
@@ -29,20 +35,7 @@ import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
 import type { LogEntry, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
-import type {
-  ColumnPage,
-  ColumnReadOptions,
-  FieldStats,
-  PutOptions,
-  PutReport,
-  RunRef,
-  RunSummary,
-  RunsOptions,
-  SearchOptions,
-  SeqRange,
-  SortKey,
-  Store,
-} from "../Store.ts";
+import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { Connection } from "./Connection.ts";
 import {
@@ -63,8 +56,8 @@ import {
   pageBlobColumns,
   storedFieldStats,
 } from "./rows.ts";
-import { SqliteWriter } from "./SqliteWriter.ts";
 import { checkSchema } from "./schema.ts";
+import { SqliteWriter } from "./writer/SqliteWriter.ts";
 
 /** Event pages fetched per query when reading columns. */
 const PAGES_PER_READ = 32;
@@ -356,7 +349,7 @@ export class SqliteStore implements Store {
     return options.deadline ? options.deadline.during(search) : search();
   }
 
-  async *runs(query: Query = ALL, options: RunsOptions = {}): AsyncIterable<RunSummary> {
+  async *runs(query: Query = ALL, options: StoreRunsOptions = {}): AsyncIterable<RunSummary> {
     const rows = this.searched(options, () => {
       const where = this.where(query);
       const params = [...where.params];

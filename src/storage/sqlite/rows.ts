@@ -1,3 +1,4 @@
+import type { FieldStats } from "../FieldStats.ts";
 import type { ColumnSelection } from "../pages/columnSelection.ts";
 import {
   COLUMN_ENCODINGS,
@@ -6,7 +7,6 @@ import {
   type DatumPageRecord,
   type EventPageRecord,
 } from "../records.ts";
-import type { FieldStats } from "../Store.ts";
 import type { Connection } from "./Connection.ts";
 
 /** An event_pages row without its blobs (listing pages), and the blobs (reading one). */

@@ -5,12 +5,12 @@
 import { closeSync, fdatasync, openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import type { DeletionRequest, RunDeletion } from "../deletions.ts";
-import { eventPageBytes, type PreparedBatch } from "../records.ts";
-import { WriteQueue } from "../WriteQueue.ts";
-import type { Connection } from "./Connection.ts";
-import { deleteRunRows } from "./deleteRunRows.ts";
-import { SqliteIngest } from "./SqliteIngest.ts";
+import type { DeletionRequest, RunDeletion } from "../../deletions.ts";
+import { eventPageBytes, type PreparedBatch } from "../../records.ts";
+import { WriteQueue } from "../../WriteQueue.ts";
+import type { Connection } from "../Connection.ts";
+import { deleteRunRows } from "../deleteRunRows.ts";
+import { SqliteIngest } from "../SqliteIngest.ts";
 
 /** How long a writer waits for another process's write lock (between short async sleeps). */
 const LOCK_WAIT_MS = 120_000;

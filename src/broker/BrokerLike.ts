@@ -1,13 +1,15 @@
-// What user code may rely on whichever broker it holds: the local Broker (src/broker) and the RemoteBroker
-// both satisfy these types, so one function accepts either.
-import type { ChunkOptions, FieldOptions, ReadOptions, RunOverview, RunsOptions } from "../broker/index.ts";
+// What user code may rely on whichever broker it holds: the local Broker and the RemoteBroker (src/client)
+// both implement these types, so one function accepts either.
+import type { RunRef } from "../catalog/RunRef.ts";
+import type { RunsOptions } from "../catalog/RunsOptions.ts";
 import type { DataKey, DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import type { ParseOptions } from "../queries/parseQuery.ts";
 import type { Query, QueryKey, QueryValue } from "../queries/Query.ts";
-import type { RunRef } from "../storage/Store.ts";
 import type { NDArray } from "../tables/NDArray.ts";
 import type { Table } from "../tables/Table.ts";
+import type { RunOverview } from "./RunDescription.ts";
+import type { ChunkOptions, FieldOptions, ReadOptions } from "./Stream.ts";
 
 export interface StreamLike {
   readonly name: string;

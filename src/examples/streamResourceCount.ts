@@ -3,8 +3,8 @@
 // detector's scalar total, the images never pass through the documents.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { composeRun } from "../../documents/compose.ts";
-import type { DocumentPair } from "../../documents/types.ts";
+import { composeRun } from "../documents/compose.ts";
+import type { DocumentPair } from "../documents/types.ts";
 import { BEAMLINE_METADATA } from "./beamline.ts";
 import { EXAMPLE_EPOCH, uidsOf } from "./exampleIds.ts";
 import { AREA_DETECTOR_DATASET, frameTotals, ringImages, writeImageStack } from "./imageStack.ts";

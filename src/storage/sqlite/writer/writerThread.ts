@@ -2,7 +2,7 @@
 // many files), so inserts, COMMIT fsyncs and checkpoints run beside the main thread's checks and encoding.
 // Requests of one store run in order; those of different stores interleave only where one waits (a lock).
 import { parentPort } from "node:worker_threads";
-import { Connection } from "./Connection.ts";
+import { Connection } from "../Connection.ts";
 import { HostedWriter } from "./HostedWriter.ts";
 import { errorToWire } from "./threadErrors.ts";
 import type { WriterCommand, WriterMessage, WriterRequest } from "./writerProtocol.ts";

@@ -1,7 +1,7 @@
 // Example run 1: a step scan of a motor across a Gaussian peak seen by a point detector (51 points), with a
 // baseline stream — the run a beamline scientist makes a hundred times a day.
-import { composeRun } from "../../documents/compose.ts";
-import type { DocumentPair } from "../../documents/types.ts";
+import { composeRun } from "../documents/compose.ts";
+import type { DocumentPair } from "../documents/types.ts";
 import { BEAMLINE_METADATA, baselineEvent, composeBaseline } from "./beamline.ts";
 import { EXAMPLE_EPOCH, seededRandom, uidsOf } from "./exampleIds.ts";
 

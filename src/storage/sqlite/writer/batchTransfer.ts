@@ -2,7 +2,7 @@
 // pages are encoded already and other bytes are copied (SharedChunks.ts), so the message carries no
 // ArrayBuffer. A view of one posted as it is would clone its whole underlying buffer (an 8 kB slab of
 // Node's shared Buffer pool, an encoder's working buffer).
-import type { PreparedBatch } from "../records.ts";
+import type { PreparedBatch } from "../../records.ts";
 import { SharedCopies } from "./SharedChunks.ts";
 
 export interface PostableBatch {

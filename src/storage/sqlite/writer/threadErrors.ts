@@ -11,7 +11,7 @@ import {
   UnreadableError,
   UnsupportedError,
   ValidationError,
-} from "../../errors.ts";
+} from "../../../errors.ts";
 
 export interface WireError {
   /** The class's name: one of ours, "SqliteError", or another (rebuilt as a plain Error with that name). */

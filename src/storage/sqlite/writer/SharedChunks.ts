@@ -4,7 +4,7 @@
 // for later batches once it has answered. Measured against the alternatives: posting the buffers as they are
 // clones them, and transferring them makes their return count as fresh off-heap memory, which started a
 // full garbage collection of the main heap every 64 MB.
-import { POOLED_BYTES, pagePool } from "../codec/BufferPool.ts";
+import { POOLED_BYTES, pagePool } from "../../codec/BufferPool.ts";
 
 /** Gives chunks back once the thread has answered the request that carried them. */
 export function returnChunks(chunks: readonly SharedArrayBuffer[]): void {

@@ -1,8 +1,8 @@
 // Seeds an empty catalog with the example runs (a peak scan, and two counts of 2-D images in HDF5 files
 // written under `dataDir`), so a first `npm start` has something to browse. A catalog holding runs is left
 // alone; the examples' uids and times are fixed, so seeding twice stores nothing new.
-import type { DocumentPair } from "../../documents/types.ts";
-import type { Store } from "../../storage/Store.ts";
+import type { DocumentPair } from "../documents/types.ts";
+import type { Store } from "../storage/Store.ts";
 import { areaDetectorCountRun } from "./areaDetectorCount.ts";
 import { peakScanRun } from "./peakScan.ts";
 import { streamResourceCountRun } from "./streamResourceCount.ts";

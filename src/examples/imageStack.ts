@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Group } from "h5wasm/node";
-import { h5wasmModule } from "../../assets/h5wasmModule.ts";
+import { h5wasmModule } from "../assets/h5wasmModule.ts";
 import { seededRandom } from "./exampleIds.ts";
 
 export const AREA_DETECTOR_DATASET = "/entry/data/data";

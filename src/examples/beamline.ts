@@ -1,7 +1,7 @@
 // What every example run shares: the start metadata of a simulated beamline and its baseline stream (ring
 // current, temperature, slits), read once before and once after the plan, as bluesky's SupplementalData does.
-import type { ComposedDescriptor, ComposedRun } from "../../documents/compose.ts";
-import type { Event } from "../../documents/types.ts";
+import type { ComposedDescriptor, ComposedRun } from "../documents/compose.ts";
+import type { Event } from "../documents/types.ts";
 
 /** Start metadata common to the examples; each run adds its plan's own keys. */
 export const BEAMLINE_METADATA = {

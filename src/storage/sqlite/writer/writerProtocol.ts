@@ -1,7 +1,7 @@
 // The messages between SqliteStores (main thread) and the writer thread that hosts their writer connections:
 // each request names its store's writer by handle and gets one reply with the same id.
-import type { DeletionRequest } from "../deletions.ts";
-import type { PreparedBatch } from "../records.ts";
+import type { DeletionRequest } from "../../deletions.ts";
+import type { PreparedBatch } from "../../records.ts";
 import type { WireError } from "./threadErrors.ts";
 
 /** What a store's writer is asked to do; lookups mirror IngestTransaction's methods. */

@@ -1,8 +1,8 @@
 // Example run 2: a count of 5 frames of a 2-D detector saved by areaDetector's HDF5 plugin, referenced the
 // classic way (Resource `AD_HDF5` + one Datum per frame; events hold datum ids, `filled: false`).
 import { join } from "node:path";
-import { composeRun } from "../../documents/compose.ts";
-import type { DocumentPair } from "../../documents/types.ts";
+import { composeRun } from "../documents/compose.ts";
+import type { DocumentPair } from "../documents/types.ts";
 import { BEAMLINE_METADATA, baselineEvent, composeBaseline } from "./beamline.ts";
 import { EXAMPLE_EPOCH, uidsOf } from "./exampleIds.ts";
 import { frameTotals, ringImages, writeImageStack } from "./imageStack.ts";

@@ -1,7 +1,7 @@
 // A store's writer connection as the main thread sees it: it lives in the process's writer thread
 // (WriterChannel), where each transaction begins, runs its lookups and writes, and commits or rolls back.
-import type { DeletionRequest, RunDeletion } from "../deletions.ts";
-import type { IngestBackend, IngestTransaction } from "../ingest/IngestBackend.ts";
+import type { DeletionRequest, RunDeletion } from "../../deletions.ts";
+import type { IngestBackend, IngestTransaction } from "../../ingest/IngestBackend.ts";
 import { ThreadIngest } from "./ThreadIngest.ts";
 import { WriterChannel } from "./WriterChannel.ts";
 

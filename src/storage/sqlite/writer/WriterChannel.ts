@@ -2,8 +2,8 @@
 // SqliteStore opens (in the background) and kept. It holds the process open
 // only while a request is outstanding. Should the thread die, every outstanding and later request of this
 // channel fails with one clear error, and `shared()` starts a fresh thread for the work that follows.
-import { startWorker } from "../../workers/startWorker.ts";
-import { type StopCause, WorkerRequests } from "../../workers/WorkerRequests.ts";
+import { startWorker } from "../../../workers/startWorker.ts";
+import { type StopCause, WorkerRequests } from "../../../workers/WorkerRequests.ts";
 import { errorFromWire } from "./threadErrors.ts";
 import type { WriterCommand, WriterMessage } from "./writerProtocol.ts";
 
