@@ -1,14 +1,7 @@
-// The query language for people:
-//   plan_name == "scan" and (scan_id >= 5 or "free text") and time >= "2020-01-01"
-// Operators == != < <= > >=, `in [..]`, `not in [..]`, `contains`, `like`, `=~` (regex; `=~*` or /../i
-// ignore case), `exists` / `missing`; a bare quoted string is full text; `*` is every run; `and` binds
-// tighter than `or`, `not` tighter than both; parentheses group. Values are JSON literals. Keys are dotted
-// (`sample.name`, `stop.exit_status`, `descriptors.data_keys.det.units`) or backticked for any other text.
-// A bare `time` / `start.time` / `stop.time` compared with a string reads the string as a time in the given
-// zone: `time >= ".."` and `time < ".."` become TimeRange, `>` and `<=` a comparison with epoch seconds.
-// Functions: timeRange(since=, until=, timezone=), scanId(1, 2, duplicates=), scanIdRange(1, 10,
-// duplicates=), partialUid("abcde"). The operators after a key and the functions are read by the kinds that
-// contribute them (queryWords.ts); the grammar around them is here.
+// The query language for people (README: Query language): `plan_name == "scan" and (scan_id >= 5 or "text")`.
+// The grammar is here: `and` binds tighter than `or`, `not` tighter than both, parentheses group, values are
+// JSON literals, keys dotted or backticked; a bare `time` compared with a string is a time in the given zone.
+// The operators after a key and the functions are read by the kinds that contribute them (queryWords.ts).
 import { ValidationError } from "../errors.ts";
 import { allQuery } from "./kinds/all.ts";
 import { andQuery } from "./kinds/and.ts";

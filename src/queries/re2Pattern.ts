@@ -1,9 +1,7 @@
-// A Regex query's pattern in RE2's syntax and compiled by re2js, the linear-time engine that runs regexes in
-// JavaScript (memory and files evaluation, SQLite's `regexp` function): no pattern can backtrack for ages.
-// What RE2 reads differently from ECMAScript is spelled out as explicit code points: \s, `.`, classes.
-// Why re2js: pure JavaScript (the `re2` addon builds from source here, ~4 min of node-gyp at npm ci), and
-// the fastest RE2 on short metadata values: 5-9x RegExp's time (bench/regex.bench.ts), the addon 20x and
-// re2-wasm 60-80x (each call copies the string across).
+// A Regex query's pattern in RE2's syntax, compiled by re2js, the linear-time engine used for memory and files
+// evaluation and SQLite's `regexp`: no pattern can backtrack for ages. What RE2 reads differently from
+// ECMAScript (\s, `.`, classes) is spelled out as code points. Why re2js: pure JavaScript, and on short values
+// 5-9x RegExp's time (bench/regex.bench.ts), where the `re2` addon is 20x (and builds ~4 min) and re2-wasm 60-80x.
 import { RE2JS } from "re2js";
 import { LINE_TERMINATORS, type RegexToken, regexTokens, SET_RANGES, type SetName } from "./regexSyntax.ts";
 

@@ -1,10 +1,7 @@
-// Starts a worker thread running a TypeScript module of this project. The module and the project files it
-// imports are bundled into one JavaScript file by esbuild (the compiler tsx itself uses), its packages left as
-// imports: the thread then starts in ~30 ms, where registering tsx in it took ~150 ms of CPU. Bundles are
-// kept in node_modules/.cache (where the packages they import resolve) with the size and modification time
-// of each file that went in: a process reuses a bundle whose files are unchanged, else builds it again (and
-// removes the one it replaces). The built package (dist/, see scripts/build.mjs) carries its worker bundles
-// prebuilt: there nothing is bundled at run time and esbuild is never loaded.
+// Starts a worker thread running a TypeScript module of this project: esbuild bundles the module and the
+// project files it imports into one file (the thread starts in ~30 ms, where tsx took ~150 ms of CPU), kept
+// in node_modules/.cache and rebuilt when a file that went in changes. The built package (dist/) carries its
+// worker bundles prebuilt, so there nothing is bundled at run time.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,9 +1,7 @@
 // Reads a large JSON Lines file with the reading and parsing done in worker threads: the main thread cuts the
-// file into byte ranges, each worker reads and parses the lines starting in its range, and the documents are
-// yielded strictly in file order, chunk by chunk, runs of events as blocks (DocumentStream.ts). A few chunks
-// are in flight at once, so memory stays bounded on any file size. (Measured on the bench's 77 MB file:
-// reading the chunks on the main thread and moving them to workers cost that thread ~45 ms and the GC the
-// fresh buffers.)
+// file into byte ranges, each worker reads and parses the lines starting in its range (reading on the main
+// thread cost it ~45 ms on a 77 MB file), and the documents are yielded in file order, runs of events as
+// blocks. A few chunks are in flight at once, so memory stays bounded on any file size.
 import { open } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
 import type { DocumentShape } from "./DocumentFormat.ts";

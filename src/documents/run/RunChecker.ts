@@ -1,43 +1,7 @@
 // Incremental check of one run against the event-model invariants: fed one document at a time (so the
-// ingest can check a live stream), `finish()` returns the report. Rules, severities and why:
-//
-// Errors (the run breaks the model): each document's schema (validateDocument; rule names from there);
-// `start-first`, `one-start`, `start-missing`; `one-stop`, `stop-last` (a document after the stop);
-// `order` (a reference to a descriptor, resource, stream_resource or datum that only comes later, reported
-// at the referring document); `reference` (a reference that never resolves, or a run_start naming another
-// run); `seq_num-gap` / `seq_num-repeat` (counted per stream *name* from 1, descriptors of one name share
-// the counter; the counter resyncs after each finding so one slip is one finding); `data-keys`,
-// `timestamps-keys`, `filled-keys` (see eventKeys.ts); `duplicate-uid`, `duplicate-datum-id`; `page-length`
-// (the columns of a page disagree on its number of rows); `document-name` (not an event-model name);
-// `time-range` (a `time` outside seconds since the epoch in years 1-9999: see timeRange.ts).
-//
-// Warnings (messy but readable; data must stay readable, all seen in ../shared/data):
-// - `stop-missing`: apstools.json run 49dce8d9 (crashed or still running);
-// - `descriptor-missing`: apstools.json run 3e89a55c (start and stop only);
-// - `external-without-resource`: a descriptor key with `external` set, and the run has no Resource (which
-//   names no data key, so any one counts) nor a StreamResource for that key: apstools.json 49dce8d9's
-//   `adsimdet_image` (FILESTORE:, shape [25,27,0]);
-// - `exit-status`: exit_status fail or abort: callbacks-tests uid-b31e8698, a failed tune_ar;
-// - `num_events`: stop.num_events disagrees with the events counted (events and event-page rows, per stream
-//   name). A warning, not an error: it is a summary, the events themselves are what is read, and real data
-//   disagrees: apstools.json 3e89a55c claims {primary: 1} with no descriptor or event, and the hand-made
-//   external_assets_single_key.json claims 3 events where StreamDatum carries the stream and no Event exists;
-// - `multiple-descriptors`: a second descriptor for a stream name (configuration changed mid-run; readers
-//   merge them); the message says whether the data_keys differ. Seen in internal_events.json;
-// - `datum-unresolved`: an unfilled string value of an external key names no datum of the run, while the run
-//   does have resources (old asset registries kept datums apart from the documents, so this may be
-//   legitimate). Without any resource, `external-without-resource` already says it once per key.
-//
-// Choices: a descriptor without `name` is the stream "primary" (databroker's default); `STREAM:` keys may be
-// absent from events (their data is in StreamDatum) but may also appear (the legacy twin in
-// external_assets_legacy.json carries datum ids for them). An event before its descriptor is checked when
-// the descriptor arrives, so it still counts in its stream's seq_num. A finding that repeats across events
-// (same rule, path and descriptor) is reported once with "(and N more like it)", so a million broken events
-// stay readable.
-//
-// The jobs have their modules: documentChecks.ts (name, schema, times), RunBounds.ts (start and stop),
-// UniqueIds.ts, References.ts (order, reference, run_start), Streams.ts (descriptors per stream, seq_num,
-// num_events), keySetChecks.ts, pageLengths.ts; each reports through RunFindings.ts. This class feeds them.
+// ingest can check a live stream), `finish()` returns the report. The rules, their severities and why are in
+// the README (Design notes: run checks). Each job has its module (documentChecks, RunBounds, UniqueIds,
+// References, Streams, keySetChecks, pageLengths), reporting through RunFindings; this class feeds them.
 
 import { blockColumns, cellOf, type EventBlock, everyCell } from "../formats/eventBlock.ts";
 import { blockEvent } from "../formats/expandEventBlock.ts";

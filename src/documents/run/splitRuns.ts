@@ -1,9 +1,7 @@
 // Splits a stream holding many runs (apstools.json: one JSON array of 53 runs) into runs, by the links
 // start <- descriptor/stop/resource (run_start) <- event/stream_datum (descriptor) <- datum (resource).
-// A document before any start, or whose run_start names a run not in the stream, belongs to no run and
-// becomes a finding. A document whose descriptor or resource is not (yet) known joins the latest run, whose
-// own check then reports it as out of order or dangling: in a stream of runs one after another (every file
-// met so far) that is its run.
+// A document before any start, or naming a run not in the stream, belongs to no run (a finding); one whose
+// descriptor or resource is not yet known joins the latest run, whose check reports it as out of order.
 import type { DocumentPair } from "../types.ts";
 import { FindingLog } from "./FindingLog.ts";
 import type { RunFinding } from "./RunReport.ts";

@@ -1,13 +1,7 @@
-// The `time-range` rule: a document's `time` must be seconds since the epoch within years 1 to 9999 (UTC).
-// Why that range: it is what ISO 8601's four-digit years, Python's datetime (the Tiled client's) and every
-// catalog's time index hold, far inside what a JavaScript Date holds; real runs sit around 1970-2100, and a
-// time outside it is a unit mistake (milliseconds, microseconds or nanoseconds since the epoch) or garbage,
-// which once stored broke every listing of the run. The finding names the unit the number looks like.
-//
-// Which fields: `time` of start, stop, descriptor, event, each row of an event_page and each event of a
-// bulk_events — the times readers turn into dates and sort runs by. Not `timestamps`: they are the devices'
-// own clocks, read back as plain numbers and never turned into dates, and checking them would cost a pass
-// over every column of every event. Resources, datums and stream documents carry no time.
+// The `time-range` rule: the `time` of start, stop, descriptor and each event (or page row) must be seconds
+// since the epoch within years 1 to 9999 (UTC), what ISO 8601, Python's datetime and every catalog's time
+// index hold. A time outside is a unit mistake or garbage, which once stored broke every listing; the finding
+// names the unit the number looks like. Not `timestamps`: devices' clocks, never turned into dates.
 import { isoTimeOf } from "../epochTime.ts";
 
 export const TIME_RULE = "time-range";

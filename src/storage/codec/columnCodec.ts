@@ -1,16 +1,7 @@
-// One column of values <-> its stored form. Numbers, and rectangular arrays of numbers of one shape, become a
-// little-endian float64 blob; anything else (strings, booleans, mixed or ragged values) exact msgpack, so
-// messy data always round-trips. Why float64 for integer dtypes too: a JS number IS a float64, so every
-// integer the readers produce is stored exactly, and reads need no Int64 -> BigInt -> number conversion.
-//
-// Values are read with `at(i)`, not `values[i]`: once V8 has optimized an indexed read that met both arrays
-// of doubles and arrays of other values (strings, boxed numbers), it converts every array of doubles it later
-// reads there into boxed numbers, one heap object per value, and the caller's documents stay that way.
-// `at()` reads each kind of array as it is, but (Node 20) returns each double boxed, a heap object per value
-// read. So the common column of scalar numbers is read from a copy (`slice()`, native and kind-preserving)
-// by plain indexing, which boxes nothing: should that read ever be taught arrays of other values, only the
-// copies would be converted, never the caller's documents. It is given up for `at()` for good once a column
-// turns out to mix numbers with other values, so that it never goes on in its slow, converting form.
+// One column of values <-> its stored form: numbers, and rectangular arrays of numbers of one shape, a
+// little-endian float64 blob (a JS number is a float64, so every integer read is stored exactly); anything
+// else exact msgpack, so messy data always round-trips. Reads avoid V8 boxing the caller's arrays of doubles
+// (a copy read by plain indexing, `at()` once a column mixes kinds: README, Design notes).
 import type { PageColumn } from "../ColumnPage.ts";
 import { BufferArena } from "./BufferArena.ts";
 import { decodeExact, encodeExact } from "./exactMsgpack.ts";

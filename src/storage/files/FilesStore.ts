@@ -1,26 +1,7 @@
-// The files adapter (`file:///abs/dir`): a catalog that is a directory of document files — suitcase JSON
-// Lines / msgpack runs, JSON arrays of runs, or a databroker-pack directory — read in place and appendable.
-//
-// Decisions:
-// - Opening reads every file once (documentFilesOf order, one run stretch per put) into a MemoryStore,
-//   which then answers every read and judges every put: the rules are the shared ingest's, not copied here.
-// - A damaged file does not stop the opening: every whole document before the damage is kept (the run being
-//   read may then lack its end), and `problems` lists the file, where reading stopped and the run. A run
-//   the store refuses (invalid, conflicting) is listed there too and left out. Nothing is written to repair.
-// - `put`: the MemoryStore validates; a rejected batch throws and the directory is not touched. An accepted
-//   batch's new documents (skipped, idempotent ones are never written again) are written per run: each to
-//   a temporary file, fsynced, published by one link/rename, so a crash leaves every run-part of the batch
-//   whole or absent. A batch touching several runs is published run after run; a crash between two leaves
-//   the first runs' parts (each whole), which still read back as valid runs. The layout decides the names:
-//   PlainLayout.ts (JSON Lines, continuation files that sort after the run's last file; see fileNames.ts)
-//   or PackLayout.ts (the pack's own format; a run's file rewritten whole under the pack's lock file).
-// - If writing fails after the MemoryStore accepted, the store reloads the directory (the files are the
-//   truth) and the put throws: what the store serves always matches what a reopening would read.
-// - `deleteRun` removes the run's files whole (never rewrites one), after recording the deletion in a
-//   sidecar log (deletionLog.ts); a run sharing a file with other documents is refused, a pack's too.
-// - Several processes may append to one directory and lose nothing: unique temporary names, publishing that
-//   never replaces a file, and the pack's rewrites under an exclusive lock file. A store sees the directory
-//   as it was at opening plus its own appends; reopen it to see what others added.
+// The files adapter (`file:///abs/dir`): a catalog that is a directory of document files (suitcase JSON
+// Lines / msgpack runs, JSON arrays of runs, or a databroker-pack directory), read in place and appendable.
+// Opening reads every file into a MemoryStore, which answers reads and judges puts; accepted documents are
+// written per run as whole new files (PlainLayout.ts, PackLayout.ts). Decisions: README, Design notes.
 import { access, constants, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -1,8 +1,6 @@
-// How the files adapter names the files it adds. A run's first file is named after its start uid; a later
-// batch of the run goes to a continuation file whose name sorts right after the run's last file, because
-// readers (readDocuments, and this adapter on reopening) read a directory in name order (by code unit):
-//   abc.jsonl -> abc_000001.jsonl -> abc_000002.jsonl     ('.' < '_', and the digits keep their width)
-//   usaxs.json (a file of many runs) -> usaxs_000001.jsonl;   a folder `old` -> old_000001.jsonl
+// How the files adapter names the files it adds: a run's first file after its start uid, a later batch in a
+// continuation file that sorts right after the run's last one, because directories are read in name order:
+//   abc.jsonl -> abc_000001.jsonl -> abc_000002.jsonl ('.' < '_');  usaxs.json (many runs) -> usaxs_000001.jsonl
 // A name taken already (another process got there first) moves on to the next one.
 import { extname } from "node:path";
 

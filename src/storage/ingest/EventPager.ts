@@ -1,9 +1,7 @@
-// Packs single events into pages as they stream in: one open page per descriptor, closed when it is full or
-// when the next event would not fit (different keys, `filled` carried or not, seq_num not increasing, or an
-// event_page of the same descriptor in between), so each page is rectangular and ordered by seq_num. An
-// event's values go into the page's columns as it arrives (ColumnBuilder): no event is kept until its page
-// closes, and numbers land in Float64Arrays that the page is encoded from without a copy. The pages of a
-// batch are carved from a few large buffers (BufferArena), which keeps garbage collection down.
+// Packs single events into pages as they stream in: one open page per descriptor, closed when full or when the
+// next event would not fit (other keys, `filled` or not, seq_num not increasing), so each page is rectangular
+// and ordered. Values go into the page's columns on arrival (numbers into Float64Arrays encoded without a
+// copy), and pages are carved from a few large buffers (BufferArena), which keeps garbage collection down.
 import {
   type BlockRecord,
   blockColumns,

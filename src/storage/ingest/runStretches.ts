@@ -1,9 +1,7 @@
-// Cuts one stream of documents into stretches of consecutive documents of one run (RunSplitter tells the
-// run), so each stretch can be put as one atomic batch while the stream is still being read: a run never has
-// to be held in memory. Runs one after another (every file met so far) give one stretch per run; documents
-// of no run known to the stream (say, the stop of a run already in the catalog) form stretches of their own
-// (run null) and the store judges them. A read error ends the current stretch cleanly and is thrown after it.
-// A DocumentStream is cut chunk by chunk, and its stretches are DocumentStreams: blocks of events stay blocks.
+// Cuts one stream of documents into stretches of consecutive documents of one run, so each stretch is put as
+// one atomic batch while the stream is still being read: a run never has to be held in memory. Documents of
+// no run known to the stream (the stop of a run already stored) form stretches of their own (run null). A read
+// error ends the current stretch cleanly and is thrown after it; blocks of events stay blocks.
 import { type DocumentItem, DocumentStream, oneByOne } from "../../documents/formats/DocumentStream.ts";
 import { isEventBlock } from "../../documents/formats/eventBlock.ts";
 import { RunSplitter } from "../../documents/run/index.ts";

@@ -1,21 +1,7 @@
 // The PostgreSQL side of a put, on one client inside a transaction: lock the runs the batch touches, look up
 // what is stored, then write the prepared batch with a handful of bulk statements (unnest arrays, blobs packed
-// into one bytea parameter).
-//
-// Concurrent writers. Several processes may put into one database at once, and a put reads before it writes
-// (idempotence, conflicts, stored events of the same seq_nums, a run's stop, statistics to merge), so two puts
-// touching the same run must not interleave. The choice here is a transaction-scoped advisory lock per run, not
-// SERIALIZABLE: puts into different runs (the usual case: one writer per beamline) never wait for each other
-// and never fail spuriously, whereas SERIALIZABLE's predicate locks on shared index pages would abort and
-// retry unrelated bulk writes. The first lookup of a put, `documents()`, receives every uid the batch names
-// (its documents and the run, descriptor and resource uids they refer to); the keys locked are the runs of the
-// stored ones and the unknown uids themselves (a new run's uid, a new document's own uid), all in one statement
-// in a fixed order (no deadlock among first rounds). Every writer of a run then holds that run's key (or, while
-// the run is new, the key of its uid), so after the locks are taken the lookups are re-read and stay true until
-// commit. Should the re-read reveal a run committed meanwhile, its key is taken too; that late round could
-// deadlock, which PostgreSQL detects and the store retries. Keys hash into LOCK_BUCKETS locks of databroker's
-// own namespace, so a batch of many new documents holds a bounded number of locks (PostgreSQL's lock table
-// is small and shared); two runs sharing a bucket only means their writers take turns.
+// into one bytea parameter). Concurrent writers of one run take turns on a transaction-scoped advisory lock
+// per run (why not SERIALIZABLE, and how the keys are chosen: README, Design notes).
 
 import { indexedText } from "../../queries/fullText.ts";
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";

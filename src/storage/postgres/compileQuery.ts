@@ -1,12 +1,7 @@
-// A Query -> a PostgreSQL condition on a runs row, with the answers of queries/matches.ts on the JSON view.
-// Scalar equality is JSONB containment (`start @> $1`, GIN-indexed, and exact for scalars: containment only
-// looks inside arrays when the query's own value is an array); arrays and objects compare as exact JSON text
-// (JSONB would ignore key order), behind the same containment as an index prefilter. Comparisons, time ranges
-// and scan_ids use the typed expressions the migration indexes. A condition may be NULL where a value is absent,
-// which WHERE, AND and OR read as false; NOT is written `IS NOT TRUE`, so it reads NULL as false too and keeps
-// the in-memory meaning (conditions stay bare, so the planner can match them to indexes). Values are always
-// bound parameters. Each query kind's SQL is in postgresTranslations.ts; this compiler is the context those
-// translations work in.
+// A Query -> a PostgreSQL condition on a runs row, answering as queries/matches.ts does on the JSON view.
+// Scalar equality is JSONB containment (GIN-indexed); comparisons, time ranges and scan_ids use the indexed
+// typed expressions; NOT is `IS NOT TRUE`, so an absent value reads false as in memory; values are bound
+// parameters. Each kind's SQL is in postgresTranslations.ts; this is the context those translations use.
 import { parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey, QueryValue, ScanID, ScanIDRange } from "../../queries/Query.ts";
 import { either } from "./either.ts";

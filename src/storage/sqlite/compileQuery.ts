@@ -1,10 +1,7 @@
-// A Query -> an SQL condition over the `runs` table (JSON1 json_type / json_extract on start and stop, EXISTS
-// over run_descriptors, FTS5 MATCH on run_text, the `regexp` function), values always bound as parameters.
-// The answers equal queries/matches.ts on the JSON view of the metadata. Keys with an index are compiled to
-// the indexed form: time and scan_id to their columns, uid to the primary key, plan_name to the expression
-// index (JSON paths are inlined as literals so SQLite can match that index). Under a NOT, every leaf is made
-// 0 or 1 (never NULL) so NOT keeps its in-memory meaning; elsewhere leaves stay bare so indexes apply. Each
-// query kind's SQL is in sqliteTranslations.ts; this compiler is the context those translations work in.
+// A Query -> an SQL condition over the `runs` table (JSON1 on start and stop, EXISTS over run_descriptors,
+// FTS5 on run_text, the `regexp` function), values bound, answering as queries/matches.ts does. Indexed keys
+// (time, scan_id, uid, plan_name) compile to their indexed forms; under a NOT every leaf is 0 or 1, never
+// NULL. Each kind's SQL is in sqliteTranslations.ts; this is the context those translations use.
 import { ValidationError } from "../../errors.ts";
 import {
   ambiguousPrefixMessage,

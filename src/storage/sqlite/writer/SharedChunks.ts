@@ -1,9 +1,7 @@
-// Shared memory in which the bytes of a batch that are not in shared memory already (documents, datum pages;
-// event pages are encoded into it: BufferPool.ts) travel to the writer thread: copied into a few large
-// SharedArrayBuffers, which the thread reads in place (posting them copies nothing), and which come back
-// for later batches once it has answered. Measured against the alternatives: posting the buffers as they are
-// clones them, and transferring them makes their return count as fresh off-heap memory, which started a
-// full garbage collection of the main heap every 64 MB.
+// Shared memory in which the bytes of a batch not in shared memory already (documents, datum pages) travel
+// to the writer thread: copied into a few large SharedArrayBuffers that the thread reads in place and that
+// come back for later batches once it has answered. Posting buffers as they are clones them; transferring
+// them made their return count as fresh off-heap memory, starting a full GC of the main heap every 64 MB.
 import { POOLED_BYTES, pagePool } from "../../codec/BufferPool.ts";
 
 /** Gives chunks back once the thread has answered the request that carried them. */
