@@ -12,6 +12,8 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
+  renameSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -98,9 +100,23 @@ function buildDeclarations() {
 function linkCommandInClone() {
   const bin = join(ROOT, "node_modules", ".bin");
   if (ROOT.split(/[\\/]/).includes("node_modules") || !existsSync(join(ROOT, "node_modules"))) return;
+  const link = join(bin, "databroker");
+  const target = join("..", "..", "bin", "databroker.js");
+  if (linkTarget(link) === target) return;
+  // Made aside and renamed over: an `npx databroker` running meanwhile never finds the link missing.
   mkdirSync(bin, { recursive: true });
-  rmSync(join(bin, "databroker"), { force: true });
-  symlinkSync(join("..", "..", "bin", "databroker.js"), join(bin, "databroker"));
+  const made = `${link}.${process.pid}`;
+  rmSync(made, { force: true });
+  symlinkSync(target, made);
+  renameSync(made, link);
+}
+
+function linkTarget(path) {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 const started = new Date();

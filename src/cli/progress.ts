@@ -138,6 +138,8 @@ export class Progress {
   }
 
   stop(): void {
+    // Drawn once at the end, or a command quicker than the bar's first frame would never show one.
+    this.bars?.update();
     this.bars?.stop();
     this.bars = undefined;
     this.bar = undefined;

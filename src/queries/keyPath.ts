@@ -20,6 +20,11 @@ export function keyProblem(key: unknown): string | undefined {
   const segments = key.split(".");
   if (segments.some((segment) => segment === "")) return "a key's segments must be non-empty";
   if (key.includes('"')) return "a key must not hold '\"'";
+  // Control characters (a NUL above all) end or garble the JSON paths the SQL backends are given.
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return "a key must not hold control characters";
+  }
   return undefined;
 }
 

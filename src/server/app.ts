@@ -7,6 +7,7 @@ import { type AuthOptions, authPlugin } from "./auth.ts";
 import { replyWithError } from "./errorReply.ts";
 import { closeIdleConnections } from "./idleConnections.ts";
 import { sendJson } from "./json.ts";
+import { methodsAt } from "./routeAccess.ts";
 import { aboutRoutes } from "./routes/about.ts";
 import { apiDocsRoutes } from "./routes/apiDocs.ts";
 import { arrayRoutes } from "./routes/arrays.ts";
@@ -62,7 +63,16 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const app = Fastify({ logger: options.logger ?? false, connectionTimeout: socketIdleMs });
   closeIdleConnections(app, socketIdleMs);
   app.setErrorHandler(replyWithError);
-  app.setNotFoundHandler((_request, reply) => sendJson(reply.code(404), { detail: "Not Found" }));
+  // A path some route answers with another method is a 405 naming them (a HEAD on the POST-only ingest
+  // route, say), not a 404 that says the path does not exist.
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = methodsAt(request.url.split("?")[0]);
+    if (allowed.length === 0) return sendJson(reply.code(404), { detail: "Not Found" });
+    reply.code(405).header("allow", allowed.join(", "));
+    return sendJson(reply, {
+      detail: `Method Not Allowed: ${request.method} (allowed: ${allowed.join(", ")})`,
+    });
+  });
   // gzip (or deflate) when the client offers it; level 1 as Tiled uses: speed over ratio.
   await app.register(compress, {
     threshold: 1000,

@@ -43,8 +43,10 @@ function wholeNumber(params: URLSearchParams, name: string): number | undefined 
   const text = params.get(name);
   if (text === null || text.trim() === "") return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new ValidationError(`${name} must be a whole number of 0 or more, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new ValidationError(
+      `${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`,
+    );
   return value;
 }
 
@@ -70,9 +72,10 @@ export function cursorOf(offset: number): string {
 
 function offsetOfCursor(cursor: string): number {
   const match = /^o([0-9a-z]+)$/.exec(cursor);
-  if (!match)
+  const offset = match ? Number.parseInt(match[1], 36) : Number.NaN;
+  if (!Number.isSafeInteger(offset))
     throw new BadRequestError(`page[cursor] ${JSON.stringify(cursor)} is not a cursor this server gave`);
-  return Number.parseInt(match[1], 36);
+  return offset;
 }
 
 /**

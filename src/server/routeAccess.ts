@@ -43,3 +43,16 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
 export function accessOf(method: string, url: string): Access | undefined {
   return ROUTE_ACCESS[`${method === "HEAD" ? "GET" : method} ${url}`];
 }
+
+/** The methods some route answers at `path` (a request's path, no query): what a 405 lists in `Allow`. */
+export function methodsAt(path: string): string[] {
+  const methods = new Set<string>();
+  for (const rule of Object.keys(ROUTE_ACCESS)) {
+    const [method, pattern] = rule.split(" ");
+    const matches = pattern.endsWith("*") ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
+    if (!matches) continue;
+    methods.add(method);
+    if (method === "GET") methods.add("HEAD");
+  }
+  return [...methods];
+}

@@ -7,7 +7,7 @@ import { blockColumns, cellOf, type EventBlock, everyCell } from "../formats/eve
 import { blockEvent } from "../formats/expandEventBlock.ts";
 import { isBooleanOrString, isInteger, isObject, isString } from "../schema/predicates.ts";
 import { type DataKey, isDocumentName } from "../types.ts";
-import { checkSchema, checkTimes, reportUnknownName } from "./documentChecks.ts";
+import { checkDepth, checkSchema, checkTimes, reportUnknownName } from "./documentChecks.ts";
 import { eventKeyProblems, streamKeysOf } from "./eventKeys.ts";
 import { checkKeySets } from "./keySetChecks.ts";
 import { checkColumnLength, checkColumnLengths } from "./pageLengths.ts";
@@ -71,6 +71,7 @@ export class RunChecker {
     if (this.schema) checkSchema(this.findings, i, name, doc);
     if (!isObject(doc)) return this.findings.ofDocument();
     checkTimes(this.findings, i, name, doc);
+    checkDepth(this.findings, i, name, doc);
     if (name !== "stop") this.bounds.checkBeforeStop(i, name);
     switch (name) {
       case "start":

@@ -1,8 +1,10 @@
 // The checks of a run's documents one by one, whatever comes before or after them: a known document name,
-// the document's JSON Schema (rule names from validateDocument) and its times in range (timeRange.ts).
+// the document's JSON Schema (rule names from validateDocument), its times in range (timeRange.ts) and its
+// nesting depth (nestingDepth.ts).
 
 import type { DocumentName } from "../types.ts";
 import { isValidDocument, validateDocument } from "../validate.ts";
+import { DEPTH_RULE, MAX_DOCUMENT_DEPTH, tooDeepPath } from "./nestingDepth.ts";
 import type { RunFindings } from "./RunFindings.ts";
 import { checkDocumentTimes, documentTimesAccepted, TIME_RULE } from "./timeRange.ts";
 
@@ -41,4 +43,18 @@ export function checkTimes(
       repeats ? `${TIME_RULE}|${name}` : undefined,
     ),
   );
+}
+
+/** A document other than an event nested too deep for the catalogs' JSON (nestingDepth.ts). */
+export function checkDepth(
+  findings: RunFindings,
+  i: number,
+  name: string,
+  doc: Record<string, unknown>,
+): void {
+  if (name === "event" || name === "event_page") return;
+  const path = tooDeepPath(doc);
+  if (path === undefined) return;
+  const message = `nested deeper than ${MAX_DOCUMENT_DEPTH} levels of objects and arrays`;
+  findings.report({ doc_index: i, name, path, rule: DEPTH_RULE, message, severity: "error" });
 }
