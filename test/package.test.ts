@@ -10,7 +10,6 @@ import {
   mkdtempSync,
   readdirSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -85,13 +84,6 @@ test("npx databroker --help runs the installed command", () => {
   const help = run("npx", ["--no-install", "databroker", "--help"], consumer);
   assert.match(help, /^Usage: databroker/);
   assert.match(help, /ingest/);
-});
-
-test("in a clone, npx databroker runs the checkout as it is, building nothing", () => {
-  const built = statSync(join(projectRoot, "dist", "built-at")).mtimeMs;
-  const help = run("npx", ["--no-install", "databroker", "--help"], projectRoot);
-  assert.match(help, /^Usage: databroker/);
-  assert.equal(statSync(join(projectRoot, "dist", "built-at")).mtimeMs, built);
 });
 
 const SEARCH = `
