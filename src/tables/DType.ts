@@ -61,6 +61,11 @@ export function isNumeric(dtype: DType): boolean {
   return dtype !== "bool" && dtype in STORAGE;
 }
 
+/** float32 / float64: whole values are still floats (written 1.0, read back by Python as float). */
+export function isFloat(dtype: DType): boolean {
+  return dtype === "float32" || dtype === "float64";
+}
+
 /** 64-bit integers are held as bigint values (BigInt64Array / BigUint64Array). */
 export function isBigInt(dtype: DType): boolean {
   return dtype === "int64" || dtype === "uint64";

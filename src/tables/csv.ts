@@ -3,6 +3,7 @@
 // Whole numbers of float columns are written `1.0`, so pandas reads the column as float, as it went in.
 import { floatText } from "../documents/floatMarks.ts";
 import { cellValue, columnDType } from "./Column.ts";
+import { isFloat } from "./DType.ts";
 import { jsonSafe } from "./jsonColumns.ts";
 import type { Table } from "./Table.ts";
 
@@ -25,7 +26,7 @@ export function tableToCSV(table: Table): string {
   const names = Object.keys(table.columns);
   const lines = [names.map(quote).join(",")];
   const columns = names.map((name) => table.columns[name]);
-  const floats = columns.map((column) => columnDType(column).startsWith("float"));
+  const floats = columns.map((column) => isFloat(columnDType(column)));
   for (let row = 0; row < table.length; row++) {
     lines.push(columns.map((column, i) => quote(fieldText(cellValue(column, row), floats[i]))).join(","));
   }

@@ -5,7 +5,7 @@
 import { markFloat } from "../documents/floatMarks.ts";
 import { stringifyStandardJson } from "../documents/formats/jsonText.ts";
 import { columnDType } from "./Column.ts";
-import { isTypedArray } from "./DType.ts";
+import { isFloat, isTypedArray } from "./DType.ts";
 import { isNDArray, toNested } from "./NDArray.ts";
 import type { Table } from "./Table.ts";
 
@@ -29,7 +29,7 @@ export function tableToJSONColumns(table: Table): Record<string, unknown[]> {
     } else {
       out[name] = jsonSafe(column) as unknown[];
     }
-    if (columnDType(column).startsWith("float")) markFloat(out, name);
+    if (isFloat(columnDType(column))) markFloat(out, name);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // UTF-32), nested JSON lists, and CSV for at most two dimensions (one row per line, no header).
 
 import { floatText } from "../../documents/floatMarks.ts";
-import { isTypedArray, type TypedArray } from "../../tables/DType.ts";
+import { isFloat, isTypedArray, type TypedArray } from "../../tables/DType.ts";
 import { jsonSafe, jsonSafeText } from "../../tables/jsonColumns.ts";
 import { toNested } from "../../tables/NDArray.ts";
 import { NotAcceptableError } from "../errors.ts";
@@ -29,10 +29,6 @@ export function arrayBytes({ array, dataType }: ServedArray): Uint8Array {
 /** Nested lists; the numbers of a float array written as floats (1.0), as numpy's float64 went in. */
 export function arrayJson({ array }: ServedArray): string {
   return jsonSafeText(toNested(array), isFloat(array.dtype));
-}
-
-function isFloat(dtype: string): boolean {
-  return dtype.startsWith("float");
 }
 
 function csvCell(value: unknown, float: boolean): string {
