@@ -1,5 +1,6 @@
 // The storage port: one interface every adapter (memory, sqlite, later files and postgres) implements, so the
 // broker never knows which one it holds. Methods are async because some adapters (PostgreSQL) are.
+import type { AccessRecords } from "../access/AccessRecords.ts";
 import type { RunRef } from "../catalog/RunRef.ts";
 import type { RunSummary } from "../catalog/RunSummary.ts";
 import type { SeqRange } from "../catalog/SeqRange.ts";
@@ -93,6 +94,9 @@ export interface Store {
   deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion>;
   /** The audit records of the runs deleted from this catalog, oldest first. */
   deletions(): Promise<RunDeletion[]>;
+
+  /** The catalog's access data (memberships, API keys, audit): see access/AccessRecords.ts. */
+  readonly access: AccessRecords;
 
   start(uid: string): Promise<RunStart | undefined>;
   /** Resolves a RunRef; NotFoundError when nothing matches, ValidationError for an ambiguous prefix. */
