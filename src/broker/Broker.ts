@@ -1,5 +1,9 @@
 // The Broker: a catalog of runs over any Store. Look a run up (-N, scan_id, uid or prefix), search (each
 // search a narrower Broker; searches compose with And), count, page and sort; iterate newest first.
+import { type AccessControl, accessControlOf } from "../access/AccessControl.ts";
+import type { AccessPolicy } from "../access/AccessPolicy.ts";
+import { checkedWrites } from "../access/checkedWrites.ts";
+import type { Principal } from "../access/Principal.ts";
 import { AssetReader } from "../assets/AssetReader.ts";
 import { fileRootsFromEnv, maxReadBytesFromEnv } from "../assets/environment.ts";
 import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
@@ -43,6 +47,8 @@ export interface BrokerOptions {
   searchBudgetMs?: number;
   /** One deadline all this broker's searches share (see `withinBudget`); wins over `searchBudgetMs`. */
   deadline?: SearchDeadline;
+  /** Whose view this is (see `as`): its writes are checked against the catalog's access rules. */
+  principal?: Principal;
 }
 
 function checkedCount(name: string, value: number | undefined): void {
@@ -55,12 +61,15 @@ export class Broker implements BrokerLike {
   /** The runs this broker sees. */
   readonly query: Query;
   readonly assets: AssetReader;
+  /** Whose view this broker is, when narrowed by `as`; undefined: the catalog itself (no access rules). */
+  readonly principal?: Principal;
   private readonly searchLimits: Pick<BrokerOptions, "searchBudgetMs" | "deadline">;
   private readonly owns: { store: boolean; assets: boolean };
 
   constructor(store: Store, options: BrokerOptions = {}) {
     this.store = store;
     this.query = options.query ?? ALL;
+    this.principal = options.principal;
     this.searchLimits = { searchBudgetMs: options.searchBudgetMs, deadline: options.deadline };
     // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
     const rootMap = { ...store.rootMap, ...options.rootMap };
@@ -94,13 +103,19 @@ export class Broker implements BrokerLike {
     return new Broker(this.store, {
       assets: this.assets,
       query: andQuery(this.query, narrower),
+      principal: this.principal,
       ...this.searchLimits,
     });
   }
 
   /** The same runs, each search limited to `budgetMs` (undefined: no limit). */
   withSearchBudget(budgetMs: number | undefined): Broker {
-    return new Broker(this.store, { assets: this.assets, query: this.query, searchBudgetMs: budgetMs });
+    return new Broker(this.store, {
+      assets: this.assets,
+      query: this.query,
+      principal: this.principal,
+      searchBudgetMs: budgetMs,
+    });
   }
 
   /**
@@ -111,7 +126,38 @@ export class Broker implements BrokerLike {
     const { searchBudgetMs } = this.searchLimits;
     if (searchBudgetMs === undefined) return this;
     const deadline = SearchDeadline.after(searchBudgetMs);
-    return new Broker(this.store, { assets: this.assets, query: this.query, searchBudgetMs, deadline });
+    return new Broker(this.store, {
+      assets: this.assets,
+      query: this.query,
+      principal: this.principal,
+      searchBudgetMs,
+      deadline,
+    });
+  }
+
+  /** The catalog's access control: memberships, keys, the audit (see access/AccessControl.ts). */
+  get access(): AccessControl {
+    return accessControlOf(this.store.access);
+  }
+
+  /**
+   * The catalog as `principal` may see it: every search, count, distinct and lookup ANDed with the runs
+   * visible to them now, and every put checked against their right to write (a catalog without memberships
+   * hides nothing). The rules are read now: call again to follow later membership changes.
+   */
+  async as(principal: Principal): Promise<Broker> {
+    return this.within(await this.access.policy(), principal);
+  }
+
+  /** The same as `as`, with a policy already read (what a server reads once per request). */
+  within(policy: AccessPolicy, principal: Principal): Broker {
+    return new Broker(this.store, {
+      assets: this.assets,
+      query: andQuery(this.query, policy.visibleRuns(principal)),
+      // Without memberships nothing is checked: no lookups slow a single user's writes.
+      principal: policy.enforced ? principal : undefined,
+      ...this.searchLimits,
+    });
   }
 
   /**
@@ -120,11 +166,14 @@ export class Broker implements BrokerLike {
    * The check runs here, not in the store: the broker knows the roots (the caller's root_map and file roots
    * as well as the catalog's), and the store applies it inside its put so the finding joins the batch's own.
    */
-  put(
-    documents: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
+  async put(
+    batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
     options: { trustResourcePaths?: boolean; inputComplete?: Promise<void> } = {},
   ): Promise<PutReport> {
     const { inputComplete } = options;
+    const documents = this.principal
+      ? checkedWrites(batch, this.principal, await this.access.policy(), this.store)
+      : batch;
     if (options.trustResourcePaths) return this.store.put(documents, { inputComplete });
     return this.store.put(documents, { checkResource: this.assets.resourcePathFindings, inputComplete });
   }

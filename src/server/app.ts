@@ -9,7 +9,9 @@ import { closeIdleConnections } from "./idleConnections.ts";
 import { sendJson } from "./json.ts";
 import { methodsAt } from "./routeAccess.ts";
 import { aboutRoutes } from "./routes/about.ts";
+import { accessRoutes } from "./routes/access.ts";
 import { apiDocsRoutes } from "./routes/apiDocs.ts";
+import { apiKeyRoutes } from "./routes/apiKeys.ts";
 import { arrayRoutes } from "./routes/arrays.ts";
 import { containerRoutes } from "./routes/containers.ts";
 import { deleteRunRoutes } from "./routes/deleteRun.ts";
@@ -90,7 +92,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   // --- helper L's plugins: the principal of every request first, then ingest (POST /api/v1/documents/) ---
-  await app.register(authPlugin, options.auth ?? {});
+  await app.register(authPlugin, { ...options.auth, access: broker.access });
   await app.register(documentsRoutes, {
     broker,
     bodyIdleMs: options.timeouts?.bodyIdleMs ?? 30_000,
@@ -99,7 +101,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   // --- the read API ---
   await app.register(aboutRoutes, { auth: options.auth });
-  await app.register(whoamiRoutes);
+  await app.register(whoamiRoutes, { broker });
+  await app.register(apiKeyRoutes, { broker });
+  await app.register(accessRoutes, { broker });
   await app.register(apiDocsRoutes);
   await app.register(metadataRoutes, { broker });
   await app.register(deleteRunRoutes, { broker });

@@ -1,29 +1,41 @@
-// Who is asking: resolves the principal of every request once — from `Authorization: Apikey <key>`, the
-// `api_key` query parameter or the `tiled_api_key` cookie (as Tiled) — and puts it on `request.principal`.
+// Who is asking: resolves the principal of every request once and puts it, with the access policy read for
+// this request, on `request.principal` and `request.policy`. Without memberships in the catalog the server
+// is single-user: one API key (from `Authorization: Apikey <key>`, the `api_key` query parameter or the
+// `tiled_api_key` cookie, as Tiled) or `--public` reading. Once memberships are loaded, callers sign in with
+// the catalog's API keys, an OIDC provider's bearer tokens, or a trusted proxy's header; anyone else is
+// anonymous and sees released runs only.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AccessControl } from "../access/AccessControl.ts";
+import type { AccessPolicy } from "../access/AccessPolicy.ts";
+import { CredentialError } from "../access/authentication/CredentialError.ts";
+import { type OidcOptions, OidcVerifier } from "../access/authentication/OidcVerifier.ts";
+import { TrustedProxy, type TrustedProxyOptions } from "../access/authentication/TrustedProxy.ts";
+import { ANONYMOUS, type Principal, SINGLE_USER } from "../access/Principal.ts";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../errors.ts";
 import { BadRequestError } from "./errors.ts";
 import { nonCanonicalTarget } from "./requestTarget.ts";
-import { accessOf } from "./routeAccess.ts";
+import { type Access, accessOf, changes } from "./routeAccess.ts";
 
-/** How the server authenticates: a single-user API key, or public (anonymous reading) mode. */
+/** How the server authenticates. */
 export interface AuthOptions {
-  /** The single user's key; without one every caller is that user (an open server, e.g. embedded). */
+  /** Single-user mode: the one key; without one every caller is that user (an open server, e.g. embedded). */
   apiKey?: string;
-  /** Anonymous callers may read; writing still needs the key. */
+  /** Single-user mode: anonymous callers may read; writing still needs the key. */
   public?: boolean;
+  /** Bearer tokens from this OIDC provider sign users in (once memberships are loaded). */
+  oidc?: OidcOptions;
+  /** A reverse proxy's header signs users in, from these addresses only (once memberships are loaded). */
+  proxy?: TrustedProxyOptions;
 }
 
-/** The caller, handed to the broker so authorization can be added without touching routes. */
-export type Principal = { kind: "anonymous" } | { kind: "user"; id: string };
-
-export const ANONYMOUS: Principal = Object.freeze({ kind: "anonymous" });
-export const SINGLE_USER: Principal = Object.freeze({ kind: "user", id: "single-user" });
+export { ANONYMOUS, type Principal, SINGLE_USER };
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal;
+    /** The access rules in force for this request (read once per request). */
+    policy: AccessPolicy;
   }
 }
 
@@ -49,17 +61,6 @@ export function checkApiKey(key: string): string {
 /** Whether a caller without credentials is refused (what About's `authentication.required` says). */
 export function authenticationRequired(options: AuthOptions | undefined): boolean {
   return options?.apiKey !== undefined && options.public !== true;
-}
-
-/** Refuses anonymous callers and cookies: what write routes need, even on a public server. */
-function requireWriter(request: FastifyRequest): void {
-  if (request.principal.kind === "anonymous") {
-    throw new UnauthorizedError("writing needs the API key: send the header 'Authorization: Apikey <key>'");
-  }
-  if (credentialOf(request)?.from === "cookie") {
-    // A cookie is sent by the browser on any site's behalf: it may read, never write (no CSRF).
-    throw new ForbiddenError("a key from a cookie only reads; send 'Authorization: Apikey <key>' to write");
-  }
 }
 
 type Credential = { key: string; from: "header" | "query" | "cookie" } | { bearer: true; from: "header" };
@@ -106,23 +107,91 @@ function rememberInCookie(reply: FastifyReply, key: string): void {
   );
 }
 
-/** The key holder when the request carries the key (remembered in a cookie when it came as a parameter). */
-function authenticate(request: FastifyRequest, reply: FastifyReply, expected: Buffer): Principal {
+/** Single-user mode: the key holder when the request carries the key (remembered in a cookie when it came as a parameter). */
+function singleUser(request: FastifyRequest, reply: FastifyReply, expected: Buffer | undefined): Principal {
+  if (expected === undefined) return SINGLE_USER;
   const credential = credentialOf(request);
   if (!credential || !("key" in credential) || !sameKey(credential.key, expected)) return ANONYMOUS;
   if (credential.from === "query") rememberInCookie(reply, credential.key);
   return SINGLE_USER;
 }
 
+/** Single-user mode's refusals of a caller without the key, saying what to send. */
+function refuseSingleUser(request: FastifyRequest, options: AuthOptions, access: Access): void {
+  const credential = credentialOf(request);
+  if (credential && "bearer" in credential)
+    throw new UnauthorizedError("this server issues no bearer tokens: send 'Authorization: Apikey <key>'");
+  if (credential) throw new UnauthorizedError(`invalid API key (from the ${credential.from})`);
+  if (!options.public)
+    throw new UnauthorizedError(
+      "an API key is required: send 'Authorization: Apikey <key>' or ?api_key=<key>",
+    );
+  if (changes(access))
+    throw new UnauthorizedError("writing needs the API key: send the header 'Authorization: Apikey <key>'");
+}
+
+/** The authenticators of a catalog with memberships. */
+class SignIn {
+  private readonly oidc?: OidcVerifier;
+  private readonly proxy?: TrustedProxy;
+
+  constructor(
+    private readonly access: AccessControl,
+    options: AuthOptions,
+  ) {
+    if (options.oidc) this.oidc = new OidcVerifier(options.oidc);
+    if (options.proxy) this.proxy = new TrustedProxy(options.proxy);
+  }
+
+  /** The caller, or CredentialError (one message for every reason) for a credential that does not hold. */
+  async principalOf(request: FastifyRequest, reply: FastifyReply, policy: AccessPolicy): Promise<Principal> {
+    const proxied = this.proxy?.userOf(request.socket.remoteAddress, request.headers);
+    if (proxied !== undefined) return this.known(policy, proxied, "proxy");
+    const credential = credentialOf(request);
+    if (!credential) return ANONYMOUS;
+    if ("bearer" in credential) {
+      if (!this.oidc) throw new CredentialError("a bearer token, but no OIDC provider is configured");
+      const token = request.headers.authorization?.trim().split(/\s+/)[1] ?? "";
+      return this.known(policy, (await this.oidc.verify(token)).user, "token");
+    }
+    const found = await this.access.principalOfKey(credential.key);
+    if ("refused" in found) throw new CredentialError(found.refused);
+    if (credential.from === "query") rememberInCookie(reply, credential.key);
+    return found.principal;
+  }
+
+  /** A signed-in identity as a user: a disabled user is refused; one the user office does not know is a plain user. */
+  private known(policy: AccessPolicy, subject: string, via: "proxy" | "token"): Principal {
+    const id = policy.userOfSubject(subject);
+    if (id === undefined && policy.isKnownUser(subject))
+      throw new CredentialError(`user ${subject} is disabled`);
+    return { kind: "user", id: id ?? subject, via };
+  }
+}
+
+/** The refusal of a caller without the scope a route needs: 401 to the anonymous, 403 to others. */
+function refuseScope(principal: Principal, access: Access): Error {
+  if (principal.kind === "anonymous")
+    return new UnauthorizedError(
+      "sign in: send 'Authorization: Apikey <key>' or 'Authorization: Bearer <token>'",
+    );
+  return new ForbiddenError(`this needs the scope ${access}, which your credentials do not grant`);
+}
+
 /**
- * Resolves `request.principal` before every route and enforces the route's access (routeAccess.ts): open
- * routes take anyone (a wrong key there is ignored), read routes the key holder or, on a public server,
- * anyone; write routes the key holder only. Non-canonical request targets are refused first (400), and a
- * route registered without an access rule stops the server from starting.
+ * Resolves `request.principal` and `request.policy` before every route and enforces the route's access
+ * (routeAccess.ts): open routes take anyone (a wrong credential there is ignored), others need their scope.
+ * Non-canonical request targets are refused first (400), and a route registered without an access rule
+ * stops the server from starting.
  */
-export async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
+export async function authPlugin(
+  app: FastifyInstance,
+  options: AuthOptions & { access: AccessControl },
+): Promise<void> {
   const expected = options.apiKey === undefined ? undefined : digest(options.apiKey);
+  const signIn = new SignIn(options.access, options);
   app.decorateRequest("principal", undefined as never);
+  app.decorateRequest("policy", undefined as never);
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
       if (accessOf(method, route.url) === undefined)
@@ -134,23 +203,33 @@ export async function authPlugin(app: FastifyInstance, options: AuthOptions): Pr
     if (problem) throw new BadRequestError(`request target not accepted: ${problem}`);
     // No route matched: the not-found answer holds nothing to protect.
     const route = request.routeOptions.url;
-    const access = route === undefined ? "open" : (accessOf(request.method, route) ?? "write");
-    request.principal = expected === undefined ? SINGLE_USER : authenticate(request, reply, expected);
-    if (request.principal === ANONYMOUS && access !== "open") {
-      const credential = credentialOf(request);
-      if (credential && "bearer" in credential) {
-        throw new UnauthorizedError(
-          "this server issues no bearer tokens: send 'Authorization: Apikey <key>'",
-        );
+    const access = route === undefined ? "open" : (accessOf(request.method, route) ?? "write:data");
+    const policy = await options.access.policy();
+    request.policy = policy;
+    if (!policy.enforced) {
+      request.principal = singleUser(request, reply, expected);
+      if (access === "open") return;
+      if (request.principal === ANONYMOUS) refuseSingleUser(request, options, access);
+    } else {
+      try {
+        request.principal = await signIn.principalOf(request, reply, policy);
+      } catch (error) {
+        if (!(error instanceof CredentialError)) throw error;
+        // An open route ignores a wrong credential, as in single-user mode.
+        if (access === "open") {
+          request.principal = ANONYMOUS;
+          return;
+        }
+        request.log.info({ reason: error.reason }, "credential refused");
+        throw error;
       }
-      if (credential) throw new UnauthorizedError(`invalid API key (from the ${credential.from})`);
-      if (!options.public) {
-        throw new UnauthorizedError(
-          "an API key is required: send 'Authorization: Apikey <key>' or ?api_key=<key>",
-        );
-      }
+      if (access === "open") return;
+      if (!policy.scopesOf(request.principal).includes(access)) throw refuseScope(request.principal, access);
     }
-    if (access === "write") requireWriter(request);
+    if (changes(access) && credentialOf(request)?.from === "cookie") {
+      // A cookie is sent by the browser on any site's behalf: it may read, never write (no CSRF).
+      throw new ForbiddenError("a key from a cookie only reads; send 'Authorization: Apikey <key>' to write");
+    }
   });
 }
 // Registered without encapsulation so its hooks apply to every route (what fastify-plugin does).

@@ -1,11 +1,13 @@
 // Who may call each route, in one table: authorization is decided on the route the router picked, never on
 // the URL's text, and a route missing from the table cannot be registered (deny by default).
+import type { Scope } from "../access/scopes.ts";
 
 /**
- * `open`: anyone (holds no data). `read`: the key holder, or anyone on a public server. `write`: the key
- * holder sending the key in a header (a cookie only reads: a browser sends it on any site's behalf).
+ * `open`: anyone (holds no data). Otherwise the scope a caller needs (access/scopes.ts): who holds which
+ * scope is the access policy's answer. A scope other than `read:*` changes something: a key from a cookie
+ * never grants it (a browser sends the cookie on any site's behalf).
  */
-export type Access = "open" | "read" | "write";
+export type Access = "open" | Scope;
 
 /** `METHOD pattern` as registered with the router -> its access. HEAD follows GET. */
 export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
@@ -15,29 +17,45 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /openapi.json": "open",
   "GET /api/v1": "open",
   "GET /api/v1/": "open",
-  // Who the caller is: anonymous on a public server, refused without a key otherwise.
-  "GET /api/v1/auth/whoami": "read",
-  // Reading runs. The POST forms carry a list of fields too long for a query string; they change nothing.
-  "GET /api/v1/search": "read",
-  "GET /api/v1/search/*": "read",
-  "GET /api/v1/distinct": "read",
-  "GET /api/v1/distinct/*": "read",
-  "GET /api/v1/metadata": "read",
-  "GET /api/v1/metadata/*": "read",
-  "GET /api/v1/container/full": "read",
-  "GET /api/v1/container/full/*": "read",
-  "POST /api/v1/container/full/*": "read",
-  "GET /api/v1/table/full/*": "read",
-  "POST /api/v1/table/full/*": "read",
-  "GET /api/v1/table/partition/*": "read",
-  "POST /api/v1/table/partition/*": "read",
-  "GET /api/v1/array/full/*": "read",
-  "GET /api/v1/array/block/*": "read",
-  "GET /api/v1/documents/*": "read",
+  // Who the caller is (anonymous callers get an answer when they may read), their keys (Tiled's routes).
+  "GET /api/v1/auth/whoami": "read:metadata",
+  "GET /api/v1/auth/apikey": "read:metadata",
+  "POST /api/v1/auth/apikey": "create:apikeys",
+  "DELETE /api/v1/auth/apikey": "revoke:apikeys",
+  "GET /api/v1/auth/principal": "read:principals",
+  "GET /api/v1/auth/principal/*": "read:principals",
+  "POST /api/v1/auth/principal/*": "admin:apikeys",
+  // The catalog's memberships, their audit, and moving a run to another beamtime.
+  "GET /api/v1/access/memberships": "read:principals",
+  "PUT /api/v1/access/memberships": "write:principals",
+  "GET /api/v1/access/audit": "read:principals",
+  "POST /api/v1/access/retag": "write:metadata",
+  // Reading runs: metadata, then data. The POST forms carry a list of fields too long for a query string.
+  "GET /api/v1/search": "read:metadata",
+  "GET /api/v1/search/*": "read:metadata",
+  "GET /api/v1/distinct": "read:metadata",
+  "GET /api/v1/distinct/*": "read:metadata",
+  "GET /api/v1/metadata": "read:metadata",
+  "GET /api/v1/metadata/*": "read:metadata",
+  "GET /api/v1/container/full": "read:data",
+  "GET /api/v1/container/full/*": "read:data",
+  "POST /api/v1/container/full/*": "read:data",
+  "GET /api/v1/table/full/*": "read:data",
+  "POST /api/v1/table/full/*": "read:data",
+  "GET /api/v1/table/partition/*": "read:data",
+  "POST /api/v1/table/partition/*": "read:data",
+  "GET /api/v1/array/full/*": "read:data",
+  "GET /api/v1/array/block/*": "read:data",
+  "GET /api/v1/documents/*": "read:data",
   // Changing the catalog.
-  "POST /api/v1/documents/": "write",
-  "DELETE /api/v1/metadata/*": "write",
+  "POST /api/v1/documents/": "write:data",
+  "DELETE /api/v1/metadata/*": "delete:node",
 };
+
+/** Whether a scope changes something (what a cookie never grants). */
+export function changes(access: Access): boolean {
+  return access !== "open" && !access.startsWith("read:");
+}
 
 /** The access of a route (`url` is its registered pattern), or undefined when the table has no rule. */
 export function accessOf(method: string, url: string): Access | undefined {

@@ -102,6 +102,8 @@ export interface Store {
   /** Resolves a RunRef; NotFoundError when nothing matches, ValidationError for an ambiguous prefix. */
   findRun(ref: RunRef): Promise<RunStart>;
   stop(runUid: string): Promise<RunStop | undefined>;
+  /** The run a stored descriptor, resource or stream resource belongs to; undefined when none has that uid. */
+  runOf(documentUid: string): Promise<string | undefined>;
 
   /** The run's descriptors in the order they were stored. NotFoundError for an unknown run. */
   descriptors(runUid: string): Promise<EventDescriptor[]>;

@@ -64,6 +64,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./table.ts")).registerTable,
   },
   {
+    name: "access",
+    summary: "the catalog's memberships: load from the user office, list, whoami, audit, retag",
+    load: async () => (await import("./access.ts")).registerAccess,
+  },
+  {
+    name: "keys",
+    summary: "the catalog's API keys: create, list, revoke",
+    load: async () => (await import("./keys.ts")).registerKeys,
+  },
+  {
     name: "delete",
     summary: "delete one run and everything of it (recorded in the catalog's deletion audit)",
     load: async () => (await import("./delete.ts")).registerDelete,

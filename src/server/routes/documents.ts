@@ -7,6 +7,7 @@ import type { Finding } from "../../errors.ts";
 import { BodySpool } from "../ingest/BodySpool.ts";
 import { ingestMediaTypeOf, requestDocuments } from "../ingest/requestDocuments.ts";
 import { type RunResult, RunTally } from "../ingest/runTally.ts";
+import { catalogVisibleTo } from "../visibleCatalog.ts";
 
 export interface DocumentsRoutesOptions {
   broker: Broker;
@@ -46,7 +47,7 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
       const documents = tally.observe(requestDocuments(body.chunks(), contentType));
       // Atomic per request: the store reads the spooled body slice by slice (events as compact column
       // pages, not the body's text) and writes it in one transaction, begun once the body is all here.
-      const report = await options.broker.put(documents, {
+      const report = await catalogVisibleTo(options.broker, request).put(documents, {
         trustResourcePaths: options.trustResourcePaths,
         inputComplete: body.complete,
       });

@@ -15,7 +15,7 @@ export interface ReadRoutesOptions {
 
 /** The catalog as the caller may see it, its searches sharing one time budget from now to the answer. */
 export function requestCatalog(request: FastifyRequest, broker: Broker): Broker {
-  return catalogVisibleTo(broker, request.principal).withinBudget();
+  return catalogVisibleTo(broker, request).withinBudget();
 }
 
 /** The node of the request's path as the caller may see it. */

@@ -17,7 +17,7 @@ export async function runDocumentsRoutes(app: FastifyInstance, options: ReadRout
     if (path.length !== 1) throw noSuchEntry;
     const [uid] = path;
     // Exactly this uid among the runs the caller may see (a prefix is not a path).
-    const visible = catalogVisibleTo(options.broker, request.principal).search({
+    const visible = catalogVisibleTo(options.broker, request).search({
       op: "eq",
       key: "uid",
       value: uid,
