@@ -14,7 +14,7 @@ import {
   PREFIX_LENGTH,
   secretMatches,
 } from "./apiKeys.ts";
-import { checkMemberships, type Memberships } from "./Memberships.ts";
+import { checkMemberships } from "./Memberships.ts";
 import { membershipChanges } from "./membershipChanges.ts";
 import type { Principal } from "./Principal.ts";
 import { checkScopes, INHERIT } from "./scopes.ts";

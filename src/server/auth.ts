@@ -213,7 +213,7 @@ export async function authPlugin(
     } else {
       try {
         request.principal = await signIn.principalOf(request, reply, policy);
-      } catch (error) {
+      } catch (error: unknown) {
         if (!(error instanceof CredentialError)) throw error;
         // An open route ignores a wrong credential, as in single-user mode.
         if (access === "open") {

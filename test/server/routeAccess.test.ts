@@ -15,7 +15,7 @@ import { readDocuments } from "../../src/documents/formats/index.ts";
 import { splitRuns } from "../../src/documents/run/index.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { createServer } from "../../src/server/app.ts";
-import { type Access, ROUTE_ACCESS } from "../../src/server/routeAccess.ts";
+import { type Access, changes, ROUTE_ACCESS } from "../../src/server/routeAccess.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { dataPath } from "../support/sharedData.ts";
@@ -136,7 +136,7 @@ function contentType(body: string | undefined): Record<string, string> {
 function expected(access: Access, publicServer: boolean, credential: Credential): "ok" | 401 | 403 {
   if (access === "open" || credential === "key") return "ok";
   if (credential === "wrong key" || credential === "wrong cookie") return 401;
-  if (access === "write") return credential === "cookie" ? 403 : 401;
+  if (changes(access)) return credential === "cookie" ? 403 : 401;
   return credential === "cookie" || publicServer ? "ok" : 401;
 }
 

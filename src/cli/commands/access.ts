@@ -19,7 +19,7 @@ async function readMembershipFile(path: string): Promise<unknown> {
   if (parsed.errors.length > 0) {
     const [first] = parsed.errors;
     const line = first.linePos?.[0].line;
-    throw new UnreadableError(`${path}${line ? `: line ${line}` : ""}: ${first.message.split("\n")[0]}`);
+    throw new UnreadableError(path, line ? `line ${line}` : "start", first.message.split("\n")[0]);
   }
   return parsed.toJS();
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { Broker } from "../../broker/index.ts";
 import { ValidationError } from "../../errors.ts";
 import { createServer } from "../../server/app.ts";
-import { checkApiKey, newApiKey } from "../../server/auth.ts";
+import { type AuthOptions, checkApiKey, newApiKey } from "../../server/auth.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { reportCliFailure } from "../errors.ts";
 import {
@@ -27,6 +27,13 @@ export interface ServeOptions extends FileRootFlags {
   public?: boolean;
   /** One search request's time budget (default: DATABROKER_SEARCH_BUDGET_MS, else 10 s; 0: no limit). */
   searchBudgetMs?: number;
+  /** Sign-in for a catalog with memberships (flags or DATABROKER_OIDC_* / DATABROKER_TRUSTED_PROXY). */
+  oidcIssuer?: string;
+  oidcAudience?: string;
+  oidcJwksUri?: string;
+  oidcUserClaim?: string;
+  trustedProxy?: string;
+  proxyUserHeader?: string;
   /** Called once the catalog is open, before listening (`start` seeds the examples here). */
   prepare?: (broker: Broker) => Promise<void>;
 }
@@ -46,14 +53,44 @@ function urlHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+/** The sign-in settings of flags, else the environment: OIDC needs an issuer and an audience together. */
+function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy"> {
+  const env = process.env;
+  const issuer = options.oidcIssuer ?? (env.DATABROKER_OIDC_ISSUER || undefined);
+  const audience = options.oidcAudience ?? (env.DATABROKER_OIDC_AUDIENCE || undefined);
+  if ((issuer === undefined) !== (audience === undefined))
+    throw new ValidationError(
+      "OIDC sign-in needs both --oidc-issuer and --oidc-audience (or DATABROKER_OIDC_ISSUER and _AUDIENCE)",
+    );
+  const proxies = options.trustedProxy ?? (env.DATABROKER_TRUSTED_PROXY || undefined);
+  return {
+    oidc:
+      issuer && audience
+        ? {
+            issuer,
+            audience,
+            jwksUri: options.oidcJwksUri ?? (env.DATABROKER_OIDC_JWKS_URI || undefined),
+            userClaim: options.oidcUserClaim ?? (env.DATABROKER_OIDC_USER_CLAIM || undefined),
+          }
+        : undefined,
+    proxy: proxies
+      ? {
+          addresses: proxies.split(",").map((entry) => entry.trim()),
+          header: options.proxyUserHeader ?? (env.DATABROKER_PROXY_USER_HEADER || undefined),
+        }
+      : undefined,
+  };
+}
+
 export async function serveCatalog(options: ServeOptions): Promise<RunningServer> {
   const apiKey = checkApiKey(options.apiKey ?? (process.env.DATABROKER_API_KEY || newApiKey()));
+  const signIn = signInOptions(options);
   const broker = await Broker.open(options.catalog, brokerFileOptions(options));
   try {
     await options.prepare?.(broker);
     const app = await createServer({
       broker,
-      auth: { apiKey, public: options.public },
+      auth: { apiKey, public: options.public, ...signIn },
       searchBudgetMs: options.searchBudgetMs ?? searchBudgetFromEnv(),
       trustResourcePaths: options.trustResourcePaths,
       logger: false,
@@ -75,8 +112,29 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
 }
 
 /** What a user needs to start: the browser URL with the key, the Python line, the key itself. */
-export function printReady(server: RunningServer, catalog: string, isPublic: boolean): void {
+export async function printReady(server: RunningServer, catalog: string, isPublic: boolean): Promise<void> {
   const { url, apiKey } = server;
+  const policy = await server.broker.access.policy();
+  const memberships = policy.state?.memberships;
+  if (memberships) {
+    // Memberships decide who sees what: the single-user key is not taken.
+    console.log(`databroker is serving ${catalog} at ${url}/ with access control`);
+    console.log(
+      `  ${memberships.users.length} users, ${memberships.proposals.length} proposals, ${memberships.beamtimes.length} beamtimes (databroker access list)`,
+    );
+    console.log(
+      `  sign in with a key: databroker keys create --catalog ${catalog} --user ID, then 'Authorization: Apikey <key>'`,
+    );
+    console.log(
+      `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="<key>")`,
+    );
+    if (process.env.DATABROKER_API_KEY || isPublic)
+      console.log(
+        "  note: --api-key, DATABROKER_API_KEY and --public are for single-user mode and are not used",
+      );
+    console.log("Press Ctrl+C to stop.");
+    return;
+  }
   console.log(`databroker is serving ${catalog} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`);
   console.log(`  browse the API:  ${url}/?api_key=${apiKey}`);
   console.log(`  runs:            ${url}/api/v1/search/?api_key=${apiKey}`);
@@ -128,13 +186,7 @@ function parsePort(text: string): number {
   return port;
 }
 
-interface ServeFlags extends FileRootFlags {
-  host: string;
-  port: number;
-  apiKey?: string;
-  public?: boolean;
-  searchBudgetMs?: number;
-}
+type ServeFlags = Omit<ServeOptions, "catalog" | "prepare">;
 
 /** The options shared by `serve` and `start`: listening, file roots, trust of writers' Resources. */
 export function withListenOptions(command: Command): Command {
@@ -143,6 +195,30 @@ export function withListenOptions(command: Command): Command {
     .option("--port <port>", "port to listen on (0: any free port)", parsePort, 8000)
     .option("--api-key <key>", "the single user's API key (default: $DATABROKER_API_KEY, else a random one)")
     .option("--public", "let anonymous callers read (writing still needs the key)")
+    .option(
+      "--oidc-issuer <url>",
+      "with memberships: accept bearer tokens of this OIDC issuer (default: $DATABROKER_OIDC_ISSUER)",
+    )
+    .option(
+      "--oidc-audience <aud>",
+      "the audience those tokens must name (default: $DATABROKER_OIDC_AUDIENCE)",
+    )
+    .option(
+      "--oidc-jwks-uri <url>",
+      "the provider's JWKS, if not discovered from the issuer (default: $DATABROKER_OIDC_JWKS_URI)",
+    )
+    .option(
+      "--oidc-user-claim <claim>",
+      "the token claim naming the user (default: $DATABROKER_OIDC_USER_CLAIM, else sub)",
+    )
+    .option(
+      "--trusted-proxy <addresses>",
+      "with memberships: believe the user header from these proxy IPs/CIDRs, comma-separated (default: $DATABROKER_TRUSTED_PROXY)",
+    )
+    .option(
+      "--proxy-user-header <name>",
+      "the header the proxy sets (default: $DATABROKER_PROXY_USER_HEADER, else X-Forwarded-User)",
+    )
     .option(
       "--search-budget-ms <ms>",
       "time one search request may take before it answers 503 (default: $DATABROKER_SEARCH_BUDGET_MS, else 10000; 0: no limit)",
@@ -170,7 +246,7 @@ export async function runServer(catalog: string, flags: ServeFlags, prepare?: Se
     return;
   }
   closeOnSignals(server);
-  printReady(server, catalog, flags.public === true);
+  await printReady(server, catalog, flags.public === true);
 }
 
 export function registerServe(program: Command): void {

@@ -31,7 +31,27 @@ export const QUERY_NAMES = [
   "time_range",
 ];
 
-export function aboutDocument(links: Links, auth: AuthOptions | undefined): Record<string, unknown> {
+/** Who may sign in how: required only in single-user mode without --public; the OIDC provider when one is set. */
+function authenticationOf(auth: AuthOptions | undefined, enforced: boolean): Record<string, unknown> {
+  const providers = auth?.oidc
+    ? [
+        {
+          provider: "oidc",
+          mode: "external",
+          links: { auth_endpoint: auth.oidc.issuer },
+          confirmation_message: null,
+        },
+      ]
+    : [];
+  // With memberships anyone may read released runs: signing in is not required to call the API.
+  return { required: !enforced && authenticationRequired(auth), providers, links: null };
+}
+
+export function aboutDocument(
+  links: Links,
+  auth: AuthOptions | undefined,
+  enforced = false,
+): Record<string, unknown> {
   const formats: Record<string, string[]> = {};
   const aliases: Record<string, Record<string, string[]>> = {};
   for (const registry of ALL_FORMATS) {
@@ -47,15 +67,15 @@ export function aboutDocument(links: Links, auth: AuthOptions | undefined): Reco
     formats,
     aliases,
     queries: QUERY_NAMES,
-    authentication: { required: authenticationRequired(auth), providers: [], links: null },
+    authentication: authenticationOf(auth, enforced),
     links: { self: `${links.api}/`, documentation: `${links.base}/docs` },
     meta: { root_path: "" },
   };
 }
 
 export async function aboutRoutes(app: FastifyInstance, options: { auth?: AuthOptions }): Promise<void> {
-  const about = async (request: Parameters<typeof Links.of>[0], reply: import("fastify").FastifyReply) =>
-    sendJson(reply, aboutDocument(Links.of(request), options.auth));
+  const about = async (request: import("fastify").FastifyRequest, reply: import("fastify").FastifyReply) =>
+    sendJson(reply, aboutDocument(Links.of(request), options.auth, request.policy.enforced));
   app.get("/api/v1/", about);
   app.get("/api/v1", about);
 }
