@@ -136,9 +136,12 @@ describe("a catalog of schema version 1", () => {
     await old.put(documents);
     await old.close();
     // Back to version 1: no plan_name index, no descriptor JSON, raw text in an FTS5 table of the default
-    // tokenizer, scan_id only for integers, no deletion audit.
+    // tokenizer, scan_id only for integers, no deletion audit, no access data.
     const db = new Database(path);
     db.exec(`
+      DROP TABLE access_state;
+      DROP TABLE access_audit;
+      DROP TABLE key_uses;
       DROP TABLE deletions;
       DROP INDEX runs_plan_name;
       DROP TABLE run_descriptors;

@@ -1,5 +1,6 @@
 // The one conformance suite every Store adapter passes: real runs in and out, idempotence, conflicts, atomic
-// batches, partial and live runs, references, a million events, value fidelity, lookups and queries.
+// batches, partial and live runs, references, a million events, value fidelity, lookups and queries, and the
+// access records (accessConformance.ts).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
@@ -19,6 +20,7 @@ import type { Query } from "../../src/queries/Query.ts";
 import { SearchDeadline } from "../../src/queries/SearchDeadline.ts";
 import type { ColumnReadOptions } from "../../src/storage/ColumnPage.ts";
 import type { Store } from "../../src/storage/Store.ts";
+import { accessConformance } from "./accessConformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";
@@ -107,8 +109,11 @@ async function assertNothingOf(store: Store, uid: string): Promise<void> {
   await assert.rejects(collect(store.documents(uid)), NotFoundError);
 }
 
-export function storeConformance(name: string, open: Open): void {
+/** `persistent`: the catalog outlives its store, and reopens (read-only too) from the store's uri. */
+export function storeConformance(name: string, open: Open, options: { persistent?: boolean } = {}): void {
   describe(`Store conformance: ${name}`, () => {
+    accessConformance(open, options);
+
     test("every real run in ../shared/data is stored, read back and replayed deep-equal", async () => {
       const runs = await realRuns();
       assert.ok(runs.length >= 90, `found ${runs.length} real runs`);

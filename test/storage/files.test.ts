@@ -1,21 +1,25 @@
 // The files adapter: the shared conformance suite, each store on a fresh temporary directory; and the same
-// suite again with the directory reopened after every put, so every answer comes from what the files hold.
+// suite again with the directory reopened after every put, so every answer comes from what the files hold; and
+// where the access data lives in the directory.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after } from "node:test";
+import { after, describe, test } from "node:test";
 import type { DocumentPair } from "../../src/documents/types.ts";
+import { UnsupportedError } from "../../src/errors.ts";
+import { ACCESS_AUDIT, ACCESS_STATE, KEY_USES } from "../../src/storage/files/FilesAccess.ts";
 import { FilesStore } from "../../src/storage/files/FilesStore.ts";
 import type { PutReport, Store } from "../../src/storage/Store.ts";
 import { storeConformance } from "./conformance.ts";
+import { smallRun } from "./syntheticRuns.ts";
 
 const root = mkdtempSync(join(tmpdir(), "databroker-files-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 let catalogs = 0;
 const newCatalog = () => join(root, `catalog-${catalogs++}`);
 
-storeConformance("files", () => FilesStore.open(newCatalog()));
+storeConformance("files", () => FilesStore.open(newCatalog()), { persistent: true });
 
 /** A files store that reads its directory afresh after every put, accepted or rejected. */
 class ReopeningStore {
@@ -50,3 +54,58 @@ class ReopeningStore {
 }
 
 storeConformance("files, reopened after every put", () => ReopeningStore.open(newCatalog()));
+
+describe("files catalog access data", () => {
+  test("lives in hidden sidecar files that reading the directory neither serves nor reports", async () => {
+    const directory = newCatalog();
+    const store = await FilesStore.open(directory);
+    await store.put(smallRun({ plan_name: "beside access" }, 3).documents);
+    await store.access.write(0, { keys: {} }, [{ at: 1, actor: "a", action: "key.create", detail: {} }]);
+    await store.access.noteKeyUse("db_a", 2);
+    await store.close();
+    const names = readdirSync(directory);
+    for (const name of [ACCESS_STATE, ACCESS_AUDIT, KEY_USES]) assert.ok(names.includes(name), name);
+    assert.ok(!names.some((name) => name.endsWith(".lock") || name.endsWith(".tmp")), names.join(", "));
+    const reopened = await FilesStore.open(directory);
+    try {
+      assert.deepEqual(reopened.problems, []);
+      assert.equal(await reopened.count(), 1);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  test("a read-only open of a directory creates no file, whatever is asked of its access data", async () => {
+    const directory = newCatalog();
+    mkdirSync(directory);
+    const store = await FilesStore.open(directory, { readOnly: true });
+    try {
+      assert.equal(await store.access.version(), 0);
+      await assert.rejects(store.access.write(0, {}, []), UnsupportedError);
+      await assert.rejects(store.access.noteKeyUse("db_a", 1), UnsupportedError);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(readdirSync(directory), []);
+  });
+
+  test("audit lines of a write that never replaced the state, and a torn line, are left out", async () => {
+    const directory = newCatalog();
+    const store = await FilesStore.open(directory);
+    try {
+      const entry = (n: number) => ({ at: n, actor: `user-${n}`, action: "test", detail: { n } });
+      await store.access.write(0, { v: 1 }, [entry(1)]);
+      // A crash after appending two entries (the second torn) but before the state was replaced.
+      appendFileSync(join(directory, ACCESS_AUDIT), `${JSON.stringify({ id: 2, ...entry(8) })}\n{"id":3,"at`);
+      assert.deepEqual(await store.access.audit(), [{ id: 1, ...entry(1) }]);
+      await store.access.write(1, { v: 2 }, [entry(2), entry(3)]);
+      assert.deepEqual(
+        await store.access.audit(),
+        [1, 2, 3].map((n) => ({ id: n, ...entry(n) })),
+      );
+      assert.deepEqual(await store.access.read(), { version: 2, state: { v: 2 } });
+    } finally {
+      await store.close();
+    }
+  });
+});

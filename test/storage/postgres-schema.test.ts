@@ -56,6 +56,8 @@ describe("PostgreSQL schema", () => {
     assert.deepEqual(
       tables.map((row) => row.name),
       [
+        "access_audit",
+        "access_state",
         "batches",
         "databroker_schema",
         "datum_pages",
@@ -65,6 +67,7 @@ describe("PostgreSQL schema", () => {
         "event_columns",
         "event_pages",
         "field_stats",
+        "key_uses",
         "run_logs",
         "runs",
         "streams",

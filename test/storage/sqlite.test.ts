@@ -1,5 +1,6 @@
 // The SQLite adapter: the shared conformance suite on a real file, plus what only a file can show: several
-// processes writing at once lose nothing, a closed file reopens with everything in it, the schema version.
+// processes writing at once lose nothing, a closed file reopens with everything in it, the schema version and
+// the upgrade of a file at the previous one.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -22,7 +23,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const newFile = () => join(dir, `catalog-${files++}.sqlite`);
 
-storeConformance("sqlite", async () => new SqliteStore(newFile()));
+storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true });
 
 function writer(path: string, n: number, out: string): Promise<void> {
   const script = join(projectRoot, "test/storage/fixtures/concurrentWriter.ts");
@@ -97,6 +98,44 @@ describe("SQLite adapter", () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     assert.throws(() => new SqliteStore(path), UnsupportedError);
+  });
+
+  test("a file at schema version 3 (no access tables) is refused read-only, and upgraded when opened for writing", async () => {
+    const path = newFile();
+    const [run] = await realRuns();
+    const first = new SqliteStore(path);
+    await first.put(run.documents);
+    await first.close();
+    // Version 4 only added the access tables: without them, the file is as version 3 wrote it.
+    const db = new Database(path);
+    db.exec("DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses");
+    db.pragma("user_version = 3");
+    db.close();
+    assert.throws(
+      () => new SqliteStore(path, undefined, { readOnly: true }),
+      (error: unknown) =>
+        error instanceof UnsupportedError && /version 3.*databroker migrate/.test(error.message),
+    );
+    const upgraded = new SqliteStore(path);
+    try {
+      assert.deepEqual(await collect(upgraded.documents(run.uid)), run.documents);
+      assert.equal(await upgraded.access.version(), 0);
+      assert.equal(await upgraded.access.write(0, { upgraded: true }, []), 1);
+    } finally {
+      await upgraded.close();
+    }
+    const check = new Database(path, { readonly: true });
+    try {
+      assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+    } finally {
+      check.close();
+    }
+    const reader = new SqliteStore(path, undefined, { readOnly: true });
+    try {
+      assert.deepEqual(await reader.access.read(), { version: 1, state: { upgraded: true } });
+    } finally {
+      await reader.close();
+    }
   });
 
   test("queries compile to SQL with every value bound as a parameter", () => {

@@ -1,5 +1,5 @@
 // PostgreSQL catalogs: `postgresql://user@host:port/db` (or postgres://). Opening one migrates its schema; a
-// read-only open does not, and an empty database is then no catalog.
+// read-only open does not (an empty database is then no catalog) and refuses every write.
 import type { CatalogKind } from "./CatalogKind.ts";
 
 export const postgresCatalog: CatalogKind = {
@@ -8,6 +8,6 @@ export const postgresCatalog: CatalogKind = {
   recognises: (uri) => uri.startsWith("postgresql://") || uri.startsWith("postgres://"),
   async open(uri, options) {
     const { PostgresStore } = await import("../postgres/PostgresStore.ts");
-    return PostgresStore.open(uri, options.readOnly ? { migrate: false } : {});
+    return PostgresStore.open(uri, options.readOnly ? { migrate: false, readOnly: true } : {});
   },
 };

@@ -5,6 +5,7 @@
 import { access, constants, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { AccessRecords } from "../../access/AccessRecords.ts";
 import type { RunRef } from "../../catalog/RunRef.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import type { SeqRange } from "../../catalog/SeqRange.ts";
@@ -32,6 +33,7 @@ import { WriteQueue } from "../WriteQueue.ts";
 import { bulkAsPages } from "./bulkAsPages.ts";
 import type { CatalogLayout } from "./CatalogLayout.ts";
 import { appendDeletion, readDeletions } from "./deletionLog.ts";
+import { FilesAccess } from "./FilesAccess.ts";
 import { type DirectoryProblem, type LoadedDirectory, loadDirectory } from "./loadDirectory.ts";
 import { PackLayout } from "./PackLayout.ts";
 import { PlainLayout } from "./PlainLayout.ts";
@@ -62,7 +64,13 @@ export class FilesStore implements Store {
     readonly uri: string,
     private readonly readOnly: boolean,
     private state: LoadedDirectory,
-  ) {}
+  ) {
+    this.access = new FilesAccess(directory, async () => {
+      await this.writableLayout();
+    });
+  }
+
+  readonly access: AccessRecords;
 
   /**
    * Opens the directory and reads all of it. A missing directory is created, as a new, empty catalog, unless

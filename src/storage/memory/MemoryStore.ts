@@ -1,5 +1,6 @@
 // The memory adapter: the same records the SQLite adapter writes, kept in plain Maps, with the same shared
 // ingest and replay; queries are evaluated in JavaScript, which is this adapter's native language.
+import type { AccessRecords } from "../../access/AccessRecords.ts";
 import type { RunRef } from "../../catalog/RunRef.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import type { SeqRange } from "../../catalog/SeqRange.ts";
@@ -35,6 +36,7 @@ import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
+import { MemoryAccess } from "./MemoryAccess.ts";
 import { StagedWrites } from "./StagedWrites.ts";
 
 interface StoredRecord {
@@ -71,6 +73,7 @@ const DEFAULT_SORT: SortKey[] = [{ key: "time", direction: "desc" }];
 
 export class MemoryStore implements Store {
   readonly uri = "memory:";
+  readonly access: AccessRecords = new MemoryAccess();
   private readonly runRows = new Map<string, RunRow>();
   private readonly records = new Map<string, StoredRecord>();
   private readonly runRecords = new Map<string, string[]>();

@@ -2,6 +2,7 @@
 // open (migrations.ts), puts in one transaction each with per-run locks (PostgresIngest.ts, which argues them),
 // reads of committed data only, and queries compiled to JSONB / GIN / tsvector SQL (compileQuery.ts).
 import type pg from "pg";
+import type { AccessRecords } from "../../access/AccessRecords.ts";
 import type { RunRef } from "../../catalog/RunRef.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import type { SeqRange } from "../../catalog/SeqRange.ts";
@@ -39,6 +40,7 @@ import { DELETIONS, deleteRunRows } from "./deleteRunRows.ts";
 import { duplicateChecks } from "./duplicateChecks.ts";
 import { runScanId, runTime } from "./jsonPaths.ts";
 import { appliedVersion, type MigrationResult, migrate, SCHEMA_VERSION } from "./migrations.ts";
+import { PostgresAccess } from "./PostgresAccess.ts";
 import { PostgresIngest } from "./PostgresIngest.ts";
 import {
   DATUM_PAGE_COLUMNS,
@@ -59,6 +61,8 @@ export interface PostgresStoreOptions {
    * without the schema is no catalog, and one not at SCHEMA_VERSION is refused.
    */
   migrate?: boolean;
+  /** Refuse every write (UnsupportedError): a read-only open. */
+  readOnly?: boolean;
   /** Connections in the pool (default 10). */
   maxConnections?: number;
 }
@@ -158,15 +162,18 @@ export class PostgresStore implements Store {
   private closed = false;
 
   private readonly searchPools: SearchPools;
+  readonly access: AccessRecords;
 
   private constructor(
     uri: string,
     private readonly pool: pg.Pool,
     private readonly compileOptions: CompileOptions,
     maxConnections: number | undefined,
+    private readonly readOnly: boolean,
   ) {
     this.uri = uri;
     this.searchPools = new SearchPools(uri, maxConnections);
+    this.access = new PostgresAccess(pool, (work) => this.inTransaction(work));
   }
 
   /** Opens the catalog at `uri` (postgresql://...), migrating its schema unless told not to. */
@@ -185,7 +192,7 @@ export class PostgresStore implements Store {
           );
         }
       } else await migrate(pool, location);
-      return new PostgresStore(uri, pool, compileOptions, options.maxConnections);
+      return new PostgresStore(uri, pool, compileOptions, options.maxConnections, options.readOnly ?? false);
     } catch (error) {
       await pool.end();
       throw error;
@@ -220,6 +227,7 @@ export class PostgresStore implements Store {
 
   /** `work` on one client between BEGIN and COMMIT, rolled back on failure and retried as a put is. */
   private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (this.readOnly) throw new UnsupportedError(`${redactedUri(this.uri)} was opened read-only`);
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       try {

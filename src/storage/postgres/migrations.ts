@@ -164,6 +164,30 @@ CREATE TABLE deletions (
   reason text
 );`,
   },
+  {
+    version: 3,
+    description: "access: the access state, its audit, API keys' last use",
+    // The state as text, not jsonb: jsonb would rewrite numbers (1.0 as 1, long digits) and key order, and the
+    // state must read back exactly as written. Audit ids are assigned by the writer holding the state row's
+    // lock, so they run from 1 without the gaps a sequence leaves after a rollback.
+    sql: `
+CREATE TABLE access_state (
+  id integer PRIMARY KEY CHECK (id = 1),
+  version bigint NOT NULL,
+  state text NOT NULL
+);
+CREATE TABLE access_audit (
+  id bigint PRIMARY KEY,
+  at float8 NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  detail text NOT NULL
+);
+CREATE TABLE key_uses (
+  prefix text COLLATE "C" PRIMARY KEY,
+  at float8 NOT NULL
+);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,6 +5,7 @@
 // to SQL over JSON1 (compileQuery.ts).
 
 import { existsSync } from "node:fs";
+import type { AccessRecords } from "../../access/AccessRecords.ts";
 import type { RunRef } from "../../catalog/RunRef.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import type { SeqRange } from "../../catalog/SeqRange.ts";
@@ -56,6 +57,7 @@ import {
   pageBlobColumns,
   storedFieldStats,
 } from "./rows.ts";
+import { SqliteAccess } from "./SqliteAccess.ts";
 import { checkSchema } from "./schema.ts";
 import { SqliteWriter } from "./writer/SqliteWriter.ts";
 
@@ -68,6 +70,7 @@ export class SqliteStore implements Store {
   private readonly writer?: SqliteWriter;
   private readonly reader: Connection;
   private readonly queue = new WriteQueue();
+  readonly access: AccessRecords;
 
   /**
    * Opens (creating when needed) the catalog file at `path`; the writer thread starts in the background.
@@ -84,6 +87,7 @@ export class SqliteStore implements Store {
         this.reader.close();
         throw error;
       }
+      this.access = this.accessRecords();
       return;
     }
     const schema = Connection.schema(path);
@@ -94,6 +98,11 @@ export class SqliteStore implements Store {
       schema.close();
     }
     this.writer = new SqliteWriter(path);
+    this.access = this.accessRecords();
+  }
+
+  private accessRecords(): SqliteAccess {
+    return new SqliteAccess(this.reader, (work) => this.queue.run(() => work(this.writable())));
   }
 
   private sql(text: string) {

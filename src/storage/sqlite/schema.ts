@@ -9,7 +9,7 @@ import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -163,7 +163,36 @@ function upgradeToVersion3(db: Database.Database): void {
   `);
 }
 
-const UPGRADES: Array<(db: Database.Database) => void> = [upgradeToVersion2, upgradeToVersion3];
+/**
+ * Version 4: the access data (access/AccessRecords.ts): the state as JSON text in one row with its version, the
+ * audit of its changes (never deleted), and each API key's last use.
+ */
+function upgradeToVersion4(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE access_state (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      version INTEGER NOT NULL,
+      state TEXT NOT NULL            -- JSON, exactly as written
+    );
+    CREATE TABLE access_audit (
+      id INTEGER PRIMARY KEY,        -- from 1, no gaps: one writer at a time, and a rollback leaves none
+      at REAL NOT NULL,              -- seconds since the epoch
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      detail TEXT NOT NULL           -- JSON
+    );
+    CREATE TABLE key_uses (
+      prefix TEXT PRIMARY KEY,
+      at REAL NOT NULL
+    );
+  `);
+}
+
+const UPGRADES: Array<(db: Database.Database) => void> = [
+  upgradeToVersion2,
+  upgradeToVersion3,
+  upgradeToVersion4,
+];
 
 /**
  * What a read-only open requires: this code's schema, untouched. An empty file (version 0, no tables) holds

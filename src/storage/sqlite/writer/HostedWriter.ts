@@ -5,12 +5,14 @@
 import { closeSync, fdatasync, openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import type { AuditEntry } from "../../../access/AccessRecords.ts";
 import type { DeletionRequest, RunDeletion } from "../../deletions.ts";
 import { eventPageBytes, type PreparedBatch } from "../../records.ts";
 import { WriteQueue } from "../../WriteQueue.ts";
 import type { Connection } from "../Connection.ts";
 import { deleteRunRows } from "../deleteRunRows.ts";
 import { SqliteIngest } from "../SqliteIngest.ts";
+import { noteKeyUseRow, writeAccessRows } from "../writeAccessRows.ts";
 
 /** How long a writer waits for another process's write lock (between short async sleeps). */
 const LOCK_WAIT_MS = 120_000;
@@ -137,6 +139,17 @@ export class HostedWriter {
   deleteRun(uid: string, request: DeletionRequest): RunDeletion | null {
     this.throwFailure();
     return deleteRunRows(this.connection, uid, request);
+  }
+
+  /** Stores the access state inside the open transaction (see writeAccessRows); the new version. */
+  writeAccess(expected: number, state: string, audit: Omit<AuditEntry, "id">[]): number {
+    this.throwFailure();
+    return writeAccessRows(this.connection, expected, state, audit);
+  }
+
+  noteKeyUse(prefix: string, at: number): void {
+    this.throwFailure();
+    noteKeyUseRow(this.connection, prefix, at);
   }
 
   async commit(): Promise<void> {

@@ -1,5 +1,6 @@
 // A store's writer connection as the main thread sees it: it lives in the process's writer thread
 // (WriterChannel), where each transaction begins, runs its lookups and writes, and commits or rolls back.
+import type { AuditEntry } from "../../../access/AccessRecords.ts";
 import type { DeletionRequest, RunDeletion } from "../../deletions.ts";
 import type { IngestBackend, IngestTransaction } from "../../ingest/IngestBackend.ts";
 import { ThreadIngest } from "./ThreadIngest.ts";
@@ -40,6 +41,18 @@ export class SqliteWriter implements IngestBackend {
     return this.transaction(() =>
       this.channel!.request<RunDeletion | null>(this.handle, { op: "deleteRun", uid, request }),
     );
+  }
+
+  /** Stores the access state (JSON text) in one write transaction (writeAccessRows.ts); the new version. */
+  writeAccess(expected: number, state: string, audit: Omit<AuditEntry, "id">[]): Promise<number> {
+    return this.transaction(() =>
+      this.channel!.request<number>(this.handle, { op: "writeAccess", expected, state, audit }),
+    );
+  }
+
+  /** Records a key's use in one write transaction. */
+  noteKeyUse(prefix: string, at: number): Promise<void> {
+    return this.transaction(() => this.channel!.request<void>(this.handle, { op: "noteKeyUse", prefix, at }));
   }
 
   /** Closes the connection in the thread (which checkpoints when it is the file's last one). */

@@ -1,5 +1,6 @@
 // The messages between SqliteStores (main thread) and the writer thread that hosts their writer connections:
 // each request names its store's writer by handle and gets one reply with the same id.
+import type { AuditEntry } from "../../../access/AccessRecords.ts";
 import type { DeletionRequest } from "../../deletions.ts";
 import type { PreparedBatch } from "../../records.ts";
 import type { WireError } from "./threadErrors.ts";
@@ -17,6 +18,9 @@ export type WriterCommand =
   | { op: "write"; batch: PreparedBatch }
   /** Deletes a run and records it (deleteRunRows.ts); answers its RunDeletion, or null for no such run. */
   | { op: "deleteRun"; uid: string; request: DeletionRequest }
+  /** Stores the access state (JSON text) if still at `expected` (writeAccessRows.ts); answers the new version. */
+  | { op: "writeAccess"; expected: number; state: string; audit: Omit<AuditEntry, "id">[] }
+  | { op: "noteKeyUse"; prefix: string; at: number }
   | { op: "commit" }
   | { op: "rollback" }
   | { op: "close" };

@@ -50,6 +50,10 @@ async function carryOut(writer: HostedWriter | undefined, command: WriterCommand
       return writer.write(command.batch);
     case "deleteRun":
       return writer.deleteRun(command.uid, command.request);
+    case "writeAccess":
+      return writer.writeAccess(command.expected, command.state, command.audit);
+    case "noteKeyUse":
+      return writer.noteKeyUse(command.prefix, command.at);
     case "commit":
       return writer.commit();
     case "rollback":
