@@ -249,6 +249,10 @@ export class FilesStore implements Store {
     return this.state.memory.resources(runUid);
   }
 
+  runOf(documentUid: string): Promise<string | undefined> {
+    return this.state.memory.runOf(documentUid);
+  }
+
   resource(uid: string): Promise<Resource | undefined> {
     return this.state.memory.resource(uid);
   }

@@ -326,6 +326,10 @@ export class MemoryStore implements Store {
     return this.runDocuments<Resource>(runUid, "resource");
   }
 
+  async runOf(documentUid: string): Promise<string | undefined> {
+    return this.records.get(documentUid)?.run;
+  }
+
   async resource(uid: string): Promise<Resource | undefined> {
     return this.decoded<Resource>(uid, "resource");
   }

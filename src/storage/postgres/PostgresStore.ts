@@ -78,6 +78,7 @@ const MAX_PUT_ATTEMPTS = 5;
 const RETRYABLE = new Set(["40P01", "40001", "23505"]);
 
 const DOCUMENT = statement("document", "SELECT name, body FROM documents WHERE uid = $1");
+const RUN_OF = statement("run_of", "SELECT run FROM documents WHERE uid = $1");
 const RUN_EXISTS = statement("run_exists", "SELECT 1 FROM runs WHERE uid = $1");
 const RUN_DOCUMENTS = statement(
   "run_documents",
@@ -354,6 +355,11 @@ export class PostgresStore implements Store {
 
   resources(runUid: string): Promise<Resource[]> {
     return this.runDocuments<Resource>(runUid, "resource");
+  }
+
+  async runOf(documentUid: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query(bound(RUN_OF, [documentUid]));
+    return rows[0]?.run;
   }
 
   resource(uid: string): Promise<Resource | undefined> {

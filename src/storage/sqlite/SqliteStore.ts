@@ -242,6 +242,10 @@ export class SqliteStore implements Store {
     return this.runDocuments<Resource>(runUid, "resource");
   }
 
+  async runOf(documentUid: string): Promise<string | undefined> {
+    return this.sql("SELECT run FROM documents WHERE uid = ?").pluck().get(documentUid) as string | undefined;
+  }
+
   async resource(uid: string): Promise<Resource | undefined> {
     return this.decoded<Resource>(uid, "resource");
   }
