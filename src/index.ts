@@ -1,5 +1,10 @@
 // The package's library entry (`import { Broker, key } from "databroker"`): what a program needs to open a
 // catalog, search it, read runs as tables and arrays, write runs, and talk to a server.
+export type { AccessControl, KeyListing, KeyRequest } from "./access/AccessControl.ts";
+export type { AuditEntry } from "./access/AccessRecords.ts";
+export type { Memberships } from "./access/Memberships.ts";
+export { ANONYMOUS, type Principal, user } from "./access/Principal.ts";
+export { SCOPES, type Scope } from "./access/scopes.ts";
 export * from "./broker/index.ts";
 export type { RunRef } from "./catalog/RunRef.ts";
 export type { RunSummary } from "./catalog/RunSummary.ts";

@@ -10,6 +10,7 @@ import { Broker } from "../../src/broker/index.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { createServer } from "../../src/server/app.ts";
+import type { AuthOptions } from "../../src/server/auth.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { TestOidcProvider } from "../support/oidcProvider.ts";
@@ -106,19 +107,24 @@ export interface AccessWorld {
 }
 
 /** The world on a new catalog at `uri(dir)`: runs stored, memberships loaded, a key per user. */
-export async function startAccessWorld(uri: (dir: string) => Promise<string> | string): Promise<AccessWorld> {
+export async function startAccessWorld(
+  uri: (dir: string) => Promise<string> | string,
+  auth: Omit<AuthOptions, "oidc"> = {},
+  memberships: unknown = MEMBERSHIPS,
+): Promise<AccessWorld> {
   const dir = mkdtempSync(join(tmpdir(), "databroker-access-"));
   const store = await openStore(await uri(dir));
   for (const spec of Object.values(RUN_SPECS)) await store.put(runDocuments(spec));
   const broker = new Broker(store);
-  await broker.access.loadMemberships(MEMBERSHIPS, "test");
+  await broker.access.loadMemberships(memberships, "test");
   const keys: Record<string, string> = {};
-  for (const { id } of MEMBERSHIPS.users)
+  const users = (memberships as { users: Array<{ id: string; disabled?: boolean }> }).users;
+  for (const { id } of users.filter((entry) => !entry.disabled))
     keys[id] = (await broker.access.createKey({ owner: id }, "test")).secret;
   const oidc = await TestOidcProvider.start();
   const app = await createServer({
     broker,
-    auth: { oidc: { issuer: oidc.issuer, audience: AUDIENCE } },
+    auth: { ...auth, oidc: { issuer: oidc.issuer, audience: AUDIENCE } },
     logger: false,
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
@@ -143,9 +149,16 @@ export async function startAccessWorld(uri: (dir: string) => Promise<string> | s
 /** A request as a given credential sends it; the body as parsed JSON (or text when not JSON). */
 export async function call(
   url: string,
-  options: { key?: string; bearer?: string; method?: string; body?: unknown; contentType?: string } = {},
+  options: {
+    key?: string;
+    bearer?: string;
+    method?: string;
+    body?: unknown;
+    contentType?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; body: any; text: string }> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers.authorization = `Apikey ${options.key}`;
   if (options.bearer !== undefined) headers.authorization = `Bearer ${options.bearer}`;
   let body: string | undefined;

@@ -10,22 +10,12 @@ import { describe, test } from "node:test";
 import { Broker } from "../../src/broker/index.ts";
 import { createServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/storage/openStore.ts";
+import { seededRandom } from "../queries/randomQueries.ts";
 import { sharedPostgres } from "../support/sharedPostgres.ts";
 import { call, runDocuments } from "./accessFixture.ts";
 
 const ROUNDS = Number(process.env.DATABROKER_PROPERTY_ROUNDS || 2);
 const NOW = Date.now() / 1000;
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface World {
   users: string[];
@@ -44,7 +34,7 @@ interface World {
 }
 
 function generate(seed: number): World {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
   const some = <T>(items: T[], chance: number) => items.filter(() => next() < chance);
   const users = Array.from({ length: 6 }, (_, i) => `user${i}`);

@@ -83,7 +83,11 @@ async function assertRunReadsBack(store: Store, uid: string, documents: Document
     const stored = (await collect(store.datums(resource.uid))).flatMap((page) => page.datum_id);
     assert.deepEqual(stored, datums, `datums of resource ${resource.uid}`);
     assert.deepEqual(await store.resource(resource.uid), resource);
+    assert.equal(await store.runOf(resource.uid), uid, `run of resource ${resource.uid}`);
   }
+  for (const descriptor of descriptors)
+    assert.equal(await store.runOf(descriptor.uid), uid, "run of a descriptor");
+  assert.equal(await store.runOf("no-such-document"), undefined);
   const streamResources = documents
     .filter(([kind]) => kind === "stream_resource")
     .map(([, doc]) => doc as StreamResource);
@@ -96,6 +100,7 @@ async function assertRunReadsBack(store: Store, uid: string, documents: Document
       )
       .map(([, doc]) => doc);
     assert.deepEqual(await collect(store.streamDatums(streamResource.uid)), streamDatums);
+    assert.equal(await store.runOf(streamResource.uid), uid, "run of a stream resource");
   }
 }
 
