@@ -77,6 +77,9 @@ async function firstRunWithEvents(): Promise<{ documents: DocumentPair[]; uid: s
 }
 
 /** The canonical target, method and body of a route of the table. */
+/** Routes of a catalog with memberships (test/access/ walks them there). */
+const NEEDS_MEMBERSHIPS = /^\/api\/v1\/(auth\/(apikey|principal)|access\/)/;
+
 function concrete(route: string, uid: string, field: string, body: string) {
   const [method, pattern] = route.split(" ");
   const rest = pattern.includes("/array/")
@@ -197,7 +200,9 @@ for (const catalog of READ_CATALOGS) {
             if (want === "ok") {
               // The route ran: an answer or the route's own refusal of this request, never the gate's.
               assert.ok(answer.status !== 401 && answer.status !== 403 && answer.status < 500, what);
-              if (target.method !== "DELETE") assert.ok(answer.status < 300, what);
+              // Keys, principals and memberships need memberships: single-user mode answers the route's 4xx.
+              if (target.method !== "DELETE" && !NEEDS_MEMBERSHIPS.test(target.path))
+                assert.ok(answer.status < 300, what);
             } else assert.equal(answer.status, want, what);
           }
           if (target.method === "GET") {
