@@ -7,6 +7,7 @@ import { type AuthOptions, authPlugin } from "./auth.ts";
 import { replyWithError } from "./errorReply.ts";
 import { closeIdleConnections } from "./idleConnections.ts";
 import { sendJson } from "./json.ts";
+import { newRequestId, sendRequestIds } from "./requestIds.ts";
 import { methodsAt } from "./routeAccess.ts";
 import { aboutRoutes } from "./routes/about.ts";
 import { apiDocsRoutes } from "./routes/apiDocs.ts";
@@ -60,8 +61,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const budget = options.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS;
   const broker = options.broker.withSearchBudget(budget > 0 ? budget : undefined);
   const socketIdleMs = options.timeouts?.socketIdleMs ?? 120_000;
-  const app = Fastify({ logger: options.logger ?? false, connectionTimeout: socketIdleMs });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    connectionTimeout: socketIdleMs,
+    // A client's own id header is not trusted: ids must be unique to find an error in the log.
+    requestIdHeader: false,
+    genReqId: newRequestId,
+  });
   closeIdleConnections(app, socketIdleMs);
+  sendRequestIds(app);
   app.setErrorHandler(replyWithError);
   // A path some route answers with another method is a 405 naming them (a HEAD on the POST-only ingest
   // route, say), not a 404 that says the path does not exist.
