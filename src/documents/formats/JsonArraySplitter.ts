@@ -2,6 +2,7 @@
 // tracks strings and bracket nesting, so an array of any size is cut into its documents in constant memory.
 import { UnreadableError } from "../../errors.ts";
 import { byteOrderMarkLength, describeByte } from "./jsonHead.ts";
+import { invalidUtf8 } from "./utf8.ts";
 
 /** One element of the top-level array, as JSON text, with the file offset of its first byte. */
 export interface ArrayElement {
@@ -71,7 +72,9 @@ export class JsonArraySplitter {
       if (this.expect === Expect.InsideElement) {
         i = this.scanElement(chunk, i);
         if (this.depth > 0) break;
-        elements.push(this.completeElement(chunk, elementStartInChunk, i));
+        const element = this.completeElement(chunk, elementStartInChunk, i);
+        if (element === undefined) return elements;
+        elements.push(element);
         this.expect = Expect.CommaOrEnd;
         continue;
       }
@@ -176,15 +179,23 @@ export class JsonArraySplitter {
     return i;
   }
 
-  private completeElement(chunk: Buffer, startInChunk: number, end: number): ArrayElement {
-    let text: string;
+  /** The element ending at chunk byte `end`; undefined, with `failure` set, when it is not valid UTF-8. */
+  private completeElement(chunk: Buffer, startInChunk: number, end: number): ArrayElement | undefined {
+    let bytes: Buffer;
     if (this.elementParts.length > 0) {
-      text = Buffer.concat([...this.elementParts, chunk.subarray(0, end)]).toString("utf8");
+      bytes = Buffer.concat([...this.elementParts, chunk.subarray(0, end)]);
       this.elementParts = [];
     } else {
-      text = chunk.toString("utf8", startInChunk, end);
+      bytes = chunk.subarray(startInChunk, end);
     }
-    return { text, offset: this.elementOffset, index: this.elementCount++ };
+    const invalid = invalidUtf8(bytes);
+    if (invalid !== undefined) {
+      const at = `byte ${this.elementOffset + invalid.offset}`;
+      const message = `${invalid.message} in document ${this.elementCount + 1} (which starts at byte ${this.elementOffset})`;
+      this.failure = new UnreadableError(this.source, at, message);
+      return undefined;
+    }
+    return { text: bytes.toString("utf8"), offset: this.elementOffset, index: this.elementCount++ };
   }
 
   /** Records a structural fault at chunk byte `i`; returns the elements completed before it. */

@@ -3,6 +3,7 @@
 import { UnreadableError } from "../../errors.ts";
 import { DOCUMENT_NAMES, type DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
+import { nestsDeeperThan, TOO_DEEP } from "./inputDepth.ts";
 
 const KNOWN_NAMES: ReadonlySet<string> = new Set(DOCUMENT_NAMES);
 
@@ -36,6 +37,7 @@ function checkedPair(name: unknown, doc: unknown): DocumentPair | string {
     return `unknown document name ${found} (expected one of ${DOCUMENT_NAMES.join(", ")})`;
   }
   if (!isPlainObject(doc)) return `the ${name} document is ${describeValue(doc)}, not an object`;
+  if (nestsDeeperThan(doc)) return `the ${name} document is ${TOO_DEEP}`;
   return [name, doc] as DocumentPair;
 }
 

@@ -4,6 +4,7 @@ import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { toDocumentPair } from "./documentShape.ts";
+import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
 import { type ArrayElement, JsonArraySplitter } from "./JsonArraySplitter.ts";
 import { JsonSyntaxError, parseDocumentJson } from "./parseJson.ts";
 
@@ -42,6 +43,12 @@ function* documentsOf(
 }
 
 function syntaxFailure(error: unknown, element: ArrayElement, source: string): UnreadableError {
+  if (isStackOverflow(error))
+    return new UnreadableError(
+      source,
+      `byte ${element.offset}`,
+      `document ${element.index + 1} is ${TOO_DEEP}`,
+    );
   if (!(error instanceof JsonSyntaxError)) {
     return new UnreadableError(source, `byte ${element.offset}`, `invalid JSON: ${error}`, { cause: error });
   }

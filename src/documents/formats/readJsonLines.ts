@@ -5,7 +5,13 @@ import type { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { byteOrderMarkLength } from "./jsonHead.ts";
-import { lineFailureError, parseJsonLineTexts, splitLines } from "./jsonLineParsing.ts";
+import {
+  firstFailure,
+  lineFailureError,
+  parseJsonLineTexts,
+  type SplitLines,
+  splitLines,
+} from "./jsonLineParsing.ts";
 
 const NEWLINE = 0x0a;
 
@@ -63,14 +69,16 @@ class LineDecoder {
 
   end(): Batch {
     if (this.unfinished.length === 0) return { documents: [] };
-    const last = Buffer.concat(this.unfinished).toString("utf8");
+    const last = splitLines(Buffer.concat(this.unfinished));
     this.unfinished = [];
-    return this.decode([last], true);
+    return this.decode(last, true);
   }
 
-  private decode(lines: string[], atEnd: boolean): Batch {
+  private decode(split: SplitLines, atEnd: boolean): Batch {
+    const { lines } = split;
     const documents: DocumentPair[] = [];
-    const failure = parseJsonLineTexts(lines, this.shape, atEnd, (pair) => documents.push(pair));
+    const parsed = parseJsonLineTexts(lines, this.shape, atEnd, (pair) => documents.push(pair));
+    const failure = firstFailure(split, parsed);
     const firstLine = this.lineNumber + 1;
     this.lineNumber += lines.length;
     if (failure === undefined) return { documents };

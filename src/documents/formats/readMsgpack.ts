@@ -4,8 +4,10 @@ import { C1, Unpackr } from "msgpackr";
 import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { toDocumentPair } from "./documentShape.ts";
+import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
 import { markMsgpackFloats } from "./msgpackFloats.ts";
 import { decodeNumpyValues, mayHoldNumpy, NumpyDecodeError } from "./msgpackNumpy.ts";
+import { invalidMsgpackString } from "./msgpackStrings.ts";
 
 // Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as the
 // nearest number, as JSON.parse does with big integers.
@@ -80,6 +82,11 @@ class MsgpackDocumentDecoder {
     let failure: UnreadableError | undefined;
     let missingBytes: number | undefined;
     const accept = (value: unknown, start: number, end: number) => {
+      const invalid = invalidMsgpackString(bytes, start, end);
+      if (invalid !== undefined) {
+        const at = `byte ${this.pendingOffset + invalid.offset}`;
+        throw new UnreadableError(this.source, at, `${invalid.message} in a string`);
+      }
       const pair = this.toDocument(value, start, mayHoldNumpyMaps);
       // An event's floats are told by its descriptor's dtypes (see parseDocumentJson).
       if (!pair[0].startsWith("event")) markMsgpackFloats(bytes.subarray(start, end), pair);
@@ -90,15 +97,7 @@ class MsgpackDocumentDecoder {
       try {
         missingBytes = decodeValues(bytes, position, accept);
       } catch (error) {
-        failure =
-          error instanceof UnreadableError
-            ? error
-            : new UnreadableError(
-                this.source,
-                `byte ${this.pendingOffset + position}`,
-                `corrupt msgpack: ${(error as Error).message}`,
-                { cause: error },
-              );
+        failure = error instanceof UnreadableError ? error : this.corrupt(error, position);
         break;
       }
     }
@@ -126,6 +125,15 @@ class MsgpackDocumentDecoder {
       }
     }
     return toDocumentPair(plain, "pair", this.source, location);
+  }
+
+  /** The error of a value msgpackr could not decode, starting at `position` of the pending bytes. */
+  private corrupt(error: unknown, position: number): UnreadableError {
+    const at = `byte ${this.pendingOffset + position}`;
+    if (isStackOverflow(error)) return new UnreadableError(this.source, at, `the document is ${TOO_DEEP}`);
+    return new UnreadableError(this.source, at, `corrupt msgpack: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   private truncated(): UnreadableError {
