@@ -1,6 +1,7 @@
 // `databroker ingest` of bad files, as a process: a file holding invalid UTF-8 or a document nested far too
 // deeply is reported as damaged (naming the line or byte and what is wrong, never a stack overflow) while
-// the other files given are still read and stored; exit 1, as for any damaged file.
+// the other files given are still read and stored; exit 1, as for any damaged file. A stop before its start
+// in one file is a rejected run (`order`), not a stored run warned of a missing stop.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,5 +76,28 @@ test("a document nested 100,000 levels deep: reported 'nested too deeply', the o
     new RegExp(`deep\\.jsonl: .*line 1: .*nested too deeply: more than ${MAX_INPUT_DEPTH} levels`),
   );
   assert.doesNotMatch(result.stderr, /RangeError|call stack/);
+  assert.equal(await storedUids(catalog), 1);
+});
+
+test("a stop before its start in one file: the run is rejected with an `order` finding, exit 1", async () => {
+  const run = smallRun({ plan_name: "stop-first" });
+  const stop = run.documents.at(-1);
+  assert.equal(stop?.[0], "stop");
+  const path = join(scratch, "stop-first.jsonl");
+  const reordered = [stop, ...run.documents.slice(0, -1)];
+  writeFileSync(path, reordered.map((pair) => `${JSON.stringify(pair)}\n`).join(""));
+  const good = goodFile("order-good");
+  const catalog = join(scratch, "order.sqlite");
+  const result = databroker(["ingest", path, good.path, "--catalog", catalog, "--quiet"]);
+  assert.equal(result.code, 1, result.stderr);
+  // The stop alone (it names no stored run), then its run, refused for the order.
+  assert.match(result.stdout, /1 stored, 0 already there, 2 rejected/);
+  assert.match(
+    `${result.stdout}${result.stderr}`,
+    new RegExp(
+      `order.*refers to start ${run.uid}, which only comes later \\(document 1\\): a stop must come after its start`,
+    ),
+  );
+  assert.doesNotMatch(`${result.stdout}${result.stderr}`, /no stop/);
   assert.equal(await storedUids(catalog), 1);
 });

@@ -1,6 +1,7 @@
 // Bad input over HTTP on SQLite and PostgreSQL is refused with a 4xx naming what is wrong, never a 500 and
 // never stored changed: invalid UTF-8 in any body format (named by byte, and line for JSON Lines), and
-// documents nested far too deeply (10,000 and 100,000 levels: named as such, not as a stack overflow).
+// documents nested far too deeply (10,000 and 100,000 levels: named as such, not as a stack overflow), and a
+// stop or descriptor before its start in one request (documents are ordered: a 422 `order` finding).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { pack } from "msgpackr";
@@ -131,6 +132,58 @@ for (const catalog of READ_CATALOGS) {
           assert.equal(await isStored(server, uid), false);
         }
       }
+    });
+
+    test("a stop or descriptor before its start in one request: 422 `order` naming the document, nothing stored", async () => {
+      const stop = { uid: "early-stop", run_start: "late", time: 1700000002, exit_status: "success" };
+      const descriptor = {
+        uid: "early-d",
+        run_start: "late",
+        time: 1700000001,
+        name: "primary",
+        data_keys: {},
+      };
+      const start = { uid: "late", time: 1700000000.5 };
+      for (const format of Object.keys(TYPES) as BodyFormat[]) {
+        for (const [name, doc] of [
+          ["stop", stop],
+          ["descriptor", descriptor],
+        ] as const) {
+          const answer = await post(
+            server,
+            format,
+            encode(format, [
+              [name, doc],
+              ["start", start],
+            ]),
+          );
+          assert.equal(answer.status, 422, `${format} ${name}: ${answer.text}`);
+          const body = JSON.parse(answer.text);
+          assert.deepEqual(body.findings, [
+            {
+              doc_index: 0,
+              name,
+              path: "run_start",
+              rule: "order",
+              message: `refers to start late, which only comes later (document 1): a ${name} must come after its start`,
+            },
+          ]);
+          assert.equal(await isStored(server, "late"), false);
+        }
+      }
+      // In order, the same documents are stored, the stop with no warning that it is missing.
+      const ordered = await post(
+        server,
+        "json",
+        encode("json", [
+          ["start", start],
+          ["descriptor", descriptor],
+          ["stop", stop],
+        ]),
+      );
+      assert.equal(ordered.status, 200, ordered.text);
+      const warnings = JSON.parse(ordered.text).runs[0].warnings.map((w: { rule: string }) => w.rule);
+      assert.deepEqual(warnings, []);
     });
   });
 }

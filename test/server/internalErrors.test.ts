@@ -25,7 +25,8 @@ for (const catalog of READ_CATALOGS) {
 
     test("a bug answers 500 naming only the request id, and logs the error with it", async () => {
       // The store's put stands for any bug: a plain Error whose message holds a path.
-      const store = (server.broker as unknown as { store: { put: unknown } }).store;
+      const store = (server.broker as unknown as { store: { put: (...args: unknown[]) => Promise<unknown> } })
+        .store;
       const put = mock.method(store, "put", async () => {
         throw new Error(SECRET);
       });
