@@ -6,6 +6,7 @@ import type { Broker } from "../broker/index.ts";
 import { type AuthOptions, authPlugin } from "./auth.ts";
 import { replyWithError } from "./errorReply.ts";
 import { closeIdleConnections } from "./idleConnections.ts";
+import { type IngestLimits, ingestLimitsOf } from "./ingest/ingestLimits.ts";
 import { sendJson } from "./json.ts";
 import { newRequestId, sendRequestIds } from "./requestIds.ts";
 import { methodsAt } from "./routeAccess.ts";
@@ -43,6 +44,8 @@ export interface ServerOptions {
   auth?: AuthOptions;
   timeouts?: ServerTimeouts;
   logger?: boolean;
+  /** The limits of one ingest request (ingest/ingestLimits.ts); each unset one has its default (not the environment's). */
+  limits?: Partial<IngestLimits>;
   /**
    * Accept Resources and StreamResources whose files lie outside the broker's file roots (refused with a
    * `file-root` finding by default): only when the operator trusts every writer.
@@ -102,6 +105,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(documentsRoutes, {
     broker,
     bodyIdleMs: options.timeouts?.bodyIdleMs ?? 30_000,
+    limits: ingestLimitsOf(options.limits, {}),
     trustResourcePaths: options.trustResourcePaths,
   });
 

@@ -1,7 +1,8 @@
 // Finds the elements of one top-level JSON array in a stream of byte chunks without parsing them: it only
 // tracks strings and bracket nesting, so an array of any size is cut into its documents in constant memory.
-import { UnreadableError } from "../../errors.ts";
+import { type LimitError, UnreadableError } from "../../errors.ts";
 import { byteOrderMarkLength, describeByte } from "./jsonHead.ts";
+import { documentTooLarge, isTooLarge, type ReadLimits } from "./ReadLimits.ts";
 import { invalidUtf8 } from "./utf8.ts";
 
 /** One element of the top-level array, as JSON text, with the file offset of its first byte. */
@@ -48,7 +49,7 @@ function isJsonWhitespace(byte: number): boolean {
  * returned, so the caller yields every element before the damage and then throws `failure`.
  */
 export class JsonArraySplitter {
-  failure: UnreadableError | undefined;
+  failure: UnreadableError | LimitError | undefined;
   private expect: Expectation = Expect.OpenArray;
   /** File offset of the first byte of the current chunk. */
   private chunkOffset = 0;
@@ -57,10 +58,14 @@ export class JsonArraySplitter {
   private escaped = false;
   private elementOffset = 0;
   private elementCount = 0;
-  /** Earlier chunks' bytes of an element that spans chunks. */
+  /** Earlier chunks' bytes of an element that spans chunks, and how many. */
   private elementParts: Buffer[] = [];
+  private elementPartBytes = 0;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly limits?: ReadLimits,
+  ) {}
 
   push(chunk: Buffer): ArrayElement[] {
     const elements: ArrayElement[] = [];
@@ -118,7 +123,14 @@ export class JsonArraySplitter {
       i++;
     }
     if (this.expect === Expect.InsideElement) {
-      this.elementParts.push(chunk.subarray(this.elementParts.length > 0 ? 0 : elementStartInChunk));
+      const part = chunk.subarray(this.elementParts.length > 0 ? 0 : elementStartInChunk);
+      this.elementParts.push(part);
+      this.elementPartBytes += part.length;
+      // Refused as soon as it is too large: the rest of it is never held.
+      if (isTooLarge(this.limits, this.elementPartBytes)) {
+        const at = `byte ${this.elementOffset}`;
+        this.failure = documentTooLarge(this.limits!, this.source, at, this.elementPartBytes);
+      }
     }
     this.chunkOffset += n;
     return elements;
@@ -179,14 +191,20 @@ export class JsonArraySplitter {
     return i;
   }
 
-  /** The element ending at chunk byte `end`; undefined, with `failure` set, when it is not valid UTF-8. */
+  /** The element ending at chunk byte `end`; undefined, with `failure` set, when too large or not UTF-8. */
   private completeElement(chunk: Buffer, startInChunk: number, end: number): ArrayElement | undefined {
     let bytes: Buffer;
     if (this.elementParts.length > 0) {
       bytes = Buffer.concat([...this.elementParts, chunk.subarray(0, end)]);
       this.elementParts = [];
+      this.elementPartBytes = 0;
     } else {
       bytes = chunk.subarray(startInChunk, end);
+    }
+    if (isTooLarge(this.limits, bytes.length)) {
+      const at = `byte ${this.elementOffset}`;
+      this.failure = documentTooLarge(this.limits!, this.source, at, bytes.length);
+      return undefined;
     }
     const invalid = invalidUtf8(bytes);
     if (invalid !== undefined) {

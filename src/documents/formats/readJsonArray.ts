@@ -7,6 +7,7 @@ import { toDocumentPair } from "./documentShape.ts";
 import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
 import { type ArrayElement, JsonArraySplitter } from "./JsonArraySplitter.ts";
 import { JsonSyntaxError, parseDocumentJson } from "./parseJson.ts";
+import type { ReadLimits } from "./ReadLimits.ts";
 
 /**
  * Yields every document of the JSON array in `chunks`; throws UnreadableError naming `source` (`byte N`)
@@ -16,8 +17,9 @@ export async function* readJsonArray(
   chunks: AsyncIterable<Buffer>,
   source: string,
   shape: DocumentShape,
+  limits?: ReadLimits,
 ): AsyncGenerator<DocumentPair> {
-  const splitter = new JsonArraySplitter(source);
+  const splitter = new JsonArraySplitter(source, limits);
   for await (const chunk of chunks) {
     yield* documentsOf(splitter.push(chunk), source, shape);
     if (splitter.failure) throw splitter.failure;

@@ -1,13 +1,14 @@
 // Streams the documents of concatenated msgpack `[name, doc]` values (suitcase-msgpack, databroker-pack;
 // a file or a request body): decodes whole values from each chunk and carries a value cut by a border over.
 import { C1, Unpackr } from "msgpackr";
-import { UnreadableError } from "../../errors.ts";
+import { LimitError, UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { toDocumentPair } from "./documentShape.ts";
 import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
 import { markMsgpackFloats } from "./msgpackFloats.ts";
 import { decodeNumpyValues, mayHoldNumpy, NumpyDecodeError } from "./msgpackNumpy.ts";
 import { invalidMsgpackString } from "./msgpackStrings.ts";
+import { documentTooLarge, isTooLarge, type ReadLimits } from "./ReadLimits.ts";
 
 // Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as the
 // nearest number, as JSON.parse does with big integers.
@@ -22,8 +23,9 @@ const mapUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64A
 export async function* readMsgpack(
   chunks: AsyncIterable<Buffer>,
   source: string,
+  limits?: ReadLimits,
 ): AsyncGenerator<DocumentPair> {
-  const decoder = new MsgpackDocumentDecoder(source);
+  const decoder = new MsgpackDocumentDecoder(source, limits);
   for await (const chunk of chunks) {
     const batch = decoder.push(chunk);
     yield* batch.documents;
@@ -36,7 +38,7 @@ export async function* readMsgpack(
 
 interface Batch {
   documents: DocumentPair[];
-  failure?: UnreadableError;
+  failure?: UnreadableError | LimitError;
 }
 
 /** What msgpackr adds to the error of a value cut short. */
@@ -58,13 +60,23 @@ class MsgpackDocumentDecoder {
   /** No new attempt to decode before this many bytes are pending (see the end of `decode`). */
   private retryAt = 0;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly limits?: ReadLimits,
+  ) {}
 
   push(chunk: Buffer): Batch {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.retryAt) return { documents: [] };
+    if (this.pendingBytes < this.retryAt) return this.waiting();
     return this.decode(this.pending.length === 1 ? chunk : Buffer.concat(this.pending));
+  }
+
+  /** Nothing decoded yet: a value already past the document limit is refused before it is all here. */
+  private waiting(): Batch {
+    if (!isTooLarge(this.limits, this.pendingBytes)) return { documents: [] };
+    const at = `byte ${this.pendingOffset}`;
+    return { documents: [], failure: documentTooLarge(this.limits!, this.source, at, this.pendingBytes) };
   }
 
   end(): Batch {
@@ -79,9 +91,11 @@ class MsgpackDocumentDecoder {
     const documents: DocumentPair[] = [];
     const mayHoldNumpyMaps = mayHoldNumpy(bytes);
     let position = 0;
-    let failure: UnreadableError | undefined;
+    let failure: UnreadableError | LimitError | undefined;
     let missingBytes: number | undefined;
     const accept = (value: unknown, start: number, end: number) => {
+      if (isTooLarge(this.limits, end - start))
+        throw documentTooLarge(this.limits!, this.source, `byte ${this.pendingOffset + start}`, end - start);
       const invalid = invalidMsgpackString(bytes, start, end);
       if (invalid !== undefined) {
         const at = `byte ${this.pendingOffset + invalid.offset}`;
@@ -97,7 +111,10 @@ class MsgpackDocumentDecoder {
       try {
         missingBytes = decodeValues(bytes, position, accept);
       } catch (error) {
-        failure = error instanceof UnreadableError ? error : this.corrupt(error, position);
+        failure =
+          error instanceof UnreadableError || error instanceof LimitError
+            ? error
+            : this.corrupt(error, position);
         break;
       }
     }
@@ -107,6 +124,7 @@ class MsgpackDocumentDecoder {
     if (missingBytes === undefined) this.retryAt = 0;
     // Waiting for twice the bytes before retrying keeps a value spanning many chunks linear to decode.
     else this.retryAt = Math.max(2 * this.pendingBytes, this.pendingBytes + missingBytes);
+    if (failure === undefined && documents.length === 0) return this.waiting();
     return { documents, failure };
   }
 
