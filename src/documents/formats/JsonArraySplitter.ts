@@ -1,5 +1,6 @@
 // Finds the elements of one top-level JSON array in a stream of byte chunks without parsing them: it only
 // tracks strings and bracket nesting, so an array of any size is cut into its documents in constant memory.
+import { isAscii } from "node:buffer";
 import { type LimitError, UnreadableError } from "../../errors.ts";
 import { byteOrderMarkLength, describeByte } from "./jsonHead.ts";
 import { documentTooLarge, isTooLarge, type ReadLimits } from "./ReadLimits.ts";
@@ -71,13 +72,14 @@ export class JsonArraySplitter {
     const elements: ArrayElement[] = [];
     if (this.failure) return elements;
     const n = chunk.length;
+    const chunkIsAscii = isAscii(chunk);
     let i = this.chunkOffset === 0 ? byteOrderMarkLength(chunk) : 0;
     let elementStartInChunk = 0;
     while (i < n) {
       if (this.expect === Expect.InsideElement) {
         i = this.scanElement(chunk, i);
         if (this.depth > 0) break;
-        const element = this.completeElement(chunk, elementStartInChunk, i);
+        const element = this.completeElement(chunk, elementStartInChunk, i, chunkIsAscii);
         if (element === undefined) return elements;
         elements.push(element);
         this.expect = Expect.CommaOrEnd;
@@ -192,9 +194,15 @@ export class JsonArraySplitter {
   }
 
   /** The element ending at chunk byte `end`; undefined, with `failure` set, when too large or not UTF-8. */
-  private completeElement(chunk: Buffer, startInChunk: number, end: number): ArrayElement | undefined {
+  private completeElement(
+    chunk: Buffer,
+    startInChunk: number,
+    end: number,
+    chunkIsAscii: boolean,
+  ): ArrayElement | undefined {
+    const spans = this.elementParts.length > 0;
     let bytes: Buffer;
-    if (this.elementParts.length > 0) {
+    if (spans) {
       bytes = Buffer.concat([...this.elementParts, chunk.subarray(0, end)]);
       this.elementParts = [];
       this.elementPartBytes = 0;
@@ -206,7 +214,8 @@ export class JsonArraySplitter {
       this.failure = documentTooLarge(this.limits!, this.source, at, bytes.length);
       return undefined;
     }
-    const invalid = invalidUtf8(bytes);
+    // An element inside an ASCII chunk is ASCII: one check of the chunk spares one per element.
+    const invalid = !spans && chunkIsAscii ? undefined : invalidUtf8(bytes);
     if (invalid !== undefined) {
       const at = `byte ${this.elementOffset + invalid.offset}`;
       const message = `${invalid.message} in document ${this.elementCount + 1} (which starts at byte ${this.elementOffset})`;

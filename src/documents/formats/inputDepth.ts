@@ -11,6 +11,15 @@ export const TOO_DEEP =
   `nested too deeply: more than ${MAX_INPUT_DEPTH} levels of objects and arrays, not read ` +
   `(documents other than events may nest at most ${MAX_DOCUMENT_DEPTH} levels)`;
 
+/**
+ * Whether a value that took `encodedLength` bytes (or JSON characters) may nest deeper than the limit: each
+ * level takes at least one byte of msgpack and two characters of JSON, so a shorter one (an event, most
+ * documents) needs no walk on the hot path.
+ */
+export function mayNestTooDeeply(encodedLength: number): boolean {
+  return encodedLength > MAX_INPUT_DEPTH;
+}
+
 /** Whether `value` (level 1 if an object or array) nests objects and arrays deeper than `limit` levels. */
 export function nestsDeeperThan(value: unknown, limit = MAX_INPUT_DEPTH): boolean {
   if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return false;

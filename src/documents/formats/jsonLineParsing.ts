@@ -71,7 +71,7 @@ export function parseJsonLineTexts(
     } catch (error) {
       return syntaxFailure(index, error, atEnd && index === lines.length - 1);
     }
-    const pair = documentPairOrProblem(value, shape);
+    const pair = documentPairOrProblem(value, shape, line.length);
     if (typeof pair === "string") return { index, message: pair };
     accept(pair);
   }

@@ -1,11 +1,11 @@
 // msgpackr decodes a str holding invalid UTF-8 to U+FFFD, silently changing the data. This walks a value's
 // msgpack bytes (headers only: msgpack is prefix-coded, so no recursion is needed) and checks every str
-// payload. Values of ASCII bytes only are skipped at once.
-import { isAscii } from "node:buffer";
+// payload. The walk allocates nothing and checks short ASCII strings inline (it runs per document).
 import { type InvalidUtf8, invalidUtf8 } from "./utf8.ts";
 
-/** Bytes after the type byte of the fixed-size types: numbers, fixext, and array and map headers. */
-const FIXED_SIZES = new Map<number, number>([
+/** Bytes after the type byte of the fixed-size types 0xc0..0xdf: numbers, fixext, array and map headers. */
+const FIXED_SIZES = new Uint8Array(0x20);
+for (const [type, size] of [
   [0xca, 4],
   [0xcb, 8],
   [0xcc, 1],
@@ -25,51 +25,64 @@ const FIXED_SIZES = new Map<number, number>([
   [0xdd, 4],
   [0xde, 2],
   [0xdf, 4],
-]);
-
-/** One item's header: its size and that of its payload (str, bin, ext), and whether the payload is text. */
-function itemAt(bytes: Buffer, i: number): { header: number; payload: number; text: boolean } {
-  const type = bytes[i];
-  if (type >= 0xa0 && type <= 0xbf) return { header: 1, payload: type & 0x1f, text: true };
-  switch (type) {
-    case 0xd9:
-      return { header: 2, payload: bytes[i + 1], text: true };
-    case 0xda:
-      return { header: 3, payload: bytes.readUInt16BE(i + 1), text: true };
-    case 0xdb:
-      return { header: 5, payload: bytes.readUInt32BE(i + 1), text: true };
-    case 0xc4:
-      return { header: 2, payload: bytes[i + 1], text: false };
-    case 0xc5:
-      return { header: 3, payload: bytes.readUInt16BE(i + 1), text: false };
-    case 0xc6:
-      return { header: 5, payload: bytes.readUInt32BE(i + 1), text: false };
-    case 0xc7:
-      return { header: 3, payload: bytes[i + 1], text: false };
-    case 0xc8:
-      return { header: 4, payload: bytes.readUInt16BE(i + 1), text: false };
-    case 0xc9:
-      return { header: 6, payload: bytes.readUInt32BE(i + 1), text: false };
-  }
-  return { header: 1 + (FIXED_SIZES.get(type) ?? 0), payload: 0, text: false };
-}
+])
+  FIXED_SIZES[type - 0xc0] = size;
 
 /** The first str of `bytes[start, end)` (one whole msgpack value) that is not valid UTF-8, or undefined. */
 export function invalidMsgpackString(bytes: Buffer, start: number, end: number): InvalidUtf8 | undefined {
-  if (isAscii(bytes.subarray(start, end))) return undefined;
   for (let i = start; i < end; ) {
     const type = bytes[i];
-    // Positive and negative fixints, fixmap and fixarray headers, nil and booleans: one byte, no payload.
+    // Fixints, fixmap and fixarray headers, nil and booleans: one byte, no payload.
     if (type < 0xa0 || type >= 0xe0 || (type >= 0xc0 && type <= 0xc3)) {
       i++;
       continue;
     }
-    const { header, payload, text } = itemAt(bytes, i);
-    const from = i + header;
-    i = from + payload;
-    if (!text) continue;
-    const invalid = invalidUtf8(bytes.subarray(from, Math.min(i, end)));
+    let from: number;
+    if (type <= 0xbf) from = i + 1;
+    else if (type === 0xd9) from = i + 2;
+    else if (type === 0xda) from = i + 3;
+    else if (type === 0xdb) from = i + 5;
+    else {
+      i = afterBinary(bytes, i, type);
+      continue;
+    }
+    const length =
+      type <= 0xbf
+        ? type & 0x1f
+        : type === 0xd9
+          ? bytes[i + 1]
+          : type === 0xda
+            ? bytes.readUInt16BE(i + 1)
+            : bytes.readUInt32BE(i + 1);
+    i = Math.min(from + length, end);
+    // Most strings are short and ASCII: a loop is cheaper than a call into the native check.
+    if (length < 64 && isAsciiRange(bytes, from, i)) continue;
+    const invalid = invalidUtf8(bytes.subarray(from, i));
     if (invalid !== undefined) return { offset: from + invalid.offset, message: invalid.message };
   }
   return undefined;
+}
+
+function isAsciiRange(bytes: Buffer, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (bytes[k] >= 0x80) return false;
+  return true;
+}
+
+/** The offset after a value of a type other than str (bin, ext, numbers, container headers). */
+function afterBinary(bytes: Buffer, i: number, type: number): number {
+  switch (type) {
+    case 0xc4:
+      return i + 2 + bytes[i + 1];
+    case 0xc5:
+      return i + 3 + bytes.readUInt16BE(i + 1);
+    case 0xc6:
+      return i + 5 + bytes.readUInt32BE(i + 1);
+    case 0xc7:
+      return i + 3 + bytes[i + 1];
+    case 0xc8:
+      return i + 4 + bytes.readUInt16BE(i + 1);
+    case 0xc9:
+      return i + 6 + bytes.readUInt32BE(i + 1);
+  }
+  return i + 1 + FIXED_SIZES[type - 0xc0];
 }

@@ -40,7 +40,7 @@ function* documentsOf(
     } catch (error) {
       throw syntaxFailure(error, element, source);
     }
-    yield toDocumentPair(value, shape, source, `byte ${element.offset}`);
+    yield toDocumentPair(value, shape, source, `byte ${element.offset}`, element.text.length);
   }
 }
 

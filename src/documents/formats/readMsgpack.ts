@@ -101,7 +101,7 @@ class MsgpackDocumentDecoder {
         const at = `byte ${this.pendingOffset + invalid.offset}`;
         throw new UnreadableError(this.source, at, `${invalid.message} in a string`);
       }
-      const pair = this.toDocument(value, start, mayHoldNumpyMaps);
+      const pair = this.toDocument(value, start, end, mayHoldNumpyMaps);
       // An event's floats are told by its descriptor's dtypes (see parseDocumentJson).
       if (!pair[0].startsWith("event")) markMsgpackFloats(bytes.subarray(start, end), pair);
       documents.push(pair);
@@ -128,7 +128,7 @@ class MsgpackDocumentDecoder {
     return { documents, failure };
   }
 
-  private toDocument(value: unknown, start: number, mayHoldNumpyMaps: boolean): DocumentPair {
+  private toDocument(value: unknown, start: number, end: number, mayHoldNumpyMaps: boolean): DocumentPair {
     const location = `byte ${this.pendingOffset + start}`;
     if (value === C1)
       throw new UnreadableError(this.source, location, "corrupt msgpack: the never-used byte 0xc1");
@@ -142,7 +142,7 @@ class MsgpackDocumentDecoder {
         throw error;
       }
     }
-    return toDocumentPair(plain, "pair", this.source, location);
+    return toDocumentPair(plain, "pair", this.source, location, end - start);
   }
 
   /** The error of a value msgpackr could not decode, starting at `position` of the pending bytes. */
