@@ -41,6 +41,9 @@ export class ValidationError extends DatabrokerError {
   }
 }
 
+/** Input past a configured size limit (a document, a string, a count): 422; the message names the limit. */
+export class LimitError extends ValidationError {}
+
 export class NotFoundError extends DatabrokerError {
   constructor(message: string) {
     super("not_found", message);

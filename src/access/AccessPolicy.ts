@@ -98,12 +98,13 @@ export class AccessPolicy {
     // Runs without a known beamtime belong to nobody's experiment: staff and admins look after them.
     const seesUnassigned = binding === null && (role === "staff" || role === "admin");
     const key = state.memberships.beamtime_key;
-    const assigned: Query[] = visible.size > 0 ? [{ op: "in", key, values: [...visible] }] : [];
-    if (seesUnassigned) {
-      const known = [...this.beamtimes.keys()];
-      assigned.push(known.length > 0 ? { op: "not", query: { op: "in", key, values: known } } : ALL);
-    }
-    const byStart: Query = assigned.length === 1 ? assigned[0] : { op: "or", queries: assigned };
+    // Staff see every run but those of beamtimes hidden from them: one list, the shorter of the two forms.
+    const hidden = [...this.beamtimes.keys()].filter((id) => !visible.has(id));
+    const byStart: Query = seesUnassigned
+      ? hidden.length > 0
+        ? { op: "not", query: { op: "in", key, values: hidden } }
+        : ALL
+      : { op: "in", key, values: [...visible] };
     const retagged = Object.keys(state.retags);
     if (retagged.length === 0) return byStart;
     const visibleRetagged = retagged.filter((uid) => {

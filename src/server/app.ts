@@ -6,7 +6,9 @@ import type { Broker } from "../broker/index.ts";
 import { type AuthOptions, authPlugin } from "./auth.ts";
 import { replyWithError } from "./errorReply.ts";
 import { closeIdleConnections } from "./idleConnections.ts";
+import { type IngestLimits, ingestLimitsOf } from "./ingest/ingestLimits.ts";
 import { sendJson } from "./json.ts";
+import { newRequestId, sendRequestIds } from "./requestIds.ts";
 import { methodsAt } from "./routeAccess.ts";
 import { aboutRoutes } from "./routes/about.ts";
 import { accessRoutes } from "./routes/access.ts";
@@ -44,6 +46,8 @@ export interface ServerOptions {
   auth?: AuthOptions;
   timeouts?: ServerTimeouts;
   logger?: boolean;
+  /** The limits of one ingest request (ingest/ingestLimits.ts); each unset one has its default (not the environment's). */
+  limits?: Partial<IngestLimits>;
   /**
    * Accept Resources and StreamResources whose files lie outside the broker's file roots (refused with a
    * `file-root` finding by default): only when the operator trusts every writer.
@@ -62,8 +66,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const budget = options.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS;
   const broker = options.broker.withSearchBudget(budget > 0 ? budget : undefined);
   const socketIdleMs = options.timeouts?.socketIdleMs ?? 120_000;
-  const app = Fastify({ logger: options.logger ?? false, connectionTimeout: socketIdleMs });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    connectionTimeout: socketIdleMs,
+    // A client's own id header is not trusted: ids must be unique to find an error in the log.
+    requestIdHeader: false,
+    genReqId: newRequestId,
+  });
   closeIdleConnections(app, socketIdleMs);
+  sendRequestIds(app);
   app.setErrorHandler(replyWithError);
   // A path some route answers with another method is a 405 naming them (a HEAD on the POST-only ingest
   // route, say), not a 404 that says the path does not exist.
@@ -96,6 +107,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(documentsRoutes, {
     broker,
     bodyIdleMs: options.timeouts?.bodyIdleMs ?? 30_000,
+    limits: ingestLimitsOf(options.limits, {}),
     trustResourcePaths: options.trustResourcePaths,
   });
 

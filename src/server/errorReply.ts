@@ -13,6 +13,13 @@ function bodyOf(error: DatabrokerError): Record<string, unknown> {
   return body;
 }
 
+/** Logs a bug with its request id: to fastify's logger, or to stderr when the server runs without one. */
+function logInternalError(request: FastifyRequest, error: Error): void {
+  const log = request.log as FastifyRequest["log"] & { isLevelEnabled?: (level: string) => boolean };
+  if (log.isLevelEnabled?.("error")) log.error({ err: error, requestId: request.id }, "internal error");
+  else console.error(`databroker: internal error, request id ${request.id}:`, error);
+}
+
 /** fastify's error handler: product errors by their code, fastify's own (body parsing...) by their status. */
 export function replyWithError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   // A body stream that failed before its headers went out left the compressor's header on the reply: the
@@ -27,6 +34,7 @@ export function replyWithError(error: FastifyError | Error, request: FastifyRequ
   if (status !== undefined && status >= 400 && status < 500) {
     return sendJson(reply.code(status), { detail: error.message });
   }
-  request.log.error(error);
-  return sendJson(reply.code(500), { detail: `internal error: ${error.message}` });
+  // A bug: its message may hold paths or data, so the client gets only the id the log files it under.
+  logInternalError(request, error);
+  return sendJson(reply.code(500), { detail: `internal error, id ${request.id}` });
 }

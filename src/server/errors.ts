@@ -1,7 +1,7 @@
 // The errors the HTTP layer adds to the product's typed errors (src/errors.ts), and the HTTP status of each
 // error. Imports nothing else of the server, so any server module can throw these; the answer they become is
 // written by errorReply.ts.
-import { type DatabrokerError, UnsupportedError, ValidationError } from "../errors.ts";
+import { type DatabrokerError, LimitError, UnsupportedError, ValidationError } from "../errors.ts";
 
 /** A request the server understands but refuses as malformed: 400 (Tiled's choice for these cases). */
 export class BadRequestError extends ValidationError {}
@@ -18,6 +18,9 @@ export class NotAcceptableError extends UnsupportedError {
 /** A request body that stopped arriving: 408, and the connection is closed. */
 export class RequestTimeoutError extends ValidationError {}
 
+/** A request body larger than the server's limit: 413, and the connection is closed. */
+export class PayloadTooLargeError extends LimitError {}
+
 /** The route exists but not for this kind of node: 405. */
 export class MethodNotAllowedError extends UnsupportedError {}
 
@@ -25,6 +28,7 @@ export class MethodNotAllowedError extends UnsupportedError {}
 export function statusOf(error: DatabrokerError): number {
   if (error instanceof BadRequestError) return 400;
   if (error instanceof RequestTimeoutError) return 408;
+  if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof NotAcceptableError) return 406;
   if (error instanceof MethodNotAllowedError) return 405;
   switch (error.code) {

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { FILE_ROOT_RULE } from "../../assets/resourcePathCheck.ts";
 import { Broker } from "../../broker/Broker.ts";
 import { type DocumentStream, eventCountOf } from "../../documents/formats/DocumentStream.ts";
+import type { RunFinding } from "../../documents/run/index.ts";
 import { ConflictError, type Finding, ValidationError } from "../../errors.ts";
 import { runStretches } from "../../storage/ingest/runStretches.ts";
 import { withCatalogOption } from "../catalogOption.ts";
@@ -45,6 +46,15 @@ function findingLine(finding: Finding): string {
   return `    ${where} ${finding.name}${path} [${finding.rule}] ${finding.message}`;
 }
 
+/** The rejection of a run one of whose documents came before its start (runStretches.ts). */
+function outOfOrderError(finding: RunFinding): ValidationError {
+  const { severity: _severity, ...plain } = finding;
+  return new ValidationError(
+    `run not stored: document ${finding.doc_index} (${finding.name}) ${finding.message}`,
+    [plain],
+  );
+}
+
 export async function ingestPaths(
   paths: string[],
   catalog: string,
@@ -70,6 +80,7 @@ export async function ingestPaths(
     });
     for await (const stretch of runStretches(counted)) {
       try {
+        if (stretch.outOfOrder) throw outOfOrderError(stretch.outOfOrder);
         const report = await broker.put(stretch.documents, trust);
         totals.stored += report.stored;
         totals.skipped += report.skipped;

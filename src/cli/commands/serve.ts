@@ -1,13 +1,21 @@
-// `databroker serve [--catalog URI] [--host] [--port] [--api-key KEY | --public] [--search-budget-ms N]`:
+// `databroker serve [--catalog URI] [--host] [--port] [--api-key KEY | --public] [--search-budget-ms N]
+// [--max-body-bytes N] [--max-document-bytes N] [--max-string-length N] [--max-documents N]`:
 // serves a catalog over HTTP (the Tiled-compatible API). Single-user mode: one API key, given, from
 // DATABROKER_API_KEY, or made up at start-up and printed as a ready URL. SIGINT / SIGTERM close the server,
 // then the catalog.
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
+import { parseByteCount } from "../../assets/environment.ts";
 import { Broker } from "../../broker/index.ts";
 import { ValidationError } from "../../errors.ts";
 import { createServer } from "../../server/app.ts";
 import { type AuthOptions, checkApiKey, newApiKey } from "../../server/auth.ts";
+import {
+  DEFAULT_INGEST_LIMITS,
+  type IngestLimits,
+  ingestLimitsOf,
+  LIMIT_SETTINGS,
+} from "../../server/ingest/ingestLimits.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { reportCliFailure } from "../errors.ts";
 import {
@@ -17,7 +25,7 @@ import {
   withTrustOption,
 } from "../fileRootOptions.ts";
 
-export interface ServeOptions extends FileRootFlags {
+export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
   catalog: string;
   host: string;
   port: number;
@@ -92,6 +100,7 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
       broker,
       auth: { apiKey, public: options.public, ...signIn },
       searchBudgetMs: options.searchBudgetMs ?? searchBudgetFromEnv(),
+      limits: ingestLimitsOf(options),
       trustResourcePaths: options.trustResourcePaths,
       logger: false,
     });
@@ -190,7 +199,10 @@ type ServeFlags = Omit<ServeOptions, "catalog" | "prepare">;
 
 /** The options shared by `serve` and `start`: listening, file roots, trust of writers' Resources. */
 export function withListenOptions(command: Command): Command {
-  return withTrustOption(withFileRootOptions(command), "POSTed runs: only when every key holder is trusted")
+  const listening = withTrustOption(
+    withFileRootOptions(command),
+    "POSTed runs: only when every key holder is trusted",
+  )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", parsePort, 8000)
     .option("--api-key <key>", "the single user's API key (default: $DATABROKER_API_KEY, else a random one)")
@@ -224,6 +236,28 @@ export function withListenOptions(command: Command): Command {
       "time one search request may take before it answers 503 (default: $DATABROKER_SEARCH_BUDGET_MS, else 10000; 0: no limit)",
       parseBudget,
     );
+  return withLimitOptions(listening);
+}
+
+/** What each ingest limit bounds, for --help. */
+const LIMIT_HELP: Record<keyof IngestLimits, string> = {
+  maxBodyBytes: "bytes of one POSTed body, refused with 413 as it arrives",
+  maxDocumentBytes: "bytes of one document in a POSTed body (422)",
+  maxStringLength: "characters of one string in a POSTed document other than an event (422)",
+  maxDocuments: "documents in one POST, each event counted (422)",
+};
+
+/** The ingest limits' flags (ingestLimits.ts), each defaulting to its environment variable, else its default. */
+function withLimitOptions(command: Command): Command {
+  for (const limit of Object.keys(LIMIT_SETTINGS) as Array<keyof IngestLimits>) {
+    const { flag, env } = LIMIT_SETTINGS[limit];
+    command.option(
+      `${flag} <n>`,
+      `${LIMIT_HELP[limit]} (default: $${env}, else ${DEFAULT_INGEST_LIMITS[limit]})`,
+      (text: string) => parseByteCount(text, flag),
+    );
+  }
+  return command;
 }
 
 /** Why a listen failed, with its remedy, for the usual causes; undefined for any other error. */

@@ -3,6 +3,7 @@
 // Readers, writers, `validate`, `ingest`, `documents` and the HTTP routes know formats only through this.
 import type { DocumentPair } from "../types.ts";
 import type { DocumentItem } from "./DocumentStream.ts";
+import type { ReadLimits } from "./ReadLimits.ts";
 import type { ParallelReadOptions } from "./readJsonLinesInParallel.ts";
 
 export interface ReadDocumentsOptions {
@@ -59,7 +60,11 @@ export interface DocumentFileFormat {
    * yields every whole document before the damage, then throws UnreadableError naming `source` and the
    * line or byte.
    */
-  read(chunks: AsyncIterable<Buffer>, source: string): AsyncIterable<readonly DocumentItem[]>;
+  read(
+    chunks: AsyncIterable<Buffer>,
+    source: string,
+    limits?: ReadLimits,
+  ): AsyncIterable<readonly DocumentItem[]>;
   readonly largeFileReader?: LargeFileReader;
   /** A fresh writer for one output stream. */
   writer(): FormatWriter;

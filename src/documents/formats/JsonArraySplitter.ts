@@ -1,7 +1,10 @@
 // Finds the elements of one top-level JSON array in a stream of byte chunks without parsing them: it only
 // tracks strings and bracket nesting, so an array of any size is cut into its documents in constant memory.
-import { UnreadableError } from "../../errors.ts";
+import { isAscii } from "node:buffer";
+import { type LimitError, UnreadableError } from "../../errors.ts";
 import { byteOrderMarkLength, describeByte } from "./jsonHead.ts";
+import { documentTooLarge, isTooLarge, type ReadLimits } from "./ReadLimits.ts";
+import { invalidUtf8 } from "./utf8.ts";
 
 /** One element of the top-level array, as JSON text, with the file offset of its first byte. */
 export interface ArrayElement {
@@ -47,7 +50,7 @@ function isJsonWhitespace(byte: number): boolean {
  * returned, so the caller yields every element before the damage and then throws `failure`.
  */
 export class JsonArraySplitter {
-  failure: UnreadableError | undefined;
+  failure: UnreadableError | LimitError | undefined;
   private expect: Expectation = Expect.OpenArray;
   /** File offset of the first byte of the current chunk. */
   private chunkOffset = 0;
@@ -56,22 +59,29 @@ export class JsonArraySplitter {
   private escaped = false;
   private elementOffset = 0;
   private elementCount = 0;
-  /** Earlier chunks' bytes of an element that spans chunks. */
+  /** Earlier chunks' bytes of an element that spans chunks, and how many. */
   private elementParts: Buffer[] = [];
+  private elementPartBytes = 0;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly limits?: ReadLimits,
+  ) {}
 
   push(chunk: Buffer): ArrayElement[] {
     const elements: ArrayElement[] = [];
     if (this.failure) return elements;
     const n = chunk.length;
+    const chunkIsAscii = isAscii(chunk);
     let i = this.chunkOffset === 0 ? byteOrderMarkLength(chunk) : 0;
     let elementStartInChunk = 0;
     while (i < n) {
       if (this.expect === Expect.InsideElement) {
         i = this.scanElement(chunk, i);
         if (this.depth > 0) break;
-        elements.push(this.completeElement(chunk, elementStartInChunk, i));
+        const element = this.completeElement(chunk, elementStartInChunk, i, chunkIsAscii);
+        if (element === undefined) return elements;
+        elements.push(element);
         this.expect = Expect.CommaOrEnd;
         continue;
       }
@@ -115,7 +125,14 @@ export class JsonArraySplitter {
       i++;
     }
     if (this.expect === Expect.InsideElement) {
-      this.elementParts.push(chunk.subarray(this.elementParts.length > 0 ? 0 : elementStartInChunk));
+      const part = chunk.subarray(this.elementParts.length > 0 ? 0 : elementStartInChunk);
+      this.elementParts.push(part);
+      this.elementPartBytes += part.length;
+      // Refused as soon as it is too large: the rest of it is never held.
+      if (isTooLarge(this.limits, this.elementPartBytes)) {
+        const at = `byte ${this.elementOffset}`;
+        this.failure = documentTooLarge(this.limits!, this.source, at, this.elementPartBytes);
+      }
     }
     this.chunkOffset += n;
     return elements;
@@ -176,15 +193,36 @@ export class JsonArraySplitter {
     return i;
   }
 
-  private completeElement(chunk: Buffer, startInChunk: number, end: number): ArrayElement {
-    let text: string;
-    if (this.elementParts.length > 0) {
-      text = Buffer.concat([...this.elementParts, chunk.subarray(0, end)]).toString("utf8");
+  /** The element ending at chunk byte `end`; undefined, with `failure` set, when too large or not UTF-8. */
+  private completeElement(
+    chunk: Buffer,
+    startInChunk: number,
+    end: number,
+    chunkIsAscii: boolean,
+  ): ArrayElement | undefined {
+    const spans = this.elementParts.length > 0;
+    let bytes: Buffer;
+    if (spans) {
+      bytes = Buffer.concat([...this.elementParts, chunk.subarray(0, end)]);
       this.elementParts = [];
+      this.elementPartBytes = 0;
     } else {
-      text = chunk.toString("utf8", startInChunk, end);
+      bytes = chunk.subarray(startInChunk, end);
     }
-    return { text, offset: this.elementOffset, index: this.elementCount++ };
+    if (isTooLarge(this.limits, bytes.length)) {
+      const at = `byte ${this.elementOffset}`;
+      this.failure = documentTooLarge(this.limits!, this.source, at, bytes.length);
+      return undefined;
+    }
+    // An element inside an ASCII chunk is ASCII: one check of the chunk spares one per element.
+    const invalid = !spans && chunkIsAscii ? undefined : invalidUtf8(bytes);
+    if (invalid !== undefined) {
+      const at = `byte ${this.elementOffset + invalid.offset}`;
+      const message = `${invalid.message} in document ${this.elementCount + 1} (which starts at byte ${this.elementOffset})`;
+      this.failure = new UnreadableError(this.source, at, message);
+      return undefined;
+    }
+    return { text: bytes.toString("utf8"), offset: this.elementOffset, index: this.elementCount++ };
   }
 
   /** Records a structural fault at chunk byte `i`; returns the elements completed before it. */

@@ -3,6 +3,7 @@
 import { UnreadableError } from "../../errors.ts";
 import { DOCUMENT_NAMES, type DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
+import { mayNestTooDeeply, nestsDeeperThan, TOO_DEEP } from "./inputDepth.ts";
 
 const KNOWN_NAMES: ReadonlySet<string> = new Set(DOCUMENT_NAMES);
 
@@ -30,25 +31,32 @@ export function describeValue(value: unknown): string {
 }
 
 /** The pair, or what is wrong with it (a message without source and location). */
-function checkedPair(name: unknown, doc: unknown): DocumentPair | string {
+function checkedPair(name: unknown, doc: unknown, encodedLength: number): DocumentPair | string {
   if (typeof name !== "string" || !KNOWN_NAMES.has(name)) {
     const found = typeof name === "string" ? JSON.stringify(name) : describeValue(name);
     return `unknown document name ${found} (expected one of ${DOCUMENT_NAMES.join(", ")})`;
   }
   if (!isPlainObject(doc)) return `the ${name} document is ${describeValue(doc)}, not an object`;
+  if (mayNestTooDeeply(encodedLength) && nestsDeeperThan(doc)) return `the ${name} document is ${TOO_DEEP}`;
   return [name, doc] as DocumentPair;
 }
 
 /**
  * The DocumentPair held by `value`, which must have the given shape, or a message saying what was found
  * instead (for readers that place the error themselves, such as the JSON Lines parse workers).
+ * `encodedLength`: the bytes or characters the value took in the input, when known (see mayNestTooDeeply).
  */
-export function documentPairOrProblem(value: unknown, shape: DocumentShape): DocumentPair | string {
+export function documentPairOrProblem(
+  value: unknown,
+  shape: DocumentShape,
+  encodedLength = Number.POSITIVE_INFINITY,
+): DocumentPair | string {
   if (shape === "pair") {
-    if (Array.isArray(value) && value.length === 2) return checkedPair(value[0], value[1]);
+    if (Array.isArray(value) && value.length === 2) return checkedPair(value[0], value[1], encodedLength);
     return `expected a [name, doc] pair, found ${describeValue(value)}`;
   }
-  if (isPlainObject(value) && "name" in value && "doc" in value) return checkedPair(value.name, value.doc);
+  if (isPlainObject(value) && "name" in value && "doc" in value)
+    return checkedPair(value.name, value.doc, encodedLength);
   return `expected a {"name", "doc"} object, found ${describeValue(value)}`;
 }
 
@@ -61,8 +69,9 @@ export function toDocumentPair(
   shape: DocumentShape,
   source: string,
   location: string,
+  encodedLength?: number,
 ): DocumentPair {
-  const pair = documentPairOrProblem(value, shape);
+  const pair = documentPairOrProblem(value, shape, encodedLength);
   if (typeof pair === "string") throw new UnreadableError(source, location, pair);
   return pair;
 }

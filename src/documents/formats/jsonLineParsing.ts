@@ -6,7 +6,9 @@ import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { documentPairOrProblem } from "./documentShape.ts";
+import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
 import { JsonSyntaxError, parseDocumentJson } from "./parseJson.ts";
+import { invalidUtf8 } from "./utf8.ts";
 
 /** The first bad line of a parse: its index among the lines parsed, and what is wrong with it. */
 export interface LineFailure {
@@ -18,13 +20,36 @@ export interface LineFailure {
   other?: unknown;
 }
 
+/** Lines decoded from bytes: every line before the first with invalid UTF-8, and that line's failure. */
+export interface SplitLines {
+  lines: string[];
+  /** The first line that is not valid UTF-8 (`index` = `lines.length`); nothing from it on is decoded. */
+  invalid?: LineFailure;
+}
+
+const NEWLINE = 0x0a;
+
 /**
  * The lines of whole-line bytes (cut after a newline, that newline left out). A newline byte never sits
  * inside a multi-byte UTF-8 sequence, so the cut is a safe place to decode; ASCII bytes (the usual case)
  * are decoded as Latin-1, which gives the same string about three times faster.
  */
-export function splitLines(bytes: Buffer): string[] {
-  return (isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8")).split("\n");
+export function splitLines(bytes: Buffer): SplitLines {
+  if (isAscii(bytes)) return { lines: bytes.toString("latin1").split("\n") };
+  const invalid = invalidUtf8(bytes);
+  if (invalid === undefined) return { lines: bytes.toString("utf8").split("\n") };
+  const lineStart = invalid.offset === 0 ? 0 : bytes.lastIndexOf(NEWLINE, invalid.offset - 1) + 1;
+  const lines = lineStart === 0 ? [] : bytes.toString("utf8", 0, lineStart - 1).split("\n");
+  const column = invalid.offset - lineStart + 1;
+  return {
+    lines,
+    invalid: { index: lines.length, message: `${invalid.message} at byte ${column} of the line` },
+  };
+}
+
+/** The first failure of a split and of its parse: the earlier line (a parse stops at its first bad line). */
+export function firstFailure(split: SplitLines, parsed: LineFailure | undefined): LineFailure | undefined {
+  return parsed ?? split.invalid;
 }
 
 /**
@@ -46,7 +71,7 @@ export function parseJsonLineTexts(
     } catch (error) {
       return syntaxFailure(index, error, atEnd && index === lines.length - 1);
     }
-    const pair = documentPairOrProblem(value, shape);
+    const pair = documentPairOrProblem(value, shape, line.length);
     if (typeof pair === "string") return { index, message: pair };
     accept(pair);
   }
@@ -55,6 +80,7 @@ export function parseJsonLineTexts(
 
 function syntaxFailure(index: number, error: unknown, unterminated: boolean): LineFailure {
   const hint = unterminated ? " (the last line has no newline: is the file truncated?)" : "";
+  if (isStackOverflow(error)) return { index, message: `the document is ${TOO_DEEP}` };
   if (!(error instanceof JsonSyntaxError))
     return { index, message: `invalid JSON: ${error}${hint}`, other: error };
   const syntax = { reason: error.reason, position: error.position };

@@ -5,7 +5,7 @@ import { type FloatPath, floatPaths, restoreFloatPaths } from "../floatMarks.ts"
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { blockBuffers, type EventBlock, EventBlockBuilder } from "./eventBlock.ts";
-import { type LineFailure, parseJsonLineTexts, splitLines } from "./jsonLineParsing.ts";
+import { firstFailure, type LineFailure, parseJsonLineTexts, splitLines } from "./jsonLineParsing.ts";
 import { readLineRange } from "./readLineRange.ts";
 
 export interface ChunkJob {
@@ -54,7 +54,8 @@ export function parseJsonLinesBytes(
 ): { result: ChunkResult; transfer: ArrayBuffer[] } {
   if (bytes.length === 0) return { result: { lines: 0, items: [] }, transfer: [] };
   const unterminated = bytes[bytes.length - 1] !== NEWLINE;
-  const lines = splitLines(bytes.subarray(0, unterminated ? bytes.length : bytes.length - 1));
+  const split = splitLines(bytes.subarray(0, unterminated ? bytes.length : bytes.length - 1));
+  const { lines } = split;
   const items: Array<DocumentPair | EventBlock> = [];
   const transfer: ArrayBuffer[] = [];
   const events = new EventBlockBuilder();
@@ -64,13 +65,15 @@ export function parseJsonLinesBytes(
     items.push(taken);
     if (!Array.isArray(taken)) transfer.push(...blockBuffers(taken));
   };
-  const failure = parseJsonLineTexts(lines, shape, unterminated, (pair) => {
+  const atEnd = unterminated && split.invalid === undefined;
+  const parsed = parseJsonLineTexts(lines, shape, atEnd, (pair) => {
     if (pair[0] === "event" && events.add(pair)) return;
     closeBlock();
     if (pair[0] === "event" && events.add(pair)) return;
     items.push(pair);
   });
   closeBlock();
+  const failure = firstFailure(split, parsed);
   const result: ChunkResult = { lines: lines.length, items };
   const floats = floatsOf(items);
   if (floats.length > 0) result.floats = floats;

@@ -33,7 +33,8 @@ export function decodeNumpyValues(value: unknown): unknown {
   return object;
 }
 
-const utf8 = new TextDecoder();
+// Fatal: a key of invalid UTF-8 is refused rather than changed.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function plainObjectOf(map: Map<unknown, unknown>): Record<string, unknown> {
   const object: Record<string, unknown> = {};

@@ -22,9 +22,12 @@ export async function whyNotDocuments(path: string, error?: Error): Promise<stri
   return error instanceof UnreadableError ? error.message.slice(error.source.length + 2) : error.message;
 }
 
+/** Fatal: a file of invalid UTF-8 is not described as the JSON it would be once its bad bytes are replaced. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 async function parsedJson(path: string): Promise<{ value: unknown } | undefined> {
   try {
-    return { value: JSON.parse(await readFile(path, "utf8")) };
+    return { value: JSON.parse(utf8.decode(await readFile(path))) };
   } catch {
     return undefined;
   }
@@ -35,6 +38,8 @@ function describeJson(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     if (value.length === 0) return "an empty JSON array";
     if (value[0] !== null && typeof value[0] === "object") return undefined;
+    // One [name, doc] pair on one line: JSON Lines, whose reader said what is wrong with it.
+    if (value.length === 2 && typeof value[0] === "string" && typeof value[1] === "object") return undefined;
     return `a JSON array of ${kindOf(value[0])} values, not [name, doc] pairs or {"name", "doc"} objects`;
   }
   if (value !== null && typeof value === "object") {

@@ -9,6 +9,7 @@ import { type DocumentItem, DocumentStream } from "./DocumentStream.ts";
 import { detectFormat } from "./detectFormat.ts";
 import { documentFilesOf } from "./documentFiles.ts";
 import { fileChunks } from "./fileChunks.ts";
+import type { ReadLimits } from "./ReadLimits.ts";
 import { documentFormatNamed, documentFormats } from "./registry.ts";
 
 export type { ReadDocumentsOptions } from "./DocumentFileFormat.ts";
@@ -117,12 +118,14 @@ async function* counted(
 
 /**
  * The documents of a byte stream of a known format (a file's chunks, a request body), parsed as the chunks
- * arrive; errors name `source` and the line or byte. The stream can be read once.
+ * arrive; errors name `source` and the line or byte. The stream can be read once. A document past
+ * `limits` is a LimitError.
  */
 export function readDocumentChunks(
   chunks: AsyncIterable<Buffer>,
   format: DocumentFormat,
   source: string,
+  limits?: ReadLimits,
 ): DocumentStream {
-  return new DocumentStream(() => documentFormatNamed(format).read(chunks, source));
+  return new DocumentStream(() => documentFormatNamed(format).read(chunks, source, limits));
 }

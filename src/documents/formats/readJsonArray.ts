@@ -4,8 +4,10 @@ import { UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentShape } from "./DocumentFormat.ts";
 import { toDocumentPair } from "./documentShape.ts";
+import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
 import { type ArrayElement, JsonArraySplitter } from "./JsonArraySplitter.ts";
 import { JsonSyntaxError, parseDocumentJson } from "./parseJson.ts";
+import type { ReadLimits } from "./ReadLimits.ts";
 
 /**
  * Yields every document of the JSON array in `chunks`; throws UnreadableError naming `source` (`byte N`)
@@ -15,8 +17,9 @@ export async function* readJsonArray(
   chunks: AsyncIterable<Buffer>,
   source: string,
   shape: DocumentShape,
+  limits?: ReadLimits,
 ): AsyncGenerator<DocumentPair> {
-  const splitter = new JsonArraySplitter(source);
+  const splitter = new JsonArraySplitter(source, limits);
   for await (const chunk of chunks) {
     yield* documentsOf(splitter.push(chunk), source, shape);
     if (splitter.failure) throw splitter.failure;
@@ -37,11 +40,17 @@ function* documentsOf(
     } catch (error) {
       throw syntaxFailure(error, element, source);
     }
-    yield toDocumentPair(value, shape, source, `byte ${element.offset}`);
+    yield toDocumentPair(value, shape, source, `byte ${element.offset}`, element.text.length);
   }
 }
 
 function syntaxFailure(error: unknown, element: ArrayElement, source: string): UnreadableError {
+  if (isStackOverflow(error))
+    return new UnreadableError(
+      source,
+      `byte ${element.offset}`,
+      `document ${element.index + 1} is ${TOO_DEEP}`,
+    );
   if (!(error instanceof JsonSyntaxError)) {
     return new UnreadableError(source, `byte ${element.offset}`, `invalid JSON: ${error}`, { cause: error });
   }

@@ -1,11 +1,14 @@
 // Streams the documents of concatenated msgpack `[name, doc]` values (suitcase-msgpack, databroker-pack;
 // a file or a request body): decodes whole values from each chunk and carries a value cut by a border over.
 import { C1, Unpackr } from "msgpackr";
-import { UnreadableError } from "../../errors.ts";
+import { LimitError, UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { toDocumentPair } from "./documentShape.ts";
+import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
 import { markMsgpackFloats } from "./msgpackFloats.ts";
 import { decodeNumpyValues, mayHoldNumpy, NumpyDecodeError } from "./msgpackNumpy.ts";
+import { invalidMsgpackString } from "./msgpackStrings.ts";
+import { documentTooLarge, isTooLarge, type ReadLimits } from "./ReadLimits.ts";
 
 // Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as the
 // nearest number, as JSON.parse does with big integers.
@@ -20,8 +23,9 @@ const mapUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64A
 export async function* readMsgpack(
   chunks: AsyncIterable<Buffer>,
   source: string,
+  limits?: ReadLimits,
 ): AsyncGenerator<DocumentPair> {
-  const decoder = new MsgpackDocumentDecoder(source);
+  const decoder = new MsgpackDocumentDecoder(source, limits);
   for await (const chunk of chunks) {
     const batch = decoder.push(chunk);
     yield* batch.documents;
@@ -34,7 +38,7 @@ export async function* readMsgpack(
 
 interface Batch {
   documents: DocumentPair[];
-  failure?: UnreadableError;
+  failure?: UnreadableError | LimitError;
 }
 
 /** What msgpackr adds to the error of a value cut short. */
@@ -56,13 +60,23 @@ class MsgpackDocumentDecoder {
   /** No new attempt to decode before this many bytes are pending (see the end of `decode`). */
   private retryAt = 0;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly limits?: ReadLimits,
+  ) {}
 
   push(chunk: Buffer): Batch {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.retryAt) return { documents: [] };
+    if (this.pendingBytes < this.retryAt) return this.waiting();
     return this.decode(this.pending.length === 1 ? chunk : Buffer.concat(this.pending));
+  }
+
+  /** Nothing decoded yet: a value already past the document limit is refused before it is all here. */
+  private waiting(): Batch {
+    if (!isTooLarge(this.limits, this.pendingBytes)) return { documents: [] };
+    const at = `byte ${this.pendingOffset}`;
+    return { documents: [], failure: documentTooLarge(this.limits!, this.source, at, this.pendingBytes) };
   }
 
   end(): Batch {
@@ -77,10 +91,17 @@ class MsgpackDocumentDecoder {
     const documents: DocumentPair[] = [];
     const mayHoldNumpyMaps = mayHoldNumpy(bytes);
     let position = 0;
-    let failure: UnreadableError | undefined;
+    let failure: UnreadableError | LimitError | undefined;
     let missingBytes: number | undefined;
     const accept = (value: unknown, start: number, end: number) => {
-      const pair = this.toDocument(value, start, mayHoldNumpyMaps);
+      if (isTooLarge(this.limits, end - start))
+        throw documentTooLarge(this.limits!, this.source, `byte ${this.pendingOffset + start}`, end - start);
+      const invalid = invalidMsgpackString(bytes, start, end);
+      if (invalid !== undefined) {
+        const at = `byte ${this.pendingOffset + invalid.offset}`;
+        throw new UnreadableError(this.source, at, `${invalid.message} in a string`);
+      }
+      const pair = this.toDocument(value, start, end, mayHoldNumpyMaps);
       // An event's floats are told by its descriptor's dtypes (see parseDocumentJson).
       if (!pair[0].startsWith("event")) markMsgpackFloats(bytes.subarray(start, end), pair);
       documents.push(pair);
@@ -91,14 +112,9 @@ class MsgpackDocumentDecoder {
         missingBytes = decodeValues(bytes, position, accept);
       } catch (error) {
         failure =
-          error instanceof UnreadableError
+          error instanceof UnreadableError || error instanceof LimitError
             ? error
-            : new UnreadableError(
-                this.source,
-                `byte ${this.pendingOffset + position}`,
-                `corrupt msgpack: ${(error as Error).message}`,
-                { cause: error },
-              );
+            : this.corrupt(error, position);
         break;
       }
     }
@@ -108,10 +124,11 @@ class MsgpackDocumentDecoder {
     if (missingBytes === undefined) this.retryAt = 0;
     // Waiting for twice the bytes before retrying keeps a value spanning many chunks linear to decode.
     else this.retryAt = Math.max(2 * this.pendingBytes, this.pendingBytes + missingBytes);
+    if (failure === undefined && documents.length === 0) return this.waiting();
     return { documents, failure };
   }
 
-  private toDocument(value: unknown, start: number, mayHoldNumpyMaps: boolean): DocumentPair {
+  private toDocument(value: unknown, start: number, end: number, mayHoldNumpyMaps: boolean): DocumentPair {
     const location = `byte ${this.pendingOffset + start}`;
     if (value === C1)
       throw new UnreadableError(this.source, location, "corrupt msgpack: the never-used byte 0xc1");
@@ -125,7 +142,16 @@ class MsgpackDocumentDecoder {
         throw error;
       }
     }
-    return toDocumentPair(plain, "pair", this.source, location);
+    return toDocumentPair(plain, "pair", this.source, location, end - start);
+  }
+
+  /** The error of a value msgpackr could not decode, starting at `position` of the pending bytes. */
+  private corrupt(error: unknown, position: number): UnreadableError {
+    const at = `byte ${this.pendingOffset + position}`;
+    if (isStackOverflow(error)) return new UnreadableError(this.source, at, `the document is ${TOO_DEEP}`);
+    return new UnreadableError(this.source, at, `corrupt msgpack: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   private truncated(): UnreadableError {

@@ -9,6 +9,8 @@ export class RunsChecker {
   private readonly splitter = new RunSplitter();
   private readonly checkers = new Map<string, RunChecker>();
   private readonly orphans = new FindingLog();
+  /** Runs whose stop came before their start: it is an `order` error, so not also a missing stop. */
+  private readonly earlyStops = new Set<string>();
 
   constructor(private readonly options: RunCheckerOptions = {}) {}
 
@@ -17,6 +19,11 @@ export class RunsChecker {
     if ("orphan" in assignment) {
       this.orphans.add(assignment.orphan, orphanRepeatKey(assignment.orphan));
       return;
+    }
+    // A document that named this start before it came was an orphan then; the order is the real fault.
+    if (assignment.early) {
+      this.orphans.add(assignment.early);
+      if (assignment.early.name === "stop") this.earlyStops.add(assignment.run);
     }
     let checker = this.checkers.get(assignment.run);
     if (!checker) this.checkers.set(assignment.run, (checker = new RunChecker(this.options)));
@@ -28,7 +35,11 @@ export class RunsChecker {
    * report with uid null whose findings index the whole stream.
    */
   finish(): RunReport[] {
-    const reports = [...this.checkers.values()].map((checker) => checker.finish());
+    const reports = [...this.checkers].map(([run, checker]) => {
+      const report = checker.finish();
+      if (!this.earlyStops.has(run)) return report;
+      return { ...report, warnings: report.warnings.filter((finding) => finding.rule !== "stop-missing") };
+    });
     if (this.orphans.size > 0) reports.push(reportOf(null, this.orphans.list()));
     return reports;
   }

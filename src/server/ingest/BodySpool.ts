@@ -7,7 +7,8 @@ import { type FileHandle, mkdtemp, open, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RequestTimeoutError } from "../errors.ts";
+import { PayloadTooLargeError, RequestTimeoutError } from "../errors.ts";
+import { howToRaise } from "./ingestLimits.ts";
 
 /** Bodies up to this size are kept in memory. */
 const IN_MEMORY_BYTES = 4 * 1024 * 1024;
@@ -27,14 +28,18 @@ export class BodySpool {
   private changed: Array<() => void> = [];
   private abandon!: (error: Error) => void;
 
-  private constructor(request: IncomingMessage, idleMs: number) {
+  private constructor(
+    request: IncomingMessage,
+    idleMs: number,
+    private readonly maxBytes: number,
+  ) {
     this.complete = this.receive(request, idleMs);
     this.complete.catch(() => undefined); // read by the put or by `chunks()`; never left unhandled
   }
 
-  /** Starts receiving `request`'s body. */
-  static receive(request: IncomingMessage, idleMs: number): BodySpool {
-    return new BodySpool(request, idleMs);
+  /** Starts receiving `request`'s body, refused once more than `maxBytes` have come. */
+  static receive(request: IncomingMessage, idleMs: number, maxBytes = Number.POSITIVE_INFINITY): BodySpool {
+    return new BodySpool(request, idleMs, maxBytes);
   }
 
   /** The body from its first byte, following it as it arrives (read once). */
@@ -107,6 +112,7 @@ export class BodySpool {
 
   private async add(chunk: Buffer): Promise<void> {
     this.received += chunk.length;
+    if (this.received > this.maxBytes) throw bodyTooLarge(this.maxBytes);
     if (this.memory !== null && this.received <= IN_MEMORY_BYTES) {
       this.memory.push(chunk);
     } else {
@@ -128,4 +134,11 @@ export class BodySpool {
     }
     this.memory = null;
   }
+}
+
+/** The refusal of a body past `maxBytes` (counted as it arrives, or declared by Content-Length). */
+export function bodyTooLarge(maxBytes: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `request body: larger than ${maxBytes} bytes, the limit of one request (${howToRaise("maxBodyBytes")}); nothing stored`,
+  );
 }

@@ -5,6 +5,7 @@
 import { type DocumentItem, DocumentStream } from "../../documents/formats/DocumentStream.ts";
 import { detectFormat } from "../../documents/formats/detectFormat.ts";
 import { readDocumentChunks } from "../../documents/formats/index.ts";
+import type { ReadLimits } from "../../documents/formats/ReadLimits.ts";
 import { documentFormatNamed, documentFormats } from "../../documents/formats/registry.ts";
 import { UnreadableError, UnsupportedError } from "../../errors.ts";
 
@@ -99,13 +100,15 @@ async function* rejoined(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGene
 export function requestDocuments(
   body: AsyncIterable<Buffer>,
   contentType: string | undefined,
+  limits?: ReadLimits,
 ): DocumentStream {
-  return new DocumentStream(() => documentChunks(body, contentType));
+  return new DocumentStream(() => documentChunks(body, contentType, limits));
 }
 
 async function* documentChunks(
   body: AsyncIterable<Buffer>,
   contentType: string | undefined,
+  limits?: ReadLimits,
 ): AsyncGenerator<readonly DocumentItem[]> {
   const mediaType = ingestMediaTypeOf(contentType);
   const chunks = RECORD_SEPARATED.has(mediaType) ? separatorsAsSpaces(body) : body;
@@ -119,5 +122,5 @@ async function* documentChunks(
     );
   }
   if (head.length === 0) throw new UnreadableError(BODY_SOURCE, "byte 0", "the body is empty: no documents");
-  yield* readDocumentChunks(rejoined(head, rest), format.name, BODY_SOURCE).chunks();
+  yield* readDocumentChunks(rejoined(head, rest), format.name, BODY_SOURCE, limits).chunks();
 }

@@ -4,8 +4,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Broker } from "../../broker/index.ts";
 import type { Finding } from "../../errors.ts";
-import { BodySpool } from "../ingest/BodySpool.ts";
-import { ingestMediaTypeOf, requestDocuments } from "../ingest/requestDocuments.ts";
+import { BodySpool, bodyTooLarge } from "../ingest/BodySpool.ts";
+import { limitDocuments } from "../ingest/documentLimits.ts";
+import { howToRaise, type IngestLimits } from "../ingest/ingestLimits.ts";
+import { BODY_SOURCE, ingestMediaTypeOf, requestDocuments } from "../ingest/requestDocuments.ts";
 import { type RunResult, RunTally } from "../ingest/runTally.ts";
 import { catalogVisibleTo } from "../visibleCatalog.ts";
 
@@ -15,6 +17,7 @@ export interface DocumentsRoutesOptions {
   trustResourcePaths?: boolean;
   /** A body that brings no data for this long is cut (408). */
   bodyIdleMs: number;
+  limits: IngestLimits;
 }
 
 /** The answer to an ingest request. */
@@ -43,8 +46,16 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
     let body: BodySpool | undefined;
     try {
       ingestMediaTypeOf(contentType); // before the upload is received: a wrong type is told at once
-      body = BodySpool.receive(request.raw, options.bodyIdleMs);
-      const documents = tally.observe(requestDocuments(body.chunks(), contentType));
+      const { limits } = options;
+      if (Number(request.headers["content-length"]) > limits.maxBodyBytes)
+        throw bodyTooLarge(limits.maxBodyBytes);
+      body = BodySpool.receive(request.raw, options.bodyIdleMs, limits.maxBodyBytes);
+      const readLimits = {
+        maxDocumentBytes: limits.maxDocumentBytes,
+        howToRaise: howToRaise("maxDocumentBytes"),
+      };
+      const parsed = requestDocuments(body.chunks(), contentType, readLimits);
+      const documents = tally.observe(limitDocuments(parsed, BODY_SOURCE, limits));
       // Atomic per request: the store reads the spooled body slice by slice (events as compact column
       // pages, not the body's text) and writes it in one transaction, begun once the body is all here.
       const report = await catalogVisibleTo(options.broker, request).put(documents, {

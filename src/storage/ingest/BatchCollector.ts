@@ -5,6 +5,7 @@
 import type { EventBlock } from "../../documents/formats/eventBlock.ts";
 import { expandEventBlock } from "../../documents/formats/expandEventBlock.ts";
 import { bulkDatumToDatumPage, bulkEventsToEventPages } from "../../documents/pages.ts";
+import { comesLaterMessage, ORDER_RULE } from "../../documents/run/comesLater.ts";
 import { RunChecker, type RunFinding } from "../../documents/run/index.ts";
 import { checkDocumentTimes, documentTimesAccepted, TIME_RULE } from "../../documents/run/timeRange.ts";
 import type {
@@ -90,6 +91,17 @@ interface CheckedRun {
   batchIndexes: IndexStretches;
 }
 
+/** What a document names that must come before it in a batch: its descriptor, or its run's start. */
+const REFERRED: Readonly<Record<string, { kind: "descriptor" | "start"; path: string }>> = {
+  event: { kind: "descriptor", path: "descriptor" },
+  event_page: { kind: "descriptor", path: "descriptor" },
+  stream_datum: { kind: "descriptor", path: "descriptor" },
+  stop: { kind: "start", path: "run_start" },
+  descriptor: { kind: "start", path: "run_start" },
+  resource: { kind: "start", path: "run_start" },
+  stream_resource: { kind: "start", path: "run_start" },
+};
+
 export class BatchCollector {
   /** Documents read so far. */
   documentCount = 0;
@@ -124,13 +136,13 @@ export class BatchCollector {
   private readonly localOwners = new Map<string, string>();
   private latestStart: string | null = null;
   /**
-   * Events (and stream datums) whose descriptor the batch had not shown yet, by descriptor uid: a stored
-   * run's, or one that comes later in the batch, which is then an `order` error (as validate reports it).
-   * The first few of each are kept: a run stored earlier may receive millions.
+   * Documents whose descriptor or start the batch had not shown yet, by `descriptor <uid>` or `start <uid>`:
+   * a stored run's, or one that comes later in the batch, which is then an `order` error (as validate
+   * reports it). The first few of each are kept: a run stored earlier may receive millions.
    */
   private readonly unplaced = new Map<string, Array<{ doc_index: number; name: string }>>();
-  /** Descriptors the batch has shown (of any run, stored earlier or not). */
-  private readonly batchDescriptors = new Set<string>();
+  /** Descriptors and starts the batch has shown (of any run, stored earlier or not), by the same keys. */
+  private readonly shown = new Set<string>();
 
   constructor(private readonly options: PutOptions = {}) {}
 
@@ -180,9 +192,8 @@ export class BatchCollector {
       return;
     }
     const run = this.localRun(name, doc as Doc);
-    if (name === "descriptor") this.placeReferrers((doc as Doc).uid, i);
-    else if (run === null && (name === "event" || name === "event_page" || name === "stream_datum"))
-      this.rememberUnplaced((doc as Doc).descriptor, i, name);
+    if (name === "descriptor" || name === "start") this.placeReferrers(name, (doc as Doc).uid, i);
+    if (run === null) this.rememberUnplaced(name, doc as Doc, i);
     const checked = run === null ? undefined : this.checkedRuns.get(run);
     if (checked) {
       checked.batchIndexes.push(i);
@@ -246,22 +257,30 @@ export class BatchCollector {
     replaceWith(this.warnings, inDocumentOrder(warnings));
   }
 
-  private rememberUnplaced(descriptor: unknown, doc_index: number, name: string): void {
-    if (typeof descriptor !== "string" || this.batchDescriptors.has(descriptor)) return;
-    const referrers = this.unplaced.get(descriptor);
-    if (referrers === undefined) this.unplaced.set(descriptor, [{ doc_index, name }]);
+  /** A document of no run the batch shows yet: remembered under the descriptor or start it names. */
+  private rememberUnplaced(name: string, doc: Doc, doc_index: number): void {
+    const referred = REFERRED[name];
+    if (referred === undefined) return;
+    const uid = doc[referred.path];
+    const key = `${referred.kind} ${uid}`;
+    if (typeof uid !== "string" || this.shown.has(key)) return;
+    const referrers = this.unplaced.get(key);
+    if (referrers === undefined) this.unplaced.set(key, [{ doc_index, name }]);
     else if (referrers.length < UNPLACED_KEPT) referrers.push({ doc_index, name });
   }
 
-  /** The descriptor `uid` arrived as document `i`: events before it that named it were out of order. */
-  private placeReferrers(uid: unknown, i: number): void {
-    if (typeof uid === "string") this.batchDescriptors.add(uid);
-    const referrers = typeof uid === "string" ? this.unplaced.get(uid) : undefined;
+  /** The descriptor or start `uid` arrived as document `i`: documents before it that named it were out of order. */
+  private placeReferrers(kind: "descriptor" | "start", uid: unknown, i: number): void {
+    if (typeof uid !== "string") return;
+    const key = `${kind} ${uid}`;
+    this.shown.add(key);
+    const referrers = this.unplaced.get(key);
     if (referrers === undefined) return;
-    this.unplaced.delete(uid as string);
+    this.unplaced.delete(key);
+    const path = kind === "start" ? "run_start" : "descriptor";
     for (const { doc_index, name } of referrers) {
-      const message = `refers to descriptor ${uid}, which only comes later (document ${i})`;
-      this.reject({ doc_index, name, path: "descriptor", rule: "order", message });
+      const message = comesLaterMessage(name, kind, uid, i);
+      this.reject({ doc_index, name, path, rule: ORDER_RULE, message });
     }
   }
 

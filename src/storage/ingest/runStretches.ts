@@ -4,13 +4,15 @@
 // error ends the current stretch cleanly and is thrown after it; blocks of events stay blocks.
 import { type DocumentItem, DocumentStream, oneByOne } from "../../documents/formats/DocumentStream.ts";
 import { isEventBlock } from "../../documents/formats/eventBlock.ts";
-import { RunSplitter } from "../../documents/run/index.ts";
+import { type RunFinding, RunSplitter } from "../../documents/run/index.ts";
 import type { DocumentPair } from "../../documents/types.ts";
 
 export interface RunStretch {
   /** The run's start uid, or null when the stream does not tell the run. */
   run: string | null;
   documents: DocumentStream;
+  /** Set when a document of the run (its stop, say) came before its start: the run must not be stored. */
+  outOfOrder?: RunFinding;
 }
 
 export async function* runStretches(documents: AsyncIterable<DocumentPair>): AsyncGenerator<RunStretch> {
@@ -18,11 +20,14 @@ export async function* runStretches(documents: AsyncIterable<DocumentPair>): Asy
     Symbol.asyncIterator
   ]();
   const splitter = new RunSplitter();
+  const outOfOrder = new Map<string, RunFinding>();
   const runOf = (item: DocumentItem): string | null => {
     const assignment = isEventBlock(item)
       ? splitter.assignEvents(item.descriptor, item.count)
       : splitter.assign(item[0], item[1]);
-    return "run" in assignment ? assignment.run : null;
+    if (!("run" in assignment)) return null;
+    if (assignment.early) outOfOrder.set(assignment.run, assignment.early);
+    return assignment.run;
   };
   // The chunk being cut, the run of each of its items, and the next item.
   let chunk: readonly DocumentItem[] = [];
@@ -57,7 +62,8 @@ export async function* runStretches(documents: AsyncIterable<DocumentPair>): Asy
     const stretch = new DocumentStream(async function* () {
       while ((await more()) && runs[next] === run) yield take(run);
     });
-    yield { run, documents: stretch };
+    const early = run === null ? undefined : outOfOrder.get(run);
+    yield early === undefined ? { run, documents: stretch } : { run, documents: stretch, outOfOrder: early };
     // Whatever the consumer left of this stretch belongs to it: skip it.
     while ((await more()) && runs[next] === run) take(run);
   }

@@ -41,7 +41,7 @@ function jsonArrayFormat(name: string, shape: DocumentShape): DocumentFileFormat
     extensions: [".json"],
     exportable: false,
     detect: (head) => arrayDetection(head, shape),
-    read: (chunks, source) => oneByOne(readJsonArray(chunks, source, shape)),
+    read: (chunks, source, limits) => oneByOne(readJsonArray(chunks, source, shape, limits)),
     writer: () => {
       let count = 0;
       return {

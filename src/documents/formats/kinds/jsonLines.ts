@@ -31,7 +31,7 @@ function jsonLinesFormat(name: string, shape: DocumentShape): DocumentFileFormat
     extensions: [".jsonl", ".ndjson"],
     exportable: shape === "pair",
     detect: shape === "pair" ? startsPairLine : startsNameDocLine,
-    read: (chunks, source) => readJsonLinesInChunks(chunks, source, shape),
+    read: (chunks, source, limits) => readJsonLinesInChunks(chunks, source, shape, limits),
     largeFileReader: {
       isWorthFor: isWorthParallel,
       read: (path, options) =>

@@ -21,7 +21,7 @@ export const msgpack: DocumentFileFormat = {
   binary: true,
   exportable: true,
   detect: (head) => head.length > 0 && isMsgpackContainerHeader(head[0]),
-  read: (chunks, source) => oneByOne(readMsgpack(chunks, source)),
+  read: (chunks, source, limits) => oneByOne(readMsgpack(chunks, source, limits)),
   writer: () => {
     const encoder = new MsgpackEncoder();
     return {
