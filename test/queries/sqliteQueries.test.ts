@@ -86,6 +86,11 @@ describe("SQLite query plans", () => {
       /SEARCH runs USING (COVERING )?INDEX runs_plan_name \(<expr>=\?/,
     );
     assert.match(plan(key("start.plan_name").eq("scan")), /USING (COVERING )?INDEX runs_plan_name/);
+    // The access rules' visible beamtimes (access/AccessPolicy.ts) are found by their index too.
+    assert.match(
+      plan(key("beamtime").in(["B1a", "B2"])),
+      /SEARCH runs USING (COVERING )?INDEX runs_beamtime \(<expr>=\?/,
+    );
     assert.match(plan(key("scan_id").eq(5)), /SEARCH runs USING INDEX runs_scan_id \(scan_id=\?\)/);
     assert.match(plan(key("scan_id").ge(5)), /SEARCH runs USING INDEX runs_scan_id \(scan_id>\?\)/);
     assert.match(
@@ -142,6 +147,7 @@ describe("a catalog of schema version 1", () => {
       DROP TABLE access_state;
       DROP TABLE access_audit;
       DROP TABLE key_uses;
+      DROP INDEX runs_beamtime;
       DROP TABLE deletions;
       DROP INDEX runs_plan_name;
       DROP TABLE run_descriptors;

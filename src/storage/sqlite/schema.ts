@@ -165,7 +165,9 @@ function upgradeToVersion3(db: Database.Database): void {
 
 /**
  * Version 4: the access data (access/AccessRecords.ts): the state as JSON text in one row with its version, the
- * audit of its changes (never deleted), and each API key's last use.
+ * audit of its changes (never deleted), and each API key's last use; and an index on the start's `beamtime`
+ * (the default beamtime key), so that a user's visible runs are found by the index, not by reading every start.
+ * Its expression is the one the query compiler writes for that key (compileQuery.ts `accessor`).
  */
 function upgradeToVersion4(db: Database.Database): void {
   db.exec(`
@@ -185,6 +187,7 @@ function upgradeToVersion4(db: Database.Database): void {
       prefix TEXT PRIMARY KEY,
       at REAL NOT NULL
     );
+    CREATE INDEX runs_beamtime ON runs (json_extract(start, '$."beamtime"'));
   `);
 }
 
