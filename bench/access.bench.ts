@@ -20,7 +20,7 @@ const RUNS = Number(process.env.DATABROKER_BENCH_RUNS || 100_000);
 const BEAMTIMES = 1_000;
 const BEAMLINES = 20;
 const BATCH = 5_000;
-const REPEATS = 100;
+const REPEATS = 30;
 const PLANS = ["scan", "count", "rel_scan", "grid_scan"];
 
 const beamtimeOf = (i: number) => `BT${i % BEAMTIMES}`;
