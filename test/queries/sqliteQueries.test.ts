@@ -37,6 +37,7 @@ function runs(count: number): DocumentPair[] {
         plan_name: PLANS[i % PLANS.length],
         scan_id: i % 700,
         sample: i % 3 === 0 ? "Si wafer" : `sample ${i}`,
+        beamtime: `B${i % 200}`,
       },
       { time: 1_600_000_000 + i * 60 },
     );
