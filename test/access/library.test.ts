@@ -47,6 +47,15 @@ for (const backend of BACKENDS) {
         assert.deepEqual(plans, names.map((name) => RUN_SPECS[name].plan_name).sort(), who);
         assert.equal(await view.search("scan_id == 103").count(), names.includes("R2") ? 1 : 0, who);
       }
+      // A long list of beamtimes (PostgreSQL compares it as one array) and its negation, as staff's rule is.
+      const many = [...Array.from({ length: 12 }, (_, i) => `B${i}x`), "B1a", "B2"];
+      const listed = broker.search({ op: "in", key: "beamtime", values: many });
+      assert.deepEqual(
+        (await listed.page()).map((run) => run.uid).sort(),
+        [RUN_SPECS.R1a.uid, RUN_SPECS.R2.uid].sort(),
+      );
+      const others = broker.search({ op: "not", query: { op: "in", key: "beamtime", values: many } });
+      assert.equal(await others.count(), 3, "R1b, R0 (no beamtime) and Rpub");
     });
 
     test("lookups by prefix, scan_id and recency never reach a hidden run", async () => {

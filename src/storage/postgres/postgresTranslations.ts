@@ -27,6 +27,9 @@ function scanSelection(query: ScanID | ScanIDRange, { compiler, alias, scope }: 
     : compiler.selectsScan(query, alias);
 }
 
+/** Past this many values, `in` compares against an array rather than OR-ing one condition per value. */
+const LONG_LIST = 8;
+
 export const postgresTranslations = new TranslationTable<PostgresNode, string>("PostgreSQL compiler", {
   all: () => "TRUE",
   eq: (query, { compiler, alias }) =>
@@ -39,9 +42,19 @@ export const postgresTranslations = new TranslationTable<PostgresNode, string>("
         `(${holding.at().jsonb} IS NOT NULL AND ${compiler.equals(holding, query.value)} IS NOT TRUE)`,
     ),
   in: (query, { compiler, alias }) =>
-    compiler.keyCondition(query.key, alias, (holding) =>
-      either(query.values.map((one) => compiler.equals(holding, one))),
-    ),
+    compiler.keyCondition(query.key, alias, (holding) => {
+      // A long list of texts (the beamtimes an access rule lists) as one hashed `= ANY`, not N containments.
+      if (
+        holding.uid === null &&
+        query.values.length > LONG_LIST &&
+        query.values.every((one) => typeof one === "string")
+      )
+        return `(${holding.at().jsonb} = ANY(${compiler.params.bind(
+          query.values.map((one) => JSON.stringify(one)),
+          "jsonb[]",
+        )}))`;
+      return either(query.values.map((one) => compiler.equals(holding, one)));
+    }),
   notIn: (query, { compiler, alias }) =>
     compiler.keyCondition(query.key, alias, (holding) => {
       const equal = query.values.map((one) => compiler.equals(holding, one));
