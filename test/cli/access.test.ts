@@ -9,6 +9,7 @@ import { after, describe, test } from "node:test";
 import type { user } from "../../src/access/Principal.ts";
 import { Broker } from "../../src/broker/index.ts";
 import { RUN_SPECS, runDocuments } from "../access/accessFixture.ts";
+import { spawnServer } from "../server/serveProcess.ts";
 import { cliCatalogs } from "./brokerCatalogs.ts";
 import { databroker } from "./storageCli.ts";
 
@@ -163,3 +164,41 @@ for (const [kind, uri] of Object.entries(uris)) {
     });
   });
 }
+
+describe("databroker serve on a catalog with memberships", () => {
+  test("enforces them from the start: a key from `keys create` sees its runs, anonymous callers the released ones", async () => {
+    const seeded = await cliCatalogs("served", [
+      runDocuments({ ...RUN_SPECS.R1a }),
+      runDocuments({ ...RUN_SPECS.R2 }),
+    ]);
+    const catalog = seeded.sqlite;
+    assert.equal(
+      databroker(["access", "load", file("served.yaml", ISSUE_FILE), "--catalog", catalog]).code,
+      0,
+    );
+    const secret = databroker(["keys", "create", "--catalog", catalog, "--user", "u1"]).stdout.trim();
+    const server = await spawnServer(["serve", "--catalog", catalog]);
+    try {
+      assert.match(server.output(), /with access control/);
+      assert.doesNotMatch(server.output(), /API key:/, "no single-user key is offered");
+      const asU1 = await fetch(`${server.url}/api/v1/search/`, {
+        headers: { authorization: `Apikey ${secret}` },
+      });
+      const body = (await asU1.json()) as { data: Array<{ id: string }> };
+      assert.deepEqual(
+        body.data.map((item) => item.id),
+        [RUN_SPECS.R1a.uid],
+      );
+      const anonymous = (await (await fetch(`${server.url}/api/v1/search/`)).json()) as {
+        meta: { count: number };
+      };
+      assert.equal(anonymous.meta.count, 0);
+      const hidden = await fetch(`${server.url}/api/v1/metadata/${RUN_SPECS.R2.uid}`, {
+        headers: { authorization: `Apikey ${secret}` },
+      });
+      assert.equal(hidden.status, 404);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -30,8 +30,9 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
     child.stdout?.on("data", (chunk) => {
       stdout += chunk;
       const url = /is serving .* at (http:\/\/\S+?)\/?(\s|$)/.exec(stdout)?.[1];
-      const apiKey = /API key:\s+(\w+)/.exec(stdout)?.[1];
-      if (url && apiKey) resolve({ url, apiKey });
+      // With access control no single-user key is printed: ready once the last line is out.
+      const apiKey = /API key:\s+(\w+)/.exec(stdout)?.[1] ?? "";
+      if (url && stdout.includes("Press Ctrl+C")) resolve({ url, apiKey });
     });
     child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready: ${stderr}`)));
   });
