@@ -103,7 +103,10 @@ async function crashRounds(name: string, uri: string, random: () => number): Pro
       `${tally.sent.size} runs sent, ${tally.acknowledged.size} acknowledged, all whole; ` +
       `${verdict.unacknowledgedWhole} unacknowledged runs stored whole, ${verdict.stored} stored, lost/partial 0`,
   );
-  assert.ok(tally.acknowledged.size > 0, `${name}: some POST must be acknowledged before a kill (seed ${SEED})`);
+  assert.ok(
+    tally.acknowledged.size > 0,
+    `${name}: some POST must be acknowledged before a kill (seed ${SEED})`,
+  );
   return tally;
 }
 
@@ -173,7 +176,9 @@ describe("crash safety (kill -9)", () => {
       if (code === 0) completed++;
       const verdict = await checkCatalog(catalog, sent, new Set(), `ingest round ${round} (seed ${SEED})`);
       integrityOk(catalog);
-      console.log(`# crash ingest round ${round}: killed with ${verdict.stored} of 200 runs stored, all whole`);
+      console.log(
+        `# crash ingest round ${round}: killed with ${verdict.stored} of 200 runs stored, all whole`,
+      );
     }
     const last = runIngest(file, catalog);
     const [code] = await last.exited;
