@@ -6,8 +6,8 @@ import type { Socket } from "node:net";
 
 interface ClientError extends Error {
   code?: string;
-  /** The bytes being parsed when the parser failed (Node sets it for parse errors). */
-  rawPacket?: Buffer;
+  /** The bytes being parsed when the parser failed (Node sets a Buffer for parse errors). */
+  rawPacket?: unknown;
 }
 
 const REASONS: Record<string, [number, string]> = {
@@ -23,8 +23,8 @@ export function answerClientError(error: ClientError, socket: Socket): void {
   // A reset connection has nobody to answer.
   if (error.code === "ECONNRESET" || socket.destroyed) return;
   const [status, detail] = REASONS[error.code ?? ""] ?? [400, "the request could not be parsed"];
-  const withBody =
-    error.rawPacket !== undefined && BODY_METHOD.test(error.rawPacket.subarray(0, 8).toString("latin1"));
+  const packet = error.rawPacket;
+  const withBody = Buffer.isBuffer(packet) && BODY_METHOD.test(packet.subarray(0, 8).toString("latin1"));
   const body = withBody ? JSON.stringify({ detail }) : "";
   if (socket.writable)
     socket.write(
