@@ -19,7 +19,7 @@ import { sharedPostgres } from "../support/sharedPostgres.ts";
 import { checkCatalog, SCALE, seededUid, smallRun } from "./crashRuns.ts";
 
 const SEED = Number(process.env.DATABROKER_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const ROUNDS = 4 * SCALE;
+const ROUNDS = 3 * SCALE;
 const POSTERS = 4;
 const API_KEY = "crash_test_key_0123456789";
 
@@ -126,6 +126,24 @@ function runIngest(file: string, catalog: string) {
   return { child, exited: once(child, "exit"), output: () => output };
 }
 
+/** Resolves once the catalog at `path` holds more than `above` runs (polled read-only), or `exited()`. */
+async function runStored(path: string, exited: () => boolean, above = 0): Promise<void> {
+  while (!exited()) {
+    try {
+      const db = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        const { n } = db.prepare("SELECT count(*) AS n FROM runs").get() as { n: number };
+        if (n > above) return;
+      } finally {
+        db.close();
+      }
+    } catch {
+      // Not created yet, or its schema not yet written.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe("crash safety (kill -9)", () => {
   let dir: string;
   before(() => {
@@ -157,10 +175,11 @@ describe("crash safety (kill -9)", () => {
     const file = join(dir, "runs.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
 
-    // How long a whole ingest takes here, so the kills land inside one.
+    // How long a whole ingest spends storing here (from its first run stored), so the kills land inside it.
     const timing = join(dir, "timing.sqlite");
-    const began = performance.now();
     const whole = runIngest(file, timing);
+    await runStored(timing, () => whole.child.exitCode !== null);
+    const began = performance.now();
     const [timingCode] = await whole.exited;
     assert.equal(timingCode, 0, whole.output());
     const duration = performance.now() - began;
@@ -168,14 +187,18 @@ describe("crash safety (kill -9)", () => {
     const catalog = join(dir, "ingest.sqlite");
     const rounds = 2 * SCALE;
     let completed = 0;
+    let storedBefore = 0;
     for (let round = 0; round < rounds; round++) {
       const ingest = runIngest(file, catalog);
-      await new Promise((resolve) => setTimeout(resolve, random() * duration));
+      // Each round skips the runs stored already: the kill lands after it has stored one more.
+      await runStored(catalog, () => ingest.child.exitCode !== null, storedBefore);
+      await new Promise((resolve) => setTimeout(resolve, (random() * duration * (200 - storedBefore)) / 200));
       if (ingest.child.exitCode === null) ingest.child.kill("SIGKILL");
       const [code] = await ingest.exited;
       if (code === 0) completed++;
       const verdict = await checkCatalog(catalog, sent, new Set(), `ingest round ${round} (seed ${SEED})`);
       integrityOk(catalog);
+      storedBefore = verdict.stored;
       console.log(
         `# crash ingest round ${round}: killed with ${verdict.stored} of 200 runs stored, all whole`,
       );
@@ -187,7 +210,7 @@ describe("crash safety (kill -9)", () => {
     assert.equal(verdict.stored, 200);
     integrityOk(catalog);
     console.log(
-      `# crash ingest: whole ingest ${Math.round(duration)} ms, ${rounds} kill -9 rounds ` +
+      `# crash ingest: whole ingest stores for ${Math.round(duration)} ms, ${rounds} kill -9 rounds ` +
         `(${completed} finished before the kill), re-run stored all 200 whole, lost/partial 0`,
     );
   });
