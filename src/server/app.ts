@@ -4,6 +4,7 @@ import compress from "@fastify/compress";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Broker } from "../broker/index.ts";
 import { type AuthOptions, authPlugin } from "./auth.ts";
+import { answerClientError } from "./clientErrors.ts";
 import { replyWithError } from "./errorReply.ts";
 import { closeIdleConnections } from "./idleConnections.ts";
 import { type IngestLimits, ingestLimitsOf } from "./ingest/ingestLimits.ts";
@@ -72,6 +73,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // A client's own id header is not trusted: ids must be unique to find an error in the log.
     requestIdHeader: false,
     genReqId: newRequestId,
+    clientErrorHandler: answerClientError,
   });
   closeIdleConnections(app, socketIdleMs);
   sendRequestIds(app);

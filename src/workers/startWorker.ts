@@ -3,7 +3,7 @@
 // in node_modules/.cache and rebuilt when a file that went in changes. The built package (dist/) carries its
 // worker bundles prebuilt, so there nothing is bundled at run time.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -57,7 +57,9 @@ function bundleOf(module: URL): URL {
   } catch {
     // No bundle yet (or a damaged manifest): build one.
   }
-  if (!manifest || !unchanged(manifest.inputs)) {
+  // The bundle itself may be gone though its inputs are unchanged: another checkout sharing node_modules
+  // (a git worktree) removes a bundle it replaced, and bundles are named by their text, so shared.
+  if (!manifest || !unchanged(manifest.inputs) || !existsSync(join(CACHE, manifest.code))) {
     // Loaded here, not imported: only the sources bundle at run time, and esbuild costs start-up to load.
     const { buildSync } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
     const result = buildSync({
