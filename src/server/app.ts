@@ -25,6 +25,7 @@ import { runDocumentsRoutes } from "./routes/runDocuments.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { tableRoutes } from "./routes/tables.ts";
 import { whoamiRoutes } from "./routes/whoami.ts";
+import { closeSilentConnectionsOnClose } from "./silentConnections.ts";
 
 /** How long the server waits on a client before giving up on it. */
 export interface ServerTimeouts {
@@ -76,6 +77,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     clientErrorHandler: answerClientError,
   });
   closeIdleConnections(app, socketIdleMs);
+  closeSilentConnectionsOnClose(app);
   sendRequestIds(app);
   app.setErrorHandler(replyWithError);
   // A path some route answers with another method is a 405 naming them (a HEAD on the POST-only ingest
