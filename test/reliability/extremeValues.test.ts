@@ -141,12 +141,15 @@ function extremeCase(random: () => number, seed: number, index: number, bad = fa
   };
 }
 
-/** A run written as JSON text with integers beyond 2**53 (JS cannot hold them), read back by readDocuments. */
+/**
+ * A run written as JSON text with the largest integers a double holds exactly (±2**53) and a float past them,
+ * read back by readDocuments (integers it would round are refused: see "integers past 2**53" below).
+ */
 async function hugeIntegerCase(dir: string, seed: number): Promise<Case> {
   const uid = `extreme-huge-${seed}`;
-  const huge = "9007199254740993"; // 2**53 + 1
+  const huge = "9007199254740992"; // 2**53: exact
   const text = [
-    `["start", {"uid": "${uid}", "time": 1700000000, "plan_name": "huge", "scan_id": ${huge}, "big": ${huge}, "bigger": 123456789012345678901234567890}]`,
+    `["start", {"uid": "${uid}", "time": 1700000000, "plan_name": "huge", "scan_id": ${huge}, "big": ${huge}, "bigger": 1.2345678901234568e29}]`,
     `["descriptor", {"uid": "${uid}-d", "run_start": "${uid}", "time": 1700000000, "name": "primary", "data_keys": {"n": {"dtype": "integer", "shape": [], "source": "sim"}}}]`,
     `["event", {"uid": "${uid}-e1", "descriptor": "${uid}-d", "seq_num": 1, "time": 1700000001, "data": {"n": ${huge}}, "timestamps": {"n": 1700000001}}]`,
     `["event", {"uid": "${uid}-e2", "descriptor": "${uid}-d", "seq_num": 2, "time": 1700000002, "data": {"n": -${huge}}, "timestamps": {"n": 1700000002}}]`,
@@ -243,7 +246,7 @@ for (const backend of BACKENDS) {
           const start = (await broker.run(huge.uid)).start;
           if (seed === 1)
             outcomes.push(
-              `${backend.name} 2**53+1 in JSON text reads back as scan_id ${start.scan_id}, big ${start.big}, bigger ${start.bigger}`,
+              `${backend.name} 2**53 in JSON text reads back as scan_id ${start.scan_id}, big ${start.big}, bigger ${start.bigger}`,
             );
           await readPaths(backend.name, broker, stored);
           const events = stored.reduce((n, c) => n + c.events, 0);
@@ -367,3 +370,28 @@ async function httpPaths(broker: Broker, stored: Case[]): Promise<void> {
     await app.close();
   }
 }
+
+test("integers past 2**53 in JSON text are refused where they are, never rounded silently", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "databroker-huge-"));
+  try {
+    for (const [where, line] of [
+      ["a start", '["start", {"uid": "h1", "time": 1700000000, "scan_id": 9007199254740993}]'],
+      [
+        "an event",
+        '["event", {"uid": "e1", "descriptor": "d", "seq_num": 1, "time": 1, "data": {"n": -123456789012345678901}, "timestamps": {"n": 1}}]',
+      ],
+    ]) {
+      const path = join(dir, "huge.jsonl");
+      writeFileSync(path, `${line}\n`);
+      await assert.rejects(
+        (async () => {
+          for await (const _ of readDocuments(path));
+        })(),
+        /line 1: .*cannot be kept exactly/,
+        where,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -25,14 +25,17 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
  * A number token that may be a whole float: a fraction of zeros, any exponent, or 16+ integer digits (where a
  * fraction rounds away). Anchored after `:`, `,`, `[` or a space so that hex in uids ("a-4e7") does not hit.
  */
+const LONG_INTEGER = /[:,[\s]-?[0-9]{16}/;
 const MAY_BE_WHOLE_FLOAT = /[:,[\s]-?[0-9]+(?:\.0+(?![0-9])|(?:\.[0-9]+)?[eE])|[:,[\s]-?[0-9]{16}/;
 
 /**
- * Parses JSON text, accepting NaN / Infinity / -Infinity as numbers; throws JsonSyntaxError. Whole floats are
- * marked unless `floats` is false (events: their fields' dtypes say which numbers are floats).
+ * Parses JSON text, accepting NaN / Infinity / -Infinity as numbers; throws JsonSyntaxError, also for an integer
+ * a double cannot hold exactly (16+ digits send the text to the careful parser). Whole floats are marked
+ * unless `floats` is false (events: their fields' dtypes say which numbers are floats).
  */
 export function parseJson(text: string, floats = true): unknown {
-  if (floats && MAY_BE_WHOLE_FLOAT.test(text)) return new TolerantJsonParser(text).parseDocument();
+  if (floats ? MAY_BE_WHOLE_FLOAT.test(text) : LONG_INTEGER.test(text))
+    return new TolerantJsonParser(text).parseDocument();
   try {
     return JSON.parse(text);
   } catch {
@@ -96,9 +99,16 @@ class TolerantJsonParser {
         c === undefined ? "unexpected end of JSON text" : `unexpected character ${JSON.stringify(c)}`,
       );
     }
-    this.pos += match[0].length;
     const number = Number(match[0]);
-    this.wholeFloat = Number.isInteger(number) && /[.eE]/.test(match[0]);
+    const written = /[.eE]/.test(match[0]);
+    // An integer a double cannot hold (past 2^53) would be stored rounded: refused, never changed silently.
+    if (!written && !Number.isSafeInteger(number) && BigInt(match[0]) !== BigInt(number)) {
+      this.fail(
+        `the integer ${match[0]} cannot be kept exactly (beyond ±2^53 it would become ${BigInt(number)}); write it as a string, or as a float (with an exponent) if rounding is acceptable`,
+      );
+    }
+    this.pos += match[0].length;
+    this.wholeFloat = Number.isInteger(number) && written;
     return number;
   }
 

@@ -25,7 +25,7 @@ const LOCK_WAIT_MS = 120_000;
  */
 const CHECKPOINT_BYTES = 16 * 1024 * 1024;
 const CHECKPOINT_COMMITS = 32;
-/** The planner's statistics are refreshed at most this often, after a checkpoint, and at close. */
+/** The planner's statistics are refreshed after a commit at most this often, and at close. */
 const OPTIMIZE_INTERVAL_MS = 60_000;
 
 /** Bytes of the documents and pages of a batch: about what it adds to the WAL. */
@@ -187,6 +187,11 @@ export class HostedWriter {
     } catch {
       // A checkpoint that could not run leaves the WAL longer, nothing else: the next one copies it.
     }
+  }
+
+  /** What follows an answered commit: a checkpoint when one is due, fresh planner statistics once a minute. */
+  maintain(): void {
+    if (this.checkpointDue) this.checkpoint();
     if (Date.now() - this.optimizedAt >= OPTIMIZE_INTERVAL_MS) this.optimize();
   }
 

@@ -72,8 +72,9 @@ async function answer(writer: HostedWriter | undefined, request: WriterRequest):
     post({ kind: "failure", id, error: errorToWire(error) });
     return;
   }
-  // After the answer: the store goes on while the WAL is copied back (see HostedWriter.checkpoint).
-  if (request.op === "commit" && writer?.checkpointDue) writer.checkpoint();
+  // After the answer: the store goes on while the WAL is copied back (see HostedWriter.checkpoint) and the
+  // planner's statistics are refreshed (HostedWriter.maintain).
+  if (request.op === "commit" && writer) writer.maintain();
 }
 
 port.on("message", (request: WriterRequest) => {
