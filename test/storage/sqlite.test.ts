@@ -108,7 +108,9 @@ describe("SQLite adapter", () => {
     await first.close();
     // Version 4 only added the access tables: without them, the file is as version 3 wrote it.
     const db = new Database(path);
-    db.exec("DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses; DROP INDEX runs_beamtime");
+    db.exec(
+      "DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses; DROP INDEX runs_beamtime",
+    );
     db.pragma("user_version = 3");
     db.close();
     assert.throws(
