@@ -395,3 +395,26 @@ test("integers past 2**53 in JSON text are refused where they are, never rounded
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("64-bit integers past 2**53 in msgpack are refused where they are; ±2**53 and safe ones are kept", async () => {
+  const { Packr } = await import("msgpackr");
+  const packr = new Packr({ useRecords: false, int64AsType: "bigint" });
+  const dir = mkdtempSync(join(tmpdir(), "databroker-huge-msgpack-"));
+  try {
+    const start = (scanId: bigint | number) => ["start", { uid: "m1", time: 1700000000, scan_id: scanId }];
+    const path = join(dir, "huge.msgpack");
+    writeFileSync(path, packr.pack(start(2n ** 53n + 1n)));
+    await assert.rejects(
+      (async () => {
+        for await (const _ of readDocuments(path));
+      })(),
+      /byte \d+: the integer 9007199254740993 cannot be kept exactly/,
+    );
+    writeFileSync(path, packr.pack(start(-(2n ** 53n))));
+    const pairs: DocumentPair[] = [];
+    for await (const pair of readDocuments(path)) pairs.push(pair);
+    assert.equal((pairs[0][1] as { scan_id: number }).scan_id, -(2 ** 53));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

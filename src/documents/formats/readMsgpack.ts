@@ -5,13 +5,13 @@ import { LimitError, UnreadableError } from "../../errors.ts";
 import type { DocumentPair } from "../types.ts";
 import { toDocumentPair } from "./documentShape.ts";
 import { isStackOverflow, TOO_DEEP } from "./inputDepth.ts";
+import { changedMsgpackValue } from "./msgpackChecks.ts";
 import { markMsgpackFloats } from "./msgpackFloats.ts";
 import { decodeNumpyValues, mayHoldNumpy, NumpyDecodeError } from "./msgpackNumpy.ts";
-import { invalidMsgpackString } from "./msgpackStrings.ts";
 import { documentTooLarge, isTooLarge, type ReadLimits } from "./ReadLimits.ts";
 
-// Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as the
-// nearest number, as JSON.parse does with big integers.
+// Plain msgpack as Python writes it: maps as objects, no msgpackr records, and 64-bit integers as numbers
+// (those a double cannot hold exactly are refused first: msgpackChecks.ts).
 const fastUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
 // For the rare value holding a map with non-string keys (msgpack-numpy writes bytes keys): maps as Maps.
 const mapUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: "number" });
@@ -96,10 +96,10 @@ class MsgpackDocumentDecoder {
     const accept = (value: unknown, start: number, end: number) => {
       if (isTooLarge(this.limits, end - start))
         throw documentTooLarge(this.limits!, this.source, `byte ${this.pendingOffset + start}`, end - start);
-      const invalid = invalidMsgpackString(bytes, start, end);
-      if (invalid !== undefined) {
-        const at = `byte ${this.pendingOffset + invalid.offset}`;
-        throw new UnreadableError(this.source, at, `${invalid.message} in a string`);
+      const changed = changedMsgpackValue(bytes, start, end);
+      if (changed !== undefined) {
+        const at = `byte ${this.pendingOffset + changed.offset}`;
+        throw new UnreadableError(this.source, at, changed.message);
       }
       const pair = this.toDocument(value, start, end, mayHoldNumpyMaps);
       // An event's floats are told by its descriptor's dtypes (see parseDocumentJson).

@@ -1,6 +1,8 @@
-// msgpackr decodes a str holding invalid UTF-8 to U+FFFD, silently changing the data. This walks a value's
-// msgpack bytes (headers only: msgpack is prefix-coded, so no recursion is needed) and checks every str
-// payload. The walk allocates nothing and checks short ASCII strings inline (it runs per document).
+// msgpackr silently changes two kinds of data: a str holding invalid UTF-8 becomes U+FFFD, and a 64-bit
+// integer past 2^53 becomes the nearest double. This walks a value's msgpack bytes (headers only: msgpack is
+// prefix-coded, so no recursion is needed), checks every str payload and every 64-bit integer, and names the
+// first that would change. The walk allocates nothing for strings and checks short ASCII ones inline (it runs
+// per document).
 import { type InvalidUtf8, invalidUtf8 } from "./utf8.ts";
 
 /** Bytes after the type byte of the fixed-size types 0xc0..0xdf: numbers, fixext, array and map headers. */
@@ -28,10 +30,18 @@ for (const [type, size] of [
 ])
   FIXED_SIZES[type - 0xc0] = size;
 
-/** The first str of `bytes[start, end)` (one whole msgpack value) that is not valid UTF-8, or undefined. */
-export function invalidMsgpackString(bytes: Buffer, start: number, end: number): InvalidUtf8 | undefined {
+/** What would change in `bytes[start, end)` (one whole msgpack value): its first such str or integer. */
+export function changedMsgpackValue(bytes: Buffer, start: number, end: number): InvalidUtf8 | undefined {
   for (let i = start; i < end; ) {
     const type = bytes[i];
+    if ((type === 0xcf || type === 0xd3) && i + 9 <= end) {
+      const integer = type === 0xcf ? bytes.readBigUInt64BE(i + 1) : bytes.readBigInt64BE(i + 1);
+      if (BigInt(Number(integer)) !== integer)
+        return {
+          offset: i,
+          message: `the integer ${integer} cannot be kept exactly (beyond ±2^53 it would become ${BigInt(Number(integer))}); write it as a string, or as a float if rounding is acceptable`,
+        };
+    }
     // Fixints, fixmap and fixarray headers, nil and booleans: one byte, no payload.
     if (type < 0xa0 || type >= 0xe0 || (type >= 0xc0 && type <= 0xc3)) {
       i++;
@@ -58,7 +68,8 @@ export function invalidMsgpackString(bytes: Buffer, start: number, end: number):
     // Most strings are short and ASCII: a loop is cheaper than a call into the native check.
     if (length < 64 && isAsciiRange(bytes, from, i)) continue;
     const invalid = invalidUtf8(bytes.subarray(from, i));
-    if (invalid !== undefined) return { offset: from + invalid.offset, message: invalid.message };
+    if (invalid !== undefined)
+      return { offset: from + invalid.offset, message: `${invalid.message} in a string` };
   }
   return undefined;
 }
