@@ -150,7 +150,7 @@ describe("numbers and strings come back exactly", () => {
     assert.equal(stringifyJson({ v: new Float64Array([0.5, -0]) }), '{"v":[0.5,-0.0]}');
   });
 
-  test("msgpack: safe integers are integers (as Python wrote them), others float64; BigInts are int64", async (t) => {
+  test("msgpack: safe integers are integers (as Python wrote them), others float64; BigInts are int64, refused when inexact", async (t) => {
     const path = join(await temporaryDirectory(t), "ints.msgpack");
     await writeDocuments(
       path,
@@ -164,9 +164,15 @@ describe("numbers and strings come back exactly", () => {
     assert.equal(start.time, 2n ** 40n);
     assert.equal(start.big, 2n ** 60n + 1n);
     assert.equal(start.float, 2 ** 60);
-    // Readers give numbers: a 64-bit integer beyond 2^53 becomes the nearest one, as in JSON.parse.
+    // Readers give numbers; a 64-bit integer a double cannot hold exactly is refused, never rounded.
+    await assert.rejects(collect(path), /the integer 1152921504606846977 cannot be kept exactly/);
+    await writeDocuments(
+      path,
+      [["start", { uid: "i", time: 2 ** 40, big: 2n ** 60n, float: 2 ** 60 }]],
+      "msgpack",
+    );
     const [[, read]] = await collect(path);
-    assert.deepEqual(read, { uid: "i", time: 2 ** 40, big: Number(2n ** 60n + 1n), float: 2 ** 60 });
+    assert.deepEqual(read, { uid: "i", time: 2 ** 40, big: 2 ** 60, float: 2 ** 60 });
   });
 
   test("msgpack refuses an integer beyond 64 bits instead of writing something else", async (t) => {

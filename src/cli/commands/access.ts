@@ -3,6 +3,7 @@
 // audit log of every change, and moving a run to another beamtime. Changes are audited as `local:<os user>`.
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { parseDocument } from "yaml";
 import { localActor } from "../../access/AccessControl.ts";
 import type { AccessPolicy } from "../../access/AccessPolicy.ts";
 import { type Principal, user } from "../../access/Principal.ts";
@@ -14,7 +15,6 @@ import { withCatalog } from "../withCatalog.ts";
 /** A file of memberships: YAML (JSON is YAML too), refused with the file and line of a syntax error. */
 async function readMembershipFile(path: string): Promise<unknown> {
   const text = await readFile(path, "utf8");
-  const { parseDocument } = await import("yaml");
   const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (parsed.errors.length > 0) {
     const [first] = parsed.errors;

@@ -102,7 +102,13 @@ class TolerantJsonParser {
     const number = Number(match[0]);
     const written = /[.eE]/.test(match[0]);
     // An integer a double cannot hold (past 2^53) would be stored rounded: refused, never changed silently.
-    if (!written && !Number.isSafeInteger(number) && BigInt(match[0]) !== BigInt(number)) {
+    // A double's own shortest form (JavaScript writes 2^63 as 9223372036854776000) reads back as written.
+    if (
+      !written &&
+      !Number.isSafeInteger(number) &&
+      BigInt(match[0]) !== BigInt(number) &&
+      String(number) !== match[0]
+    ) {
       this.fail(
         `the integer ${match[0]} cannot be kept exactly (beyond ±2^53 it would become ${BigInt(number)}); write it as a string, or as a float (with an exponent) if rounding is acceptable`,
       );
