@@ -65,7 +65,10 @@ export class AccessPolicy {
 
   roleOf(principal: Principal): Role {
     if (principal.kind === "anonymous") return "anonymous";
-    if (!this.state || this.state.memberships.admins.includes(principal.id)) return "admin";
+    if (!this.state) return "admin";
+    // A disabled user (an admin too) holds no role: no key or token signs them in, nor does `Broker.as`.
+    if (this.isKnownUser(principal.id) && !this.isActiveUser(principal.id)) return "anonymous";
+    if (this.state.memberships.admins.includes(principal.id)) return "admin";
     if (this.staffBeamlines(principal.id).size > 0) return "staff";
     return this.users.get(principal.id)?.roles?.includes("ingest") ? "writer" : "user";
   }
@@ -98,7 +101,8 @@ export class AccessPolicy {
     // Runs without a known beamtime belong to nobody's experiment: staff and admins look after them.
     const seesUnassigned = binding === null && (role === "staff" || role === "admin");
     const key = state.memberships.beamtime_key;
-    // Staff see every run but those of beamtimes hidden from them: one list, the shorter of the two forms.
+    // Staff see every run but those of the beamtimes hidden from them: one NOT IN list, whatever the
+    // beamtime of a run is (none, unknown, or one they may see).
     const hidden = [...this.beamtimes.keys()].filter((id) => !visible.has(id));
     const byStart: Query = seesUnassigned
       ? hidden.length > 0

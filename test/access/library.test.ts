@@ -101,3 +101,23 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+test("a disabled user holds no role, even an admin: released runs only, no scopes", async () => {
+  const store = await openStore("memory://");
+  try {
+    for (const spec of Object.values(RUN_SPECS)) await store.put(runDocuments(spec));
+    const broker = new Broker(store);
+    const users = MEMBERSHIPS.users.map((entry) =>
+      entry.id === "boss" ? { id: "boss", disabled: true } : entry,
+    );
+    await broker.access.loadMemberships({ ...MEMBERSHIPS, users }, "test");
+    const view = await broker.as(user("boss"));
+    assert.deepEqual(
+      (await view.page()).map((run) => run.uid),
+      [RUN_SPECS.Rpub.uid],
+    );
+    assert.deepEqual((await broker.access.policy()).scopesOf(user("boss")), []);
+  } finally {
+    await store.close();
+  }
+});
