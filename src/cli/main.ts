@@ -16,7 +16,9 @@ for (const register of commands) register(program);
 
 let running: string | undefined;
 program.hook("preAction", (_program, command) => {
-  running = command.name();
+  // A subcommand is named with its group (`access load`), so a failure says which command failed.
+  const group = command.parent && command.parent !== program ? `${command.parent.name()} ` : "";
+  running = `${group}${command.name()}`;
 });
 
 /** Commands whose server goes on running after their action returns. */

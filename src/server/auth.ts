@@ -39,6 +39,11 @@ declare module "fastify" {
   }
 }
 
+/** Who a change is recorded as having been made by: the caller's user id, else `anonymous`. */
+export function actorOf(request: FastifyRequest): string {
+  return request.principal.kind === "user" ? request.principal.id : "anonymous";
+}
+
 /** Tiled's cookie name, so a browser that opened `/?api_key=...` keeps browsing the API. */
 export const API_KEY_COOKIE = "tiled_api_key";
 

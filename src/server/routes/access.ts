@@ -1,16 +1,13 @@
 // The catalog's access data over HTTP, for admins and staff: the memberships (`GET`, and `PUT` to replace them
 // as `databroker access load` does), the audit log, and re-tagging a run to another beamtime (staff of both
 // beamlines, or an admin). Every change is audited with the caller's id.
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Broker } from "../../broker/index.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
+import { actorOf } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { paramsOf } from "../requestParams.ts";
 import { catalogVisibleTo } from "../visibleCatalog.ts";
-
-function actorOf(request: FastifyRequest): string {
-  return request.principal.kind === "user" ? request.principal.id : "anonymous";
-}
 
 function wholeNumber(params: URLSearchParams, name: string): number | undefined {
   const text = params.get(name);

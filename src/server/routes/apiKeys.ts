@@ -7,6 +7,7 @@ import type { KeyListing } from "../../access/AccessControl.ts";
 import { INHERIT } from "../../access/scopes.ts";
 import type { Broker } from "../../broker/index.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
+import { actorOf } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { paramsOf } from "../requestParams.ts";
 
@@ -47,10 +48,6 @@ export function tiledKey(key: KeyListing): Record<string, unknown> {
     latest_activity: iso(key.last_used_at),
     ...key,
   };
-}
-
-function actorOf(request: FastifyRequest): string {
-  return request.principal.kind === "user" ? request.principal.id : "anonymous";
 }
 
 export async function apiKeyRoutes(app: FastifyInstance, options: { broker: Broker }): Promise<void> {

@@ -4,6 +4,7 @@
 // 404 for an unknown run.
 // Tiled's `recursive` and `external_only` are not needed: a run is only ever deleted whole.
 import type { FastifyInstance } from "fastify";
+import { actorOf } from "../auth.ts";
 import { MethodNotAllowedError } from "../errors.ts";
 import { RunNode } from "../nodes/RunNode.ts";
 import { paramsOf } from "../requestParams.ts";
@@ -15,8 +16,7 @@ export async function deleteRunRoutes(app: FastifyInstance, options: ReadRoutesO
     const node = await nodeOf(request, options.broker, "metadata");
     if (!(node instanceof RunNode))
       throw new MethodNotAllowedError(`only whole runs can be deleted, not /${node.path.join("/")}`);
-    const principal = request.principal;
-    const by = principal.kind === "user" ? principal.id : "anonymous";
+    const by = actorOf(request);
     const reason = paramsOf(request).get("reason") ?? undefined;
     await options.broker.store.deleteRun(node.path[0], { by, reason });
     return reply.code(204).send();
