@@ -5,6 +5,7 @@
 // A run whose start names beamtime B (proposal P, derived here, never read from the document) is visible to
 // admins; members (PI or user) of B or of P; staff of B's beamline; anyone once B or P is released. A run
 // with no or an unknown beamtime is visible to staff and admins only. A key bound to beamtimes sees those only.
+import { EVERY_READER } from "../annotations/Annotation.ts";
 import type { RunStart } from "../documents/types.ts";
 import { ALL, type Query } from "../queries/Query.ts";
 import type { AccessState } from "./AccessState.ts";
@@ -177,6 +178,24 @@ export class AccessPolicy {
       if (role === "writer" && this.isMember(principal, beamtime)) return undefined;
     }
     return { status: 403, message: `you may not write runs into beamtime ${beamtime?.id}` };
+  }
+
+  /**
+   * The reader tokens of the annotations `principal` reads (annotations/Annotation.ts): shared ones and their
+   * own; undefined without memberships (one user: every annotation).
+   */
+  annotationReaders(principal: Principal): string[] | undefined {
+    if (!this.state) return undefined;
+    return principal.kind === "user" ? [EVERY_READER, principal.id] : [EVERY_READER];
+  }
+
+  /** Whether `principal` is a PI of the run's beamtime or of its proposal (who may delete shared annotations). */
+  isPrincipalInvestigator(principal: Principal, start: RunStart): boolean {
+    if (principal.kind !== "user" || !this.isActiveUser(principal.id)) return false;
+    const beamtime = this.beamtimes.get(this.beamtimeOf(start) ?? "");
+    if (!beamtime) return false;
+    if (beamtime.pis.includes(principal.id)) return true;
+    return this.proposals.get(beamtime.proposal)?.pis.includes(principal.id) ?? false;
   }
 
   /** The beamlines `id` is staff of, directly or through a group. */

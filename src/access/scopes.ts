@@ -6,6 +6,7 @@ export const SCOPES = [
   "read:metadata",
   "read:data",
   "write:metadata",
+  "write:annotations",
   "write:data",
   "create:node",
   "delete:node",
@@ -23,8 +24,8 @@ export type Scope = (typeof SCOPES)[number];
 export const INHERIT = "inherit";
 
 const READ: Scope[] = ["read:metadata", "read:data"];
-/** Every signed-in user: read what they may see, manage their own keys. */
-const USER: Scope[] = [...READ, "create:apikeys", "revoke:apikeys"];
+/** Every signed-in user: read what they may see, annotate it, manage their own keys. */
+const USER: Scope[] = [...READ, "write:annotations", "create:apikeys", "revoke:apikeys"];
 /** Users with the ingest role and beamline staff: write runs (into beamtimes they may write to). */
 const WRITER: Scope[] = [...USER, "write:data", "create:node", "register"];
 /** Beamline staff also re-tag runs of their beamline. */

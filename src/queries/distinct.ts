@@ -1,5 +1,6 @@
 // Distinct values of one key over the runs of a search, with how many runs hold each: the grouping rules
 // and the order every adapter returns (values in compareValues order, ties by JSON text), defined once.
+import { isTagsKey } from "./annotationKeys.ts";
 import { compareCodePoints, compareValues } from "./compareValues.ts";
 import { type RunMetadata, valuesAt } from "./matches.ts";
 import type { QueryKey, QueryValue } from "./Query.ts";
@@ -21,12 +22,17 @@ export function sortDistinct(values: DistinctValue[]): DistinctValue[] {
   );
 }
 
-/** Distinct values evaluated in memory over runs already filtered by the query. */
+/**
+ * Distinct values evaluated in memory over runs already filtered by the query. `tags` counts each tag (how
+ * many runs carry it), not each annotation's list of tags.
+ */
 export function distinctValues(runs: Iterable<RunMetadata>, key: QueryKey): DistinctValue[] {
   const found = new Map<string, DistinctValue>();
+  const perTag = isTagsKey(key);
   for (const run of runs) {
     const seen = new Set<string>();
-    for (const value of valuesAt(run, key)) {
+    const values = valuesAt(run, key);
+    for (const value of perTag ? values.flatMap((tags) => (Array.isArray(tags) ? tags : [])) : values) {
       if (value === undefined) continue;
       const text = JSON.stringify(value);
       if (seen.has(text)) continue;

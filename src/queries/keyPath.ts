@@ -1,10 +1,15 @@
-// A query key (`plan_name`, `sample.name`, `stop.exit_status`, `descriptors.data_keys.det.units`) split into
-// the document it reaches and the object keys along the way. Shared by in-memory evaluation and every
-// adapter's compiler, so they agree.
+// A query key (`plan_name`, `sample.name`, `stop.exit_status`, `descriptors.data_keys.det.units`,
+// `annotations.body`, `tags`) split into the document it reaches and the object keys along the way. Shared by
+// in-memory evaluation and every adapter's compiler, so they agree.
 import { UnsupportedError } from "../errors.ts";
 import type { QueryKey } from "./Query.ts";
 
-export type KeyDocument = "start" | "stop" | "descriptors";
+/**
+ * `annotations` reaches each annotation of the run the searcher may read (annotations/Annotation.ts
+ * `searchableOf`: its fields and values side by side); like `descriptors`, a query holds when it holds for any
+ * one of them. A bare `tags` is short for `annotations.tags` (a start key named tags is `start.tags`).
+ */
+export type KeyDocument = "start" | "stop" | "descriptors" | "annotations";
 
 export interface KeyPath {
   document: KeyDocument;
@@ -12,7 +17,7 @@ export interface KeyPath {
   segments: string[];
 }
 
-const DOCUMENTS: ReadonlySet<string> = new Set<KeyDocument>(["start", "stop", "descriptors"]);
+const DOCUMENTS: ReadonlySet<string> = new Set<KeyDocument>(["start", "stop", "descriptors", "annotations"]);
 
 /** Why `key` is not a usable key, or undefined when it is. */
 export function keyProblem(key: unknown): string | undefined {
@@ -28,20 +33,21 @@ export function keyProblem(key: unknown): string | undefined {
   return undefined;
 }
 
-/** Splits a key of any document: start (the default), `stop.` or `descriptors.`. */
+/** Splits a key of any document: start (the default), `stop.`, `descriptors.` or `annotations.` (`tags`). */
 export function parseQueryKey(key: QueryKey): KeyPath {
   const problem = keyProblem(key);
   if (problem) throw new UnsupportedError(`query key ${JSON.stringify(key)}: ${problem}`);
   const segments = key.split(".");
+  if (segments[0] === "tags") return { document: "annotations", segments };
   if (!DOCUMENTS.has(segments[0])) return { document: "start", segments };
   return { document: segments[0] as KeyDocument, segments: segments.slice(1) };
 }
 
-/** A key of the start or stop document (what sorting and run columns reach); descriptors keys are refused. */
+/** A key of the start or stop document (what sorting and run columns reach); others are refused. */
 export function parseKey(key: QueryKey): KeyPath & { document: "start" | "stop" } {
   const path = parseQueryKey(key);
-  if (path.document === "descriptors")
-    throw new UnsupportedError(`query key ${JSON.stringify(key)}: descriptors keys cannot be used here`);
+  if (path.document === "descriptors" || path.document === "annotations")
+    throw new UnsupportedError(`query key ${JSON.stringify(key)}: ${path.document} keys cannot be used here`);
   return path as KeyPath & { document: "start" | "stop" };
 }
 

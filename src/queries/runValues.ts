@@ -11,6 +11,8 @@ export interface RunMetadata {
   start: unknown;
   stop: unknown;
   descriptors?: readonly unknown[];
+  /** The annotations the searcher may read, each as search sees it (annotations/Annotation.ts searchableOf). */
+  annotations?: readonly unknown[];
 }
 
 /** The value at a start or stop key (sorting reads this), or undefined when absent. */
@@ -20,11 +22,14 @@ export function valueAt(run: RunMetadata, key: QueryKey): unknown {
   return root === null || root === undefined ? undefined : valueAtPath(root, segments);
 }
 
-/** The values a key reaches: one for start and stop keys, one per descriptor for `descriptors.` keys. */
+/**
+ * The values a key reaches: one for start and stop keys, one per descriptor for `descriptors.` keys, one per
+ * readable annotation for `annotations.` keys.
+ */
 export function valuesAt(run: RunMetadata, key: QueryKey): unknown[] {
   const { document, segments } = parseQueryKey(key);
-  if (document === "descriptors")
-    return (run.descriptors ?? []).map((descriptor) => valueAtPath(descriptor, segments));
+  if (document === "descriptors" || document === "annotations")
+    return (run[document] ?? []).map((item) => valueAtPath(item, segments));
   const root = document === "stop" ? run.stop : run.start;
   return [root === null || root === undefined ? undefined : valueAtPath(root, segments)];
 }

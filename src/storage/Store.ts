@@ -1,6 +1,7 @@
 // The storage port: one interface every adapter (memory, sqlite, later files and postgres) implements, so the
 // broker never knows which one it holds. Methods are async because some adapters (PostgreSQL) are.
 import type { AccessRecords } from "../access/AccessRecords.ts";
+import type { AnnotationRecords } from "../annotations/AnnotationRecords.ts";
 import type { RunRef } from "../catalog/RunRef.ts";
 import type { RunSummary } from "../catalog/RunSummary.ts";
 import type { SeqRange } from "../catalog/SeqRange.ts";
@@ -59,6 +60,11 @@ export interface PutReport {
 /** What every search takes: past `deadline` it throws SearchTimeoutError (none: no limit). */
 export interface SearchOptions {
   deadline?: SearchDeadline;
+  /**
+   * Whose annotations `annotations.` and `tags` keys reach: those readable by one of these reader tokens
+   * (annotations/Annotation.ts readersOf; the access policy's annotationReaders). Undefined: every one.
+   */
+  readers?: readonly string[];
 }
 
 /** Which page of the runs a store lists, in which order, within the search's deadline. */
@@ -87,7 +93,7 @@ export interface Store {
 
   /**
    * Deletes the run `uid` (a full start uid) and everything of it — start, stop, descriptors, events,
-   * resources, datums, stream resources and datums, statistics, search rows — atomically, and records who,
+   * resources, datums, stream resources and datums, statistics, annotations, search rows — atomically, and records who,
    * when and why (deletions()). NotFoundError when no run has that uid: a second delete is an error, so each
    * record stands for one deletion that happened.
    */
@@ -97,6 +103,8 @@ export interface Store {
 
   /** The catalog's access data (memberships, API keys, audit): see access/AccessRecords.ts. */
   readonly access: AccessRecords;
+  /** The annotations of its runs and their revisions: see annotations/AnnotationRecords.ts. */
+  readonly annotations: AnnotationRecords;
 
   start(uid: string): Promise<RunStart | undefined>;
   /** Resolves a RunRef; NotFoundError when nothing matches, ValidationError for an ambiguous prefix. */

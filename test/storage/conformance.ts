@@ -1,6 +1,6 @@
 // The one conformance suite every Store adapter passes: real runs in and out, idempotence, conflicts, atomic
 // batches, partial and live runs, references, a million events, value fidelity, lookups and queries, and the
-// access records (accessConformance.ts).
+// access records (accessConformance.ts) and annotations (annotationConformance.ts).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
@@ -21,6 +21,7 @@ import { SearchDeadline } from "../../src/queries/SearchDeadline.ts";
 import type { ColumnReadOptions } from "../../src/storage/ColumnPage.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { accessConformance } from "./accessConformance.ts";
+import { annotationConformance } from "./annotationConformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";
@@ -118,6 +119,7 @@ async function assertNothingOf(store: Store, uid: string): Promise<void> {
 export function storeConformance(name: string, open: Open, options: { persistent?: boolean } = {}): void {
   describe(`Store conformance: ${name}`, () => {
     accessConformance(open, options);
+    annotationConformance(open, options);
 
     test("every real run in ../shared/data is stored, read back and replayed deep-equal", async () => {
       const runs = await realRuns();
@@ -605,7 +607,7 @@ export function storeConformance(name: string, open: Open, options: { persistent
           [{ op: "eq", key: "ok", value: true }, [0]],
           [{ op: "eq", key: "ok", value: false }, [1]],
           [{ op: "eq", key: "operator", value: null }, [2]],
-          [{ op: "eq", key: "tags", value: ["b"] }, [1]],
+          [{ op: "eq", key: "start.tags", value: ["b"] }, [1]],
           [{ op: "eq", key: "detail", value: { x: [1, 2] } }, [3]],
           [{ op: "eq", key: "stop.exit_status", value: "fail" }, [3]],
           [{ op: "comparison", key: "scan_id", operator: "ge", value: 4 }, [3, 4]],

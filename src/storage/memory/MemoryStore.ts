@@ -16,11 +16,13 @@ import type {
   StreamResource,
 } from "../../documents/types.ts";
 import { NotFoundError } from "../../errors.ts";
+import { readsAnnotations } from "../../queries/annotationKeys.ts";
 import { compareCodePoints, compareValues } from "../../queries/compareValues.ts";
 import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
 import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { deadlineChecker } from "../../queries/SearchDeadline.ts";
+import { searchableByRun } from "../annotationRows.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
@@ -37,6 +39,7 @@ import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShor
 import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { MemoryAccess } from "./MemoryAccess.ts";
+import { MemoryAnnotations } from "./MemoryAnnotations.ts";
 import { StagedWrites } from "./StagedWrites.ts";
 
 interface StoredRecord {
@@ -74,6 +77,7 @@ const DEFAULT_SORT: SortKey[] = [{ key: "time", direction: "desc" }];
 export class MemoryStore implements Store {
   readonly uri = "memory:";
   readonly access: AccessRecords = new MemoryAccess();
+  readonly annotations = new MemoryAnnotations((uid) => this.runRows.has(uid));
   private readonly runRows = new Map<string, RunRow>();
   private readonly records = new Map<string, StoredRecord>();
   private readonly runRecords = new Map<string, string[]>();
@@ -196,6 +200,7 @@ export class MemoryStore implements Store {
       if (!start) throw new NotFoundError(`no run has uid ${uid}`);
       const deletion = deletionOf(start, request);
       this.forget(uid);
+      this.annotations.deleteRun(uid);
       this.deleted.push(deletion);
       return deletion;
     });
@@ -384,8 +389,8 @@ export class MemoryStore implements Store {
    * The runs matching `query`, evaluated over every run (duplicate rules look at the others), checking the
    * search's deadline as it goes.
    */
-  private matching(query: Query, options: SearchOptions): RunRow[] {
-    const rows = [...this.runRows.values()];
+  private matching(query: Query, options: SearchOptions, key?: QueryKey): RunRow[] {
+    const rows = this.searchRows(readsAnnotations([query, { key }]) ? options.readers : false);
     const compiled = new RunQuery(
       query,
       rows.map((row) => row.metadata),
@@ -396,6 +401,17 @@ export class MemoryStore implements Store {
       checkDeadline();
       return compiled.matches(row.metadata);
     });
+  }
+
+  /** The runs as search sees them; with the annotations `readers` read (false: none needed, none read). */
+  private searchRows(readers: readonly string[] | undefined | false): RunRow[] {
+    const rows = [...this.runRows.values()];
+    if (readers === false) return rows;
+    const byRun = searchableByRun(this.annotations.current(), readers);
+    return rows.map((row) => ({
+      ...row,
+      metadata: { ...row.metadata, annotations: byRun.get(row.uid) ?? [] },
+    }));
   }
 
   async *runs(query: Query = ALL, options: StoreRunsOptions = {}): AsyncIterable<RunSummary> {
@@ -411,7 +427,7 @@ export class MemoryStore implements Store {
 
   async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
     return distinctValues(
-      this.matching(query, options).map((row) => row.metadata),
+      this.matching(query, options, key).map((row) => row.metadata),
       key,
     );
   }
