@@ -76,7 +76,7 @@ function checkValue(value: unknown, path: string, findings: Findings, depth: num
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, index) => checkValue(item, `${path}[${index}]`, findings, depth + 1));
+    for (const [index, item] of value.entries()) checkValue(item, `${path}[${index}]`, findings, depth + 1);
     return;
   }
   if (typeof value === "object") {
