@@ -79,7 +79,7 @@ export class Annotations {
     const author = this.writer();
     const request = readAnnotationInput(input);
     const current = await this.get(start, id);
-    if (current.author !== author)
+    if (!this.isAuthor(current))
       throw new ForbiddenError(`annotation ${id} is ${current.author}'s: only its author edits it`);
     this.checkRevision(current, request.revision ?? revision);
     const content: AnnotationContent = { ...current, ...request.content };
@@ -148,6 +148,11 @@ export class Annotations {
     if (!this.policy.enforced || annotation.author === actor) return true;
     if (annotation.visibility === "private") return false;
     return this.policy.roleOf(principal) === "admin" || this.policy.isPrincipalInvestigator(principal, start);
+  }
+
+  /** Whether this principal wrote `annotation` (only its author edits it). */
+  isAuthor(annotation: Annotation): boolean {
+    return !this.policy.enforced || annotation.author === this.annotator.actor;
   }
 
   private reads(annotation: Annotation): boolean {

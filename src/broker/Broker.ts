@@ -1,9 +1,10 @@
 // The Broker: a catalog of runs over any Store. Look a run up (-N, scan_id, uid or prefix), search (each
 // search a narrower Broker; searches compose with And), count, page and sort; iterate newest first.
-import { type AccessControl, accessControlOf } from "../access/AccessControl.ts";
-import type { AccessPolicy } from "../access/AccessPolicy.ts";
+import { type AccessControl, accessControlOf, localActor } from "../access/AccessControl.ts";
+import { AccessPolicy } from "../access/AccessPolicy.ts";
 import { checkedWrites } from "../access/checkedWrites.ts";
-import type { Principal } from "../access/Principal.ts";
+import { type Principal, SINGLE_USER } from "../access/Principal.ts";
+import { Annotations } from "../annotations/Annotations.ts";
 import { AssetReader } from "../assets/AssetReader.ts";
 import { fileRootsFromEnv, maxReadBytesFromEnv } from "../assets/environment.ts";
 import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
@@ -19,7 +20,7 @@ import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Quer
 import { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { OpenOptions } from "../storage/catalogs/CatalogKind.ts";
 import { catalogDirectory, defaultCatalogUri, openStore } from "../storage/openStore.ts";
-import type { PutReport, Store } from "../storage/Store.ts";
+import type { PutReport, SearchOptions, Store } from "../storage/Store.ts";
 import { andQuery } from "./andQuery.ts";
 import type { BrokerLike } from "./BrokerLike.ts";
 import { findRunIn, storeListing } from "./findRunIn.ts";
@@ -49,7 +50,12 @@ export interface BrokerOptions {
   deadline?: SearchDeadline;
   /** Whose view this is (see `as`): its writes are checked against the catalog's access rules. */
   principal?: Principal;
+  /** The access rules the view was made with (see `within`): annotations are read and changed by them. */
+  policy?: AccessPolicy;
 }
+
+/** The rules of a catalog seen without memberships: nothing is hidden, anyone may change anything. */
+const UNRESTRICTED = new AccessPolicy(undefined);
 
 function checkedCount(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0))
@@ -63,6 +69,7 @@ export class Broker implements BrokerLike {
   readonly assets: AssetReader;
   /** Whose view this broker is, when narrowed by `as`; undefined: the catalog itself (no access rules). */
   readonly principal?: Principal;
+  private readonly policy?: AccessPolicy;
   private readonly searchLimits: Pick<BrokerOptions, "searchBudgetMs" | "deadline">;
   private readonly owns: { store: boolean; assets: boolean };
 
@@ -70,6 +77,7 @@ export class Broker implements BrokerLike {
     this.store = store;
     this.query = options.query ?? ALL;
     this.principal = options.principal;
+    this.policy = options.policy;
     this.searchLimits = { searchBudgetMs: options.searchBudgetMs, deadline: options.deadline };
     // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
     const rootMap = { ...store.rootMap, ...options.rootMap };
@@ -104,6 +112,7 @@ export class Broker implements BrokerLike {
       assets: this.assets,
       query: andQuery(this.query, narrower),
       principal: this.principal,
+      policy: this.policy,
       ...this.searchLimits,
     });
   }
@@ -114,6 +123,7 @@ export class Broker implements BrokerLike {
       assets: this.assets,
       query: this.query,
       principal: this.principal,
+      policy: this.policy,
       searchBudgetMs: budgetMs,
     });
   }
@@ -130,6 +140,7 @@ export class Broker implements BrokerLike {
       assets: this.assets,
       query: this.query,
       principal: this.principal,
+      policy: this.policy,
       searchBudgetMs,
       deadline,
     });
@@ -156,6 +167,7 @@ export class Broker implements BrokerLike {
       query: andQuery(this.query, policy.visibleRuns(principal)),
       // Without memberships nothing is checked: no lookups slow a single user's writes.
       principal: policy.enforced ? principal : undefined,
+      policy: policy.enforced ? policy : undefined,
       ...this.searchLimits,
     });
   }
@@ -178,8 +190,18 @@ export class Broker implements BrokerLike {
     return this.store.put(documents, { checkResource: this.assets.resourcePathFindings, inputComplete });
   }
 
+  /**
+   * The annotations of this broker's runs as its principal reads and changes them (annotations/Annotations.ts);
+   * changes are recorded under `actor` (default: the principal's id, else the local user, `local:<name>`).
+   */
+  annotations(actor?: string): Annotations {
+    const principal = this.principal ?? SINGLE_USER;
+    const author = actor ?? (this.principal?.kind === "user" ? this.principal.id : localActor());
+    return new Annotations(this.store.annotations, this.policy ?? UNRESTRICTED, { principal, actor: author });
+  }
+
   count(): Promise<number> {
-    return this.store.count(this.query, { deadline: this.deadline() });
+    return this.store.count(this.query, this.searchOptions());
   }
 
   /**
@@ -216,7 +238,7 @@ export class Broker implements BrokerLike {
     checkedCount("offset", options.offset);
     checkedCount("limit", options.limit);
     return this.store.runs(this.query, {
-      deadline: this.deadline(),
+      ...this.searchOptions(),
       offset: options.offset,
       limit: options.limit,
       sort: toSortKeys(options.sort),
@@ -230,7 +252,7 @@ export class Broker implements BrokerLike {
   distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
   distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
   async distinct(key: QueryKey, options: { counts?: boolean } = {}): Promise<DistinctValue[] | QueryValue[]> {
-    const found = await this.store.distinct(key, this.query, { deadline: this.deadline() });
+    const found = await this.store.distinct(key, this.query, this.searchOptions());
     return options.counts ? found : found.map((entry) => entry.value);
   }
 
@@ -242,6 +264,14 @@ export class Broker implements BrokerLike {
   async close(): Promise<void> {
     if (this.owns.assets) await this.assets.close();
     if (this.owns.store) await this.store.close();
+  }
+
+  /** What a search starting now passes the store: its deadline, and whose annotations it reads. */
+  private searchOptions(): SearchOptions {
+    return {
+      deadline: this.deadline(),
+      readers: this.principal && this.policy?.annotationReaders(this.principal),
+    };
   }
 
   /** The deadline of a search starting now: the shared one, else one a budget from now, else none. */

@@ -6,6 +6,9 @@ import { type DatabrokerError, LimitError, UnsupportedError, ValidationError } f
 /** A request the server understands but refuses as malformed: 400 (Tiled's choice for these cases). */
 export class BadRequestError extends ValidationError {}
 
+/** A change that must name the revision it was made from did not: 428 (RFC 6585), so no edit is lost. */
+export class PreconditionRequiredError extends ValidationError {}
+
 /** No serializer for what the caller accepts: 406 naming the media types this node offers. */
 export class NotAcceptableError extends UnsupportedError {
   readonly supported: string[];
@@ -27,6 +30,7 @@ export class MethodNotAllowedError extends UnsupportedError {}
 /** The status of a product error (subclasses of the HTTP layer first). */
 export function statusOf(error: DatabrokerError): number {
   if (error instanceof BadRequestError) return 400;
+  if (error instanceof PreconditionRequiredError) return 428;
   if (error instanceof RequestTimeoutError) return 408;
   if (error instanceof PayloadTooLargeError) return 413;
   if (error instanceof NotAcceptableError) return 406;

@@ -47,6 +47,18 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/v1/array/full/*": "read:data",
   "GET /api/v1/array/block/*": "read:data",
   "GET /api/v1/documents/*": "read:data",
+  // Annotations: the run's metadata layer people add (Tiled's metadata updates and revisions, our routes).
+  "PATCH /api/v1/metadata/*": "write:annotations",
+  "PUT /api/v1/metadata/*": "write:annotations",
+  "GET /api/v1/revisions/*": "read:metadata",
+  "GET /api/v1/annotations/:uid": "read:metadata",
+  "POST /api/v1/annotations/:uid": "write:annotations",
+  "GET /api/v1/annotations/:uid/:id": "read:metadata",
+  "PATCH /api/v1/annotations/:uid/:id": "write:annotations",
+  "DELETE /api/v1/annotations/:uid/:id": "write:annotations",
+  "GET /api/v1/annotations/:uid/:id/revisions": "read:metadata",
+  "GET /api/v1/tags": "read:metadata",
+  "GET /api/v1/tags/:tag": "read:metadata",
   // Changing the catalog.
   "POST /api/v1/documents/": "write:data",
   "DELETE /api/v1/metadata/*": "delete:node",
@@ -67,10 +79,23 @@ export function methodsAt(path: string): string[] {
   const methods = new Set<string>();
   for (const rule of Object.keys(ROUTE_ACCESS)) {
     const [method, pattern] = rule.split(" ");
-    const matches = pattern.endsWith("*") ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
+    const matches = pattern.endsWith("*")
+      ? path.startsWith(pattern.slice(0, -1))
+      : matchesParams(pattern, path);
     if (!matches) continue;
     methods.add(method);
     if (method === "GET") methods.add("HEAD");
   }
   return [...methods];
+}
+
+/** Whether `path` fits a pattern whose `:name` segments stand for any one non-empty segment. */
+function matchesParams(pattern: string, path: string): boolean {
+  if (!pattern.includes(":")) return path === pattern;
+  const expected = pattern.split("/");
+  const actual = path.split("/");
+  return (
+    expected.length === actual.length &&
+    expected.every((segment, i) => (segment.startsWith(":") ? actual[i] !== "" : segment === actual[i]))
+  );
 }

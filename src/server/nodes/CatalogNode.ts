@@ -32,10 +32,10 @@ export class CatalogNode implements ContainerNode {
 
   /** One page of the runs matching `query`. */
   async search(query: Query, page: RunPage): Promise<RunNode[]> {
-    const runs: RunNode[] = [];
-    for await (const summary of this.broker.search(query).summaries(page))
-      runs.push(new RunNode(this.broker, summary));
-    return runs;
+    const summaries = [];
+    for await (const summary of this.broker.search(query).summaries(page)) summaries.push(summary);
+    // Each run's annotations at once: a page waits for the slowest list, not for their sum.
+    return Promise.all(summaries.map((summary) => RunNode.of(this.broker, summary)));
   }
 
   async keys(): Promise<string[]> {
@@ -50,7 +50,7 @@ export class CatalogNode implements ContainerNode {
     for await (const summary of this.broker
       .search({ op: "eq", key: "uid", value: key })
       .summaries({ limit: 1 }))
-      return new RunNode(this.broker, summary);
+      return RunNode.of(this.broker, summary);
     throw new NotFoundError(`No such entry: ${key}`);
   }
 }

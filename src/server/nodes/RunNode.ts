@@ -1,6 +1,7 @@
-// A run (spec BlueskyRun "1"), keyed by its start uid: metadata {start, stop, summary} from the listing
-// alone; its streams are read (descriptors) only when a child is asked for.
+// A run (spec BlueskyRun "1"), keyed by its start uid: metadata {start, stop, summary} from the listing, and
+// `annotations`, those the caller reads; its streams are read (descriptors) only when a child is asked for.
 
+import type { Annotation } from "../../annotations/Annotation.ts";
 import type { Broker } from "../../broker/index.ts";
 import { Run } from "../../broker/index.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
@@ -19,9 +20,16 @@ export class RunNode implements ContainerNode {
 
   constructor(
     private readonly broker: Broker,
-    private readonly summary: RunSummary,
+    readonly summary: RunSummary,
+    /** The run's annotations the caller reads (annotations/Annotation.ts), oldest first. */
+    readonly annotations: readonly Annotation[],
   ) {
     this.path = [summary.uid];
+  }
+
+  /** The node of a listed run, with the annotations its viewer reads. */
+  static async of(broker: Broker, summary: RunSummary): Promise<RunNode> {
+    return new RunNode(broker, summary, await broker.annotations().list(summary.start));
   }
 
   /**
@@ -44,6 +52,7 @@ export class RunNode implements ContainerNode {
         duration: stop ? stop.time - start.time : null,
         events: this.summary.streams,
       },
+      annotations: this.annotations,
     };
   }
 
