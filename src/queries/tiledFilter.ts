@@ -7,7 +7,8 @@ import type { QueryKey } from "./Query.ts";
 /** A filter's fields by Tiled's field name. */
 export type TiledFields = Record<string, string>;
 
-const DOCUMENT_PREFIXES = new Set(["start", "stop", "descriptors"]);
+/** First segments that name what a key reaches (keyPath.ts): start keys without one get `start.`. */
+const DOCUMENT_PREFIXES = new Set(["start", "stop", "descriptors", "annotations", "tags"]);
 
 /** A key as Tiled names it: start keys get `start.` so a Tiled catalog of BlueskyRuns reads them. */
 export function tiledKey(key: QueryKey): string {
