@@ -5,6 +5,15 @@ export type { AuditEntry } from "./access/AccessRecords.ts";
 export type { Memberships } from "./access/Memberships.ts";
 export { ANONYMOUS, type Principal, user } from "./access/Principal.ts";
 export { SCOPES, type Scope } from "./access/scopes.ts";
+export type {
+  Annotation,
+  AnnotationContent,
+  AnnotationRevision,
+  AnnotationTarget,
+  Visibility,
+} from "./annotations/Annotation.ts";
+export type { AnnotationRecords } from "./annotations/AnnotationRecords.ts";
+export type { Annotations } from "./annotations/Annotations.ts";
 export * from "./broker/index.ts";
 export type { RunRef } from "./catalog/RunRef.ts";
 export type { RunSummary } from "./catalog/RunSummary.ts";

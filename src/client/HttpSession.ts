@@ -46,19 +46,38 @@ export class HttpSession {
     return `${this.baseUrl}${API_PREFIX}/${route}${nodePath(path)}${suffix}`;
   }
 
-  /** A successful response (2xx) to a GET, or to a POST with a JSON body; typed errors otherwise. */
-  async request(url: string, init: { body?: unknown; accept?: string } = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...this.headers, accept: init.accept ?? "application/json" };
-    const post = init.body !== undefined;
-    if (post) headers["content-type"] = "application/json";
-    const body = post ? JSON.stringify(init.body) : undefined;
+  /**
+   * A successful response (2xx) to a GET, or to a POST with a JSON body (another `method` when given);
+   * typed errors otherwise. Retried only when `idempotent` (GET and our POSTs are: reads, and ingest that
+   * skips what is stored): a change that is not is never sent twice.
+   */
+  async request(
+    url: string,
+    init: {
+      body?: unknown;
+      accept?: string;
+      method?: string;
+      headers?: Record<string, string>;
+      idempotent?: boolean;
+    } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      ...this.headers,
+      ...init.headers,
+      accept: init.accept ?? "application/json",
+    };
+    const hasBody = init.body !== undefined;
+    if (hasBody) headers["content-type"] = "application/json";
+    const body = hasBody ? JSON.stringify(init.body) : undefined;
+    const method = init.method ?? (hasBody ? "POST" : "GET");
+    const retries = (init.idempotent ?? (method === "GET" || method === "POST")) ? this.retries : 0;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(url, { method: post ? "POST" : "GET", headers, body });
+        response = await fetch(url, { method, headers, body });
       } catch (error) {
         // Refused or reset connections: the server may be restarting behind a load balancer.
-        if (attempt < this.retries) {
+        if (attempt < retries) {
           await sleep(this.backoffMs * 2 ** attempt);
           continue;
         }
@@ -69,7 +88,7 @@ export class HttpSession {
       if (response.ok) return response;
       const text = await response.text();
       if (response.status >= 500) {
-        if (attempt < this.retries) {
+        if (attempt < retries) {
           await sleep(this.backoffMs * 2 ** attempt);
           continue;
         }

@@ -113,6 +113,13 @@ export class RemoteBroker implements BrokerLike {
   }
 
   /** Nothing to release: every request is its own. */
+  /** Each tag on this server's runs the caller sees, with how many runs carry it (GET /api/v1/tags). */
+  async tags(): Promise<Array<{ tag: string; count: number }>> {
+    return (
+      await this.session.json<{ data: Array<{ tag: string; count: number }> }>(this.session.url("tags"))
+    ).data;
+  }
+
   async close(): Promise<void> {}
 
   private async listing(query: Query, options: RunsOptions): Promise<RunMetadata[]> {

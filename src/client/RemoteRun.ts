@@ -7,6 +7,7 @@ import { StreamDescription } from "../broker/StreamDescription.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import { withFilledArrays } from "./filledArrays.ts";
 import type { HttpSession } from "./HttpSession.ts";
+import { RemoteAnnotations } from "./RemoteAnnotations.ts";
 import { RemoteStream } from "./RemoteStream.ts";
 import { runDocuments } from "./runDocuments.ts";
 
@@ -64,6 +65,11 @@ export class RemoteRun implements RunLike {
     // later descriptor came after another stream's first (the API does not say where it came).
     const descriptors = listing.data.flatMap((item) => item.attributes.metadata.descriptors ?? []);
     return new RemoteRun(session, metadata, descriptors);
+  }
+
+  /** The run's annotations as the server lets this client read and change them. */
+  annotations(): RemoteAnnotations {
+    return new RemoteAnnotations(this.session, this.uid);
   }
 
   get streamNames(): string[] {

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { RemoteBroker } from "../../src/client/index.ts";
+import { ConflictError, ForbiddenError } from "../../src/errors.ts";
 import { type AccessWorld, call, RUN_SPECS, startAccessWorld } from "../access/accessFixture.ts";
 import { sharedPostgres } from "../support/sharedPostgres.ts";
 
@@ -354,6 +356,30 @@ for (const catalog of CATALOGS) {
       assert.equal(one.body.data[0].revision_number, 1);
       assert.ok(one.body.data[0].attributes.metadata.annotation.id);
       assert.equal((await call(`${world.api}/revisions/${R2}`, { key: key("u1") })).status, 404);
+    });
+
+    test("the TypeScript client reads and changes annotations with the server's rules", async () => {
+      const remote = await RemoteBroker.connect(world.api, { apiKey: key("u1") });
+      const run = await remote.run(R1a);
+      const made = await run.annotations().create({ tags: ["from-ts"], values: { rating: 5 } });
+      assert.equal(made.author, "u1");
+      const edited = await run.annotations().edit(made.id, { body: "checked" }, made.revision);
+      assert.equal(edited.revision, 2);
+      await assert.rejects(run.annotations().edit(made.id, { body: "stale" }, 1), ConflictError);
+      assert.deepEqual(
+        (await run.annotations().revisions(made.id)).map((each) => each.action),
+        ["create", "edit"],
+      );
+      assert.ok((await remote.tags()).some((entry) => entry.tag === "from-ts"));
+      const found = await remote.search('tags contains "from-ts" and annotations.rating == 5').count();
+      assert.equal(found, 1);
+      const asPi = await RemoteBroker.connect(world.api, { apiKey: key("pi1") });
+      await assert.rejects(
+        (await asPi.run(R1a)).annotations().edit(made.id, { body: "x" }, 2),
+        ForbiddenError,
+      );
+      await (await asPi.run(R1a)).annotations().delete(made.id);
+      assert.ok(!(await run.annotations().list()).some((each) => each.id === made.id));
     });
 
     test("PUT (replace_metadata) replaces the caller's annotation list; leaving the documents out keeps them", async () => {

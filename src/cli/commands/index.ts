@@ -74,6 +74,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./keys.ts")).registerKeys,
   },
   {
+    name: "tag",
+    summary: "tag a run (good, figure-3...), or --remove tags",
+    load: async () => (await import("./annotations.ts")).registerTag,
+  },
+  {
+    name: "annotate",
+    summary: "add a note to a run: text, tags, key=value; private, shared or for every reader",
+    load: async () => (await import("./annotations.ts")).registerAnnotate,
+  },
+  {
+    name: "annotations",
+    summary: "list a run's annotations, one's revisions (--history), or delete one",
+    load: async () => (await import("./annotations.ts")).registerAnnotations,
+  },
+  {
     name: "delete",
     summary: "delete one run and everything of it (recorded in the catalog's deletion audit)",
     load: async () => (await import("./delete.ts")).registerDelete,
