@@ -397,7 +397,12 @@ export function oddGet(
   real: string[],
 ): { path: string; accept: string; kinds: string[] } {
   const kinds: string[] = [];
-  let path = pattern;
+  // Our own routes' parameters (`:uid`, `:id`, `:tag`): a real segment or junk in each.
+  let path = pattern.replace(/:[a-z]+/g, () => {
+    const isReal = random() < 0.6;
+    kinds.push(isReal ? "real segment" : "junk segment");
+    return pick(random, isReal ? real : JUNK_SEGMENTS);
+  });
   if (path.endsWith("*")) {
     const segments: string[] = [];
     const count = 1 + int(random, 4);
