@@ -10,6 +10,15 @@ import { readAnnotationInput } from "./annotationInput.ts";
 
 /** The fields an author sets; the others are the server's and must come back unchanged (or be left out). */
 const CONTENT = ["visibility", "shared_with", "tags", "body", "values", "target"] as const;
+/** What a content field left out of an edited element goes back to. */
+const EMPTY: Record<(typeof CONTENT)[number], unknown> = {
+  visibility: "beamtime",
+  shared_with: [],
+  tags: [],
+  body: "",
+  values: {},
+  target: undefined,
+};
 const SERVER = ["run", "author", "created", "updated"] as const;
 
 function invalid(path: string, rule: string, message: string): ValidationError {
@@ -58,13 +67,13 @@ export function layerChanges(before: readonly Annotation[], after: unknown): Lay
       );
     const input: Record<string, unknown> = {};
     for (const field of CONTENT) {
-      if (!same(rest[field], stored[field])) input[field] = rest[field] ?? null;
+      const value = field in rest ? rest[field] : EMPTY[field];
+      if (!same(value, stored[field])) input[field] = value;
     }
     for (const field of Object.keys(rest))
       if (![...CONTENT, ...SERVER].includes(field as never))
         throw invalid(`${path}.${field}`, "unknown", "is not a field of an annotation");
     if (Object.keys(input).length === 0) return;
-    if (input.target === null) input.target = undefined;
     readAnnotationInput(input);
     changes.edits.push({ id: stored.id, input: { ...input, revision: stored.revision } });
   });

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { unpack } from "msgpackr";
 import { RemoteBroker } from "../../src/client/index.ts";
 import { ConflictError, ForbiddenError } from "../../src/errors.ts";
 import { type AccessWorld, call, RUN_SPECS, startAccessWorld } from "../access/accessFixture.ts";
