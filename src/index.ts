@@ -6,6 +6,7 @@ export type { Memberships } from "./access/Memberships.ts";
 export { ANONYMOUS, type Principal, user } from "./access/Principal.ts";
 export { SCOPES, type Scope } from "./access/scopes.ts";
 export * from "./broker/index.ts";
+export { type AliasPick, aliasText, type RunAlias, runAliasOf } from "./catalog/RunAlias.ts";
 export type { RunRef } from "./catalog/RunRef.ts";
 export type { RunSummary } from "./catalog/RunSummary.ts";
 export { RemoteBroker, type RemoteOptions, RemoteRun, RemoteStream } from "./client/index.ts";
