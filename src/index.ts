@@ -15,6 +15,7 @@ export type {
 export type { AnnotationRecords } from "./annotations/AnnotationRecords.ts";
 export type { Annotations } from "./annotations/Annotations.ts";
 export * from "./broker/index.ts";
+export { type AliasPick, aliasText, type RunAlias, runAliasOf } from "./catalog/RunAlias.ts";
 export type { RunRef } from "./catalog/RunRef.ts";
 export type { RunSummary } from "./catalog/RunSummary.ts";
 export { RemoteBroker, type RemoteOptions, RemoteRun, RemoteStream } from "./client/index.ts";

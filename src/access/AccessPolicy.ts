@@ -95,10 +95,7 @@ export class AccessPolicy {
     const role = this.roleOf(principal);
     if (role === "admin" && binding === null) return ALL;
     const visible = new Set<string>();
-    for (const beamtime of this.beamtimes.values()) {
-      if ((binding === null || binding.includes(beamtime.id)) && this.seesBeamtime(principal, beamtime))
-        visible.add(beamtime.id);
-    }
+    for (const id of this.beamtimes.keys()) if (this.canReadBeamtime(principal, id)) visible.add(id);
     // Runs without a known beamtime belong to nobody's experiment: staff and admins look after them.
     const seesUnassigned = binding === null && (role === "staff" || role === "admin");
     const key = state.memberships.beamtime_key;
@@ -110,15 +107,34 @@ export class AccessPolicy {
         ? { op: "not", query: { op: "in", key, values: hidden } }
         : ALL
       : { op: "in", key, values: [...visible] };
-    const retagged = Object.keys(state.retags);
+    return this.withRetags(byStart, (beamtime) =>
+      beamtime !== null && this.beamtimes.has(beamtime) ? visible.has(beamtime) : seesUnassigned,
+    );
+  }
+
+  /** The runs that belong to beamtime `id` now (re-tags included), as a Query; what an alias looks among. */
+  runsOfBeamtime(id: string): Query {
+    const byStart: Query = { op: "eq", key: this.state?.memberships.beamtime_key ?? "beamtime", value: id };
+    return this.withRetags(byStart, (beamtime) => beamtime === id);
+  }
+
+  /**
+   * `byStart` (a selection by the start's beamtime) corrected for re-tags: re-tagged runs are judged by the
+   * beamtime they were moved to (`keeps` says whether that one is selected), never by their start.
+   */
+  private withRetags(byStart: Query, keeps: (beamtime: string | null) => boolean): Query {
+    const retags = this.state?.retags ?? {};
+    const retagged = Object.keys(retags);
     if (retagged.length === 0) return byStart;
-    const visibleRetagged = retagged.filter((uid) => {
-      const beamtime = state.retags[uid];
-      return beamtime !== null && this.beamtimes.has(beamtime) ? visible.has(beamtime) : seesUnassigned;
-    });
+    const kept = retagged.filter((uid) => keeps(retags[uid]));
     const parts: Query[] = [{ op: "and", queries: [{ op: "notIn", key: "uid", values: retagged }, byStart] }];
-    if (visibleRetagged.length > 0) parts.push({ op: "in", key: "uid", values: visibleRetagged });
+    if (kept.length > 0) parts.push({ op: "in", key: "uid", values: kept });
     return parts.length === 1 ? parts[0] : { op: "or", queries: parts };
+  }
+
+  /** The beamtime of that id in the memberships, if any (whoever asks: check `canReadBeamtime` first). */
+  beamtime(id: string): Beamtime | undefined {
+    return this.beamtimes.get(id);
   }
 
   /** The beamtime a run belongs to now: a re-tag wins over its start document. */
@@ -133,12 +149,21 @@ export class AccessPolicy {
   /** Whether `principal` may read the run `start` opens (the per-object form of `visibleRuns`). */
   canRead(principal: Principal, start: RunStart): boolean {
     if (!this.state) return true;
+    const beamtime = this.beamtimeOf(start) ?? "";
+    if (this.beamtimes.has(beamtime)) return this.canReadBeamtime(principal, beamtime);
     const binding = principal.kind === "user" ? (principal.key?.beamtimes ?? null) : null;
     const role = this.roleOf(principal);
-    const beamtime = this.beamtimes.get(this.beamtimeOf(start) ?? "");
-    if (!beamtime) return binding === null && (role === "staff" || role === "admin");
+    return binding === null && (role === "staff" || role === "admin");
+  }
+
+  /** Whether `principal` may read the runs of beamtime `id`: false for an unknown one (true without memberships). */
+  canReadBeamtime(principal: Principal, id: string): boolean {
+    if (!this.state) return true;
+    const beamtime = this.beamtimes.get(id);
+    if (!beamtime) return false;
+    const binding = principal.kind === "user" ? (principal.key?.beamtimes ?? null) : null;
     if (binding !== null && !binding.includes(beamtime.id)) return false;
-    return role === "admin" || this.seesBeamtime(principal, beamtime);
+    return this.roleOf(principal) === "admin" || this.seesBeamtime(principal, beamtime);
   }
 
   /**

@@ -1,5 +1,6 @@
-// The Broker: a catalog of runs over any Store. Look a run up (-N, scan_id, uid or prefix), search (each
-// search a narrower Broker; searches compose with And), count, page and sort; iterate newest first.
+// The Broker: a catalog of runs over any Store. Look a run up (-N, scan_id, uid or prefix, or an alias
+// beamline/proposal/beamtime/scan_id), search (each search a narrower Broker; searches compose with And),
+// count, page and sort; iterate newest first.
 import { type AccessControl, accessControlOf, localActor } from "../access/AccessControl.ts";
 import { AccessPolicy } from "../access/AccessPolicy.ts";
 import { checkedWrites } from "../access/checkedWrites.ts";
@@ -9,11 +10,12 @@ import { AssetReader } from "../assets/AssetReader.ts";
 import { fileRootsFromEnv, maxReadBytesFromEnv } from "../assets/environment.ts";
 import type { HandlerRegistry } from "../assets/HandlerRegistry.ts";
 import type { RootMap } from "../assets/paths.ts";
+import { aliasText, type RunAlias, runAliasOf } from "../catalog/RunAlias.ts";
 import type { RunRef } from "../catalog/RunRef.ts";
 import type { RunSummary } from "../catalog/RunSummary.ts";
 import type { RunsOptions } from "../catalog/RunsOptions.ts";
 import type { DocumentPair } from "../documents/types.ts";
-import { ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
@@ -21,8 +23,10 @@ import { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { OpenOptions } from "../storage/catalogs/CatalogKind.ts";
 import { catalogDirectory, defaultCatalogUri, openStore } from "../storage/openStore.ts";
 import type { PutReport, SearchOptions, Store } from "../storage/Store.ts";
+import { aliasOfStart } from "./aliasScope.ts";
 import { andQuery } from "./andQuery.ts";
 import type { BrokerLike } from "./BrokerLike.ts";
+import { findAliasIn } from "./findAliasIn.ts";
 import { findRunIn, storeListing } from "./findRunIn.ts";
 import { Run } from "./Run.ts";
 import { toSortKeys } from "./sortKeys.ts";
@@ -206,14 +210,46 @@ export class Broker implements BrokerLike {
 
   /**
    * A run by reference: -N is the N-th most recent, a positive number the newest run with that scan_id, a
-   * string a uid or a unique uid prefix of at least 5 characters (an ambiguous one lists its matches).
+   * string a uid or a unique uid prefix of at least 5 characters (an ambiguous one lists its matches), text
+   * with a `/` an alias `beamline/proposal/beamtime/scan_id|latest|-N` (see `findAlias`).
    */
   async run(ref: RunRef): Promise<Run> {
+    const alias = runAliasOf(ref);
+    if (alias) return this.runOf(await this.findAlias(alias));
     if (this.query.op === "all") {
       return Run.load(this.store, this.assets, await this.store.findRun(ref));
     }
     const summary = await findRunIn(storeListing(this.store), this.query, ref);
     return this.runOf(summary);
+  }
+
+  /**
+   * The run an alias names among this broker's runs: of its beamtime (the one a run belongs to now, with
+   * memberships; the start's beamtime key without), the newest with the scan_id, or the N-th most recent.
+   * NotFoundError names the part that does not match; a beamtime hidden from this broker's principal answers
+   * as one that does not exist.
+   */
+  async findAlias(alias: RunAlias): Promise<RunSummary> {
+    const policy = await this.access.policy();
+    return findAliasIn(storeListing(this.store), this.query, alias, policy, this.principal);
+  }
+
+  /**
+   * A run's alias (`X/P1/B1a/42`), when it has one that names it here: it belongs to a beamtime (with
+   * memberships; without, its start names beamline, proposal and beamtime), has a scan_id, and no newer run
+   * of that beamtime has the same scan_id (the alias would name that one).
+   */
+  async alias(ref: RunRef): Promise<string | undefined> {
+    const { start } = await this.run(ref);
+    const alias = aliasOfStart(start, await this.access.policy());
+    if (!alias) return undefined;
+    try {
+      return (await this.findAlias(alias)).uid === start.uid ? aliasText(alias) : undefined;
+    } catch (error) {
+      // Re-tagged or deleted since it was read: no alias names it now.
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /** The `n` most recent runs, newest first. */

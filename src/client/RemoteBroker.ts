@@ -7,8 +7,10 @@ import type { BrokerLike } from "../broker/BrokerLike.ts";
 import { findRunIn, type RunListing } from "../broker/findRunIn.ts";
 import type { RunsOptions } from "../broker/index.ts";
 import { toSortKeys } from "../broker/sortKeys.ts";
+import { aliasParts, aliasText, type RunAlias, runAliasOf } from "../catalog/RunAlias.ts";
 import type { RunRef } from "../catalog/RunRef.ts";
 import type { SortKey } from "../catalog/SortKey.ts";
+import { NotFoundError } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
@@ -74,11 +76,35 @@ export class RemoteBroker implements BrokerLike {
   }
 
   async run(ref: RunRef): Promise<RemoteRun> {
-    const listing: RunListing<RunMetadata> = {
+    const alias = runAliasOf(ref);
+    if (alias) return RemoteRun.load(this.session, await this.aliasMetadata(alias));
+    return RemoteRun.load(this.session, await findRunIn(this.runListing(), this.query, ref));
+  }
+
+  /**
+   * The metadata of the run an alias names, from the server's alias route (only it knows the beamtimes). The
+   * server resolves it among all the runs the caller may see; a narrower broker then checks the run is
+   * among its own.
+   */
+  private async aliasMetadata(alias: RunAlias): Promise<RunMetadata> {
+    const body = await this.session.json<{ data: { attributes: { metadata: RunMetadata } } }>(
+      this.session.url("alias", aliasParts(alias), [["fields", "metadata"]]),
+    );
+    const { metadata } = body.data.attributes;
+    if (this.query.op === "all") return metadata;
+    try {
+      return await findRunIn(this.runListing(), this.query, { uid: metadata.start.uid });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      throw new NotFoundError(`run alias ${aliasText(alias)}: its run is not among this search's runs`);
+    }
+  }
+
+  private runListing(): RunListing<RunMetadata> {
+    return {
       list: (query, options) => this.listing(query, options),
       uidOf: (metadata) => metadata.start.uid,
     };
-    return RemoteRun.load(this.session, await findRunIn(listing, this.query, ref));
   }
 
   recent(n: number): AsyncIterable<RemoteRun> {

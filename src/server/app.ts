@@ -13,6 +13,7 @@ import { newRequestId, sendRequestIds } from "./requestIds.ts";
 import { methodsAt } from "./routeAccess.ts";
 import { aboutRoutes } from "./routes/about.ts";
 import { accessRoutes } from "./routes/access.ts";
+import { aliasRoutes } from "./routes/alias.ts";
 import { annotationRoutes } from "./routes/annotations.ts";
 import { apiDocsRoutes } from "./routes/apiDocs.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
@@ -124,6 +125,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(accessRoutes, { broker });
   await app.register(apiDocsRoutes);
   await app.register(metadataRoutes, { broker });
+  await app.register(aliasRoutes, { broker });
   await app.register(deleteRunRoutes, { broker });
   await app.register(metadataUpdateRoutes, { broker });
   await app.register(annotationRoutes, { broker });

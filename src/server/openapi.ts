@@ -36,6 +36,13 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/v1/alias/{beamline}/{proposal}/{beamtime}/{scan}",
+    summary:
+      "A run by its alias, as /api/v1/metadata/{uid} answers it: scan is a scan_id (the newest run with it), latest, or -N",
+    produces: ["application/json"],
+  },
+  {
+    method: "get",
     path: "/api/v1/search/{path}",
     summary: "A page of a container's children",
     parameters: PAGE,

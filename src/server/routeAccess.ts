@@ -37,6 +37,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/v1/distinct/*": "read:metadata",
   "GET /api/v1/metadata": "read:metadata",
   "GET /api/v1/metadata/*": "read:metadata",
+  // A run by its alias (beamline/proposal/beamtime/scan_id), among the runs the caller may see.
+  "GET /api/v1/alias/*": "read:metadata",
   "GET /api/v1/container/full": "read:data",
   "GET /api/v1/container/full/*": "read:data",
   "POST /api/v1/container/full/*": "read:data",

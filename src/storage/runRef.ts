@@ -1,5 +1,6 @@
 // How users name a run (a uid or a unique prefix, a scan_id, or -N for the N-th most recent), parsed once so
 // every adapter resolves references the same way and fails with the same messages.
+import { isAliasRef } from "../catalog/RunAlias.ts";
 import type { RunRef } from "../catalog/RunRef.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 
@@ -14,6 +15,10 @@ export type ParsedRunRef =
   | { kind: "recent"; n: number };
 
 export function parseRunRef(ref: RunRef): ParsedRunRef {
+  if (isAliasRef(ref))
+    throw new ValidationError(
+      `run alias ${JSON.stringify(ref)}: a store knows no beamtimes; look aliases up through a Broker`,
+    );
   if (typeof ref === "string") return { kind: "uid", uid: ref };
   if (typeof ref === "number") {
     if (!Number.isInteger(ref) || ref === 0) {

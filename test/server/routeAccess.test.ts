@@ -76,6 +76,10 @@ async function firstRunWithEvents(): Promise<{ documents: DocumentPair[]; uid: s
   throw new Error("no run with numeric events in apstools.json");
 }
 
+/** Start keys giving the walked run an alias in a catalog without memberships, and that alias. */
+const ALIAS_KEYS = { beamline_id: "X", proposal_id: "P1", beamtime: "B1" };
+const ALIAS = "X/P1/B1/latest";
+
 /** The canonical target, method and body of a route of the table. */
 /** Routes of a catalog with memberships (test/access/ walks them there). */
 const NEEDS_MEMBERSHIPS = /^\/api\/v1\/(auth\/(apikey|principal)|access\/)/;
@@ -96,7 +100,9 @@ function concrete(
       ? `${uid}/primary/data`
       : pattern.includes("/distinct/")
         ? "" // offered on the catalog only
-        : uid;
+        : pattern.includes("/alias/")
+          ? ALIAS
+          : uid;
   const path = pattern.replace("*", rest);
   const query = pattern.includes("/array/block/")
     ? "?block=0"
@@ -170,6 +176,7 @@ for (const catalog of READ_CATALOGS) {
     before(async () => {
       store = await openStore(await catalog.uri(dir));
       run = await firstRunWithEvents();
+      Object.assign(run.documents[0][1], ALIAS_KEYS);
       await store.put(run.documents);
       const start = await store.start(run.uid);
       annotation = (await new Broker(store).annotations().create(start as never, { tags: ["walk"] })).id;

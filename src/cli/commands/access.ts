@@ -10,6 +10,7 @@ import { type Principal, user } from "../../access/Principal.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import { UnreadableError, ValidationError } from "../../errors.ts";
 import { withCatalogOption } from "../catalogOption.ts";
+import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 import { withCatalog } from "../withCatalog.ts";
 
 /** A file of memberships: YAML (JSON is YAML too), refused with the file and line of a syntax error. */
@@ -142,7 +143,7 @@ export function registerAccess(program: Command): void {
 
   withCatalogOption(access.command("retag"), "re-tag a run of")
     .description("move a run to another beamtime (its start document is kept as it is; audited)")
-    .argument("<run>", "uid or unique uid prefix, scan_id, or -N")
+    .argument("<run>", RUN_ARGUMENT_HELP)
     .argument("<beamtime>", "the beamtime id, or - for none")
     .action(async (ref: string, beamtime: string, options: { catalog: string }) => {
       await withCatalog(options.catalog, false, async (broker) => {

@@ -11,6 +11,7 @@ import { runFromText } from "../../broker/runRefText.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { withCatalogOption } from "../catalogOption.ts";
+import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
 interface DeleteOptions {
   catalog: string;
@@ -50,7 +51,7 @@ function commandLineUser(): string {
 export function registerDelete(program: Command): void {
   withCatalogOption(program.command("delete"), "delete from")
     .description("delete one run and everything of it (recorded in the catalog's deletion audit)")
-    .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
+    .argument("<run>", RUN_ARGUMENT_HELP)
     .option("--reason <text>", "why, kept in the audit record")
     .option("--yes", "delete without asking")
     .action(async (ref: string, options: DeleteOptions) => {

@@ -1,11 +1,13 @@
 // `databroker documents <run> [--catalog URI] [--format F] [--output FILE|-]`: replays a stored run's
 // documents to stdout or FILE in any exportable registered format (jsonl by default; binary ones refused on a
-// terminal unless `--output -`). <run> is a uid or unique uid prefix, a scan_id, or -N for the N-th most recent.
+// terminal unless `--output -`). <run> is a uid or unique uid prefix, a scan_id, -N for the N-th most recent,
+// or an alias beamline/proposal/beamtime/scan_id.
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { runRefFromText } from "../../broker/runRefText.ts";
+import { Broker } from "../../broker/Broker.ts";
+import { runFromText } from "../../broker/runRefText.ts";
 import {
   documentEncoder,
   documentFormatNamed,
@@ -17,6 +19,7 @@ import { openStore } from "../../storage/openStore.ts";
 import type { Store } from "../../storage/Store.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { outputTo, withOutputOption } from "../output.ts";
+import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
 /** `jsonl or msgpack`: the formats `--format` takes. */
 function exportableNames(): string {
@@ -43,14 +46,21 @@ export async function exportRunDocuments(
   format: string,
   output: () => Writable,
 ): Promise<void> {
-  const start = await store.findRun(runRefFromText(ref));
-  await pipeline(Readable.from(store.documents(start.uid)), documentEncoder(format), output());
+  // Found through a Broker, as every command finds runs (aliases need the catalog's beamtimes).
+  const broker = new Broker(store);
+  let uid: string;
+  try {
+    ({ uid } = await runFromText(broker, ref));
+  } finally {
+    await broker.close();
+  }
+  await pipeline(Readable.from(store.documents(uid)), documentEncoder(format), output());
 }
 
 export function registerDocuments(program: Command): void {
   withOutputOption(withCatalogOption(program.command("documents"), "read"))
     .description("write a stored run's documents to stdout")
-    .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
+    .argument("<run>", RUN_ARGUMENT_HELP)
     .option("--format <format>", exportableNames(), outputFormat, "jsonl")
     .action(async (ref: string, options: { catalog: string; format: string; output?: string }) => {
       const destination = outputTo(options.output, documentFormatNamed(options.format));

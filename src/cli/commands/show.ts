@@ -8,6 +8,7 @@ import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DataKey } from "../../documents/types.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { withCatalogOption } from "../catalogOption.ts";
+import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
 export interface FieldDescription {
   dtype: string;
@@ -98,7 +99,7 @@ function showText(description: Awaited<ReturnType<typeof describeRun>>): string 
 export function registerShow(program: Command): void {
   withCatalogOption(program.command("show"), "read")
     .description("describe one run: start, stop, streams with their fields and event counts")
-    .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
+    .argument("<run>", RUN_ARGUMENT_HELP)
     .option("--json", 'print {"start", "stop", "streams"} as JSON')
     .action(async (ref: string, options: { catalog: string; json?: boolean }) => {
       const broker = await Broker.open(options.catalog, { readOnly: true });

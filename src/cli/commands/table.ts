@@ -14,6 +14,7 @@ import { tableToJSONText } from "../../tables/jsonColumns.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { brokerFileOptions, type FileRootFlags, withFileRootOptions } from "../fileRootOptions.ts";
 import { outputTo, withOutputOption } from "../output.ts";
+import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
 const FORMATS = ["csv", "json", "arrow"] as const;
 type TableFormat = (typeof FORMATS)[number];
@@ -71,7 +72,7 @@ async function* output(
 export function registerTable(program: Command): void {
   withOutputOption(withFileRootOptions(withCatalogOption(program.command("table"), "read")))
     .description("write one stream of a run as a table: CSV, JSON columns or Arrow IPC")
-    .argument("<run>", "uid or unique uid prefix (5+ characters), scan_id, or -N for the N-th most recent")
+    .argument("<run>", RUN_ARGUMENT_HELP)
     .option("--stream <name>", "stream to read", "primary")
     .option("--fields <a,b>", "fields to read (default: all)", fieldList)
     .option("--format <format>", "csv, json or arrow (IPC file bytes)", tableFormat, "csv")
