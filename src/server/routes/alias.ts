@@ -25,6 +25,6 @@ export async function aliasRoutes(app: FastifyInstance, options: ReadRoutesOptio
     const catalog = requestCatalog(request, options.broker);
     const summary = await catalog.findAlias(runAliasFromParts(parts));
     reply.header("content-location", Links.of(request).route("metadata", [summary.uid]));
-    return sendNodeMetadata(request, reply, new RunNode(catalog, summary));
+    return sendNodeMetadata(request, reply, await RunNode.of(catalog, summary));
   });
 }
