@@ -13,7 +13,13 @@ import type { RunSummary } from "../catalog/RunSummary.ts";
 import type { RunsOptions } from "../catalog/RunsOptions.ts";
 import type { DocumentPair } from "../documents/types.ts";
 import { ValidationError } from "../errors.ts";
+import { checkedProvenance } from "../provenance/checkedProvenance.ts";
+import { type LineageGraph, type LineageOptions, lineageOf } from "../provenance/lineage.ts";
+import type { ShownInput } from "../provenance/ProvenanceRecord.ts";
+import { checkedViewKeys } from "../provenance/provenanceKeys.ts";
+import { ReadableRuns } from "../provenance/ReadableRuns.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
+import { derivedFromQuery } from "../queries/kinds/derivedFrom.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { SearchDeadline } from "../queries/SearchDeadline.ts";
@@ -49,6 +55,11 @@ export interface BrokerOptions {
   deadline?: SearchDeadline;
   /** Whose view this is (see `as`): its writes are checked against the catalog's access rules. */
   principal?: Principal;
+  /**
+   * The runs that view may read by uid (set by `within`): what provenance records are shown against
+   * (inputs it may not read hidden). Default: every run.
+   */
+  readable?: ReadableRuns;
 }
 
 function checkedCount(name: string, value: number | undefined): void {
@@ -63,6 +74,8 @@ export class Broker implements BrokerLike {
   readonly assets: AssetReader;
   /** Whose view this broker is, when narrowed by `as`; undefined: the catalog itself (no access rules). */
   readonly principal?: Principal;
+  /** The runs this view may read, by uid (provenance/ReadableRuns.ts). */
+  private readonly readable: ReadableRuns;
   private readonly searchLimits: Pick<BrokerOptions, "searchBudgetMs" | "deadline">;
   private readonly owns: { store: boolean; assets: boolean };
 
@@ -70,6 +83,7 @@ export class Broker implements BrokerLike {
     this.store = store;
     this.query = options.query ?? ALL;
     this.principal = options.principal;
+    this.readable = options.readable ?? new ReadableRuns(store);
     this.searchLimits = { searchBudgetMs: options.searchBudgetMs, deadline: options.deadline };
     // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
     const rootMap = { ...store.rootMap, ...options.rootMap };
@@ -104,6 +118,7 @@ export class Broker implements BrokerLike {
       assets: this.assets,
       query: andQuery(this.query, narrower),
       principal: this.principal,
+      readable: this.readable,
       ...this.searchLimits,
     });
   }
@@ -114,6 +129,7 @@ export class Broker implements BrokerLike {
       assets: this.assets,
       query: this.query,
       principal: this.principal,
+      readable: this.readable,
       searchBudgetMs: budgetMs,
     });
   }
@@ -130,6 +146,7 @@ export class Broker implements BrokerLike {
       assets: this.assets,
       query: this.query,
       principal: this.principal,
+      readable: this.readable,
       searchBudgetMs,
       deadline,
     });
@@ -156,6 +173,7 @@ export class Broker implements BrokerLike {
       query: andQuery(this.query, policy.visibleRuns(principal)),
       // Without memberships nothing is checked: no lookups slow a single user's writes.
       principal: policy.enforced ? principal : undefined,
+      readable: policy.enforced ? new ReadableRuns(this.store, policy, principal) : this.readable,
       ...this.searchLimits,
     });
   }
@@ -171,9 +189,15 @@ export class Broker implements BrokerLike {
     options: { trustResourcePaths?: boolean; inputComplete?: Promise<void> } = {},
   ): Promise<PutReport> {
     const { inputComplete } = options;
-    const documents = this.principal
-      ? checkedWrites(batch, this.principal, await this.access.policy(), this.store)
-      : batch;
+    const policy = this.principal ? await this.access.policy() : undefined;
+    const writes =
+      policy && this.principal ? checkedWrites(batch, this.principal, policy, this.store) : batch;
+    // Every put, with access rules or without, checks provenance records: their shape and their inputs.
+    const documents = checkedProvenance(
+      writes,
+      new ReadableRuns(this.store, policy, this.principal),
+      this.principal,
+    );
     if (options.trustResourcePaths) return this.store.put(documents, { inputComplete });
     return this.store.put(documents, { checkResource: this.assets.resourcePathFindings, inputComplete });
   }
@@ -188,7 +212,8 @@ export class Broker implements BrokerLike {
    */
   async run(ref: RunRef): Promise<Run> {
     if (this.query.op === "all") {
-      return Run.load(this.store, this.assets, await this.store.findRun(ref));
+      const start = await this.readable.shown(await this.store.findRun(ref));
+      return Run.load(this.store, this.assets, start, {}, this.readable);
     }
     const summary = await findRunIn(storeListing(this.store), this.query, ref);
     return this.runOf(summary);
@@ -215,12 +240,15 @@ export class Broker implements BrokerLike {
   summaries(options: RunsOptions = {}): AsyncIterable<RunSummary> {
     checkedCount("offset", options.offset);
     checkedCount("limit", options.limit);
-    return this.store.runs(this.query, {
+    const sort = toSortKeys(options.sort);
+    if (this.readable.enforced) checkedViewKeys("sort", sort?.map((entry) => entry.key) ?? []);
+    const listing = this.store.runs(this.query, {
       deadline: this.deadline(),
       offset: options.offset,
       limit: options.limit,
-      sort: toSortKeys(options.sort),
+      sort,
     });
+    return this.readable.enforced ? this.shownSummaries(listing) : listing;
   }
 
   /**
@@ -230,8 +258,30 @@ export class Broker implements BrokerLike {
   distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
   distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
   async distinct(key: QueryKey, options: { counts?: boolean } = {}): Promise<DistinctValue[] | QueryValue[]> {
+    if (this.readable.enforced) checkedViewKeys("distinct", [key]);
     const found = await this.store.distinct(key, this.query, { deadline: this.deadline() });
     return options.counts ? found : found.map((entry) => entry.value);
+  }
+
+  /** The inputs of a derived run's provenance record as this view shows them ([] for a run not derived). */
+  async inputsOf(ref: RunRef): Promise<ShownInput[]> {
+    return (await this.run(ref)).provenance()?.inputs ?? [];
+  }
+
+  /** The runs of this broker derived from the run `ref` (whose records name it as an input), as a search. */
+  async derivedFrom(ref: RunRef): Promise<Broker> {
+    const { uid } = await this.run(ref);
+    return this.search(derivedFromQuery(uid));
+  }
+
+  /**
+   * The lineage graph around the run `ref`: its inputs, their inputs and so on (`direction: "inputs"`), the
+   * runs derived from it and from those (`"derived"`), or both, to `depth` steps (default: all). Runs this
+   * view may not read are nodes {inaccessible: true, id} and are never walked through.
+   */
+  async lineage(ref: RunRef, options: LineageOptions = {}): Promise<LineageGraph> {
+    const { uid } = await this.run(ref);
+    return lineageOf(uid, this.readable, options);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Run> {
@@ -250,7 +300,19 @@ export class Broker implements BrokerLike {
     return deadline ?? (searchBudgetMs === undefined ? undefined : SearchDeadline.after(searchBudgetMs));
   }
 
-  private runOf(summary: RunSummary): Promise<Run> {
-    return Run.load(this.store, this.assets, summary.start, { stop: summary.stop, streams: summary.streams });
+  /**
+   * A run of this broker's listing (`summaries`) as a Run: its start as this view shows it, its replayed
+   * documents too (what the server's run nodes hold).
+   */
+  async runOf(summary: RunSummary): Promise<Run> {
+    const { stop, streams } = summary;
+    const start = await this.readable.shown(summary.start);
+    return Run.load(this.store, this.assets, start, { stop, streams }, this.readable);
+  }
+
+  /** The listing with each start as this view shows it (provenance inputs it may not read hidden). */
+  private async *shownSummaries(listing: AsyncIterable<RunSummary>): AsyncGenerator<RunSummary> {
+    for await (const summary of listing)
+      yield { ...summary, start: await this.readable.shown(summary.start) };
   }
 }

@@ -47,6 +47,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/v1/array/full/*": "read:data",
   "GET /api/v1/array/block/*": "read:data",
   "GET /api/v1/documents/*": "read:data",
+  // Derived runs: a run's provenance record and its lineage graph (metadata only; hidden inputs redacted).
+  "GET /api/v1/provenance/*": "read:metadata",
+  "GET /api/v1/lineage/*": "read:metadata",
   // Changing the catalog.
   "POST /api/v1/documents/": "write:data",
   "DELETE /api/v1/metadata/*": "delete:node",

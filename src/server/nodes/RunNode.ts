@@ -1,8 +1,7 @@
 // A run (spec BlueskyRun "1"), keyed by its start uid: metadata {start, stop, summary} from the listing
 // alone; its streams are read (descriptors) only when a child is asked for.
 
-import type { Broker } from "../../broker/index.ts";
-import { Run } from "../../broker/index.ts";
+import type { Broker, Run } from "../../broker/index.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DocumentPair } from "../../documents/types.ts";
@@ -48,8 +47,8 @@ export class RunNode implements ContainerNode {
   }
 
   private run(): Promise<Run> {
-    const { start, stop, streams } = this.summary;
-    this.loaded ??= Run.load(this.broker.store, this.broker.assets, start, { stop, streams });
+    // Through the broker: the run keeps its view, so its replayed start is shown as its listing's is.
+    this.loaded ??= this.broker.runOf(this.summary);
     return this.loaded;
   }
 
