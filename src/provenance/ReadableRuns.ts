@@ -12,6 +12,9 @@ import type { Store } from "../storage/Store.ts";
 import { inputUidsOf } from "./ProvenanceRecord.ts";
 import { redactProvenance } from "./redactProvenance.ts";
 
+/** Past this many starts remembered, the memory starts over: a long-lived view stays bounded. */
+const MAX_REMEMBERED = 10_000;
+
 export class ReadableRuns {
   /** Start documents by uid (undefined: missing or hidden), read once per view. */
   private readonly starts = new Map<string, Promise<RunStart | undefined>>();
@@ -36,6 +39,7 @@ export class ReadableRuns {
   start(uid: string): Promise<RunStart | undefined> {
     let found = this.starts.get(uid);
     if (!found) {
+      if (this.starts.size >= MAX_REMEMBERED) this.starts.clear();
       found = this.store.start(uid).then((start) => (start && this.mayRead(start) ? start : undefined));
       this.starts.set(uid, found);
     }
