@@ -16,7 +16,10 @@ import { redactProvenance } from "./redactProvenance.ts";
 const MAX_REMEMBERED = 10_000;
 
 export class ReadableRuns {
-  /** Start documents by uid (undefined: missing or hidden), read once per view. */
+  /**
+   * Start documents by uid (undefined: missing or hidden), read once per view under access rules: a view
+   * is made per request (the server) or per `Broker.as` call, whose rules are those read then.
+   */
   private readonly starts = new Map<string, Promise<RunStart | undefined>>();
 
   constructor(
@@ -37,6 +40,8 @@ export class ReadableRuns {
 
   /** The stored start of `uid` when it exists and may be read; undefined either way it may not. */
   start(uid: string): Promise<RunStart | undefined> {
+    // Without rules nothing is judged, so nothing is remembered: a long-lived catalog never reads stale runs.
+    if (!this.enforced) return this.store.start(uid);
     let found = this.starts.get(uid);
     if (!found) {
       if (this.starts.size >= MAX_REMEMBERED) this.starts.clear();
