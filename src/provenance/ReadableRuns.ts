@@ -79,9 +79,9 @@ export class ReadableRuns {
   }
 
   /** The starts of the readable runs derived from `uid` (whose record names it as an input), oldest first. */
-  async derivedFrom(uid: string, within: Query = ALL): Promise<RunStart[]> {
+  async derivedFrom(uid: string): Promise<RunStart[]> {
     const starts: RunStart[] = [];
-    const query = andQuery(andQuery(within, this.query), derivedFromQuery(uid));
+    const query = andQuery(this.query, derivedFromQuery(uid));
     for await (const summary of this.store.runs(query, { sort: [{ key: "time", direction: "asc" }] }))
       starts.push(summary.start);
     return starts;
