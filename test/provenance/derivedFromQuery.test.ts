@@ -58,6 +58,10 @@ const CASES: Array<[string, Query, string[]]> = [
   ["derived from A and scan_id 3", parseQuery(`derived_from("${A}") and scan_id == 3`), [C]],
   ["derived from B or plain", parseQuery(`derived_from("${B}") or plan_name == "count"`), [A, C, D]],
   ["a uid prefix is not a uid", derivedFrom(A.slice(0, 8)), []],
+  // Full text leaves input uids out (a reader must not probe a hidden uid word by word); D's own
+  // `inputs` key is no provenance record, and the record's other strings are words as usual.
+  ["full text does not reach input uids", parseQuery('"cafe0002"'), [B]],
+  ["full text reaches the record's other strings", parseQuery('"gaussian" and "fitter"'), [B, C]],
 ];
 
 describe("derived_from answers alike in every backend", () => {
