@@ -16,7 +16,13 @@ import type { RunSummary } from "../catalog/RunSummary.ts";
 import type { RunsOptions } from "../catalog/RunsOptions.ts";
 import type { DocumentPair } from "../documents/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { checkedProvenance } from "../provenance/checkedProvenance.ts";
+import { type LineageGraph, type LineageOptions, lineageOf } from "../provenance/lineage.ts";
+import type { ShownInput } from "../provenance/ProvenanceRecord.ts";
+import { checkedViewKeys } from "../provenance/provenanceKeys.ts";
+import { ReadableRuns } from "../provenance/ReadableRuns.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
+import { derivedFromQuery } from "../queries/kinds/derivedFrom.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { SearchDeadline } from "../queries/SearchDeadline.ts";
@@ -56,6 +62,11 @@ export interface BrokerOptions {
   principal?: Principal;
   /** The access rules the view was made with (see `within`): annotations are read and changed by them. */
   policy?: AccessPolicy;
+  /**
+   * The runs that view may read by uid (set by `within`): what provenance records are shown against
+   * (inputs it may not read hidden). Default: every run.
+   */
+  readable?: ReadableRuns;
 }
 
 /** The rules of a catalog seen without memberships: nothing is hidden, anyone may change anything. */
@@ -74,6 +85,8 @@ export class Broker implements BrokerLike {
   /** Whose view this broker is, when narrowed by `as`; undefined: the catalog itself (no access rules). */
   readonly principal?: Principal;
   private readonly policy?: AccessPolicy;
+  /** The runs this view may read, by uid (provenance/ReadableRuns.ts). */
+  private readonly readable: ReadableRuns;
   private readonly searchLimits: Pick<BrokerOptions, "searchBudgetMs" | "deadline">;
   private readonly owns: { store: boolean; assets: boolean };
 
@@ -82,6 +95,7 @@ export class Broker implements BrokerLike {
     this.query = options.query ?? ALL;
     this.principal = options.principal;
     this.policy = options.policy;
+    this.readable = options.readable ?? new ReadableRuns(store);
     this.searchLimits = { searchBudgetMs: options.searchBudgetMs, deadline: options.deadline };
     // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
     const rootMap = { ...store.rootMap, ...options.rootMap };
@@ -117,6 +131,7 @@ export class Broker implements BrokerLike {
       query: andQuery(this.query, narrower),
       principal: this.principal,
       policy: this.policy,
+      readable: this.readable,
       ...this.searchLimits,
     });
   }
@@ -128,6 +143,7 @@ export class Broker implements BrokerLike {
       query: this.query,
       principal: this.principal,
       policy: this.policy,
+      readable: this.readable,
       searchBudgetMs: budgetMs,
     });
   }
@@ -145,6 +161,7 @@ export class Broker implements BrokerLike {
       query: this.query,
       principal: this.principal,
       policy: this.policy,
+      readable: this.readable,
       searchBudgetMs,
       deadline,
     });
@@ -172,6 +189,7 @@ export class Broker implements BrokerLike {
       // Without memberships nothing is checked: no lookups slow a single user's writes.
       principal: policy.enforced ? principal : undefined,
       policy: policy.enforced ? policy : undefined,
+      readable: policy.enforced ? new ReadableRuns(this.store, policy, principal) : this.readable,
       ...this.searchLimits,
     });
   }
@@ -187,9 +205,15 @@ export class Broker implements BrokerLike {
     options: { trustResourcePaths?: boolean; inputComplete?: Promise<void> } = {},
   ): Promise<PutReport> {
     const { inputComplete } = options;
-    const documents = this.principal
-      ? checkedWrites(batch, this.principal, await this.access.policy(), this.store)
-      : batch;
+    const policy = this.principal ? await this.access.policy() : undefined;
+    const writes =
+      policy && this.principal ? checkedWrites(batch, this.principal, policy, this.store) : batch;
+    // Every put, with access rules or without, checks provenance records: their shape and their inputs.
+    const documents = checkedProvenance(
+      writes,
+      new ReadableRuns(this.store, policy, this.principal),
+      this.principal,
+    );
     if (options.trustResourcePaths) return this.store.put(documents, { inputComplete });
     return this.store.put(documents, { checkResource: this.assets.resourcePathFindings, inputComplete });
   }
@@ -217,7 +241,8 @@ export class Broker implements BrokerLike {
     const alias = runAliasOf(ref);
     if (alias) return this.runOf(await this.findAlias(alias));
     if (this.query.op === "all") {
-      return Run.load(this.store, this.assets, await this.store.findRun(ref));
+      const start = await this.readable.shown(await this.store.findRun(ref));
+      return Run.load(this.store, this.assets, start, {}, this.readable);
     }
     const summary = await findRunIn(storeListing(this.store), this.query, ref);
     return this.runOf(summary);
@@ -273,12 +298,15 @@ export class Broker implements BrokerLike {
   summaries(options: RunsOptions = {}): AsyncIterable<RunSummary> {
     checkedCount("offset", options.offset);
     checkedCount("limit", options.limit);
-    return this.store.runs(this.query, {
+    const sort = toSortKeys(options.sort);
+    if (this.readable.enforced) checkedViewKeys("sort", sort?.map((entry) => entry.key) ?? []);
+    const listing = this.store.runs(this.query, {
       ...this.searchOptions(),
       offset: options.offset,
       limit: options.limit,
-      sort: toSortKeys(options.sort),
+      sort,
     });
+    return this.readable.enforced ? this.shownSummaries(listing) : listing;
   }
 
   /**
@@ -288,8 +316,30 @@ export class Broker implements BrokerLike {
   distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
   distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
   async distinct(key: QueryKey, options: { counts?: boolean } = {}): Promise<DistinctValue[] | QueryValue[]> {
+    if (this.readable.enforced) checkedViewKeys("distinct", [key]);
     const found = await this.store.distinct(key, this.query, this.searchOptions());
     return options.counts ? found : found.map((entry) => entry.value);
+  }
+
+  /** The inputs of a derived run's provenance record as this view shows them ([] for a run not derived). */
+  async inputsOf(ref: RunRef): Promise<ShownInput[]> {
+    return (await this.run(ref)).provenance()?.inputs ?? [];
+  }
+
+  /** The runs of this broker derived from the run `ref` (whose records name it as an input), as a search. */
+  async derivedFrom(ref: RunRef): Promise<Broker> {
+    const { uid } = await this.run(ref);
+    return this.search(derivedFromQuery(uid));
+  }
+
+  /**
+   * The lineage graph around the run `ref`: its inputs, their inputs and so on (`direction: "inputs"`), the
+   * runs derived from it and from those (`"derived"`), or both, to `depth` steps (default: all). Runs this
+   * view may not read are nodes {inaccessible: true, id} and are never walked through.
+   */
+  async lineage(ref: RunRef, options: LineageOptions = {}): Promise<LineageGraph> {
+    const { uid } = await this.run(ref);
+    return lineageOf(uid, this.readable, options);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Run> {
@@ -316,7 +366,19 @@ export class Broker implements BrokerLike {
     return deadline ?? (searchBudgetMs === undefined ? undefined : SearchDeadline.after(searchBudgetMs));
   }
 
-  private runOf(summary: RunSummary): Promise<Run> {
-    return Run.load(this.store, this.assets, summary.start, { stop: summary.stop, streams: summary.streams });
+  /**
+   * A run of this broker's listing (`summaries`) as a Run: its start as this view shows it, its replayed
+   * documents too (what the server's run nodes hold).
+   */
+  async runOf(summary: RunSummary): Promise<Run> {
+    const { stop, streams } = summary;
+    const start = await this.readable.shown(summary.start);
+    return Run.load(this.store, this.assets, start, { stop, streams }, this.readable);
+  }
+
+  /** The listing with each start as this view shows it (provenance inputs it may not read hidden). */
+  private async *shownSummaries(listing: AsyncIterable<RunSummary>): AsyncGenerator<RunSummary> {
+    for await (const summary of listing)
+      yield { ...summary, start: await this.readable.shown(summary.start) };
   }
 }

@@ -2,6 +2,8 @@
 // its streams, device configuration, a summary, and the documents replayed (optionally filled).
 import type { AssetReader } from "../assets/AssetReader.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
+import { type ProvenanceView, provenanceViewOf } from "../provenance/ProvenanceRecord.ts";
+import type { ReadableRuns } from "../provenance/ReadableRuns.ts";
 import type { Store } from "../storage/Store.ts";
 import { filledDocuments } from "./filledDocuments.ts";
 import { RunAssets } from "./RunAssets.ts";
@@ -26,6 +28,8 @@ export class Run extends RunDescription {
     private readonly store: Store,
     reader: AssetReader,
     record: RunRecord,
+    /** The view the run was looked up in: its replayed start is shown as `start` is (provenance inputs). */
+    private readonly view?: ReadableRuns,
   ) {
     super(record.start, record.stop, record.descriptors);
     this.assets = new RunAssets(store, this.uid, reader);
@@ -38,10 +42,19 @@ export class Run extends RunDescription {
     reader: AssetReader,
     start: RunStart,
     known: Partial<RunRecord> = {},
+    view?: ReadableRuns,
   ): Promise<Run> {
     const stop = known.stop !== undefined ? known.stop : ((await store.stop(start.uid)) ?? null);
     const descriptors = known.descriptors ?? (await store.descriptors(start.uid));
-    return new Run(store, reader, { start, stop, descriptors, streams: known.streams });
+    return new Run(store, reader, { start, stop, descriptors, streams: known.streams }, view);
+  }
+
+  /**
+   * The provenance record of a derived run (undefined for any other): inputs the broker's principal may
+   * not read appear as {inaccessible: true}; `created_by` null when the writer left it out.
+   */
+  provenance(): ProvenanceView | undefined {
+    return provenanceViewOf(this.start);
   }
 
   stream(name: string): Stream {
@@ -55,7 +68,8 @@ export class Run extends RunDescription {
 
   /** The documents in their original order; with `fill`, Resource-backed keys hold their arrays. */
   documents(options: { fill?: boolean } = {}): AsyncIterable<DocumentPair> {
-    const documents = this.store.documents(this.uid);
+    const stored = this.store.documents(this.uid);
+    const documents = this.view?.enforced ? this.view.shownDocuments(stored) : stored;
     return options.fill ? filledDocuments(documents, this.assets) : documents;
   }
 

@@ -25,6 +25,7 @@ export type { All } from "./kinds/all.ts";
 export type { And } from "./kinds/and.ts";
 export type { Comparison, ComparisonOperator } from "./kinds/comparison.ts";
 export type { Contains } from "./kinds/contains.ts";
+export type { DerivedFrom } from "./kinds/derivedFrom.ts";
 export type { Eq } from "./kinds/eq.ts";
 export type { FullText } from "./kinds/fullText.ts";
 export type { In } from "./kinds/in.ts";

@@ -7,6 +7,7 @@ import { allQuery } from "./kinds/all.ts";
 import { andQuery } from "./kinds/and.ts";
 import { comparisonQuery } from "./kinds/comparison.ts";
 import { containsQuery } from "./kinds/contains.ts";
+import { derivedFromQuery } from "./kinds/derivedFrom.ts";
 import { eqQuery } from "./kinds/eq.ts";
 import { fullTextQuery } from "./kinds/fullText.ts";
 import { inQuery } from "./kinds/in.ts";
@@ -27,6 +28,7 @@ import type {
   Comparison,
   ComparisonOperator,
   Contains,
+  DerivedFrom,
   Duplicates,
   Eq,
   FullText,
@@ -187,4 +189,9 @@ export function scanIdRange(
 /** Runs whose uid starts with one of the prefixes (at least 5 characters each; ambiguity is an error). */
 export function partialUid(...prefixes: string[]): Built<PartialUID> {
   return checkQuery(partialUidQuery(prefixes));
+}
+
+/** Runs derived from the run `uid`: their provenance record names it among its inputs. */
+export function derivedFrom(uid: string): Built<DerivedFrom> {
+  return checkQuery(derivedFromQuery(uid));
 }

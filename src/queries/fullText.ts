@@ -19,9 +19,24 @@ export function stringsOf(value: unknown, found: string[] = []): string[] {
   return found;
 }
 
+/**
+ * The strings of a start document full text reaches: all but the run uids a provenance record lists as
+ * inputs (`provenance.inputs[].uid`), which are references rather than words, and which a reader who may
+ * not see those runs must not be able to probe word by word (derived_from asks for them by uid).
+ */
+function textStringsOf(start: unknown): string[] {
+  const record = (start as { provenance?: { inputs?: unknown } } | null)?.provenance;
+  const inputs = record?.inputs;
+  if (!Array.isArray(inputs)) return stringsOf(start);
+  const withoutUids = inputs.map((input) =>
+    typeof input === "object" && input !== null ? { ...input, uid: undefined } : input,
+  );
+  return stringsOf({ ...(start as object), provenance: { ...record, inputs: withoutUids } });
+}
+
 /** The normalised words of a start document, one space between words: what the full-text index stores. */
 export function indexedText(start: unknown): string {
-  return stringsOf(start).flatMap(wordsOf).join(" ");
+  return textStringsOf(start).flatMap(wordsOf).join(" ");
 }
 
 const wordSets = new WeakMap<object, Set<string>>();
@@ -31,7 +46,7 @@ export function wordSetOf(start: unknown): Set<string> {
   if (typeof start !== "object" || start === null) return new Set();
   let words = wordSets.get(start);
   if (!words) {
-    words = new Set(stringsOf(start).flatMap(wordsOf));
+    words = new Set(textStringsOf(start).flatMap(wordsOf));
     wordSets.set(start, words);
   }
   return words;

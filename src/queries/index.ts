@@ -4,6 +4,7 @@
 export {
   all,
   and,
+  derivedFrom,
   fullText,
   KeyBuilder,
   key,

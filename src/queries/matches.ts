@@ -16,6 +16,7 @@ import { matchAll } from "./kinds/all.ts";
 import { matchAnd } from "./kinds/and.ts";
 import { matchComparison } from "./kinds/comparison.ts";
 import { matchContains } from "./kinds/contains.ts";
+import { matchDerivedFrom } from "./kinds/derivedFrom.ts";
 import { matchEq } from "./kinds/eq.ts";
 import { matchFullText } from "./kinds/fullText.ts";
 import { matchIn } from "./kinds/in.ts";
@@ -53,6 +54,7 @@ export const memoryTranslations = new TranslationTable<MatchContext, RunTest>("i
   scanId: matchScanSelection,
   scanIdRange: matchScanSelection,
   partialUid: matchPartialUid,
+  derivedFrom: matchDerivedFrom,
   and: matchAnd,
   or: matchOr,
   not: matchNot,

@@ -24,6 +24,7 @@ import { distinctRoutes } from "./routes/distinct.ts";
 import { documentsRoutes } from "./routes/documents.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
 import { metadataUpdateRoutes } from "./routes/metadataUpdates.ts";
+import { provenanceRoutes } from "./routes/provenance.ts";
 import { runDocumentsRoutes } from "./routes/runDocuments.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { tableRoutes } from "./routes/tables.ts";
@@ -135,5 +136,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(tableRoutes, { broker });
   await app.register(containerRoutes, { broker });
   await app.register(runDocumentsRoutes, { broker });
+  await app.register(provenanceRoutes, { broker });
   return app;
 }

@@ -127,6 +127,23 @@ export const ROUTE_DOCS: RouteDoc[] = [
     produces: ["application/json-seq"],
   },
   {
+    method: "get",
+    path: "/api/v1/provenance/{uid}",
+    summary:
+      "A run's provenance record (inputs you may not read: {inaccessible: true}) and the runs derived from it",
+    produces: ["application/json", "application/x-msgpack"],
+  },
+  {
+    method: "get",
+    path: "/api/v1/lineage/{uid}",
+    summary: "The lineage graph around a run: {root, nodes, edges}",
+    parameters: [
+      ["depth", "steps from the run (default: no limit)"],
+      ["direction", "inputs (default), derived or both"],
+    ],
+    produces: ["application/json", "application/x-msgpack"],
+  },
+  {
     method: "post",
     path: "/api/v1/documents/",
     summary:

@@ -61,6 +61,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/v1/annotations/:uid/:id/revisions": "read:metadata",
   "GET /api/v1/tags": "read:metadata",
   "GET /api/v1/tags/:tag": "read:metadata",
+  // Derived runs: a run's provenance record and its lineage graph (metadata only; hidden inputs redacted).
+  "GET /api/v1/provenance/*": "read:metadata",
+  "GET /api/v1/lineage/*": "read:metadata",
   // Changing the catalog.
   "POST /api/v1/documents/": "write:data",
   "DELETE /api/v1/metadata/*": "delete:node",

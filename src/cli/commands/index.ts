@@ -59,6 +59,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./show.ts")).registerShow,
   },
   {
+    name: "lineage",
+    summary: "print a run's lineage: the runs it was derived from and those derived from it",
+    load: async () => (await import("./lineage.ts")).registerLineage,
+  },
+  {
     name: "table",
     summary: "write one stream of a run as a table: CSV, JSON columns or Arrow IPC",
     load: async () => (await import("./table.ts")).registerTable,

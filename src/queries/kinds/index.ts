@@ -6,6 +6,7 @@ import { type All, allKind } from "./all.ts";
 import { type And, andKind } from "./and.ts";
 import { type Comparison, comparisonKind } from "./comparison.ts";
 import { type Contains, containsKind } from "./contains.ts";
+import { type DerivedFrom, derivedFromKind } from "./derivedFrom.ts";
 import { type Eq, eqKind } from "./eq.ts";
 import { type FullText, fullTextKind } from "./fullText.ts";
 import { type In, inKind } from "./in.ts";
@@ -39,6 +40,7 @@ export interface BuiltInQueries {
   scanId: ScanID;
   scanIdRange: ScanIDRange;
   partialUid: PartialUID;
+  derivedFrom: DerivedFrom;
   and: And;
   or: Or;
   not: Not;
@@ -64,6 +66,7 @@ const BUILT_IN: { [Op in QueryOp]: QueryKind<QueryOf<Op>> } = {
   scanId: scanIdKind,
   scanIdRange: scanIdRangeKind,
   partialUid: partialUidKind,
+  derivedFrom: derivedFromKind,
   and: andKind,
   or: orKind,
   not: notKind,

@@ -2,8 +2,7 @@
 // `annotations`, those the caller reads; its streams are read (descriptors) only when a child is asked for.
 
 import type { Annotation } from "../../annotations/Annotation.ts";
-import type { Broker } from "../../broker/index.ts";
-import { Run } from "../../broker/index.ts";
+import type { Broker, Run } from "../../broker/index.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DocumentPair } from "../../documents/types.ts";
@@ -57,8 +56,8 @@ export class RunNode implements ContainerNode {
   }
 
   private run(): Promise<Run> {
-    const { start, stop, streams } = this.summary;
-    this.loaded ??= Run.load(this.broker.store, this.broker.assets, start, { stop, streams });
+    // Through the broker: the run keeps its view, so its replayed start is shown as its listing's is.
+    this.loaded ??= this.broker.runOf(this.summary);
     return this.loaded;
   }
 

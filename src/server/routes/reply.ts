@@ -1,7 +1,7 @@
 // What every data route does last: the node a path names (of the family the route serves, else Tiled's
 // 404), and the chosen format's body sent with its exact media type (and a download name when asked).
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Broker } from "../../broker/index.ts";
+import type { Broker, Run } from "../../broker/index.ts";
 import { NotFoundError } from "../../errors.ts";
 import type { Node } from "../nodes/Node.ts";
 import { resolveNode } from "../nodes/resolveNode.ts";
@@ -21,6 +21,23 @@ export function requestCatalog(request: FastifyRequest, broker: Broker): Broker 
 /** The node of the request's path as the caller may see it. */
 export function nodeOf(request: FastifyRequest, broker: Broker, route: string): Promise<Node> {
   return resolveNode(requestCatalog(request, broker), nodePathOf(request, route));
+}
+
+/**
+ * The run whose start uid is exactly the one segment of a route's path, among the runs `catalog` (the
+ * caller's view) holds; any other path, a missing run and a hidden run all answer the same 404.
+ */
+export async function exactRunOf(catalog: Broker, path: readonly string[]): Promise<Run> {
+  const noSuchEntry = new NotFoundError(`No such entry: [${path.map((key) => `'${key}'`).join(", ")}]`);
+  if (path.length !== 1) throw noSuchEntry;
+  const [uid] = path;
+  // Exactly this uid (a prefix is not a path).
+  return catalog
+    .search({ op: "eq", key: "uid", value: uid })
+    .run(uid)
+    .catch((error: unknown) => {
+      throw error instanceof NotFoundError ? noSuchEntry : error;
+    });
 }
 
 /** A route meant for another family answers as Tiled does: 404. */

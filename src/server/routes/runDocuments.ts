@@ -3,28 +3,16 @@
 // before the headers go, so its errors are proper 4xx answers. Datums go out as datum_pages (the Python
 // client takes no plain datum); databroker's own `raw=true`, which only our client sends, keeps them as stored.
 import type { FastifyInstance } from "fastify";
-import { NotFoundError } from "../../errors.ts";
 import { booleanOf, nodePathOf, paramsOf } from "../requestParams.ts";
 import { catalogVisibleTo } from "../visibleCatalog.ts";
 import { documentsJsonSeq } from "../writers/documentsWriter.ts";
 import { primedDocuments } from "../writers/primedDocuments.ts";
-import { type ReadRoutesOptions, sendBody } from "./reply.ts";
+import { exactRunOf, type ReadRoutesOptions, sendBody } from "./reply.ts";
 
 export async function runDocumentsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   app.get("/api/v1/documents/*", async (request, reply) => {
-    const path = nodePathOf(request, "documents");
-    const noSuchEntry = new NotFoundError(`No such entry: [${path.map((key) => `'${key}'`).join(", ")}]`);
-    if (path.length !== 1) throw noSuchEntry;
-    const [uid] = path;
-    // Exactly this uid among the runs the caller may see (a prefix is not a path).
-    const visible = catalogVisibleTo(options.broker, request).search({
-      op: "eq",
-      key: "uid",
-      value: uid,
-    });
-    const run = await visible.run(uid).catch((error: unknown) => {
-      throw error instanceof NotFoundError ? noSuchEntry : error;
-    });
+    // Exactly this uid among the runs the caller may see.
+    const run = await exactRunOf(catalogVisibleTo(options.broker, request), nodePathOf(request, "documents"));
     const params = paramsOf(request);
     const fill = booleanOf(params, "fill", false);
     const datumForm = booleanOf(params, "raw", false) ? "stored" : "paged";

@@ -110,6 +110,9 @@ export const postgresTranslations = new TranslationTable<PostgresNode, string>("
   scanIdRange: scanSelection,
   partialUid: (query, { compiler, alias }) =>
     either(query.prefixes.map((prefix) => compiler.uidPrefix(alias, prefix))),
+  // JSONB containment: the record's input list holds an object with this uid (the start's GIN index serves it).
+  derivedFrom: (query, { compiler, alias }) =>
+    `(${alias}.start @> ${compiler.params.bind(JSON.stringify({ provenance: { inputs: [{ uid: query.uid }] } }), "jsonb")})`,
   and: (query, { compiler, alias, scope }) => {
     if (query.queries.length === 0) return "TRUE";
     const scopes = partScopes(query, scope);

@@ -128,6 +128,15 @@ export const sqliteTranslations = new TranslationTable<SqliteNode, string>("SQLi
   scanIdRange: scanSelection,
   partialUid: (query, { compiler, table }) =>
     `(${query.prefixes.map((prefix) => compiler.prefixCondition(prefix, table)).join(" OR ")})`,
+  // An input element of the record's list with this uid (json_each walks the list; never NULL under NOT).
+  derivedFrom: (query, { compiler, table }) => {
+    const element = compiler.alias("i");
+    const inputs = `'$."provenance"."inputs"'`;
+    return (
+      `(json_type(${table}.start, ${inputs}) = 'array' AND EXISTS (SELECT 1 FROM json_each(${table}.start, ${inputs}) AS ${element} ` +
+      `WHERE ${element}.type = 'object' AND json_extract(${element}.value, '$."uid"') = ${compiler.bind(query.uid)}))`
+    );
+  },
   and: (query, { compiler, table, scope, negated }) => {
     if (query.queries.length === 0) return "1";
     const scopes = partScopes(query, scope);
