@@ -9,7 +9,7 @@ import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -191,10 +191,57 @@ function upgradeToVersion4(db: Database.Database): void {
   `);
 }
 
+/**
+ * Version 5: annotations (annotations/AnnotationRecords.ts). `annotations` holds each one's latest state
+ * (deleted ones too, flagged, so an id is never reused) with `revision` for compare-and-swap and `searchable`
+ * (annotationRows.ts searchRowsOf) for `annotations.` keys; `annotation_revisions` its history. The search rows
+ * exist for live annotations only: `annotation_readers` (a reader token each) and `annotation_tags` (a tag
+ * each), both carrying the run so a tag search reads one index and never the annotations themselves.
+ */
+function upgradeToVersion5(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE annotations (
+      id TEXT PRIMARY KEY,
+      run TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      deleted INTEGER NOT NULL,      -- 1 once deleted: the row stays, so the id stays taken
+      created REAL NOT NULL,
+      body TEXT NOT NULL,            -- the Annotation, JSON
+      searchable TEXT NOT NULL       -- searchableOf(annotation), JSON: what annotations. keys read
+    );
+    CREATE INDEX annotations_run ON annotations (run, created, id);
+    CREATE TABLE annotation_revisions (
+      annotation TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      at REAL NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      annotation_json TEXT NOT NULL, -- the Annotation after the change
+      PRIMARY KEY (annotation, revision)
+    ) WITHOUT ROWID;
+    CREATE TABLE annotation_readers (
+      annotation TEXT NOT NULL,
+      run TEXT NOT NULL,
+      reader TEXT NOT NULL,
+      PRIMARY KEY (annotation, reader)
+    ) WITHOUT ROWID;
+    -- Which runs a reader's annotations are on: the membership test of annotations. keys starts here.
+    CREATE INDEX annotation_readers_reader ON annotation_readers (reader, run, annotation);
+    CREATE TABLE annotation_tags (
+      tag TEXT NOT NULL,
+      run TEXT NOT NULL,
+      annotation TEXT NOT NULL,
+      PRIMARY KEY (tag, run, annotation)
+    ) WITHOUT ROWID;
+    CREATE INDEX annotation_tags_annotation ON annotation_tags (annotation);
+  `);
+}
+
 const UPGRADES: Array<(db: Database.Database) => void> = [
   upgradeToVersion2,
   upgradeToVersion3,
   upgradeToVersion4,
+  upgradeToVersion5,
 ];
 
 /**
