@@ -163,10 +163,15 @@ export class Compiler {
    */
   readable(id: string): string {
     if (this.readers === undefined) return "1";
-    if (this.readers.length === 0) return "0";
     const reader = this.alias("r");
-    const tokens = this.readers.map((token) => this.bind(token)).join(", ");
-    return `EXISTS (SELECT 1 FROM annotation_readers AS ${reader} WHERE ${reader}.annotation = ${id} AND ${reader}.reader IN (${tokens}))`;
+    return `EXISTS (SELECT 1 FROM annotation_readers AS ${reader} WHERE ${reader}.annotation = ${id} AND ${this.readerIn(`${reader}.reader`)})`;
+  }
+
+  /** Whether the reader token in `column` is one of the search's readers ("1" when it reads every one). */
+  readerIn(column: string): string {
+    if (this.readers === undefined) return "1";
+    if (this.readers.length === 0) return "0";
+    return `${column} IN (${this.readers.map((token) => this.bind(token)).join(", ")})`;
   }
 
   /**
@@ -186,13 +191,13 @@ export class Compiler {
   }
 
   /**
-   * Runs with a live annotation the readers read that carries `tag` (`tags contains "x"`): the tag's rows of
-   * annotation_tags, one index range, each probed for its readers; the annotations themselves are not read.
+   * Runs with a live annotation the readers read that carries `tag` (`tags contains "x"`): the rows of
+   * annotation_tags for the tag and those readers, ranges of its primary key; nothing else is read.
    */
   tagMembership(table: string, tag: string): string {
     const row = this.alias("t");
     const match = `${row}.tag = ${this.bind(tag)}`;
-    return `${table}.uid IN (SELECT ${row}.run FROM annotation_tags AS ${row} WHERE ${match} AND ${this.readable(`${row}.annotation`)})`;
+    return `${table}.uid IN (SELECT ${row}.run FROM annotation_tags AS ${row} WHERE ${match} AND ${this.readerIn(`${row}.reader`)})`;
   }
 
   scanMembership(query: ScanSelection, table: string): string {
@@ -287,7 +292,7 @@ function compileAnnotationDistinct(
   // Its own compiler for the readers' tokens, which the SQL reads before the `where` condition's values.
   const compiler = new Compiler(undefined, readers);
   if (isTagsKey(key)) {
-    const readable = compiler.readable("t.annotation");
+    const readable = compiler.readerIn("t.reader");
     return {
       sql:
         "SELECT 'text' AS kind, t.tag AS value, COUNT(DISTINCT t.run) AS count FROM annotation_tags AS t " +

@@ -194,9 +194,11 @@ function upgradeToVersion4(db: Database.Database): void {
 /**
  * Version 5: annotations (annotations/AnnotationRecords.ts). `annotations` holds each one's latest state
  * (deleted ones too, flagged, so an id is never reused) with `revision` for compare-and-swap and `searchable`
- * (annotationRows.ts searchRowsOf) for `annotations.` keys; `annotation_revisions` its history. The search rows
- * exist for live annotations only: `annotation_readers` (a reader token each) and `annotation_tags` (a tag
- * each), both carrying the run so a tag search reads one index and never the annotations themselves.
+ * (annotationRows.ts searchRowsOf, kept as JSONB: JSON functions read it without parsing text) for
+ * `annotations.` keys; `annotation_revisions` its history. The search rows exist for live annotations only:
+ * `annotation_readers`, a row per reader token (what the readers filter of `annotations.` keys probes), and
+ * `annotation_tags`, a row per tag and reader token, carrying the run: `tags contains "x"` for some readers is
+ * one range of its primary key, never a join nor a read of the annotations themselves.
  */
 function upgradeToVersion5(db: Database.Database): void {
   db.exec(`
@@ -207,7 +209,7 @@ function upgradeToVersion5(db: Database.Database): void {
       deleted INTEGER NOT NULL,      -- 1 once deleted: the row stays, so the id stays taken
       created REAL NOT NULL,
       body TEXT NOT NULL,            -- the Annotation, JSON
-      searchable TEXT NOT NULL       -- searchableOf(annotation), JSON: what annotations. keys read
+      searchable BLOB NOT NULL       -- searchableOf(annotation), JSONB: what annotations. keys read
     );
     CREATE INDEX annotations_run ON annotations (run, created, id);
     CREATE TABLE annotation_revisions (
@@ -225,13 +227,12 @@ function upgradeToVersion5(db: Database.Database): void {
       reader TEXT NOT NULL,
       PRIMARY KEY (annotation, reader)
     ) WITHOUT ROWID;
-    -- Which runs a reader's annotations are on: the membership test of annotations. keys starts here.
-    CREATE INDEX annotation_readers_reader ON annotation_readers (reader, run, annotation);
     CREATE TABLE annotation_tags (
       tag TEXT NOT NULL,
+      reader TEXT NOT NULL,
       run TEXT NOT NULL,
       annotation TEXT NOT NULL,
-      PRIMARY KEY (tag, run, annotation)
+      PRIMARY KEY (tag, reader, run, annotation)
     ) WITHOUT ROWID;
     CREATE INDEX annotation_tags_annotation ON annotation_tags (annotation);
   `);

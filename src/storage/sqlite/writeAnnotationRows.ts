@@ -25,7 +25,7 @@ export function writeAnnotationRows(writer: Connection, change: AnnotationChange
   writer
     .sql(
       `INSERT INTO annotations (id, run, revision, deleted, created, body, searchable)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, jsonb(?))
        ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted,
          body = excluded.body, searchable = excluded.searchable`,
     )
@@ -35,14 +35,19 @@ export function writeAnnotationRows(writer: Connection, change: AnnotationChange
       "INSERT INTO annotation_revisions (annotation, revision, at, actor, action, annotation_json) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .run(id, annotation.revision, change.at, change.actor, change.action, body);
-  writer.sql("DELETE FROM annotation_readers WHERE annotation = ?").run(id);
-  writer.sql("DELETE FROM annotation_tags WHERE annotation = ?").run(id);
+  // A create has no search rows yet (no row had its id); an edit's are replaced, a deletion's dropped.
+  if (change.action !== "create") {
+    writer.sql("DELETE FROM annotation_readers WHERE annotation = ?").run(id);
+    writer.sql("DELETE FROM annotation_tags WHERE annotation = ?").run(id);
+  }
   if (deleted) return;
   // OR IGNORE: a tag or reader named twice is one search row.
   const reader = writer.sql(
     "INSERT OR IGNORE INTO annotation_readers (annotation, run, reader) VALUES (?, ?, ?)",
   );
   for (const token of rows.readers) reader.run(id, run, token);
-  const tag = writer.sql("INSERT OR IGNORE INTO annotation_tags (tag, run, annotation) VALUES (?, ?, ?)");
-  for (const each of rows.tags) tag.run(each, run, id);
+  const tag = writer.sql(
+    "INSERT OR IGNORE INTO annotation_tags (tag, reader, run, annotation) VALUES (?, ?, ?, ?)",
+  );
+  for (const each of rows.tags) for (const token of rows.readers) tag.run(each, token, run, id);
 }
