@@ -5,7 +5,10 @@
 // `annotations.rating >= 4`, each against baselines measured in the same run (the raw SQL over
 // annotation_tags, the same search without a reader filter). The issue's target: tag search <= 5 ms p50 on
 // SQLite at that size. `npm run bench -- annotations`; DATABROKER_BENCH_RUNS and
-// DATABROKER_BENCH_ANNOTATIONS change the sizes (PostgreSQL: DATABROKER_BENCH_PG_ANNOTATIONS, see below).
+// DATABROKER_BENCH_ANNOTATIONS change the sizes (PostgreSQL: DATABROKER_BENCH_PG_ANNOTATIONS, see below);
+// DATABROKER_BENCH_CATALOG=/path/file.sqlite keeps the SQLite catalog there, and measures an existing one
+// without building it again.
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -191,8 +194,7 @@ async function measureSearches(name: string, store: Store, rawTag?: (tag: string
  * search rows, but without a transaction and a thread round trip per annotation (a million of those would
  * take the bench's minutes on their own). Then the planner's statistics, as the writer refreshes them.
  */
-async function sqlite(dir: string): Promise<void> {
-  const path = join(dir, "catalog.sqlite");
+async function buildSqlite(path: string): Promise<void> {
   let t0 = performance.now();
   const writer = new SqliteStore(path);
   await putRuns(writer);
@@ -212,6 +214,10 @@ async function sqlite(dir: string): Promise<void> {
   console.log(
     `SQLite: ${RUNS} runs put in ${putSeconds.toFixed(1)} s; ${ANNOTATIONS} annotations written in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
+}
+
+async function sqlite(path: string): Promise<void> {
+  if (!existsSync(path)) await buildSqlite(path);
   const store = new SqliteStore(path);
   const raw = Connection.reader(path);
   try {
@@ -256,11 +262,15 @@ async function postgres(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "databroker-annotations-bench-"));
-  try {
-    await sqlite(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  const kept = process.env.DATABROKER_BENCH_CATALOG;
+  if (kept) await sqlite(kept);
+  else {
+    const dir = await mkdtemp(join(tmpdir(), "databroker-annotations-bench-"));
+    try {
+      await sqlite(join(dir, "catalog.sqlite"));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
   try {
     await postgres();

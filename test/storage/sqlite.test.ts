@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import Database from "better-sqlite3";
+import type { Annotation, Visibility } from "../../src/annotations/Annotation.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { UnsupportedError } from "../../src/errors.ts";
 import { parseQuery } from "../../src/queries/parseQuery.ts";
@@ -18,6 +19,7 @@ import { projectRoot } from "../support/sharedData.ts";
 import { storeConformance } from "./conformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect } from "./storeHelpers.ts";
+import { smallRun } from "./syntheticRuns.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "databroker-sqlite-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -189,6 +191,64 @@ describe("SQLite adapter", () => {
       assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
     } finally {
       check.close();
+    }
+  });
+
+  test("a tag searched as a common one (probed run by run) finds what a rare one (listed) does", async () => {
+    const path = newFile();
+    const store = new SqliteStore(path);
+    const runs = [1, 2, 3].map((scan) =>
+      smallRun({ plan_name: "tagged", scan_id: scan }, 1, 1_700_000_000 + scan),
+    );
+    const tagged = (id: string, run: string, visibility: Visibility, tags: string[]): Annotation => ({
+      id,
+      run,
+      author: "u1",
+      created: 1,
+      updated: 1,
+      revision: 1,
+      visibility,
+      shared_with: [],
+      tags,
+      body: "",
+      values: {},
+    });
+    try {
+      for (const run of runs) await store.put(run.documents);
+      for (const annotation of [
+        tagged("a", runs[0].uid, "beamtime", ["x", "y"]),
+        tagged("b", runs[1].uid, "private", ["x"]),
+        tagged("c", runs[2].uid, "beamtime", ["y"]),
+      ])
+        await store.annotations.write({ action: "create", annotation, expected: 0, actor: "u1", at: 1 });
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      for (const readers of [undefined, ["*"], ["*", "u1"], []]) {
+        for (const text of [
+          'tags contains "x"',
+          'not tags contains "x"',
+          'tags contains "x" or scan_id == 3',
+        ]) {
+          const uids = (isCommonTag: boolean) => {
+            const where = compileQuery(parseQuery(text), { readers, isCommonTag: () => isCommonTag });
+            return db
+              .prepare(`SELECT uid FROM runs WHERE ${where.sql} ORDER BY uid`)
+              .pluck()
+              .all(...where.params);
+          };
+          assert.deepEqual(uids(true), uids(false), `${text} for ${JSON.stringify(readers)}`);
+        }
+      }
+      const where = compileQuery(parseQuery('tags contains "x"'), {
+        readers: ["*"],
+        isCommonTag: () => true,
+      });
+      assert.match(where.sql, /^EXISTS/);
+    } finally {
+      db.close();
     }
   });
 

@@ -41,6 +41,8 @@ import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } fr
 import { WriteQueue } from "../WriteQueue.ts";
 import { Connection } from "./Connection.ts";
 import {
+  COMMON_TAG_PROBE,
+  COMMON_TAG_ROWS,
   type CompiledQuery,
   compileDistinct,
   compileQuery,
@@ -349,9 +351,13 @@ export class SqliteStore implements Store {
     };
   }
 
+  /** Whether a tag is common enough to be searched run by run (compileQuery.ts tagMembership). */
+  private readonly isCommonTag = (tag: string): boolean =>
+    (this.sql(COMMON_TAG_PROBE).pluck().get(tag, COMMON_TAG_ROWS) as number) >= COMMON_TAG_ROWS;
+
   /** The query compiled for `options.readers`, after its own checks (duplicates "error", ambiguous uid prefixes) have passed. */
   private where(query: Query, options: SearchOptions): CompiledQuery {
-    const compiled = compileQuery(query, { readers: options.readers });
+    const compiled = compileQuery(query, { readers: options.readers, isCommonTag: this.isCommonTag });
     for (const check of compiled.checks) {
       const failure = check.failure(
         this.sql(check.sql)

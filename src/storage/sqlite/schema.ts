@@ -197,8 +197,9 @@ function upgradeToVersion4(db: Database.Database): void {
  * (annotationRows.ts searchRowsOf, kept as JSONB: JSON functions read it without parsing text) for
  * `annotations.` keys; `annotation_revisions` its history. The search rows exist for live annotations only:
  * `annotation_readers`, a row per reader token (what the readers filter of `annotations.` keys probes), and
- * `annotation_tags`, a row per tag and reader token, carrying the run: `tags contains "x"` for some readers is
- * one range of its primary key, never a join nor a read of the annotations themselves.
+ * `annotation_tags`, a row per tag and reader token, carrying the run, so `tags contains "x"` never joins nor
+ * reads the annotations: the tag's range of its primary key (a rare tag's runs), or a probe of (tag, run) per
+ * run in the order searched (a common tag: a page needs few probes); see compileQuery.ts tagMembership.
  */
 function upgradeToVersion5(db: Database.Database): void {
   db.exec(`
@@ -232,7 +233,7 @@ function upgradeToVersion5(db: Database.Database): void {
       reader TEXT NOT NULL,
       run TEXT NOT NULL,
       annotation TEXT NOT NULL,
-      PRIMARY KEY (tag, reader, run, annotation)
+      PRIMARY KEY (tag, run, reader, annotation)
     ) WITHOUT ROWID;
     CREATE INDEX annotation_tags_annotation ON annotation_tags (annotation);
   `);
