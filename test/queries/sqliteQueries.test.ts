@@ -142,9 +142,13 @@ describe("a catalog of schema version 1", () => {
     await old.put(documents);
     await old.close();
     // Back to version 1: no plan_name index, no descriptor JSON, raw text in an FTS5 table of the default
-    // tokenizer, scan_id only for integers, no deletion audit, no access data.
+    // tokenizer, scan_id only for integers, no deletion audit, no access data, no annotations.
     const db = new Database(path);
     db.exec(`
+      DROP TABLE annotations;
+      DROP TABLE annotation_revisions;
+      DROP TABLE annotation_readers;
+      DROP TABLE annotation_tags;
       DROP TABLE access_state;
       DROP TABLE access_audit;
       DROP TABLE key_uses;

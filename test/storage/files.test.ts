@@ -1,14 +1,17 @@
 // The files adapter: the shared conformance suite, each store on a fresh temporary directory; and the same
 // suite again with the directory reopened after every put, so every answer comes from what the files hold; and
-// where the access data lives in the directory.
+// where the access data and the annotations live in the directory.
 import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import type { Annotation } from "../../src/annotations/Annotation.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
-import { UnsupportedError } from "../../src/errors.ts";
+import { ConflictError, UnsupportedError } from "../../src/errors.ts";
+import { parseQuery } from "../../src/queries/parseQuery.ts";
 import { ACCESS_AUDIT, ACCESS_STATE, KEY_USES } from "../../src/storage/files/FilesAccess.ts";
+import { ANNOTATIONS_LOG } from "../../src/storage/files/FilesAnnotations.ts";
 import { FilesStore } from "../../src/storage/files/FilesStore.ts";
 import type { PutReport, Store } from "../../src/storage/Store.ts";
 import { storeConformance } from "./conformance.ts";
@@ -18,6 +21,23 @@ const root = mkdtempSync(join(tmpdir(), "databroker-files-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 let catalogs = 0;
 const newCatalog = () => join(root, `catalog-${catalogs++}`);
+
+/** An annotation of `run`, created at 1 by u1, visible to every reader of the run. */
+function annotation(run: string, id: string, tags: string[]): Annotation {
+  return {
+    id,
+    run,
+    author: "u1",
+    created: 1,
+    updated: 1,
+    revision: 1,
+    visibility: "beamtime",
+    shared_with: [],
+    tags,
+    body: "",
+    values: {},
+  };
+}
 
 storeConformance("files", () => FilesStore.open(newCatalog()), { persistent: true });
 
@@ -75,7 +95,7 @@ describe("files catalog access data", () => {
     }
   });
 
-  test("a read-only open of a directory creates no file, whatever is asked of its access data", async () => {
+  test("a read-only open of a directory creates no file, whatever is asked of its access data or annotations", async () => {
     const directory = newCatalog();
     mkdirSync(directory);
     const store = await FilesStore.open(directory, { readOnly: true });
@@ -83,6 +103,10 @@ describe("files catalog access data", () => {
       assert.equal(await store.access.version(), 0);
       await assert.rejects(store.access.write(0, {}, []), UnsupportedError);
       await assert.rejects(store.access.noteKeyUse("db_a", 1), UnsupportedError);
+      assert.deepEqual(await store.annotations.list("any-run"), []);
+      assert.equal(await store.count(parseQuery('tags contains "x"')), 0);
+      const change = { annotation: annotation("r", "a", []), expected: 0, actor: "u1", at: 1 };
+      await assert.rejects(store.annotations.write({ action: "create", ...change }), UnsupportedError);
     } finally {
       await store.close();
     }
@@ -106,6 +130,62 @@ describe("files catalog access data", () => {
       assert.deepEqual(await store.access.read(), { version: 2, state: { v: 2 } });
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe("files catalog annotations", () => {
+  test("live in a hidden log that two stores of one directory share, a torn line left out", async () => {
+    const directory = newCatalog();
+    const run = smallRun({ plan_name: "annotated" }, 2);
+    const first = await FilesStore.open(directory);
+    await first.put(run.documents);
+    const second = await FilesStore.open(directory);
+    try {
+      const created = annotation(run.uid, "one", ["seen"]);
+      await first.annotations.write({
+        action: "create",
+        annotation: created,
+        expected: 0,
+        actor: "u1",
+        at: 1,
+      });
+      // The other store (another process, as far as the files go) sees it, and loses a stale edit.
+      assert.deepEqual(await second.annotations.get("one"), created);
+      assert.equal(await second.count(parseQuery('tags contains "seen"')), 1);
+      await assert.rejects(
+        first.annotations.write({ action: "create", annotation: created, expected: 0, actor: "u1", at: 2 }),
+        ConflictError,
+      );
+      // A crash part-way through an append: the torn line is left out, and the next append still reads.
+      appendFileSync(join(directory, ANNOTATIONS_LOG), '{"revision":2,"at');
+      const edit = { ...created, revision: 2, tags: ["edited"] };
+      await second.annotations.write({ action: "edit", annotation: edit, expected: 1, actor: "u1", at: 2 });
+      assert.deepEqual(await first.annotations.get("one"), edit);
+      assert.equal((await first.annotations.revisions("one")).length, 2);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    const names = readdirSync(directory);
+    assert.ok(names.includes(ANNOTATIONS_LOG), names.join(", "));
+    assert.ok(!names.some((name) => name.endsWith(".lock") || name.endsWith(".tmp")), names.join(", "));
+    const reopened = await FilesStore.open(directory);
+    try {
+      assert.deepEqual(reopened.problems, []);
+      assert.deepEqual(await reopened.annotations.get("one"), {
+        ...annotation(run.uid, "one", ["edited"]),
+        revision: 2,
+      });
+      await reopened.deleteRun(run.uid, { by: "tester", reason: "annotations go with it" });
+    } finally {
+      await reopened.close();
+    }
+    const afterDeletion = await FilesStore.open(directory);
+    try {
+      assert.deepEqual(await afterDeletion.annotations.revisions("one"), []);
+    } finally {
+      await afterDeletion.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 // The SQLite adapter: the shared conformance suite on a real file, plus what only a file can show: several
 // processes writing at once lose nothing, a closed file reopens with everything in it, the schema version and
-// the upgrade of a file at the previous one.
+// the upgrade of files at earlier versions.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import Database from "better-sqlite3";
+import type { Annotation, Visibility } from "../../src/annotations/Annotation.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { UnsupportedError } from "../../src/errors.ts";
+import { parseQuery } from "../../src/queries/parseQuery.ts";
 import { compileQuery } from "../../src/storage/sqlite/compileQuery.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { SCHEMA_VERSION } from "../../src/storage/sqlite/schema.ts";
@@ -17,6 +19,7 @@ import { projectRoot } from "../support/sharedData.ts";
 import { storeConformance } from "./conformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect } from "./storeHelpers.ts";
+import { smallRun } from "./syntheticRuns.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "databroker-sqlite-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,6 +27,13 @@ let files = 0;
 const newFile = () => join(dir, `catalog-${files++}.sqlite`);
 
 storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true });
+
+/** What version 5 added (annotations), dropped: a file as version 4 wrote it. */
+const WITHOUT_VERSION_5 =
+  "DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags";
+/** What version 4 added (access data), dropped: with WITHOUT_VERSION_5 first, a file as version 3 wrote it. */
+const WITHOUT_VERSION_4 =
+  "DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses; DROP INDEX runs_beamtime";
 
 function writer(path: string, n: number, out: string): Promise<void> {
   const script = join(projectRoot, "test/storage/fixtures/concurrentWriter.ts");
@@ -106,11 +116,9 @@ describe("SQLite adapter", () => {
     const first = new SqliteStore(path);
     await first.put(run.documents);
     await first.close();
-    // Version 4 only added the access tables: without them, the file is as version 3 wrote it.
+    // Versions 4 and 5 only added tables: without them, the file is as version 3 wrote it.
     const db = new Database(path);
-    db.exec(
-      "DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses; DROP INDEX runs_beamtime",
-    );
+    db.exec(`${WITHOUT_VERSION_5}; ${WITHOUT_VERSION_4}`);
     db.pragma("user_version = 3");
     db.close();
     assert.throws(
@@ -137,6 +145,110 @@ describe("SQLite adapter", () => {
       assert.deepEqual(await reader.access.read(), { version: 1, state: { upgraded: true } });
     } finally {
       await reader.close();
+    }
+  });
+
+  test("a file at schema version 4 (no annotation tables) is upgraded in place, its runs and access kept", async () => {
+    const path = newFile();
+    const [run] = await realRuns();
+    const first = new SqliteStore(path);
+    await first.put(run.documents);
+    await first.access.write(0, { kept: true }, []);
+    await first.close();
+    const db = new Database(path);
+    db.exec(WITHOUT_VERSION_5);
+    db.pragma("user_version = 4");
+    db.close();
+    assert.throws(
+      () => new SqliteStore(path, undefined, { readOnly: true }),
+      (error: unknown) =>
+        error instanceof UnsupportedError && /version 4.*databroker migrate/.test(error.message),
+    );
+    const upgraded = new SqliteStore(path);
+    try {
+      assert.deepEqual(await collect(upgraded.documents(run.uid)), run.documents);
+      assert.deepEqual(await upgraded.access.read(), { version: 1, state: { kept: true } });
+      const annotation = {
+        id: "upgraded-1",
+        run: run.uid,
+        author: "u1",
+        created: 1,
+        updated: 1,
+        revision: 1,
+        visibility: "beamtime" as const,
+        shared_with: [],
+        tags: ["after-upgrade"],
+        body: "",
+        values: {},
+      };
+      await upgraded.annotations.write({ action: "create", annotation, expected: 0, actor: "u1", at: 1 });
+      assert.equal(await upgraded.count(parseQuery('tags contains "after-upgrade"')), 1);
+    } finally {
+      await upgraded.close();
+    }
+    const check = new Database(path, { readonly: true });
+    try {
+      assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+    } finally {
+      check.close();
+    }
+  });
+
+  test("a tag searched as a common one (probed run by run) finds what a rare one (listed) does", async () => {
+    const path = newFile();
+    const store = new SqliteStore(path);
+    const runs = [1, 2, 3].map((scan) =>
+      smallRun({ plan_name: "tagged", scan_id: scan }, 1, 1_700_000_000 + scan),
+    );
+    const tagged = (id: string, run: string, visibility: Visibility, tags: string[]): Annotation => ({
+      id,
+      run,
+      author: "u1",
+      created: 1,
+      updated: 1,
+      revision: 1,
+      visibility,
+      shared_with: [],
+      tags,
+      body: "",
+      values: {},
+    });
+    try {
+      for (const run of runs) await store.put(run.documents);
+      for (const annotation of [
+        tagged("a", runs[0].uid, "beamtime", ["x", "y"]),
+        tagged("b", runs[1].uid, "private", ["x"]),
+        tagged("c", runs[2].uid, "beamtime", ["y"]),
+      ])
+        await store.annotations.write({ action: "create", annotation, expected: 0, actor: "u1", at: 1 });
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      for (const readers of [undefined, ["*"], ["*", "u1"], []]) {
+        for (const text of [
+          'tags contains "x"',
+          'not tags contains "x"',
+          'tags contains "x" or scan_id == 3',
+        ]) {
+          const uids = (isCommonTag: boolean) => {
+            const where = compileQuery(parseQuery(text), { readers, isCommonTag: () => isCommonTag });
+            return db
+              .prepare(`SELECT uid FROM runs WHERE ${where.sql} ORDER BY uid`)
+              .pluck()
+              .all(...where.params);
+          };
+          assert.deepEqual(uids(true), uids(false), `${text} for ${JSON.stringify(readers)}`);
+        }
+      }
+      const where = compileQuery(parseQuery('tags contains "x"'), {
+        readers: ["*"],
+        isCommonTag: () => true,
+      });
+      assert.match(where.sql, /^EXISTS/);
+    } finally {
+      db.close();
     }
   });
 

@@ -21,6 +21,7 @@ import type {
   StreamResource,
 } from "../../documents/types.ts";
 import { ConflictError, NotFoundError, UnsupportedError } from "../../errors.ts";
+import { readsAnnotations } from "../../queries/annotationKeys.ts";
 import type { DistinctValue } from "../../queries/distinct.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
@@ -34,6 +35,7 @@ import { bulkAsPages } from "./bulkAsPages.ts";
 import type { CatalogLayout } from "./CatalogLayout.ts";
 import { appendDeletion, readDeletions } from "./deletionLog.ts";
 import { FilesAccess } from "./FilesAccess.ts";
+import { FilesAnnotations } from "./FilesAnnotations.ts";
 import { type DirectoryProblem, type LoadedDirectory, loadDirectory } from "./loadDirectory.ts";
 import { PackLayout } from "./PackLayout.ts";
 import { PlainLayout } from "./PlainLayout.ts";
@@ -68,9 +70,19 @@ export class FilesStore implements Store {
     this.access = new FilesAccess(directory, async () => {
       await this.writableLayout();
     });
+    this.annotations = new FilesAnnotations({
+      directory,
+      histories: () => this.state.memory.annotations,
+      hasRun: (uid) => this.state.runFiles.has(uid),
+      checkWritable: async () => {
+        await this.writableLayout();
+      },
+      queue: this.queue,
+    });
   }
 
   readonly access: AccessRecords;
+  readonly annotations: FilesAnnotations;
 
   /**
    * Opens the directory and reads all of it. A missing directory is created, as a new, empty catalog, unless
@@ -146,7 +158,10 @@ export class FilesStore implements Store {
       this.refuseSharedFiles(uid, files);
       const deletion = deletionOf(start, request);
       try {
-        await layout.remove(files, () => appendDeletion(this.directory, deletion));
+        await layout.remove(files, async () => {
+          await appendDeletion(this.directory, deletion);
+          await this.annotations.forgetRun(uid);
+        });
       } catch (error) {
         // Some files may be gone: read the directory again, the files are the truth.
         this.state = await loadDirectory(this.directory).catch(() => this.state);
@@ -277,15 +292,23 @@ export class FilesStore implements Store {
     return this.state.memory.documents(runUid);
   }
 
-  runs(query?: Query, options?: StoreRunsOptions): AsyncIterable<RunSummary> {
-    return this.state.memory.runs(query, options);
+  /** Before a search of annotations: their changes by other processes replayed (a stat when none). */
+  private async annotationsFor(query: unknown): Promise<void> {
+    if (readsAnnotations(query)) await this.annotations.catchUp();
   }
 
-  count(query?: Query, options?: SearchOptions): Promise<number> {
+  async *runs(query?: Query, options?: StoreRunsOptions): AsyncIterable<RunSummary> {
+    await this.annotationsFor(query);
+    yield* this.state.memory.runs(query, options);
+  }
+
+  async count(query?: Query, options?: SearchOptions): Promise<number> {
+    await this.annotationsFor(query);
     return this.state.memory.count(query, options);
   }
 
-  distinct(key: QueryKey, query?: Query, options?: SearchOptions): Promise<DistinctValue[]> {
+  async distinct(key: QueryKey, query?: Query, options?: SearchOptions): Promise<DistinctValue[]> {
+    await this.annotationsFor([query, { key }]);
     return this.state.memory.distinct(key, query, options);
   }
 

@@ -39,6 +39,18 @@ export class MemoryAnnotations implements AnnotationRecords {
     return found.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** Appends a revision stored and checked elsewhere (a files catalog's log), unchecked. */
+  replay(revision: AnnotationRevision): void {
+    const id = revision.annotation.id;
+    this.histories.set(id, [...(this.histories.get(id) ?? []), revision]);
+  }
+
+  /** Whether any annotation of `run` was ever stored (deleted ones too). */
+  annotates(run: string): boolean {
+    for (const history of this.histories.values()) if (history[0]?.annotation.run === run) return true;
+    return false;
+  }
+
   /** Forgets every annotation of a deleted run. */
   deleteRun(run: string): void {
     for (const [id, history] of this.histories)

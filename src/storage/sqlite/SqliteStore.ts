@@ -6,6 +6,7 @@
 
 import { existsSync } from "node:fs";
 import type { AccessRecords } from "../../access/AccessRecords.ts";
+import type { AnnotationRecords } from "../../annotations/AnnotationRecords.ts";
 import type { RunRef } from "../../catalog/RunRef.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import type { SeqRange } from "../../catalog/SeqRange.ts";
@@ -40,6 +41,8 @@ import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } fr
 import { WriteQueue } from "../WriteQueue.ts";
 import { Connection } from "./Connection.ts";
 import {
+  COMMON_TAG_PROBE,
+  COMMON_TAG_ROWS,
   type CompiledQuery,
   compileDistinct,
   compileQuery,
@@ -58,6 +61,7 @@ import {
   storedFieldStats,
 } from "./rows.ts";
 import { SqliteAccess } from "./SqliteAccess.ts";
+import { SqliteAnnotations } from "./SqliteAnnotations.ts";
 import { checkSchema } from "./schema.ts";
 import { SqliteWriter } from "./writer/SqliteWriter.ts";
 
@@ -71,6 +75,7 @@ export class SqliteStore implements Store {
   private readonly reader: Connection;
   private readonly queue = new WriteQueue();
   readonly access: AccessRecords;
+  readonly annotations: AnnotationRecords;
 
   /**
    * Opens (creating when needed) the catalog file at `path`; the writer thread starts in the background.
@@ -88,6 +93,7 @@ export class SqliteStore implements Store {
         throw error;
       }
       this.access = this.accessRecords();
+      this.annotations = this.annotationRecords();
       return;
     }
     const schema = Connection.schema(path);
@@ -99,10 +105,15 @@ export class SqliteStore implements Store {
     }
     this.writer = new SqliteWriter(path);
     this.access = this.accessRecords();
+    this.annotations = this.annotationRecords();
   }
 
   private accessRecords(): SqliteAccess {
     return new SqliteAccess(this.reader, (work) => this.queue.run(() => work(this.writable())));
+  }
+
+  private annotationRecords(): SqliteAnnotations {
+    return new SqliteAnnotations(this.reader, (work) => this.queue.run(() => work(this.writable())));
   }
 
   private sql(text: string) {
@@ -340,9 +351,13 @@ export class SqliteStore implements Store {
     };
   }
 
-  /** The query compiled, after its own checks (duplicates "error", ambiguous uid prefixes) have passed. */
-  private where(query: Query): CompiledQuery {
-    const compiled = compileQuery(query);
+  /** Whether a tag is common enough to be searched run by run (compileQuery.ts tagMembership). */
+  private readonly isCommonTag = (tag: string): boolean =>
+    (this.sql(COMMON_TAG_PROBE).pluck().get(tag, COMMON_TAG_ROWS) as number) >= COMMON_TAG_ROWS;
+
+  /** The query compiled for `options.readers`, after its own checks (duplicates "error", ambiguous uid prefixes) have passed. */
+  private where(query: Query, options: SearchOptions): CompiledQuery {
+    const compiled = compileQuery(query, { readers: options.readers, isCommonTag: this.isCommonTag });
     for (const check of compiled.checks) {
       const failure = check.failure(
         this.sql(check.sql)
@@ -364,7 +379,7 @@ export class SqliteStore implements Store {
 
   async *runs(query: Query = ALL, options: StoreRunsOptions = {}): AsyncIterable<RunSummary> {
     const rows = this.searched(options, () => {
-      const where = this.where(query);
+      const where = this.where(query, options);
       const params = [...where.params];
       const order = this.orderBy(options.sort, params);
       params.push(options.limit ?? -1, options.offset ?? 0);
@@ -377,7 +392,7 @@ export class SqliteStore implements Store {
 
   async count(query: Query = ALL, options: SearchOptions = {}): Promise<number> {
     return this.searched(options, () => {
-      const where = this.where(query);
+      const where = this.where(query, options);
       return this.sql(`SELECT COUNT(*) FROM runs WHERE ${where.sql}`)
         .pluck()
         .get(...where.params) as number;
@@ -386,7 +401,7 @@ export class SqliteStore implements Store {
 
   async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
     const rows = this.searched(options, () => {
-      const { sql, params } = compileDistinct(key, this.where(query));
+      const { sql, params } = compileDistinct(key, this.where(query, options), options.readers);
       return this.sql(sql).all(...params) as Array<{ kind: string; value: unknown; count: number }>;
     });
     return sortDistinct(

@@ -1,8 +1,10 @@
 // A Query -> an SQL condition over the `runs` table (JSON1 on start and stop, EXISTS over run_descriptors,
-// FTS5 on run_text, the `regexp` function), values bound, answering as queries/matches.ts does. Indexed keys
-// (time, scan_id, uid, plan_name) compile to their indexed forms; under a NOT every leaf is 0 or 1, never
-// NULL. Each kind's SQL is in sqliteTranslations.ts; this is the context those translations use.
+// FTS5 on run_text, the `regexp` function, uncorrelated IN over the annotation tables), values bound,
+// answering as queries/matches.ts does. Indexed keys (time, scan_id, uid, plan_name) compile to their indexed
+// forms; under a NOT every leaf is 0 or 1, never NULL. Each kind's SQL is in sqliteTranslations.ts; this is
+// the context those translations use.
 import { ValidationError } from "../../errors.ts";
+import { isTagsKey } from "../../queries/annotationKeys.ts";
 import {
   ambiguousPrefixMessage,
   duplicatedScanIdsMessage,
@@ -82,9 +84,19 @@ export function prefixUpperBound(prefix: string): string | undefined {
 export class Compiler {
   readonly params: unknown[] = [];
   readonly checks: QueryCheck[] = [];
+  /** The reader tokens whose annotations `annotations.` keys reach (undefined: every annotation). */
+  readonly readers: readonly string[] | undefined;
+  /** Whether a tag is on many annotations (see tagMembership); none: every tag is taken for a rare one. */
+  readonly isCommonTag: ((tag: string) => boolean) | undefined;
   private aliases = 0;
 
-  constructor(private readonly parent?: Compiler) {}
+  constructor(
+    private readonly parent?: Compiler,
+    options: AnnotationSearch = {},
+  ) {
+    this.readers = parent ? parent.readers : options.readers;
+    this.isCommonTag = parent ? parent.isCommonTag : options.isCommonTag;
+  }
 
   bind(value: unknown): string {
     this.params.push(value);
@@ -131,6 +143,7 @@ export class Compiler {
     onColumn?: (column: string, fits: (value: QueryValue) => boolean) => string | undefined,
   ): string {
     const { document, segments } = parseQueryKey(key);
+    if (document === "annotations") return this.annotationMembership(table, segments, onDocument);
     if (document !== "descriptors") {
       const mapped =
         onColumn && document === "start" && segments.length === 1 ? COLUMNS[segments[0]] : undefined;
@@ -145,6 +158,57 @@ export class Compiler {
     const descriptor = this.alias("d");
     const condition = onDocument(accessor(`${descriptor}.descriptor`, segments));
     return `EXISTS (SELECT 1 FROM run_descriptors AS ${descriptor} WHERE ${descriptor}.run = ${table}.uid AND ${condition})`;
+  }
+
+  /**
+   * Whether annotation `id` (an SQL expression) is read by one of the search's readers: a primary-key probe of
+   * annotation_readers; "1" when the search reads every annotation.
+   */
+  readable(id: string): string {
+    if (this.readers === undefined) return "1";
+    const reader = this.alias("r");
+    return `EXISTS (SELECT 1 FROM annotation_readers AS ${reader} WHERE ${reader}.annotation = ${id} AND ${this.readerIn(`${reader}.reader`)})`;
+  }
+
+  /** Whether the reader token in `column` is one of the search's readers ("1" when it reads every one). */
+  readerIn(column: string): string {
+    if (this.readers === undefined) return "1";
+    if (this.readers.length === 0) return "0";
+    return `${column} IN (${this.readers.map((token) => this.bind(token)).join(", ")})`;
+  }
+
+  /**
+   * Runs with a live annotation the readers read on which `onDocument` holds, as an uncorrelated membership
+   * test: SQLite evaluates the subquery once (a set of run uids), not once per run.
+   */
+  private annotationMembership(
+    table: string,
+    segments: string[],
+    onDocument: (at: Accessor) => string,
+  ): string {
+    const annotation = this.alias("a");
+    // Bound in the order the SQL reads them: the condition's values, then the readers' tokens. The condition
+    // comes first: reading JSONB costs less than the readers' index probe, which then runs on matches only.
+    const condition = onDocument(accessor(`${annotation}.searchable`, segments));
+    const readable = this.readable(`${annotation}.id`);
+    return `${table}.uid IN (SELECT ${annotation}.run FROM annotations AS ${annotation} WHERE ${annotation}.deleted = 0 AND ${condition} AND ${readable})`;
+  }
+
+  /**
+   * Runs with a live annotation the readers read that carries `tag` (`tags contains "x"`), from annotation_tags
+   * alone. A rare tag: its runs listed once from its range of the primary key (an uncorrelated IN). A common
+   * one: a probe of (tag, run) for each run in the order searched, so a page of the newest 100 stops after
+   * about 100 / (its share of the runs) probes instead of listing and sorting every run carrying it; SQLite's
+   * planner cannot tell the two apart (its statistics give every tag the average count), hence the choice here.
+   */
+  tagMembership(table: string, tag: string): string {
+    const row = this.alias("t");
+    const common = this.isCommonTag?.(tag) ?? false;
+    const match = `${row}.tag = ${this.bind(tag)}`;
+    const readable = this.readerIn(`${row}.reader`);
+    if (common)
+      return `EXISTS (SELECT 1 FROM annotation_tags AS ${row} WHERE ${match} AND ${row}.run = ${table}.uid AND ${readable})`;
+    return `${table}.uid IN (SELECT ${row}.run FROM annotation_tags AS ${row} WHERE ${match} AND ${readable})`;
   }
 
   scanMembership(query: ScanSelection, table: string): string {
@@ -206,24 +270,88 @@ export class Compiler {
   }
 }
 
+/** What a search of annotations compiles with: whose annotations it reads, how common a tag is. */
+export interface AnnotationSearch {
+  /** Whose annotations `annotations.` and `tags` keys reach (SearchOptions.readers; undefined: every one). */
+  readers?: readonly string[];
+  /** Whether `tag` is on at least COMMON_TAG_ROWS rows of annotation_tags (COMMON_TAG_PROBE answers it). */
+  isCommonTag?: (tag: string) => boolean;
+}
+
+/**
+ * Rows of annotation_tags from which a tag searches as a common one (Compiler.tagMembership). Listing a tag's
+ * rows costs about their number; probing costs about 100 x runs / rows for a page of 100: at 1,000 rows the
+ * probes stay under a tenth of the runs, a few milliseconds for 100,000 runs.
+ */
+export const COMMON_TAG_ROWS = 1_000;
+/** Counts a tag's rows up to a limit (bind the tag and COMMON_TAG_ROWS): a bounded read, whatever the tag. */
+export const COMMON_TAG_PROBE = "SELECT COUNT(*) FROM (SELECT 1 FROM annotation_tags WHERE tag = ? LIMIT ?)";
+
 /** The query as a condition on the rows of `runs` (named `table` in the SQL around it). */
-export function compileQuery(query: Query, table = "runs"): CompiledQuery {
-  const compiler = new Compiler();
+export function compileQuery(
+  query: Query,
+  options: AnnotationSearch & { table?: string } = {},
+): CompiledQuery {
+  const table = options.table ?? "runs";
+  const compiler = new Compiler(undefined, options);
   compiler.collectChecks(query);
   const sql = compiler.compile(query, table, [], false);
   return { sql, params: compiler.params, checks: compiler.checks };
 }
 
-/** The distinct values of `key` over the runs matching `where` (rows: JSON kind, value, runs). */
-export function compileDistinct(key: QueryKey, where: CompiledQuery): { sql: string; params: unknown[] } {
+/** The SQL of a JSON value's kind as distinct rows name it (numbers are one kind). */
+function kindOf(type: string): string {
+  return `CASE ${type} WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' ELSE ${type} END`;
+}
+
+/**
+ * The distinct values of an annotation key over the runs matching `where`, counting runs, among the live
+ * annotations `readers` read: `tags` from annotation_tags (each tag, not each list), others from the JSON.
+ */
+function compileAnnotationDistinct(
+  key: QueryKey,
+  segments: string[],
+  where: CompiledQuery,
+  readers: readonly string[] | undefined,
+): { sql: string; params: unknown[] } {
+  // Its own compiler for the readers' tokens, which the SQL reads before the `where` condition's values.
+  const compiler = new Compiler(undefined, { readers });
+  if (isTagsKey(key)) {
+    const readable = compiler.readerIn("t.reader");
+    return {
+      sql:
+        "SELECT 'text' AS kind, t.tag AS value, COUNT(DISTINCT t.run) AS count FROM annotation_tags AS t " +
+        `JOIN runs ON runs.uid = t.run WHERE ${readable} AND ${where.sql} GROUP BY t.tag`,
+      params: [...compiler.params, ...where.params],
+    };
+  }
+  const at = accessor("a.searchable", segments);
+  const readable = compiler.readable("a.id");
+  return {
+    sql:
+      `SELECT ${kindOf(at.type)} AS kind, ${at.value} AS value, COUNT(DISTINCT a.run) AS count ` +
+      `FROM annotations AS a JOIN runs ON runs.uid = a.run WHERE a.deleted = 0 AND ${readable} AND ` +
+      `${at.type} IS NOT NULL AND ${where.sql} GROUP BY kind, value`,
+    params: [...compiler.params, ...where.params],
+  };
+}
+
+/**
+ * The distinct values of `key` over the runs matching `where` (rows: JSON kind, value, runs); `readers`: whose
+ * annotations an `annotations.` key reaches.
+ */
+export function compileDistinct(
+  key: QueryKey,
+  where: CompiledQuery,
+  readers?: readonly string[],
+): { sql: string; params: unknown[] } {
   const { document, segments } = parseQueryKey(key);
-  const kind = (type: string) =>
-    `CASE ${type} WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' ELSE ${type} END`;
+  if (document === "annotations") return compileAnnotationDistinct(key, segments, where, readers);
   if (document !== "descriptors") {
     const at = accessor(`runs.${document}`, segments);
     return {
       sql:
-        `SELECT ${kind(at.type)} AS kind, ${at.value} AS value, COUNT(*) AS count FROM runs ` +
+        `SELECT ${kindOf(at.type)} AS kind, ${at.value} AS value, COUNT(*) AS count FROM runs ` +
         `WHERE ${at.type} IS NOT NULL AND ${where.sql} GROUP BY kind, value`,
       params: where.params,
     };
@@ -231,7 +359,7 @@ export function compileDistinct(key: QueryKey, where: CompiledQuery): { sql: str
   const at = accessor("d.descriptor", segments);
   return {
     sql:
-      `SELECT ${kind(at.type)} AS kind, ${at.value} AS value, COUNT(DISTINCT d.run) AS count ` +
+      `SELECT ${kindOf(at.type)} AS kind, ${at.value} AS value, COUNT(DISTINCT d.run) AS count ` +
       `FROM run_descriptors AS d JOIN runs ON runs.uid = d.run WHERE ${at.type} IS NOT NULL AND ${where.sql} ` +
       "GROUP BY kind, value",
     params: where.params,

@@ -1,6 +1,7 @@
 // Deleting a run from a SQLite catalog, in the writer thread inside the writer's transaction (so all of it or
 // nothing): every row of the run — its documents, query rows (runs, run_text, run_descriptors), event and datum
-// pages with their columns, stream counts, statistics and replay logs — and one audit row in `deletions`.
+// pages with their columns, stream counts, statistics, replay logs, its annotations with their revisions and
+// search rows — and one audit row in `deletions`.
 import type { RunStart } from "../../documents/types.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import {
@@ -15,6 +16,9 @@ import type { Connection } from "./Connection.ts";
 /** The uids of the run's documents: what its pages, counts and statistics hang off. */
 const OWNED = "SELECT uid FROM documents WHERE run = ?";
 
+/** The ids of the run's annotations (deleted ones too): what their revisions and search rows hang off. */
+const ANNOTATIONS = "SELECT id FROM annotations WHERE run = ?";
+
 /** Statements that each take the run's uid, children before the documents they find them by. */
 const DELETES = [
   `DELETE FROM event_columns WHERE page IN (SELECT id FROM event_pages WHERE descriptor IN (${OWNED}))`,
@@ -25,6 +29,10 @@ const DELETES = [
   "DELETE FROM run_logs WHERE run = ?",
   "DELETE FROM run_descriptors WHERE run = ?",
   "DELETE FROM run_text WHERE uid = ?",
+  `DELETE FROM annotation_tags WHERE annotation IN (${ANNOTATIONS})`,
+  `DELETE FROM annotation_readers WHERE annotation IN (${ANNOTATIONS})`,
+  `DELETE FROM annotation_revisions WHERE annotation IN (${ANNOTATIONS})`,
+  "DELETE FROM annotations WHERE run = ?",
   "DELETE FROM runs WHERE uid = ?",
   "DELETE FROM documents WHERE run = ?",
 ];

@@ -9,7 +9,7 @@ import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -191,10 +191,59 @@ function upgradeToVersion4(db: Database.Database): void {
   `);
 }
 
+/**
+ * Version 5: annotations (annotations/AnnotationRecords.ts). `annotations` holds each one's latest state
+ * (deleted ones too, flagged, so an id is never reused) with `revision` for compare-and-swap and `searchable`
+ * (annotationRows.ts searchRowsOf, kept as JSONB: JSON functions read it without parsing text) for
+ * `annotations.` keys; `annotation_revisions` its history. The search rows exist for live annotations only:
+ * `annotation_readers`, a row per reader token (what the readers filter of `annotations.` keys probes), and
+ * `annotation_tags`, a row per tag and reader token, carrying the run, so `tags contains "x"` never joins nor
+ * reads the annotations: the tag's range of its primary key (a rare tag's runs), or a probe of (tag, run) per
+ * run in the order searched (a common tag: a page needs few probes); see compileQuery.ts tagMembership.
+ */
+function upgradeToVersion5(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE annotations (
+      id TEXT PRIMARY KEY,
+      run TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      deleted INTEGER NOT NULL,      -- 1 once deleted: the row stays, so the id stays taken
+      created REAL NOT NULL,
+      body TEXT NOT NULL,            -- the Annotation, JSON
+      searchable BLOB NOT NULL       -- searchableOf(annotation), JSONB: what annotations. keys read
+    );
+    CREATE INDEX annotations_run ON annotations (run, created, id);
+    CREATE TABLE annotation_revisions (
+      annotation TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      at REAL NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      annotation_json TEXT NOT NULL, -- the Annotation after the change
+      PRIMARY KEY (annotation, revision)
+    ) WITHOUT ROWID;
+    CREATE TABLE annotation_readers (
+      annotation TEXT NOT NULL,
+      run TEXT NOT NULL,
+      reader TEXT NOT NULL,
+      PRIMARY KEY (annotation, reader)
+    ) WITHOUT ROWID;
+    CREATE TABLE annotation_tags (
+      tag TEXT NOT NULL,
+      reader TEXT NOT NULL,
+      run TEXT NOT NULL,
+      annotation TEXT NOT NULL,
+      PRIMARY KEY (tag, run, reader, annotation)
+    ) WITHOUT ROWID;
+    CREATE INDEX annotation_tags_annotation ON annotation_tags (annotation);
+  `);
+}
+
 const UPGRADES: Array<(db: Database.Database) => void> = [
   upgradeToVersion2,
   upgradeToVersion3,
   upgradeToVersion4,
+  upgradeToVersion5,
 ];
 
 /**

@@ -1,6 +1,7 @@
 // Each query kind as an SQLite condition on a row of `runs` (see compileQuery.ts for the compiler these
 // translations call). The table is typed over every built-in kind, so a kind without SQLite SQL fails to
 // compile; kinds registered at run time add theirs with `sqliteTranslations.register`.
+import { isTagsKey } from "../../queries/annotationKeys.ts";
 import { partScopes } from "../../queries/duplicateRules.ts";
 import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
@@ -84,8 +85,12 @@ export const sqliteTranslations = new TranslationTable<SqliteNode, string>("SQLi
     ),
   notIn: (query, node) =>
     keyLeaf(node, query, (at) => `(${at.type} IS NOT NULL AND NOT ${node.compiler.oneOf(at, query.values)})`),
-  contains: (query, node) =>
-    keyLeaf(node, query, (at) => {
+  contains: (query, node) => {
+    // A tag of the annotations: its rows of annotation_tags (tags are strings, so other values take the
+    // general path, which finds nothing).
+    if (isTagsKey(query.key) && typeof query.value === "string")
+      return leaf(node, node.compiler.tagMembership(node.table, query.value));
+    return keyLeaf(node, query, (at) => {
       const element = node.compiler.alias("e");
       const inArray = node.compiler.equals(
         { document: "", path: "", type: `${element}.type`, value: `${element}.value` },
@@ -94,7 +99,8 @@ export const sqliteTranslations = new TranslationTable<SqliteNode, string>("SQLi
       const member = `(${at.type} = 'array' AND EXISTS (SELECT 1 FROM json_each(${at.document}, ${at.path}) AS ${element} WHERE ${inArray}))`;
       if (typeof query.value !== "string") return member;
       return `(${member} OR (${at.type} = 'text' AND instr(${at.value}, ${node.compiler.bind(query.value)}) > 0))`;
-    }),
+    });
+  },
   like: (query, node) =>
     keyLeaf(
       node,

@@ -6,6 +6,7 @@ import { closeSync, fdatasync, openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import type { AuditEntry } from "../../../access/AccessRecords.ts";
+import type { AnnotationChange } from "../../../annotations/AnnotationRecords.ts";
 import type { DeletionRequest, RunDeletion } from "../../deletions.ts";
 import { eventPageBytes, type PreparedBatch } from "../../records.ts";
 import { WriteQueue } from "../../WriteQueue.ts";
@@ -13,6 +14,7 @@ import type { Connection } from "../Connection.ts";
 import { deleteRunRows } from "../deleteRunRows.ts";
 import { SqliteIngest } from "../SqliteIngest.ts";
 import { noteKeyUseRow, writeAccessRows } from "../writeAccessRows.ts";
+import { writeAnnotationRows } from "../writeAnnotationRows.ts";
 
 /** How long a writer waits for another process's write lock (between short async sleeps). */
 const LOCK_WAIT_MS = 120_000;
@@ -153,6 +155,12 @@ export class HostedWriter {
   noteKeyUse(prefix: string, at: number): void {
     this.throwFailure();
     noteKeyUseRow(this.connection, prefix, at);
+  }
+
+  /** Applies an annotation change inside the open transaction (see writeAnnotationRows). */
+  writeAnnotation(change: AnnotationChange): void {
+    this.throwFailure();
+    writeAnnotationRows(this.connection, change);
   }
 
   async commit(): Promise<void> {

@@ -1,6 +1,7 @@
 // A store's writer connection as the main thread sees it: it lives in the process's writer thread
 // (WriterChannel), where each transaction begins, runs its lookups and writes, and commits or rolls back.
 import type { AuditEntry } from "../../../access/AccessRecords.ts";
+import type { AnnotationChange } from "../../../annotations/AnnotationRecords.ts";
 import type { DeletionRequest, RunDeletion } from "../../deletions.ts";
 import type { IngestBackend, IngestTransaction } from "../../ingest/IngestBackend.ts";
 import { ThreadIngest } from "./ThreadIngest.ts";
@@ -53,6 +54,13 @@ export class SqliteWriter implements IngestBackend {
   /** Records a key's use in one write transaction. */
   noteKeyUse(prefix: string, at: number): Promise<void> {
     return this.transaction(() => this.channel!.request<void>(this.handle, { op: "noteKeyUse", prefix, at }));
+  }
+
+  /** Applies an annotation change in one write transaction (writeAnnotationRows.ts). */
+  writeAnnotation(change: AnnotationChange): Promise<void> {
+    return this.transaction(() =>
+      this.channel!.request<void>(this.handle, { op: "writeAnnotation", change }),
+    );
   }
 
   /** Closes the connection in the thread (which checkpoints when it is the file's last one). */

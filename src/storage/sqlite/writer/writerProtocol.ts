@@ -1,6 +1,7 @@
 // The messages between SqliteStores (main thread) and the writer thread that hosts their writer connections:
 // each request names its store's writer by handle and gets one reply with the same id.
 import type { AuditEntry } from "../../../access/AccessRecords.ts";
+import type { AnnotationChange } from "../../../annotations/AnnotationRecords.ts";
 import type { DeletionRequest } from "../../deletions.ts";
 import type { PreparedBatch } from "../../records.ts";
 import type { WireError } from "./threadErrors.ts";
@@ -21,6 +22,8 @@ export type WriterCommand =
   /** Stores the access state (JSON text) if still at `expected` (writeAccessRows.ts); answers the new version. */
   | { op: "writeAccess"; expected: number; state: string; audit: Omit<AuditEntry, "id">[] }
   | { op: "noteKeyUse"; prefix: string; at: number }
+  /** Applies an annotation change if its revision is still `expected` (writeAnnotationRows.ts). */
+  | { op: "writeAnnotation"; change: AnnotationChange }
   | { op: "commit" }
   | { op: "rollback" }
   | { op: "close" };

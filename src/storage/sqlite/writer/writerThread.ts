@@ -54,6 +54,8 @@ async function carryOut(writer: HostedWriter | undefined, command: WriterCommand
       return writer.writeAccess(command.expected, command.state, command.audit);
     case "noteKeyUse":
       return writer.noteKeyUse(command.prefix, command.at);
+    case "writeAnnotation":
+      return writer.writeAnnotation(command.change);
     case "commit":
       return writer.commit();
     case "rollback":
