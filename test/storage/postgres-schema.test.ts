@@ -58,6 +58,10 @@ describe("PostgreSQL schema", () => {
       [
         "access_audit",
         "access_state",
+        "annotation_readers",
+        "annotation_revisions",
+        "annotation_tags",
+        "annotations",
         "batches",
         "databroker_schema",
         "datum_pages",
