@@ -35,7 +35,8 @@ INSERT INTO annotation_revisions (annotation, revision, at, actor, action, docum
 INSERT INTO annotation_readers (annotation, run, reader)
   SELECT id, run, reader FROM bulk, LATERAL unnest(CASE visibility WHEN 'beamtime' THEN ARRAY['*']
     WHEN 'private' THEN ARRAY[author] ELSE ARRAY[author] || shared_with END) reader;
-INSERT INTO annotation_tags (annotation, run, tag) SELECT id, run, unnest(tags) FROM bulk;
+INSERT INTO annotation_tags (annotation, run, tag, reader)
+  SELECT b.id, b.run, tag, r.reader FROM bulk b JOIN annotation_readers r ON r.annotation = b.id, unnest(b.tags) tag;
 DROP TABLE numbered, bulk;
 ANALYZE;
 `;

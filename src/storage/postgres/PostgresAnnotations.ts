@@ -45,9 +45,11 @@ const ADD_READERS = statement(
   "annotation_add_readers",
   "INSERT INTO annotation_readers (annotation, run, reader) SELECT $1, $2, unnest($3::text[])",
 );
+/** One row per tag and reader token (migration 4 says why). */
 const ADD_TAGS = statement(
   "annotation_add_tags",
-  "INSERT INTO annotation_tags (annotation, run, tag) SELECT $1, $2, unnest($3::text[])",
+  `INSERT INTO annotation_tags (annotation, run, tag, reader)
+   SELECT $1, $2, tag, reader FROM unnest($3::text[]) tag, unnest($4::text[]) reader`,
 );
 const GET = statement("annotation_get", "SELECT document FROM annotations WHERE id = $1 AND NOT deleted");
 const LIST = statement(
@@ -139,6 +141,7 @@ async function applyChange(client: pg.PoolClient, change: AnnotationChange): Pro
     await client.query(bound(CLEAR_TAGS, [id]));
   }
   if (deleted) return;
-  await client.query(bound(ADD_READERS, [id, run, readersOf(annotation)]));
-  await client.query(bound(ADD_TAGS, [id, run, [...new Set(annotation.tags)]]));
+  const readers = readersOf(annotation);
+  await client.query(bound(ADD_READERS, [id, run, readers]));
+  await client.query(bound(ADD_TAGS, [id, run, [...new Set(annotation.tags)], readers]));
 }

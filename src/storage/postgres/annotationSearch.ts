@@ -29,12 +29,18 @@ export function annotatedRuns(
   );
 }
 
-/** Runs with a readable annotation tagged `tag`: a range of the (tag, run, annotation) index. */
+/** Whether the tag row `alias` (one per tag and reader token) is of one of the compiler's readers. */
+function readableTag(compiler: QueryCompiler, alias: string): string {
+  if (compiler.readers === undefined) return "TRUE";
+  return `${alias}.reader = ANY(${compiler.params.bind(compiler.readers, "text[]")})`;
+}
+
+/** Runs with a readable annotation tagged `tag`: a range of the (tag, reader, run) index per reader. */
 export function taggedRuns(compiler: QueryCompiler, alias: string, tag: string): string {
   const tags = compiler.alias("t");
   return (
     `(${alias}.uid IN (SELECT ${tags}.run FROM annotation_tags ${tags} ` +
-    `WHERE ${tags}.tag = ${compiler.params.bind(tag, "text")} AND ${readable(compiler, `${tags}.annotation`)}))`
+    `WHERE ${tags}.tag = ${compiler.params.bind(tag, "text")} AND ${readableTag(compiler, tags)}))`
   );
 }
 
@@ -51,7 +57,7 @@ export function annotationDistinct(
   if (perTag) {
     return `SELECT to_json(t.tag)::text AS value, count(DISTINCT t.run) AS count
       FROM runs r JOIN annotation_tags t ON t.run = r.uid
-      WHERE ${where} AND ${readable(compiler, "t.annotation")} GROUP BY t.tag`;
+      WHERE ${where} AND ${readableTag(compiler, "t")} GROUP BY t.tag`;
   }
   const value = valueAt(annotationDocument("a"), segments, compiler.params);
   return `SELECT (${value.json})::text AS value, count(DISTINCT r.uid) AS count

@@ -148,9 +148,12 @@ CREATE TABLE field_stats (
  * as exact JSON text (json keeps numbers and key order as written, jsonb would not). `searchable` is what
  * `annotations.` keys query (searchableOf, as JSONB for containment and types, and as JSON text for exact
  * equality of arrays and objects, as runs keep start and start_json). Readers and tags are search rows of live
- * annotations only, so a search never filters deleted ones out: tags by (tag, run) for `tags contains`, readers
- * by their primary key for the check that follows. No foreign keys, as in version 1: deleteRunRows.ts deletes
- * a run's annotations after its runs row, which orders it against annotation writes (see PostgresAnnotations).
+ * annotations only, so a search never filters deleted ones out. A tag row is one per tag and reader token:
+ * `tags contains` and tag facets as one user read one range of (tag, reader, run) per token, never a join to
+ * the readers (measured on 1,000,000 annotations: a count of a tag on half of 100,000 runs took 700 ms with
+ * that join, 170 ms without); readers by their primary key serve every other annotations key. No foreign keys,
+ * as in version 1: deleteRunRows.ts deletes a run's annotations after its runs row, which orders it against
+ * annotation writes (see PostgresAnnotations).
  */
 const SCHEMA_V4 = `
 CREATE TABLE annotations (
@@ -184,9 +187,10 @@ CREATE TABLE annotation_tags (
   annotation text COLLATE "C" NOT NULL,
   run text COLLATE "C" NOT NULL,
   tag text COLLATE "C" NOT NULL,
-  PRIMARY KEY (annotation, tag)
+  reader text COLLATE "C" NOT NULL,
+  PRIMARY KEY (annotation, tag, reader)
 );
-CREATE INDEX annotation_tags_tag ON annotation_tags (tag, run, annotation);
+CREATE INDEX annotation_tags_tag ON annotation_tags (tag, reader, run);
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
