@@ -5,7 +5,7 @@
 // `annotations.rating >= 4`, each against baselines measured in the same run (the raw SQL over
 // annotation_tags, the same search without a reader filter). The issue's target: tag search <= 5 ms p50 on
 // SQLite at that size. `npm run bench -- annotations`; DATABROKER_BENCH_RUNS and
-// DATABROKER_BENCH_ANNOTATIONS change the sizes (PostgreSQL: DATABROKER_BENCH_PG_ANNOTATIONS, see below);
+// DATABROKER_BENCH_ANNOTATIONS change the sizes (PostgreSQL: annotations-postgres.bench.ts);
 // DATABROKER_BENCH_CATALOG=/path/file.sqlite keeps the SQLite catalog there, and measures an existing one
 // without building it again.
 import { existsSync } from "node:fs";
@@ -18,20 +18,14 @@ import type { AnnotationChange } from "../src/annotations/AnnotationRecords.ts";
 import { Broker } from "../src/broker/Broker.ts";
 import type { DocumentPair } from "../src/documents/types.ts";
 import { parseQuery } from "../src/queries/parseQuery.ts";
-import { PostgresStore } from "../src/storage/postgres/PostgresStore.ts";
 import type { Store } from "../src/storage/Store.ts";
 import { Connection } from "../src/storage/sqlite/Connection.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
 import { writeAnnotationRows } from "../src/storage/sqlite/writeAnnotationRows.ts";
-import { startPostgres } from "../test/support/postgresServer.ts";
+import { seededRandom } from "../test/queries/randomQueries.ts";
 
 const RUNS = Number(process.env.DATABROKER_BENCH_RUNS || 100_000);
 const ANNOTATIONS = Number(process.env.DATABROKER_BENCH_ANNOTATIONS || 10 * RUNS);
-/**
- * PostgreSQL takes its annotations through the store's own write path (its schema is its own), one
- * transaction each: a tenth of SQLite's by default, so the bench stays within minutes.
- */
-const PG_ANNOTATIONS = Number(process.env.DATABROKER_BENCH_PG_ANNOTATIONS || ANNOTATIONS / 10);
 const BATCH = 5_000;
 const REPEATS = 30;
 const READERS = ["*", "user"];
@@ -54,18 +48,6 @@ function runBatch(first: number): DocumentPair[] {
       { uid: uidOf(i), time: 1.6e9 + i * 30, scan_id: i, plan_name: "scan" },
     ] as DocumentPair);
   return batch;
-}
-
-/** A small deterministic generator (mulberry32): the same catalog every time. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Cumulative Zipf weights over the vocabulary, for drawing a tag by inverse transform. */
@@ -91,7 +73,7 @@ function drawTag(cumulative: Float64Array, next: () => number): string {
 
 /** The `i`-th annotation's creation: 70% shared with every reader, 20% private, 10% shared with users. */
 function* annotationChanges(count: number): Generator<AnnotationChange> {
-  const next = random(42);
+  const next = seededRandom(42);
   const cumulative = zipf(VOCABULARY);
   for (let i = 0; i < count; i++) {
     const roll = next();
@@ -203,7 +185,7 @@ async function measureSearches(name: string, store: Store, rawTag?: (tag: string
       report("raw SQL, every row of the tag in annotation_tags", raw);
       report("page of 100 + count, user's readers", filtered, { p50: raw.p50, name: "raw SQL" });
     }
-    // What the broker does for a request (it does not pass readers to the store yet: every annotation).
+    // What a Broker on the catalog itself does (no principal: it reads every annotation).
     const viaBroker = await latency(async () => {
       const view = broker.search(text);
       await view.page({ limit: 100 });
@@ -254,38 +236,6 @@ async function sqlite(path: string): Promise<void> {
   }
 }
 
-/**
- * The same searches on PostgreSQL once its store keeps annotations (until then this part reports why it
- * could not run). Its annotations go through `store.annotations.write`, several at a time.
- */
-async function postgres(): Promise<void> {
-  const server = await startPostgres({ durable: true });
-  try {
-    // Through Store, so this compiles before and after PostgresStore gains `annotations`.
-    const store = (await PostgresStore.open(await server.createDatabase())) as unknown as Store;
-    try {
-      if (!("annotations" in store)) throw new Error("PostgresStore keeps no annotations yet");
-      const t0 = performance.now();
-      await putRuns(store);
-      const changes = annotationChanges(PG_ANNOTATIONS);
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          for (let step = changes.next(); !step.done; step = changes.next())
-            await store.annotations.write(step.value);
-        }),
-      );
-      console.log(
-        `PostgreSQL: ${RUNS} runs and ${PG_ANNOTATIONS} annotations stored in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      );
-      await measureSearches("PostgreSQL", store);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    server.stop();
-  }
-}
-
 export async function run(): Promise<void> {
   const kept = process.env.DATABROKER_BENCH_CATALOG;
   if (kept) await sqlite(kept);
@@ -296,10 +246,5 @@ export async function run(): Promise<void> {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }
-  try {
-    await postgres();
-  } catch (error) {
-    console.log(`PostgreSQL part not run: ${(error as Error).message}`);
   }
 }

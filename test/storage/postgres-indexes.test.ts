@@ -1,5 +1,5 @@
 // The PostgreSQL catalog's indexes are what its searches use: EXPLAIN of the statements the store runs, on
-// 100,000 runs after ANALYZE, left to the planner's own choice (sequential scans stay enabled; on a few
+// 100,000 runs (and as many annotations) after ANALYZE, left to the planner's own choice (sequential scans stay enabled; on a few
 // thousand runs a sequential scan is rightly cheaper than a GIN bitmap, so the catalog is sized as a real one).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -14,6 +14,7 @@ import {
   type SqlStatement,
 } from "../../src/storage/postgres/searchStatements.ts";
 import type { StoreRunsOptions } from "../../src/storage/Store.ts";
+import { bulkAnnotationsSql } from "../support/bulkAnnotations.ts";
 import { type PostgresServer, startPostgres } from "../support/postgresServer.ts";
 import { collect } from "./storeHelpers.ts";
 
@@ -50,7 +51,8 @@ before(async () => {
     await store.put(Array.from({ length: 5000 }, (_, i) => runStart(at + i)));
   client = new pg.Client({ connectionString: uri });
   await client.connect();
-  await client.query("ANALYZE");
+  // One annotation a run on average (the helper ends with ANALYZE).
+  await client.query(bulkAnnotationsSql(RUNS));
 });
 
 after(async () => {
@@ -160,5 +162,19 @@ describe("PostgreSQL indexes", () => {
     await assertUses(search(twelve), "runs_start");
     assert.equal(await store.count(twelve), RUNS / 500);
     assert.equal(await store.count({ op: "contains", key: "detectors", value: "pilatus" }), RUNS / 500);
+  });
+
+  test("a tag search as one user reads the (tag, reader, run) index of the tags' search rows", async () => {
+    const rare: Query = { op: "contains", key: "tags", value: "rare" };
+    const readers = ["*", "u_7"];
+    await assertUses(runsStatement(rare, { limit: 100 }, { readers }), "annotation_tags_tag");
+    await assertUses(countStatement(rare, { readers }), "annotation_tags_tag");
+    const { rows } = await client.query(
+      `SELECT count(DISTINCT t.run)::int AS n FROM annotation_tags t JOIN annotation_readers r
+       ON r.annotation = t.annotation WHERE t.tag = 'rare' AND r.reader = ANY($1)`,
+      [readers],
+    );
+    assert.ok(rows[0].n > 0);
+    assert.equal(await store.count(rare, { readers }), rows[0].n);
   });
 });

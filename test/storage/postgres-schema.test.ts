@@ -1,6 +1,7 @@
 // The PostgreSQL catalog's schema and how it is opened: migrations on a fresh database, a reopen that changes
-// nothing, first opens racing from several pools, a newer schema refused, `databroker migrate` through the real
-// binary, postgresql:// and postgres:// catalog URIs, and values that only ever travel as parameters.
+// nothing, an older catalog upgraded (version 3 to annotations), first opens racing from several pools, a
+// newer schema refused, `databroker migrate` through the real binary, postgresql:// and postgres:// catalog
+// URIs, and values that only ever travel as parameters.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
@@ -58,6 +59,10 @@ describe("PostgreSQL schema", () => {
       [
         "access_audit",
         "access_state",
+        "annotation_readers",
+        "annotation_revisions",
+        "annotation_tags",
+        "annotations",
         "batches",
         "databroker_schema",
         "datum_pages",
@@ -88,6 +93,49 @@ describe("PostgreSQL schema", () => {
       "SELECT count(*)::int AS pages, sum(length)::int AS events FROM event_pages",
     );
     assert.ok(pages.events > 3 * pages.pages, `${pages.events} events in ${pages.pages} pages`);
+  });
+
+  test("a version 3 catalog is refused by a read-only open and upgraded to annotations by a migrating one", async () => {
+    const uri = await server.createDatabase();
+    const run = smallRun({ plan_name: "before_annotations" });
+    const first = await PostgresStore.open(uri);
+    await first.put(run.documents);
+    await first.close();
+    // Back to what version 3 left: no annotation tables, no row for version 4.
+    await sql(
+      uri,
+      `DROP TABLE annotations, annotation_revisions, annotation_readers, annotation_tags;
+       DELETE FROM databroker_schema WHERE version >= 4`,
+    );
+    await assert.rejects(
+      PostgresStore.open(uri, { migrate: false }),
+      new RegExp(`catalog schema version 3, this databroker reads ${SCHEMA_VERSION}: run databroker migrate`),
+    );
+    const upgraded = await PostgresStore.open(uri);
+    try {
+      assert.deepEqual(
+        (await appliedVersions(uri)).map((row) => row.version),
+        MIGRATIONS.map((migration) => migration.version),
+      );
+      assert.deepEqual(await collect(upgraded.documents(run.uid)), run.documents);
+      const annotation = {
+        id: "upgraded-1",
+        run: run.uid,
+        author: "u1",
+        created: 1,
+        updated: 1,
+        revision: 1,
+        visibility: "beamtime" as const,
+        shared_with: [],
+        tags: ["after-upgrade"],
+        body: "",
+        values: {},
+      };
+      await upgraded.annotations.write({ action: "create", annotation, expected: 0, actor: "u1", at: 1 });
+      assert.equal(await upgraded.count({ op: "contains", key: "tags", value: "after-upgrade" }), 1);
+    } finally {
+      await upgraded.close();
+    }
   });
 
   test("several pools opening one fresh database at once migrate it exactly once", async () => {

@@ -3,6 +3,7 @@
 // reads of committed data only, and queries compiled to JSONB / GIN / tsvector SQL (compileQuery.ts).
 import type pg from "pg";
 import type { AccessRecords } from "../../access/AccessRecords.ts";
+import type { AnnotationRecords } from "../../annotations/AnnotationRecords.ts";
 import type { RunRef } from "../../catalog/RunRef.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import type { SeqRange } from "../../catalog/SeqRange.ts";
@@ -41,6 +42,7 @@ import { duplicateChecks } from "./duplicateChecks.ts";
 import { runScanId, runTime } from "./jsonPaths.ts";
 import { appliedVersion, type MigrationResult, migrate, SCHEMA_VERSION } from "./migrations.ts";
 import { PostgresAccess } from "./PostgresAccess.ts";
+import { PostgresAnnotations } from "./PostgresAnnotations.ts";
 import { PostgresIngest } from "./PostgresIngest.ts";
 import {
   DATUM_PAGE_COLUMNS,
@@ -164,6 +166,7 @@ export class PostgresStore implements Store {
 
   private readonly searchPools: SearchPools;
   readonly access: AccessRecords;
+  readonly annotations: AnnotationRecords;
 
   private constructor(
     uri: string,
@@ -175,6 +178,7 @@ export class PostgresStore implements Store {
     this.uri = uri;
     this.searchPools = new SearchPools(uri, maxConnections);
     this.access = new PostgresAccess(pool, (work) => this.inTransaction(work));
+    this.annotations = new PostgresAnnotations(pool, (work) => this.inTransaction(work));
   }
 
   /** Opens the catalog at `uri` (postgresql://...), migrating its schema unless told not to. */
@@ -415,7 +419,7 @@ export class PostgresStore implements Store {
 
   /** Throws what duplicate rules (scan_id "error", ambiguous partial uids) find within their scopes. */
   private async checkDuplicates(query: Query, options: SearchOptions): Promise<void> {
-    for (const check of duplicateChecks(query, this.compileOptions)) {
+    for (const check of duplicateChecks(query, this.compiling(options))) {
       const { rows } = await this.searched(options, { text: check.sql, values: check.params });
       const failure = check.failure(rows);
       if (failure) throw failure;
@@ -436,6 +440,11 @@ export class PostgresStore implements Store {
     return uids.flatMap((uid) => byUid.get(uid) ?? []);
   }
 
+  /** How one search compiles: the server's collations, and whose annotations its annotation keys reach. */
+  private compiling(options: SearchOptions): CompileOptions {
+    return { ...this.compileOptions, readers: options.readers };
+  }
+
   /** A search statement, under the search's deadline when it has one. */
   private searched(options: SearchOptions, statement: pg.QueryConfig): Promise<pg.QueryResult> {
     return this.searchPools.query(this.pool, options.deadline, statement);
@@ -443,7 +452,7 @@ export class PostgresStore implements Store {
 
   async *runs(query: Query = ALL, options: StoreRunsOptions = {}): AsyncIterable<RunSummary> {
     await this.checkDuplicates(query, options);
-    const { rows } = await this.searched(options, runsStatement(query, options, this.compileOptions));
+    const { rows } = await this.searched(options, runsStatement(query, options, this.compiling(options)));
     const uids = rows.map((row) => row.uid as string);
     for (let at = 0; at < uids.length; at += SUMMARIES_PER_READ)
       yield* await this.summaries(uids.slice(at, at + SUMMARIES_PER_READ));
@@ -451,13 +460,13 @@ export class PostgresStore implements Store {
 
   async count(query: Query = ALL, options: SearchOptions = {}): Promise<number> {
     await this.checkDuplicates(query, options);
-    return (await this.searched(options, countStatement(query, this.compileOptions))).rows[0].n;
+    return (await this.searched(options, countStatement(query, this.compiling(options)))).rows[0].n;
   }
 
   /** The distinct values of `key` over the runs matching `query`, with how many runs hold each. */
   async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
     await this.checkDuplicates(query, options);
-    const { rows } = await this.searched(options, distinctStatement(key, query, this.compileOptions));
+    const { rows } = await this.searched(options, distinctStatement(key, query, this.compiling(options)));
     return sortDistinct(
       rows.map((row) => ({ value: JSON.parse(row.value) as QueryValue, count: row.count })),
     );

@@ -4,6 +4,7 @@
 // parameters. Each kind's SQL is in postgresTranslations.ts; this is the context those translations use.
 import { parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey, QueryValue, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import { annotatedRuns } from "./annotationSearch.ts";
 import { either } from "./either.ts";
 import {
   descriptorDocument,
@@ -20,10 +21,15 @@ import { postgresTranslations } from "./postgresTranslations.ts";
 import { prefixRange } from "./prefixRange.ts";
 import type { SqlParams } from "./sqlParams.ts";
 
-/** Collations: text compares by code point ("C"); case-insensitive regexes fold case by Unicode (ICU). */
+/**
+ * Collations: text compares by code point ("C"); case-insensitive regexes fold case by Unicode (ICU). And,
+ * for one search, whose annotations its `annotations.` and `tags` keys reach.
+ */
 export interface CompileOptions {
   /** The collation case-insensitive regexes run under (default: ICU's root collation). */
   caseFolding?: string;
+  /** The reader tokens of the search (SearchOptions.readers); undefined: every live annotation. */
+  readers?: readonly string[];
 }
 
 export const ICU_ROOT = "und-x-icu";
@@ -47,12 +53,14 @@ export interface KeyHolding {
 export class QueryCompiler {
   private aliases = 0;
   readonly caseFolding: string;
+  readonly readers: readonly string[] | undefined;
 
   constructor(
     readonly params: SqlParams,
     options: CompileOptions = {},
   ) {
     this.caseFolding = options.caseFolding ?? ICU_ROOT;
+    this.readers = options.readers;
   }
 
   alias(prefix: string): string {
@@ -92,9 +100,14 @@ export class QueryCompiler {
     );
   }
 
-  /** A condition on the value at `key` of the run `alias`: for descriptors keys, of any one descriptor. */
+  /**
+   * A condition on the value at `key` of the run `alias`: for descriptors keys, of any one descriptor; for
+   * annotations keys, of any one annotation the readers read.
+   */
   keyCondition(key: QueryKey, alias: string, holds: (holding: KeyHolding) => string): string {
     const { document, segments } = parseQueryKey(key);
+    if (document === "annotations")
+      return annotatedRuns(this, alias, (annotation) => holds(this.holding(annotation, segments, alias)));
     if (document !== "descriptors") return holds(this.holding(runDocument(alias, document), segments, alias));
     const descriptor = this.alias("d");
     return (

@@ -1,7 +1,8 @@
 // Deleting a run from a PostgreSQL catalog, on one client inside a transaction: the run's lock key first (the
 // one every put into the run holds, see PostgresIngest.ts), then every row of the run — documents, runs (with
-// its words), descriptors, event and datum pages with their columns, stream counts, statistics and replay
-// logs — and one audit row in `deletions`. All of it commits together or not at all.
+// its words), descriptors, event and datum pages with their columns, stream counts, statistics, replay logs,
+// annotations with their revisions and search rows — and one audit row in `deletions`. All of it commits
+// together or not at all.
 import type pg from "pg";
 import type { RunStart } from "../../documents/types.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
@@ -23,6 +24,9 @@ const START_BODY = statement(
 /** The uids of the run's documents: what its pages, counts and statistics hang off. */
 const OWNED = "SELECT uid FROM documents WHERE run = $1";
 
+/** The ids of the run's annotations, deleted ones too: what their revisions and search rows hang off. */
+const ANNOTATIONS = "SELECT id FROM annotations WHERE run = $1";
+
 /** Statements that each take the run's uid, children before the documents they find them by. */
 const DELETES = [
   statement(
@@ -36,6 +40,18 @@ const DELETES = [
   statement("delete_run_logs", "DELETE FROM run_logs WHERE run = $1"),
   statement("delete_descriptors", "DELETE FROM descriptors WHERE run = $1"),
   statement("delete_runs", "DELETE FROM runs WHERE uid = $1"),
+  // After the runs row: an annotation write holds that row's key-share lock until it commits, so the delete
+  // above waited for it and these statements (a fresh snapshot each) see what it wrote.
+  statement("delete_annotation_tags", `DELETE FROM annotation_tags WHERE annotation IN (${ANNOTATIONS})`),
+  statement(
+    "delete_annotation_readers",
+    `DELETE FROM annotation_readers WHERE annotation IN (${ANNOTATIONS})`,
+  ),
+  statement(
+    "delete_annotation_revisions",
+    `DELETE FROM annotation_revisions WHERE annotation IN (${ANNOTATIONS})`,
+  ),
+  statement("delete_annotations", "DELETE FROM annotations WHERE run = $1"),
   statement("delete_documents", "DELETE FROM documents WHERE run = $1"),
 ];
 

@@ -1,6 +1,7 @@
-// Typed SQL expressions over the stored JSON (start, stop and descriptors, each as JSONB for types, containment
-// and indexes, and as exact JSON text for equality and order of arrays and objects), shared by the query
-// compiler, sorting and distinct. The indexed keys are written exactly as the migration's expression indexes.
+// Typed SQL expressions over the stored JSON (start, stop, descriptors and annotations, each as JSONB for
+// types, containment and indexes, and as exact JSON text for equality and order of arrays and objects), shared
+// by the query compiler, sorting and distinct. The indexed keys are written exactly as the migration's
+// expression indexes.
 import type { SqlParams } from "./sqlParams.ts";
 
 /** Where a document's JSON lives: its JSONB and JSON columns, e.g. `r.start` and `r.start_json`. */
@@ -24,6 +25,11 @@ export function runDocument(alias: string, document: "start" | "stop"): JsonSour
 
 export function descriptorDocument(alias: string): JsonSource {
   return { jsonb: `${alias}.doc`, json: `${alias}.doc_json`, isRunStart: false };
+}
+
+/** What `annotations.` keys read of the annotations row `alias`: its searchable JSON (migration 4). */
+export function annotationDocument(alias: string): JsonSource {
+  return { jsonb: `${alias}.searchable`, json: `${alias}.searchable_json`, isRunStart: false };
 }
 
 /** The value at a path, as JSONB and as JSON text; SQL NULL when absent. */

@@ -142,6 +142,57 @@ CREATE TABLE field_stats (
 );
 `;
 
+/*
+ * Version 4: annotations (annotations/Annotation.ts). An annotation is one row at its latest revision (a deleted
+ * one stays, flagged, so its id is never reused and its history keeps an owner); `document` is the Annotation
+ * as exact JSON text (json keeps numbers and key order as written, jsonb would not). `searchable` is what
+ * `annotations.` keys query (searchableOf, as JSONB for containment and types, and as JSON text for exact
+ * equality of arrays and objects, as runs keep start and start_json). Readers and tags are search rows of live
+ * annotations only, so a search never filters deleted ones out. A tag row is one per tag and reader token:
+ * `tags contains` and tag facets as one user read one range of (tag, reader, run) per token, never a join to
+ * the readers (measured on 1,000,000 annotations: a count of a tag on half of 100,000 runs took 700 ms with
+ * that join, 170 ms without); readers by their primary key serve every other annotations key. No foreign keys,
+ * as in version 1: deleteRunRows.ts deletes a run's annotations after its runs row, which orders it against
+ * annotation writes (see PostgresAnnotations).
+ */
+const SCHEMA_V4 = `
+CREATE TABLE annotations (
+  id text COLLATE "C" PRIMARY KEY,
+  run text COLLATE "C" NOT NULL,
+  revision integer NOT NULL,
+  deleted boolean NOT NULL,
+  created float8 NOT NULL,
+  document json NOT NULL,
+  searchable jsonb NOT NULL,
+  searchable_json json NOT NULL
+);
+CREATE INDEX annotations_run ON annotations (run, created, id);
+CREATE INDEX annotations_searchable ON annotations USING gin (searchable jsonb_path_ops) WITH (fastupdate = off);
+CREATE TABLE annotation_revisions (
+  annotation text COLLATE "C" NOT NULL,
+  revision integer NOT NULL,
+  at float8 NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  document json NOT NULL,
+  PRIMARY KEY (annotation, revision)
+);
+CREATE TABLE annotation_readers (
+  annotation text COLLATE "C" NOT NULL,
+  run text COLLATE "C" NOT NULL,
+  reader text COLLATE "C" NOT NULL,
+  PRIMARY KEY (annotation, reader)
+);
+CREATE TABLE annotation_tags (
+  annotation text COLLATE "C" NOT NULL,
+  run text COLLATE "C" NOT NULL,
+  tag text COLLATE "C" NOT NULL,
+  reader text COLLATE "C" NOT NULL,
+  PRIMARY KEY (annotation, tag, reader)
+);
+CREATE INDEX annotation_tags_tag ON annotation_tags (tag, reader, run);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -187,6 +238,11 @@ CREATE TABLE key_uses (
   prefix text COLLATE "C" PRIMARY KEY,
   at float8 NOT NULL
 );`,
+  },
+  {
+    version: 4,
+    description: "annotations: their revisions, and their readers and tags for search",
+    sql: SCHEMA_V4,
   },
 ];
 

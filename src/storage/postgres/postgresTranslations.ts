@@ -2,10 +2,12 @@
 // translations call and for how NULL and NOT are read). The table is typed over every built-in kind, so a
 // kind without PostgreSQL SQL fails to compile; kinds registered at run time add theirs with `register`.
 import { UnsupportedError } from "../../errors.ts";
+import { isTagsKey } from "../../queries/annotationKeys.ts";
 import { partScopes } from "../../queries/duplicateRules.ts";
 import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
 import type { Query, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import { taggedRuns } from "./annotationSearch.ts";
 import type { QueryCompiler } from "./compileQuery.ts";
 import { either } from "./either.ts";
 import { numberOf, runTime, stringOf } from "./jsonPaths.ts";
@@ -74,7 +76,10 @@ export const postgresTranslations = new TranslationTable<PostgresNode, string>("
       throw new UnsupportedError(`comparison of ${query.key} needs a number or a string`);
     }),
   contains: (query, { compiler, alias }) =>
-    compiler.keyCondition(query.key, alias, (holding) => compiler.contains(holding, query.value)),
+    // Tags are strings in a list: holding one is a row of the tags' search rows.
+    isTagsKey(query.key) && typeof query.value === "string"
+      ? taggedRuns(compiler, alias, query.value)
+      : compiler.keyCondition(query.key, alias, (holding) => compiler.contains(holding, query.value)),
   like: (query, { compiler, alias }) =>
     compiler.keyCondition(
       query.key,

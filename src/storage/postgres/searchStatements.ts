@@ -1,8 +1,10 @@
 // The SQL of a search (runs, count, distinct) compiled from a Query, exactly as the store runs it: the store
 // executes these, and the index tests EXPLAIN them.
+import { isTagsKey } from "../../queries/annotationKeys.ts";
 import { parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
 import type { StoreRunsOptions } from "../Store.ts";
+import { annotationDistinct } from "./annotationSearch.ts";
 import { type CompileOptions, QueryCompiler } from "./compileQuery.ts";
 import { descriptorDocument, runDocument, valueAt } from "./jsonPaths.ts";
 import { orderBy } from "./sortOrder.ts";
@@ -38,12 +40,15 @@ export function countStatement(query: Query, compile: CompileOptions): SqlStatem
 
 /**
  * Each distinct value of `key` as exact JSON text (grouped as Eq compares) with the number of matching runs
- * holding it: a run counts once even when several of its descriptors hold the value.
+ * holding it: a run counts once even when several of its descriptors (or annotations) hold the value.
  */
 export function distinctStatement(key: QueryKey, query: Query, compile: CompileOptions): SqlStatement {
   const params = new SqlParams();
-  const where = new QueryCompiler(params, compile).condition(query, "r");
+  const compiler = new QueryCompiler(params, compile);
+  const where = compiler.condition(query, "r");
   const { document, segments } = parseQueryKey(key);
+  if (document === "annotations")
+    return { text: annotationDistinct(compiler, where, segments, isTagsKey(key)), values: params.values };
   if (document === "descriptors") {
     const value = valueAt(descriptorDocument("d"), segments, params);
     return {
