@@ -1,5 +1,5 @@
 // The access matrix a security reviewer expects (../shared/reference/access-control.md §5, cases 1–18, 24,
-// 25; 19–23 are annotations and derived records, which come with them), table-driven over real HTTP on a real
+// 25; 19–21 are in test/annotations/annotationsMatrix.test.ts, 22–23 in test/provenance/), table-driven over real HTTP on a real
 // SQLite file and a real PostgreSQL database. Hidden runs answer exactly as missing ones do.
 import assert from "node:assert/strict";
 import { join } from "node:path";

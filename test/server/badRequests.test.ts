@@ -83,12 +83,16 @@ for (const catalog of READ_CATALOGS) {
       const patch = await request(server, "PATCH", "/documents/", "[]");
       assert.equal(patch.status, 405);
       assert.equal(patch.allow, "GET, HEAD, POST");
-      const put = await request(server, "PUT", "/metadata/some-uid", "{}");
-      assert.equal(put.status, 405, put.text);
-      assert.equal(put.allow, "GET, HEAD, DELETE");
-      assert.deepEqual(JSON.parse(put.text), {
-        detail: "Method Not Allowed: PUT (allowed: GET, HEAD, DELETE)",
+      const post = await request(server, "POST", "/metadata/some-uid", "{}");
+      assert.equal(post.status, 405, post.text);
+      assert.equal(post.allow, "GET, HEAD, PATCH, PUT, DELETE");
+      assert.deepEqual(JSON.parse(post.text), {
+        detail: "Method Not Allowed: POST (allowed: GET, HEAD, PATCH, PUT, DELETE)",
       });
+      // Our own routes with parameters list their methods too.
+      const put = await request(server, "PUT", "/annotations/some-uid/some-id", "{}");
+      assert.equal(put.status, 405, put.text);
+      assert.equal(put.allow, "GET, HEAD, PATCH, DELETE");
       const unknown = await request(server, "GET", "/no-such-route");
       assert.equal(unknown.status, 404);
       assert.deepEqual(JSON.parse(unknown.text), { detail: "Not Found" });
