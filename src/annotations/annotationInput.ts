@@ -11,7 +11,7 @@ import {
   type Visibility,
 } from "./Annotation.ts";
 
-export const ANNOTATION_LIMITS = {
+const ANNOTATION_LIMITS = {
   bodyCharacters: 100_000,
   tags: 100,
   tagCharacters: 200,

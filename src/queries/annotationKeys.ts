@@ -4,7 +4,7 @@ import { parseQueryKey } from "./keyPath.ts";
 import type { QueryKey } from "./Query.ts";
 
 /** Whether `key` reaches annotations (`annotations.…` or `tags`). */
-export function isAnnotationKey(key: QueryKey): boolean {
+function isAnnotationKey(key: QueryKey): boolean {
   return parseQueryKey(key).document === "annotations";
 }
 

@@ -35,7 +35,7 @@ export function revisionOf(change: AnnotationChange): AnnotationRevision {
 }
 
 /** The stored revision of a history: 0 when there is none or its last change deleted it. */
-export function liveRevision(history: readonly AnnotationRevision[] | undefined): number {
+function liveRevision(history: readonly AnnotationRevision[] | undefined): number {
   const latest = history?.at(-1);
   return latest && latest.action !== "delete" ? latest.revision : 0;
 }
