@@ -14,6 +14,7 @@ import { ACCESS_AUDIT, ACCESS_STATE, KEY_USES } from "../../src/storage/files/Fi
 import { ANNOTATIONS_LOG } from "../../src/storage/files/FilesAnnotations.ts";
 import { FilesStore } from "../../src/storage/files/FilesStore.ts";
 import type { PutReport, Store } from "../../src/storage/Store.ts";
+import { storedAnnotation } from "./annotationFixture.ts";
 import { storeConformance } from "./conformance.ts";
 import { smallRun } from "./syntheticRuns.ts";
 
@@ -24,19 +25,7 @@ const newCatalog = () => join(root, `catalog-${catalogs++}`);
 
 /** An annotation of `run`, created at 1 by u1, visible to every reader of the run. */
 function annotation(run: string, id: string, tags: string[]): Annotation {
-  return {
-    id,
-    run,
-    author: "u1",
-    created: 1,
-    updated: 1,
-    revision: 1,
-    visibility: "beamtime",
-    shared_with: [],
-    tags,
-    body: "",
-    values: {},
-  };
+  return storedAnnotation(run, id, { tags });
 }
 
 storeConformance("files", () => FilesStore.open(newCatalog()), { persistent: true });

@@ -12,6 +12,7 @@ import { PostgresStore } from "../../src/storage/postgres/PostgresStore.ts";
 import { runsStatement } from "../../src/storage/postgres/searchStatements.ts";
 import { databroker } from "../cli/storageCli.ts";
 import { type PostgresServer, startPostgres } from "../support/postgresServer.ts";
+import { creation, storedAnnotation } from "./annotationFixture.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect } from "./storeHelpers.ts";
 import { smallRun } from "./syntheticRuns.ts";
@@ -118,20 +119,9 @@ describe("PostgreSQL schema", () => {
         MIGRATIONS.map((migration) => migration.version),
       );
       assert.deepEqual(await collect(upgraded.documents(run.uid)), run.documents);
-      const annotation = {
-        id: "upgraded-1",
-        run: run.uid,
-        author: "u1",
-        created: 1,
-        updated: 1,
-        revision: 1,
-        visibility: "beamtime" as const,
-        shared_with: [],
-        tags: ["after-upgrade"],
-        body: "",
-        values: {},
-      };
-      await upgraded.annotations.write({ action: "create", annotation, expected: 0, actor: "u1", at: 1 });
+      await upgraded.annotations.write(
+        creation(storedAnnotation(run.uid, "upgraded-1", { tags: ["after-upgrade"] })),
+      );
       assert.equal(await upgraded.count({ op: "contains", key: "tags", value: "after-upgrade" }), 1);
     } finally {
       await upgraded.close();

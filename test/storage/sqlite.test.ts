@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import Database from "better-sqlite3";
-import type { Annotation, Visibility } from "../../src/annotations/Annotation.ts";
+import type { Visibility } from "../../src/annotations/Annotation.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { UnsupportedError } from "../../src/errors.ts";
 import { parseQuery } from "../../src/queries/parseQuery.ts";
@@ -16,6 +16,7 @@ import { compileQuery } from "../../src/storage/sqlite/compileQuery.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { SCHEMA_VERSION } from "../../src/storage/sqlite/schema.ts";
 import { projectRoot } from "../support/sharedData.ts";
+import { creation, storedAnnotation } from "./annotationFixture.ts";
 import { storeConformance } from "./conformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect } from "./storeHelpers.ts";
@@ -168,20 +169,9 @@ describe("SQLite adapter", () => {
     try {
       assert.deepEqual(await collect(upgraded.documents(run.uid)), run.documents);
       assert.deepEqual(await upgraded.access.read(), { version: 1, state: { kept: true } });
-      const annotation = {
-        id: "upgraded-1",
-        run: run.uid,
-        author: "u1",
-        created: 1,
-        updated: 1,
-        revision: 1,
-        visibility: "beamtime" as const,
-        shared_with: [],
-        tags: ["after-upgrade"],
-        body: "",
-        values: {},
-      };
-      await upgraded.annotations.write({ action: "create", annotation, expected: 0, actor: "u1", at: 1 });
+      await upgraded.annotations.write(
+        creation(storedAnnotation(run.uid, "upgraded-1", { tags: ["after-upgrade"] })),
+      );
       assert.equal(await upgraded.count(parseQuery('tags contains "after-upgrade"')), 1);
     } finally {
       await upgraded.close();
@@ -200,19 +190,8 @@ describe("SQLite adapter", () => {
     const runs = [1, 2, 3].map((scan) =>
       smallRun({ plan_name: "tagged", scan_id: scan }, 1, 1_700_000_000 + scan),
     );
-    const tagged = (id: string, run: string, visibility: Visibility, tags: string[]): Annotation => ({
-      id,
-      run,
-      author: "u1",
-      created: 1,
-      updated: 1,
-      revision: 1,
-      visibility,
-      shared_with: [],
-      tags,
-      body: "",
-      values: {},
-    });
+    const tagged = (id: string, run: string, visibility: Visibility, tags: string[]) =>
+      storedAnnotation(run, id, { visibility, tags });
     try {
       for (const run of runs) await store.put(run.documents);
       for (const annotation of [
@@ -220,7 +199,7 @@ describe("SQLite adapter", () => {
         tagged("b", runs[1].uid, "private", ["x"]),
         tagged("c", runs[2].uid, "beamtime", ["y"]),
       ])
-        await store.annotations.write({ action: "create", annotation, expected: 0, actor: "u1", at: 1 });
+        await store.annotations.write(creation(annotation));
     } finally {
       await store.close();
     }
