@@ -350,12 +350,26 @@ for (const catalog of CATALOGS) {
       });
       assert.equal(length.status, 200, length.text);
       assert.ok(length.body.meta.count >= 3);
-      const one = await call(`${world.api}/revisions/${R1a}?page[offset]=0&page[limit]=1`, {
-        key: key("u1"),
+      // The client asks for msgpack (MetadataRevisions sends Accept: application/x-msgpack).
+      const packed = await fetch(`${world.api}/revisions/${R1a}?page[offset]=0&page[limit]=1`, {
+        headers: { authorization: `Apikey ${key("u1")}`, accept: "application/x-msgpack" },
       });
-      assert.equal(one.body.data.length, 1);
-      assert.equal(one.body.data[0].revision_number, 1);
-      assert.ok(one.body.data[0].attributes.metadata.annotation.id);
+      assert.equal(packed.headers.get("content-type"), "application/x-msgpack");
+      const one = unpack(new Uint8Array(await packed.arrayBuffer()));
+      assert.equal(one.data.length, 1);
+      assert.equal(one.data[0].revision_number, 1);
+      assert.ok(one.data[0].attributes.metadata.annotation.id);
+      assert.equal(typeof one.data[0].attributes.time_updated, "string");
+      assert.equal(one.meta.count, length.body.meta.count);
+      // A slice follows links.next to the end, where it is null.
+      let next: string | null = `${world.api}/revisions/${R1a}?page[offset]=0&page[limit]=2`;
+      let walked = 0;
+      while (next) {
+        const page = await call(next, { key: key("u1") });
+        walked += page.body.data.length;
+        next = page.body.links.next;
+      }
+      assert.equal(walked, length.body.meta.count);
       assert.equal((await call(`${world.api}/revisions/${R2}`, { key: key("u1") })).status, 404);
     });
 
