@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, UnsupportedError } from "../../src/errors
 import { parseQuery } from "../../src/queries/parseQuery.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
+import { creation, storedAnnotation } from "./annotationFixture.ts";
 import { collect } from "./storeHelpers.ts";
 import { smallRun } from "./syntheticRuns.ts";
 
@@ -26,25 +27,12 @@ let counter = 0;
 
 function annotation(run: string, fields: Partial<Annotation> = {}): Annotation {
   counter++;
-  return {
-    id: `a-${counter}-${Math.random().toString(16).slice(2)}`,
-    run,
-    author: "u1",
-    created: 1_700_000_000 + counter,
-    updated: 1_700_000_000 + counter,
-    revision: 1,
-    visibility: "beamtime",
-    shared_with: [],
-    tags: [],
-    body: "",
-    values: {},
-    ...fields,
-  };
+  const at = 1_700_000_000 + counter;
+  const id = `a-${counter}-${Math.random().toString(16).slice(2)}`;
+  return storedAnnotation(run, id, { created: at, updated: at, ...fields });
 }
 
-function created(annotation: Annotation): AnnotationChange {
-  return { action: "create", annotation, expected: 0, actor: annotation.author, at: annotation.created };
-}
+const created = creation;
 
 function edited(previous: Annotation, fields: Partial<Annotation>): AnnotationChange {
   const next = { ...previous, ...fields, revision: previous.revision + 1, updated: previous.updated + 1 };
