@@ -1,4 +1,13 @@
-// The page's entry: renders the app into #app.
+// The page's entry: takes a credential the sign-in URL or the OIDC provider brought, then renders the app.
 import { render } from "preact";
+import { App } from "./App.tsx";
+import { completeOidcSignIn } from "./lib/oidc.ts";
+import { adoptKeyFromUrl } from "./lib/session.ts";
+import "./style.css";
 
-render(<main>databroker</main>, document.getElementById("app")!);
+adoptKeyFromUrl();
+const signInProblem = await completeOidcSignIn().then(
+  () => undefined,
+  (error: Error) => error,
+);
+render(<App signInProblem={signInProblem} />, document.getElementById("app")!);

@@ -1,0 +1,99 @@
+// What the plot shows by default, as bluesky's live plots choose it: x is the scan's first hinted dimension
+// (else time), y the detector fields the descriptors hint (else every other number); and the columns of
+// several runs put on one ascending x (each run's points sorted by x, then merged; gaps where a run has no
+// point at an x).
+import { readArray } from "./arrays.ts";
+import { isScalar, type LoadedRun, type StreamInfo } from "./runData.ts";
+
+export function defaultX(run: LoadedRun, stream: StreamInfo): string {
+  const dimensions = (run.metadata.start.hints as { dimensions?: Array<[string[], string]> } | undefined)
+    ?.dimensions;
+  const names = new Set(stream.fields.filter(isScalar).map((f) => f.name));
+  for (const [fields, streamName] of dimensions ?? [])
+    if (streamName === stream.name && fields.length > 0 && names.has(fields[0])) return fields[0];
+  return "time";
+}
+
+export function defaultY(stream: StreamInfo, x: string): string[] {
+  const scalar = stream.fields.filter(isScalar).map((f) => f.name);
+  const hinted = stream.descriptors.flatMap((d) =>
+    Object.values(d.hints ?? {}).flatMap((h) => h.fields ?? []),
+  );
+  const chosen = [...new Set(hinted)].filter((name) => name !== x && scalar.includes(name));
+  if (chosen.length > 0) return chosen;
+  return scalar.filter((name) => name !== x && name !== "time").slice(0, 4);
+}
+
+export interface RunColumns {
+  label: string;
+  x: Float64Array;
+  ys: Array<{ field: string; values: Float64Array }>;
+}
+
+/** One run's x and y columns read from its stream (fields it lacks are left out). */
+export async function readColumns(
+  run: LoadedRun,
+  streamName: string,
+  x: string,
+  ys: string[],
+  signal: AbortSignal,
+): Promise<RunColumns> {
+  const stream = run.streams.find((s) => s.name === streamName);
+  const label =
+    run.metadata.start.scan_id !== undefined ? `scan ${run.metadata.start.scan_id}` : run.uid.slice(0, 8);
+  if (!stream) throw new Error(`${label} has no stream ${streamName}`);
+  const read = async (name: string) => {
+    const field = stream.fields.find((f) => f.name === name);
+    if (!field) return undefined;
+    return (await readArray([run.uid, streamName, "data", name], field.dataType, field.shape, { signal }))
+      .values;
+  };
+  const xValues = await read(x);
+  if (!xValues) throw new Error(`${label} has no field ${x} in ${streamName}`);
+  const ys2 = await Promise.all(ys.map(async (field) => ({ field, values: await read(field) })));
+  return {
+    label,
+    x: xValues,
+    ys: ys2.filter((y): y is { field: string; values: Float64Array } => y.values !== undefined),
+  };
+}
+
+function isAscending(values: Float64Array): boolean {
+  for (let i = 1; i < values.length; i++) if (!(values[i] >= values[i - 1])) return false;
+  return true;
+}
+
+/** Merges runs' columns onto one ascending x: y arrays with gaps (null) where a run has no point. */
+export function mergeOnX(runs: RunColumns[]): {
+  x: Float64Array;
+  series: Array<{ label: string; values: ArrayLike<number | null> }>;
+} {
+  const labelOf = (run: RunColumns, field: string) => (runs.length > 1 ? `${run.label}: ${field}` : field);
+  if (runs.length === 1 && isAscending(runs[0].x))
+    return {
+      x: runs[0].x,
+      series: runs[0].ys.map((y) => ({ label: labelOf(runs[0], y.field), values: y.values })),
+    };
+  const all = new Float64Array(runs.reduce((n, run) => n + run.x.length, 0));
+  let offset = 0;
+  for (const run of runs) {
+    all.set(run.x, offset);
+    offset += run.x.length;
+  }
+  all.sort();
+  const x = all.filter((value, i) => !Number.isNaN(value) && (i === 0 || value !== all[i - 1]));
+  const series: Array<{ label: string; values: (number | null)[] }> = [];
+  for (const run of runs) {
+    const order = Array.from(run.x.keys()).sort((a, b) => run.x[a] - run.x[b]);
+    for (const y of run.ys) {
+      const values: (number | null)[] = new Array(x.length).fill(null);
+      let at = 0;
+      for (const i of order) {
+        while (at < x.length && x[at] < run.x[i]) at++;
+        if (at < x.length && x[at] === run.x[i]) values[at] = y.values[i];
+      }
+      series.push({ label: labelOf(run, y.field), values });
+    }
+  }
+  return { x, series };
+}

@@ -1,0 +1,100 @@
+// A run as the run page reads it: its metadata (by uid, or by alias `beamline/proposal/beamtime/scan`), and
+// each stream's descriptors and fields (dtype, shape, units, source) from the stream's `data` container.
+import { apiPath, getJson } from "./api.ts";
+import type { DataKey, DataType, Descriptor, Item, Page, RunMetadata, StreamMetadata } from "./runs.ts";
+
+export interface FieldInfo {
+  name: string;
+  dataType: DataType;
+  /** The whole array's shape: events first, then each event's value's. */
+  shape: number[];
+  units?: string;
+  source?: string;
+  dataKey?: DataKey;
+}
+
+export interface StreamInfo {
+  name: string;
+  descriptors: Descriptor[];
+  fields: FieldInfo[];
+}
+
+export interface LoadedRun {
+  uid: string;
+  metadata: RunMetadata;
+  streams: StreamInfo[];
+}
+
+/** Whether a field holds one number per event (what a line plot and the table show). */
+export function isScalar(field: FieldInfo): boolean {
+  return field.shape.length === 1 && "fiub".includes(field.dataType.kind);
+}
+
+/** Whether a field holds an array per event: 2-D or more is an image, 1-D a line. */
+export function eventDims(field: FieldInfo): number {
+  return field.shape.length - 1;
+}
+
+export async function loadRunMetadata(ref: string, signal: AbortSignal): Promise<Item<RunMetadata>> {
+  const segments = ref.includes("/") ? ["alias", ...ref.replace(/^\//, "").split("/")] : ["metadata", ref];
+  return (await getJson<{ data: Item<RunMetadata> }>(apiPath(segments), { signal })).data;
+}
+
+/** The server's most items per page. */
+const PAGE_LIMIT = 300;
+
+/** Every child of a container, a page at a time. */
+async function allChildren<M>(segments: string[], signal: AbortSignal): Promise<Item<M>[]> {
+  const items: Item<M>[] = [];
+  for (;;) {
+    const page = await getJson<Page<M>>(
+      apiPath(segments, [
+        ["page[offset]", String(items.length)],
+        ["page[limit]", String(PAGE_LIMIT)],
+      ]),
+      { signal },
+    );
+    items.push(...page.data);
+    if (page.data.length === 0 || items.length >= page.meta.count) return items;
+  }
+}
+
+async function loadStream(uid: string, name: string, signal: AbortSignal): Promise<StreamInfo> {
+  const [stream, children] = await Promise.all([
+    getJson<{ data: Item<StreamMetadata> }>(apiPath(["metadata", uid, name]), { signal }),
+    allChildren<{ attrs?: { units?: string; source?: string } }>(["search", uid, name, "data"], signal),
+  ]);
+  const data = { data: children };
+  const descriptors = stream.data.attributes.metadata.descriptors ?? [];
+  const dataKeys = Object.assign({}, ...descriptors.map((d) => d.data_keys)) as Record<string, DataKey>;
+  const fields = data.data
+    .filter((item) => item.attributes.structure_family === "array" && item.attributes.structure?.data_type)
+    .map((item) => ({
+      name: item.id,
+      dataType: item.attributes.structure!.data_type!,
+      shape: item.attributes.structure!.shape ?? [],
+      units: item.attributes.metadata.attrs?.units,
+      source: item.attributes.metadata.attrs?.source,
+      dataKey: dataKeys[item.id],
+    }));
+  return { name, descriptors, fields };
+}
+
+export async function loadRun(ref: string, signal: AbortSignal): Promise<LoadedRun> {
+  const item = await loadRunMetadata(ref, signal);
+  const metadata = item.attributes.metadata;
+  const streams = await Promise.all(
+    metadata.summary.stream_names.map((name) => loadStream(item.id, name, signal)),
+  );
+  return { uid: item.id, metadata, streams };
+}
+
+/** The stream a run's plots start on: the one its hints name, else `primary`, else the first. */
+export function defaultStream(run: LoadedRun): string | undefined {
+  const dimensions = (run.metadata.start.hints as { dimensions?: Array<[string[], string]> } | undefined)
+    ?.dimensions;
+  const hinted = dimensions?.[0]?.[1];
+  const names = run.streams.map((s) => s.name);
+  if (hinted && names.includes(hinted)) return hinted;
+  return names.includes("primary") ? "primary" : names[0];
+}

@@ -1,0 +1,158 @@
+// Finding runs: the query-language box, quick filters, and a sortable, pageable result table whose columns
+// people choose. Everything lives in the URL (q, filters, sort, page, size, cols): back/forward restore it
+// and a link shares it.
+import { useEffect, useState } from "preact/hooks";
+import { ErrorMessage } from "../components/ErrorMessage.tsx";
+import { QuickFilters } from "../components/QuickFilters.tsx";
+import { ResultTable } from "../components/ResultTable.tsx";
+import { apiPath, getJson } from "../lib/api.ts";
+import { hrefOf, navigate, type Route } from "../lib/router.ts";
+import type { Page, RunMetadata } from "../lib/runs.ts";
+import {
+  filterParams,
+  PAGE_SIZES,
+  paramsOfState,
+  type SearchState,
+  searchStateOf,
+} from "../lib/searchQuery.ts";
+import { useAsync } from "../lib/useAsync.ts";
+
+export function SearchView({ route }: { route: Route }) {
+  const state = searchStateOf(route.params);
+  const go = (changes: Partial<SearchState>, replace = false) =>
+    navigate(hrefOf("/", paramsOfState({ ...state, ...changes })), { replace });
+  const [text, setText] = useState(state.text);
+  useEffect(() => setText(state.text), [state.text]);
+  const [selected, setSelected] = useState<string[]>([]);
+
+  const key = JSON.stringify([filterParams(state), state.sort, state.page, state.size]);
+  const results = useAsync(
+    (signal) =>
+      getJson<Page<RunMetadata>>(
+        apiPath(
+          ["search", ""],
+          [
+            ...filterParams(state),
+            ["sort", state.sort],
+            ["page[offset]", String((state.page - 1) * state.size)],
+            ["page[limit]", String(state.size)],
+          ],
+        ),
+        { signal },
+      ),
+    [key],
+  );
+  const count = results.data?.meta.count;
+  const pages = count === undefined ? undefined : Math.max(1, Math.ceil(count / state.size));
+
+  return (
+    <section class="search" aria-label="Search runs">
+      <form
+        class="query"
+        aria-label="Query"
+        onSubmit={(event) => {
+          event.preventDefault();
+          go({ text, page: 1 });
+        }}
+      >
+        <label for="query-text">Query</label>
+        <input
+          id="query-text"
+          name="q"
+          type="search"
+          spellcheck={false}
+          placeholder={'plan_name == "scan" and scan_id > 10 or "free text"'}
+          value={text}
+          onInput={(event) => setText(event.currentTarget.value)}
+          aria-describedby="query-help"
+        />
+        <button type="submit">Search</button>
+        <small id="query-help">
+          Query language: <code>==</code> <code>!=</code> <code>&lt;</code> <code>&gt;=</code>{" "}
+          <code>in [..]</code> <code>contains</code> <code>like</code> <code>=~ "regex"</code>{" "}
+          <code>exists</code>, <code>and</code>/<code>or</code>/<code>not</code>, a quoted string is full
+          text; <code>tags contains "good"</code>.
+        </small>
+      </form>
+      <QuickFilters state={state} onChange={(changes) => go({ ...changes, page: 1 })} />
+      {results.error && <ErrorMessage title="The search failed" error={results.error} />}
+      <div class="result-bar">
+        <span data-testid="result-count" aria-live="polite">
+          {count === undefined ? "Searching…" : `${count.toLocaleString()} run${count === 1 ? "" : "s"}`}
+          {results.loading && count !== undefined ? " (updating…)" : ""}
+        </span>
+        {selected.length > 0 && (
+          <a
+            class="button"
+            href={hrefOf(`/run/${selected[0]}`, {
+              tab: "plot",
+              overlay: selected.slice(1).join(",") || undefined,
+            })}
+          >
+            Compare {selected.length} selected
+          </a>
+        )}
+        <Pager
+          page={state.page}
+          pages={pages}
+          size={state.size}
+          onPage={(page) => go({ page })}
+          onSize={(size) => go({ size, page: 1 })}
+        />
+      </div>
+      {results.data && (
+        <ResultTable
+          runs={results.data.data}
+          state={state}
+          selected={selected}
+          onSelect={setSelected}
+          onSort={(sort) => go({ sort, page: 1 })}
+          onColumns={(columns) => go({ columns }, true)}
+        />
+      )}
+      {results.data && results.data.data.length === 0 && (
+        <p class="empty" role="status">
+          No run matches this search.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Pager(props: {
+  page: number;
+  pages?: number;
+  size: number;
+  onPage: (page: number) => void;
+  onSize: (size: number) => void;
+}) {
+  const { page, pages } = props;
+  return (
+    <nav class="pager" aria-label="Result pages">
+      <button type="button" disabled={page <= 1} onClick={() => props.onPage(page - 1)}>
+        ‹ Previous
+      </button>
+      <span data-testid="page-of">
+        Page {page}
+        {pages ? ` of ${pages.toLocaleString()}` : ""}
+      </span>
+      <button
+        type="button"
+        disabled={pages !== undefined && page >= pages}
+        onClick={() => props.onPage(page + 1)}
+      >
+        Next ›
+      </button>
+      <label>
+        Rows{" "}
+        <select value={props.size} onChange={(event) => props.onSize(Number(event.currentTarget.value))}>
+          {PAGE_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </select>
+      </label>
+    </nav>
+  );
+}
