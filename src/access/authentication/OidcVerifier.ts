@@ -27,6 +27,12 @@ export interface OidcOptions {
   jwksUri?: string;
   /** Accepted signature algorithms; defaults to ASYMMETRIC_ALGORITHMS. HS* and `none` are refused. */
   algorithms?: string[];
+  /**
+   * The public client id the web page signs in with (authorization code flow with PKCE, no secret); without
+   * one the page offers API keys only. The provider must allow the page's origin (CORS) and `<origin>/` as a
+   * redirect URI.
+   */
+  clientId?: string;
   /** The claim that names the user (default `sub`; e.g. `preferred_username`, `email`). */
   userClaim?: string;
   /** Allowed clock skew for `exp`/`nbf` (default 30). */

@@ -40,6 +40,8 @@ function authenticationOf(auth: AuthOptions | undefined, enforced: boolean): Rec
           mode: "external",
           links: { auth_endpoint: auth.oidc.issuer },
           confirmation_message: null,
+          // Ours: the public client the web page signs in as (none: the page offers API keys only).
+          client_id: auth.oidc.clientId ?? null,
         },
       ]
     : [];

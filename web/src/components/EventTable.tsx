@@ -8,13 +8,16 @@ import { useAsync } from "../lib/useAsync.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 import { StreamPicker } from "./StreamPicker.tsx";
 
-const ROWS = 100;
+const ROW_CHOICES = [25, 100, 500];
 
 export function EventTable({ run, route, tick }: { run: LoadedRun; route: Route; tick: number }) {
   const streamName = route.params.get("stream") ?? defaultStream(run);
   const stream = run.streams.find((s) => s.name === streamName);
+  const perPage = ROW_CHOICES.includes(Number(route.params.get("rows")))
+    ? Number(route.params.get("rows"))
+    : 100;
   const events = streamName ? (run.metadata.summary.events[streamName] ?? 0) : 0;
-  const pages = Math.max(1, Math.ceil(events / ROWS));
+  const pages = Math.max(1, Math.ceil(events / perPage));
   const page = Math.min(pages, Math.max(1, Number(route.params.get("tpage")) || 1));
   const columns = stream
     ? stream.fields.filter((f) => eventDims(f) === 0 && f.name !== "time").map((f) => f.name)
@@ -23,10 +26,10 @@ export function EventTable({ run, route, tick }: { run: LoadedRun; route: Route;
   const rows = useAsync(
     async (signal) => {
       if (!stream) return undefined;
-      const first = (page - 1) * ROWS + 1;
+      const first = (page - 1) * perPage + 1;
       const params: Array<[string, string]> = [
         ["format", "application/json"],
-        ["seq", `${first}:${first + ROWS}`],
+        ["seq", `${first}:${first + perPage}`],
         ["include", "seq_num"],
         ["fill", "false"],
         ...columns.map((name): [string, string] => ["column", name]),
@@ -36,7 +39,7 @@ export function EventTable({ run, route, tick }: { run: LoadedRun; route: Route;
         { signal },
       );
     },
-    [run.uid, streamName, page, tick],
+    [run.uid, streamName, page, perPage, tick],
   );
   const set = (changes: Record<string, string | undefined>) => navigate(withParams(route, changes));
   if (!stream || !streamName) return <p class="empty">This run has no streams.</p>;
@@ -51,11 +54,26 @@ export function EventTable({ run, route, tick }: { run: LoadedRun; route: Route;
             ‹ Previous
           </button>
           <span data-testid="table-page">
-            Events {events === 0 ? 0 : (page - 1) * ROWS + 1}–{Math.min(events, page * ROWS)} of {events}
+            Events {events === 0 ? 0 : (page - 1) * perPage + 1}–{Math.min(events, page * perPage)} of{" "}
+            {events}
           </span>
           <button type="button" disabled={page >= pages} onClick={() => set({ tpage: String(page + 1) })}>
             Next ›
           </button>
+          <label>
+            Rows{" "}
+            <select
+              name="rows"
+              value={perPage}
+              onChange={(event) => set({ rows: event.currentTarget.value, tpage: undefined })}
+            >
+              {ROW_CHOICES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
         </nav>
       </form>
       {rows.error && <ErrorMessage title="The events could not be read" error={rows.error} />}

@@ -220,7 +220,7 @@ function FrameImage(props: FrameProps & { route: Route }) {
             type="number"
             name="lo"
             step="any"
-            value={lo}
+            value={formatValue(lo)}
             onChange={(event) => set({ lo: event.currentTarget.value })}
           />
         </label>
@@ -230,7 +230,7 @@ function FrameImage(props: FrameProps & { route: Route }) {
             type="number"
             name="hi"
             step="any"
-            value={hi}
+            value={formatValue(hi)}
             onChange={(event) => set({ hi: event.currentTarget.value })}
           />
         </label>
@@ -239,7 +239,7 @@ function FrameImage(props: FrameProps & { route: Route }) {
         </button>
       </form>
       {frame.error && <ErrorMessage title="The frame could not be read" error={frame.error} />}
-      <div class="canvas-box">
+      <div class="canvas-box" hidden={frame.error !== undefined}>
         <canvas
           ref={canvas}
           data-testid="image"
@@ -248,7 +248,7 @@ function FrameImage(props: FrameProps & { route: Route }) {
           onMouseLeave={() => setCursor("")}
         />
       </div>
-      <output data-testid="cursor" aria-live="off">
+      <output data-testid="cursor" aria-live="off" hidden={frame.error !== undefined}>
         {cursor ||
           (frame.data
             ? `${frame.data.shape.join(" × ")} pixels, values ${formatValue(auto[0])} to ${formatValue(auto[1])}`

@@ -1,34 +1,15 @@
 // Plots of a stream's numbers: the default follows the hints (dimension vs. hinted detectors); people pick x,
 // the y fields, log scales, and other runs to overlay (compare scans). All of it is in the URL.
 import { useState } from "preact/hooks";
-import { apiPath, getJson } from "../lib/api.ts";
 import { defaultX, defaultY, mergeOnX, readColumns } from "../lib/plotData.ts";
 import { navigate, type Route, withParams } from "../lib/router.ts";
-import { defaultStream, isScalar, type LoadedRun, loadRun } from "../lib/runData.ts";
-import type { Page, RunMetadata } from "../lib/runs.ts";
+import { defaultStream, isScalar, type LoadedRun, loadRun, loadRunMetadata } from "../lib/runData.ts";
 import { useAsync } from "../lib/useAsync.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 import { LineChart } from "./LineChart.tsx";
 import { StreamPicker } from "./StreamPicker.tsx";
 
 const list = (text: string | null) => (text ?? "").split(",").filter(Boolean);
-
-/** The uid a reference names: a uid (or its prefix) as it is, a scan_id through a search (the newest). */
-async function resolveRun(ref: string): Promise<string> {
-  if (!/^-?\d+$/.test(ref)) return ref;
-  const page = await getJson<Page<RunMetadata>>(
-    apiPath(
-      ["search", ""],
-      [
-        ["filter[query][condition][text]", `scan_id == ${ref}`],
-        ["sort", "-time"],
-        ["page[limit]", "1"],
-      ],
-    ),
-  );
-  if (page.data.length === 0) throw new Error(`no run has scan_id ${ref}`);
-  return page.data[0].id;
-}
 
 export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; tick: number }) {
   const params = route.params;
@@ -123,7 +104,7 @@ export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; t
           event.preventDefault();
           setAddError(undefined);
           try {
-            const uid = await resolveRun(adding.trim());
+            const uid = (await loadRunMetadata(adding)).id;
             if (uid !== run.uid && !overlays.includes(uid)) set({ overlay: [...overlays, uid].join(",") });
             setAdding("");
           } catch (error) {
@@ -132,7 +113,7 @@ export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; t
         }}
       >
         <label>
-          Overlay a run (uid or scan_id){" "}
+          Overlay a run (scan_id, uid or its start, alias){" "}
           <input
             name="overlay"
             value={adding}

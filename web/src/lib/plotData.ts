@@ -63,7 +63,10 @@ function isAscending(values: Float64Array): boolean {
   return true;
 }
 
-/** Merges runs' columns onto one ascending x: y arrays with gaps (null) where a run has no point. */
+/**
+ * Puts runs' columns on one ascending x: every point of every run is one row, ordered by x, and each y series
+ * holds its own run's value in its rows and null (a gap, spanned when drawn) in the others'.
+ */
 export function mergeOnX(runs: RunColumns[]): {
   x: Float64Array;
   series: Array<{ label: string; values: ArrayLike<number | null> }>;
@@ -74,26 +77,17 @@ export function mergeOnX(runs: RunColumns[]): {
       x: runs[0].x,
       series: runs[0].ys.map((y) => ({ label: labelOf(runs[0], y.field), values: y.values })),
     };
-  const all = new Float64Array(runs.reduce((n, run) => n + run.x.length, 0));
-  let offset = 0;
-  for (const run of runs) {
-    all.set(run.x, offset);
-    offset += run.x.length;
-  }
-  all.sort();
-  const x = all.filter((value, i) => !Number.isNaN(value) && (i === 0 || value !== all[i - 1]));
-  const series: Array<{ label: string; values: (number | null)[] }> = [];
-  for (const run of runs) {
-    const order = Array.from(run.x.keys()).sort((a, b) => run.x[a] - run.x[b]);
-    for (const y of run.ys) {
-      const values: (number | null)[] = new Array(x.length).fill(null);
-      let at = 0;
-      for (const i of order) {
-        while (at < x.length && x[at] < run.x[i]) at++;
-        if (at < x.length && x[at] === run.x[i]) values[at] = y.values[i];
-      }
-      series.push({ label: labelOf(run, y.field), values });
-    }
-  }
+  const rows: Array<[x: number, run: number, index: number]> = [];
+  runs.forEach((run, r) => {
+    for (let i = 0; i < run.x.length; i++) if (!Number.isNaN(run.x[i])) rows.push([run.x[i], r, i]);
+  });
+  rows.sort((a, b) => a[0] - b[0]);
+  const x = Float64Array.from(rows, (row) => row[0]);
+  const series = runs.flatMap((run, r) =>
+    run.ys.map((y) => ({
+      label: labelOf(run, y.field),
+      values: rows.map(([, owner, index]) => (owner === r ? y.values[index] : null)),
+    })),
+  );
   return { x, series };
 }

@@ -35,9 +35,36 @@ export function eventDims(field: FieldInfo): number {
   return field.shape.length - 1;
 }
 
-export async function loadRunMetadata(ref: string, signal: AbortSignal): Promise<Item<RunMetadata>> {
-  const segments = ref.includes("/") ? ["alias", ...ref.replace(/^\//, "").split("/")] : ["metadata", ref];
-  return (await getJson<{ data: Item<RunMetadata> }>(apiPath(segments), { signal })).data;
+const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The newest run a search finds (the `offset`-th newest), or an error naming the reference. */
+async function newestMatching(ref: string, query: string, offset: number, signal?: AbortSignal) {
+  const params: Array<[string, string]> = [
+    ["sort", "-time"],
+    ["page[offset]", String(offset)],
+    ["page[limit]", "1"],
+  ];
+  if (query) params.unshift(["filter[query][condition][text]", query]);
+  const page = await getJson<Page<RunMetadata>>(apiPath(["search", ""], params), { signal });
+  if (page.data.length === 0) throw new Error(`no run you may read is ${JSON.stringify(ref)}`);
+  return page.data[0];
+}
+
+/**
+ * A run by any reference people use: a uid, an alias (`beamline/proposal/beamtime/scan`), a scan_id (the
+ * newest run with it), `-N` (the N-th most recent run) or the first characters of a uid.
+ */
+export async function loadRunMetadata(ref: string, signal?: AbortSignal): Promise<Item<RunMetadata>> {
+  const text = ref.trim();
+  if (text.includes("/")) {
+    const segments = ["alias", ...text.replace(/^\//, "").split("/")];
+    return (await getJson<{ data: Item<RunMetadata> }>(apiPath(segments), { signal })).data;
+  }
+  if (UID.test(text))
+    return (await getJson<{ data: Item<RunMetadata> }>(apiPath(["metadata", text]), { signal })).data;
+  if (/^-\d+$/.test(text)) return newestMatching(text, "", Number(text.slice(1)) - 1, signal);
+  if (/^\d+$/.test(text)) return newestMatching(text, `scan_id == ${text}`, 0, signal);
+  return newestMatching(text, `partialUid(${JSON.stringify(text)})`, 0, signal);
 }
 
 /** The server's most items per page. */
