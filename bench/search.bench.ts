@@ -6,40 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
-import type { DocumentPair } from "../src/documents/types.ts";
 import { key, partialUid, type Query, scanId, timeRange } from "../src/queries/index.ts";
 import { decodeExact } from "../src/storage/codec/exactMsgpack.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
+import { PLANS, startDocuments, T0, uidOf } from "./syntheticRuns.ts";
 
 const RUNS = 100_000;
 const BATCH = 5_000;
-const PLANS = ["scan", "count", "rel_scan", "grid_scan", "list_scan", "fly_scan", "tune", "xafs"];
-const T0 = 1_600_000_000;
 const REPEATS = 200;
 const PAGE = 100;
-
-function uidOf(i: number): string {
-  return `${((i * 2654435761) % 2 ** 32).toString(16).padStart(8, "0")}-0000-4000-8000-${String(i).padStart(12, "0")}`;
-}
-
-/** One batch of start documents (runs still open: no stop, which the store accepts with a warning). */
-function batchOf(first: number): DocumentPair[] {
-  const batch: DocumentPair[] = [];
-  for (let i = first; i < first + BATCH; i++) {
-    batch.push([
-      "start",
-      {
-        uid: uidOf(i),
-        time: T0 + i * 30,
-        scan_id: i % 20_000,
-        plan_name: PLANS[i % PLANS.length],
-        sample: { name: `sample-${i % 500}`, temperature: 290 + (i % 40) },
-        detectors: ["det", i % 2 ? "I0" : "I1"],
-      },
-    ]);
-  }
-  return batch;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
@@ -121,7 +96,7 @@ export async function run(): Promise<void> {
     const path = join(dir, "catalog.sqlite");
     const store = new SqliteStore(path);
     const t0 = performance.now();
-    for (let first = 0; first < RUNS; first += BATCH) await store.put(batchOf(first));
+    for (let first = 0; first < RUNS; first += BATCH) await store.put(startDocuments(first, BATCH));
     console.log(`put ${RUNS} runs in batches of ${BATCH}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const raw = new Database(path, { readonly: true });
 

@@ -34,3 +34,32 @@ export function pagedRun(pages: number, rows: number): { descriptor: string; doc
   documents.push(["stop", run.composeStop()]);
   return { descriptor: stream.descriptor.uid, documents };
 }
+
+/** The plan names of the synthetic catalogs' runs, in turn. */
+export const PLANS = ["scan", "count", "rel_scan", "grid_scan", "list_scan", "fly_scan", "tune", "xafs"];
+/** The first synthetic run's start time; each next one starts 30 s later. */
+export const T0 = 1_600_000_000;
+
+/** The uid of synthetic run `i`: spread over the uid space (prefixes vary), unique. */
+export function uidOf(i: number): string {
+  return `${((i * 2654435761) % 2 ** 32).toString(16).padStart(8, "0")}-0000-4000-8000-${String(i).padStart(12, "0")}`;
+}
+
+/** Start documents of runs `first` .. `first + count - 1` (runs still open: no stop, which stores accept). */
+export function startDocuments(first: number, count: number): DocumentPair[] {
+  const batch: DocumentPair[] = [];
+  for (let i = first; i < first + count; i++) {
+    batch.push([
+      "start",
+      {
+        uid: uidOf(i),
+        time: T0 + i * 30,
+        scan_id: i % 20_000,
+        plan_name: PLANS[i % PLANS.length],
+        sample: { name: `sample-${i % 500}`, temperature: 290 + (i % 40) },
+        detectors: ["det", i % 2 ? "I0" : "I1"],
+      },
+    ]);
+  }
+  return batch;
+}
