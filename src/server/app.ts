@@ -128,7 +128,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(apiKeyRoutes, { broker });
   await app.register(accessRoutes, { broker });
   await app.register(apiDocsRoutes);
-  await app.register(webPageRoutes, { webRoot: options.webRoot });
+  await app.register(webPageRoutes, { webRoot: options.webRoot, oidcIssuer: options.auth?.oidc?.issuer });
   await app.register(metadataRoutes, { broker });
   await app.register(aliasRoutes, { broker });
   await app.register(deleteRunRoutes, { broker });

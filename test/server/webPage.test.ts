@@ -186,6 +186,24 @@ describe("the web page's routes", () => {
     }
   });
 
+  test("with an OIDC provider, the page may also fetch from the provider's origin (its sign-in)", async () => {
+    const app = await createServer({
+      broker: new Broker(store),
+      auth: { oidc: { issuer: "https://login.example.org/realms/x", audience: "databroker" } },
+      webRoot: page.dir,
+      logger: false,
+    });
+    try {
+      const answer = await app.inject({ url: "/", headers: { accept: BROWSER_ACCEPT } });
+      assert.match(
+        String(answer.headers["content-security-policy"]),
+        /; connect-src 'self' https:\/\/login\.example\.org; /,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
   test("by default the page is dist/web of this package", () => {
     assert.equal(defaultWebRoot(), join(projectRoot, "dist", "web"));
   });

@@ -37,6 +37,10 @@ export const IMAGE_RUN = {
 export interface WebServerOptions {
   /** Anyone may read without the key (`--public`). */
   public?: boolean;
+  /** More document files or directories to ingest besides the reference runs. */
+  extraSources?: string[];
+  /** More folders the server may read external files from (`--file-root`), e.g. those of `extraSources`. */
+  fileRoots?: string[];
   /**
    * Memberships to load (`databroker access load`, YAML as README "Access control" shows): the server is then
    * multi-user and `key` is not taken; sign in with the `userKeys` made for `users`.
@@ -73,7 +77,8 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   const key = randomBytes(16).toString("hex");
   try {
     // A trusted import: the tutorials' and the pack's Resources place files outside the catalog's folder.
-    run(["ingest", ...SOURCES, "--catalog", catalog, "--quiet", "--trust-resource-paths"]);
+    const sources = [...SOURCES, ...(options.extraSources ?? [])];
+    run(["ingest", ...sources, "--catalog", catalog, "--quiet", "--trust-resource-paths"]);
     const userKeys: Record<string, string> = {};
     if (options.memberships !== undefined) {
       writeFileSync(join(dir, "memberships.yaml"), options.memberships);
@@ -85,7 +90,8 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
           .split("\n")
           .pop()!;
     }
-    const args = ["serve", "--catalog", catalog, "--api-key", key, "--file-root", PACK_FILES];
+    const roots = [PACK_FILES, ...(options.fileRoots ?? [])].flatMap((root) => ["--file-root", root]);
+    const args = ["serve", "--catalog", catalog, "--api-key", key, ...roots];
     const served = await spawnServer(options.public ? [...args, "--public"] : args, {}, PACK_FILES);
     // Never left running, even when the test process ends without its `after` hooks.
     const killOnExit = () => served.child.kill("SIGKILL");

@@ -22,30 +22,36 @@ export function defaultWebRoot(): string {
 }
 
 /**
- * Only the page's own scripts run (no inline script, no eval), it talks to this origin only, and no other
- * site may frame it. Inline styles stay allowed: uPlot and Preact set style attributes.
+ * Only the page's own scripts run (no inline script, no eval), it talks to this origin only (and to the OIDC
+ * provider's, whose discovery and token endpoints the page's sign-in fetches), and no other site may frame
+ * it. Inline styles stay allowed: uPlot and Preact set style attributes.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join("; ");
+function contentSecurityPolicy(oidcIssuer: string | undefined): string {
+  const connect = oidcIssuer ? `'self' ${new URL(oidcIssuer).origin}` : "'self'";
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `connect-src ${connect}`,
+    "worker-src 'self' blob:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join("; ");
+}
 
-const HTML_HEADERS = {
-  "content-type": "text/html; charset=utf-8",
-  "content-security-policy": CONTENT_SECURITY_POLICY,
-  "x-content-type-options": "nosniff",
-  // The sign-in URL carries ?api_key=: no other site may learn it from a Referer.
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-  "cache-control": "no-cache",
-};
+function htmlHeaders(oidcIssuer: string | undefined): Record<string, string> {
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": contentSecurityPolicy(oidcIssuer),
+    "x-content-type-options": "nosniff",
+    // The sign-in URL carries ?api_key=: no other site may learn it from a Referer.
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cache-control": "no-cache",
+  };
+}
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>databroker</title></head><body>
@@ -89,14 +95,22 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
-export async function webPageRoutes(app: FastifyInstance, options: { webRoot?: string }): Promise<void> {
+export interface WebPageOptions {
+  /** The built page (index.html, assets/); default: dist/web of this package. */
+  webRoot?: string;
+  /** The OIDC provider the page may sign in with (its origin is added to connect-src). */
+  oidcIssuer?: string;
+}
+
+export async function webPageRoutes(app: FastifyInstance, options: WebPageOptions): Promise<void> {
   const root = options.webRoot ?? defaultWebRoot();
   const assets = join(root, "assets");
+  const headers = htmlHeaders(options.oidcIssuer);
 
   // Read at every request (a small file): a rebuild while the server runs is served at once.
   async function sendPage(reply: FastifyReply): Promise<FastifyReply> {
     const page = await readIfExists(join(root, "index.html"));
-    reply.headers(HTML_HEADERS);
+    reply.headers(headers);
     return page ? reply.send(page) : reply.code(503).send(NOT_BUILT);
   }
 
