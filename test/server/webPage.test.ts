@@ -108,6 +108,7 @@ describe("the web page's routes", () => {
       assert.equal(answer.status, 200, `${accept}`);
       assert.match(String(answer.headers["content-type"]), /^application\/json/, `${accept}`);
       assert.deepEqual(Object.keys(JSON.parse(answer.body)), ["api", "docs", "openapi"]);
+      assert.match(String(answer.headers.vary), /(^|,\s*)accept(\s*,|$)/i);
     }
   });
 

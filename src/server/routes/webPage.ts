@@ -114,9 +114,10 @@ export async function webPageRoutes(app: FastifyInstance, options: WebPageOption
     return page ? reply.send(page) : reply.code(503).send(NOT_BUILT);
   }
 
-  app.get("/", async (request, reply) =>
-    prefersHtml(request) ? sendPage(reply) : sendRootLinks(request, reply),
-  );
+  app.get("/", async (request, reply) => {
+    reply.header("vary", "Accept"); // one URL, two answers: a cache must not hand the page to a client
+    return prefersHtml(request) ? sendPage(reply) : sendRootLinks(request, reply);
+  });
   app.get("/run/*", async (_request, reply) => sendPage(reply));
   // The build's icon (web/public/favicon.ico) when it has one; else "no content" rather than a 404 that the
   // browser's console reports as an error of the page.
