@@ -5,7 +5,9 @@
 //   dist/cli.js (+ chunks beside it): the command, with its pure-JavaScript packages inlined: Node resolves and
 //     compiles apache-arrow's ~500 module files in ~170 ms at every start, one bundled file in ~10 ms;
 //   dist/workers/<name>.js: one self-contained bundle per worker thread module (startWorker starts these);
-//   dist/types/: tsc's declarations of the library entry, import paths ending .js as a package's must.
+//   dist/types/: tsc's declarations of the library entry, import paths ending .js as a package's must;
+//   dist/web/: the web page (web/, built by Vite from web/vite.config.ts), which `databroker serve` serves at /.
+// `--web` builds the page alone (about a second), leaving the rest of dist/ as it is.
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -22,6 +24,7 @@ import {
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { build as viteBuild } from "vite";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -119,10 +122,21 @@ function linkTarget(path) {
   }
 }
 
+/** The page into dist/web/ (the config empties it first). */
+async function buildWebPage() {
+  await viteBuild({ configFile: join(ROOT, "web", "vite.config.ts") });
+}
+
 const started = new Date();
+if (process.argv.includes("--web")) {
+  await buildWebPage();
+  console.log(`databroker: built dist/web/ in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s`);
+  process.exit(0);
+}
 rmSync(DIST, { recursive: true, force: true });
 await buildJavaScript();
 if (!process.argv.includes("--no-types")) buildDeclarations();
+await buildWebPage();
 linkCommandInClone();
 // bin/databroker.js runs dist/ only when no source file changed since the build began: this file's time
 // says when it began (a file saved during the build may not be in it).

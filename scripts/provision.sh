@@ -7,6 +7,8 @@ required=(
   "/usr/bin/python3=python3"                       # Debian's python3, an independent reader of our exports
   "/usr/lib/python3/dist-packages/msgpack/__init__.py=python3-msgpack" # a module: checked as a file
   "/usr/bin/script=bsdutils"                       # a pseudo-terminal for the progress bar's test
+  "/usr/bin/chromium=chromium"                     # the web page's browser tests (playwright-core drives it)
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf=fonts-dejavu-core" # chromium renders no text without a font
 )
 need=()
 for pair in "${required[@]}"; do

@@ -41,6 +41,9 @@ export class ValidationError extends DatabrokerError {
   }
 }
 
+/** Query-language text that does not parse: the message names the column and shows it with a caret. HTTP: 400. */
+export class QuerySyntaxError extends ValidationError {}
+
 /** Input past a configured size limit (a document, a string, a count): 422; the message names the limit. */
 export class LimitError extends ValidationError {}
 

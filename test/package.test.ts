@@ -39,7 +39,7 @@ function pack(): string {
   ]) {
     copyFileSync(join(projectRoot, file), join(source, file));
   }
-  for (const dir of ["bin", "scripts", "src"])
+  for (const dir of ["bin", "scripts", "src", "web"])
     cpSync(join(projectRoot, dir), join(source, dir), { recursive: true });
   symlinkSync(join(projectRoot, "node_modules"), join(source, "node_modules"));
   run("npm", ["pack", "--pack-destination", scratch, "--silent"], source);
@@ -78,6 +78,7 @@ test("the package ships its build, not its sources", () => {
   const top = readdirSync(installed).sort();
   assert.deepEqual(top, ["README.md", "bin", "dist", "package.json"]);
   assert.ok(readdirSync(join(installed, "dist", "workers")).includes("writerThread.js"));
+  assert.ok(readdirSync(join(installed, "dist", "web")).includes("index.html"), "the web page is built in");
 });
 
 test("npx databroker --help runs the installed command", () => {

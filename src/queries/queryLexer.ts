@@ -1,6 +1,6 @@
 // Tokens of the query language for people (see parseQuery.ts): keys, JSON literals, operators, regex
 // literals. Every token keeps its offset so errors can point at the column.
-import { ValidationError } from "../errors.ts";
+import { QuerySyntaxError } from "../errors.ts";
 
 export type TokenKind =
   | "word" // a bare key or a keyword (and, or, not, in, ...)
@@ -29,8 +29,8 @@ const STRING_AT = /"(?:[^"\\\n]|\\.)*"/y;
 const OPERATORS = ["=~*", "==", "!=", "<=", ">=", "=~", "<", ">"];
 const PUNCTUATION = "()[]{},:=*";
 
-/** ValidationError pointing at `offset` of `text`: the message, the line, and a caret under the column. */
-export function syntaxError(text: string, offset: number, message: string): ValidationError {
+/** An error pointing at `offset` of `text`: the message, the line, and a caret under the column. */
+export function syntaxError(text: string, offset: number, message: string): QuerySyntaxError {
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   const lineStart = before.lastIndexOf("\n") + 1;
@@ -38,7 +38,7 @@ export function syntaxError(text: string, offset: number, message: string): Vali
   const lineText = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
   const column = offset - lineStart + 1;
   const where = line > 1 || text.includes("\n") ? `line ${line}, column ${column}` : `column ${column}`;
-  return new ValidationError(`${message} at ${where}\n  ${lineText}\n  ${" ".repeat(column - 1)}^`, [
+  return new QuerySyntaxError(`${message} at ${where}\n  ${lineText}\n  ${" ".repeat(column - 1)}^`, [
     { name: "query", path: where, rule: "syntax", message },
   ]);
 }

@@ -1,8 +1,9 @@
 // Queries as Tiled's search parameters, both ways: `filter[<name>][condition][<field>]=<value>`, one group
 // of fields per query, several queries of one type paired by position, all of them ANDed. Each kind with a
 // Tiled form encodes and decodes its own fields (see tiledFilter.ts); a few Tiled filters with no kind of
-// their own (lookup, keys_filter, specs, structure_family) are read here. Tiled has no or / not: those throw
-// UnsupportedError.
+// their own (lookup, keys_filter, specs, structure_family) are read here, and our own `query` filter, whose
+// text is the query language (parseQuery.ts), so that a web page's search box can send or / not. Tiled has
+// no or / not: encoding those throws UnsupportedError.
 import { type Finding, UnsupportedError, ValidationError } from "../errors.ts";
 import { allQuery } from "./kinds/all.ts";
 import { andQuery } from "./kinds/and.ts";
@@ -11,6 +12,7 @@ import { inQuery } from "./kinds/in.ts";
 import { onQueryKindsChange, queryKind, queryKinds } from "./kinds/index.ts";
 import { notQuery } from "./kinds/not.ts";
 import type { QueryKind, TiledForm } from "./kinds/QueryKind.ts";
+import { parseQuery } from "./parseQuery.ts";
 import type { Query } from "./Query.ts";
 import type { Built } from "./queryValue.ts";
 import { FilterReader } from "./tiledFilter.ts";
@@ -101,6 +103,9 @@ const TILED_ONLY: Record<string, (reader: FilterReader) => Query> = {
     return runsMatch ? allQuery() : NOTHING;
   },
   structure_family: (reader) => (reader.raw("value") === "container" ? allQuery() : NOTHING),
+  // Ours: `text` in the query language; `tz` the zone of its times without an offset (default the server's).
+  // A syntax error throws the parser's QuerySyntaxError (HTTP 400), whose message points at the column.
+  query: (reader) => parseQuery(reader.raw("text") ?? "", { timezone: reader.raw("tz", true) }),
 };
 
 let decoders: Map<string, TiledForm<{ op: string }>> | undefined;

@@ -28,6 +28,7 @@ import { provenanceRoutes } from "./routes/provenance.ts";
 import { runDocumentsRoutes } from "./routes/runDocuments.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { tableRoutes } from "./routes/tables.ts";
+import { webPageRoutes } from "./routes/webPage.ts";
 import { whoamiRoutes } from "./routes/whoami.ts";
 import { closeSilentConnectionsOnClose } from "./silentConnections.ts";
 
@@ -59,6 +60,8 @@ export interface ServerOptions {
    * `file-root` finding by default): only when the operator trusts every writer.
    */
   trustResourcePaths?: boolean;
+  /** The built web page (index.html, assets/); default: dist/web of this package. */
+  webRoot?: string;
 }
 
 /**
@@ -125,6 +128,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(apiKeyRoutes, { broker });
   await app.register(accessRoutes, { broker });
   await app.register(apiDocsRoutes);
+  await app.register(webPageRoutes, { webRoot: options.webRoot, oidcIssuer: options.auth?.oidc?.issuer });
   await app.register(metadataRoutes, { broker });
   await app.register(aliasRoutes, { broker });
   await app.register(deleteRunRoutes, { broker });

@@ -1,7 +1,13 @@
 // The errors the HTTP layer adds to the product's typed errors (src/errors.ts), and the HTTP status of each
 // error. Imports nothing else of the server, so any server module can throw these; the answer they become is
 // written by errorReply.ts.
-import { type DatabrokerError, LimitError, UnsupportedError, ValidationError } from "../errors.ts";
+import {
+  type DatabrokerError,
+  LimitError,
+  QuerySyntaxError,
+  UnsupportedError,
+  ValidationError,
+} from "../errors.ts";
 
 /** A request the server understands but refuses as malformed: 400 (Tiled's choice for these cases). */
 export class BadRequestError extends ValidationError {}
@@ -29,7 +35,8 @@ export class MethodNotAllowedError extends UnsupportedError {}
 
 /** The status of a product error (subclasses of the HTTP layer first). */
 export function statusOf(error: DatabrokerError): number {
-  if (error instanceof BadRequestError) return 400;
+  // A query text that does not parse (filter[query]) is a malformed request, as Tiled answers those.
+  if (error instanceof BadRequestError || error instanceof QuerySyntaxError) return 400;
   if (error instanceof PreconditionRequiredError) return 428;
   if (error instanceof RequestTimeoutError) return 408;
   if (error instanceof PayloadTooLargeError) return 413;

@@ -16,6 +16,10 @@ const PAGE: Array<[string, string]> = [
   ["sort", "repeatable: key or -key; '' default (start time), '-' reversed"],
   ["fields", "attributes to include; empty = ids only; 'count' = exact count and no items"],
   ["filter[<type>][condition][<field>]", "search filters (see About.queries), ANDed"],
+  [
+    "filter[query][condition][text]",
+    "a query in databroker's query language (or, not, parentheses); [tz]: zone of times without an offset",
+  ],
 ];
 
 const DATA = ["application/octet-stream", "application/json", "text/csv"];

@@ -11,8 +11,12 @@ export type Access = "open" | Scope;
 
 /** `METHOD pattern` as registered with the router -> its access. HEAD follows GET. */
 export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
-  // The page, the route list and About: what a client fetches before it has a key.
+  // The page, the route list and About: what a client fetches before it has a key. The web page's shell
+  // and built files hold no data (what it shows comes through the routes below).
   "GET /": "open",
+  "GET /run/*": "open",
+  "GET /assets/*": "open",
+  "GET /favicon.ico": "open",
   "GET /docs": "open",
   "GET /openapi.json": "open",
   "GET /api/v1": "open",

@@ -18,7 +18,8 @@ interface AcceptEntry {
   q: number;
 }
 
-function parseAccept(header: string): AcceptEntry[] {
+/** The accepted media types, most wanted first (ties in the order given); q=0 dropped. */
+export function parseAccept(header: string): AcceptEntry[] {
   return header
     .split(",")
     .map((part) => {

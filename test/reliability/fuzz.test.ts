@@ -17,6 +17,7 @@ import { createServer } from "../../src/server/app.ts";
 import { ROUTE_ACCESS } from "../../src/server/routeAccess.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import { seededRandom } from "../queries/randomQueries.ts";
+import { builtPage } from "../support/builtPage.ts";
 import { dataPath } from "../support/sharedData.ts";
 import { SCALE } from "./crashRuns.ts";
 import {
@@ -120,6 +121,7 @@ describe("fuzzing the HTTP API", () => {
   let close: () => Promise<void>;
   const baseRuns: DocumentPair[][] = [];
   const realSegments: string[] = [];
+  const page = builtPage(); // the web page's routes serve it whether or not `npm run build` has run
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "databroker-fuzz-"));
@@ -140,7 +142,7 @@ describe("fuzzing the HTTP API", () => {
           realSegments.push(key, `${summary.uid}/${name}/${key}`, `${summary.uid}/${name}/data/${key}`);
       }
     }
-    const app = await createServer({ broker, auth: { apiKey: API_KEY }, logger: false });
+    const app = await createServer({ broker, auth: { apiKey: API_KEY }, webRoot: page.dir, logger: false });
     await app.listen({ host: "127.0.0.1", port: 0 });
     const address = app.server.address();
     port = typeof address === "object" && address !== null ? address.port : 0;
@@ -154,6 +156,7 @@ describe("fuzzing the HTTP API", () => {
     agent.destroy();
     await close?.();
     rmSync(dir, { recursive: true, force: true });
+    page.remove();
   });
 
   /** How many documents a run replays (0 when it is not stored). */

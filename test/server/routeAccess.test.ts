@@ -18,10 +18,14 @@ import { createServer } from "../../src/server/app.ts";
 import { type Access, changes, ROUTE_ACCESS } from "../../src/server/routeAccess.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
+import { builtPage } from "../support/builtPage.ts";
 import { dataPath } from "../support/sharedData.ts";
 import { READ_CATALOGS } from "./readServer.ts";
 
 const KEY = "route_walk_key_0123456789";
+/** The web page's routes serve a stand-in build (its script is the asset walked). */
+const page = builtPage();
+after(() => page.remove());
 
 type Credential = "none" | "wrong key" | "cookie" | "wrong cookie" | "key";
 const CREDENTIALS: Record<Credential, Record<string, string>> = {
@@ -94,15 +98,17 @@ function concrete(
   const [method, routePattern] = route.split(" ");
   // Parameters of our own routes: the run, one of its annotations, a tag.
   const pattern = routePattern.replace(":uid", uid).replace(":id", annotation).replace(":tag", "walk");
-  const rest = pattern.includes("/array/")
-    ? `${uid}/primary/data/${field}`
-    : pattern.includes("/table/") || (pattern.includes("/container/") && method === "POST")
-      ? `${uid}/primary/data`
-      : pattern.includes("/distinct/")
-        ? "" // offered on the catalog only
-        : pattern.includes("/alias/")
-          ? ALIAS
-          : uid;
+  const rest = pattern.startsWith("/assets/")
+    ? page.script
+    : pattern.includes("/array/")
+      ? `${uid}/primary/data/${field}`
+      : pattern.includes("/table/") || (pattern.includes("/container/") && method === "POST")
+        ? `${uid}/primary/data`
+        : pattern.includes("/distinct/")
+          ? "" // offered on the catalog only
+          : pattern.includes("/alias/")
+            ? ALIAS
+            : uid;
   const path = pattern.replace("*", rest);
   const query = pattern.includes("/array/block/")
     ? "?block=0"
@@ -184,6 +190,7 @@ for (const catalog of READ_CATALOGS) {
         const app = await createServer({
           broker: new Broker(store),
           auth: { apiKey: KEY, public: mode === "public" },
+          webRoot: page.dir,
           logger: false,
         });
         await app.listen({ host: "127.0.0.1", port: 0 });

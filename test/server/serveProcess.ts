@@ -15,9 +15,13 @@ export interface ServedProcess {
   stop(): Promise<number | null>;
 }
 
-export async function spawnServer(args: string[], env: Record<string, string> = {}): Promise<ServedProcess> {
+export async function spawnServer(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = projectRoot,
+): Promise<ServedProcess> {
   const child = spawn(process.execPath, [join(projectRoot, "bin/databroker.js"), ...args, "--port", "0"], {
-    cwd: projectRoot,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

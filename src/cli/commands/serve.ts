@@ -145,7 +145,7 @@ export async function printReady(server: RunningServer, catalog: string, isPubli
     return;
   }
   console.log(`databroker is serving ${catalog} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`);
-  console.log(`  browse the API:  ${url}/?api_key=${apiKey}`);
+  console.log(`  web page:        ${url}/?api_key=${apiKey}`);
   console.log(`  runs:            ${url}/api/v1/search/?api_key=${apiKey}`);
   console.log(
     `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="${apiKey}")`,

@@ -3,6 +3,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { UnreadableError } from "../../errors.ts";
+import { loadYaml } from "./loadYaml.ts";
 import { pathExists } from "./pathExists.ts";
 
 /** What a databroker-pack directory holds, with every path absolute. */
@@ -42,8 +43,7 @@ export async function readPack(dir: string): Promise<PackCatalog> {
   const directory = resolve(dir);
   const catalogPath = join(directory, CATALOG_FILE);
   let catalog: { sources?: Record<string, CatalogSource> };
-  // yaml is loaded here, by the packs that need it: its many files cost every command start-up time.
-  const { parse: parseYaml } = await import("yaml");
+  const { parse: parseYaml } = await loadYaml();
   try {
     catalog = parseYaml(await readFile(catalogPath, "utf8")) ?? {};
   } catch (error) {

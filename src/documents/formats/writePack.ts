@@ -6,6 +6,7 @@ import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import type { DocumentPair, Resource } from "../types.ts";
+import { loadYaml } from "./loadYaml.ts";
 import { pathExists } from "./pathExists.ts";
 import { CATALOG_FILE, DOCUMENTS_MANIFEST, type PackCatalog, readPack } from "./readPack.ts";
 import { extensionOf } from "./registry.ts";
@@ -77,8 +78,7 @@ export async function writePack(
       },
     },
   };
-  // yaml is loaded here, by the packs that need it: its many files cost every command start-up time.
-  const { stringify: stringifyYaml } = await import("yaml");
+  const { stringify: stringifyYaml } = await loadYaml();
   await writeFile(join(directory, CATALOG_FILE), stringifyYaml(catalog));
   return readPack(directory);
 }

@@ -25,6 +25,7 @@ export const QUERY_NAMES = [
   "like",
   "specs",
   "structure_family",
+  "query",
   "scan_id",
   "scan_id_range",
   "partial_uid",

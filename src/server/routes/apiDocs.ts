@@ -1,6 +1,7 @@
-// `/openapi.json`, `/docs` (a plain page listing the routes from the OpenAPI document) and `/`, which
-// points at both and at the API root (the Python client probes `/` first and accepts any answer).
-import type { FastifyInstance } from "fastify";
+// `/openapi.json`, `/docs` (a plain page listing the routes from the OpenAPI document) and the JSON answer of
+// `/` (webPage.ts answers browsers), which points at both and at the API root (the Python client probes `/`
+// first and accepts any answer).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sendJson } from "../json.ts";
 import { Links } from "../links.ts";
 import { openApiDocument, ROUTE_DOCS } from "../openapi.ts";
@@ -31,12 +32,14 @@ export async function apiDocsRoutes(app: FastifyInstance): Promise<void> {
     return sendJson(reply, openApiDocument(links.base, version));
   });
   app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(docsPage()));
-  app.get("/", async (request, reply) => {
-    const links = Links.of(request);
-    return sendJson(reply, {
-      api: `${links.api}/`,
-      docs: `${links.base}/docs`,
-      openapi: `${links.base}/openapi.json`,
-    });
+}
+
+/** `/` for a client other than a browser: where the API, its route list and its OpenAPI document are. */
+export function sendRootLinks(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const links = Links.of(request);
+  return sendJson(reply, {
+    api: `${links.api}/`,
+    docs: `${links.base}/docs`,
+    openapi: `${links.base}/openapi.json`,
   });
 }

@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { encodeDocuments } from "../../documents/formats/documentEncoder.ts";
+import { loadYaml } from "../../documents/formats/loadYaml.ts";
 import { pathExists } from "../../documents/formats/pathExists.ts";
 import { CATALOG_FILE, DOCUMENTS_MANIFEST } from "../../documents/formats/readPack.ts";
 import type { DocumentPair } from "../../documents/types.ts";
@@ -53,8 +54,7 @@ export class PackLayout implements CatalogLayout {
 
   /** The layout of the pack at `root`, from its catalog.yml: the format and folder of its document files. */
   static async open(root: string): Promise<PackLayout> {
-    // yaml is loaded here, by the packs that need it: its many files cost every command start-up time.
-    const { parse: parseYaml } = await import("yaml");
+    const { parse: parseYaml } = await loadYaml();
     const catalog = (parseYaml(await readFile(join(root, CATALOG_FILE), "utf8")) ?? {}) as {
       sources?: Record<string, PackSource>;
     };
