@@ -60,12 +60,15 @@ export async function run(): Promise<void> {
   try {
     const t0 = performance.now();
     const store = new SqliteStore(path);
-    for (let first = 0; first < RUNS; first += BATCH) await store.put(startDocuments(first, Math.min(BATCH, RUNS - first)));
+    for (let first = 0; first < RUNS; first += BATCH)
+      await store.put(startDocuments(first, Math.min(BATCH, RUNS - first)));
     const big = pagedRun(POINTS / 10_000, 10_000);
     await store.put(big.documents);
     const bigUid = (big.documents[0][1] as { uid: string }).uid;
     await store.close();
-    console.log(`catalog: ${RUNS} runs + one of ${POINTS} events, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `catalog: ${RUNS} runs + one of ${POINTS} events, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     const server = await spawnServer(["serve", "--catalog", path, "--api-key", KEY]);
     const browser = await launchBrowser();
@@ -82,7 +85,12 @@ export async function run(): Promise<void> {
         table.push(await msUntil(page, `${server.url}/`, firstRow));
         tableFetch.push(await fetchMs(page, [search], "application/json"));
       }
-      line(`first result table, ${RUNS.toLocaleString("en-US")} runs`, table, tableFetch, "fetch of the same search page");
+      line(
+        `first result table, ${RUNS.toLocaleString("en-US")} runs`,
+        table,
+        tableFetch,
+        "fetch of the same search page",
+      );
 
       const drawn = `document.querySelector("[data-testid=chart][data-points='${POINTS}'] canvas")`;
       const columns = ["time", "channel_0"].map(
@@ -94,7 +102,12 @@ export async function run(): Promise<void> {
         plot.push(await msUntil(page, `${server.url}/run/${bigUid}?x=time&y=channel_0`, drawn));
         plotFetch.push(await fetchMs(page, columns, "application/octet-stream"));
       }
-      line(`${POINTS.toLocaleString("en-US")}-point line plot`, plot, plotFetch, "fetch of the same two columns");
+      line(
+        `${POINTS.toLocaleString("en-US")}-point line plot`,
+        plot,
+        plotFetch,
+        "fetch of the same two columns",
+      );
     } finally {
       await browser.close();
       await server.stop();

@@ -82,21 +82,22 @@ async function waitForCount(page: Page, expected: number): Promise<void> {
 }
 
 /** What a canvas holds: how many pixels are painted, how many colors, and a hash of its pixels. */
-async function canvasStats(page: Page, selector: string): Promise<{ painted: number; colors: number; hash: number }> {
-  return page.$eval(
-    selector,
-    `(canvas) => {
-      const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-      let painted = 0, hash = 0;
-      const colors = new Set();
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3] > 0) painted++;
-        colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-        hash = (hash * 31 + data[i] + data[i + 1] * 7 + data[i + 2] * 13) >>> 0;
-      }
-      return { painted, colors: colors.size, hash };
-    }` as never,
-  );
+async function canvasStats(
+  page: Page,
+  selector: string,
+): Promise<{ painted: number; colors: number; hash: number }> {
+  return page.evaluate(`(() => {
+    const canvas = document.querySelector(${JSON.stringify(selector)});
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0, hash = 0;
+    const colors = new Set();
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0) painted++;
+      colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      hash = (hash * 31 + data[i] + data[i + 1] * 7 + data[i + 2] * 13) >>> 0;
+    }
+    return { painted, colors: colors.size, hash };
+  })()`);
 }
 
 async function chartFigures(page: Page): Promise<{ points: number; series: number }> {
@@ -142,7 +143,7 @@ describe("searching", () => {
   test("the query language finds exactly what the API finds; a syntax error points at its column", async () => {
     const { page, problems } = await openSignedIn("/");
     const text = 'plan_name == "tune_mr" or (scan_id >= 11 and scan_id <= 13 and plan_name == "scan")';
-    await page.getByLabel("Query", { exact: true }).fill(text);
+    await page.locator("#query-text").fill(text);
     await page.getByRole("button", { name: "Search" }).click();
     const expected = await countOf(text);
     assert.ok(expected >= 4, "the reference data has these runs");
@@ -151,13 +152,16 @@ describe("searching", () => {
     assert.equal(new URL(page.url()).searchParams.get("q"), text);
     await screenshot(page, "search-language");
 
-    await page.getByLabel("Query", { exact: true }).fill('plan_name == "scan" and');
+    await page.locator("#query-text").fill('plan_name == "scan" and');
     await page.getByRole("button", { name: "Search" }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor();
     const message = (await alert.textContent()) ?? "";
     assert.match(message, /^The search failed400: .*column 24/s);
-    assert.ok(problems.every((p) => /status of 400/.test(p)), problems.join("\n"));
+    assert.ok(
+      problems.every((p) => /status of 400/.test(p)),
+      problems.join("\n"),
+    );
     await page.close();
   });
 
@@ -173,12 +177,15 @@ describe("searching", () => {
     await page.locator("th[aria-sort=ascending]", { hasText: "scan_id" }).waitFor();
     const ascending = await api<SearchPage>(`${searchPath('plan_name == "scan"')}&sort=scan_id`);
     const firstScan = String(ascending.data[0].attributes.metadata.start.scan_id);
-    assert.equal(await page.locator("[data-testid=results] tbody tr td:nth-child(2)").first().textContent(), firstScan);
+    assert.equal(
+      await page.locator("[data-testid=results] tbody tr td:nth-child(2)").first().textContent(),
+      firstScan,
+    );
 
     await page.getByLabel("Add a column (start key)").fill("detectors");
     await page.getByRole("button", { name: "Add", exact: true }).click();
     await page.getByRole("columnheader", { name: /detectors/ }).waitFor();
-        await screenshot(page, "search-filters");
+    await screenshot(page, "search-filters");
 
     await page.goBack(); // the column added replaced its entry: back undoes the sort
     await page.locator("th[aria-sort=descending]", { hasText: "start" }).waitFor();
@@ -203,8 +210,9 @@ describe("searching", () => {
     assert.equal(await page.locator("[data-testid=results] tbody tr").count(), 25);
     await page.getByRole("button", { name: "Next ›" }).first().click();
     await page.getByTestId("page-of").filter({ hasText: "Page 2" }).waitFor();
+    await page.locator("[data-testid=results][aria-busy=false]").waitFor();
     assert.equal(await page.locator("[data-testid=results] tbody tr").count(), Math.min(25, total - 25));
-    await page.getByLabel("Query", { exact: true }).fill('plan_name == "no such plan"');
+    await page.locator("#query-text").fill('plan_name == "no such plan"');
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("status").filter({ hasText: "No run matches this search." }).waitFor();
     await page.close();
@@ -214,7 +222,7 @@ describe("searching", () => {
 describe("a run", () => {
   test("summary and the default plot follow the hints: dimension vs. hinted detector, every point drawn", async () => {
     const uid = await uidOf('plan_name == "tune_mr"');
-    const { page, problems } = await openSignedIn("/?q=" + encodeURIComponent('plan_name == "tune_mr"'));
+    const { page, problems } = await openSignedIn(`/?q=${encodeURIComponent('plan_name == "tune_mr"')}`);
     await page.locator("[data-testid=results] tbody tr a").first().click();
     await page.waitForURL(new RegExp(`/run/${uid}`));
     const summary = (await page.getByTestId("summary").textContent()) ?? "";
@@ -272,7 +280,10 @@ describe("a run", () => {
     assert.notEqual(fourth.hash, first.hash);
     // The cursor readout names the pixel under the pointer and its value in the file.
     const box = (await page.locator(canvas).boundingBox())!;
-    await page.mouse.move(box.x + ((44 + 0.5) / FRAME_RUN.width) * box.width, box.y + ((24 + 0.5) / FRAME_RUN.height) * box.height);
+    await page.mouse.move(
+      box.x + ((44 + 0.5) / FRAME_RUN.width) * box.width,
+      box.y + ((24 + 0.5) / FRAME_RUN.height) * box.height,
+    );
     const readout = (await page.getByTestId("cursor").filter({ hasText: "x 44, y 24" }).textContent()) ?? "";
     const shown = Number(readout.split(": ")[1]);
     const stored = framePixels(3)[24 * FRAME_RUN.width + 44];
@@ -285,7 +296,10 @@ describe("a run", () => {
 
   test("the reference pack's NPY_SEQ image renders", async () => {
     const { page } = await openSignedIn(`/run/${IMAGE_RUN.uid}?tab=images&field=${IMAGE_RUN.field}`);
-    await page.getByTestId("cursor").filter({ hasText: `${IMAGE_RUN.shape[1]} × ${IMAGE_RUN.shape[2]} pixels` }).waitFor();
+    await page
+      .getByTestId("cursor")
+      .filter({ hasText: `${IMAGE_RUN.shape[1]} × ${IMAGE_RUN.shape[2]} pixels` })
+      .waitFor();
     const stats = await canvasStats(page, "[data-testid=image]");
     assert.equal(stats.painted, IMAGE_RUN.shape[1] * IMAGE_RUN.shape[2]);
     await page.close();
@@ -295,15 +309,20 @@ describe("a run", () => {
     const uid = await uidOf('plan_name == "tune_mr"');
     const { page } = await openSignedIn(`/run/${uid}?tab=table&rows=25`);
     await page.getByTestId("table-page").filter({ hasText: "Events 1–25 of 31" }).waitFor();
+    await page.locator("[data-testid=events][aria-busy=false]").waitFor();
     assert.equal(await page.locator("[data-testid=events] tbody tr").count(), 25);
     await page.getByRole("button", { name: "Next ›" }).click();
     await page.getByTestId("table-page").filter({ hasText: "Events 26–31 of 31" }).waitFor();
-    await page.locator("[data-testid=events] tbody tr").nth(5).waitFor();
+    await page.locator("[data-testid=events][aria-busy=false]").waitFor();
     assert.equal(await page.locator("[data-testid=events] tbody tr").count(), 6);
     const table = await api<Record<string, number[]>>(
       `/api/v1/table/full/${uid}/primary/data?format=application/json&seq=26:32&include=seq_num`,
     );
-    const firstRow = await page.locator("[data-testid=events] tbody tr").first().locator("td").allTextContents();
+    const firstRow = await page
+      .locator("[data-testid=events] tbody tr")
+      .first()
+      .locator("td")
+      .allTextContents();
     assert.equal(firstRow[0], "26");
     const headers = await page.locator("[data-testid=events] thead th").allTextContents();
     const i0 = headers.indexOf("I0_USAXS");
@@ -384,7 +403,11 @@ describe("a live run", () => {
     const uid = "5b0e7c1a-9d2f-4e3a-8b4c-6d5e7f8a9b0c";
     const descriptor = "6c1f8d2b-0e3a-4f4b-9c5d-7e6f8a9b0c1d";
     const post = (docs: Array<[string, Record<string, unknown>]>) =>
-      api("/api/v1/documents/", { method: "POST", body: JSON.stringify(docs), headers: { "content-type": "application/json" } });
+      api("/api/v1/documents/", {
+        method: "POST",
+        body: JSON.stringify(docs),
+        headers: { "content-type": "application/json" },
+      });
     const event = (n: number): [string, Record<string, unknown>] => [
       "event",
       {
@@ -397,7 +420,16 @@ describe("a live run", () => {
       },
     ];
     await post([
-      ["start", { uid, time: 1_800_000_000, scan_id: 7777, plan_name: "scan", hints: { dimensions: [[["x"], "primary"]] } }],
+      [
+        "start",
+        {
+          uid,
+          time: 1_800_000_000,
+          scan_id: 7777,
+          plan_name: "scan",
+          hints: { dimensions: [[["x"], "primary"]] },
+        },
+      ],
       [
         "descriptor",
         {
@@ -405,7 +437,10 @@ describe("a live run", () => {
           run_start: uid,
           time: 1_800_000_000,
           name: "primary",
-          data_keys: { x: { dtype: "number", shape: [], source: "x" }, y: { dtype: "number", shape: [], source: "y" } },
+          data_keys: {
+            x: { dtype: "number", shape: [], source: "x" },
+            y: { dtype: "number", shape: [], source: "y" },
+          },
           hints: { det: { fields: ["y"] } },
         },
       ],
@@ -417,7 +452,17 @@ describe("a live run", () => {
     assert.equal((await chartFigures(page)).points, 2);
     await post([event(3), event(4), event(5)]);
     await page.getByTestId("chart").and(page.locator("[data-points='5']")).waitFor({ timeout: 10_000 });
-    await post([["stop", { uid: "7d2a9e3c-1f4b-4a5c-8d6e-8f7a9b0c1d2e", run_start: uid, time: 1_800_000_010, exit_status: "success" }]]);
+    await post([
+      [
+        "stop",
+        {
+          uid: "7d2a9e3c-1f4b-4a5c-8d6e-8f7a9b0c1d2e",
+          run_start: uid,
+          time: 1_800_000_010,
+          exit_status: "success",
+        },
+      ],
+    ]);
     await page.getByTestId("summary").filter({ hasText: "success" }).waitFor({ timeout: 10_000 });
     assert.equal(await page.getByRole("status").filter({ hasText: "live" }).count(), 0);
     await page.close();

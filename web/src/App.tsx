@@ -3,7 +3,6 @@
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { SignInForm, SignInStatus } from "./components/SignIn.tsx";
 import { followLink, useRoute } from "./lib/router.ts";
-import { credential } from "./lib/session.ts";
 import { useSession } from "./lib/useSession.ts";
 import { RunView } from "./views/RunView.tsx";
 import { SearchView } from "./views/SearchView.tsx";
@@ -22,7 +21,7 @@ export function App({ signInProblem }: { signInProblem?: Error }) {
         <h1>Sign in</h1>
         {session.refused && (
           <ErrorMessage
-            title={credential() ? "The server refused this key" : "This server needs a key"}
+            title={session.refusedCredential ? "The server refused this key" : "This server needs a key"}
             error={session.refused}
           />
         )}

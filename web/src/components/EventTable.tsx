@@ -78,7 +78,7 @@ export function EventTable({ run, route, tick }: { run: LoadedRun; route: Route;
       </form>
       {rows.error && <ErrorMessage title="The events could not be read" error={rows.error} />}
       <div class="table-scroll tall">
-        <table data-testid="events">
+        <table data-testid="events" aria-busy={rows.loading}>
           <thead>
             <tr>
               <th scope="col">seq_num</th>

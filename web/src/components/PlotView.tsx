@@ -16,7 +16,7 @@ export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; t
   const streamName = params.get("stream") ?? defaultStream(run);
   const stream = run.streams.find((s) => s.name === streamName);
   const x = params.get("x") ?? (stream ? defaultX(run, stream) : "time");
-  const ys = params.has("y") ? list(params.get("y")) : stream ? defaultY(stream, x) : [];
+  const ys = params.has("y") ? list(params.get("y")) : stream ? defaultY(run, stream, x) : [];
   const logX = params.get("logx") === "1";
   const logY = params.get("logy") === "1";
   const overlays = list(params.get("overlay"));

@@ -51,6 +51,8 @@ function startKeys(runs: Item<RunMetadata>[]): string[] {
 
 export function ResultTable(props: {
   runs: Item<RunMetadata>[];
+  /** Whether the next page is being read (the rows shown are the previous answer's). */
+  loading: boolean;
   state: SearchState;
   selected: string[];
   onSelect: (uids: string[]) => void;
@@ -92,7 +94,7 @@ export function ResultTable(props: {
         <button type="submit">Add</button>
       </form>
       <div class="table-scroll">
-        <table class="runs" data-testid="results">
+        <table class="runs" data-testid="results" aria-busy={props.loading}>
           <thead>
             <tr>
               <th scope="col">

@@ -1,27 +1,35 @@
 // What the plot shows by default, as bluesky's live plots choose it: x is the scan's first hinted dimension
-// (else time), y the detector fields the descriptors hint (else every other number); and the columns of
+// (else time), y the fields the descriptors hint but the dimensions (else the first other numbers); and the columns of
 // several runs put on one ascending x (each run's points sorted by x, then merged; gaps where a run has no
 // point at an x).
 import { readArray } from "./arrays.ts";
 import { isScalar, type LoadedRun, type StreamInfo } from "./runData.ts";
 
+function dimensionsOf(run: LoadedRun): Array<[string[], string]> {
+  return (
+    (run.metadata.start.hints as { dimensions?: Array<[string[], string]> } | undefined)?.dimensions ?? []
+  );
+}
+
 export function defaultX(run: LoadedRun, stream: StreamInfo): string {
-  const dimensions = (run.metadata.start.hints as { dimensions?: Array<[string[], string]> } | undefined)
-    ?.dimensions;
   const names = new Set(stream.fields.filter(isScalar).map((f) => f.name));
-  for (const [fields, streamName] of dimensions ?? [])
+  for (const [fields, streamName] of dimensionsOf(run))
     if (streamName === stream.name && fields.length > 0 && names.has(fields[0])) return fields[0];
   return "time";
 }
 
-export function defaultY(stream: StreamInfo, x: string): string[] {
+/** The hinted fields that are not dimensions (the motors scanned are never plotted against themselves). */
+export function defaultY(run: LoadedRun, stream: StreamInfo, x: string): string[] {
   const scalar = stream.fields.filter(isScalar).map((f) => f.name);
+  const dimensions = new Set(dimensionsOf(run).flatMap(([fields]) => fields));
   const hinted = stream.descriptors.flatMap((d) =>
     Object.values(d.hints ?? {}).flatMap((h) => h.fields ?? []),
   );
-  const chosen = [...new Set(hinted)].filter((name) => name !== x && scalar.includes(name));
+  const chosen = [...new Set(hinted)].filter(
+    (name) => name !== x && !dimensions.has(name) && scalar.includes(name),
+  );
   if (chosen.length > 0) return chosen;
-  return scalar.filter((name) => name !== x && name !== "time").slice(0, 4);
+  return scalar.filter((name) => name !== x && name !== "time" && !dimensions.has(name)).slice(0, 4);
 }
 
 export interface RunColumns {

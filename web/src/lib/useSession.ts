@@ -26,6 +26,8 @@ export interface Session {
   about?: About;
   /** Why the server refused the credential (or reading without one). */
   refused?: string;
+  /** Whether that refusal was of a credential (rather than of reading without one). */
+  refusedCredential?: boolean;
   loading: boolean;
   /** Whether the caller may add and edit annotations. */
   mayAnnotate: boolean;
@@ -41,7 +43,7 @@ export function useSession(): Session {
         return await getJson<Whoami>("/api/v1/auth/whoami", { signal });
       } catch (error) {
         if (error instanceof ApiError && (error.status === 401 || error.status === 403))
-          return { refused: error.detail };
+          return { refused: error.detail, refusedCredential: credential() !== undefined };
         throw error;
       }
     },
@@ -54,6 +56,7 @@ export function useSession(): Session {
     who: answer,
     about: about.data,
     refused,
+    refusedCredential: who.data && "refused" in who.data ? who.data.refusedCredential : false,
     loading: who.loading,
     mayAnnotate: answer?.scopes.includes("write:annotations") === true && credential() !== undefined,
   };

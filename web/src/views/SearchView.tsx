@@ -49,7 +49,7 @@ export function SearchView({ route }: { route: Route }) {
     <section class="search" aria-label="Search runs">
       <form
         class="query"
-        aria-label="Query"
+        aria-label="Search by query"
         onSubmit={(event) => {
           event.preventDefault();
           go({ text, page: 1 });
@@ -103,6 +103,7 @@ export function SearchView({ route }: { route: Route }) {
       {results.data && (
         <ResultTable
           runs={results.data.data}
+          loading={results.loading}
           state={state}
           selected={selected}
           onSelect={setSelected}
