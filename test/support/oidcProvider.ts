@@ -1,6 +1,7 @@
 // A throwaway OIDC provider for tests: node:http on a loopback port, serving the discovery document and a
 // JWKS of generated keys (RS256, ES256), with key rotation, fetch counters and a token signer whose claims,
 // header and key can be overridden to make bad tokens.
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -68,13 +69,31 @@ export class TestOidcProvider {
     const provider = new TestOidcProvider(server, `http://127.0.0.1:${port}`);
     server.on("request", (req, res) => {
       if (provider.stall) return;
-      const json = (body: unknown) => {
-        res.writeHead(200, { "content-type": "application/json" });
+      // Browsers' pages fetch discovery and the token endpoint from another origin: CORS as providers send it.
+      const json = (body: unknown, status = 200) => {
+        res.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" });
         res.end(JSON.stringify(body));
       };
-      if (req.url === "/.well-known/openid-configuration") {
+      const url = new URL(req.url ?? "/", provider.issuer);
+      if (url.pathname === "/.well-known/openid-configuration") {
         provider.discoveryFetches++;
-        json({ issuer: provider.advertisedIssuer ?? provider.issuer, jwks_uri: provider.jwksUri });
+        json({
+          issuer: provider.advertisedIssuer ?? provider.issuer,
+          jwks_uri: provider.jwksUri,
+          authorization_endpoint: `${provider.issuer}/authorize`,
+          token_endpoint: `${provider.issuer}/token`,
+        });
+      } else if (url.pathname === "/authorize" && req.method === "GET") {
+        provider.authorize(url.searchParams, res);
+      } else if (url.pathname === "/token" && req.method === "POST") {
+        let body = "";
+        req.on("data", (chunk) => {
+          body += chunk;
+        });
+        req.on("end", async () => {
+          const answer = await provider.exchange(new URLSearchParams(body));
+          json(answer, "error" in answer ? 400 : 200);
+        });
       } else if (req.url === "/jwks") {
         provider.jwksFetches++;
         json({ keys: provider.keys.map((k) => k.publicJwk) });
@@ -122,6 +141,59 @@ export class TestOidcProvider {
     return new SignJWT(claims as JWTPayload)
       .setProtectedHeader({ alg: key.alg, kid: key.kid, ...options.header })
       .sign(key.privateKey);
+  }
+
+  /**
+   * The browser sign-in (authorization code with PKCE) signs in this user at once, with no login form; the
+   * client ids the provider knows.
+   */
+  signInAs = "alice";
+  clients = new Set(["databroker-web"]);
+  private readonly codes = new Map<
+    string,
+    { challenge: string; clientId: string; redirectUri: string; sub: string }
+  >();
+
+  private authorize(params: URLSearchParams, res: import("node:http").ServerResponse): void {
+    const clientId = params.get("client_id") ?? "";
+    const redirectUri = params.get("redirect_uri") ?? "";
+    const challenge = params.get("code_challenge") ?? "";
+    if (
+      !this.clients.has(clientId) ||
+      !redirectUri ||
+      params.get("code_challenge_method") !== "S256" ||
+      !challenge
+    ) {
+      res.writeHead(400).end("bad authorization request");
+      return;
+    }
+    const code = randomBytes(16).toString("hex");
+    this.codes.set(code, { challenge, clientId, redirectUri, sub: this.signInAs });
+    const back = new URL(redirectUri);
+    back.searchParams.set("code", code);
+    back.searchParams.set("state", params.get("state") ?? "");
+    res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  private async exchange(params: URLSearchParams): Promise<Record<string, unknown>> {
+    const grant = this.codes.get(params.get("code") ?? "");
+    this.codes.delete(params.get("code") ?? "");
+    const verifier = params.get("code_verifier") ?? "";
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    if (
+      params.get("grant_type") !== "authorization_code" ||
+      !grant ||
+      grant.clientId !== params.get("client_id") ||
+      grant.redirectUri !== params.get("redirect_uri") ||
+      grant.challenge !== challenge
+    )
+      return { error: "invalid_grant" };
+    return {
+      token_type: "Bearer",
+      expires_in: 300,
+      access_token: await this.token({ claims: { sub: grant.sub } }),
+      id_token: await this.token({ claims: { sub: grant.sub, aud: grant.clientId } }),
+    };
   }
 
   async close(): Promise<void> {

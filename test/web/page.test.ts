@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
+import { TestOidcProvider } from "../support/oidcProvider.ts";
 import { launchBrowser, recordProblems, screenshot } from "./browser.ts";
 import { FRAME_RUN, framePixels, writeFrameRun } from "./frameRun.ts";
 import { IMAGE_RUN, startWebServer, type WebServer } from "./webServer.ts";
@@ -484,6 +485,46 @@ describe("a public server", () => {
       await page.close();
     } finally {
       await open.stop();
+    }
+  });
+});
+
+describe("signing in with the facility's OIDC provider", () => {
+  test("the page's code flow with PKCE signs in as the provider's user, and the API takes its token", async () => {
+    const provider = await TestOidcProvider.start();
+    const memberships = `users: [{id: alice}]
+proposals: [{id: P1, pis: [alice], users: [], release_at: null}]
+beamtimes: [{id: B1, proposal: P1, beamline: X, pis: [alice], users: [], release_at: null}]
+`;
+    const secured = await startWebServer({
+      memberships,
+      serveArgs: [
+        ["--oidc-issuer", provider.issuer],
+        ["--oidc-audience", provider.audience],
+        ["--oidc-client-id", "databroker-web"],
+      ].flat(),
+    });
+    try {
+      const page = await browser.newPage();
+      const problems = recordProblems(page);
+      await page.goto(`${secured.url}/run/anything?tab=plot`);
+      await page.getByTestId("who").filter({ hasText: "Browsing anonymously" }).waitFor();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.getByRole("button", { name: `Sign in with ${new URL(provider.issuer).host}` }).click();
+      await page.getByTestId("who").filter({ hasText: "Signed in as alice" }).waitFor();
+      // Back where the sign-in began, with no code or state left in the address.
+      const url = new URL(page.url());
+      assert.equal(url.pathname, "/run/anything");
+      assert.equal(url.searchParams.get("tab"), "plot");
+      assert.equal(url.searchParams.get("code"), null);
+      assert.ok(
+        problems.every((p) => /status of 404/.test(p)),
+        problems.join("\n"),
+      );
+      await page.close();
+    } finally {
+      await secured.stop();
+      await provider.close();
     }
   });
 });

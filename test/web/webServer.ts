@@ -47,6 +47,8 @@ export interface WebServerOptions {
    */
   memberships?: string;
   users?: string[];
+  /** More `serve` options (say, the OIDC provider's). */
+  serveArgs?: string[];
 }
 
 export interface WebServer {
@@ -91,7 +93,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
           .pop()!;
     }
     const roots = [PACK_FILES, ...(options.fileRoots ?? [])].flatMap((root) => ["--file-root", root]);
-    const args = ["serve", "--catalog", catalog, "--api-key", key, ...roots];
+    const args = ["serve", "--catalog", catalog, "--api-key", key, ...roots, ...(options.serveArgs ?? [])];
     const served = await spawnServer(options.public ? [...args, "--public"] : args, {}, PACK_FILES);
     // Never left running, even when the test process ends without its `after` hooks.
     const killOnExit = () => served.child.kill("SIGKILL");

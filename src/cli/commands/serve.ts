@@ -40,6 +40,7 @@ export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
   oidcAudience?: string;
   oidcJwksUri?: string;
   oidcUserClaim?: string;
+  oidcClientId?: string;
   trustedProxy?: string;
   proxyUserHeader?: string;
   /** Called once the catalog is open, before listening (`start` seeds the examples here). */
@@ -79,6 +80,7 @@ function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy
             audience,
             jwksUri: options.oidcJwksUri ?? (env.DATABROKER_OIDC_JWKS_URI || undefined),
             userClaim: options.oidcUserClaim ?? (env.DATABROKER_OIDC_USER_CLAIM || undefined),
+            clientId: options.oidcClientId ?? (env.DATABROKER_OIDC_CLIENT_ID || undefined),
           }
         : undefined,
     proxy: proxies
@@ -222,6 +224,10 @@ export function withListenOptions(command: Command): Command {
     .option(
       "--oidc-user-claim <claim>",
       "the token claim naming the user (default: $DATABROKER_OIDC_USER_CLAIM, else sub)",
+    )
+    .option(
+      "--oidc-client-id <id>",
+      "the public client the web page signs in as (code flow with PKCE; default: $DATABROKER_OIDC_CLIENT_ID, else no OIDC sign-in on the page)",
     )
     .option(
       "--trusted-proxy <addresses>",
