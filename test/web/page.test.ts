@@ -528,3 +528,60 @@ beamtimes: [{id: B1, proposal: P1, beamline: X, pis: [alice], users: [], release
     }
   });
 });
+
+describe("built like a product", () => {
+  /** Form controls without an accessible name, and buttons without text or a label, on the page now. */
+  const unlabelled = `[...document.querySelectorAll("input, select, textarea, button")]
+    .filter((el) => el.type !== "hidden")
+    .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") ||
+      (el.tagName === "BUTTON" && el.textContent.trim())))
+    .map((el) => el.outerHTML.slice(0, 80))`;
+
+  test("every control is labelled, on the search and on each view of a run", async () => {
+    const uid = await uidOf('plan_name == "tune_mr"');
+    const { page } = await openSignedIn("/");
+    await page.locator("[data-testid=results][aria-busy=false]").waitFor();
+    assert.deepEqual(await page.evaluate(unlabelled), []);
+    for (const tab of ["plot", "images", "table", "fields", "metadata", "annotations", "downloads"]) {
+      await page.goto(`${server.url}/run/${tab === "images" ? FRAME_RUN.uid : uid}?tab=${tab}`);
+      await page.getByTestId("summary").waitFor();
+      await page.waitForLoadState("networkidle");
+      assert.deepEqual(await page.evaluate(unlabelled), [], tab);
+    }
+    await page.close();
+  });
+
+  test("the keyboard alone searches and opens a run", async () => {
+    const { page } = await openSignedIn("/");
+    await page.locator("[data-testid=results][aria-busy=false]").waitFor();
+    // From the top of the page: the brand link, the sign-out button, then the query box.
+    await page.keyboard.press("Tab");
+    for (let i = 0; i < 5 && !(await page.evaluate(`document.activeElement?.id === "query-text"`)); i++)
+      await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate("document.activeElement?.id"), "query-text");
+    await page.keyboard.type('plan_name == "tune_mr"');
+    await page.keyboard.press("Enter");
+    await waitForCount(page, 1);
+    await page.locator("[data-testid=results] tbody tr a").first().focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("summary").filter({ hasText: "primary: 31" }).waitFor();
+    await page.close();
+  });
+
+  test("readable in the dark: the page follows the system's color scheme", async () => {
+    const page = await browser.newPage({ colorScheme: "dark", viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/?api_key=${server.key}`);
+    await page.locator("[data-testid=results][aria-busy=false]").waitFor();
+    const [background, text] = (await page.evaluate(
+      `[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]`,
+    )) as string[];
+    const brightness = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
+      return (r * 299 + g * 587 + b * 114) / 1000;
+    };
+    assert.ok(brightness(background) < 60, `a dark background, got ${background}`);
+    assert.ok(brightness(text) - brightness(background) > 125, `contrast between ${text} and ${background}`);
+    await screenshot(page, "search-dark");
+    await page.close();
+  });
+});
