@@ -26,10 +26,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Milliseconds since the page's navigation began, once `condition` (a page expression) holds after a frame. */
-async function msUntil(page: Page, url: string, condition: string): Promise<number> {
+/**
+ * Milliseconds since the page's navigation began, once an element matching `selector` is there, after the
+ * next frame (the page's CSP forbids evaluated predicates, so the wait is a locator's).
+ */
+async function msUntil(page: Page, url: string, selector: string): Promise<number> {
   await page.goto(url);
-  await page.waitForFunction(condition, undefined, { polling: "raf", timeout: 120_000 });
+  await page.locator(selector).first().waitFor({ state: "attached", timeout: 120_000 });
   return page.evaluate("new Promise((done) => requestAnimationFrame(() => done(performance.now())))");
 }
 
@@ -77,7 +80,7 @@ export async function run(): Promise<void> {
       await page.goto(`${server.url}/?api_key=${KEY}`); // signs the page in (kept in local storage)
       await page.getByTestId("results").waitFor({ timeout: 120_000 });
 
-      const firstRow = `document.querySelector("[data-testid=results] tbody tr")`;
+      const firstRow = "[data-testid=results] tbody tr";
       const search = `/api/v1/search/?sort=-time&page%5Boffset%5D=0&page%5Blimit%5D=50`;
       const table: number[] = [];
       const tableFetch: number[] = [];
@@ -92,7 +95,7 @@ export async function run(): Promise<void> {
         "fetch of the same search page",
       );
 
-      const drawn = `document.querySelector("[data-testid=chart][data-points='${POINTS}'] canvas")`;
+      const drawn = `[data-testid=chart][data-points='${POINTS}'] canvas`;
       const columns = ["time", "channel_0"].map(
         (field) => `/api/v1/array/full/${bigUid}/primary/data/${field}?format=application%2Foctet-stream`,
       );

@@ -273,9 +273,7 @@ describe("a run", () => {
     assert.ok(first.colors > 20, `a picture, not a flat color (${first.colors} colors)`);
     await page.locator("input[name=frame]").fill("3");
     await page.getByTestId("frame").filter({ hasText: "4 / 5" }).waitFor();
-    await page.waitForFunction(
-      `document.querySelector("[data-testid=image]").getAttribute("aria-label").endsWith("frame 3")`,
-    );
+    await page.locator('[data-testid=image][aria-label$="frame 3"]').waitFor();
     await page.waitForLoadState("networkidle");
     const fourth = await canvasStats(page, canvas);
     assert.notEqual(fourth.hash, first.hash);
