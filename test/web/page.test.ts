@@ -204,6 +204,21 @@ describe("searching", () => {
     await page.close();
   });
 
+  test("the date filters read days in the browser's time zone, as the API reads them with that zone", async () => {
+    const { page } = await openSignedIn("/");
+    await page.locator("input[name=since]").fill("2020-02-02");
+    await page.locator("input[name=until]").fill("2020-02-02");
+    const zone = (await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")) as string;
+    const text = 'time >= "2020-02-02" and time < "2020-02-03"';
+    const expected = (
+      await api<SearchPage>(`${searchPath(text)}&filter[query][condition][tz]=${encodeURIComponent(zone)}`)
+    ).meta.count;
+    assert.ok(expected >= 6, "the tutorial scans of that day");
+    await waitForCount(page, expected);
+    assert.equal(new URL(page.url()).searchParams.get("since"), "2020-02-02");
+    await page.close();
+  });
+
   test("pages of results, and a search that finds nothing says so", async () => {
     const { page } = await openSignedIn("/?size=25");
     const total = await resultCount(page);
@@ -386,7 +401,57 @@ describe("a run", () => {
 
     await page.goto(`${server.url}/?tag=web-test`);
     await waitForCount(page, 1);
+
+    // Deleting asks first; the annotation is then gone from the run (its revisions stay readable).
+    await page.goto(`${server.url}/run/${uid}?tab=annotations`);
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByTestId("annotation").first().getByRole("button", { name: "Delete" }).click();
+    await page.getByText("No annotations yet.").waitFor();
+    assert.equal((await api<{ data: unknown[] }>(`/api/v1/annotations/${uid}`)).data.length, 0);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test("provenance: a derived run links to its input, and the input to what was derived from it", async () => {
+    const input = await uidOf('plan_name == "tune_mr"');
+    const derived = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
+    await api("/api/v1/documents/", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        [
+          "start",
+          {
+            uid: derived,
+            time: 1_900_000_000,
+            plan_name: "peak_fit",
+            provenance: {
+              inputs: [{ uid: input, stream: "primary" }],
+              software: [{ name: "fitter", version: "1.0" }],
+            },
+          },
+        ],
+        [
+          "stop",
+          {
+            uid: "4d5e6f7a-8b9c-4d0e-8f1a-2b3c4d5e6f7a",
+            run_start: derived,
+            time: 1_900_000_001,
+            exit_status: "success",
+          },
+        ],
+      ]),
+    });
+    const { page } = await openSignedIn(`/run/${derived}`);
+    await page
+      .getByTestId("inputs")
+      .getByRole("link", { name: `${input.slice(0, 8)}/primary` })
+      .click();
+    await page.waitForURL(new RegExp(`/run/${input}`));
+    await page
+      .getByTestId("outputs")
+      .getByRole("link", { name: /peak_fit/ })
+      .waitFor();
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 // The page: a header with who is signed in, then the view the URL names — the search (`/`) or a run
 // (`/run/<uid or alias>`). Links inside the page change the view without reloading it.
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
-import { SignInForm, SignInStatus } from "./components/SignIn.tsx";
+import { SignInPage, SignInStatus } from "./components/SignIn.tsx";
 import { followLink, useRoute } from "./lib/router.ts";
 import { useSession } from "./lib/useSession.ts";
 import { RunView } from "./views/RunView.tsx";
@@ -13,25 +13,11 @@ export function App({ signInProblem }: { signInProblem?: Error }) {
   const runRef = route.path.startsWith("/run/")
     ? decodeURIComponent(route.path.slice("/run/".length))
     : undefined;
+  // Until the server says who the caller is, the view already asks for its data (in parallel, not after);
+  // a refusal then brings the sign-in.
+  const signInNeeded = !session.who && !(session.loading && session.refused === undefined);
   let body: preact.ComponentChildren;
-  if (session.loading && !session.who && !session.refused) body = <p class="loading">Loading…</p>;
-  else if (!session.who)
-    body = (
-      <section class="signin-page">
-        <h1>Sign in</h1>
-        {session.refused && (
-          <ErrorMessage
-            title={session.refusedCredential ? "The server refused this key" : "This server needs a key"}
-            error={session.refused}
-          />
-        )}
-        <p>
-          Sign in with the API key <code>databroker serve</code> printed (its <em>web page</em> URL signs you
-          in), or one your facility issued you.
-        </p>
-        <SignInForm session={session} />
-      </section>
-    );
+  if (signInNeeded) body = <SignInPage session={session} />;
   else if (runRef) body = <RunView key={runRef} runRef={runRef} route={route} session={session} />;
   else body = <SearchView route={route} />;
   return (

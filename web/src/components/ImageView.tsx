@@ -214,26 +214,23 @@ function FrameImage(props: FrameProps & { route: Route }) {
             ))}
           </select>
         </label>
-        <label>
-          Low{" "}
-          <input
-            type="number"
-            name="lo"
-            step="any"
-            value={formatValue(lo)}
-            onChange={(event) => set({ lo: event.currentTarget.value })}
-          />
-        </label>
-        <label>
-          High{" "}
-          <input
-            type="number"
-            name="hi"
-            step="any"
-            value={formatValue(hi)}
-            onChange={(event) => set({ hi: event.currentTarget.value })}
-          />
-        </label>
+        {(
+          [
+            ["Low", "lo", lo],
+            ["High", "hi", hi],
+          ] as const
+        ).map(([label, name, value]) => (
+          <label key={name}>
+            {label}{" "}
+            <input
+              type="number"
+              name={name}
+              step="any"
+              value={formatValue(value)}
+              onChange={(event) => set({ [name]: event.currentTarget.value })}
+            />
+          </label>
+        ))}
         <button type="button" onClick={() => set({ lo: undefined, hi: undefined })}>
           Auto contrast
         </button>

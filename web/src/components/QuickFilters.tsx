@@ -3,6 +3,7 @@
 // as the caller may see them).
 import { apiPath, getJson } from "../lib/api.ts";
 import type { FilterName, SearchState } from "../lib/searchQuery.ts";
+import { credential } from "../lib/session.ts";
 import { useAsync } from "../lib/useAsync.ts";
 
 interface Counted {
@@ -68,14 +69,39 @@ function Choice(props: {
   );
 }
 
+/**
+ * Facets count over the whole catalog: on a large one a server takes a while (a quarter second for 100,000
+ * runs), so they are asked for once the results are in, and kept a minute for this credential.
+ */
+const FACETS_KEPT_MS = 60_000;
+let kept: { who: string; at: number; facets: Promise<Facets> } | undefined;
+
+function facetsFor(signal: AbortSignal): Promise<Facets> {
+  const who = credential()?.secret ?? "";
+  if (!kept || kept.who !== who || Date.now() - kept.at > FACETS_KEPT_MS) {
+    const facets = loadFacets(new AbortController().signal); // shared by later views: not this view's signal
+    kept = { who, at: Date.now(), facets };
+    facets.catch(() => {
+      kept = undefined;
+    });
+  }
+  return new Promise((resolve, reject) => {
+    signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+    kept!.facets.then(resolve, reject);
+  });
+}
+
 export function QuickFilters({
   state,
+  ready,
   onChange,
 }: {
   state: SearchState;
+  /** Whether the results are in (the facets are read after them). */
+  ready: boolean;
   onChange: (changes: Partial<SearchState>) => void;
 }) {
-  const facets = useAsync(loadFacets, []);
+  const facets = useAsync((signal) => (ready ? facetsFor(signal) : Promise.resolve(undefined)), [ready]);
   const options = facets.data;
   const field = (label: string, name: FilterName, type: "date" | "number") => (
     <label>
@@ -113,23 +139,23 @@ export function QuickFilters({
       {field("scan_id ≥", "scanFrom", "number")}
       {field("scan_id ≤", "scanTo", "number")}
       <Choice label="Tag" name="tag" value={state.tag} options={options?.tags ?? []} onChange={onChange} />
-      {(options?.beamline_id.length ?? 0) > 0 && (
-        <Choice
-          label="Beamline"
-          name="beamline"
-          value={state.beamline}
-          options={options!.beamline_id}
-          onChange={onChange}
-        />
-      )}
-      {(options?.proposal_id.length ?? 0) > 0 && (
-        <Choice
-          label="Proposal"
-          name="proposal"
-          value={state.proposal}
-          options={options!.proposal_id}
-          onChange={onChange}
-        />
+      {/* Shown only when the catalog's runs name them. */}
+      {(
+        [
+          ["Beamline", "beamline", options?.beamline_id ?? []],
+          ["Proposal", "proposal", options?.proposal_id ?? []],
+        ] as const
+      ).map(([label, name, values]) =>
+        values.length > 0 ? (
+          <Choice
+            key={name}
+            label={label}
+            name={name}
+            value={state[name]}
+            options={values}
+            onChange={onChange}
+          />
+        ) : null,
       )}
       {any && (
         <button

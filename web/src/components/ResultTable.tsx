@@ -1,6 +1,6 @@
 // The result table: fixed columns people always want, plus start-document keys they add (kept in the URL).
 // Header buttons sort on the server (`sort=key` / `-key`); each row links to its run.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { hrefOf } from "../lib/router.ts";
 import { formatTime, formatValue, type Item, type RunMetadata, valueAt } from "../lib/runs.ts";
 import type { SearchState } from "../lib/searchQuery.ts";
@@ -62,6 +62,10 @@ export function ResultTable(props: {
   const { state, selected } = props;
   const [adding, setAdding] = useState("");
   const columns = [...FIXED, ...state.columns.map(keyColumn)];
+  // A User Timing mark (in the browser's performance tools, and what bench/web.bench.ts reads).
+  useEffect(() => {
+    if (!props.loading) performance.mark("databroker:results");
+  }, [props.runs, props.loading]);
   const descending = state.sort.startsWith("-");
   const sortKey = state.sort.replace(/^[-+]/, "");
   const toggle = (uid: string) =>

@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { startOidcSignIn } from "../lib/oidc.ts";
 import { signIn, signOut } from "../lib/session.ts";
 import type { Session } from "../lib/useSession.ts";
+import { ErrorMessage } from "./ErrorMessage.tsx";
 
 export function SignInForm({ session }: { session: Session }) {
   const [key, setKey] = useState("");
@@ -66,5 +67,25 @@ export function SignInStatus({ session }: { session: Session }) {
         </>
       )}
     </div>
+  );
+}
+
+/** The page shown instead of a view when the server needs a credential (or refused the one given). */
+export function SignInPage({ session }: { session: Session }) {
+  return (
+    <section class="signin-page">
+      <h1>Sign in</h1>
+      {session.refused && (
+        <ErrorMessage
+          title={session.refusedCredential ? "The server refused this key" : "This server needs a key"}
+          error={session.refused}
+        />
+      )}
+      <p>
+        Sign in with the API key <code>databroker serve</code> printed (its <em>web page</em> URL signs you
+        in), or one your facility issued you.
+      </p>
+      <SignInForm session={session} />
+    </section>
   );
 }

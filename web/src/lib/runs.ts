@@ -12,26 +12,14 @@ export interface RunSummary {
   events: Record<string, number>;
 }
 
-export interface Annotation {
-  id: string;
-  run: string;
-  author: string;
-  created: number;
-  updated: number;
-  revision: number;
-  visibility: "private" | "beamtime" | "users";
-  shared_with: string[];
-  tags: string[];
-  body: string;
-  values: Record<string, Json>;
-  target?: { stream?: string; field?: string; seq?: [number, number] };
-}
+/** The annotation model the server keeps (one definition: the page imports its type). */
+export type { Annotation } from "../../../src/annotations/Annotation.ts";
 
 export interface RunMetadata {
   start: Doc;
   stop: Doc | null;
   summary: RunSummary;
-  annotations?: Annotation[];
+  annotations?: import("../../../src/annotations/Annotation.ts").Annotation[];
 }
 
 export interface Item<M> {

@@ -74,7 +74,11 @@ export function SearchView({ route }: { route: Route }) {
           text; <code>tags contains "good"</code>.
         </small>
       </form>
-      <QuickFilters state={state} onChange={(changes) => go({ ...changes, page: 1 })} />
+      <QuickFilters
+        state={state}
+        ready={results.data !== undefined || results.error !== undefined}
+        onChange={(changes) => go({ ...changes, page: 1 })}
+      />
       {results.error && <ErrorMessage title="The search failed" error={results.error} />}
       <div class="result-bar">
         <span data-testid="result-count" aria-live="polite">
