@@ -56,13 +56,14 @@ export async function readColumns(
     return (await readArray([run.uid, streamName, "data", name], field.dataType, field.shape, { signal }))
       .values;
   };
-  const xValues = await read(x);
+  // Every column at once: the server reads them in parallel as the browser receives them.
+  const [xValues, ...yValues] = await Promise.all([x, ...ys].map(read));
   if (!xValues) throw new Error(`${label} has no field ${x} in ${streamName}`);
-  const ys2 = await Promise.all(ys.map(async (field) => ({ field, values: await read(field) })));
+  const columns = ys.map((field, i) => ({ field, values: yValues[i] }));
   return {
     label,
     x: xValues,
-    ys: ys2.filter((y): y is { field: string; values: Float64Array } => y.values !== undefined),
+    ys: columns.filter((y): y is { field: string; values: Float64Array } => y.values !== undefined),
   };
 }
 
