@@ -1,6 +1,7 @@
 // A small synthetic run whose detector writes a stack of frames to files, as area detectors do: a scan of 5
 // points, each event's 48x64 `cam_image` an NPY file (ophyd's NPY_SEQ layout) with a bright spot that moves
-// across the frame, and a scalar `cam_stats_total`. The reference data has no multi-frame images our
+// across the frame, a scalar `cam_stats_total`, and `cam_profile`, the frame's middle row (a 1-D array kept
+// in the event itself). The reference data has no multi-frame images our
 // handlers read, so the frame slider is tested on these.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -58,9 +59,10 @@ export function writeFrameRun(dir: string): string {
           x: { dtype: "number", shape: [], source: "SIM:x", units: "mm" },
           [field]: { dtype: "array", shape: [height, width], source: "SIM:cam", external: "FILESTORE:" },
           cam_stats_total: { dtype: "number", shape: [], source: "SIM:cam.total", units: "counts" },
+          cam_profile: { dtype: "array", shape: [width], source: "SIM:cam.profile", units: "counts" },
         },
         hints: { x: { fields: ["x"] }, cam: { fields: ["cam_stats_total"] } },
-        object_keys: { x: ["x"], cam: [field, "cam_stats_total"] },
+        object_keys: { x: ["x"], cam: [field, "cam_stats_total", "cam_profile"] },
         configuration: {},
       },
     ],
@@ -92,8 +94,18 @@ export function writeFrameRun(dir: string): string {
         descriptor,
         time: t0 + 1 + n,
         seq_num: n + 1,
-        data: { x: n * 0.5, [field]: datum, cam_stats_total: pixels.reduce((a, b) => a + b, 0) },
-        timestamps: { x: t0 + 1 + n, [field]: t0 + 1 + n, cam_stats_total: t0 + 1 + n },
+        data: {
+          x: n * 0.5,
+          [field]: datum,
+          cam_stats_total: pixels.reduce((a, b) => a + b, 0),
+          cam_profile: Array.from(pixels.subarray(24 * width, 25 * width)),
+        },
+        timestamps: {
+          x: t0 + 1 + n,
+          [field]: t0 + 1 + n,
+          cam_stats_total: t0 + 1 + n,
+          cam_profile: t0 + 1 + n,
+        },
         filled: { [field]: false },
       },
     ]);

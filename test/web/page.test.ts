@@ -308,6 +308,16 @@ describe("a run", () => {
     await page.close();
   });
 
+  test("a 1-D array per event is drawn as a line, one event at a time", async () => {
+    const { page } = await openSignedIn(`/run/${FRAME_RUN.uid}?tab=images&field=cam_profile&frame=2`);
+    await page
+      .getByTestId("chart")
+      .and(page.locator(`[data-points='${FRAME_RUN.width}']`))
+      .waitFor();
+    assert.equal(await page.getByTestId("frame").textContent(), "3 / 5");
+    await page.close();
+  });
+
   test("the reference pack's NPY_SEQ image renders", async () => {
     const { page } = await openSignedIn(`/run/${IMAGE_RUN.uid}?tab=images&field=${IMAGE_RUN.field}`);
     await page

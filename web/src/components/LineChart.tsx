@@ -23,6 +23,20 @@ export interface ChartData {
 
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 
+/**
+ * Tick labels with as many decimals as the tick spacing needs (a motor scanned over 0.004 mm reads 8.8235,
+ * 8.8240, not 8.824 twice); exponents for very large or small magnitudes.
+ */
+function tickLabels(_chart: uPlot, splits: number[]): string[] {
+  const step = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : 0;
+  const decimals = step > 0 ? Math.min(12, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9))) : 0;
+  return splits.map((value) => {
+    const size = Math.abs(value);
+    if (value !== 0 && (size >= 1e6 || size < 1e-4)) return value.toExponential(Math.min(6, Math.max(1, decimals)));
+    return value.toFixed(decimals);
+  });
+}
+
 /** Values a log scale cannot place (zero, negative) become gaps rather than breaking the scale. */
 function forLog(values: ArrayLike<number | null>): (number | null)[] {
   return Array.from(values, (v) => (v !== null && v > 0 ? v : null));
@@ -41,8 +55,19 @@ export function LineChart({ data, height = 420 }: { data: ChartData; height?: nu
         y: { distr: data.logY ? 3 : 1 },
       },
       axes: [
-        { label: data.xLabel, stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.25)" } },
-        { label: data.yLabel, stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.25)" }, size: 70 },
+        {
+          label: data.xLabel,
+          stroke: "currentColor",
+          grid: { stroke: "rgba(128,128,128,0.25)" },
+          ...(data.xIsTime || data.logX ? {} : { values: tickLabels }),
+        },
+        {
+          label: data.yLabel,
+          stroke: "currentColor",
+          grid: { stroke: "rgba(128,128,128,0.25)" },
+          size: 70,
+          ...(data.logY ? {} : { values: tickLabels }),
+        },
       ],
       series: [
         { label: data.xLabel },
