@@ -29,10 +29,14 @@ const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
  */
 function tickLabels(_chart: uPlot, splits: number[]): string[] {
   const step = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : 0;
-  const decimals = step > 0 ? Math.min(12, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9))) : 0;
+  // The fewest decimals that write the spacing exactly (0.25 needs two, 0.0005 four).
+  const exact = Number(step.toPrecision(10));
+  let decimals = 0;
+  while (decimals < 12 && Number(exact.toFixed(decimals)) !== exact) decimals++;
   return splits.map((value) => {
     const size = Math.abs(value);
-    if (value !== 0 && (size >= 1e6 || size < 1e-4)) return value.toExponential(Math.min(6, Math.max(1, decimals)));
+    if (value !== 0 && (size >= 1e6 || size < 1e-4))
+      return value.toExponential(Math.min(6, Math.max(1, decimals)));
     return value.toFixed(decimals);
   });
 }
