@@ -302,7 +302,17 @@ describe("a run", () => {
     const shown = Number(readout.split(": ")[1]);
     const stored = framePixels(3)[24 * FRAME_RUN.width + 44];
     assert.ok(Math.abs(shown - stored) <= Math.abs(stored) * 1e-5, `${shown} vs ${stored}`);
+    // A log stretch and another color map redraw the same frame differently.
+    await page.getByRole("checkbox", { name: "log scale" }).check();
+    await page.waitForURL(/stretch=log/);
     await page.locator("select[name=cmap]").selectOption("gray");
+    await page.waitForURL(/cmap=gray/);
+    let redrawn = await canvasStats(page, canvas);
+    for (let i = 0; i < 50 && redrawn.hash === fourth.hash; i++) {
+      await page.waitForTimeout(20); // the redraw follows the URL's change by a frame
+      redrawn = await canvasStats(page, canvas);
+    }
+    assert.notEqual(redrawn.hash, fourth.hash);
     await screenshot(page, "run-image");
     assert.deepEqual(problems, []);
     await page.close();

@@ -44,6 +44,9 @@ function finiteRange(values: Float64Array): [number, number] {
   return low <= high ? [low, high] : [0, 1];
 }
 
+/** How a value maps into the color map between the contrast limits: linearly, or by its logarithm. */
+type Stretch = "linear" | "log";
+
 function drawImage(
   canvas: HTMLCanvasElement,
   values: Float64Array,
@@ -51,16 +54,21 @@ function drawImage(
   lo: number,
   hi: number,
   cmap: string,
+  stretch: Stretch,
 ) {
   canvas.width = width;
   canvas.height = height;
   const context = canvas.getContext("2d")!;
   const image = context.createImageData(width, height);
   const table = lookupTable(cmap);
-  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  // A log stretch starts at the smallest positive limit (diffraction frames span decades; zeros are dark).
+  const map = stretch === "log" ? (v: number) => Math.log10(Math.max(v, Number.MIN_VALUE)) : (v: number) => v;
+  const low = map(stretch === "log" ? Math.max(lo, hi > 0 ? hi * 1e-6 : 1e-6) : lo);
+  const high = map(hi);
+  const scale = high > low ? 255 / (high - low) : 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const level = Number.isFinite(v) ? Math.max(0, Math.min(255, Math.round((v - lo) * scale))) : 0;
+    const level = Number.isFinite(v) ? Math.max(0, Math.min(255, Math.round((map(v) - low) * scale))) : 0;
     image.data[i * 4] = table[level * 3];
     image.data[i * 4 + 1] = table[level * 3 + 1];
     image.data[i * 4 + 2] = table[level * 3 + 2];
@@ -184,6 +192,7 @@ function FrameImage(props: FrameProps & { route: Route }) {
   const [cursor, setCursor] = useState<string>("");
   const params = props.route.params;
   const cmap = params.get("cmap") ?? "viridis";
+  const stretch: Stretch = params.get("stretch") === "log" ? "log" : "linear";
   const auto = frame.data ? finiteRange(frame.data.values) : [0, 1];
   const lo = params.has("lo") ? Number(params.get("lo")) : auto[0];
   const hi = params.has("hi") ? Number(params.get("hi")) : auto[1];
@@ -191,8 +200,8 @@ function FrameImage(props: FrameProps & { route: Route }) {
     navigate(withParams(props.route, changes), { replace: true });
   useEffect(() => {
     if (frame.data && canvas.current)
-      drawImage(canvas.current, frame.data.values, frame.data.shape, lo, hi, cmap);
-  }, [frame.data, lo, hi, cmap]);
+      drawImage(canvas.current, frame.data.values, frame.data.shape, lo, hi, cmap, stretch);
+  }, [frame.data, lo, hi, cmap, stretch]);
   const readout = (event: MouseEvent) => {
     const element = canvas.current;
     if (!element || !frame.data) return;
@@ -231,6 +240,15 @@ function FrameImage(props: FrameProps & { route: Route }) {
             />
           </label>
         ))}
+        <label>
+          <input
+            type="checkbox"
+            name="stretch"
+            checked={stretch === "log"}
+            onChange={() => set({ stretch: stretch === "log" ? undefined : "log" })}
+          />{" "}
+          log scale
+        </label>
         <button type="button" onClick={() => set({ lo: undefined, hi: undefined })}>
           Auto contrast
         </button>

@@ -82,7 +82,11 @@ export function SearchView({ route }: { route: Route }) {
       {results.error && <ErrorMessage title="The search failed" error={results.error} />}
       <div class="result-bar">
         <span data-testid="result-count" aria-live="polite">
-          {count === undefined ? "Searching…" : `${count.toLocaleString()} run${count === 1 ? "" : "s"}`}
+          {count === undefined
+            ? results.error
+              ? ""
+              : "Searching…"
+            : `${count.toLocaleString()} run${count === 1 ? "" : "s"}`}
           {results.loading && count !== undefined ? " (updating…)" : ""}
         </span>
         {selected.length > 0 && (
@@ -96,13 +100,15 @@ export function SearchView({ route }: { route: Route }) {
             Compare {selected.length} selected
           </a>
         )}
-        <Pager
-          page={state.page}
-          pages={pages}
-          size={state.size}
-          onPage={(page) => go({ page })}
-          onSize={(size) => go({ size, page: 1 })}
-        />
+        {!results.error && (
+          <Pager
+            page={state.page}
+            pages={pages}
+            size={state.size}
+            onPage={(page) => go({ page })}
+            onSize={(size) => go({ size, page: 1 })}
+          />
+        )}
       </div>
       {results.data && (
         <ResultTable
