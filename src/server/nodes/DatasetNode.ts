@@ -25,6 +25,8 @@ export class DatasetNode implements ContainerNode {
   }
 
   async keys(): Promise<string[]> {
+    // Whoever lists the variables describes them all next.
+    this.source.willReadAll?.();
     return [...this.source.variables];
   }
 

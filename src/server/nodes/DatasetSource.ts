@@ -17,6 +17,8 @@ export interface DatasetSource {
   isExternal(name: string): boolean;
   /** The rows of an external variable's first seq_num, filled; undefined when none or they cannot be read. */
   firstRow?(name: string): Promise<Table | undefined>;
+  /** A hint that every variable is about to be described (a listing): read them together. */
+  willReadAll?(): void;
   /** What the documents declare of one value of a variable (used when no row can be read). */
   declared?(name: string): { shape: number[]; dtype: DType };
 }

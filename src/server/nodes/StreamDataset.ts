@@ -1,5 +1,6 @@
 // A stream's `data` (seq-ordered values, external data filled on read) or `timestamps` (each field's
-// timestamps) as a dataset source. Unfilled columns are read once per node and shared by its variables.
+// timestamps) as a dataset source. Unfilled columns are read once per node and shared by its variables: all
+// of them when the dataset is listed, only the named ones when a request reads a field or two.
 import { declaredShape } from "../../broker/dataKeys.ts";
 import { type FieldSource, fieldSource, type Stream } from "../../broker/index.ts";
 import { ValidationError } from "../../errors.ts";
@@ -20,6 +21,9 @@ function pick(table: Table, names: readonly string[], withSeqNum = false): Table
 export class StreamDataset implements DatasetSource {
   readonly variables: readonly string[];
   private unfilled?: Promise<Table>;
+  /** Unfilled reads of a few named fields (a request for one variable), each read once. */
+  private readonly unfilledFields = new Map<string, Promise<Table>>();
+  private readsAll = false;
 
   constructor(
     private readonly stream: Stream,
@@ -69,6 +73,27 @@ export class StreamDataset implements DatasetSource {
     return this.unfilled;
   }
 
+  willReadAll(): void {
+    this.readsAll = true;
+  }
+
+  /**
+   * The unfilled data columns of `fields`: only those when a request names a few (one field of a million
+   * events reads one column, not every one), every column at once when it lists the dataset or asks for most.
+   */
+  private unfilledData(fields: readonly string[]): Promise<Table> {
+    // (No field named: `time` alone, read without any other column.)
+    if (this.readsAll || this.unfilled || 2 * fields.length >= this.variables.length - 1)
+      return this.everyColumn();
+    const key = JSON.stringify(fields);
+    let table = this.unfilledFields.get(key);
+    if (!table) {
+      table = this.stream.read({ fields, fill: false });
+      this.unfilledFields.set(key, table);
+    }
+    return table;
+  }
+
   async table(names: readonly string[], selection: TableSelection): Promise<Table> {
     const { seq, fill = true, limit, withSeqNum } = selection;
     const fields = names.filter((name) => name !== "time");
@@ -85,7 +110,7 @@ export class StreamDataset implements DatasetSource {
     if (seq !== undefined || limit !== undefined)
       return pick(await this.stream.read({ fields, seq, fill }), fields, withSeqNum);
     if (!fill || !fields.some((name) => this.isExternal(name)))
-      return pick(await this.everyColumn(), fields, withSeqNum);
+      return pick(await this.unfilledData(fields), fields, withSeqNum);
     return pick(await this.stream.read({ fields, fill: true }), fields, withSeqNum);
   }
 
