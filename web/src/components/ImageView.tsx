@@ -11,6 +11,7 @@ import { useAsync } from "../lib/useAsync.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 import { LineChart } from "./LineChart.tsx";
 import { StreamPicker } from "./StreamPicker.tsx";
+import { Toggle } from "./Toggle.tsx";
 
 /** Frames in a field: every event's leading dimensions above the last two (or one, for lines). */
 function frameLayout(field: FieldInfo) {
@@ -94,6 +95,7 @@ export function ImageView({ run, route, tick }: { run: LoadedRun; route: Route; 
     return <p class="empty">This run has no array fields (images or 1-D arrays per event).</p>;
   const layout = frameLayout(field);
   const frame = Math.min(Math.max(0, Number(params.get("frame")) || 0), layout.count - 1);
+  const frameProps = { run, stream: streamName, field, index: frameIndex(layout.outer, frame), tick };
   return (
     <div class="images">
       <form class="controls" aria-label="Image settings" onSubmit={(event) => event.preventDefault()}>
@@ -133,22 +135,9 @@ export function ImageView({ run, route, tick }: { run: LoadedRun; route: Route; 
         </label>
       </form>
       {layout.dims.length === 2 ? (
-        <FrameImage
-          run={run}
-          stream={streamName}
-          field={field}
-          index={frameIndex(layout.outer, frame)}
-          route={route}
-          tick={tick}
-        />
+        <FrameImage {...frameProps} route={route} />
       ) : (
-        <FrameLine
-          run={run}
-          stream={streamName}
-          field={field}
-          index={frameIndex(layout.outer, frame)}
-          tick={tick}
-        />
+        <FrameLine {...frameProps} />
       )}
     </div>
   );
@@ -240,15 +229,12 @@ function FrameImage(props: FrameProps & { route: Route }) {
             />
           </label>
         ))}
-        <label>
-          <input
-            type="checkbox"
-            name="stretch"
-            checked={stretch === "log"}
-            onChange={() => set({ stretch: stretch === "log" ? undefined : "log" })}
-          />{" "}
-          log scale
-        </label>
+        <Toggle
+          name="stretch"
+          label="log scale"
+          checked={stretch === "log"}
+          onChange={() => set({ stretch: stretch === "log" ? undefined : "log" })}
+        />
         <button type="button" onClick={() => set({ lo: undefined, hi: undefined })}>
           Auto contrast
         </button>

@@ -1,6 +1,6 @@
 // A line chart on a canvas (uPlot: a million points draw in tens of milliseconds, where an SVG element per
 // point would not draw at all), sized to its container, with log scales and a legend.
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
@@ -99,11 +99,16 @@ export function LineChart({ data, height = 420 }: { data: ChartData; height?: nu
       chart.destroy();
     };
   }, [data, height]);
-  const shown = data.series.reduce((total, s) => {
-    let n = 0;
-    for (let i = 0; i < s.values.length; i++) if (s.values[i] !== null && Number.isFinite(s.values[i])) n++;
-    return total + n;
-  }, 0);
+  const shown = useMemo(
+    () =>
+      data.series.reduce((total, s) => {
+        let n = 0;
+        for (let i = 0; i < s.values.length; i++)
+          if (s.values[i] !== null && Number.isFinite(s.values[i])) n++;
+        return total + n;
+      }, 0),
+    [data],
+  );
   return (
     <div class="chart" ref={box} data-testid="chart" data-points={shown} data-series={data.series.length} />
   );

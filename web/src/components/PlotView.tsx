@@ -1,6 +1,6 @@
 // Plots of a stream's numbers: the default follows the hints (dimension vs. hinted detectors); people pick x,
 // the y fields, log scales, and other runs to overlay (compare scans). All of it is in the URL.
-import { useState } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { defaultX, defaultY, mergeOnX, readColumns } from "../lib/plotData.ts";
 import { navigate, type Route, withParams } from "../lib/router.ts";
 import { defaultStream, isScalar, type LoadedRun, loadRun, loadRunMetadata } from "../lib/runData.ts";
@@ -8,10 +8,11 @@ import { useAsync } from "../lib/useAsync.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 import { LineChart } from "./LineChart.tsx";
 import { StreamPicker } from "./StreamPicker.tsx";
+import { Toggle } from "./Toggle.tsx";
 
 const list = (text: string | null) => (text ?? "").split(",").filter(Boolean);
 
-export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; tick: number }) {
+export function PlotView({ run, route }: { run: LoadedRun; route: Route }) {
   const params = route.params;
   const streamName = params.get("stream") ?? defaultStream(run);
   const stream = run.streams.find((s) => s.name === streamName);
@@ -25,20 +26,41 @@ export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; t
   const set = (changes: Record<string, string | undefined>, replace = false) =>
     navigate(withParams(route, changes), { replace });
 
+  // The runs compared are described once per list (their fields do not change as axes do); their columns,
+  // like this run's, are read again whenever this run is re-read (`run` is a new value at each refresh).
+  const others = useAsync(
+    (signal) => Promise.all(overlays.map((uid) => loadRun(uid, signal))),
+    [overlays.join(",")],
+  );
   const columns = useAsync(
     async (signal) => {
-      if (!streamName) return undefined;
-      const others = await Promise.all(overlays.map((uid) => loadRun(uid, signal)));
-      const runs = await Promise.all([run, ...others].map((r) => readColumns(r, streamName, x, ys, signal)));
+      if (!streamName || !others.data) return undefined;
+      const runs = await Promise.all(
+        [run, ...others.data].map((r) => readColumns(r, streamName, x, ys, signal)),
+      );
       return mergeOnX(runs);
     },
-    [run.uid, streamName, x, ys.join(","), overlays.join(","), tick],
+    [run, streamName, x, ys.join(","), others.data],
   );
+  const failure = others.error ?? columns.error;
+  // One value per drawing: the chart is rebuilt when what it shows changes, not at every render of the form.
+  const chart = useMemo(() => {
+    if (!columns.data || ys.length === 0) return undefined;
+    const units = (name: string) => stream?.fields.find((f) => f.name === name)?.units;
+    const yUnits = [...new Set(ys.map(units).filter(Boolean))];
+    return {
+      x: columns.data.x,
+      series: columns.data.series,
+      xLabel: units(x) ? `${x} (${units(x)})` : x,
+      yLabel: yUnits.length === 1 ? `${ys.join(", ")} (${yUnits[0]})` : ys.join(", "),
+      logX,
+      logY,
+      xIsTime: x === "time",
+    };
+  }, [columns.data, stream, x, ys.join(","), logX, logY]);
 
   if (!stream) return <p class="empty">This run has no streams to plot.</p>;
   const scalars = stream.fields.filter(isScalar).map((f) => f.name);
-  const units = (name: string) => stream.fields.find((f) => f.name === name)?.units;
-  const yUnits = [...new Set(ys.map(units).filter(Boolean))];
   return (
     <div class="plot">
       <form class="controls" aria-label="Plot settings" onSubmit={(event) => event.preventDefault()}>
@@ -78,24 +100,18 @@ export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; t
               </label>
             ))}
         </fieldset>
-        <label>
-          <input
-            type="checkbox"
-            name="logx"
-            checked={logX}
-            onChange={() => set({ logx: logX ? undefined : "1" })}
-          />{" "}
-          log x
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            name="logy"
-            checked={logY}
-            onChange={() => set({ logy: logY ? undefined : "1" })}
-          />{" "}
-          log y
-        </label>
+        <Toggle
+          name="logx"
+          label="log x"
+          checked={logX}
+          onChange={() => set({ logx: logX ? undefined : "1" })}
+        />
+        <Toggle
+          name="logy"
+          label="log y"
+          checked={logY}
+          onChange={() => set({ logy: logY ? undefined : "1" })}
+        />
       </form>
       <form
         class="overlay"
@@ -136,21 +152,9 @@ export function PlotView({ run, route, tick }: { run: LoadedRun; route: Route; t
         ))}
       </form>
       {addError && <ErrorMessage error={addError} />}
-      {columns.error && <ErrorMessage title="The data could not be read" error={columns.error} />}
+      {failure && <ErrorMessage title="The data could not be read" error={failure} />}
       {columns.data && ys.length === 0 && <p class="empty">Choose a y field to plot.</p>}
-      {columns.data && ys.length > 0 && (
-        <LineChart
-          data={{
-            x: columns.data.x,
-            series: columns.data.series,
-            xLabel: units(x) ? `${x} (${units(x)})` : x,
-            yLabel: yUnits.length === 1 ? `${ys.join(", ")} (${yUnits[0]})` : ys.join(", "),
-            logX,
-            logY,
-            xIsTime: x === "time",
-          }}
-        />
-      )}
+      {chart && <LineChart data={chart} />}
       {columns.loading && <p class="loading">Reading data…</p>}
     </div>
   );

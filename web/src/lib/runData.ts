@@ -107,13 +107,27 @@ async function loadStream(uid: string, name: string, signal: AbortSignal): Promi
   return { name, descriptors, fields };
 }
 
+/**
+ * A run loaded by another reference (scan_id, alias, prefix), handed once to the view that its uid's address
+ * opens next (the run view rewrites the address to the uid): the run is not read twice in a row.
+ */
+let handedOver: { run: LoadedRun; at: number } | undefined;
+const HAND_OVER_MS = 5_000;
+
 export async function loadRun(ref: string, signal: AbortSignal): Promise<LoadedRun> {
+  if (handedOver && handedOver.run.uid === ref && Date.now() - handedOver.at < HAND_OVER_MS) {
+    const { run } = handedOver;
+    handedOver = undefined;
+    return run;
+  }
   const item = await loadRunMetadata(ref, signal);
   const metadata = item.attributes.metadata;
   const streams = await Promise.all(
     metadata.summary.stream_names.map((name) => loadStream(item.id, name, signal)),
   );
-  return { uid: item.id, metadata, streams };
+  const run = { uid: item.id, metadata, streams };
+  if (run.uid !== ref) handedOver = { run, at: Date.now() };
+  return run;
 }
 
 /** The stream a run's plots start on: the one its hints name, else `primary`, else the first. */

@@ -73,7 +73,7 @@ export function RunView({ runRef, route, session }: { runRef: string; route: Rou
         ))}
       </div>
       <section role="tabpanel" class="panel" aria-label={TABS.find(([id]) => id === tab)?.[1]}>
-        {tab === "plot" && <PlotView run={loaded} route={route} tick={tick} />}
+        {tab === "plot" && <PlotView run={loaded} route={route} />}
         {tab === "images" && <ImageView run={loaded} route={route} tick={tick} />}
         {tab === "table" && <EventTable run={loaded} route={route} tick={tick} />}
         {tab === "fields" && <StreamFields run={loaded} />}
