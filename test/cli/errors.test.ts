@@ -112,6 +112,12 @@ test("serve --port 70000: one line, exit code 2", () => {
   assert.match(result.stderr, /--port 70000: not a port number/);
 });
 
+test("serve --oidc-client-id without a provider: one line, exit code 2 (not a page with no OIDC sign-in)", () => {
+  const result = databroker(["serve", "--oidc-client-id", "web", "--port", "0", "--catalog", "memory:"]);
+  assertCleanFailure(result, "serve --oidc-client-id");
+  assert.match(result.stderr, /--oidc-client-id .*give --oidc-issuer and --oidc-audience too/);
+});
+
 test("show N with no such scan_id says it looked for a scan_id (and for a uid prefix)", () => {
   const short = databroker(["show", "99", "--catalog", catalog]);
   assert.equal(short.code, 1);

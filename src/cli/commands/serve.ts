@@ -71,6 +71,11 @@ function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy
     throw new ValidationError(
       "OIDC sign-in needs both --oidc-issuer and --oidc-audience (or DATABROKER_OIDC_ISSUER and _AUDIENCE)",
     );
+  const clientId = options.oidcClientId ?? (env.DATABROKER_OIDC_CLIENT_ID || undefined);
+  if (clientId !== undefined && issuer === undefined)
+    throw new ValidationError(
+      "--oidc-client-id names the web page's client of an OIDC provider: give --oidc-issuer and --oidc-audience too",
+    );
   const proxies = options.trustedProxy ?? (env.DATABROKER_TRUSTED_PROXY || undefined);
   return {
     oidc:
@@ -80,7 +85,7 @@ function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy
             audience,
             jwksUri: options.oidcJwksUri ?? (env.DATABROKER_OIDC_JWKS_URI || undefined),
             userClaim: options.oidcUserClaim ?? (env.DATABROKER_OIDC_USER_CLAIM || undefined),
-            clientId: options.oidcClientId ?? (env.DATABROKER_OIDC_CLIENT_ID || undefined),
+            clientId,
           }
         : undefined,
     proxy: proxies
