@@ -1,0 +1,5 @@
+// The built-in export formats, registered in the order users see them listed. Each lives in its own file.
+import { registerExportFormat } from "../registry.ts";
+import { suitcaseJsonl, suitcaseMsgpack } from "./suitcase.ts";
+
+for (const format of [suitcaseJsonl, suitcaseMsgpack]) registerExportFormat(format);
