@@ -43,6 +43,8 @@ export interface AssetReaderOptions {
   fileRoots?: readonly string[];
   /** The most bytes one read may take, whatever the documents declare (default 1 GiB). */
   maxReadBytes?: number;
+  /** Told each file a handler opens (FileAccess), by the path it asked for. */
+  onOpen?: (path: string) => void;
 }
 
 function kwargsText(kwargs: unknown): string {
@@ -54,6 +56,7 @@ export class AssetReader {
   readonly rootMap: RootMap;
   readonly roots: FileRoots;
   readonly maxReadBytes: number;
+  private readonly onOpen?: (path: string) => void;
   private readonly handlers = new Map<string, Promise<ResourceHandler>>();
   private readonly streamHandlers = new Map<string, Promise<StreamHandler>>();
 
@@ -62,11 +65,12 @@ export class AssetReader {
     this.rootMap = options.rootMap ?? {};
     this.roots = new FileRoots([...(options.fileRoots ?? []), ...Object.values(this.rootMap)]);
     this.maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
+    this.onOpen = options.onOpen;
   }
 
   /** File access for one read of `rows` values of `declared` (or, without it, of at most the cap). */
   private access(declared: DataKey | undefined, rows: number): FileAccess {
-    return new FileAccess(this.roots, ReadBudget.declared(declared, rows, this.maxReadBytes));
+    return new FileAccess(this.roots, ReadBudget.declared(declared, rows, this.maxReadBytes), this.onOpen);
   }
 
   /** The ingest rule `file-root` for one Resource or StreamResource (see resourcePathCheck.ts). */

@@ -43,6 +43,8 @@ export class FileAccess {
   constructor(
     readonly roots: FileRoots,
     readonly budget: ReadBudget,
+    /** Told each path opened, as the handler asked for it (an export copying a run's files lists them so). */
+    private readonly opened?: (path: string) => void,
   ) {}
 
   /**
@@ -67,6 +69,7 @@ export class FileAccess {
       fd = openSync(real, OPEN_FLAGS);
       const stats = fstatSync(fd);
       if (!stats.isFile()) throw new UnreadableError(path, "open", "not a regular file");
+      this.opened?.(path);
       return new RandomAccessFile(real, fd, stats.size);
     } catch (error) {
       if (fd !== undefined) closeSync(fd);

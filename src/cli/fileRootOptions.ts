@@ -52,3 +52,21 @@ export function withTrustOption(command: Command, who: string): Command {
 export function brokerFileOptions(flags: FileRootFlags): Pick<BrokerOptions, "fileRoots" | "maxReadBytes"> {
   return { fileRoots: flags.fileRoot, maxReadBytes: flags.maxReadBytes };
 }
+
+/** `OLD=NEW` pairs collected into a record (root_map entries, export options). */
+export function keyValueEntry(usage: string) {
+  return (text: string, previous: Record<string, string> = {}): Record<string, string> => {
+    const at = text.indexOf("=");
+    if (at <= 0) throw new InvalidArgumentError(`use ${usage}`);
+    return { ...previous, [text.slice(0, at)]: text.slice(at + 1) };
+  };
+}
+
+/** `--root-map OLD=NEW`: databroker's root_map (a Resource root or StreamResource path prefix -> its new place). */
+export function withRootMapOption(command: Command): Command {
+  return command.option(
+    "--root-map <old=new>",
+    "where moved external files are now (repeatable)",
+    keyValueEntry("OLD_ROOT=NEW_ROOT"),
+  );
+}

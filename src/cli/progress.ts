@@ -42,21 +42,35 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
+/** What a progress counts: bytes read (ingest), or runs done (export). */
+export interface ProgressUnit {
+  amount(n: number): string;
+}
+
+export const BYTES: ProgressUnit = { amount: formatBytes };
+export const RUNS: ProgressUnit = { amount: (n) => (n === 1 ? "1 run" : `${Number(n.toFixed(2))} runs`) };
+
 /** The figures of a moment: what the bar and the plain lines both show. */
-export function progressFigures(done: number, total: number, seconds: number) {
+export function progressFigures(done: number, total: number, seconds: number, unit: ProgressUnit = BYTES) {
   const rate = seconds > 0 ? done / seconds : 0;
   return {
     percent: total > 0 ? Math.min(100, Math.floor((100 * done) / total)) : 100,
-    done: formatBytes(done),
-    total: formatBytes(total),
-    rate: `${formatBytes(rate)}/s`,
+    done: unit.amount(done),
+    total: unit.amount(total),
+    rate: `${unit.amount(rate)}/s`,
     eta: rate > 0 ? formatDuration((total - done) / rate) : "?",
   };
 }
 
 /** `ingest: 42% of 29.2 MB, 8.1 MB/s, ETA 2 s`: one plain line. */
-export function progressLine(label: string, done: number, total: number, seconds: number): string {
-  const { percent, total: of, rate, eta } = progressFigures(done, total, seconds);
+export function progressLine(
+  label: string,
+  done: number,
+  total: number,
+  seconds: number,
+  unit: ProgressUnit = BYTES,
+): string {
+  const { percent, total: of, rate, eta } = progressFigures(done, total, seconds, unit);
   return `${label}: ${percent}% of ${of}, ${rate}, ETA ${eta}`;
 }
 
@@ -69,6 +83,10 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Seconds since some fixed moment (a parameter so the plain-line pacing can be tested). */
   now?: () => number;
+  /** What `start`'s total counts (default bytes). */
+  unit?: ProgressUnit;
+  /** More to show after the figures (e.g. the bytes an export has written). */
+  detail?: () => string;
 }
 
 export class Progress {
@@ -77,6 +95,8 @@ export class Progress {
   private readonly interval: number;
   private readonly stream: NodeJS.WriteStream;
   private readonly now: () => number;
+  private readonly unit: ProgressUnit;
+  private readonly detail: () => string;
   private readonly started: number;
   private lastLine: number;
   private total = 0;
@@ -90,6 +110,8 @@ export class Progress {
     this.interval = options.interval ?? progressLineInterval();
     this.stream = options.stream ?? process.stderr;
     this.now = options.now ?? (() => performance.now() / 1000);
+    this.unit = options.unit ?? BYTES;
+    this.detail = options.detail ?? (() => "");
     this.started = this.now();
     this.lastLine = this.started;
   }
@@ -99,7 +121,7 @@ export class Progress {
     this.total = total;
     if (this.mode !== "bar") return;
     this.bars = new cliProgress.MultiBar({
-      format: `${this.label} |{bar}| {percentage}% of {totalBytes} | {rate} | ETA {eta}`,
+      format: `${this.label} |{bar}| {percentage}% of {totalBytes} | {rate} | ETA {eta}{detail}`,
       stream: this.stream,
       hideCursor: true,
       clearOnComplete: true,
@@ -119,7 +141,8 @@ export class Progress {
     if (this.bar) this.bar.update(this.done, this.payload());
     else if (this.mode === "lines" && this.now() - this.lastLine >= this.interval) {
       this.lastLine = this.now();
-      this.stream.write(`${progressLine(this.label, this.done, this.total, this.lastLine - this.started)}\n`);
+      const line = progressLine(this.label, this.done, this.total, this.lastLine - this.started, this.unit);
+      this.stream.write(`${line}${this.detailText()}\n`);
     }
   }
 
@@ -145,8 +168,19 @@ export class Progress {
     this.bar = undefined;
   }
 
+  /** Redraws with what `detail` says now, the count unchanged. */
+  refresh(): void {
+    this.bar?.update(this.done, this.payload());
+  }
+
+  private detailText(): string {
+    const detail = this.detail();
+    return detail === "" ? "" : `, ${detail}`;
+  }
+
   private payload() {
-    const { total, rate, eta } = progressFigures(this.done, this.total, this.now() - this.started);
-    return { totalBytes: total, rate, eta };
+    const { total, rate, eta } = progressFigures(this.done, this.total, this.now() - this.started, this.unit);
+    const detail = this.detail();
+    return { totalBytes: total, rate, eta, detail: detail === "" ? "" : ` | ${detail}` };
   }
 }

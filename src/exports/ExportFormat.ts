@@ -75,7 +75,8 @@ export interface FolderExportFormat extends FormatBase {
  */
 export interface CollectionExportFormat extends FormatBase {
   readonly layout: "collection";
-  begin(folder: FolderSink, settings: ExportSettings): CollectionWriter;
+  /** `location`: the directory the folder becomes once complete (none when it goes into a tar). */
+  begin(folder: FolderSink, settings: ExportSettings, location?: string): CollectionWriter;
 }
 
 export interface CollectionWriter {

@@ -164,7 +164,7 @@ async function exportCollection(
   const partial = `${directory}.${process.pid}.partial`;
   await mkdir(partial, { recursive: true });
   try {
-    const writer = format.begin(directoryFolder(partial, count), settings);
+    const writer = format.begin(directoryFolder(partial, count), settings, directory);
     for await (const run of runs) {
       const before = count.bytes;
       try {

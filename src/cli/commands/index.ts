@@ -69,6 +69,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./table.ts")).registerTable,
   },
   {
+    name: "export",
+    summary: "write runs in a format analysis programs read: NeXus, SPEC, CSV, TIFF, Parquet, suitcase, pack",
+    load: async () => (await import("./export.ts")).registerExport,
+  },
+  {
     name: "access",
     summary: "the catalog's memberships: load from the user office, list, whoami, audit, retag",
     load: async () => (await import("./access.ts")).registerAccess,

@@ -12,7 +12,12 @@ import { DatabrokerError } from "../../errors.ts";
 import { tableToCSV } from "../../tables/csv.ts";
 import { tableToJSONText } from "../../tables/jsonColumns.ts";
 import { withCatalogOption } from "../catalogOption.ts";
-import { brokerFileOptions, type FileRootFlags, withFileRootOptions } from "../fileRootOptions.ts";
+import {
+  brokerFileOptions,
+  type FileRootFlags,
+  withFileRootOptions,
+  withRootMapOption,
+} from "../fileRootOptions.ts";
 import { outputTo, withOutputOption } from "../output.ts";
 import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
@@ -35,13 +40,6 @@ function fieldList(text: string): string[] {
     .filter((field) => field !== "");
   if (fields.length === 0) throw new InvalidArgumentError("name at least one field");
   return fields;
-}
-
-/** `old=new` pairs -> databroker's root_map (a Resource root or StreamResource path prefix -> its new place). */
-function rootMapEntry(text: string, previous: Record<string, string> = {}): Record<string, string> {
-  const at = text.indexOf("=");
-  if (at <= 0) throw new InvalidArgumentError("use OLD_ROOT=NEW_ROOT");
-  return { ...previous, [text.slice(0, at)]: text.slice(at + 1) };
 }
 
 /** CSV text chunk by chunk: the header once, then each chunk's records. */
@@ -70,14 +68,15 @@ async function* output(
 }
 
 export function registerTable(program: Command): void {
-  withOutputOption(withFileRootOptions(withCatalogOption(program.command("table"), "read")))
+  withOutputOption(
+    withRootMapOption(withFileRootOptions(withCatalogOption(program.command("table"), "read"))),
+  )
     .description("write one stream of a run as a table: CSV, JSON columns or Arrow IPC")
     .argument("<run>", RUN_ARGUMENT_HELP)
     .option("--stream <name>", "stream to read", "primary")
     .option("--fields <a,b>", "fields to read (default: all)", fieldList)
     .option("--format <format>", "csv, json or arrow (IPC file bytes)", tableFormat, "csv")
     .option("--fill", "read external data (detector images, spectra) into the table")
-    .option("--root-map <old=new>", "where moved external files are now (repeatable)", rootMapEntry)
     .action(
       async (
         ref: string,
