@@ -7,10 +7,15 @@ import { NotAcceptableError } from "./errors.ts";
 export type Body = string | Uint8Array | Readable;
 
 export interface Format<T> {
+  /** What the format is known by (About, `format=`, Accept). */
   mediaType: string;
+  /** What the reply's Content-Type says, when not the media type (folder exports: a tar archive). */
+  contentType?: string;
   /** Short names users give as `format=` (what `.export('x.csv')` sends). */
   aliases: string[];
   write(value: T): Body | Promise<Body>;
+  /** The name a browser saves the body as, when the request names none. */
+  fileName?(value: T): Promise<string>;
 }
 
 interface AcceptEntry {
@@ -81,7 +86,9 @@ export class FormatRegistry<T> {
 }
 
 // The registries of this server. Adding a format is one `register` call (or one entry here).
+import type { RunLike } from "../broker/BrokerLike.ts";
 import type { DocumentPair } from "../documents/types.ts";
+import { type ExportSettings, exportFormats } from "../exports/index.ts";
 import { tableToCSV } from "../tables/csv.ts";
 import { tableToJSONText } from "../tables/jsonColumns.ts";
 import type { Table } from "../tables/Table.ts";
@@ -91,6 +98,7 @@ import { arrayBytes, arrayCsv, arrayJson } from "./writers/arrayWriters.ts";
 import { arrowFileBody } from "./writers/arrowWriter.ts";
 import { containerTree } from "./writers/containerTree.ts";
 import { documentsJsonSeq } from "./writers/documentsWriter.ts";
+import { exportBody, exportContentType, exportFileName, exportMediaType } from "./writers/exportWriter.ts";
 
 export const ARROW_FILE = "application/vnd.apache.arrow.file";
 
@@ -115,22 +123,41 @@ export const containerFormats = new FormatRegistry<Node>("container", [
   },
 ]);
 
-/** A run exports as its documents too (what `documents()` of a v3 client asks /container/full for). */
-export const runFormats = new FormatRegistry<{ node: Node; documents: () => AsyncIterable<DocumentPair> }>(
-  "BlueskyRun",
-  [
-    {
-      mediaType: "application/json",
-      aliases: ["json"],
-      write: async ({ node }) => jsonText(await containerTree(node)),
-    },
-    {
-      mediaType: "application/json-seq",
-      aliases: ["jsonl", "ndjson", "json-seq"],
-      write: ({ documents }) => documentsJsonSeq(documents()),
-    },
-  ],
-);
+/** What a run's formats are given: its node, its documents, and the run itself (for exports). */
+export interface ServedRun {
+  node: Node;
+  documents: () => AsyncIterable<DocumentPair>;
+  run: () => Promise<RunLike>;
+  /** The settings of exports over HTTP (the server's file access for packs). */
+  exportSettings: ExportSettings;
+}
+
+/**
+ * A run exports as its documents (what `documents()` of a v3 client asks /container/full for), and in every
+ * export format by its name (`format=nexus`, `format=pack`...).
+ */
+export const runFormats = new FormatRegistry<ServedRun>("BlueskyRun", [
+  {
+    mediaType: "application/json",
+    aliases: ["json"],
+    write: async ({ node }) => jsonText(await containerTree(node)),
+  },
+  {
+    mediaType: "application/json-seq",
+    aliases: ["jsonl", "ndjson", "json-seq"],
+    write: ({ documents }) => documentsJsonSeq(documents()),
+  },
+]);
+
+for (const format of exportFormats()) {
+  runFormats.register({
+    mediaType: exportMediaType(format),
+    contentType: exportContentType(format),
+    aliases: [format.name, ...format.aliases],
+    write: async ({ run, exportSettings }) => exportBody(format, await run(), exportSettings),
+    fileName: async ({ run }) => exportFileName(format, await run()),
+  });
+}
 
 /** Every registry, under the name About lists it by. */
 export const ALL_FORMATS = [arrayFormats, tableFormats, containerFormats, runFormats] as const;

@@ -22,10 +22,13 @@ import {
   brokerFileOptions,
   type FileRootFlags,
   withFileRootOptions,
+  withRootMapOption,
   withTrustOption,
 } from "../fileRootOptions.ts";
 
 export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
+  /** databroker's root_map: where moved external files are now. */
+  rootMap?: Record<string, string>;
   catalog: string;
   host: string;
   port: number;
@@ -100,7 +103,7 @@ function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy
 export async function serveCatalog(options: ServeOptions): Promise<RunningServer> {
   const apiKey = checkApiKey(options.apiKey ?? (process.env.DATABROKER_API_KEY || newApiKey()));
   const signIn = signInOptions(options);
-  const broker = await Broker.open(options.catalog, brokerFileOptions(options));
+  const broker = await Broker.open(options.catalog, { ...brokerFileOptions(options), rootMap: options.rootMap });
   try {
     await options.prepare?.(broker);
     const app = await createServer({
@@ -207,7 +210,7 @@ type ServeFlags = Omit<ServeOptions, "catalog" | "prepare">;
 /** The options shared by `serve` and `start`: listening, file roots, trust of writers' Resources. */
 export function withListenOptions(command: Command): Command {
   const listening = withTrustOption(
-    withFileRootOptions(command),
+    withRootMapOption(withFileRootOptions(command)),
     "POSTed runs: only when every key holder is trusted",
   )
     .option("--host <host>", "address to listen on", "127.0.0.1")

@@ -55,7 +55,8 @@ export class RunNode implements ContainerNode {
     };
   }
 
-  private run(): Promise<Run> {
+  /** The run itself, loaded once. */
+  run(): Promise<Run> {
     // Through the broker: the run keeps its view, so its replayed start is shown as its listing's is.
     this.loaded ??= this.broker.runOf(this.summary);
     return this.loaded;

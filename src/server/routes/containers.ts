@@ -2,8 +2,10 @@
 // client's wide-table fetch, `?format=...arrow.file&field=time`, and `.export('x.csv')`); a run as its
 // documents (json-seq) or a JSON tree; other containers as a JSON tree of metadata.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { localExternalFiles } from "../../exports/localExternalFiles.ts";
+import { RunNode } from "../nodes/RunNode.ts";
 import { listOf, paramsOf } from "../requestParams.ts";
-import { containerFormats, runFormats, tableFormats } from "../serializers.ts";
+import { containerFormats, runFormats, type ServedRun, tableFormats } from "../serializers.ts";
 import { nodeOf, type ReadRoutesOptions, sendBody, wrongFamily } from "./reply.ts";
 import { namesInBody } from "./tables.ts";
 
@@ -19,10 +21,16 @@ export async function containerRoutes(app: FastifyInstance, options: ReadRoutesO
       const fields = namesInBody(request.body) ?? listOf(params, "field");
       return sendBody(request, reply, format.mediaType, format.write(await node.table(fields)));
     }
-    if (node.documents) {
-      const documents = node.documents.bind(node);
+    if (node instanceof RunNode) {
+      const served: ServedRun = {
+        node,
+        documents: () => node.documents(),
+        run: () => node.run(),
+        exportSettings: { options: {}, externalFiles: localExternalFiles(options.broker) },
+      };
       const format = runFormats.choose(requested, accept);
-      return sendBody(request, reply, format.mediaType, format.write({ node, documents }));
+      const fileName = async () => format.fileName?.(served);
+      return sendBody(request, reply, format.contentType ?? format.mediaType, format.write(served), fileName);
     }
     const format = containerFormats.choose(requested, accept);
     return sendBody(request, reply, format.mediaType, format.write(node));

@@ -50,9 +50,11 @@ export async function sendBody(
   reply: FastifyReply,
   mediaType: string,
   body: Body | Promise<Body>,
+  /** The download name when the request gives no `filename`. */
+  defaultName?: () => Promise<string | undefined>,
 ): Promise<FastifyReply> {
   const resolved = await body;
-  const filename = paramsOf(request).get("filename");
+  const filename = paramsOf(request).get("filename") ?? (await defaultName?.());
   if (filename)
     reply.header("Content-Disposition", `attachment; filename="${filename.replace(/["\\\r\n]/g, "_")}"`);
   // Bytes, never a string: fastify would append `; charset=utf-8` to the exact media type.
