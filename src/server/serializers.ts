@@ -144,7 +144,7 @@ export const runFormats = new FormatRegistry<ServedRun>("BlueskyRun", [
   },
   {
     mediaType: "application/json-seq",
-    aliases: ["jsonl", "ndjson", "json-seq"],
+    aliases: ["json-seq"],
     write: ({ documents }) => documentsJsonSeq(documents()),
   },
 ]);

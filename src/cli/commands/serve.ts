@@ -103,7 +103,10 @@ function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy
 export async function serveCatalog(options: ServeOptions): Promise<RunningServer> {
   const apiKey = checkApiKey(options.apiKey ?? (process.env.DATABROKER_API_KEY || newApiKey()));
   const signIn = signInOptions(options);
-  const broker = await Broker.open(options.catalog, { ...brokerFileOptions(options), rootMap: options.rootMap });
+  const broker = await Broker.open(options.catalog, {
+    ...brokerFileOptions(options),
+    rootMap: options.rootMap,
+  });
   try {
     await options.prepare?.(broker);
     const app = await createServer({
