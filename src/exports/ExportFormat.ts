@@ -2,6 +2,7 @@
 // (one file, or a folder of files), and the function that writes it. A new format is one file that builds
 // an ExportFormat and registers it (registry.ts); the CLI, the HTTP routes and the page find it there.
 import type { RunLike } from "../broker/BrokerLike.ts";
+import { ValidationError } from "../errors.ts";
 
 /** Where one file of an export goes: bytes appended in order, or a path a file-writing library fills. */
 export interface FileSink {
@@ -53,6 +54,8 @@ interface FormatBase {
   readonly mediaType: string;
   /** Its documents read back give the same run (round trip); else it holds values only. */
   readonly carriesDocuments: boolean;
+  /** The settings it reads from ExportSettings.options: key -> what it does (shown in `--help`). */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 /** A format whose export of a run is one file, `<name><extension>`: streamable as is. */
@@ -88,3 +91,15 @@ export type ExportFormat = FileExportFormat | FolderExportFormat | CollectionExp
 
 /** Settings for an export that needs none. */
 export const NO_SETTINGS: ExportSettings = { options: {} };
+
+/** Settings a format does not read are a mistake (a typo would be silently ignored): refused, naming the known. */
+export function checkedSettings(format: ExportFormat, settings: ExportSettings): ExportSettings {
+  const known = Object.keys(format.options ?? {});
+  for (const key of Object.keys(settings.options))
+    if (!known.includes(key))
+      throw new ValidationError(
+        `${format.name} has no setting ${JSON.stringify(key)}` +
+          (known.length > 0 ? `: it takes ${known.join(", ")}` : ": it takes none"),
+      );
+  return settings;
+}

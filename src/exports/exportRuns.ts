@@ -7,7 +7,7 @@ import type { Writable } from "node:stream";
 import type { RunLike } from "../broker/BrokerLike.ts";
 import { pathExists } from "../documents/formats/pathExists.ts";
 import { ConflictError, DatabrokerError, ValidationError } from "../errors.ts";
-import { type ExportFormat, type ExportSettings, NO_SETTINGS } from "./ExportFormat.ts";
+import { checkedSettings, type ExportFormat, type ExportSettings, NO_SETTINGS } from "./ExportFormat.ts";
 import { DEFAULT_NAME_TEMPLATE, nameTemplate } from "./nameTemplate.ts";
 import { ByteCount, directoryFolder, fileSinkAt } from "./sinks/directorySink.ts";
 import { streamFileSink, tarFolder } from "./sinks/streamSink.ts";
@@ -75,7 +75,7 @@ export async function exportRuns(
 ): Promise<ExportSummary> {
   const began = performance.now();
   const { format } = options;
-  const settings = options.settings ?? NO_SETTINGS;
+  const settings = checkedSettings(format, options.settings ?? NO_SETTINGS);
   const directory = resolve(to);
   const count = new ByteCount();
   const summary: ExportSummary = {
@@ -203,7 +203,7 @@ export async function exportToStream(
   name: string,
 ): Promise<void> {
   const { format } = options;
-  const settings = options.settings ?? NO_SETTINGS;
+  const settings = checkedSettings(format, options.settings ?? NO_SETTINGS);
   const count = new ByteCount();
   const progress = progressOf(options, count, () => 0);
   try {

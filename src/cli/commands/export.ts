@@ -157,7 +157,12 @@ async function exportCommand(selectors: string[], flags: ExportFlags): Promise<v
 
 function formatList(): string {
   return exportFormats()
-    .map((format) => `  ${format.name.padEnd(10)} ${format.summary}`)
+    .flatMap((format) => [
+      `  ${format.name.padEnd(12)} ${format.summary}`,
+      ...Object.entries(format.options ?? {}).map(
+        ([key, text]) => `  ${"".padEnd(12)} --option ${key}=...: ${text}`,
+      ),
+    ])
     .join("\n");
 }
 

@@ -145,11 +145,24 @@ function packFormat(format: PackDocumentFormat): CollectionExportFormat {
     mediaType: "application/x-tar",
     carriesDocuments: true,
     layout: "collection",
+    options: {
+      "pack.external":
+        "copy (default): copy the detector files each run reads (a run whose files cannot be read fails); " +
+        "keep: the documents only, Resources pointing where they point now (databroker-pack's manifest mode)",
+    },
     begin(folder, settings, location) {
+      const external = settings.options["pack.external"] ?? "copy";
+      if (external !== "copy" && external !== "keep")
+        throw new ValidationError(`pack.external=${external}: use copy or keep`);
       const pack = new PackWriter(folder, { format, location });
+      const lister = external === "copy" ? settings.externalFiles : undefined;
+      if (external === "copy" && !lister)
+        throw new ValidationError(
+          "pack.external=copy needs the catalog's files (ExportSettings.externalFiles)",
+        );
       return {
         async add(run) {
-          for await (const file of settings.externalFiles?.filesOf(run) ?? []) await pack.copy(file);
+          for await (const file of lister?.filesOf(run) ?? []) await pack.copy(file);
           await pack.addRun(run.documents());
         },
         finish: () => pack.finish(),
