@@ -115,7 +115,10 @@ test("pack: one folder with every run, the NPY files copied, a root_map that mak
   assert.equal(result.code, 1, result.stderr);
   for (const run of newton)
     assert.match(result.stderr, new RegExp(`run ${run.uid} .*no handler for spec "newton"`));
-  assert.match(result.stdout, new RegExp(`exported ${runs.length - newton.length} runs as pack .*; ${newton.length} failed`));
+  assert.match(
+    result.stdout,
+    new RegExp(`exported ${runs.length - newton.length} runs as pack .*; ${newton.length} failed`),
+  );
   const pack = await readPack(to);
   assert.equal(pack.documentFiles.length, runs.length - newton.length);
   assert.equal(pack.externalFiles.length, 2, "the NPY file of each source pack");
