@@ -92,7 +92,7 @@ export async function exportRuns(
       await exportCollection(runs, directory, options, settings, count, summary, progress.report);
     } else {
       const nameOf = nameTemplate(options.template ?? DEFAULT_NAME_TEMPLATE);
-      await mkdir(directory, { recursive: true });
+      const created = await mkdir(directory, { recursive: true });
       for await (const run of runs) {
         const before = count.bytes;
         try {
@@ -109,6 +109,9 @@ export async function exportRuns(
         }
         progress.report();
       }
+      // An export that wrote nothing leaves nothing behind.
+      if (created !== undefined && summary.exported.length === 0)
+        await rm(created, { recursive: true, force: true });
     }
   } finally {
     progress.stop();
