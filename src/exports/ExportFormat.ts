@@ -26,6 +26,8 @@ export interface FolderSink {
 export interface ExportSettings {
   /** Format-specific settings by name (e.g. `nexus.names`: a YAML name map); formats say what they read. */
   readonly options: Readonly<Record<string, string>>;
+  /** The export's name template (nameTemplate.ts), for formats that name runs inside their folder. */
+  readonly template?: string;
   /** Where detector files are read from when a format copies them (pack); the local catalog's reader. */
   readonly externalFiles?: ExternalFileLister;
 }

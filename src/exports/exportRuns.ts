@@ -75,7 +75,10 @@ export async function exportRuns(
 ): Promise<ExportSummary> {
   const began = performance.now();
   const { format } = options;
-  const settings = checkedSettings(format, options.settings ?? NO_SETTINGS);
+  const settings = {
+    ...checkedSettings(format, options.settings ?? NO_SETTINGS),
+    template: options.template,
+  };
   const directory = resolve(to);
   const count = new ByteCount();
   const summary: ExportSummary = {
@@ -206,7 +209,10 @@ export async function exportToStream(
   name: string,
 ): Promise<void> {
   const { format } = options;
-  const settings = checkedSettings(format, options.settings ?? NO_SETTINGS);
+  const settings = {
+    ...checkedSettings(format, options.settings ?? NO_SETTINGS),
+    template: options.template,
+  };
   const count = new ByteCount();
   const progress = progressOf(options, count, () => 0);
   try {

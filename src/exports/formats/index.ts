@@ -1,6 +1,7 @@
 // The built-in export formats, registered in the order users see them listed. Each lives in its own file.
 import { registerExportFormat } from "../registry.ts";
 import { pack, packJsonl } from "./pack.ts";
+import { publish } from "./publish.ts";
 import { suitcaseJsonl, suitcaseMsgpack } from "./suitcase.ts";
 
-for (const format of [suitcaseJsonl, suitcaseMsgpack, pack, packJsonl]) registerExportFormat(format);
+for (const format of [suitcaseJsonl, suitcaseMsgpack, pack, packJsonl, publish]) registerExportFormat(format);
