@@ -381,6 +381,25 @@ describe("a run", () => {
     await page.close();
   });
 
+  test("every export format is offered; a run exported as msgpack is what the API serves, named by the server", async () => {
+    const uid = await uidOf('plan_name == "tune_mr"');
+    const { page } = await openSignedIn(`/run/${uid}?tab=downloads`);
+    for (const name of ["jsonl", "msgpack", "pack", "publish"])
+      await page.getByRole("button", { name: `Download run as ${name}`, exact: true }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download run as msgpack" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `108_${uid.slice(0, 8)}.msgpack`);
+    const saved = readFileSync((await download.path())!);
+    const response = await fetch(`${server.url}/api/v1/container/full/${uid}?format=msgpack`, {
+      headers: { authorization: `Apikey ${server.key}` },
+    });
+    assert.deepEqual(saved, Buffer.from(await response.arrayBuffer()));
+    await screenshot(page, "run-downloads");
+    await page.close();
+  });
+
   test("the metadata tree filters to matching keys and values", async () => {
     const uid = await uidOf('plan_name == "tune_mr"');
     const { page } = await openSignedIn(`/run/${uid}?tab=metadata`);

@@ -1,6 +1,7 @@
 // About (`GET /api/v1/`): public, every field the Python client validates (contract §3a): api_version,
 // library_version (PEP 440), formats and aliases per family/spec, query names, authentication, links, meta.
 import type { FastifyInstance } from "fastify";
+import { exportFormats } from "../../exports/index.ts";
 import { PACKAGE_VERSION } from "../../packageVersion.ts";
 import { type AuthOptions, authenticationRequired } from "../auth.ts";
 import { sendJson } from "../json.ts";
@@ -72,7 +73,16 @@ export function aboutDocument(
     queries: QUERY_NAMES,
     authentication: authenticationOf(auth, enforced),
     links: { self: `${links.api}/`, documentation: `${links.base}/docs` },
-    meta: { root_path: "" },
+    // Beyond Tiled's About: the run export formats by name, with what each is (the page lists them).
+    meta: {
+      root_path: "",
+      exports: exportFormats().map((format) => ({
+        name: format.name,
+        summary: format.summary,
+        layout: format.layout,
+        carries_documents: format.carriesDocuments,
+      })),
+    },
   };
 }
 

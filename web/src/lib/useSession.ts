@@ -13,8 +13,16 @@ export interface Whoami {
   scopes: string[];
 }
 
+/** A run export format the server offers (`format=<name>` of the run). */
+export interface ExportOffer {
+  name: string;
+  summary: string;
+  layout: "file" | "folder" | "collection";
+}
+
 export interface About {
   library_version: string;
+  meta?: { exports?: ExportOffer[] };
   authentication: {
     required: boolean;
     providers: Array<{ provider: string; links?: { auth_endpoint?: string }; client_id?: string }>;

@@ -79,7 +79,7 @@ export function RunView({ runRef, route, session }: { runRef: string; route: Rou
         {tab === "fields" && <StreamFields run={loaded} />}
         {tab === "metadata" && <MetadataTree run={loaded} />}
         {tab === "annotations" && <Annotations run={loaded} session={session} />}
-        {tab === "downloads" && <Downloads run={loaded} />}
+        {tab === "downloads" && <Downloads run={loaded} exports={session.about?.meta?.exports ?? []} />}
       </section>
     </article>
   );
