@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Group, File as H5File } from "h5wasm/node";
 import { h5wasmModule } from "../../assets/h5wasmModule.ts";
 import type { RunLike } from "../../broker/BrokerLike.ts";
-import { UnreadableError } from "../../errors.ts";
+import { UnreadableError, ValidationError } from "../../errors.ts";
 import type { FileExportFormat } from "../ExportFormat.ts";
 import { DEFAULT_NAME_TEMPLATE, nameTemplate } from "../nameTemplate.ts";
 import { EntryPlaces } from "../nexus/entryPlaces.ts";
@@ -18,6 +18,19 @@ import { writeStreamData } from "../nexus/streamData.ts";
 
 /** The option naming a YAML name map laid over the default one. */
 export const NEXUS_NAMES_OPTION = "nexus.names";
+/** The option setting how many events are read (and held) at a time; default: about 32 MiB of values. */
+export const NEXUS_CHUNK_EVENTS_OPTION = "nexus.chunk_events";
+
+function chunkEventsOf(options: Readonly<Record<string, string>>): number | undefined {
+  const text = options[NEXUS_CHUNK_EVENTS_OPTION];
+  if (text === undefined) return undefined;
+  const events = Number(text);
+  if (!Number.isInteger(events) || events < 1)
+    throw new ValidationError(
+      `option ${NEXUS_CHUNK_EVENTS_OPTION} must be a whole number of events, 1 or more: got ${JSON.stringify(text)}`,
+    );
+  return events;
+}
 
 const ENTRY = "entry";
 const EXTENSION = ".nxs";
@@ -79,8 +92,14 @@ function writeConfiguration(entry: Group, run: RunLike): void {
   }
 }
 
-async function writeRun(file: H5File, run: RunLike, names: NexusNameMap, h5Version: string): Promise<void> {
-  writeRoot(file, run, h5Version);
+interface NexusSettings {
+  names: NexusNameMap;
+  chunkEvents: number | undefined;
+  h5Version: string;
+}
+
+async function writeRun(file: H5File, run: RunLike, settings: NexusSettings): Promise<void> {
+  writeRoot(file, run, settings.h5Version);
   const entry = file.create_group(ENTRY);
   entry.create_attribute("NX_class", "NXentry");
   writeEntryFields(entry, run);
@@ -98,7 +117,15 @@ async function writeRun(file: H5File, run: RunLike, names: NexusNameMap, h5Versi
   writeCollection(entry, "start", run.start);
   if (run.stop) writeCollection(entry, "stop", run.stop);
   writeConfiguration(entry, run);
-  for (const name of streams) await writeStreamData(run, run.stream(name), groups.get(name)!, names, places);
+  for (const name of streams)
+    await writeStreamData(
+      run,
+      run.stream(name),
+      groups.get(name)!,
+      settings.names,
+      places,
+      settings.chunkEvents,
+    );
 }
 
 export const nexus: FileExportFormat = {
@@ -112,13 +139,14 @@ export const nexus: FileExportFormat = {
   async write(run, sink, settings) {
     const namesFile = settings.options[NEXUS_NAMES_OPTION];
     const names = namesFile ? await NexusNameMap.load(namesFile) : NexusNameMap.defaults();
+    const chunkEvents = chunkEventsOf(settings.options);
     const h5wasm = await h5wasmModule();
-    const version = await hdf5LibraryVersion();
+    const h5Version = await hdf5LibraryVersion();
     await sink.writeVia(async (path) => {
       const file = new h5wasm.File(path, "w");
       if (file.file_id < 0n) throw new UnreadableError(path, "byte 0", "h5wasm could not create the file");
       try {
-        await writeRun(file, run, names, version);
+        await writeRun(file, run, { names, chunkEvents, h5Version });
       } finally {
         file.close();
       }

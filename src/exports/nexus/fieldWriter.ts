@@ -4,7 +4,7 @@
 import type { Dataset, Group } from "h5wasm/node";
 import { ValidationError } from "../../errors.ts";
 import type { Column } from "../../tables/Column.ts";
-import { type DType, isBigInt, type TypedArray, typedArrayClass } from "../../tables/DType.ts";
+import { type DType, isBigInt, isFloat, type TypedArray, typedArrayClass } from "../../tables/DType.ts";
 import { elementCount } from "../../tables/NDArray.ts";
 import { type ColumnValues, columnValues, numbersAsValues } from "./columnValues.ts";
 
@@ -63,7 +63,7 @@ export class FieldWriter {
       return;
     }
     const dtype = this.numbers?.dtype ?? (this.kind?.kind === "numbers" ? this.kind.dtype : values.dtype);
-    if (values.dtype !== dtype) values = converted(values, dtype);
+    if (values.dtype !== dtype) values = converted(values, dtype, this.where);
     if (this.numbers === undefined) this.create(values, last);
     else this.extend(values);
   }
@@ -143,14 +143,20 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 function converted(
   values: Extract<ColumnValues, { kind: "numbers" }>,
   dtype: DType,
+  where: string,
 ): Extract<ColumnValues, { kind: "numbers" }> {
   const Class = typedArrayClass(dtype)!;
   const out = new Class(values.data.length) as TypedArray;
   const target = out as unknown as { [i: number]: number | bigint };
   const source = values.data as unknown as ArrayLike<number | bigint>;
   for (let i = 0; i < source.length; i++) {
-    const value = source[i];
-    target[i] = isBigInt(dtype) ? BigInt(Math.trunc(Number(value))) : Number(value);
+    const value = Number(source[i]);
+    if (!isFloat(dtype) && !Number.isFinite(value))
+      throw new ValidationError(
+        `${where}: ${values.dtype} values after ${dtype} ones in earlier events, ${value} among them; ` +
+          "a NeXus dataset holds one type",
+      );
+    target[i] = isBigInt(dtype) ? BigInt(Math.trunc(value)) : value;
   }
   return { ...values, dtype, data: out };
 }

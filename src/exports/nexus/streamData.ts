@@ -90,16 +90,17 @@ function setDataKeyAttributes(dataset: Dataset, dataKey: DataKey): void {
   if (typeof dataKey.external === "string") dataset.create_attribute("external", dataKey.external);
 }
 
-/** Writes `stream` of `run` into the new NXdata `group`. */
+/** Writes `stream` of `run` into the new NXdata `group`, `chunkEvents` events at a time (default: ~32 MiB). */
 export async function writeStreamData(
   run: RunLike,
   stream: StreamLike,
   group: Group,
   names: NexusNameMap,
   places: EntryPlaces,
+  chunkEvents?: number,
 ): Promise<void> {
   const where = (field: string) => `run ${run.uid} stream ${stream.name} field ${field}`;
-  const size = eventsPerChunk(stream.dataKeys);
+  const size = chunkEvents ?? eventsPerChunk(stream.dataKeys);
   const kinds = await surveyKinds(stream, size);
   const devices = devicesOf(stream);
   const outputs = new Map<string, FieldOutput>();
@@ -129,8 +130,11 @@ export async function writeStreamData(
       for (const [field, output] of outputs) output.writer.append(chunk.column(field), last);
     }
   } catch (error) {
-    if (error instanceof DatabrokerError)
-      error.message = `run ${run.uid} stream ${stream.name}: ${error.message}`;
+    if (error instanceof DatabrokerError) {
+      const external = stream.fields.filter((field) => fieldSource(stream.dataKeys[field]) !== "inline");
+      const filling = external.length > 0 ? ` (filling external ${external.join(", ")})` : "";
+      error.message = `run ${run.uid} stream ${stream.name}${filling}: ${error.message}`;
+    }
     throw error;
   }
   time.finish([], "float64").create_attribute("units", "s");
