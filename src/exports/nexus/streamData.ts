@@ -32,6 +32,12 @@ export function eventsPerChunk(dataKeys: Readonly<Record<string, DataKey>>): num
   return Math.max(1, Math.min(MAX_CHUNK_EVENTS, Math.floor(CHUNK_READ_BYTES / eventBytes)));
 }
 
+/** The shape of one event's value: a StreamResource key declares the row axis too ([1, h, w]). */
+function eventShape(dataKey: DataKey): number[] {
+  const shape = declaredShape(dataKey);
+  return fieldSource(dataKey) === "stream" ? shape.slice(1) : shape;
+}
+
 /** The device (object_keys) that reads each field of the stream. */
 function devicesOf(stream: StreamLike): Map<string, string> {
   const devices = new Map<string, string>();
@@ -109,7 +115,7 @@ export async function writeStreamData(
     const dataKey = stream.dataKeys[field];
     const name = hdf5Name(field);
     ownName.set(field, name);
-    const isImage = declaredShape(dataKey).length >= 2;
+    const isImage = eventShape(dataKey).length >= 2;
     const place = names.placeOf({ field, device: devices.get(field), isImage });
     const mapped = place && places.claim(place);
     const target = mapped ?? group;
@@ -143,7 +149,7 @@ export async function writeStreamData(
   for (const [field, output] of outputs) {
     const { dataKey } = output;
     const numericDType = dtypeFromDataKey(dataKey);
-    const dataset = output.writer.finish(declaredShape(dataKey), numericDType);
+    const dataset = output.writer.finish(eventShape(dataKey), numericDType);
     setDataKeyAttributes(dataset, dataKey);
     ranks.set(field, Math.max(0, (dataset.shape?.length ?? 1) - 1));
     if (output.mappedTo) {
