@@ -46,11 +46,19 @@ function streamOrder(run: RunLike): string[] {
   return [...run.streamNames].sort((a, b) => Number(b === "primary") - Number(a === "primary"));
 }
 
+/** The file's final name is the export's to choose: this is the name an export gives it by default. */
+function defaultFileName(run: RunLike): string {
+  try {
+    return `${nameTemplate(DEFAULT_NAME_TEMPLATE)(run.start)}${EXTENSION}`;
+  } catch {
+    return `${run.uid}${EXTENSION}`; // a start without scan_id
+  }
+}
+
 function writeRoot(file: H5File, run: RunLike, h5Version: string): void {
   file.create_attribute("NX_class", "NXroot");
   file.create_attribute("default", ENTRY);
-  // The file's final name is the export's to choose; this is the name an export gives it by default.
-  file.create_attribute("file_name", `${nameTemplate(DEFAULT_NAME_TEMPLATE)(run.start)}${EXTENSION}`);
+  file.create_attribute("file_name", defaultFileName(run));
   file.create_attribute("file_time", new Date().toISOString());
   file.create_attribute("creator", "databroker");
   file.create_attribute("HDF5_Version", h5Version);

@@ -120,6 +120,8 @@ export class FieldWriter {
       if (!strings) dataset.create_attribute("json", 1);
       return dataset;
     }
+    if (emptyDType === "string" && emptyShape.length === 0)
+      return this.group.create_dataset({ name: this.name, data: [] as string[], shape: [0], dtype: "S" });
     const dtype = emptyDType && HDF5_DTYPES[emptyDType] ? emptyDType : "float64";
     return this.group.create_dataset({
       name: this.name,

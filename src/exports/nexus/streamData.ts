@@ -144,7 +144,7 @@ export async function writeStreamData(
     throw error;
   }
   time.finish([], "float64").create_attribute("units", "s");
-  seqNum.finish([], "int64");
+  seqNum.finish([], "int32"); // as the broker reads seq_num
   const ranks = new Map<string, number>();
   for (const [field, output] of outputs) {
     const { dataKey } = output;
