@@ -450,3 +450,52 @@ describe("streams read in several chunks", () => {
     }
   });
 });
+
+describe("format registration and edge runs", () => {
+  test("nexus is registered with its aliases, .nxs and application/x-hdf5", () => {
+    for (const name of ["nexus", "nxs", "hdf5", "h5", "NeXus"])
+      assert.equal(exportFormatNamed(name), nexusFormat);
+    assert.equal(nexusFormat.extension, ".nxs");
+    assert.equal(nexusFormat.mediaType, "application/x-hdf5");
+    assert.equal(nexusFormat.carriesDocuments, false);
+  });
+
+  test("a stream without events is an NXdata of empty datasets typed as declared", async () => {
+    const run = composeRun({ plan_name: "count", scan_id: 9 });
+    const primary = run.composeDescriptor({
+      name: "primary",
+      data_keys: { det: { dtype: "number", shape: [], source: "SIM:det" } },
+    });
+    const empty = run.composeDescriptor({
+      name: "dark",
+      data_keys: {
+        note: { dtype: "string", shape: [], source: "SIM:note" },
+        count: { dtype: "integer", shape: [], source: "SIM:count" },
+        frame: { dtype: "array", dtype_numpy: "<u2", shape: [4, 4], source: "SIM:frame" },
+      },
+    });
+    const time = run.start.time + 1;
+    const documents: DocumentPair[] = [
+      ["start", run.start],
+      ["descriptor", primary.descriptor],
+      ["descriptor", empty.descriptor],
+      ["event", primary.composeEvent({ data: { det: 1.5 }, timestamps: { det: time }, time })],
+      ["stop", run.composeStop()],
+    ];
+    const broker = new Broker(new MemoryStore());
+    try {
+      await broker.put(documents);
+      const stored = await broker.run(run.start.uid);
+      const { summary, file } = await exportRun(stored);
+      assert.deepEqual(summary.failed, []);
+      const [report] = await readNexus([file]);
+      await assertRunMatches(stored, report);
+      assert.equal(report.datasets["/entry/dark/note"].dtype, "string");
+      assert.deepEqual(report.datasets["/entry/dark/count"].shape, [0]);
+      assert.equal(report.datasets["/entry/dark/count"].dtype, "int64");
+      assert.deepEqual(report.datasets["/entry/dark/frame"].shape, [0, 4, 4]);
+    } finally {
+      await broker.close();
+    }
+  });
+});
