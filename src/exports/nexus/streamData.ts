@@ -6,7 +6,7 @@ import type { RunLike, StreamLike } from "../../broker/BrokerLike.ts";
 import { declaredShape, fieldSource } from "../../broker/dataKeys.ts";
 import type { DataKey } from "../../documents/types.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { isNumeric } from "../../tables/DType.ts";
+import { isNumeric, itemSize } from "../../tables/DType.ts";
 import { dtypeFromDataKey } from "../../tables/numpyDtype.ts";
 import { columnValues } from "./columnValues.ts";
 import type { EntryPlaces } from "./entryPlaces.ts";
@@ -19,16 +19,14 @@ import { plotHints } from "./plotHints.ts";
 const CHUNK_READ_BYTES = 32 * 2 ** 20;
 const MAX_CHUNK_EVENTS = 50_000;
 
-/** Events per chunk read, from the declared size of one event's values (8 bytes an element, at most). */
+/** Events per chunk read, from the declared size of one event's values (8 bytes an element if undeclared). */
 export function eventsPerChunk(dataKeys: Readonly<Record<string, DataKey>>): number {
   let eventBytes = 16; // time, seq_num
-  for (const dataKey of Object.values(dataKeys))
-    eventBytes +=
-      8 *
-      Math.max(
-        1,
-        declaredShape(dataKey).reduce((product, n) => product * n, 1),
-      );
+  for (const dataKey of Object.values(dataKeys)) {
+    const dtype = dtypeFromDataKey(dataKey);
+    const elements = declaredShape(dataKey).reduce((product, n) => product * n, 1);
+    eventBytes += (dtype ? (itemSize(dtype) ?? 8) : 8) * Math.max(1, elements);
+  }
   return Math.max(1, Math.min(MAX_CHUNK_EVENTS, Math.floor(CHUNK_READ_BYTES / eventBytes)));
 }
 
