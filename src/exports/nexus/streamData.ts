@@ -134,7 +134,9 @@ export async function writeStreamData(
       for (const [field, output] of outputs) output.writer.append(chunk.column(field), last);
     }
   } catch (error) {
-    if (error instanceof DatabrokerError) {
+    // Errors of the broker's read (a file that cannot be filled) get the run and stream said; the
+    // writer's own errors name them already.
+    if (error instanceof DatabrokerError && !error.message.startsWith(`run ${run.uid} `)) {
       const external = stream.fields.filter((field) => fieldSource(stream.dataKeys[field]) !== "inline");
       const filling = external.length > 0 ? ` (filling external ${external.join(", ")})` : "";
       error.message = `run ${run.uid} stream ${stream.name}${filling}: ${error.message}`;
