@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { RunLike } from "../../src/broker/BrokerLike.ts";
@@ -18,7 +19,7 @@ import { composeRun } from "../../src/documents/compose.ts";
 import type { DataKey, DocumentPair } from "../../src/documents/types.ts";
 import { ValidationError } from "../../src/errors.ts";
 import { nexus as nexusFormat } from "../../src/exports/formats/nexus.ts";
-import { exportFormatNamed, exportRuns } from "../../src/exports/index.ts";
+import { exportFormatNamed, exportRuns, exportToStream } from "../../src/exports/index.ts";
 import { MemoryStore } from "../../src/storage/memory/MemoryStore.ts";
 import { type Column, columnLength } from "../../src/tables/Column.ts";
 import { dtypeOfTypedArray, isTypedArray } from "../../src/tables/DType.ts";
@@ -458,6 +459,40 @@ describe("format registration and edge runs", () => {
     assert.equal(nexusFormat.extension, ".nxs");
     assert.equal(nexusFormat.mediaType, "application/x-hdf5");
     assert.equal(nexusFormat.carriesDocuments, false);
+  });
+
+  test("to a stream (HTTP, stdout) the file goes as it is written to disk", async () => {
+    const run = composeRun({ plan_name: "count", scan_id: 10 });
+    const primary = run.composeDescriptor({
+      name: "primary",
+      data_keys: { det: { dtype: "number", shape: [], source: "SIM:det", units: "counts" } },
+    });
+    const time = run.start.time + 1;
+    const broker = new Broker(new MemoryStore());
+    try {
+      await broker.put([
+        ["start", run.start],
+        ["descriptor", primary.descriptor],
+        ["event", primary.composeEvent({ data: { det: 2.5 }, timestamps: { det: time }, time })],
+        ["stop", run.composeStop()],
+      ]);
+      const stored = await broker.run(run.start.uid);
+      const chunks: Buffer[] = [];
+      const out = new Writable({
+        write(chunk, _encoding, done) {
+          chunks.push(chunk);
+          done();
+        },
+      });
+      await exportToStream([stored], out, { format: nexusFormat }, "ignored");
+      const file = join(work, "streamed.nxs");
+      writeFileSync(file, Buffer.concat(chunks));
+      const [report] = await readNexus([file]);
+      await assertRunMatches(stored, report);
+      assert.deepEqual(report.datasets["/entry/primary/det"].values, [2.5]);
+    } finally {
+      await broker.close();
+    }
   });
 
   test("a stream without events is an NXdata of empty datasets typed as declared", async () => {
