@@ -1,7 +1,9 @@
 // The built-in export formats, registered in the order users see them listed. Each lives in its own file.
 import { registerExportFormat } from "../registry.ts";
+import { nexus } from "./nexus.ts";
 import { pack, packJsonl } from "./pack.ts";
 import { publish } from "./publish.ts";
 import { suitcaseJsonl, suitcaseMsgpack } from "./suitcase.ts";
 
-for (const format of [suitcaseJsonl, suitcaseMsgpack, pack, packJsonl, publish]) registerExportFormat(format);
+for (const format of [nexus, suitcaseJsonl, suitcaseMsgpack, pack, packJsonl, publish])
+  registerExportFormat(format);
