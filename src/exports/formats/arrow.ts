@@ -1,19 +1,29 @@
 // arrow: one Arrow IPC *file* per stream (`<stream>.arrow`, what pyarrow.ipc.open_file, Feather v2 readers and
 // apache-arrow read), written record batch by record batch as the stream is read: schema and magic first,
 // then each chunk's batch, then the footer that indexes them; memory holds about one chunk.
-import { RecordBatchFileWriter } from "apache-arrow";
+import { Message, RecordBatchFileWriter, type Schema } from "apache-arrow";
 import { ChunkList } from "../../tables/arrow.ts";
 import type { FileSink, FolderExportFormat } from "../ExportFormat.ts";
-import { batchOptions, type StreamBatches, streamBatches } from "./streamBatches.ts";
+import { type StreamBatches, writeStreamFiles } from "./streamBatches.ts";
 
 /** Hands what the writer produced so far to the sink (views of the chunk's arrays: written before the next). */
 async function drain(pieces: ChunkList, sink: FileSink): Promise<void> {
   for (const piece of pieces.chunks.splice(0)) await sink.write(piece);
 }
 
+/**
+ * apache-arrow's file writer keeps the schema in the footer only; the format also opens the file's stream
+ * part with it (as pyarrow writes), which readers of that part (arrow-rs' stream reader, `open_stream`) need.
+ */
+class ArrowFileWriter extends RecordBatchFileWriter {
+  protected override _writeSchema(schema: Schema): this {
+    return super._writeSchema(schema)._writeMessage(Message.from(schema));
+  }
+}
+
 async function writeArrowFile(stream: StreamBatches, sink: FileSink): Promise<void> {
   const pieces = new ChunkList();
-  const writer = new RecordBatchFileWriter();
+  const writer = new ArrowFileWriter();
   // Given the schema up front, the writer starts the file even when no batch follows (an empty stream).
   writer.reset(pieces, stream.schema);
   for await (const batch of stream.batches) {
@@ -31,11 +41,5 @@ export const arrowFormat: FolderExportFormat = {
   mediaType: "application/vnd.apache.arrow.file",
   carriesDocuments: false,
   layout: "folder",
-  async write(run, folder, settings) {
-    const options = batchOptions("arrow", settings);
-    for (const name of run.streamNames) {
-      const stream = await streamBatches(run, name, "arrow", options);
-      await folder.file(`${name}.arrow`, (sink) => writeArrowFile(stream, sink));
-    }
-  },
+  write: (run, folder, settings) => writeStreamFiles(run, folder, "arrow", settings, writeArrowFile),
 };

@@ -4,10 +4,18 @@
 // (no second conversion), writes every Arrow type we produce (int64, nested fixed-size lists as LIST, nulls)
 // the way pyarrow does, embeds the Arrow schema (field metadata: units...) as pyarrow does, has zstd built
 // in, and streams (transformParquetStream). Its cost is a 5 MB WebAssembly module, loaded on first use.
-import { Table as ArrowTable, tableToIPC } from "apache-arrow";
+import {
+  Table as ArrowTable,
+  makeData,
+  RecordBatch,
+  type Schema,
+  Struct,
+  tableToIPC,
+  vectorFromArray,
+} from "apache-arrow";
 import { UnsupportedError, ValidationError } from "../../errors.ts";
 import type { ExportSettings, FileSink, FolderExportFormat } from "../ExportFormat.ts";
-import { batchOptions, type StreamBatches, streamBatches } from "./streamBatches.ts";
+import { type StreamBatches, writeStreamFiles } from "./streamBatches.ts";
 
 type ParquetWasm = typeof import("parquet-wasm");
 
@@ -39,6 +47,15 @@ function writerProperties(parquet: ParquetWasm, codec: Codec, rows: number) {
     .build();
 }
 
+/** A batch of no rows: how the writer learns the schema of a stream without events. */
+function emptyBatch(schema: Schema): RecordBatch {
+  const children = schema.fields.map((field) => vectorFromArray([], field.type).data[0]);
+  return new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children }),
+  );
+}
+
 async function writeParquetFile(
   parquet: ParquetWasm,
   stream: StreamBatches,
@@ -55,8 +72,8 @@ async function writeParquetFile(
           const next = await stream.batches.next();
           // An empty stream still gives the writer its schema: one batch of zero rows (file: no row group).
           if (next.done && batches > 0) return controller.close();
-          const batch = next.done ? [] : [next.value];
-          const ipc = tableToIPC(new ArrowTable(stream.schema, batch), "stream");
+          const batch = next.done ? emptyBatch(stream.schema) : next.value;
+          const ipc = tableToIPC(new ArrowTable(stream.schema, [batch]), "stream");
           for (const wasmBatch of parquet.Table.fromIPCStream(ipc).recordBatches())
             controller.enqueue(wasmBatch);
           if (next.done) controller.close();
@@ -86,12 +103,10 @@ export const parquetFormat: FolderExportFormat = {
   carriesDocuments: false,
   layout: "folder",
   async write(run, folder, settings) {
-    const options = batchOptions("parquet", settings);
     const codec = codecOf(settings);
     const parquet = await import("parquet-wasm");
-    for (const name of run.streamNames) {
-      const stream = await streamBatches(run, name, "parquet", options);
-      await folder.file(`${name}.parquet`, (sink) => writeParquetFile(parquet, stream, sink, codec));
-    }
+    await writeStreamFiles(run, folder, "parquet", settings, (stream, sink) =>
+      writeParquetFile(parquet, stream, sink, codec),
+    );
   },
 };

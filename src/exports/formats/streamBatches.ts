@@ -19,7 +19,7 @@ import type { DataKey } from "../../documents/types.ts";
 import { DatabrokerError, ValidationError } from "../../errors.ts";
 import { tableToArrow } from "../../tables/arrow.ts";
 import type { Table } from "../../tables/Table.ts";
-import type { ExportSettings } from "../ExportFormat.ts";
+import type { ExportSettings, FileSink, FolderSink } from "../ExportFormat.ts";
 
 /** What a columnar export reads from `<format>.rows` and `<format>.fill`. */
 export interface BatchOptions {
@@ -43,7 +43,7 @@ const MAX_CHUNK_ROWS = 65_536;
 /** The data key entries written as field metadata (strings; shape, dims and the like as JSON). */
 const METADATA_KEYS = ["units", "source", "dtype", "dtype_numpy", "shape", "dims", "external", "precision"];
 
-export function batchOptions(format: string, settings: ExportSettings): BatchOptions {
+function batchOptions(format: string, settings: ExportSettings): BatchOptions {
   const rowsText = settings.options[`${format}.rows`];
   const fillText = settings.options[`${format}.fill`] ?? "true";
   if (fillText !== "true" && fillText !== "false")
@@ -176,4 +176,19 @@ export async function streamBatches(
     }
   }
   return { schema, rows, batches: batches() };
+}
+
+/** Each stream of the run as one file, `<stream>.<format>`, that `write` fills from the stream's batches. */
+export async function writeStreamFiles(
+  run: RunLike,
+  folder: FolderSink,
+  format: string,
+  settings: ExportSettings,
+  write: (stream: StreamBatches, sink: FileSink) => Promise<void>,
+): Promise<void> {
+  const options = batchOptions(format, settings);
+  for (const name of run.streamNames) {
+    const stream = await streamBatches(run, name, format, options);
+    await folder.file(`${name}.${format}`, (sink) => write(stream, sink));
+  }
 }
