@@ -26,7 +26,7 @@ import {
   type Table,
 } from "../../src/tables/index.ts";
 import { dataPath } from "../support/sharedData.ts";
-import { parquetCodecs, type ReadFile, readArrowFile, readParquetFile } from "./columnarReaders.ts";
+import { parquetColumnChunks, type ReadFile, readArrowFile, readParquetFile } from "./columnarReaders.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "databroker-columnar-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -330,8 +330,11 @@ describe("a 100,000-event run", () => {
     const zstd = await exported([run], parquet, { "parquet.compression": "zstd" });
     assert.deepEqual(zstd.summary.failed, []);
     // hyparquet decompresses no zstd without a plugin: the codec is read from the metadata.
-    const codecs = parquetCodecs(join(zstd.to, run.uid, "primary.parquet"));
-    assert.ok(codecs.length > 0 && codecs.every((codec) => codec === "ZSTD"), codecs.join());
+    const chunks = parquetColumnChunks(join(zstd.to, run.uid, "primary.parquet"));
+    assert.ok(chunks.length > 0 && chunks.every((chunk) => chunk.codec === "ZSTD"));
+    // Dictionaries for strings only.
+    for (const chunk of chunks)
+      assert.equal(chunk.encodings.includes("RLE_DICTIONARY"), chunk.column === "label", chunk.column);
     const bad = await exported([run], parquet, { "parquet.compression": "lzma" });
     assert.match(bad.summary.failed[0].message, /parquet.compression is one of snappy, zstd, gzip, none/);
     const rows = await exported([run], parquet, { "parquet.rows": "0" });

@@ -120,11 +120,17 @@ export async function readParquetFile(path: string): Promise<ReadFile> {
   };
 }
 
-/** The compression of each column chunk of a Parquet file (its metadata alone: no page is decompressed). */
-export function parquetCodecs(path: string): string[] {
+/** Each column chunk of a Parquet file as its metadata says (no page is decompressed). */
+export function parquetColumnChunks(
+  path: string,
+): Array<{ column: string; codec: string; encodings: string[] }> {
   const bytes = readFileSync(path);
   const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return metadata.row_groups.flatMap((group) =>
-    group.columns.map((column) => String(column.meta_data?.codec)),
+    group.columns.map((chunk) => ({
+      column: chunk.meta_data?.path_in_schema.join(".") ?? "",
+      codec: String(chunk.meta_data?.codec),
+      encodings: (chunk.meta_data?.encodings ?? []).map(String),
+    })),
   );
 }
