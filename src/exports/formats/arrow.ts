@@ -1,45 +1,12 @@
-// arrow: one Arrow IPC *file* per stream (`<stream>.arrow`, what pyarrow.ipc.open_file, Feather v2 readers and
-// apache-arrow read), written record batch by record batch as the stream is read: schema and magic first,
-// then each chunk's batch, then the footer that indexes them; memory holds about one chunk.
-import { Message, RecordBatchFileWriter, type Schema } from "apache-arrow";
-import { ChunkList } from "../../tables/arrow.ts";
-import type { FileSink, FolderExportFormat } from "../ExportFormat.ts";
-import { type StreamBatches, writeStreamFiles } from "./streamBatches.ts";
+// arrow: one Arrow IPC file per stream of a run (arrowFile.ts writes them).
+import { columnarFormat } from "./columnarFormat.ts";
 
-/** Hands what the writer produced so far to the sink (views of the chunk's arrays: written before the next). */
-async function drain(pieces: ChunkList, sink: FileSink): Promise<void> {
-  for (const piece of pieces.chunks.splice(0)) await sink.write(piece);
-}
-
-/**
- * apache-arrow's file writer keeps the schema in the footer only; the format also opens the file's stream
- * part with it (as pyarrow writes), which readers of that part (arrow-rs' stream reader, `open_stream`) need.
- */
-class ArrowFileWriter extends RecordBatchFileWriter {
-  protected override _writeSchema(schema: Schema): this {
-    return super._writeSchema(schema)._writeMessage(Message.from(schema));
-  }
-}
-
-async function writeArrowFile(stream: StreamBatches, sink: FileSink): Promise<void> {
-  const pieces = new ChunkList();
-  const writer = new ArrowFileWriter();
-  // Given the schema up front, the writer starts the file even when no batch follows (an empty stream).
-  writer.reset(pieces, stream.schema);
-  for await (const batch of stream.batches) {
-    writer.write(batch);
-    await drain(pieces, sink);
-  }
-  writer.finish();
-  await drain(pieces, sink);
-}
-
-export const arrowFormat: FolderExportFormat = {
-  name: "arrow",
-  aliases: ["arrow-ipc", "feather"],
-  summary: "one Arrow IPC file per stream, typed columns, units in the field metadata",
-  mediaType: "application/vnd.apache.arrow.file",
-  carriesDocuments: false,
-  layout: "folder",
-  write: (run, folder, settings) => writeStreamFiles(run, folder, "arrow", settings, writeArrowFile),
-};
+export const arrowFormat = columnarFormat(
+  {
+    name: "arrow",
+    aliases: ["arrow-ipc", "feather"],
+    summary: "one Arrow IPC file per stream, typed columns, units in the field metadata",
+    mediaType: "application/vnd.apache.arrow.file",
+  },
+  async () => (await import("./arrowFile.ts")).writeArrowFiles,
+);
