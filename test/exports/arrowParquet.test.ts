@@ -3,9 +3,10 @@
 // stream.read({fill: true}) in values and type, units in the field metadata; a 100,000-event run written in
 // several record batches / row groups; an empty stream as a schema without rows.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { after, describe, test } from "node:test";
 import type { RunLike } from "../../src/broker/BrokerLike.ts";
 import { Broker } from "../../src/broker/index.ts";
@@ -14,7 +15,7 @@ import { readDocuments } from "../../src/documents/formats/index.ts";
 import { splitRuns } from "../../src/documents/run/index.ts";
 import type { DocumentPair, Resource } from "../../src/documents/types.ts";
 import type { FolderExportFormat } from "../../src/exports/ExportFormat.ts";
-import { type ExportSummary, exportRuns } from "../../src/exports/exportRuns.ts";
+import { type ExportSummary, exportRuns, exportToStream } from "../../src/exports/exportRuns.ts";
 import { exportFormatNamed } from "../../src/exports/index.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import {
@@ -323,6 +324,36 @@ describe("a 100,000-event run", () => {
       assert.equal(empty.columns.get("level")!.metadata.get("units"), "V");
     });
   }
+
+  test("parquet over a stream: a tar of the run's folder, whose files read back as written", async () => {
+    const run = await runOnce;
+    const pieces: Buffer[] = [];
+    const out = new PassThrough();
+    out.on("data", (piece: Buffer) => pieces.push(piece));
+    await exportToStream([run], out, { format: KINDS[1].format, template: "{uid}" }, "runs");
+    const tar = Buffer.concat(pieces);
+    const files = new Map<string, Buffer>();
+    // ustar entries: a 512-byte header (name at 0, octal size at 124), the data padded to 512.
+    for (let at = 0; at + 512 <= tar.length && tar[at] !== 0; ) {
+      const name = tar
+        .subarray(at, at + 100)
+        .toString("utf8")
+        .replace(/\0.*$/s, "");
+      const size = Number.parseInt(
+        tar
+          .subarray(at + 124, at + 136)
+          .toString("ascii")
+          .trim(),
+        8,
+      );
+      files.set(name, tar.subarray(at + 512, at + 512 + size));
+      at += 512 + Math.ceil(size / 512) * 512;
+    }
+    assert.deepEqual([...files.keys()].sort(), [`${run.uid}/empty.parquet`, `${run.uid}/primary.parquet`]);
+    const path = join(scratch, `streamed-${folders++}.parquet`);
+    writeFileSync(path, files.get(`${run.uid}/primary.parquet`)!);
+    assert.equal((await readParquetFile(path)).rows, EVENTS);
+  });
 
   test("parquet: zstd when asked; an unknown codec or chunk size fails the run with a message", async () => {
     const run = await runOnce;
