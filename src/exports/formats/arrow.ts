@@ -1,5 +1,5 @@
 // arrow: one Arrow IPC file per stream of a run (arrowFile.ts writes them).
-import { columnarFormat } from "./columnarFormat.ts";
+import { batchSettings, columnarFormat } from "./columnarFormat.ts";
 
 export const arrowFormat = columnarFormat(
   {
@@ -7,6 +7,7 @@ export const arrowFormat = columnarFormat(
     aliases: ["arrow-ipc", "feather"],
     summary: "one Arrow IPC file per stream, typed columns, units in the field metadata",
     mediaType: "application/vnd.apache.arrow.file",
+    options: batchSettings("arrow"),
   },
   async () => (await import("./arrowFile.ts")).writeArrowFiles,
 );
