@@ -46,7 +46,16 @@ const common = {
  * Packages the command and the workers leave as imports: native addons, packages that load files beside their
  * own code, and the server's (fastify and its plugins find each other at run time).
  */
-const KEPT_EXTERNAL = ["better-sqlite3", "pg", "pg-*", "h5wasm", "msgpackr", "fastify", "@fastify/*"];
+const KEPT_EXTERNAL = [
+  "better-sqlite3",
+  "pg",
+  "pg-*",
+  "h5wasm",
+  "parquet-wasm",
+  "msgpackr",
+  "fastify",
+  "@fastify/*",
+];
 
 /** CommonJS packages inlined in an ES module still call require() for Node's own modules. */
 const REQUIRE_BANNER =

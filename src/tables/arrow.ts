@@ -186,7 +186,7 @@ export function tableToArrow(table: Table): ArrowTable {
  * The writer's output kept as the pieces it writes: the column buffers themselves (views of the Table's typed
  * arrays) between small metadata pieces, so that nothing is copied into one large buffer.
  */
-class ChunkList extends AsyncByteQueue {
+export class ChunkList extends AsyncByteQueue {
   readonly chunks: Uint8Array[] = [];
 
   override write(value: Uint8Array): void {

@@ -145,7 +145,8 @@ export const nexus: FileExportFormat = {
   layout: "file",
   extension: EXTENSION,
   options: {
-    [NEXUS_NAMES_OPTION]: "a YAML file mapping data keys and devices to NeXus paths, laid over the default map",
+    [NEXUS_NAMES_OPTION]:
+      "a YAML file mapping data keys and devices to NeXus paths, laid over the default map",
     [NEXUS_CHUNK_EVENTS_OPTION]: "events read (and held) at a time (default: about 32 MiB of values)",
   },
   async write(run, sink, settings) {
