@@ -140,6 +140,17 @@ describe("ingest of mongodump folders", () => {
     assert.equal(report.matched, report.source_documents);
   });
 
+  test("events whose records moved (not in insertion order) are given in seq_num order", async () => {
+    const dump = writeDump(join(scratch, "reversed"), "normalized", "--reversed-events");
+    const catalog = join(scratch, "reversed.sqlite");
+    const result = ingest(dump, catalog);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /ingested 30 runs .*: 30 stored, 0 already there, 0 rejected/);
+    const report = await compareWithSources(catalog, "reversed");
+    assert.deepEqual(report.differences.slice(0, 5), []);
+    assert.equal(report.documents, report.source_documents);
+  });
+
   test("a truncated event.bson: the whole runs are stored, the others held back; the full dump completes them", async () => {
     const full = writeDump(join(scratch, "full"), "normalized");
     const cut = join(scratch, "cut");
@@ -166,6 +177,20 @@ describe("ingest of mongodump folders", () => {
     const report = await compareWithSources(catalog, "resumed");
     assert.deepEqual(report.differences.slice(0, 5), []);
     assert.equal(report.documents, report.source_documents);
+  });
+
+  test("a run stored in part (a file cut short) is completed by the dump; nothing is stored twice", async () => {
+    const catalog = join(scratch, "part.sqlite");
+    const source = readdirSync(sources).find((name) => name.endsWith(".jsonl"))!;
+    const lines = readFileSync(join(sources, source), "utf8").trim().split("\n");
+    const cut = join(scratch, "part.jsonl");
+    writeFileSync(cut, `${lines.slice(0, Math.ceil(lines.length / 2)).join("\n")}\n`);
+    assert.equal(ingest(cut, catalog).code, 0);
+    const dump = writeDump(join(scratch, "complete"), "normalized");
+    const result = ingest(dump, catalog);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /ingested 30 runs .*: 30 stored, 0 already there, 0 rejected/);
+    assert.deepEqual(await storedCounts(catalog), { runs: 30, documents: 736 });
   });
 
   test("a record with an impossible length: an error naming the file and its byte; runs before it stored", () => {

@@ -8,6 +8,7 @@
 #   --assets-db NAME      write resource/datum to a second db folder (databroker's asset registry)
 #   --revisions           add run_start_revisions/run_stop_revisions records (an older version of each)
 #   --old-resources       Resources without run_start, their datums referencing them by ObjectId
+#   --reversed-events     each run's events in reverse order in event.bson (records moved since insertion)
 #   --page-size N         (embedded) events / datums per page, default 4
 import json
 import os
@@ -124,11 +125,14 @@ class Dump:
             handle.close()
 
 
-def write_normalized(dump, runs, assets_db, revisions, old_resources):
+def write_normalized(dump, runs, assets_db, revisions, old_resources, reversed_events):
     db = "metadatastore"
     assets = assets_db or db
     for run in runs:
         resource_ids = {}
+        if reversed_events:
+            events = [pair for pair in run if pair[0] == "event"]
+            run = [pair for pair in run if pair[0] != "event"] + events[::-1]
         for name, doc in run:
             if name == "start":
                 if revisions:
@@ -216,7 +220,7 @@ def write_embedded(dump, runs, page_size):
 
 def main(argv):
     out, layout = argv[0], argv[1]
-    options = {"assets_db": None, "revisions": False, "old_resources": False, "page_size": 4}
+    options = {"assets_db": None, "revisions": False, "old_resources": False, "reversed": False, "page_size": 4}
     sources = []
     args = iter(argv[2:])
     for arg in args:
@@ -226,6 +230,8 @@ def main(argv):
             options["revisions"] = True
         elif arg == "--old-resources":
             options["old_resources"] = True
+        elif arg == "--reversed-events":
+            options["reversed"] = True
         elif arg == "--page-size":
             options["page_size"] = int(next(args))
         else:
@@ -234,7 +240,9 @@ def main(argv):
     dump = Dump(out)
     try:
         if layout == "normalized":
-            write_normalized(dump, runs, options["assets_db"], options["revisions"], options["old_resources"])
+            write_normalized(
+                dump, runs, options["assets_db"], options["revisions"], options["old_resources"], options["reversed"]
+            )
         else:
             write_embedded(dump, runs, options["page_size"])
     finally:

@@ -6,12 +6,13 @@
 // insertion order (what mongodump gives of collections written by suitcase-mongo) costs one extent per run and
 // memory grows with runs, not events; interleaved runs only cost more extents. A second pass follows
 // run_start.bson and gives each run in full: start, its descriptors by time (as readers sort them), its
-// Resources and their Datums, its events in file order, its stop. Events are not re-sorted by time: within a
-// descriptor suitcase-mongo inserts them in seq_num order, and one out of order is a finding of the ingest.
+// Resources and their Datums, its events in file order, its stop. Events are in seq_num order per descriptor
+// when the dump keeps insertion order; a run where the index pass saw a seq_num go down (a dump of a collection
+// whose records moved) is re-sorted by seq_num, descriptor after descriptor (sortedBySeqNum).
 import { UnreadableError } from "../../../errors.ts";
 import type { DocumentItem } from "../DocumentStream.ts";
 import { topLevelField } from "./bsonDecode.ts";
-import { type BsonRecord, bsonRecords, type Extent, extend } from "./bsonFile.ts";
+import { type BsonRecord, bsonRecords, bsonRecordsIn, type Extent, extend } from "./bsonFile.ts";
 import {
   Batches,
   decodeRecord,
@@ -52,6 +53,9 @@ class NormalizedIndex {
   readonly datumsOf = new Map<string, Extent[]>();
   readonly eventsOf = new Map<string, Extent[]>();
   readonly eventCounts = new Map<string, number>();
+  /** The last seq_num met per descriptor, and the runs where one went down (their events get sorted). */
+  readonly lastSeqNum = new Map<string, number>();
+  readonly unordered = new Set<string>();
   strayEvents = 0;
   strayDatums = 0;
 }
@@ -108,6 +112,12 @@ async function buildIndex(dump: MongoDump, options: MongoReadOptions): Promise<N
     }
     extend(listOf(index.eventsOf, run), record.offset, record.length);
     index.eventCounts.set(descriptor as string, (index.eventCounts.get(descriptor as string) ?? 0) + 1);
+    const seqNum = topLevelField(record.bytes, record.start, "seq_num");
+    if (typeof seqNum === "number") {
+      if (seqNum < (index.lastSeqNum.get(descriptor as string) ?? Number.NEGATIVE_INFINITY))
+        index.unordered.add(run);
+      index.lastSeqNum.set(descriptor as string, seqNum);
+    }
     const external = index.unplaced.size > 0 ? index.externalKeysOf.get(descriptor as string) : undefined;
     if (external !== undefined) placeResources(index, run, decodeRecord(record, path("event")!), external);
   });
@@ -209,7 +219,9 @@ async function* runDocuments(
   }
   const eventPath = files.get("event");
   if (eventPath !== undefined) {
-    for await (const event of documentsIn(eventPath, index.eventsOf.get(uid) ?? [])) {
+    const extents = index.eventsOf.get(uid) ?? [];
+    const ordered = index.unordered.has(uid) ? await sortedBySeqNum(eventPath, extents) : extents;
+    for await (const event of documentsIn(eventPath, ordered)) {
       // Readers add `filled` when the stored event has none: false for every external key.
       if (event.filled === undefined) {
         const external = index.externalKeysOf.get(String(event.descriptor)) ?? [];
@@ -219,6 +231,34 @@ async function* runDocuments(
     }
   }
   if (stop && (full = batches.push("stop", stop))) yield full;
+}
+
+/**
+ * The extents of a run's events re-cut so that each descriptor's events come in seq_num order, descriptor after
+ * descriptor: for a dump whose records are not in insertion order. It holds an offset and a seq_num per event
+ * of this one run (16 bytes each), the only place memory grows with events.
+ */
+async function sortedBySeqNum(path: string, extents: readonly Extent[]): Promise<Extent[]> {
+  const events: Array<{ descriptor: string; seqNum: number; offset: number; length: number }> = [];
+  for await (const batch of bsonRecordsIn(path, extents)) {
+    for (const record of batch) {
+      const descriptor = String(topLevelField(record.bytes, record.start, "descriptor"));
+      const seqNum = Number(topLevelField(record.bytes, record.start, "seq_num"));
+      events.push({ descriptor, seqNum, offset: record.offset, length: record.length });
+    }
+  }
+  const firstSeen = new Map<string, number>();
+  for (const event of events)
+    if (!firstSeen.has(event.descriptor)) firstSeen.set(event.descriptor, firstSeen.size);
+  events.sort(
+    (a, b) =>
+      firstSeen.get(a.descriptor)! - firstSeen.get(b.descriptor)! ||
+      a.seqNum - b.seqNum ||
+      a.offset - b.offset,
+  );
+  const sorted: Extent[] = [];
+  for (const event of events) extend(sorted, event.offset, event.length);
+  return sorted;
 }
 
 async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {
