@@ -58,11 +58,12 @@ export async function readEachSource(
   let bytesBefore = 0;
   for (const source of sources) {
     let documents = 0;
-    const stream = readDocuments(source.path, { onBytesRead: (bytes) => progress.advance(bytes) }).tap(
-      (item) => {
-        documents += documentCountOf(item);
-      },
-    );
+    const stream = readDocuments(source.path, {
+      onBytesRead: (bytes) => progress.advance(bytes),
+      onNote: (note) => progress.log(`databroker ${command}: ${note}`),
+    }).tap((item) => {
+      documents += documentCountOf(item);
+    });
     let failure: Error | undefined;
     try {
       await read(stream, source.path);

@@ -1,6 +1,7 @@
 // Row <-> column conversions of the event model: events <-> event pages, datums <-> datum pages, the
 // deprecated bulk documents to pages, and re-paging. Every conversion round-trips exactly (deep-equal).
 import { ValidationError } from "../errors.ts";
+import { floatKeysOf, markFloat } from "./floatMarks.ts";
 import type { BulkDatum, BulkEvents, Datum, DatumPage, Event, EventPage } from "./types.ts";
 
 /** Are `keys` exactly the keys of `row` (in any order), as Object.keys would list them? */
@@ -33,6 +34,9 @@ function toColumns<T>(rows: Array<Record<string, T>>, what: string, field: strin
       );
     }
     for (const key of keys) columns[key][i] = row[key];
+    // A whole float of the row (1.0) stays one in its column (floatMarks.ts).
+    const floats = floatKeysOf(row);
+    if (floats !== undefined) for (const key of floats) if (key in columns) markFloat(columns[key], i);
   });
   return columns;
 }
@@ -40,13 +44,26 @@ function toColumns<T>(rows: Array<Record<string, T>>, what: string, field: strin
 /** Row `i` of a record of columns. */
 function rowOf<T>(columns: Record<string, T[]>, i: number): Record<string, T> {
   const row: Record<string, T> = {};
-  for (const key in columns) row[key] = columns[key][i];
+  const columnFloats = floatKeysOf(columns);
+  for (const key in columns) {
+    row[key] = columns[key][i];
+    if (columnFloats?.has(key) || floatKeysOf(columns[key])?.has(String(i))) markFloat(row, key);
+  }
   return row;
 }
 
 function sliceColumns<T>(columns: Record<string, T[]>, start: number, end: number): Record<string, T[]> {
   const out: Record<string, T[]> = {};
-  for (const key in columns) out[key] = columns[key].slice(start, end);
+  const columnFloats = floatKeysOf(columns);
+  for (const key in columns) {
+    out[key] = columns[key].slice(start, end);
+    if (columnFloats?.has(key)) markFloat(out, key);
+    // Array.slice leaves the marks of whole floats behind: carry them, shifted.
+    for (const row of floatKeysOf(columns[key]) ?? []) {
+      const at = Number(row) - start;
+      if (at >= 0 && at < end - start) markFloat(out[key], at);
+    }
+  }
   return out;
 }
 

@@ -27,8 +27,13 @@ def metadata_documents(path):
 
 
 def unpaged(pairs):
-    """Datum pages as the datums they hold; every other document as it is."""
+    """Datum and event pages as the datums and events they hold; every other document as it is."""
     for name, doc in pairs:
+        if name == "event_page":
+            for i, uid in enumerate(doc["uid"]):
+                columns = {k: {f: values[i] for f, values in doc.get(k, {}).items()} for k in ("data", "timestamps", "filled")}
+                yield "event", {"descriptor": doc["descriptor"], "uid": uid, "seq_num": doc["seq_num"][i], "time": doc["time"][i], **columns}
+            continue
         if name != "datum_page":
             yield name, doc
             continue
@@ -138,7 +143,7 @@ def compare(source_path, export_path):
         stream, run = base.split(".table.")[1].rsplit(".", 1)[0].split(".", 1)
         return compare_table(source_path, export_path, stream, run)
     sources = {key(name, doc): doc for name, doc in documents(source_path)}
-    report = {"documents": 0, "matched": 0, "differences": []}
+    report = {"documents": 0, "matched": 0, "differences": [], "source_documents": len(sources)}
     for name, doc in documents(export_path):
         report["documents"] += 1
         source = sources.get(key(name, doc))

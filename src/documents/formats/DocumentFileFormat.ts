@@ -11,6 +11,8 @@ export interface ReadDocumentsOptions {
   parallel?: ParallelReadOptions;
   /** Told the bytes of each file as they are read (for progress): every byte of a file, once, in order. */
   onBytesRead?: (bytes: number) => void;
+  /** Told what a reader left out on purpose (a mongodump's revisions, runs held back after damage). */
+  onNote?: (message: string) => void;
 }
 
 /**

@@ -1,10 +1,14 @@
 // The sources named on a command line, each read as a stream of its own (runs never span sources): a file,
-// or a databroker-pack directory (one source: its catalog names its files). A plain directory stands for its
+// a databroker-pack directory (one source: its catalog names its files), or a mongodump db folder of
+// databroker's layouts (one source; a dump root stands for its db folders of runs, its other folders are
+// their asset db or mongodump's own). A plain directory stands for its
 // files and folders, recursively, hidden ones aside — exactly what naming them one by one gives, whatever
 // their names, so a file that is not documents is met and reported, never skipped unseen.
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { documentFilesOf } from "./documentFiles.ts";
+import { mongoDumpAt, mongoDumpFoldersAt } from "./mongo/mongoDump.ts";
+import { mongoDumpBytes } from "./mongo/readMongoDump.ts";
 import { isPackDirectory } from "./readPack.ts";
 
 export interface DocumentSource {
@@ -29,8 +33,15 @@ async function sourcesAt(path: string): Promise<DocumentSource[]> {
 
 async function directorySources(dir: string): Promise<DocumentSource[]> {
   if (await isPackDirectory(dir)) return [{ path: dir, bytes: await packBytes(dir) }];
+  const dumps = await mongoDumpFoldersAt(dir);
+  if (dumps.length > 0) return Promise.all(dumps.map(dumpSource));
   const names = (await readdir(dir)).filter((name) => !name.startsWith(".")).sort();
   return documentSourcesOf(names.map((name) => join(dir, name)));
+}
+
+async function dumpSource(folder: string): Promise<DocumentSource> {
+  const dump = await mongoDumpAt(folder);
+  return { path: folder, bytes: dump === undefined ? 0 : await mongoDumpBytes(dump) };
 }
 
 async function packBytes(dir: string): Promise<number> {

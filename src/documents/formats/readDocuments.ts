@@ -1,5 +1,6 @@
 // Reads the documents of a file in any supported format (detected from its content) or of a directory:
-// a databroker-pack directory, or a plain directory of document files read in sorted order, recursively.
+// a databroker-pack directory, a mongodump db folder of databroker's MongoDB layouts (mongo/), or a plain
+// directory of document files read in sorted order, recursively.
 import type { Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { NotFoundError } from "../../errors.ts";
@@ -9,6 +10,8 @@ import { type DocumentItem, DocumentStream } from "./DocumentStream.ts";
 import { detectFormat } from "./detectFormat.ts";
 import { documentFilesOf } from "./documentFiles.ts";
 import { fileChunks } from "./fileChunks.ts";
+import { mongoDumpAt } from "./mongo/mongoDump.ts";
+import { readMongoDump } from "./mongo/readMongoDump.ts";
 import type { ReadLimits } from "./ReadLimits.ts";
 import { documentFormatNamed, documentFormats } from "./registry.ts";
 
@@ -33,6 +36,10 @@ async function* chunksAt(
   const stats = await statOrNotFound(path);
   if (!stats.isDirectory()) {
     yield* chunksOfFile(path, await detectFileFormat(path), stats.size, options);
+    return;
+  }
+  if ((await mongoDumpAt(path)) !== undefined) {
+    yield* readMongoDump(path, options);
     return;
   }
   for (const file of await documentFilesOf(path)) {
