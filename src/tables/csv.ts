@@ -22,13 +22,14 @@ function quote(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function tableToCSV(table: Table): string {
+/** The table as CSV; `header: false` leaves out the names line (a later chunk of one file). */
+export function tableToCSV(table: Table, { header = true }: { header?: boolean } = {}): string {
   const names = Object.keys(table.columns);
-  const lines = [names.map(quote).join(",")];
+  const lines = header ? [names.map(quote).join(",")] : [];
   const columns = names.map((name) => table.columns[name]);
   const floats = columns.map((column) => isFloat(columnDType(column)));
   for (let row = 0; row < table.length; row++) {
     lines.push(columns.map((column, i) => quote(fieldText(cellValue(column, row), floats[i]))).join(","));
   }
-  return `${lines.join("\r\n")}\r\n`;
+  return lines.length === 0 ? "" : `${lines.join("\r\n")}\r\n`;
 }

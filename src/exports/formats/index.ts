@@ -1,5 +1,6 @@
 // The built-in export formats, registered in the order users see them listed. Each lives in its own file.
 import { registerExportFormat } from "../registry.ts";
+import { csvFormat } from "./csv.ts";
 import { suitcaseJsonl, suitcaseMsgpack } from "./suitcase.ts";
 
-for (const format of [suitcaseJsonl, suitcaseMsgpack]) registerExportFormat(format);
+for (const format of [suitcaseJsonl, suitcaseMsgpack, csvFormat]) registerExportFormat(format);
