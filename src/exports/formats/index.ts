@@ -2,5 +2,6 @@
 import { registerExportFormat } from "../registry.ts";
 import { csvFormat } from "./csv.ts";
 import { suitcaseJsonl, suitcaseMsgpack } from "./suitcase.ts";
+import { tiffFormat } from "./tiff.ts";
 
-for (const format of [suitcaseJsonl, suitcaseMsgpack, csvFormat]) registerExportFormat(format);
+for (const format of [suitcaseJsonl, suitcaseMsgpack, csvFormat, tiffFormat]) registerExportFormat(format);
