@@ -10,7 +10,7 @@ import { tableToCSV } from "../../tables/csv.ts";
 import { Table } from "../../tables/Table.ts";
 import type { FolderExportFormat, FolderSink } from "../ExportFormat.ts";
 import { type ArrayField, describeArrayField, fieldShapes } from "./fieldShapes.ts";
-import { filePrefix } from "./filePrefix.ts";
+import { filePrefix, namePart } from "./filePrefix.ts";
 
 const ROWS_PER_CHUNK = 10_000;
 
@@ -55,7 +55,7 @@ export const csvFormat: FolderExportFormat = {
       const stream = run.stream(streamName);
       const { scalars, arrays } = fieldShapes(stream);
       if (arrays.length > 0) omitted.set(streamName, arrays);
-      await writeStream(stream, scalars, folder, `${prefix}${streamName}.csv`);
+      await writeStream(stream, scalars, folder, `${prefix}${namePart(streamName)}.csv`);
     }
     if (omitted.size > 0)
       await folder.file(`${prefix}omitted-fields.txt`, (sink) => sink.write(omittedNote(run, omitted)));

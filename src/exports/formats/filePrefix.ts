@@ -7,3 +7,8 @@ import { nameTemplate } from "../nameTemplate.ts";
 export function filePrefix(run: RunLike, settings: ExportSettings, format: string): string {
   return nameTemplate(settings.options[`${format}.file_prefix`] ?? "{uid}-")(run.start);
 }
+
+/** A stream or field name as part of a file name: a `/` or `\` would make a folder of it, `..` leave one. */
+export function namePart(name: string): string {
+  return name.replace(/[/\\\0]/g, "_").replace(/^\.+/, (dots) => "_".repeat(dots.length));
+}

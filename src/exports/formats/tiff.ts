@@ -12,7 +12,7 @@ import type { Table } from "../../tables/Table.ts";
 import type { ExportSettings, FolderExportFormat, FolderSink } from "../ExportFormat.ts";
 import { isTiffDType, TiffWriter, tiffFileSize } from "../tiff/TiffWriter.ts";
 import { type ArrayField, fieldShapes } from "./fieldShapes.ts";
-import { filePrefix } from "./filePrefix.ts";
+import { filePrefix, namePart } from "./filePrefix.ts";
 
 const CHUNK_BYTES = 64 * 1024 * 1024;
 const CLASSIC_LIMIT = 2 ** 32;
@@ -109,7 +109,7 @@ export const tiffFormat: FolderExportFormat = {
     for (const streamName of run.streamNames) {
       const stream = run.stream(streamName);
       for (const field of imageFields(stream)) {
-        const name = `${prefix}${streamName}-${field.name}.tiff`;
+        const name = `${prefix}${namePart(streamName)}-${namePart(field.name)}.tiff`;
         if (await writeStack(run, stream, field, folder, name, settings)) written++;
       }
     }
