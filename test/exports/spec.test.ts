@@ -78,7 +78,12 @@ let runs: RunLike[];
 let files: Map<string, SpecFile>;
 before(async () => {
   catalog = await exportCatalog(
-    ["bluesky-tutorials/example_data", "apstools/tests/usaxs.json", "apstools/440_specwriter_problem_run"],
+    [
+      "bluesky-tutorials/example_data",
+      "apstools/tests/usaxs.json",
+      "apstools/440_specwriter_problem_run",
+      "apstools/callbacks-tests",
+    ],
     [edgeCases],
   );
   runs = [];
@@ -96,7 +101,7 @@ after(() => catalog.close());
 
 describe("spec export", () => {
   test("every run: one scan whose columns hold the primary stream's values", async () => {
-    assert.equal(files.size, 29);
+    assert.equal(files.size, 36);
     let values = 0;
     for (const run of runs) {
       const file = files.get(run.uid) as SpecFile;
@@ -166,5 +171,10 @@ describe("spec export", () => {
     assert.equal(labels[0], "m_stage_r2p");
     assert.equal(labels.at(-1), "I0_USAXS");
     assert.ok(Object.keys((files.get(usaxs.uid) as SpecFile).scans[0].positioners).length > 100);
+    // A failed tune (apstools' callbacks tests) is still a scan: its header, no data lines, exit_status = fail.
+    const failed = runs.find((run) => run.stop?.exit_status === "fail") as RunLike;
+    const failedScan = (files.get(failed.uid) as SpecFile).scans[0];
+    assert.equal(failedScan.rows, 0);
+    assert.ok(failedScan.comments.at(-1)?.endsWith("exit_status = fail"));
   });
 });

@@ -8,9 +8,11 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { RunLike } from "../../src/broker/BrokerLike.ts";
+import { readDocuments } from "../../src/documents/formats/index.ts";
 import { exportFormatNamed, exportRuns } from "../../src/exports/index.ts";
 import { type NDArray, toNested } from "../../src/tables/NDArray.ts";
 import { pythonReader } from "../support/pythonReader.ts";
+import { dataPath } from "../support/sharedData.ts";
 import { type ExportCatalog, exportCatalog } from "./exportCatalog.ts";
 import { syntheticRun } from "./syntheticRun.ts";
 
@@ -85,7 +87,10 @@ function sha256(array: NDArray): string {
 
 let catalog: ExportCatalog;
 before(async () => {
-  catalog = await exportCatalog(["databroker-pack/simple_catalog"], [images, scalarsOnly]);
+  catalog = await exportCatalog(
+    ["databroker-pack/simple_catalog", "bluesky-tutorials/example_data"],
+    [images, scalarsOnly],
+  );
 });
 after(() => catalog.close());
 
@@ -128,12 +133,17 @@ async function exportAndCompare(runs: RunLike[], options: Record<string, string>
   return { summary, read };
 }
 
+/** The catalog's runs that came from one source of the reference data. */
+async function runsOf(source: string): Promise<RunLike[]> {
+  const runs: RunLike[] = [];
+  for await (const [name, doc] of readDocuments(dataPath(source)))
+    if (name === "start") runs.push(await catalog.broker.run((doc as { uid: string }).uid));
+  return runs;
+}
+
 describe("tiff export", () => {
   test("the databroker-pack's NPY images: a stack per image field, read by tifffile as the stream holds them", async () => {
-    const runs: RunLike[] = [];
-    for await (const run of catalog.broker) {
-      if (run.uid !== uidOf(images) && run.uid !== uidOf(scalarsOnly)) runs.push(run);
-    }
+    const runs = await runsOf("databroker-pack/simple_catalog");
     const { summary, read } = await exportAndCompare(runs);
     assert.ok(summary.exported.length >= 1, `${summary.exported.length} runs with images exported`);
     assert.ok(summary.failed.length >= 1, `${summary.failed.length} runs without images`);
@@ -159,6 +169,18 @@ describe("tiff export", () => {
     // One value checked by hand: frame 3 of the uint16 stack, row 2, column 5.
     const u16 = toNested(await run.stream("primary").field("cam_u16")) as number[][][];
     assert.equal(u16[3][2][5], (2 * 1000 + (5 + 4) * 17 + 4) % 65536);
+  });
+
+  test("the tutorials' newton images have no handler: those runs fail naming the spec, the others have no images", async () => {
+    const runs = await runsOf("bluesky-tutorials/example_data");
+    const summary = await exportRuns(runs, catalog.directory(), { format: tiff });
+    assert.equal(summary.exported.length, 0);
+    const newton = summary.failed.filter((failed) => /newton/i.test(failed.message));
+    // 7 of the tutorial files hold a Resource of spec newton.
+    assert.equal(newton.length, 7, JSON.stringify(summary.failed.map((failed) => failed.message)));
+    for (const failed of summary.failed)
+      if (!newton.includes(failed))
+        assert.match(failed.message, /no image field .*nothing to export as TIFF/);
   });
 
   test("BigTIFF (tiff.bigtiff=true, as for files of 4 GiB and more) reads back the same", async () => {

@@ -48,9 +48,14 @@ function columnOrder(run: RunLike, stream: StreamLike, scalars: string[]) {
     .flatMap(([fields]) => (Array.isArray(fields) ? fields : [fields]));
   const motors = (dimensions.length > 0 ? dimensions : names(run.start.motors)).filter((f) => scalar.has(f));
   const hints = (stream.descriptors[0]?.hints ?? {}) as Record<string, { fields?: string[] } | undefined>;
-  const detectors = names(run.start.detectors)
-    .flatMap((detector) => hints[detector]?.fields ?? [detector])
-    .filter((field) => scalar.has(field) && !motors.includes(field));
+  // A detector device names its hinted fields; one field may be hinted by two devices: listed once.
+  const detectors = [
+    ...new Set(
+      names(run.start.detectors)
+        .flatMap((detector) => hints[detector]?.fields ?? [detector])
+        .filter((field) => scalar.has(field) && !motors.includes(field)),
+    ),
+  ];
   const placed = new Set([...motors, ...detectors]);
   return { motors, middle: scalars.filter((field) => !placed.has(field)), detectors };
 }
