@@ -5,7 +5,7 @@
 // A file reaching 4 GiB is written as BigTIFF (option `tiff.bigtiff=true` forces it). A run without any image
 // field is an error: an empty folder would look like a successful export of nothing.
 import type { RunLike, StreamLike } from "../../broker/BrokerLike.ts";
-import { NotFoundError, UnsupportedError, ValidationError } from "../../errors.ts";
+import { DatabrokerError, NotFoundError, UnsupportedError, ValidationError } from "../../errors.ts";
 import { isTypedArray, type TypedArray } from "../../tables/DType.ts";
 import { isNDArray, type NDArray } from "../../tables/NDArray.ts";
 import type { Table } from "../../tables/Table.ts";
@@ -48,6 +48,12 @@ async function writeStack(
   const chunks = stream.chunks({ size, fields: [field.name], fill: true });
   try {
     return await writeChunks(run, stream, field, chunks, folder, name, settings);
+  } catch (error) {
+    // A frame that cannot be read (a missing file, no handler) says which run, stream and field it is of.
+    const where = `run ${run.uid}, stream ${stream.name}, field ${field.name}`;
+    if (error instanceof DatabrokerError && !error.message.startsWith(where))
+      error.message = `${where}: ${error.message}`;
+    throw error;
   } finally {
     await chunks.return(undefined); // a failed write stops the reading too
   }
