@@ -31,6 +31,7 @@ export function isMarkedFloat(container: object, key: string | number): boolean 
 
 /** The JSON text of a number marked as a float: `1.0` where JSON.stringify writes `1` (Python reads int). */
 export function floatText(value: number): string {
+  if (Object.is(value, -0)) return "-0.0"; // String(-0) is "0": the sign would be lost
   const text = String(value);
   return Number.isFinite(value) && !/[.e]/.test(text) ? `${text}.0` : text;
 }

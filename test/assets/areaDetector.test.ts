@@ -8,10 +8,10 @@ import h5wasm, { type Group } from "h5wasm/node";
 import { AssetReader } from "../../src/assets/AssetReader.ts";
 import type { Resource } from "../../src/documents/types.ts";
 import { NotFoundError, UnreadableError, ValidationError } from "../../src/errors.ts";
+import { encodeTiff } from "../../src/exports/tiff/TiffWriter.ts";
 import { ndarray } from "../../src/tables/NDArray.ts";
 import { slice } from "../../src/tables/slice.ts";
 import { projectRoot } from "../support/sharedData.ts";
-import { encodeTiff } from "../support/tiffWriter.ts";
 import { writeHdf5 } from "./hdf5Writer.ts";
 
 const root = mkdtempSync(join(tmpdir(), "databroker-ad-"));

@@ -18,9 +18,9 @@ import { readTiffFile } from "../../src/assets/tiffFormat.ts";
 import { Broker } from "../../src/broker/index.ts";
 import type { DataKey } from "../../src/documents/types.ts";
 import { NotFoundError, UnreadableError, ValidationError } from "../../src/errors.ts";
+import { encodeTiff } from "../../src/exports/tiff/TiffWriter.ts";
 import { MemoryStore } from "../../src/storage/memory/MemoryStore.ts";
 import { ndarray } from "../../src/tables/NDArray.ts";
-import { encodeTiff } from "../support/tiffWriter.ts";
 import { resourceRun, streamRun } from "./externalRuns.ts";
 
 const base = mkdtempSync(join(tmpdir(), "databroker-roots-"));
@@ -144,7 +144,7 @@ describe("ReadBudget", () => {
   });
 
   test("a TIFF's pixels are counted from its headers before decoding: a small file cannot decode to gigabytes", () => {
-    const bytes = encodeTiff([{ width: 2, height: 2, pixels: new Uint8Array(4), rowsPerStrip: 2 }]);
+    const bytes = encodeTiff([{ width: 2, height: 2, pixels: new Uint8Array(4) }], { rowsPerStrip: 2 });
     // Patch ImageWidth (256) and ImageLength (257) to 60000: 3.6 GB of pixels claimed by a ~200-byte file.
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const ifd = view.getUint32(4, true);

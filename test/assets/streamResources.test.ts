@@ -6,10 +6,10 @@ import { after, before, describe, it } from "node:test";
 import { AssetReader } from "../../src/assets/AssetReader.ts";
 import type { Resource, StreamResource } from "../../src/documents/types.ts";
 import { NotFoundError, UnsupportedError, ValidationError } from "../../src/errors.ts";
+import { encodeTiff } from "../../src/exports/tiff/TiffWriter.ts";
 import { ndarray } from "../../src/tables/NDArray.ts";
 import { slice } from "../../src/tables/slice.ts";
 import { stack } from "../../src/tables/stack.ts";
-import { encodeTiff } from "../support/tiffWriter.ts";
 import { docsNamed, renderFixture } from "./fixtures.ts";
 import { integers, writeHdf5 } from "./hdf5Writer.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeTiff } from "../../src/assets/tiffFormat.ts";
 import { UnreadableError } from "../../src/errors.ts";
-import { encodeTiff } from "../support/tiffWriter.ts";
+import { encodeTiff } from "../../src/exports/tiff/TiffWriter.ts";
 
 describe("reading TIFF strips", () => {
   it("reads uint8, uint16, int16 and float32 pixels across several strips", () => {
@@ -17,7 +17,7 @@ describe("reading TIFF strips", () => {
     const dtypes = ["uint8", "uint16", "int16", "float32"];
     cases.forEach((pixels, i) => {
       for (const rowsPerStrip of [1, 2, 5]) {
-        const image = decodeTiff(encodeTiff([{ width, height, pixels, rowsPerStrip }]), "test.tif");
+        const image = decodeTiff(encodeTiff([{ width, height, pixels }], { rowsPerStrip }), "test.tif");
         assert.deepEqual(image.shape, [height, width]);
         assert.equal(image.dtype, dtypes[i]);
         assert.deepEqual(

@@ -20,13 +20,13 @@ import type {
   RunStart,
 } from "../../src/documents/types.ts";
 import { NotFoundError, UnsupportedError } from "../../src/errors.ts";
+import { encodeTiff } from "../../src/exports/tiff/TiffWriter.ts";
 import { isNDArray, type NDArray, ndarray } from "../../src/tables/NDArray.ts";
 import { slice } from "../../src/tables/slice.ts";
 import { concatenate, stack } from "../../src/tables/stack.ts";
 import { docsNamed, renderFixture } from "../assets/fixtures.ts";
 import { integers, writeHdf5 } from "../assets/hdf5Writer.ts";
 import { dataPath } from "../support/sharedData.ts";
-import { encodeTiff } from "../support/tiffWriter.ts";
 import { ADAPTERS, brokerWith, closeAll, runsOf, streamEvents } from "./catalogs.ts";
 
 // The files behind the fixtures: dataset.h5 (data_1: 3 float64; data_2: 3x13x17 int64), dataset_part2.h5

@@ -14,13 +14,13 @@ import type { FastifyInstance } from "fastify";
 import { encodeNpy } from "../../src/assets/npyFormat.ts";
 import { Broker } from "../../src/broker/index.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
+import { encodeTiff } from "../../src/exports/tiff/TiffWriter.ts";
 import { createServer } from "../../src/server/app.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { ndarray } from "../../src/tables/NDArray.ts";
 import { type ExternalRun, resourceRun, streamRun } from "../assets/externalRuns.ts";
 import { writeHdf5 } from "../assets/hdf5Writer.ts";
-import { encodeTiff } from "../support/tiffWriter.ts";
 import { READ_CATALOGS } from "./readServer.ts";
 
 const KEY = "external_files_key_0123456789";

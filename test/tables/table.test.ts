@@ -76,7 +76,7 @@ describe("Table", () => {
     });
     assert.equal(
       tableToCSV(table),
-      "f,g,i\r\n1.0,3.0,1\r\n2.5,0.5,2\r\n0.0,4.0,3\r\n1e+21,5.0,4\r\nNaN,6.0,5\r\n",
+      "f,g,i\r\n1.0,3.0,1\r\n2.5,0.5,2\r\n-0.0,4.0,3\r\n1e+21,5.0,4\r\nNaN,6.0,5\r\n", // -0.0 keeps its sign, as Python writes it
     );
   });
 
