@@ -10,7 +10,7 @@ import { tableToCSV } from "../../tables/csv.ts";
 import { Table } from "../../tables/Table.ts";
 import type { FolderExportFormat, FolderSink } from "../ExportFormat.ts";
 import { type ArrayField, describeArrayField, fieldShapes } from "./fieldShapes.ts";
-import { filePrefix, namePart } from "./filePrefix.ts";
+import { filePrefix, filePrefixOption, namePart } from "./filePrefix.ts";
 
 const ROWS_PER_CHUNK = 10_000;
 
@@ -46,6 +46,7 @@ export const csvFormat: FolderExportFormat = {
   mediaType: "text/csv",
   carriesDocuments: false,
   layout: "folder",
+  options: filePrefixOption("csv"),
   async write(run, folder, settings) {
     if (run.streamNames.length === 0)
       throw new NotFoundError(`run ${run.uid} has no event streams: nothing to export as CSV`);

@@ -12,3 +12,10 @@ export function filePrefix(run: RunLike, settings: ExportSettings, format: strin
 export function namePart(name: string): string {
   return name.replace(/[/\\\0]/g, "_").replace(/^\.+/, (dots) => "_".repeat(dots.length));
 }
+
+/** The setting `<format>.file_prefix`, as a format declares it. */
+export function filePrefixOption(format: string): Record<string, string> {
+  return {
+    [`${format}.file_prefix`]: "the start of each file's name, a name template (default {uid}-, as suitcase)",
+  };
+}

@@ -12,7 +12,7 @@ import type { Table } from "../../tables/Table.ts";
 import type { ExportSettings, FolderExportFormat, FolderSink } from "../ExportFormat.ts";
 import { isTiffDType, TiffWriter, tiffFileSize } from "../tiff/TiffWriter.ts";
 import { type ArrayField, fieldShapes } from "./fieldShapes.ts";
-import { filePrefix, namePart } from "./filePrefix.ts";
+import { filePrefix, filePrefixOption, namePart } from "./filePrefix.ts";
 
 const CHUNK_BYTES = 64 * 1024 * 1024;
 const CLASSIC_LIMIT = 2 ** 32;
@@ -109,6 +109,10 @@ export const tiffFormat: FolderExportFormat = {
   mediaType: "image/tiff",
   carriesDocuments: false,
   layout: "folder",
+  options: {
+    ...filePrefixOption("tiff"),
+    "tiff.bigtiff": "true: write BigTIFF whatever the size (default: only for files reaching 4 GiB)",
+  },
   async write(run, folder, settings) {
     const prefix = filePrefix(run, settings, "tiff");
     let written = 0;
