@@ -32,8 +32,8 @@ export function isMarkedFloat(container: object, key: string | number): boolean 
 /** The JSON text of a number marked as a float: `1.0` where JSON.stringify writes `1` (Python reads int). */
 export function floatText(value: number): string {
   if (Object.is(value, -0)) return "-0.0"; // String(-0) is "0": the sign would be lost
-  const text = String(value);
-  return Number.isFinite(value) && !/[.e]/.test(text) ? `${text}.0` : text;
+  // Whole numbers below 1e21 print as bare digits; every other number already has a `.` or an exponent.
+  return Number.isInteger(value) && Math.abs(value) < 1e21 ? `${value}.0` : String(value);
 }
 
 export type FloatPath = Array<string | number>;
