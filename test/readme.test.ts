@@ -25,7 +25,7 @@ function blocks(language: string): string[] {
 
 /** The README's paths made this test's: the reference data where it really is, the catalog a temporary one. */
 function localized(text: string): string {
-  return text.replaceAll("../shared/data", sharedData).replaceAll("/tmp/aps.db", catalog);
+  return text.replaceAll("../shared/data", sharedData).replaceAll("/tmp/aps", join(scratch, "aps"));
 }
 
 /** Whether `actual` lines are what `expected` shows, a line `…` standing for any lines. */
