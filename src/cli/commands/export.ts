@@ -159,9 +159,10 @@ function formatList(): string {
   return exportFormats()
     .flatMap((format) => [
       `  ${format.name.padEnd(12)} ${format.summary}`,
-      ...Object.entries(format.options ?? {}).map(
-        ([key, text]) => `  ${"".padEnd(12)} --option ${key}=...: ${text}`,
-      ),
+      // A format's own settings (publish passes the others on to the formats it includes).
+      ...Object.entries(format.options ?? {})
+        .filter(([key]) => key.startsWith(`${format.name.split("-")[0]}.`))
+        .map(([key, text]) => `  ${"".padEnd(12)} --option ${key}=...: ${text}`),
     ])
     .join("\n");
 }
