@@ -13,7 +13,6 @@ import { projectRoot, sharedData } from "./support/sharedData.ts";
 const README = readFileSync(join(projectRoot, "README.md"), "utf8");
 const scratch = mkdtempSync(join(tmpdir(), "databroker-readme-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-const catalog = join(scratch, "aps.db");
 /** The README's times are shown in UTC (ls and search print local times). */
 const ENV = { ...process.env, TZ: "UTC" };
 

@@ -1,40 +1,22 @@
 // `databroker export` as a user meets it: selecting runs by reference and by query, names from a template,
 // `--to -`, the summary (text and JSON), progress lines, and every wrong argument answered by one line.
 import assert from "node:assert/strict";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
+import { test } from "node:test";
 import { databroker, databrokerBytes } from "../cli/storageCli.ts";
-import { type RealRun, realRuns } from "../storage/realRuns.ts";
+import type { RealRun } from "../storage/realRuns.ts";
+import { usaxsCatalog } from "./usaxsCatalog.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "databroker-export-cli-"));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-const catalog = join(scratch, "catalog.sqlite");
-let usaxs: RealRun[] = [];
-
-before(async () => {
-  usaxs = (await realRuns()).filter((run) => run.source.endsWith("usaxs.json"));
-  const store = new SqliteStore(catalog);
-  for (const run of usaxs) await store.put(run.documents);
-  await store.close();
-});
+const stored = usaxsCatalog("export-cli");
+const { scratch, catalog } = stored;
 
 const exportTo = (to: string, ...args: string[]) =>
   databroker(["export", ...args, "--to", to, "--catalog", catalog, "--quiet"]);
 
 test("references and queries together: each run once, named by the default template", () => {
   const to = join(scratch, "mixed");
-  const [first, second] = usaxs;
+  const [first, second] = stored.runs;
   const result = exportTo(
     to,
     first.uid.slice(0, 8),
@@ -55,14 +37,14 @@ test("references and queries together: each run once, named by the default templ
 test("a template names files from the start document; a name already there fails that run only", () => {
   const to = join(scratch, "template");
   mkdirSync(to);
-  const taken = `${(usaxs[0].documents[0][1] as { plan_name: string }).plan_name}-${usaxs[0].uid.slice(0, 4)}.msgpack`;
+  const taken = `${(stored.runs[0].documents[0][1] as { plan_name: string }).plan_name}-${stored.runs[0].uid.slice(0, 4)}.msgpack`;
   writeFileSync(join(to, taken), "mine");
-  const refs = usaxs.slice(0, 3).map((run) => run.uid);
+  const refs = stored.runs.slice(0, 3).map((run) => run.uid);
   const result = exportTo(to, ...refs, "--format", "msgpack", "--name", "{plan_name}-{uid:.4}");
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
-    new RegExp(`run ${usaxs[0].uid} .*failed: .*${taken} exists already \\(--overwrite replaces it\\)`),
+    new RegExp(`run ${stored.runs[0].uid} .*failed: .*${taken} exists already \\(--overwrite replaces it\\)`),
   );
   assert.match(result.stdout, /exported 2 runs .*; 1 failed/);
   assert.equal(readFileSync(join(to, taken), "utf8"), "mine", "the file already there is untouched");
@@ -77,7 +59,7 @@ test("--json prints the summary as one object: every run with its file and bytes
   const to = join(scratch, "json");
   const result = databroker([
     "export",
-    usaxs[0].uid,
+    stored.runs[0].uid,
     "--format",
     "jsonl",
     "--to",
@@ -90,7 +72,7 @@ test("--json prints the summary as one object: every run with its file and bytes
   const summary = JSON.parse(result.stdout);
   assert.equal(summary.format, "jsonl");
   assert.equal(summary.exported.length, 1);
-  assert.equal(summary.exported[0].uid, usaxs[0].uid);
+  assert.equal(summary.exported[0].uid, stored.runs[0].uid);
   assert.ok(summary.exported[0].bytes > 0);
   assert.deepEqual(summary.failed, []);
   assert.equal(result.stderr, "", "no progress with --json");
@@ -107,10 +89,10 @@ test("progress: plain lines with runs, percent, ETA and bytes written when stder
 
 test("--to - writes one run's file to stdout, byte for byte what the directory export holds", () => {
   const to = join(scratch, "single");
-  assert.equal(exportTo(to, usaxs[1].uid, "--format", "msgpack", "--name", "{uid}").code, 0);
+  assert.equal(exportTo(to, stored.runs[1].uid, "--format", "msgpack", "--name", "{uid}").code, 0);
   const streamed = databrokerBytes([
     "export",
-    usaxs[1].uid,
+    stored.runs[1].uid,
     "--format",
     "msgpack",
     "--to",
@@ -119,7 +101,7 @@ test("--to - writes one run's file to stdout, byte for byte what the directory e
     catalog,
   ]);
   assert.equal(streamed.code, 0, streamed.stderr);
-  assert.deepEqual(streamed.stdout, readFileSync(join(to, `${usaxs[1].uid}.msgpack`)));
+  assert.deepEqual(streamed.stdout, readFileSync(join(to, `${stored.runs[1].uid}.msgpack`)));
 });
 
 test("wrong arguments: one line each, nothing written, never a stack trace", () => {

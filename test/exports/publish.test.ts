@@ -3,26 +3,16 @@
 // loading back as the README says.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { databroker } from "../cli/storageCli.ts";
-import { type RealRun, realRuns } from "../storage/realRuns.ts";
 import { collect } from "../storage/storeHelpers.ts";
+import { usaxsCatalog } from "./usaxsCatalog.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "databroker-publish-"));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-const catalog = join(scratch, "catalog.sqlite");
-let usaxs: RealRun[] = [];
-
-before(async () => {
-  usaxs = (await realRuns()).filter((run) => run.source.endsWith("usaxs.json"));
-  const store = new SqliteStore(catalog);
-  for (const run of usaxs) await store.put(run.documents);
-  await store.close();
-});
+const stored = usaxsCatalog("publish");
+const { scratch, catalog } = stored;
 
 const VERIFY_BAG = `
 import hashlib, json, os, sys
@@ -72,9 +62,9 @@ test("a BagIt bag: both manifests verify, every payload file listed, Payload-Oxu
 
   const readme = readFileSync(join(bag, "data/README.md"), "utf8");
   assert.match(readme, /^# USAXS 2019\n/);
-  for (const run of usaxs) assert.ok(readme.includes(run.uid), run.uid);
+  for (const run of stored.runs) assert.ok(readme.includes(run.uid), run.uid);
   const listed = JSON.parse(readFileSync(join(bag, "data/runs.json"), "utf8"));
-  assert.equal(listed.runs.length, usaxs.length);
+  assert.equal(listed.runs.length, stored.runs.length);
   for (const run of listed.runs) assert.equal(run.files.length, 2);
 });
 
@@ -95,7 +85,7 @@ test("the bag's documents load back as its README says (databroker ingest data/*
   assert.equal(result.code, 0, result.stderr);
   const [source, copy] = [new SqliteStore(catalog), new SqliteStore(again)];
   try {
-    for (const run of usaxs)
+    for (const run of stored.runs)
       assert.deepEqual(await collect(copy.documents(run.uid)), await collect(source.documents(run.uid)));
   } finally {
     await source.close();
