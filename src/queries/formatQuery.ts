@@ -3,6 +3,7 @@
 // itself with these helpers. Times print as ISO 8601 with their zone's offset when that reads back exactly,
 // else as epoch seconds.
 import { UnsupportedError } from "../errors.ts";
+import { statKeyOf } from "./dataKey.ts";
 import { queryKind } from "./kinds/index.ts";
 import type { FormatPlace, QueryText } from "./kinds/QueryKind.ts";
 import type { Query, QueryKey, QueryValue } from "./Query.ts";
@@ -11,6 +12,8 @@ import { isKeyword, TIME_KEYS } from "./queryWords.ts";
 import { formatTime } from "./timeParsing.ts";
 
 function formatKey(key: QueryKey, literal = false): string {
+  // A start key spelled like a statistic (`sample.temperature.max`) would read back as search into data.
+  if (statKeyOf(key)) return formatKey(`start.${key}`, literal);
   const bare = BARE_KEY.test(key) && !isKeyword(key.split(".")[0]) && !(literal && TIME_KEYS.has(key));
   return bare ? key : `\`${key.replaceAll("`", "``")}\``;
 }

@@ -3,6 +3,7 @@
 // test). A query is compiled once into a closure per node; scopes of duplicate rules are fixed at that time.
 import { UnsupportedError, ValidationError } from "../errors.ts";
 import { compareCodePoints } from "./compareValues.ts";
+import { notIndexedError, numbersRead } from "./dataKey.ts";
 import {
   ambiguousPrefixMessage,
   duplicatedScanIdsMessage,
@@ -16,9 +17,13 @@ import { matchAll } from "./kinds/all.ts";
 import { matchAnd } from "./kinds/and.ts";
 import { matchComparison } from "./kinds/comparison.ts";
 import { matchContains } from "./kinds/contains.ts";
+import { matchDataRange } from "./kinds/dataRange.ts";
+import { matchDataShape } from "./kinds/dataShape.ts";
+import { matchDataStat } from "./kinds/dataStat.ts";
 import { matchDerivedFrom } from "./kinds/derivedFrom.ts";
 import { matchEq } from "./kinds/eq.ts";
 import { matchFullText } from "./kinds/fullText.ts";
+import { matchHasData } from "./kinds/hasData.ts";
 import { matchIn } from "./kinds/in.ts";
 import { matchKeyPresent } from "./kinds/keyPresent.ts";
 import { matchLike } from "./kinds/like.ts";
@@ -55,6 +60,10 @@ export const memoryTranslations = new TranslationTable<MatchContext, RunTest>("i
   scanIdRange: matchScanSelection,
   partialUid: matchPartialUid,
   derivedFrom: matchDerivedFrom,
+  dataStat: matchDataStat,
+  dataRange: matchDataRange,
+  dataShape: matchDataShape,
+  hasData: matchHasData,
   and: matchAnd,
   or: matchOr,
   not: matchNot,
@@ -92,6 +101,13 @@ export class RunQuery {
             .sort(compareCodePoints);
           if (uids.length > 1) throw new ValidationError(ambiguousPrefixMessage(prefix, uids));
         }
+      } else {
+        const read = numbersRead(node);
+        if (
+          read &&
+          this.catalog?.some((run) => run.streams?.[read.stream]?.fields[read.field]?.indexed === false)
+        )
+          throw notIndexedError(read.stream, read.field);
       }
     });
   }

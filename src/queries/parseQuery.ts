@@ -3,10 +3,14 @@
 // JSON literals, keys dotted or backticked; a bare `time` compared with a string is a time in the given zone.
 // The operators after a key and the functions are read by the kinds that contribute them (queryWords.ts).
 import { ValidationError } from "../errors.ts";
+import { type StatKey, statKeyOf } from "./dataKey.ts";
 import { allQuery } from "./kinds/all.ts";
 import { andQuery } from "./kinds/and.ts";
 import { COMPARISON_OPERATORS, comparisonQuery } from "./kinds/comparison.ts";
+import { dataShapeQuery } from "./kinds/dataShape.ts";
+import { DATA_STAT_OPERATORS, dataStatQuery } from "./kinds/dataStat.ts";
 import { fullTextQuery } from "./kinds/fullText.ts";
+import { hasDataQuery } from "./kinds/hasData.ts";
 import { notQuery } from "./kinds/not.ts";
 import { orQuery } from "./kinds/or.ts";
 import type { CallArgument, FunctionCall, KeyCondition } from "./kinds/QueryKind.ts";
@@ -127,6 +131,8 @@ class Parser {
       return this.node(token, fullTextQuery(token.value as string));
     }
     if (token.kind === "word" && this.isPunct("(", this.tokens[this.position + 1])) return this.call();
+    const next = this.tokens[this.position + 1];
+    if (this.isWord("has") && next.kind === "word" && !isKeyword(next.text)) return this.has();
     if (token.kind === "key" || (token.kind === "word" && !isKeyword(token.text))) return this.condition();
     throw this.error(
       token,
@@ -134,9 +140,41 @@ class Parser {
     );
   }
 
+  /** `has primary` or `has primary.img`: the run has the stream, or the stream declares the field. */
+  private has(): Query {
+    this.advance();
+    const keyToken = this.advance();
+    const [stream, field, ...rest] = (keyToken.value as string).split(".");
+    if (rest.length > 0) throw this.error(keyToken, "`has` takes a stream or <stream>.<field>");
+    return this.node(keyToken, hasDataQuery(stream, field));
+  }
+
+  /** A statistic compared with a number (`primary.theta.min >= 0`), or a shape with a list. */
+  private statCondition(keyToken: Token, stat: StatKey): Query {
+    const token = this.advance();
+    if (stat.stat === "shape") {
+      if (token.text !== "==")
+        throw this.error(token, "a shape is compared with `==` and a list: shape == [512, 512]");
+      const shape = this.list() as number[];
+      return this.node(keyToken, dataShapeQuery(stat.stream, stat.field!, shape));
+    }
+    const operator = token.kind === "operator" ? DATA_STAT_OPERATORS[token.text] : undefined;
+    if (!operator)
+      throw this.error(
+        token,
+        `${keyToken.text} is a statistic of the data: compare it with <, <=, >, >= or ==`,
+      );
+    const valueToken = this.current;
+    const value = this.value();
+    if (typeof value !== "number") throw this.error(valueToken, `${keyToken.text} is compared with a number`);
+    return this.node(keyToken, dataStatQuery(stat.stream, stat.field, stat.stat, operator, value));
+  }
+
   private condition(): Query {
     const keyToken = this.advance();
     const key = keyToken.value as string;
+    const stat = keyToken.kind === "word" ? statKeyOf(key) : undefined;
+    if (stat) return this.statCondition(keyToken, stat);
     const token = this.current;
     const operator = token.kind === "word" ? token.text.toLowerCase() : token.text;
     const kind =

@@ -1,5 +1,6 @@
 // What a query reads of a run in memory: the values a key reaches in start, stop or the descriptors, and the
 // JSON equality every adapter applies to them. Shared by the in-memory evaluator and the kinds' match rules.
+import type { StreamStats } from "./fieldStats.ts";
 import { parseKey, parseQueryKey, valueAtPath } from "./keyPath.ts";
 import type { QueryKey, QueryValue } from "./Query.ts";
 
@@ -13,6 +14,8 @@ export interface RunMetadata {
   descriptors?: readonly unknown[];
   /** The annotations the searcher may read, each as search sees it (annotations/Annotation.ts searchableOf). */
   annotations?: readonly unknown[];
+  /** Each stream's statistics, for search into data (kinds/dataStat.ts). */
+  streams?: Readonly<Record<string, StreamStats>>;
 }
 
 /** The value at a start or stop key (sorting reads this), or undefined when absent. */

@@ -18,11 +18,11 @@ import type {
 } from "../documents/types.ts";
 import type { Finding } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
+import type { FieldStats } from "../queries/fieldStats.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
 import type { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { ColumnPage, ColumnReadOptions } from "./ColumnPage.ts";
 import type { DeletionRequest, RunDeletion } from "./deletions.ts";
-import type { FieldStats } from "./FieldStats.ts";
 
 /** What a put checks besides the event model. */
 export interface PutOptions {

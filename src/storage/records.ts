@@ -1,8 +1,9 @@
 // What adapters persist and read back: documents, event pages and datum pages in their encoded forms, and the
 // per-run log that replays them in the original order. Shared ingest prepares these; adapters only store them.
+
+import type { FieldStats } from "../queries/fieldStats.ts";
 import type { ColumnRole } from "./ColumnPage.ts";
 import type { EncodedColumn } from "./codec/columnCodec.ts";
-import type { FieldStats } from "./FieldStats.ts";
 
 /** Documents stored one by one, each under its uid (one uid namespace across these names). */
 export type SingletonName = "start" | "stop" | "descriptor" | "resource" | "stream_resource" | "stream_datum";

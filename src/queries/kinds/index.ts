@@ -6,9 +6,13 @@ import { type All, allKind } from "./all.ts";
 import { type And, andKind } from "./and.ts";
 import { type Comparison, comparisonKind } from "./comparison.ts";
 import { type Contains, containsKind } from "./contains.ts";
+import { type DataRange, dataRangeKind } from "./dataRange.ts";
+import { type DataShape, dataShapeKind } from "./dataShape.ts";
+import { type DataStat, dataStatKind } from "./dataStat.ts";
 import { type DerivedFrom, derivedFromKind } from "./derivedFrom.ts";
 import { type Eq, eqKind } from "./eq.ts";
 import { type FullText, fullTextKind } from "./fullText.ts";
+import { type HasData, hasDataKind } from "./hasData.ts";
 import { type In, inKind } from "./in.ts";
 import { type KeyPresent, keyPresentKind } from "./keyPresent.ts";
 import { type Like, likeKind } from "./like.ts";
@@ -41,6 +45,10 @@ export interface BuiltInQueries {
   scanIdRange: ScanIDRange;
   partialUid: PartialUID;
   derivedFrom: DerivedFrom;
+  dataStat: DataStat;
+  dataRange: DataRange;
+  dataShape: DataShape;
+  hasData: HasData;
   and: And;
   or: Or;
   not: Not;
@@ -67,6 +75,10 @@ const BUILT_IN: { [Op in QueryOp]: QueryKind<QueryOf<Op>> } = {
   scanIdRange: scanIdRangeKind,
   partialUid: partialUidKind,
   derivedFrom: derivedFromKind,
+  dataStat: dataStatKind,
+  dataRange: dataRangeKind,
+  dataShape: dataShapeKind,
+  hasData: hasDataKind,
   and: andKind,
   or: orKind,
   not: notKind,

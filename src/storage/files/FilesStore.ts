@@ -23,12 +23,12 @@ import type {
 import { ConflictError, NotFoundError, UnsupportedError } from "../../errors.ts";
 import { readsAnnotations } from "../../queries/annotationKeys.ts";
 import type { DistinctValue } from "../../queries/distinct.ts";
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { createDirectory } from "../createDirectory.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
-import type { FieldStats } from "../FieldStats.ts";
 import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { bulkAsPages } from "./bulkAsPages.ts";

@@ -1,6 +1,6 @@
 // What shared ingest needs from an adapter: a write transaction in which it can look up what is already
 // stored (for idempotence, conflicts and references) and then write the prepared batch.
-import type { FieldStats } from "../FieldStats.ts";
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import type { DatumPageRecord, EventPageRecord, PreparedBatch, SingletonName } from "../records.ts";
 
 export interface StoredDocument {

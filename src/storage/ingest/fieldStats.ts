@@ -1,27 +1,63 @@
 // Per-field statistics computed at ingest (count, min, max, sum over numbers, array elements counted one by
-// one; the shape of the values) and merged page by page into a descriptor's totals, for later search into data.
+// one; the shape of the values; the range of each event's own sum and mean) and merged page by page into a
+// descriptor's totals, then descriptor by descriptor into a stream's, for search into data.
+
+import { emptyFieldStats, type FieldStats } from "../../queries/fieldStats.ts";
 import type { EncodedColumn } from "../codec/columnCodec.ts";
 import { bytesToFloat64 } from "../codec/float64Bytes.ts";
-import type { FieldStats } from "../FieldStats.ts";
 
-interface Accumulator {
-  count: number;
-  min: number;
-  max: number;
-  sum: number;
+/** Running totals over numbers, and over each event's sum and mean. */
+class Accumulator {
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  sum = 0;
+  sumMin = Number.POSITIVE_INFINITY;
+  sumMax = Number.NEGATIVE_INFINITY;
+  meanMin = Number.POSITIVE_INFINITY;
+  meanMax = Number.NEGATIVE_INFINITY;
+
+  /** One event whose numbers (NaN left out) were `count` numbers adding up to `sum`. */
+  addEvent(count: number, sum: number): void {
+    if (count === 0 || Number.isNaN(sum)) return;
+    const mean = sum / count;
+    if (sum < this.sumMin) this.sumMin = sum;
+    if (sum > this.sumMax) this.sumMax = sum;
+    if (mean < this.meanMin) this.meanMin = mean;
+    if (mean > this.meanMax) this.meanMax = mean;
+  }
+
+  finish(events: number, shape: number[] | null): FieldStats {
+    if (this.count === 0) return { ...emptyFieldStats(events, true), shape };
+    const reduced = this.sumMin <= this.sumMax;
+    return {
+      events,
+      count: this.count,
+      min: this.min,
+      max: this.max,
+      sum: this.sum,
+      shape,
+      sumMin: reduced ? this.sumMin : null,
+      sumMax: reduced ? this.sumMax : null,
+      meanMin: reduced ? this.meanMin : null,
+      meanMax: reduced ? this.meanMax : null,
+      indexed: true,
+    };
+  }
 }
 
-function addNumber(acc: Accumulator, value: number): void {
-  if (Number.isNaN(value)) return;
-  acc.count++;
-  acc.sum += value;
-  if (value < acc.min) acc.min = value;
-  if (value > acc.max) acc.max = value;
-}
-
-function addNumbersWithin(acc: Accumulator, value: unknown): void {
-  if (typeof value === "number") addNumber(acc, value);
-  else if (Array.isArray(value)) for (const item of value) addNumbersWithin(acc, item);
+/** Adds the numbers within one value to `acc`; returns how many there were and their sum. */
+function addNumbersWithin(acc: Accumulator, value: unknown, event = { count: 0, sum: 0 }): typeof event {
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return event;
+    acc.count++;
+    acc.sum += value;
+    if (value < acc.min) acc.min = value;
+    if (value > acc.max) acc.max = value;
+    event.count++;
+    event.sum += value;
+  } else if (Array.isArray(value)) for (const item of value) addNumbersWithin(acc, item, event);
+  return event;
 }
 
 /** The shape of one value: `[]` for a scalar, the extents of a rectangular nested array, null otherwise. */
@@ -40,22 +76,6 @@ function sameShape(a: number[] | null, b: number[] | null): boolean {
   return a.length === b.length && a.every((extent, i) => extent === b[i]);
 }
 
-function finish(events: number, acc: Accumulator, shape: number[] | null): FieldStats {
-  const empty = acc.count === 0;
-  return {
-    events,
-    count: acc.count,
-    min: empty ? null : acc.min,
-    max: empty ? null : acc.max,
-    sum: empty ? null : acc.sum,
-    shape,
-  };
-}
-
-function emptyAccumulator(): Accumulator {
-  return { count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, sum: 0 };
-}
-
 /** Statistics of a column of `numbers`, each value `valueShape` numbers long (`[]`: scalars). */
 export function numberStats(numbers: Float64Array, events: number, valueShape: number[]): FieldStats {
   // Locals, not an Accumulator: this loop runs over every number of every page.
@@ -71,21 +91,40 @@ export function numberStats(numbers: Float64Array, events: number, valueShape: n
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  return finish(events, { count, min, max, sum }, valueShape);
+  const acc = Object.assign(new Accumulator(), { count, sum, min, max });
+  if (valueShape.length === 0) {
+    // Each event's sum and mean is its value.
+    Object.assign(acc, { sumMin: min, sumMax: max, meanMin: min, meanMax: max });
+  } else if (events > 0 && numbers.length > 0) {
+    const size = numbers.length / events;
+    for (let start = 0; start < numbers.length; start += size) {
+      let eventCount = 0;
+      let eventSum = 0;
+      for (let i = start; i < start + size; i++) {
+        const value = numbers[i];
+        if (Number.isNaN(value)) continue;
+        eventCount++;
+        eventSum += value;
+      }
+      acc.addEvent(eventCount, eventSum);
+    }
+  }
+  return acc.finish(events, valueShape);
 }
 
 /** Statistics of one column as given: its numbers when it is stored as float64, else its values read one by one. */
 export function columnStats(encoded: EncodedColumn, values: readonly unknown[] | Float64Array): FieldStats {
   if (encoded.encoding === "float64")
     return numberStats(bytesToFloat64(encoded.bytes), encoded.shape[0], encoded.shape.slice(1));
-  const acc = emptyAccumulator();
+  const acc = new Accumulator();
   let shape: number[] | null = values.length > 0 ? shapeOf(values.at(0)) : [];
   for (let i = 0; i < values.length; i++) {
     const row = values.at(i);
-    addNumbersWithin(acc, row);
+    const event = addNumbersWithin(acc, row);
+    acc.addEvent(event.count, event.sum);
     if (shape !== null && !sameShape(shapeOf(row), shape)) shape = null;
   }
-  return finish(values.length, acc, shape);
+  return acc.finish(values.length, shape);
 }
 
 function pick(a: number | null, b: number | null, choose: (x: number, y: number) => number): number | null {
@@ -94,15 +133,22 @@ function pick(a: number | null, b: number | null, choose: (x: number, y: number)
   return choose(a, b);
 }
 
-/** The statistics of two sets of events together. */
+/** The statistics of two sets of events together (a set without events leaves the shape to the other). */
 export function mergeStats(a: FieldStats, b: FieldStats): FieldStats {
+  const shape =
+    a.events === 0 ? b.shape : b.events === 0 ? a.shape : sameShape(a.shape, b.shape) ? a.shape : null;
   return {
     events: a.events + b.events,
     count: a.count + b.count,
     min: pick(a.min, b.min, Math.min),
     max: pick(a.max, b.max, Math.max),
     sum: pick(a.sum, b.sum, (x, y) => x + y),
-    shape: sameShape(a.shape, b.shape) ? a.shape : null,
+    shape,
+    sumMin: pick(a.sumMin, b.sumMin, Math.min),
+    sumMax: pick(a.sumMax, b.sumMax, Math.max),
+    meanMin: pick(a.meanMin, b.meanMin, Math.min),
+    meanMax: pick(a.meanMax, b.meanMax, Math.max),
+    indexed: a.indexed && b.indexed,
   };
 }
 

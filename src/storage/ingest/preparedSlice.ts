@@ -1,7 +1,8 @@
 // What a resolved slice writes (the PreparedBatch the adapter stores: new documents, kept pages, the runs'
 // logs in batch order, per-descriptor event counts and field statistics) and its share of the PutReport.
+import type { DataKey } from "../../documents/types.ts";
+import { emptyFieldStats, type FieldStats } from "../../queries/fieldStats.ts";
 import { encodeExact } from "../codec/exactMsgpack.ts";
-import type { FieldStats } from "../FieldStats.ts";
 import {
   type DocumentRecord,
   LOG_DATUMS,
@@ -104,20 +105,40 @@ function streamOf(descriptor: Record<string, unknown>): string {
   return typeof descriptor.name === "string" ? descriptor.name : "primary";
 }
 
-/** Each descriptor's field statistics: the stored ones merged with those of the new pages. */
+/**
+ * Each descriptor's field statistics: the stored ones merged with those of the new pages. A new descriptor
+ * starts with every declared field at no events (so `has` and empty streams are searchable); a field of
+ * external data counts its events but is not indexed (its values are datum ids, not the data).
+ */
 async function fieldStats(
   documents: SliceDocuments,
   pages: SlicePages,
   tx: IngestTransaction,
 ): Promise<PreparedBatch["fieldStats"]> {
-  const descriptors = [...new Set([...pages.eventPages.values()].map((page) => page.descriptor))];
+  const fresh = [...documents.fresh].filter(([, singleton]) => singleton.name === "descriptor");
+  const paged = new Set([...pages.eventPages.values()].map((page) => page.descriptor));
+  const descriptors = [...new Set([...fresh.map(([uid]) => uid), ...paged])];
   if (descriptors.length === 0) return [];
-  const stored = await tx.fieldStats(descriptors.filter((uid) => !documents.fresh.has(uid)));
+  const stored = await tx.fieldStats([...paged].filter((uid) => !documents.fresh.has(uid)));
   const totals = new Map<string, Record<string, FieldStats>>();
-  for (const descriptor of descriptors) totals.set(descriptor, { ...(stored.get(descriptor) ?? {}) });
+  const external = new Map<string, Set<string>>();
+  for (const descriptor of descriptors) {
+    const dataKeys = (documents.descriptorDoc(descriptor).data_keys ?? {}) as Record<string, DataKey>;
+    external.set(descriptor, new Set(Object.keys(dataKeys).filter((key) => dataKeys[key]?.external)));
+    const declared: Record<string, FieldStats> = {};
+    if (documents.fresh.has(descriptor))
+      for (const key in dataKeys) declared[key] = emptyFieldStats(0, !dataKeys[key]?.external);
+    totals.set(descriptor, { ...declared, ...(stored.get(descriptor) ?? {}) });
+  }
   for (const page of pages.eventPages.values()) {
     const pageStats: Record<string, FieldStats> = {};
-    for (const column of page.columns) if (column.stats) pageStats[column.key] = column.stats;
+    const externalKeys = external.get(page.descriptor)!;
+    for (const column of page.columns) {
+      if (!column.stats) continue;
+      pageStats[column.key] = externalKeys.has(column.key)
+        ? emptyFieldStats(column.stats.events, false)
+        : column.stats;
+    }
     mergeStatsInto(totals.get(page.descriptor)!, pageStats);
   }
   return [...totals].map(([descriptor, stats]) => ({ descriptor, stats }));

@@ -19,6 +19,7 @@ import { NotFoundError } from "../../errors.ts";
 import { readsAnnotations } from "../../queries/annotationKeys.ts";
 import { compareCodePoints, compareValues } from "../../queries/compareValues.ts";
 import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
+import type { FieldStats, StreamStats } from "../../queries/fieldStats.ts";
 import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import { deadlineChecker } from "../../queries/SearchDeadline.ts";
@@ -26,7 +27,7 @@ import { searchableByRun } from "../annotationRows.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
-import type { FieldStats } from "../FieldStats.ts";
+import { mergeStatsInto } from "../ingest/fieldStats.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
@@ -37,6 +38,7 @@ import type { DatumPageRecord, EventPageRecord, LogEntry, PreparedBatch, Singlet
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
+import { touchedStreams } from "../streamStatsSql.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { MemoryAccess } from "./MemoryAccess.ts";
 import { MemoryAnnotations } from "./MemoryAnnotations.ts";
@@ -192,6 +194,21 @@ export class MemoryStore implements Store {
         this.streamRows.set(count.descriptor, { run: count.run, stream: count.stream, events: count.added });
     }
     for (const { descriptor, stats } of prepared.fieldStats) this.stats.set(descriptor, stats);
+    for (const [run, stream] of touchedStreams(prepared.streamCounts)) this.summarizeStream(run, stream);
+  }
+
+  /** A stream's statistics over its descriptors, as the SQL adapters' stream_stats (streamStatsSql.ts). */
+  private summarizeStream(run: string, stream: string): void {
+    const metadata = this.runRows.get(run)!.metadata;
+    const summary: StreamStats = { events: 0, fields: {} };
+    for (const descriptor of metadata.descriptors) {
+      const uid = (descriptor as { uid: string }).uid;
+      const counted = this.streamRows.get(uid);
+      if (counted?.stream !== stream) continue;
+      summary.events += counted.events;
+      mergeStatsInto(summary.fields, this.stats.get(uid) ?? {});
+    }
+    metadata.streams = { ...metadata.streams, [stream]: summary };
   }
 
   deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {

@@ -1,7 +1,7 @@
 // The slices a memory put has written but not yet committed: held here until the whole batch succeeds, so a
 // rollback is dropping them and readers never see half a batch, while the put's own lookups (idempotence,
 // conflicts, references, statistics) see them as stored.
-import type { FieldStats } from "../FieldStats.ts";
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import type { DatumPageRecord, DocumentRecord, EventPageRecord, PreparedBatch } from "../records.ts";
 
 export class StagedWrites {

@@ -3,9 +3,9 @@
 // into one bytea parameter). Concurrent writers of one run take turns on a transaction-scoped advisory lock
 // per run (why not SERIALIZABLE, and how the keys are chosen: README, Design notes).
 
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import { indexedText } from "../../queries/fullText.ts";
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
-import type { FieldStats } from "../FieldStats.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import {
   COLUMN_ENCODINGS,
@@ -15,6 +15,7 @@ import {
   type PreparedBatch,
   type SingletonName,
 } from "../records.ts";
+import { insertStreamStats, touchedStreams } from "../streamStatsSql.ts";
 import { BlobPack } from "./blobPack.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
 import { jsonView } from "./jsonView.ts";
@@ -130,12 +131,27 @@ const COUNT_EVENTS = statement(
 );
 const SAVE_STATS = statement(
   "save_field_stats",
-  `INSERT INTO field_stats (descriptor, key, events, count, min, max, sum, shape)
-   SELECT f.descriptor, f.key, f.events, f.count, f.min, f.max, f.sum, f.shape::integer[]
-   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
-     AS f(descriptor, key, events, count, min, max, sum, shape)
+  `INSERT INTO field_stats (descriptor, key, events, count, min, max, sum, shape, sum_min, sum_max, mean_min,
+     mean_max, indexed)
+   SELECT f.descriptor, f.key, f.events, f.count, f.min, f.max, f.sum, f.shape::integer[], f.sum_min, f.sum_max,
+     f.mean_min, f.mean_max, f.indexed
+   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[], $8::text[],
+       $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::integer[])
+     AS f(descriptor, key, events, count, min, max, sum, shape, sum_min, sum_max, mean_min, mean_max, indexed)
    ON CONFLICT (descriptor, key) DO UPDATE SET events = excluded.events, count = excluded.count, min = excluded.min,
-     max = excluded.max, sum = excluded.sum, shape = excluded.shape`,
+     max = excluded.max, sum = excluded.sum, shape = excluded.shape, sum_min = excluded.sum_min,
+     sum_max = excluded.sum_max, mean_min = excluded.mean_min, mean_max = excluded.mean_max,
+     indexed = excluded.indexed`,
+);
+/** The statistics of the streams a batch touched, rewritten from their descriptors' (two statements). */
+const CLEAR_STREAM_STATS = statement(
+  "clear_stream_stats",
+  `DELETE FROM stream_stats t USING unnest($1::text[], $2::text[]) AS s(run, stream)
+   WHERE t.run = s.run AND t.stream = s.stream`,
+);
+const FILL_STREAM_STATS = statement(
+  "fill_stream_stats",
+  insertStreamStats("(s.run, s.stream) IN (SELECT * FROM unnest($1::text[], $2::text[]))"),
 );
 
 /** An integer[] literal (arrays of arrays must be rectangular, so shapes travel as text). */
@@ -218,7 +234,7 @@ export class PostgresIngest implements IngestTransaction {
         ]),
       );
     }
-    await this.writeFieldStats(prepared.fieldStats);
+    await this.writeFieldStats(prepared);
   }
 
   private async writeDocuments({ documents }: PreparedBatch): Promise<void> {
@@ -377,22 +393,33 @@ export class PostgresIngest implements IngestTransaction {
     }
   }
 
-  private async writeFieldStats(entries: PreparedBatch["fieldStats"]): Promise<void> {
-    const rows = entries.flatMap(({ descriptor, stats }) =>
+  private async writeFieldStats(prepared: PreparedBatch): Promise<void> {
+    const rows = prepared.fieldStats.flatMap(({ descriptor, stats }) =>
       Object.entries(stats).map(([key, field]) => ({ descriptor, key, field })),
     );
-    if (rows.length === 0) return;
-    await this.client.query(
-      bound(SAVE_STATS, [
-        rows.map((row) => row.descriptor),
-        rows.map((row) => row.key),
-        rows.map((row) => row.field.events),
-        rows.map((row) => row.field.count),
-        rows.map((row) => float8Text(row.field.min)),
-        rows.map((row) => float8Text(row.field.max)),
-        rows.map((row) => float8Text(row.field.sum)),
-        rows.map((row) => arrayLiteral(row.field.shape)),
-      ]),
-    );
+    if (rows.length > 0) {
+      await this.client.query(
+        bound(SAVE_STATS, [
+          rows.map((row) => row.descriptor),
+          rows.map((row) => row.key),
+          rows.map((row) => row.field.events),
+          rows.map((row) => row.field.count),
+          rows.map((row) => float8Text(row.field.min)),
+          rows.map((row) => float8Text(row.field.max)),
+          rows.map((row) => float8Text(row.field.sum)),
+          rows.map((row) => arrayLiteral(row.field.shape)),
+          rows.map((row) => float8Text(row.field.sumMin)),
+          rows.map((row) => float8Text(row.field.sumMax)),
+          rows.map((row) => float8Text(row.field.meanMin)),
+          rows.map((row) => float8Text(row.field.meanMax)),
+          rows.map((row) => (row.field.indexed ? 1 : 0)),
+        ]),
+      );
+    }
+    const streams = touchedStreams(prepared.streamCounts);
+    if (streams.length === 0) return;
+    const params = [streams.map(([run]) => run), streams.map(([, stream]) => stream)];
+    await this.client.query(bound(CLEAR_STREAM_STATS, params));
+    await this.client.query(bound(FILL_STREAM_STATS, params));
   }
 }

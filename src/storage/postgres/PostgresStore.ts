@@ -19,12 +19,12 @@ import type {
 } from "../../documents/types.ts";
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { DeletionRequest, RunDeletion } from "../deletions.ts";
-import type { FieldStats } from "../FieldStats.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
 import { columnSelection } from "../pages/columnSelection.ts";

@@ -37,6 +37,7 @@ const DELETES = [
   statement("delete_datum_pages", `DELETE FROM datum_pages WHERE resource IN (${OWNED})`),
   statement("delete_field_stats", `DELETE FROM field_stats WHERE descriptor IN (${OWNED})`),
   statement("delete_streams", "DELETE FROM streams WHERE run = $1"),
+  statement("delete_stream_stats", "DELETE FROM stream_stats WHERE run = $1"),
   statement("delete_run_logs", "DELETE FROM run_logs WHERE run = $1"),
   statement("delete_descriptors", "DELETE FROM descriptors WHERE run = $1"),
   statement("delete_runs", "DELETE FROM runs WHERE uid = $1"),

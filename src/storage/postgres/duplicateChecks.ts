@@ -1,7 +1,8 @@
-// The errors of duplicate rules as SQL: `duplicates: "error"` with scan_ids shared within the rule's scope, and
+// The errors of duplicate rules as SQL (and of data queries on fields not indexed yet): `duplicates: "error"` with scan_ids shared within the rule's scope, and
 // PartialUID prefixes matching several runs in scope (queries/duplicateRules.ts). Each check is one statement,
 // run before the search in the order in-memory evaluation checks them, so the first error is the same.
 import { ValidationError } from "../../errors.ts";
+import { notIndexedError, numbersRead } from "../../queries/dataKey.ts";
 import {
   ambiguousPrefixMessage,
   duplicatedScanIdsMessage,
@@ -9,15 +10,17 @@ import {
   walkScoped,
 } from "../../queries/duplicateRules.ts";
 import type { Query } from "../../queries/Query.ts";
+import { unindexedCheck } from "../dataConditions.ts";
 import { type CompileOptions, QueryCompiler } from "./compileQuery.ts";
 import { runScanId } from "./jsonPaths.ts";
+import { postgresBinder } from "./postgresTranslations.ts";
 import { SqlParams } from "./sqlParams.ts";
 
 export interface DuplicateCheck {
   sql: string;
   params: unknown[];
   /** The error the rows found mean, if any. */
-  failure(rows: Array<Record<string, unknown>>): ValidationError | undefined;
+  failure(rows: Array<Record<string, unknown>>): Error | undefined;
 }
 
 function inScope(compiler: QueryCompiler, scope: readonly Query[], alias: string): string[] {
@@ -57,6 +60,15 @@ export function duplicateChecks(query: Query, options: CompileOptions = {}): Dup
               : undefined,
         });
       }
+    } else {
+      const read = numbersRead(node);
+      if (!read) return;
+      const compiler = new QueryCompiler(new SqlParams(), options);
+      checks.push({
+        sql: unindexedCheck(postgresBinder(compiler), read.stream, read.field),
+        params: compiler.params.values,
+        failure: (rows) => (rows.length > 0 ? notIndexedError(read.stream, read.field) : undefined),
+      });
     }
   });
   return checks;

@@ -3,6 +3,7 @@
 // never edited: a change is a new migration. `databroker_schema` records the versions applied.
 import type pg from "pg";
 import { UnsupportedError } from "../../errors.ts";
+import { insertStreamStats } from "../streamStatsSql.ts";
 import type { Queryable } from "./connectionPool.ts";
 
 export interface Migration {
@@ -193,6 +194,43 @@ CREATE TABLE annotation_tags (
 CREATE INDEX annotation_tags_tag ON annotation_tags (tag, reader, run);
 `;
 
+/*
+ * Version 5, for search into data (as SQLite's version 6): `field_stats` gains the range of each event's sum
+ * and mean and `indexed` (FieldStats.ts); `stream_stats` holds them summed per stream of a run
+ * (streamStatsSql.ts), indexed by each compared statistic. Scalars stored before get their sums and means (each
+ * event's is its value); array and external fields are marked not indexed, for `databroker index`.
+ */
+const SCHEMA_V5 = `
+ALTER TABLE field_stats ADD COLUMN sum_min float8, ADD COLUMN sum_max float8, ADD COLUMN mean_min float8,
+  ADD COLUMN mean_max float8, ADD COLUMN indexed integer NOT NULL DEFAULT 1;
+UPDATE field_stats SET sum_min = min, sum_max = max, mean_min = min, mean_max = max WHERE shape = '{}';
+UPDATE field_stats SET indexed = 0 WHERE count > 0 AND (shape IS NULL OR shape <> '{}');
+UPDATE field_stats SET indexed = 0 WHERE EXISTS (
+  SELECT 1 FROM descriptors d WHERE d.uid = field_stats.descriptor
+    AND coalesce(d.doc -> 'data_keys' -> field_stats.key -> 'external', 'null') NOT IN ('null', 'false'));
+CREATE TABLE stream_stats (
+  run text COLLATE "C" NOT NULL,
+  stream text COLLATE "C" NOT NULL,
+  field text COLLATE "C" NOT NULL,
+  events bigint NOT NULL,
+  count bigint NOT NULL,
+  min float8,
+  max float8,
+  sum float8,
+  sum_min float8,
+  sum_max float8,
+  mean_min float8,
+  mean_max float8,
+  shape integer[],
+  indexed integer NOT NULL,
+  PRIMARY KEY (run, stream, field)
+);
+${["min", "max", "sum_min", "sum_max", "mean_min", "mean_max", "events", "count"]
+  .map((column) => `CREATE INDEX stream_stats_${column} ON stream_stats (stream, field, ${column});`)
+  .join("\n")}
+${insertStreamStats(null)};
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -243,6 +281,11 @@ CREATE TABLE key_uses (
     version: 4,
     description: "annotations: their revisions, and their readers and tags for search",
     sql: SCHEMA_V4,
+  },
+  {
+    version: 5,
+    description: "search into data: per-event sums and means, indexed fields, statistics per stream",
+    sql: SCHEMA_V5,
   },
 ];
 

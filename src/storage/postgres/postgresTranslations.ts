@@ -7,11 +7,13 @@ import { partScopes } from "../../queries/duplicateRules.ts";
 import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
 import type { Query, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import { dataConditions, type StatsBinder } from "../dataConditions.ts";
 import { taggedRuns } from "./annotationSearch.ts";
 import type { QueryCompiler } from "./compileQuery.ts";
 import { either } from "./either.ts";
 import { numberOf, runTime, stringOf } from "./jsonPaths.ts";
 import { postgresRegex } from "./postgresRegex.ts";
+import { float8Text } from "./sqlParams.ts";
 
 /** Where a query node is compiled: the compiler (parameters, aliases), the runs row, the node's scope. */
 export interface PostgresNode {
@@ -22,6 +24,15 @@ export interface PostgresNode {
 }
 
 const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
+
+/** Binds data-query values with their types (names as text, so the planner uses stream_stats' indexes). */
+export function postgresBinder(compiler: QueryCompiler): StatsBinder {
+  return {
+    text: (value) => compiler.params.bind(value, "text"),
+    number: (value) => compiler.params.bind(float8Text(value), "float8"),
+    shape: (value) => compiler.params.bind(`{${value.join(",")}}`, "integer[]"),
+  };
+}
 
 function scanSelection(query: ScanID | ScanIDRange, { compiler, alias, scope }: PostgresNode): string {
   return query.duplicates === "latest"
@@ -118,6 +129,14 @@ export const postgresTranslations = new TranslationTable<PostgresNode, string>("
   // JSONB containment: the record's input list holds an object with this uid (the start's GIN index serves it).
   derivedFrom: (query, { compiler, alias }) =>
     `(${alias}.start @> ${compiler.params.bind(JSON.stringify({ provenance: { inputs: [{ uid: query.uid }] } }), "jsonb")})`,
+  dataStat: (query, { compiler, alias }) =>
+    dataConditions.dataStat(query, `${alias}.uid`, postgresBinder(compiler)),
+  dataRange: (query, { compiler, alias }) =>
+    dataConditions.dataRange(query, `${alias}.uid`, postgresBinder(compiler)),
+  dataShape: (query, { compiler, alias }) =>
+    dataConditions.dataShape(query, `${alias}.uid`, postgresBinder(compiler)),
+  hasData: (query, { compiler, alias }) =>
+    dataConditions.hasData(query, `${alias}.uid`, postgresBinder(compiler)),
   and: (query, { compiler, alias, scope }) => {
     if (query.queries.length === 0) return "TRUE";
     const scopes = partScopes(query, scope);

@@ -1,4 +1,4 @@
-import type { FieldStats } from "../FieldStats.ts";
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import {
   COLUMN_ENCODINGS,
@@ -116,7 +116,8 @@ export function datumPageRecord(row: DatumPageRow): DatumPageRecord {
 
 const FIELD_STATS = statement(
   "field_stats",
-  "SELECT descriptor, key, events, count, min, max, sum, shape FROM field_stats WHERE descriptor = ANY($1::text[])",
+  `SELECT descriptor, key, events, count, min, max, sum, shape, sum_min, sum_max, mean_min, mean_max, indexed
+   FROM field_stats WHERE descriptor = ANY($1::text[])`,
 );
 
 /** The stored statistics of each descriptor that has some. */
@@ -137,6 +138,11 @@ export async function storedFieldStats(
       max: row.max,
       sum: row.sum,
       shape: row.shape,
+      sumMin: row.sum_min,
+      sumMax: row.sum_max,
+      meanMin: row.mean_min,
+      meanMax: row.mean_max,
+      indexed: row.indexed === 1,
     };
   }
   return found;

@@ -1,16 +1,19 @@
 // The SQLite side of a put, run in the writer thread (HostedWriter) inside BEGIN IMMEDIATE: look up what is
 // stored, then write the prepared batch (documents, run rows, column pages, datum pages, logs, stream counts,
 // statistics). better-sqlite3 binds blobs as SQLITE_TRANSIENT: SQLite has copied them when `run` returns.
+
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
-import type { FieldStats } from "../FieldStats.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { COLUMN_ENCODINGS, COLUMN_ROLES, type PreparedBatch, type SingletonName } from "../records.ts";
+import { insertStreamStats, touchedStreams } from "../streamStatsSql.ts";
 import type { Connection } from "./Connection.ts";
 import {
   type DatumPageRow,
   datumPageRecord,
   type EventPageHead,
   eventPageRecord,
+  fieldStatsRow,
   PAGE_HEAD_COLUMNS,
   storedFieldStats,
 } from "./rows.ts";
@@ -140,13 +143,17 @@ export class SqliteIngest implements IngestTransaction {
     for (const count of prepared.streamCounts)
       countEvents.run(count.descriptor, count.run, count.stream, count.added);
     const saveStats = sql(
-      "INSERT OR REPLACE INTO field_stats (descriptor, key, events, count, min, max, sum, shape) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT OR REPLACE INTO field_stats (descriptor, key, events, count, min, max, sum, shape, sum_min, sum_max,
+         mean_min, mean_max, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const { descriptor, stats } of prepared.fieldStats) {
-      for (const [key, field] of Object.entries(stats)) {
-        const shape = field.shape === null ? null : JSON.stringify(field.shape);
-        saveStats.run(descriptor, key, field.events, field.count, field.min, field.max, field.sum, shape);
-      }
+    for (const { descriptor, stats } of prepared.fieldStats)
+      for (const [key, field] of Object.entries(stats))
+        saveStats.run(descriptor, key, ...fieldStatsRow(field));
+    const clearStream = sql("DELETE FROM stream_stats WHERE run = @run AND stream = @stream");
+    const fillStream = sql(insertStreamStats("s.run = @run AND s.stream = @stream"));
+    for (const [run, stream] of touchedStreams(prepared.streamCounts)) {
+      clearStream.run({ run, stream });
+      fillStream.run({ run, stream });
     }
   }
 }

@@ -5,6 +5,7 @@
 // the context those translations use.
 import { ValidationError } from "../../errors.ts";
 import { isTagsKey } from "../../queries/annotationKeys.ts";
+import { notIndexedError, numbersRead } from "../../queries/dataKey.ts";
 import {
   ambiguousPrefixMessage,
   duplicatedScanIdsMessage,
@@ -14,7 +15,8 @@ import {
 } from "../../queries/duplicateRules.ts";
 import { parseKey, parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey, QueryValue } from "../../queries/Query.ts";
-import { sqliteTranslations } from "./sqliteTranslations.ts";
+import { unindexedCheck } from "../dataConditions.ts";
+import { sqliteBinder, sqliteTranslations } from "./sqliteTranslations.ts";
 
 /** A query's own failure condition, checked before it runs (duplicates "error", ambiguous uid prefixes). */
 export interface QueryCheck {
@@ -265,6 +267,15 @@ export class Compiler {
                 : undefined,
           });
         }
+      } else {
+        const read = numbersRead(node);
+        if (!read) return;
+        const check = new Compiler(this);
+        this.checks.push({
+          sql: unindexedCheck(sqliteBinder(check), read.stream, read.field),
+          params: check.params,
+          failure: (rows) => (rows.length > 0 ? notIndexedError(read.stream, read.field) : undefined),
+        });
       }
     });
   }

@@ -26,6 +26,7 @@ const DELETES = [
   `DELETE FROM datum_pages WHERE resource IN (${OWNED})`,
   `DELETE FROM field_stats WHERE descriptor IN (${OWNED})`,
   "DELETE FROM streams WHERE run = ?",
+  "DELETE FROM stream_stats WHERE run = ?",
   "DELETE FROM run_logs WHERE run = ?",
   "DELETE FROM run_descriptors WHERE run = ?",
   "DELETE FROM run_text WHERE uid = ?",

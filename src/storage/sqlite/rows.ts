@@ -1,4 +1,4 @@
-import type { FieldStats } from "../FieldStats.ts";
+import type { FieldStats } from "../../queries/fieldStats.ts";
 import type { ColumnSelection } from "../pages/columnSelection.ts";
 import {
   COLUMN_ENCODINGS,
@@ -58,6 +58,11 @@ interface FieldStatsRow {
   max: number | null;
   sum: number | null;
   shape: string | null;
+  sum_min: number | null;
+  sum_max: number | null;
+  mean_min: number | null;
+  mean_max: number | null;
+  indexed: number;
 }
 
 interface PageBlobs {
@@ -162,7 +167,30 @@ export function storedFieldStats(connection: Connection, descriptor: string): Re
       max: row.max,
       sum: row.sum,
       shape: row.shape === null ? null : JSON.parse(row.shape),
+      sumMin: row.sum_min,
+      sumMax: row.sum_max,
+      meanMin: row.mean_min,
+      meanMax: row.mean_max,
+      indexed: row.indexed === 1,
     };
   }
   return stats;
+}
+
+/** A field's statistics as the values of a field_stats row after (descriptor, key), in the column order of writes. */
+export function fieldStatsRow(field: FieldStats): unknown[] {
+  const shape = field.shape === null ? null : JSON.stringify(field.shape);
+  return [
+    field.events,
+    field.count,
+    field.min,
+    field.max,
+    field.sum,
+    shape,
+    field.sumMin,
+    field.sumMax,
+    field.meanMin,
+    field.meanMax,
+    field.indexed ? 1 : 0,
+  ];
 }

@@ -7,9 +7,10 @@ import { UnsupportedError } from "../../errors.ts";
 import { indexedText } from "../../queries/fullText.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
+import { insertStreamStats } from "../streamStatsSql.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -239,11 +240,55 @@ function upgradeToVersion5(db: Database.Database): void {
   `);
 }
 
+/**
+ * Version 6, for search into data: `field_stats` gains the range of each event's sum and mean and `indexed`
+ * (FieldStats.ts), and `stream_stats` holds them summed per stream of a run (streamStatsSql.ts), indexed by
+ * each compared statistic so a data query reads a range of one index. Fields stored before are kept as they
+ * were: scalars get their sums and means (each event's is its value); array and external fields are marked
+ * not indexed, for `databroker index` to compute.
+ */
+function upgradeToVersion6(db: Database.Database): void {
+  db.exec(`
+    ALTER TABLE field_stats ADD COLUMN sum_min REAL;
+    ALTER TABLE field_stats ADD COLUMN sum_max REAL;
+    ALTER TABLE field_stats ADD COLUMN mean_min REAL;
+    ALTER TABLE field_stats ADD COLUMN mean_max REAL;
+    ALTER TABLE field_stats ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+    UPDATE field_stats SET sum_min = min, sum_max = max, mean_min = min, mean_max = max WHERE shape = '[]';
+    UPDATE field_stats SET indexed = 0 WHERE count > 0 AND (shape IS NULL OR shape <> '[]');
+    UPDATE field_stats SET indexed = 0 WHERE EXISTS (
+      SELECT 1 FROM run_descriptors d WHERE d.uid = field_stats.descriptor
+        AND json_type(d.descriptor, '$."data_keys"."' || field_stats.key || '"."external"') NOT IN ('null', 'false'));
+    CREATE TABLE stream_stats (
+      run TEXT NOT NULL,
+      stream TEXT NOT NULL,
+      field TEXT NOT NULL,           -- '': the stream itself
+      events INTEGER NOT NULL,
+      count INTEGER NOT NULL,
+      min REAL,
+      max REAL,
+      sum REAL,
+      sum_min REAL,
+      sum_max REAL,
+      mean_min REAL,
+      mean_max REAL,
+      shape TEXT,
+      indexed INTEGER NOT NULL,
+      PRIMARY KEY (run, stream, field)
+    ) WITHOUT ROWID;
+    ${["min", "max", "sum_min", "sum_max", "mean_min", "mean_max", "events", "count"]
+      .map((column) => `CREATE INDEX stream_stats_${column} ON stream_stats (stream, field, ${column});`)
+      .join("\n    ")}
+    ${insertStreamStats(null)};
+  `);
+}
+
 const UPGRADES: Array<(db: Database.Database) => void> = [
   upgradeToVersion2,
   upgradeToVersion3,
   upgradeToVersion4,
   upgradeToVersion5,
+  upgradeToVersion6,
 ];
 
 /**

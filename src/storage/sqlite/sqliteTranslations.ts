@@ -7,6 +7,7 @@ import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
 import { likeGlob } from "../../queries/likePattern.ts";
 import type { KeyQuery, Query, QueryValue, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import { dataConditions, type StatsBinder } from "../dataConditions.ts";
 import type { Accessor, Compiler } from "./compileQuery.ts";
 
 /** Where a query node is compiled: the compiler (parameters, aliases), the runs table, its scope, NOT. */
@@ -35,6 +36,15 @@ export function keyLeaf(
 }
 
 const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
+
+/** Binds data-query values; shapes are compared as the JSON text stream_stats keeps. */
+export function sqliteBinder(compiler: Compiler): StatsBinder {
+  return {
+    text: (value) => compiler.bind(value),
+    number: (value) => compiler.bind(value),
+    shape: (value) => compiler.bind(JSON.stringify(value)),
+  };
+}
 
 function scanSelection(query: ScanID | ScanIDRange, node: SqliteNode): string {
   const { compiler, table } = node;
@@ -143,6 +153,14 @@ export const sqliteTranslations = new TranslationTable<SqliteNode, string>("SQLi
       `WHERE ${element}.type = 'object' AND json_extract(${element}.value, '$."uid"') = ${compiler.bind(query.uid)}))`
     );
   },
+  dataStat: (query, { compiler, table }) =>
+    dataConditions.dataStat(query, `${table}.uid`, sqliteBinder(compiler)),
+  dataRange: (query, { compiler, table }) =>
+    dataConditions.dataRange(query, `${table}.uid`, sqliteBinder(compiler)),
+  dataShape: (query, { compiler, table }) =>
+    dataConditions.dataShape(query, `${table}.uid`, sqliteBinder(compiler)),
+  hasData: (query, { compiler, table }) =>
+    dataConditions.hasData(query, `${table}.uid`, sqliteBinder(compiler)),
   and: (query, { compiler, table, scope, negated }) => {
     if (query.queries.length === 0) return "1";
     const scopes = partScopes(query, scope);

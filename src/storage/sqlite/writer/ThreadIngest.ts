@@ -2,7 +2,7 @@
 // writer thread. A write is posted and not waited for, so the next slice is checked and encoded while the
 // thread inserts this one; should it fail, the thread answers the transaction's next request (or its COMMIT)
 // with that failure, and the put rolls back.
-import type { FieldStats } from "../../FieldStats.ts";
+import type { FieldStats } from "../../../queries/fieldStats.ts";
 import type { IngestTransaction, StoredDocument } from "../../ingest/IngestBackend.ts";
 import type { DatumPageRecord, EventPageRecord, PreparedBatch } from "../../records.ts";
 import { postableBatch } from "./batchTransfer.ts";

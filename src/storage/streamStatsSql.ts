@@ -1,0 +1,37 @@
+// The SQL both SQL adapters share for a stream's statistics (`stream_stats`): each field's descriptor totals
+// (`field_stats`) summed over the descriptors of one stream of a run, as ingest/fieldStats.ts mergeStats does
+// in memory, plus a row with the field '' for the stream itself (its events, its existence when empty).
+// Rewritten for the streams a batch touched, and for every stream by the schema upgrade that added it.
+
+/** Which streams: a condition on `s.run` and `s.stream` (bound by the caller), or null for all of them. */
+function where(streams: string | null): string {
+  return streams === null ? "" : `WHERE ${streams}`;
+}
+
+/** Only descriptors with events vote on the shape: it is kept when they all have one and agree. */
+const SHAPE = `CASE WHEN count(*) FILTER (WHERE f.events > 0) = count(f.shape) FILTER (WHERE f.events > 0)
+    AND min(f.shape) FILTER (WHERE f.events > 0) = max(f.shape) FILTER (WHERE f.events > 0)
+  THEN min(f.shape) FILTER (WHERE f.events > 0) END`;
+
+export const STREAM_STATS_COLUMNS =
+  "run, stream, field, events, count, min, max, sum, sum_min, sum_max, mean_min, mean_max, shape, indexed";
+
+/** Inserts the rows of the streams chosen (their old rows deleted first). */
+export function insertStreamStats(streams: string | null): string {
+  return `INSERT INTO stream_stats (${STREAM_STATS_COLUMNS})
+SELECT s.run, s.stream, '', sum(s.events), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1
+FROM streams s ${where(streams)} GROUP BY s.run, s.stream
+UNION ALL
+SELECT s.run, s.stream, f.key, sum(f.events), sum(f.count), min(f.min), max(f.max), sum(f.sum), min(f.sum_min),
+  max(f.sum_max), min(f.mean_min), max(f.mean_max), ${SHAPE}, min(f.indexed)
+FROM field_stats f JOIN streams s ON s.descriptor = f.descriptor ${where(streams)} GROUP BY s.run, s.stream, f.key`;
+}
+
+/** The (run, stream) pairs a batch's descriptors belong to, once each. */
+export function touchedStreams(
+  counts: ReadonlyArray<{ run: string; stream: string }>,
+): Array<[string, string]> {
+  const pairs = new Map<string, [string, string]>();
+  for (const { run, stream } of counts) pairs.set(JSON.stringify([run, stream]), [run, stream]);
+  return [...pairs.values()];
+}
