@@ -22,6 +22,7 @@ import type { ColumnReadOptions } from "../../src/storage/ColumnPage.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { accessConformance } from "./accessConformance.ts";
 import { annotationConformance } from "./annotationConformance.ts";
+import { dataSearchConformance } from "./dataSearchConformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";
@@ -120,6 +121,7 @@ export function storeConformance(name: string, open: Open, options: { persistent
   describe(`Store conformance: ${name}`, () => {
     accessConformance(open, options);
     annotationConformance(open, options);
+    dataSearchConformance(open);
 
     test("every real run in ../shared/data is stored, read back and replayed deep-equal", async () => {
       const runs = await realRuns();
@@ -345,6 +347,12 @@ export function storeConformance(name: string, open: Open, options: { persistent
           max: 999_999,
           sum: 0,
           shape: [2],
+          // Each event is [i, -i]: every event's own sum and mean is 0.
+          sumMin: 0,
+          sumMax: 0,
+          meanMin: 0,
+          meanMax: 0,
+          indexed: true,
         });
         // A seq_num range is cut out of the pages that hold it.
         const slice = await collect(store.columns([descriptor.uid], ["c"], { from: 1500, to: 2600 }));

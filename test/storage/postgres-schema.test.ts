@@ -76,6 +76,7 @@ describe("PostgreSQL schema", () => {
         "key_uses",
         "run_logs",
         "runs",
+        "stream_stats",
         "streams",
       ],
     );
@@ -105,7 +106,10 @@ describe("PostgreSQL schema", () => {
     // Back to what version 3 left: no annotation tables, no row for version 4.
     await sql(
       uri,
-      `DROP TABLE annotations, annotation_revisions, annotation_readers, annotation_tags;
+      `DROP TABLE stream_stats;
+       ALTER TABLE field_stats DROP COLUMN sum_min, DROP COLUMN sum_max, DROP COLUMN mean_min, DROP COLUMN mean_max,
+         DROP COLUMN indexed;
+       DROP TABLE annotations, annotation_revisions, annotation_readers, annotation_tags;
        DELETE FROM databroker_schema WHERE version >= 4`,
     );
     await assert.rejects(

@@ -29,9 +29,18 @@ const newFile = () => join(dir, `catalog-${files++}.sqlite`);
 
 storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true });
 
-/** What version 5 added (annotations), dropped: a file as version 4 wrote it. */
-const WITHOUT_VERSION_5 =
-  "DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags";
+/** What version 6 added (statistics for search into data), dropped: a file as version 5 wrote it. */
+const WITHOUT_VERSION_6 = `DROP TABLE stream_stats; ${[
+  "sum_min",
+  "sum_max",
+  "mean_min",
+  "mean_max",
+  "indexed",
+]
+  .map((column) => `ALTER TABLE field_stats DROP COLUMN ${column}`)
+  .join("; ")}`;
+/** What versions 6 and 5 (annotations) added, dropped: a file as version 4 wrote it. */
+const WITHOUT_VERSION_5 = `${WITHOUT_VERSION_6}; DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags`;
 /** What version 4 added (access data), dropped: with WITHOUT_VERSION_5 first, a file as version 3 wrote it. */
 const WITHOUT_VERSION_4 =
   "DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses; DROP INDEX runs_beamtime";
@@ -173,6 +182,8 @@ describe("SQLite adapter", () => {
         creation(storedAnnotation(run.uid, "upgraded-1", { tags: ["after-upgrade"] })),
       );
       assert.equal(await upgraded.count(parseQuery('tags contains "after-upgrade"')), 1);
+      // Version 6 summed the statistics stored before per stream: the run's streams are searchable at once.
+      assert.equal(await upgraded.count(parseQuery("has mca and has baseline and baseline.events >= 1")), 1);
     } finally {
       await upgraded.close();
     }
