@@ -1,12 +1,13 @@
 // Exports runs in one format: into a directory (a file or folder per run, named by a template; or one
 // collection folder), or to a stream (one run's file as is; a folder format as a tar archive). A run that
 // fails is reported and the others are still exported; nothing half-written is ever left under a real name.
-import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
+import { mkdir, readdir, rm, rmdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import type { RunLike } from "../broker/BrokerLike.ts";
 import { pathExists } from "../documents/formats/pathExists.ts";
 import { ConflictError, DatabrokerError, ValidationError } from "../errors.ts";
+import { writeThenRename } from "../writeThenRename.ts";
 import { checkedSettings, type ExportFormat, type ExportSettings, NO_SETTINGS } from "./ExportFormat.ts";
 import { DEFAULT_NAME_TEMPLATE, nameTemplate } from "./nameTemplate.ts";
 import { ByteCount, directoryFolder, fileSinkAt } from "./sinks/directorySink.ts";
@@ -137,19 +138,20 @@ async function writeRunInto(
   const target = join(directory, name);
   if (!options.overwrite && (await pathExists(target)))
     throw new ConflictError(`${target} exists already (--overwrite replaces it)`);
-  const partial = join(directory, `.${name}.${process.pid}.partial`);
-  try {
-    if (format.layout === "file") {
-      await fileSinkAt(partial, count, (sink) => format.write(run, sink, settings));
-    } else if (format.layout === "folder") {
-      await mkdir(partial);
-      await format.write(run, directoryFolder(partial, count), settings);
-    } else throw new ValidationError(`${format.name} exports runs into one folder, not one per run`);
-    if (options.overwrite) await rm(target, { recursive: true, force: true });
-    await rename(partial, target);
-  } finally {
-    await rm(partial, { recursive: true, force: true });
-  }
+  await writeThenRename(
+    target,
+    async (partial) => {
+      if (format.layout === "file") {
+        await fileSinkAt(partial, count, (sink) => format.write(run, sink, settings));
+      } else if (format.layout === "folder") {
+        await mkdir(partial);
+        await format.write(run, directoryFolder(partial, count), settings);
+      } else throw new ValidationError(`${format.name} exports runs into one folder, not one per run`);
+    },
+    async () => {
+      if (options.overwrite) await rm(target, { recursive: true, force: true });
+    },
+  );
 }
 
 /** A collection format: every run into one folder, written beside `directory` and renamed into place. */
@@ -167,34 +169,34 @@ async function exportCollection(
   if ((await pathExists(directory)) && (await readdir(directory)).length > 0) {
     if (!options.overwrite) throw new ConflictError(`${directory} is not empty (--overwrite replaces it)`);
   }
-  const partial = `${directory}.${process.pid}.partial`;
-  await mkdir(partial, { recursive: true });
-  try {
-    const writer = format.begin(directoryFolder(partial, count), settings, directory);
-    for await (const run of runs) {
-      const before = count.bytes;
-      try {
-        await writer.add(run);
-        summary.exported.push({
-          uid: run.uid,
-          scan_id: run.start.scan_id,
-          name: "",
-          bytes: count.bytes - before,
-        });
-      } catch (error) {
-        summary.failed.push(failure(run, error));
+  await writeThenRename(
+    directory,
+    async (partial) => {
+      await mkdir(partial, { recursive: true });
+      const writer = format.begin(directoryFolder(partial, count), settings, directory);
+      for await (const run of runs) {
+        const before = count.bytes;
+        try {
+          await writer.add(run);
+          summary.exported.push({
+            uid: run.uid,
+            scan_id: run.start.scan_id,
+            name: "",
+            bytes: count.bytes - before,
+          });
+        } catch (error) {
+          summary.failed.push(failure(run, error));
+        }
+        report();
       }
-      report();
-    }
-    await writer.finish();
-    if (await pathExists(directory)) {
+      await writer.finish();
+    },
+    async () => {
+      if (!(await pathExists(directory))) return;
       if (options.overwrite) await rm(directory, { recursive: true, force: true });
       else await rmdir(directory);
-    }
-    await rename(partial, directory);
-  } finally {
-    await rm(partial, { recursive: true, force: true });
-  }
+    },
+  );
 }
 
 /**

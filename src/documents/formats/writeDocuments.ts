@@ -1,6 +1,7 @@
-// Writes documents to a file in one format, atomically: into a temporary file beside it, renamed into
-// place only when every document is written, so a failed write never leaves a half file under the name.
-import { open, rename, rm } from "node:fs/promises";
+// Writes documents to a file in one format, atomically (writeThenRename.ts): a failed write never leaves a
+// half file under the name.
+import { open } from "node:fs/promises";
+import { writeThenRename } from "../../writeThenRename.ts";
 import type { DocumentPair } from "../types.ts";
 import type { DocumentFormat } from "./DocumentFormat.ts";
 import { encodeDocuments } from "./documentEncoder.ts";
@@ -11,8 +12,6 @@ export async function writeDocuments(
   docs: AsyncIterable<DocumentPair> | Iterable<DocumentPair>,
   format: DocumentFormat,
 ): Promise<number> {
-  const temporary = `${path}.${process.pid}.partial`;
-  const handle = await open(temporary, "w");
   let count = 0;
   async function* counted(): AsyncGenerator<DocumentPair> {
     for await (const pair of docs) {
@@ -20,14 +19,13 @@ export async function writeDocuments(
       yield pair;
     }
   }
-  try {
-    for await (const bytes of encodeDocuments(counted(), format)) await handle.write(bytes);
-    await handle.close();
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await rename(temporary, path);
+  await writeThenRename(path, async (partial) => {
+    const handle = await open(partial, "w");
+    try {
+      for await (const bytes of encodeDocuments(counted(), format)) await handle.write(bytes);
+    } finally {
+      await handle.close();
+    }
+  });
   return count;
 }

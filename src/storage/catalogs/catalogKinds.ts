@@ -1,34 +1,36 @@
 // The registry of catalog kinds: openStore, Broker.open and the command line's help read it, so a new kind of
 // catalog is one file describing it (a CatalogKind) and one registerCatalogKind call. The built-in kinds are
 // registered here, in the order they are tried and listed.
+import { NamedRegistry } from "../../NamedRegistry.ts";
 import type { CatalogKind } from "./CatalogKind.ts";
 import { filesCatalog } from "./filesCatalog.ts";
 import { memoryCatalog } from "./memoryCatalog.ts";
 import { postgresCatalog } from "./postgresCatalog.ts";
 import { sqliteCatalog } from "./sqliteCatalog.ts";
 
-const kinds: CatalogKind[] = [];
+const kinds = new NamedRegistry<CatalogKind>("catalog kind");
 
 /** Adds a kind after those registered already (which are tried first); its name must be new. */
 export function registerCatalogKind(kind: CatalogKind): void {
-  if (kinds.some((known) => known.name === kind.name))
-    throw new Error(`a catalog kind named ${JSON.stringify(kind.name)} is registered already`);
-  kinds.push(kind);
+  kinds.register(kind);
 }
 
 /** Every registered kind, in the order they are tried. */
 export function catalogKinds(): readonly CatalogKind[] {
-  return kinds;
+  return kinds.all();
 }
 
 /** The kind that opens `uri`: the first registered that recognises it. */
 export function catalogKindOf(uri: string): CatalogKind | undefined {
-  return kinds.find((kind) => kind.recognises(uri));
+  return kinds.all().find((kind) => kind.recognises(uri));
 }
 
 /** Every kind of catalog URI, as help texts and messages name them. */
 export function catalogKindsHelp(): string {
-  return kinds.map((kind) => kind.help).join(", ");
+  return kinds
+    .all()
+    .map((kind) => kind.help)
+    .join(", ");
 }
 
 for (const kind of [sqliteCatalog, postgresCatalog, filesCatalog, memoryCatalog]) registerCatalogKind(kind);
