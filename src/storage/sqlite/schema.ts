@@ -7,7 +7,7 @@ import { UnsupportedError } from "../../errors.ts";
 import { indexedText } from "../../queries/fullText.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
-import { insertStreamStats } from "../streamStatsSql.ts";
+import { insertStreamStats, STREAM_STATS_INDEXES } from "../streamStatsSql.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
 
 export const SCHEMA_VERSION = 6;
@@ -242,8 +242,8 @@ function upgradeToVersion5(db: Database.Database): void {
 
 /**
  * Version 6, for search into data: `field_stats` gains the range of each event's sum and mean and `indexed`
- * (FieldStats.ts), and `stream_stats` holds them summed per stream of a run (streamStatsSql.ts), indexed by
- * each compared statistic so a data query reads a range of one index. Fields stored before are kept as they
+ * (queries/fieldStats.ts), and `stream_stats` holds them summed per stream of a run (streamStatsSql.ts),
+ * indexed by the statistics compared most so a data query reads a range of one index. Fields stored before are kept as they
  * were: scalars get their sums and means (each event's is its value); array and external fields are marked
  * not indexed, for `databroker index` to compute.
  */
@@ -276,9 +276,7 @@ function upgradeToVersion6(db: Database.Database): void {
       indexed INTEGER NOT NULL,
       PRIMARY KEY (run, stream, field)
     ) WITHOUT ROWID;
-    ${["min", "max", "sum_min", "sum_max", "mean_min", "mean_max", "events", "count"]
-      .map((column) => `CREATE INDEX stream_stats_${column} ON stream_stats (stream, field, ${column});`)
-      .join("\n    ")}
+    ${STREAM_STATS_INDEXES}
     ${insertStreamStats(null)};
   `);
 }
