@@ -41,8 +41,8 @@ export function touchedStreams(
  * "some frame above", event counts). Each index costs every ingest a row per field, so the rest (count,
  * sum_min, the means) read a field's rows through the prefix of these instead.
  */
-const INDEXED = ["min", "max", "sum_max", "events"];
+export const STREAM_STATS_INDEXED = ["min", "max", "sum_max", "events"];
 
-export const STREAM_STATS_INDEXES = INDEXED.map(
+export const STREAM_STATS_INDEXES = STREAM_STATS_INDEXED.map(
   (column) => `CREATE INDEX stream_stats_${column} ON stream_stats (stream, field, ${column});`,
 ).join("\n");

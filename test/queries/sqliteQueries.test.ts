@@ -22,6 +22,7 @@ import { compileQuery } from "../../src/storage/sqlite/compileQuery.ts";
 import { registerQueryFunctions } from "../../src/storage/sqlite/functions.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { SCHEMA_VERSION } from "../../src/storage/sqlite/schema.ts";
+import { WITHOUT_SQLITE_VERSION_6 } from "../support/sqliteVersions.ts";
 
 const root = mkdtempSync(join(tmpdir(), "databroker-sqlite-queries-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -142,9 +143,11 @@ describe("a catalog of schema version 1", () => {
     await old.put(documents);
     await old.close();
     // Back to version 1: no plan_name index, no descriptor JSON, raw text in an FTS5 table of the default
-    // tokenizer, scan_id only for integers, no deletion audit, no access data, no annotations.
+    // tokenizer, scan_id only for integers, no deletion audit, no access data, no annotations, no statistics
+    // for search into data.
     const db = new Database(path);
     db.exec(`
+      ${WITHOUT_SQLITE_VERSION_6};
       DROP TABLE annotations;
       DROP TABLE annotation_revisions;
       DROP TABLE annotation_readers;

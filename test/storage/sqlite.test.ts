@@ -16,6 +16,7 @@ import { compileQuery } from "../../src/storage/sqlite/compileQuery.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { SCHEMA_VERSION } from "../../src/storage/sqlite/schema.ts";
 import { projectRoot } from "../support/sharedData.ts";
+import { WITHOUT_SQLITE_VERSION_6 } from "../support/sqliteVersions.ts";
 import { creation, storedAnnotation } from "./annotationFixture.ts";
 import { storeConformance } from "./conformance.ts";
 import { realRuns } from "./realRuns.ts";
@@ -29,18 +30,8 @@ const newFile = () => join(dir, `catalog-${files++}.sqlite`);
 
 storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true });
 
-/** What version 6 added (statistics for search into data), dropped: a file as version 5 wrote it. */
-const WITHOUT_VERSION_6 = `DROP TABLE stream_stats; ${[
-  "sum_min",
-  "sum_max",
-  "mean_min",
-  "mean_max",
-  "indexed",
-]
-  .map((column) => `ALTER TABLE field_stats DROP COLUMN ${column}`)
-  .join("; ")}`;
 /** What versions 6 and 5 (annotations) added, dropped: a file as version 4 wrote it. */
-const WITHOUT_VERSION_5 = `${WITHOUT_VERSION_6}; DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags`;
+const WITHOUT_VERSION_5 = `${WITHOUT_SQLITE_VERSION_6}; DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags`;
 /** What version 4 added (access data), dropped: with WITHOUT_VERSION_5 first, a file as version 3 wrote it. */
 const WITHOUT_VERSION_4 =
   "DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses; DROP INDEX runs_beamtime";
@@ -237,6 +228,43 @@ describe("SQLite adapter", () => {
         isCommonTag: () => true,
       });
       assert.match(where.sql, /^EXISTS/);
+    } finally {
+      db.close();
+    }
+  });
+
+  test("a data query probed run by run (many rows) finds what a listed one (few rows) does", async () => {
+    const path = newFile();
+    const store = new SqliteStore(path);
+    try {
+      for (let scan = 1; scan <= 6; scan++)
+        await store.put(
+          smallRun({ plan_name: "data", scan_id: scan }, scan - 1, 1_700_000_000 + scan).documents,
+        );
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      for (const text of [
+        "primary.x.max >= 3",
+        "not primary.x.min < 1",
+        "primary.x within [0, 2] or primary.events == 0",
+        "has primary.x and primary.x.sum > 1",
+        "primary.x.shape == []",
+      ]) {
+        const uids = (many: boolean) => {
+          const where = compileQuery(parseQuery(text), { hasManyStatsRows: () => many });
+          assert.equal(/EXISTS/.test(where.sql), many, where.sql);
+          return db
+            .prepare(`SELECT uid FROM runs WHERE ${where.sql} ORDER BY uid`)
+            .pluck()
+            .all(...where.params);
+        };
+        const listed = uids(false);
+        assert.ok(listed.length > 0 && listed.length < 6, `${text} tells runs apart`);
+        assert.deepEqual(uids(true), listed, text);
+      }
     } finally {
       db.close();
     }

@@ -7,7 +7,7 @@ import { partScopes } from "../../queries/duplicateRules.ts";
 import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
 import type { Query, ScanID, ScanIDRange } from "../../queries/Query.ts";
-import { dataConditions, type StatsBinder } from "../dataConditions.ts";
+import { type DataQuery, type StatsBinder, statsMembership, statsRowCondition } from "../dataConditions.ts";
 import { taggedRuns } from "./annotationSearch.ts";
 import type { QueryCompiler } from "./compileQuery.ts";
 import { either } from "./either.ts";
@@ -24,6 +24,10 @@ export interface PostgresNode {
 }
 
 const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
+
+function dataLeaf(query: DataQuery, { compiler, alias }: PostgresNode): string {
+  return statsMembership(`${alias}.uid`, statsRowCondition(query, postgresBinder(compiler)), false);
+}
 
 /** Binds data-query values with their types (names as text, so the planner uses stream_stats' indexes). */
 export function postgresBinder(compiler: QueryCompiler): StatsBinder {
@@ -129,14 +133,11 @@ export const postgresTranslations = new TranslationTable<PostgresNode, string>("
   // JSONB containment: the record's input list holds an object with this uid (the start's GIN index serves it).
   derivedFrom: (query, { compiler, alias }) =>
     `(${alias}.start @> ${compiler.params.bind(JSON.stringify({ provenance: { inputs: [{ uid: query.uid }] } }), "jsonb")})`,
-  dataStat: (query, { compiler, alias }) =>
-    dataConditions.dataStat(query, `${alias}.uid`, postgresBinder(compiler)),
-  dataRange: (query, { compiler, alias }) =>
-    dataConditions.dataRange(query, `${alias}.uid`, postgresBinder(compiler)),
-  dataShape: (query, { compiler, alias }) =>
-    dataConditions.dataShape(query, `${alias}.uid`, postgresBinder(compiler)),
-  hasData: (query, { compiler, alias }) =>
-    dataConditions.hasData(query, `${alias}.uid`, postgresBinder(compiler)),
+  // The planner, which keeps statistics of stream_stats, chooses how to join the runs listed.
+  dataStat: (query, node) => dataLeaf(query, node),
+  dataRange: (query, node) => dataLeaf(query, node),
+  dataShape: (query, node) => dataLeaf(query, node),
+  hasData: (query, node) => dataLeaf(query, node),
   and: (query, { compiler, alias, scope }) => {
     if (query.queries.length === 0) return "TRUE";
     const scopes = partScopes(query, scope);

@@ -48,6 +48,8 @@ import {
   compileQuery,
   distinctValueOf,
   jsonLocation,
+  MANY_STATS_ROWS,
+  manyStatsRowsProbe,
 } from "./compileQuery.ts";
 import {
   type DatumPageRow,
@@ -355,9 +357,19 @@ export class SqliteStore implements Store {
   private readonly isCommonTag = (tag: string): boolean =>
     (this.sql(COMMON_TAG_PROBE).pluck().get(tag, COMMON_TAG_ROWS) as number) >= COMMON_TAG_ROWS;
 
+  /** Whether a data query's rows are many enough to be probed run by run (compileQuery.ts hasManyStatsRows). */
+  private readonly hasManyStatsRows = (where: string, params: unknown[]): boolean =>
+    (this.sql(manyStatsRowsProbe(where))
+      .pluck()
+      .get(...params) as number) >= MANY_STATS_ROWS;
+
   /** The query compiled for `options.readers`, after its own checks (duplicates "error", ambiguous uid prefixes) have passed. */
   private where(query: Query, options: SearchOptions): CompiledQuery {
-    const compiled = compileQuery(query, { readers: options.readers, isCommonTag: this.isCommonTag });
+    const compiled = compileQuery(query, {
+      readers: options.readers,
+      isCommonTag: this.isCommonTag,
+      hasManyStatsRows: this.hasManyStatsRows,
+    });
     for (const check of compiled.checks) {
       const failure = check.failure(
         this.sql(check.sql)

@@ -15,7 +15,7 @@ import {
 } from "../../queries/duplicateRules.ts";
 import { parseKey, parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey, QueryValue } from "../../queries/Query.ts";
-import { unindexedCheck } from "../dataConditions.ts";
+import { type DataQuery, readsIndexedRange, statsRowCondition, unindexedCheck } from "../dataConditions.ts";
 import { sqliteBinder, sqliteTranslations } from "./sqliteTranslations.ts";
 
 /** A query's own failure condition, checked before it runs (duplicates "error", ambiguous uid prefixes). */
@@ -90,6 +90,8 @@ export class Compiler {
   readonly readers: readonly string[] | undefined;
   /** Whether a tag is on many annotations (see tagMembership); none: every tag is taken for a rare one. */
   readonly isCommonTag: ((tag: string) => boolean) | undefined;
+  /** Whether the rows of stream_stats meeting an SQL condition are many (see hasManyStatsRows). */
+  readonly hasManyRows: ((where: string, params: unknown[]) => boolean) | undefined;
   private aliases = 0;
 
   constructor(
@@ -98,6 +100,19 @@ export class Compiler {
   ) {
     this.readers = parent ? parent.readers : options.readers;
     this.isCommonTag = parent ? parent.isCommonTag : options.isCommonTag;
+    this.hasManyRows = parent ? parent.hasManyRows : options.hasManyStatsRows;
+  }
+
+  /**
+   * Whether a data query's rows are many, so its runs are probed one by one in the order searched rather
+   * than listed: a bounded probe of its index range when it reads one, else many (the probe would read the
+   * field's every row). Without a probe (no store), every query is taken for a rare one.
+   */
+  hasManyStatsRows(query: DataQuery): boolean {
+    if (!readsIndexedRange(query)) return true;
+    if (!this.hasManyRows) return false;
+    const probe = new Compiler();
+    return this.hasManyRows(statsRowCondition(query, sqliteBinder(probe)), probe.params);
   }
 
   bind(value: unknown): string {
@@ -287,6 +302,8 @@ export interface AnnotationSearch {
   readers?: readonly string[];
   /** Whether `tag` is on at least COMMON_TAG_ROWS rows of annotation_tags (COMMON_TAG_PROBE answers it). */
   isCommonTag?: (tag: string) => boolean;
+  /** Whether at least MANY_STATS_ROWS rows of stream_stats meet a condition (manyStatsRowsProbe answers it). */
+  hasManyStatsRows?: (where: string, params: unknown[]) => boolean;
 }
 
 /**
@@ -297,6 +314,15 @@ export interface AnnotationSearch {
 export const COMMON_TAG_ROWS = 1_000;
 /** Counts a tag's rows up to a limit (bind the tag and COMMON_TAG_ROWS): a bounded read, whatever the tag. */
 export const COMMON_TAG_PROBE = "SELECT COUNT(*) FROM (SELECT 1 FROM annotation_tags WHERE tag = ? LIMIT ?)";
+
+/**
+ * Rows of stream_stats from which a data query's runs are probed run by run (a page of 100 among 1,000 rows
+ * of 100,000 runs: about 10,000 probes, a few milliseconds) rather than listed and sorted.
+ */
+export const MANY_STATS_ROWS = 1_000;
+/** Counts the rows meeting `where` up to MANY_STATS_ROWS: a bounded read of one index range. */
+export const manyStatsRowsProbe = (where: string): string =>
+  `SELECT COUNT(*) FROM (SELECT 1 FROM stream_stats WHERE ${where} LIMIT ${MANY_STATS_ROWS})`;
 
 /** The query as a condition on the rows of `runs` (named `table` in the SQL around it). */
 export function compileQuery(

@@ -7,7 +7,7 @@ import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
 import { likeGlob } from "../../queries/likePattern.ts";
 import type { KeyQuery, Query, QueryValue, ScanID, ScanIDRange } from "../../queries/Query.ts";
-import { dataConditions, type StatsBinder } from "../dataConditions.ts";
+import { type DataQuery, type StatsBinder, statsMembership, statsRowCondition } from "../dataConditions.ts";
 import type { Accessor, Compiler } from "./compileQuery.ts";
 
 /** Where a query node is compiled: the compiler (parameters, aliases), the runs table, its scope, NOT. */
@@ -36,6 +36,12 @@ export function keyLeaf(
 }
 
 const OPERATORS = { lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
+
+/** A data query's runs, listed or probed run by run as the rows that meet it are few or many. */
+function dataLeaf(query: DataQuery, { compiler, table }: SqliteNode): string {
+  const perRun = compiler.hasManyStatsRows(query);
+  return statsMembership(`${table}.uid`, statsRowCondition(query, sqliteBinder(compiler)), perRun);
+}
 
 /** Binds data-query values; shapes are compared as the JSON text stream_stats keeps. */
 export function sqliteBinder(compiler: Compiler): StatsBinder {
@@ -153,14 +159,10 @@ export const sqliteTranslations = new TranslationTable<SqliteNode, string>("SQLi
       `WHERE ${element}.type = 'object' AND json_extract(${element}.value, '$."uid"') = ${compiler.bind(query.uid)}))`
     );
   },
-  dataStat: (query, { compiler, table }) =>
-    dataConditions.dataStat(query, `${table}.uid`, sqliteBinder(compiler)),
-  dataRange: (query, { compiler, table }) =>
-    dataConditions.dataRange(query, `${table}.uid`, sqliteBinder(compiler)),
-  dataShape: (query, { compiler, table }) =>
-    dataConditions.dataShape(query, `${table}.uid`, sqliteBinder(compiler)),
-  hasData: (query, { compiler, table }) =>
-    dataConditions.hasData(query, `${table}.uid`, sqliteBinder(compiler)),
+  dataStat: (query, node) => dataLeaf(query, node),
+  dataRange: (query, node) => dataLeaf(query, node),
+  dataShape: (query, node) => dataLeaf(query, node),
+  hasData: (query, node) => dataLeaf(query, node),
   and: (query, { compiler, table, scope, negated }) => {
     if (query.queries.length === 0) return "1";
     const scopes = partScopes(query, scope);
