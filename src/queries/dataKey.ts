@@ -1,8 +1,9 @@
 // What search into data shares: the statistics a query can name, how the language spells them as keys
 // (`primary.theta.min`, `primary.events`), and what the in-memory evaluator reads of a run's streams.
 // Statistics come from ingest (storage/ingest/fieldStats.ts); see FieldStats for what each one means.
-import { UnsupportedError } from "../errors.ts";
+import { UnsupportedError, ValidationError } from "../errors.ts";
 import type { FieldStats } from "./fieldStats.ts";
+import type { Query } from "./Query.ts";
 import type { RunMetadata } from "./runValues.ts";
 
 /**
@@ -77,4 +78,52 @@ export function numbersRead(node: {
   if (node.op !== "dataStat" && node.op !== "dataRange" && node.op !== "dataShape") return undefined;
   if (node.field === undefined || node.stat === "events") return undefined;
   return { stream: node.stream!, field: node.field };
+}
+
+/** What `distinct` lists of a statistic: its column of stream_stats, read from a field's row or the stream's. */
+export interface DistinctStat {
+  stream: string;
+  /** '' for the stream's own row (`primary.events`). */
+  field: string;
+  stat: "min" | "max" | "count" | "events" | "shape";
+}
+
+/**
+ * The statistic a distinct key names, or undefined for a metadata key. Per-event statistics have no one value
+ * per run to list; asking for them is an error that says so.
+ */
+export function distinctStatOf(key: string): DistinctStat | undefined {
+  const named = statKeyOf(key);
+  if (!named) return undefined;
+  if (PER_EVENT_STATS.has(named.stat as DataStatName))
+    throw new ValidationError(
+      `${key}: ${named.stat} is per event, with no one value per run to list; list min, max, count, events or shape`,
+    );
+  return { stream: named.stream, field: named.field ?? "", stat: named.stat as DistinctStat["stat"] };
+}
+
+/**
+ * The runs a distinct over a statistic counts: those of `query` with the stream or field. A field's query
+ * reads its numbers, so a field not indexed yet fails as a search on it does.
+ */
+export function distinctStatScope(stat: DistinctStat, query: Query): Query {
+  const presence: Query =
+    stat.field === ""
+      ? { op: "hasData", stream: stat.stream }
+      : { op: "dataStat", stream: stat.stream, field: stat.field, stat: "count", operator: "ge", value: 0 };
+  return query.op === "all" ? presence : { op: "and", queries: [query, presence] };
+}
+
+/** A run's value of a statistic as distinct lists it: none when unknown, ±Infinity as null (as JSON carries it). */
+export function distinctStatValue(run: RunMetadata, stat: DistinctStat): unknown {
+  const stream = run.streams?.[stat.stream];
+  if (!stream) return undefined;
+  const value =
+    stat.field === ""
+      ? stat.stat === "events"
+        ? stream.events
+        : undefined
+      : stream.fields[stat.field]?.[stat.stat];
+  if (value === null) return undefined;
+  return typeof value === "number" && !Number.isFinite(value) ? null : value;
 }

@@ -2,6 +2,7 @@
 // and the order every adapter returns (values in compareValues order, ties by JSON text), defined once.
 import { isTagsKey } from "./annotationKeys.ts";
 import { compareCodePoints, compareValues } from "./compareValues.ts";
+import { distinctStatOf, distinctStatValue } from "./dataKey.ts";
 import { type RunMetadata, valuesAt } from "./matches.ts";
 import type { QueryKey, QueryValue } from "./Query.ts";
 
@@ -24,14 +25,16 @@ export function sortDistinct(values: DistinctValue[]): DistinctValue[] {
 
 /**
  * Distinct values evaluated in memory over runs already filtered by the query. `tags` counts each tag (how
- * many runs carry it), not each annotation's list of tags.
+ * many runs carry it), not each annotation's list of tags; a statistic's key (`primary.img.shape`) lists its
+ * value per run (dataKey.ts distinctStatOf).
  */
 export function distinctValues(runs: Iterable<RunMetadata>, key: QueryKey): DistinctValue[] {
   const found = new Map<string, DistinctValue>();
   const perTag = isTagsKey(key);
+  const stat = distinctStatOf(key);
   for (const run of runs) {
     const seen = new Set<string>();
-    const values = valuesAt(run, key);
+    const values = stat ? [distinctStatValue(run, stat)] : valuesAt(run, key);
     for (const value of perTag ? values.flatMap((tags) => (Array.isArray(tags) ? tags : [])) : values) {
       if (value === undefined) continue;
       const text = JSON.stringify(value);

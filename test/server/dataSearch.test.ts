@@ -115,6 +115,26 @@ for (const catalog of READ_CATALOGS) {
       );
     });
 
+    test("distinct over a statistic counts each value's runs", async () => {
+      const { status, body } = await getJson(`${server.api}/distinct/`, [
+        ["metadata", "primary.events"],
+        ["counts", "true"],
+      ]);
+      assert.equal(status, 200, JSON.stringify(body));
+      const expected = new Map<number, number>();
+      for (const streams of seen.values()) {
+        const events = streams.get("primary")?.events;
+        if (events !== undefined) expected.set(events, (expected.get(events) ?? 0) + 1);
+      }
+      assert.deepEqual(
+        new Map(body.metadata["primary.events"].map(({ value, count }: any) => [value, count])),
+        expected,
+      );
+      const perEvent = await getJson(`${server.api}/distinct/`, [["metadata", "primary.noisy_det.sum"]]);
+      assert.equal(perEvent.status, 422);
+      assert.match(JSON.stringify(perEvent.body), /per event/);
+    });
+
     test("a field of external data not indexed yet is a 400 naming `databroker index`", async () => {
       const external = [...seen.values()]
         .flatMap((streams) =>

@@ -8,6 +8,7 @@ import { composeRun } from "../../src/documents/compose.ts";
 import type { DataKey, DocumentPair } from "../../src/documents/types.ts";
 import { UnsupportedError } from "../../src/errors.ts";
 import type { DataStatName } from "../../src/queries/dataKey.ts";
+import { type DistinctValue, sortDistinct } from "../../src/queries/distinct.ts";
 import type { DataStatOperator } from "../../src/queries/kinds/dataStat.ts";
 import { parseQuery } from "../../src/queries/parseQuery.ts";
 import type { Query } from "../../src/queries/Query.ts";
@@ -250,7 +251,7 @@ function randomQuery(rnd: () => number): Query {
 
 export function dataSearchConformance(open: Open): void {
   describe("search into data", () => {
-    test("every data query selects exactly the runs a brute-force scan of the events selects", async () => {
+    test("every data query (and distinct over statistics) selects exactly what a brute-force scan of the events does", async () => {
       const rnd = random(18);
       const runs = Array.from({ length: 40 }, (_, index) => generatedRun(rnd, index));
       const store = await open();
@@ -268,6 +269,47 @@ export function dataSearchConformance(open: Open): void {
           if (expected.length > 0 && expected.length < uids.length) nonEmpty++;
         }
         assert.ok(nonEmpty > 100, `only ${nonEmpty} of the queries told runs apart`);
+
+        // distinct over statistics: each run's value, as the brute force reads it from the events.
+        for (const key of [
+          "primary.events",
+          "baseline.events",
+          "primary.a.min",
+          "primary.a.max",
+          "primary.rag.max",
+          "primary.img.count",
+          "primary.v.shape",
+          "primary.rag.shape",
+          "primary.s.shape",
+        ]) {
+          const [stream, field, stat] = key.split(".");
+          const counts = new Map<string, DistinctValue>();
+          for (const { known } of runs) {
+            const seen = known.get(stream);
+            if (!seen) continue;
+            let value: unknown;
+            if (stat === undefined) value = seen.events;
+            else {
+              const values = seen.fields.get(field);
+              if (!values) continue;
+              const stats = bruteStats(values);
+              value =
+                stat === "shape"
+                  ? stats.shape === null
+                    ? null
+                    : JSON.parse(stats.shape)
+                  : stats[stat as "min"];
+            }
+            if (value === null) continue;
+            if (typeof value === "number" && !Number.isFinite(value)) value = null;
+            const text = JSON.stringify(value);
+            const entry = counts.get(text) ?? { value: value as DistinctValue["value"], count: 0 };
+            entry.count++;
+            counts.set(text, entry);
+          }
+          assert.deepEqual(await store.distinct(key), sortDistinct([...counts.values()]), `distinct ${key}`);
+        }
+        await assert.rejects(store.distinct("primary.a.sum"), /per event, with no one value per run/);
       } finally {
         await store.close();
       }

@@ -18,6 +18,7 @@ import type {
 import { NotFoundError } from "../../errors.ts";
 import { readsAnnotations } from "../../queries/annotationKeys.ts";
 import { compareCodePoints, compareValues } from "../../queries/compareValues.ts";
+import { distinctStatOf, distinctStatScope } from "../../queries/dataKey.ts";
 import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
 import type { FieldStats, StreamStats } from "../../queries/fieldStats.ts";
 import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
@@ -443,8 +444,10 @@ export class MemoryStore implements Store {
   }
 
   async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
+    const stat = distinctStatOf(key);
+    const scope = stat ? distinctStatScope(stat, query) : query;
     return distinctValues(
-      this.matching(query, options, key).map((row) => row.metadata),
+      this.matching(scope, options, key).map((row) => row.metadata),
       key,
     );
   }

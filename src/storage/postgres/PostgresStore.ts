@@ -18,6 +18,7 @@ import type {
   StreamResource,
 } from "../../documents/types.ts";
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
+import { distinctStatOf, distinctStatScope } from "../../queries/dataKey.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import type { FieldStats } from "../../queries/fieldStats.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
@@ -465,8 +466,10 @@ export class PostgresStore implements Store {
 
   /** The distinct values of `key` over the runs matching `query`, with how many runs hold each. */
   async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
-    await this.checkDuplicates(query, options);
-    const { rows } = await this.searched(options, distinctStatement(key, query, this.compiling(options)));
+    const stat = distinctStatOf(key);
+    const scope = stat ? distinctStatScope(stat, query) : query;
+    await this.checkDuplicates(scope, options);
+    const { rows } = await this.searched(options, distinctStatement(key, scope, this.compiling(options)));
     return sortDistinct(
       rows.map((row) => ({ value: JSON.parse(row.value) as QueryValue, count: row.count })),
     );

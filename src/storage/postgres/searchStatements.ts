@@ -1,6 +1,7 @@
 // The SQL of a search (runs, count, distinct) compiled from a Query, exactly as the store runs it: the store
 // executes these, and the index tests EXPLAIN them.
 import { isTagsKey } from "../../queries/annotationKeys.ts";
+import { distinctStatOf } from "../../queries/dataKey.ts";
 import { parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
 import type { StoreRunsOptions } from "../Store.ts";
@@ -46,6 +47,21 @@ export function distinctStatement(key: QueryKey, query: Query, compile: CompileO
   const params = new SqlParams();
   const compiler = new QueryCompiler(params, compile);
   const where = compiler.condition(query, "r");
+  const stat = distinctStatOf(key);
+  if (stat) {
+    // As JSON text: ±Infinity (which JSON lacks) as null, a shape as a list.
+    const column = `st.${stat.stat}`;
+    const value =
+      stat.stat === "min" || stat.stat === "max"
+        ? `CASE WHEN ${column} IN ('Infinity', '-Infinity') THEN 'null' ELSE to_json(${column})::text END`
+        : `to_json(${column})::text`;
+    return {
+      text: `SELECT ${value} AS value, count(*) AS count FROM stream_stats st JOIN runs r ON r.uid = st.run
+        WHERE st.stream = ${params.bind(stat.stream, "text")} AND st.field = ${params.bind(stat.field, "text")}
+          AND ${column} IS NOT NULL AND ${where} GROUP BY 1`,
+      values: params.values,
+    };
+  }
   const { document, segments } = parseQueryKey(key);
   if (document === "annotations")
     return { text: annotationDistinct(compiler, where, segments, isTagsKey(key)), values: params.values };

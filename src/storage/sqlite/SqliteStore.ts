@@ -22,6 +22,7 @@ import type {
   StreamResource,
 } from "../../documents/types.ts";
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
+import { distinctStatOf, distinctStatScope } from "../../queries/dataKey.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
 import type { FieldStats } from "../../queries/fieldStats.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
@@ -413,7 +414,9 @@ export class SqliteStore implements Store {
 
   async distinct(key: QueryKey, query: Query = ALL, options: SearchOptions = {}): Promise<DistinctValue[]> {
     const rows = this.searched(options, () => {
-      const { sql, params } = compileDistinct(key, this.where(query, options), options.readers);
+      const stat = distinctStatOf(key);
+      const scope = stat ? distinctStatScope(stat, query) : query;
+      const { sql, params } = compileDistinct(key, this.where(scope, options), options.readers);
       return this.sql(sql).all(...params) as Array<{ kind: string; value: unknown; count: number }>;
     });
     return sortDistinct(

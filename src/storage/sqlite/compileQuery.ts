@@ -5,7 +5,7 @@
 // the context those translations use.
 import { ValidationError } from "../../errors.ts";
 import { isTagsKey } from "../../queries/annotationKeys.ts";
-import { notIndexedError, numbersRead } from "../../queries/dataKey.ts";
+import { distinctStatOf, notIndexedError, numbersRead } from "../../queries/dataKey.ts";
 import {
   ambiguousPrefixMessage,
   duplicatedScanIdsMessage,
@@ -382,6 +382,18 @@ export function compileDistinct(
   where: CompiledQuery,
   readers?: readonly string[],
 ): { sql: string; params: unknown[] } {
+  const stat = distinctStatOf(key);
+  if (stat) {
+    // A number's kind is 'number' and ±Infinity is null, as JSON has them; a shape is JSON text.
+    const kind = `CASE WHEN st.${stat.stat} IS NULL THEN NULL WHEN ${stat.stat === "shape" ? "1" : `abs(st.${stat.stat}) = 9e999`} THEN '${stat.stat === "shape" ? "array" : "null"}' ELSE 'number' END`;
+    return {
+      sql:
+        `SELECT ${kind} AS kind, st.${stat.stat} AS value, COUNT(*) AS count FROM stream_stats AS st ` +
+        `JOIN runs ON runs.uid = st.run WHERE st.stream = ? AND st.field = ? AND st.${stat.stat} IS NOT NULL ` +
+        `AND ${where.sql} GROUP BY kind, value`,
+      params: [stat.stream, stat.field, ...where.params],
+    };
+  }
   const { document, segments } = parseQueryKey(key);
   if (document === "annotations") return compileAnnotationDistinct(key, segments, where, readers);
   if (document !== "descriptors") {
