@@ -32,8 +32,9 @@ export function statsRowCondition(query: DataQuery, bind: StatsBinder): string {
     case "dataStat":
       return `${head} AND ${statColumn(query)} ${SYMBOLS[query.operator]} ${bind.number(query.value)}`;
     case "dataRange":
+      // Within [low, high], min and max both lie in it: said of min too, it bounds the min index's range.
       return query.relation === "within"
-        ? `${head} AND min >= ${bind.number(query.low)} AND max <= ${bind.number(query.high)}`
+        ? `${head} AND min BETWEEN ${bind.number(query.low)} AND ${bind.number(query.high)} AND max <= ${bind.number(query.high)}`
         : `${head} AND min <= ${bind.number(query.high)} AND max >= ${bind.number(query.low)}`;
     case "dataShape":
       return `${head} AND shape = ${bind.shape(query.shape)}`;

@@ -12,6 +12,12 @@ const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 /** Statements kept per connection; queries compile to a bounded set of shapes, so this rarely evicts. */
 const MAX_STATEMENTS = 256;
 
+/**
+ * Up to 64 MiB of pages per connection, given as memory grows (the default 2 MiB holds 31 of our 64 KiB
+ * pages): the index probes of a search and the index updates of a batch, spread over many leaves, then find
+ * their pages in memory rather than reading each back.
+ */
+const PAGE_CACHE = "cache_size = -65536";
 export class Connection {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
@@ -56,9 +62,7 @@ export class Connection {
       db.pragma("busy_timeout = 0");
       db.pragma("synchronous = FULL");
       db.pragma("wal_autocheckpoint = 0");
-      // 64 MiB of pages (the default 2 MiB is 31 of our 64 KiB pages): index updates of a batch, spread over
-      // the indexes' leaves, then find their pages in memory rather than reading them back one by one.
-      db.pragma("cache_size = -65536");
+      db.pragma(PAGE_CACHE);
     } catch (error) {
       db.close();
       throw error;
@@ -76,6 +80,7 @@ export class Connection {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
       db.pragma("busy_timeout = 5000");
+      db.pragma(PAGE_CACHE);
       db.pragma("user_version"); // the first read: where a missing -shm that cannot be made fails
     } catch (error) {
       db.close();
@@ -98,6 +103,7 @@ export class Connection {
   static reader(path: string): Connection {
     const db = new Database(path, { fileMustExist: true });
     db.pragma("busy_timeout = 5000");
+    db.pragma(PAGE_CACHE);
     db.pragma("query_only = ON");
     return new Connection(db);
   }

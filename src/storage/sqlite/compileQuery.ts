@@ -316,10 +316,11 @@ export const COMMON_TAG_ROWS = 1_000;
 export const COMMON_TAG_PROBE = "SELECT COUNT(*) FROM (SELECT 1 FROM annotation_tags WHERE tag = ? LIMIT ?)";
 
 /**
- * Rows of stream_stats from which a data query's runs are probed run by run (a page of 100 among 1,000 rows
- * of 100,000 runs: about 10,000 probes, a few milliseconds) rather than listed and sorted.
+ * Rows of stream_stats from which a data query's runs are probed run by run rather than listed and sorted.
+ * A page of 100 costs about 100 x runs / rows probes, or `rows` lookups listed: even near sqrt(100 x runs),
+ * 3,000 rows for 100,000 runs.
  */
-export const MANY_STATS_ROWS = 1_000;
+export const MANY_STATS_ROWS = 3_000;
 /** Counts the rows meeting `where` up to MANY_STATS_ROWS: a bounded read of one index range. */
 export const manyStatsRowsProbe = (where: string): string =>
   `SELECT COUNT(*) FROM (SELECT 1 FROM stream_stats WHERE ${where} LIMIT ${MANY_STATS_ROWS})`;
