@@ -19,6 +19,7 @@ import { matchContains } from "./kinds/contains.ts";
 import { matchDerivedFrom } from "./kinds/derivedFrom.ts";
 import { matchEq } from "./kinds/eq.ts";
 import { matchFullText } from "./kinds/fullText.ts";
+import { matchFuzzy } from "./kinds/fuzzy.ts";
 import { matchIn } from "./kinds/in.ts";
 import { matchKeyPresent } from "./kinds/keyPresent.ts";
 import { matchLike } from "./kinds/like.ts";
@@ -49,6 +50,7 @@ export const memoryTranslations = new TranslationTable<MatchContext, RunTest>("i
   like: matchLike,
   regex: matchRegex,
   fullText: matchFullText,
+  fuzzy: matchFuzzy,
   keyPresent: matchKeyPresent,
   timeRange: matchTimeRange,
   scanId: matchScanSelection,

@@ -7,6 +7,7 @@ import { allQuery } from "./kinds/all.ts";
 import { andQuery } from "./kinds/and.ts";
 import { COMPARISON_OPERATORS, comparisonQuery } from "./kinds/comparison.ts";
 import { fullTextQuery } from "./kinds/fullText.ts";
+import { fuzzyQuery } from "./kinds/fuzzy.ts";
 import { notQuery } from "./kinds/not.ts";
 import { orQuery } from "./kinds/or.ts";
 import type { CallArgument, FunctionCall, KeyCondition } from "./kinds/QueryKind.ts";
@@ -125,6 +126,13 @@ class Parser {
     if (token.kind === "string") {
       this.advance();
       return this.node(token, fullTextQuery(token.value as string));
+    }
+    // `~"text"`: the fuzzy form of a bare string.
+    if (this.isPunct("~")) {
+      this.advance();
+      const text = this.advance();
+      if (text.kind !== "string") throw this.error(text, "expected a quoted text after `~`");
+      return this.node(token, fuzzyQuery(text.value as string));
     }
     if (token.kind === "word" && this.isPunct("(", this.tokens[this.position + 1])) return this.call();
     if (token.kind === "key" || (token.kind === "word" && !isKeyword(token.text))) return this.condition();

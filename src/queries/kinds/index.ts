@@ -9,6 +9,7 @@ import { type Contains, containsKind } from "./contains.ts";
 import { type DerivedFrom, derivedFromKind } from "./derivedFrom.ts";
 import { type Eq, eqKind } from "./eq.ts";
 import { type FullText, fullTextKind } from "./fullText.ts";
+import { type Fuzzy, fuzzyKind } from "./fuzzy.ts";
 import { type In, inKind } from "./in.ts";
 import { type KeyPresent, keyPresentKind } from "./keyPresent.ts";
 import { type Like, likeKind } from "./like.ts";
@@ -35,6 +36,7 @@ export interface BuiltInQueries {
   like: Like;
   regex: Regex;
   fullText: FullText;
+  fuzzy: Fuzzy;
   keyPresent: KeyPresent;
   timeRange: TimeRange;
   scanId: ScanID;
@@ -61,6 +63,7 @@ const BUILT_IN: { [Op in QueryOp]: QueryKind<QueryOf<Op>> } = {
   like: likeKind,
   regex: regexKind,
   fullText: fullTextKind,
+  fuzzy: fuzzyKind,
   keyPresent: keyPresentKind,
   timeRange: timeRangeKind,
   scanId: scanIdKind,

@@ -4,11 +4,14 @@
 import type pg from "pg";
 import { UnsupportedError } from "../../errors.ts";
 import type { Queryable } from "./connectionPool.ts";
+import { fillVocabulary, VOCABULARY_TABLES } from "./vocabularyRows.ts";
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** A step after the SQL that needs this code (filling a new table from stored rows), same transaction. */
+  fill?: (client: pg.PoolClient) => Promise<void>;
 }
 
 /*
@@ -244,6 +247,12 @@ CREATE TABLE key_uses (
     description: "annotations: their revisions, and their readers and tags for search",
     sql: SCHEMA_V4,
   },
+  {
+    version: 5,
+    description: "fuzzy search vocabulary: start-document words and their trigrams",
+    sql: VOCABULARY_TABLES,
+    fill: fillVocabulary,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -297,6 +306,7 @@ export async function migrate(pool: pg.Pool, location: string): Promise<Migratio
     for (const migration of MIGRATIONS) {
       if (migration.version <= from) continue;
       await client.query(migration.sql);
+      await migration.fill?.(client);
       await client.query("INSERT INTO databroker_schema (version, description) VALUES ($1, $2)", [
         migration.version,
         migration.description,

@@ -8,8 +8,9 @@ import { indexedText } from "../../queries/fullText.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
+import { createVocabulary } from "./vocabularyRows.ts";
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -244,6 +245,8 @@ const UPGRADES: Array<(db: Database.Database) => void> = [
   upgradeToVersion3,
   upgradeToVersion4,
   upgradeToVersion5,
+  // Version 6: the fuzzy search vocabulary (vocabularyRows.ts), filled from the runs already stored.
+  createVocabulary,
 ];
 
 /**

@@ -1,0 +1,67 @@
+// Typo-tolerant closeness of words, pg_trgm's definition: a word padded with two spaces before and one after,
+// its set of 3-character trigrams, similarity = |A ∩ B| / |A ∪ B|. Every backend decides closeness with these
+// functions or with CLOSE_ENOUGH_SQL, which compares the same counts as whole numbers, so all answer alike.
+
+/**
+ * Words at least this similar are close: 3/10, pg_trgm's own default. One typo in a word of 6+ letters
+ * (dropped, doubled or wrong letter: 0.4-0.6; two neighbours swapped: 0.3-0.45) stays above it, while
+ * unrelated words of the catalog rarely share 3 of 10 trigrams. Kept as a fraction so SQL compares integers.
+ */
+export const CLOSE = { numerator: 3, denominator: 10 } as const;
+
+const trigramCache = new Map<string, string[]>();
+const CACHE_LIMIT = 100_000;
+
+/** The distinct trigrams of one normalised word (code points, so letters beyond ASCII count as one). */
+export function trigramsOf(word: string): string[] {
+  let found = trigramCache.get(word);
+  if (found) return found;
+  const points = [" ", " ", ...word, " "];
+  const set = new Set<string>();
+  for (let i = 0; i + 3 <= points.length; i++) set.add(points[i] + points[i + 1] + points[i + 2]);
+  found = [...set];
+  if (trigramCache.size >= CACHE_LIMIT) trigramCache.clear();
+  trigramCache.set(word, found);
+  return found;
+}
+
+/** |A ∩ B| / |A ∪ B| of two trigram sets given as their sizes and the size of their intersection. */
+export function jaccard(shared: number, sizeA: number, sizeB: number): number {
+  return shared / (sizeA + sizeB - shared);
+}
+
+/** shared / (a + b - shared) >= n / d, in whole numbers: shared * (d + n) >= n * (a + b). */
+export function closeEnough(shared: number, sizeA: number, sizeB: number): boolean {
+  return shared * (CLOSE.denominator + CLOSE.numerator) >= CLOSE.numerator * (sizeA + sizeB);
+}
+
+/** The same test in SQL over integer expressions (the trigram index's counts). */
+export function closeEnoughSql(shared: string, sizeA: string, sizeB: string): string {
+  return `${shared} * ${CLOSE.denominator + CLOSE.numerator} >= ${CLOSE.numerator} * (${sizeA} + ${sizeB})`;
+}
+
+function sharedCount(a: readonly string[], b: readonly string[]): number {
+  const inB = new Set(b);
+  let shared = 0;
+  for (const trigram of a) if (inB.has(trigram)) shared++;
+  return shared;
+}
+
+/** The trigram similarity of two sets of trigrams, in [0, 1]. */
+export function setSimilarity(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  return jaccard(sharedCount(a, b), a.length, b.length);
+}
+
+/** The trigram similarity of two normalised words. */
+export function wordSimilarity(a: string, b: string): number {
+  return a === b ? 1 : setSimilarity(trigramsOf(a), trigramsOf(b));
+}
+
+/** Whether two normalised words are close (similarity at least CLOSE). */
+export function areClose(a: string, b: string): boolean {
+  if (a === b) return true;
+  const ta = trigramsOf(a);
+  const tb = trigramsOf(b);
+  return closeEnough(sharedCount(ta, tb), ta.length, tb.length);
+}
