@@ -1,6 +1,7 @@
 // The one conformance suite every Store adapter passes: real runs in and out, idempotence, conflicts, atomic
 // batches, partial and live runs, references, a million events, value fidelity, lookups and queries, and the
-// access records (accessConformance.ts) and annotations (annotationConformance.ts).
+// access records (accessConformance.ts), annotations (annotationConformance.ts) and fuzzy search
+// (fuzzyConformance.ts).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
@@ -22,6 +23,7 @@ import type { ColumnReadOptions } from "../../src/storage/ColumnPage.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { accessConformance } from "./accessConformance.ts";
 import { annotationConformance } from "./annotationConformance.ts";
+import { fuzzyConformance } from "./fuzzyConformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";
@@ -120,6 +122,7 @@ export function storeConformance(name: string, open: Open, options: { persistent
   describe(`Store conformance: ${name}`, () => {
     accessConformance(open, options);
     annotationConformance(open, options);
+    fuzzyConformance(open);
 
     test("every real run in ../shared/data is stored, read back and replayed deep-equal", async () => {
       const runs = await realRuns();

@@ -29,7 +29,9 @@ const newFile = () => join(dir, `catalog-${files++}.sqlite`);
 
 storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true });
 
-/** What version 5 added (annotations), dropped: a file as version 4 wrote it. */
+/** What version 6 added (the fuzzy vocabulary), dropped: a file as version 5 wrote it. */
+const WITHOUT_VERSION_6 = "DROP TABLE fuzzy_words; DROP TABLE fuzzy_trigrams";
+/** What version 5 added (annotations), dropped: with WITHOUT_VERSION_6 first, a file as version 4 wrote it. */
 const WITHOUT_VERSION_5 =
   "DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags";
 /** What version 4 added (access data), dropped: with WITHOUT_VERSION_5 first, a file as version 3 wrote it. */
@@ -119,7 +121,7 @@ describe("SQLite adapter", () => {
     await first.close();
     // Versions 4 and 5 only added tables: without them, the file is as version 3 wrote it.
     const db = new Database(path);
-    db.exec(`${WITHOUT_VERSION_5}; ${WITHOUT_VERSION_4}`);
+    db.exec(`${WITHOUT_VERSION_6}; ${WITHOUT_VERSION_5}; ${WITHOUT_VERSION_4}`);
     db.pragma("user_version = 3");
     db.close();
     assert.throws(
@@ -157,7 +159,7 @@ describe("SQLite adapter", () => {
     await first.access.write(0, { kept: true }, []);
     await first.close();
     const db = new Database(path);
-    db.exec(WITHOUT_VERSION_5);
+    db.exec(`${WITHOUT_VERSION_6}; ${WITHOUT_VERSION_5}`);
     db.pragma("user_version = 4");
     db.close();
     assert.throws(
@@ -179,6 +181,34 @@ describe("SQLite adapter", () => {
     const check = new Database(path, { readonly: true });
     try {
       assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+    } finally {
+      check.close();
+    }
+  });
+
+  test("a file at schema version 5 (no fuzzy vocabulary) is upgraded with the words of its runs", async () => {
+    const path = newFile();
+    const run = smallRun({ plan_name: "count", sample: "germanium crystal" }, 1);
+    const first = new SqliteStore(path);
+    await first.put(run.documents);
+    await first.close();
+    const db = new Database(path);
+    db.exec(WITHOUT_VERSION_6);
+    db.pragma("user_version = 5");
+    db.close();
+    const upgraded = new SqliteStore(path);
+    try {
+      assert.equal(await upgraded.count(parseQuery('~"germanum crystl"')), 1);
+      await upgraded.deleteRun(run.uid, { by: "tester" });
+    } finally {
+      await upgraded.close();
+    }
+    const check = new Database(path, { readonly: true });
+    try {
+      assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+      // The deleted run's words left the vocabulary with it.
+      assert.equal(check.prepare("SELECT count(*) FROM fuzzy_words").pluck().get(), 0);
+      assert.equal(check.prepare("SELECT count(*) FROM fuzzy_trigrams").pluck().get(), 0);
     } finally {
       check.close();
     }
