@@ -11,7 +11,8 @@ import { RunNode } from "./RunNode.ts";
 export interface RunPage {
   offset: number;
   limit: number;
-  sort: SortKey[];
+  /** None: the broker's default order (closest first for a fuzzy search, else newest first). */
+  sort?: SortKey[];
 }
 
 export class CatalogNode implements ContainerNode {

@@ -2,6 +2,7 @@
 // meta: {count}}`. On the catalog: every filter type, sort, page[offset|limit|cursor], `fields=count` exact;
 // inner containers list their few children (only the `lookup` filter applies there).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { fuzzyWordsIn } from "../../queries/fuzzyRank.ts";
 import { queryFromTiledParams } from "../../queries/index.ts";
 import { BadRequestError } from "../errors.ts";
 import { Links } from "../links.ts";
@@ -43,7 +44,9 @@ async function catalogListing(
   countOnly: boolean,
 ): Promise<Listing> {
   const query = queryFromTiledParams(params);
-  const sort = runSortOf(params.getAll("sort"));
+  const sorts = params.getAll("sort");
+  // Without a sort asked, a fuzzy search keeps the broker's closest-first order; any other, Tiled's default.
+  const sort = sorts.length === 0 && fuzzyWordsIn(query).length > 0 ? undefined : runSortOf(sorts);
   const count = await node.count(query);
   if (countOnly) return { items: [], count };
   const runs = await node.search(query, { ...page, sort });

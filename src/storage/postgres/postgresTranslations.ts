@@ -116,7 +116,7 @@ export const postgresTranslations = new TranslationTable<PostgresNode, string>("
     const { spelled, exact } = splitFuzzyWords(query.text);
     const conditions = spelled.map((word) => {
       const trigrams = `= ANY(${compiler.params.bind(trigramsOf(word), "text[]")})`;
-      const close = `SELECT string_agg( || word || , ' | ') FROM (${closeWordsSql(word, trigrams)}) AS close_words`;
+      const close = `SELECT string_agg('''' || word || '''', ' | ') FROM (${closeWordsSql(word, trigrams)}) AS close_words`;
       return `(${alias}.words @@ (${close})::tsquery)`;
     });
     if (exact.length > 0) conditions.push(allWords(compiler, alias, exact));
