@@ -145,6 +145,8 @@ describe("a catalog of schema version 1", () => {
     // tokenizer, scan_id only for integers, no deletion audit, no access data, no annotations.
     const db = new Database(path);
     db.exec(`
+      DROP TABLE fuzzy_words;
+      DROP TABLE fuzzy_trigrams;
       DROP TABLE annotations;
       DROP TABLE annotation_revisions;
       DROP TABLE annotation_readers;
