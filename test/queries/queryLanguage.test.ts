@@ -156,14 +156,14 @@ describe("parseQuery", () => {
 });
 
 describe("fuzzy text", () => {
-  it("reads ~\"text\" and fuzzy(\"text\") as the same query, and prints it back as ~\"text\"", () => {
+  it('reads ~"text" and fuzzy("text") as the same query, and prints it back as ~"text"', () => {
     assert.deepEqual(parseQuery('~"tempreture"'), fuzzy("tempreture"));
     assert.deepEqual(parseQuery('fuzzy("tempreture")'), fuzzy("tempreture"));
     assert.deepEqual(
       parseQuery('~"silcon wafr" and not plan_name == "scan"', UTC),
       and(fuzzy("silcon wafr"), not(key("plan_name").eq("scan"))),
     );
-    for (const query of [fuzzy("tempreture"), or(fuzzy("a \\\"b\""), fullText("c")), not(fuzzy("Straße"))])
+    for (const query of [fuzzy("tempreture"), or(fuzzy('a \\"b"'), fullText("c")), not(fuzzy("Straße"))])
       assert.deepEqual(parseQuery(formatQuery(query), UTC), query);
     assert.equal(formatQuery(fuzzy("tempreture")), '~"tempreture"');
   });

@@ -73,6 +73,8 @@ describe("PostgreSQL schema", () => {
         "event_columns",
         "event_pages",
         "field_stats",
+        "fuzzy_trigrams",
+        "fuzzy_words",
         "key_uses",
         "run_logs",
         "runs",
@@ -135,7 +137,10 @@ describe("PostgreSQL schema", () => {
     const first = await PostgresStore.open(uri);
     await first.put(run.documents);
     await first.close();
-    await sql(uri, "DROP TABLE fuzzy_words, fuzzy_trigrams; DELETE FROM databroker_schema WHERE version >= 5");
+    await sql(
+      uri,
+      "DROP TABLE fuzzy_words, fuzzy_trigrams; DELETE FROM databroker_schema WHERE version >= 5",
+    );
     const upgraded = await PostgresStore.open(uri);
     try {
       assert.equal(await upgraded.count({ op: "fuzzy", text: "germanum crystl" }), 1);
