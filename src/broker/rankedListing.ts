@@ -2,7 +2,7 @@
 // ties newest first. Ranking needs every match, so it is done for up to MAX_RANKED matches; a search matching
 // more is listed newest first, as without fuzzy parts (a text that loose ranks nothing useful anyway).
 import type { RunSummary } from "../catalog/RunSummary.ts";
-import { fuzzyScore } from "../queries/fuzzyRank.ts";
+import { fuzzyScorer } from "../queries/fuzzyRank.ts";
 import type { Query } from "../queries/Query.ts";
 import type { Store, StoreRunsOptions } from "../storage/Store.ts";
 
@@ -21,8 +21,9 @@ export async function* rankedListing(
     yield* store.runs(query, options);
     return;
   }
+  const score = fuzzyScorer(words);
   const ranked = found
-    .map((summary, order) => ({ summary, order, score: fuzzyScore(words, summary.start) }))
+    .map((summary, order) => ({ summary, order, score: score(summary.start) }))
     .sort((a, b) => b.score - a.score || a.order - b.order);
   const end = limit === undefined ? undefined : offset + limit;
   for (const { summary } of ranked.slice(offset, end)) yield summary;

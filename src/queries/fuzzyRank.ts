@@ -1,6 +1,6 @@
 // How well a run matches the fuzzy parts of a query, for ranking: the mean, over the words of every fuzzy part
 // not under a `not`, of the best similarity of the word to a word of the run's start (1 for an exact one).
-import { bestSimilarity, fuzzyWordsOf } from "./fuzzyWords.ts";
+import { bestSimilarityTo, fuzzyWordsOf } from "./fuzzyWords.ts";
 import type { Query } from "./Query.ts";
 
 /** The words of the query's fuzzy parts that a matching run satisfies (those under `not` it need not). */
@@ -10,10 +10,12 @@ export function fuzzyWordsIn(query: Query): string[] {
   return [];
 }
 
-/** The run's closeness to `words` in [0, 1] (words: fuzzyWordsIn of the query). */
-export function fuzzyScore(words: readonly string[], start: unknown): number {
-  if (words.length === 0) return 0;
-  let sum = 0;
-  for (const word of words) sum += bestSimilarity(word, start);
-  return sum / words.length;
+/** The closeness of a run's start to `words` in [0, 1] (words: fuzzyWordsIn of the query). */
+export function fuzzyScorer(words: readonly string[]): (start: unknown) => number {
+  const similarities = words.map(bestSimilarityTo);
+  return (start) => {
+    let sum = 0;
+    for (const similarity of similarities) sum += similarity(start);
+    return words.length === 0 ? 0 : sum / words.length;
+  };
 }

@@ -2,7 +2,7 @@
 // digits (scan numbers, uid fragments, dates) are matched exactly: a typo there names another thing, and
 // leaving them out keeps the trigram vocabulary to words people type.
 import { wordSetOf, wordsOf } from "./fullText.ts";
-import { areClose, wordSimilarity } from "./trigrams.ts";
+import { closenessTo } from "./trigrams.ts";
 
 const SPELLED = /^\p{L}+$/u;
 
@@ -21,23 +21,18 @@ export function spelledWordsOf(start: unknown): string[] {
   return [...wordSetOf(start)].filter(isSpelled);
 }
 
-/** Whether some word of the start document is close to `word` (equal, for a word with digits). */
-export function hasCloseWord(word: string, start: unknown): boolean {
-  const words = wordSetOf(start);
-  if (words.has(word)) return true;
-  if (!isSpelled(word)) return false;
-  for (const candidate of words) if (isSpelled(candidate) && areClose(word, candidate)) return true;
-  return false;
-}
-
-/** The best similarity of `word` to a word of the start document (0: none close enough). */
-export function bestSimilarity(word: string, start: unknown): number {
-  const words = wordSetOf(start);
-  if (words.has(word)) return 1;
-  if (!isSpelled(word)) return 0;
-  let best = 0;
-  for (const candidate of words)
-    if (isSpelled(candidate) && areClose(word, candidate))
-      best = Math.max(best, wordSimilarity(word, candidate));
-  return best;
+/**
+ * For one word of a fuzzy text: the best similarity of a start document's words to it (1 for the word itself,
+ * 0 when none is close; a word with digits is found only as itself).
+ */
+export function bestSimilarityTo(word: string): (start: unknown) => number {
+  if (!isSpelled(word)) return (start) => (wordSetOf(start).has(word) ? 1 : 0);
+  const closeness = closenessTo(word);
+  return (start) => {
+    const words = wordSetOf(start);
+    if (words.has(word)) return 1;
+    let best = 0;
+    for (const candidate of words) if (isSpelled(candidate)) best = Math.max(best, closeness(candidate));
+    return best;
+  };
 }

@@ -43,28 +43,30 @@ export function closeEnoughSql(shared: string, sizeA: string, sizeB: string): st
   return `${shared} * ${CLOSE.denominator + CLOSE.numerator} >= ${CLOSE.numerator} * (${sizeA} + ${sizeB})`;
 }
 
-function sharedCount(a: readonly string[], b: readonly string[]): number {
-  const inB = new Set(b);
-  let shared = 0;
-  for (const trigram of a) if (inB.has(trigram)) shared++;
-  return shared;
+/**
+ * The similarity of words to `word`, its trigrams read once (what a search compares many words with): 0 for
+ * a word not close enough.
+ */
+export function closenessTo(word: string): (other: string) => number {
+  const mine = new Set(trigramsOf(word));
+  return (other) => {
+    if (other === word) return 1;
+    const theirs = trigramsOf(other);
+    let shared = 0;
+    for (const trigram of theirs) if (mine.has(trigram)) shared++;
+    return closeEnough(shared, mine.size, theirs.length) ? jaccard(shared, mine.size, theirs.length) : 0;
+  };
 }
 
 /** The trigram similarity of two sets of trigrams, in [0, 1]. */
 export function setSimilarity(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 && b.length === 0) return 1;
-  return jaccard(sharedCount(a, b), a.length, b.length);
+  const inB = new Set(b);
+  const shared = a.filter((trigram) => inB.has(trigram)).length;
+  return jaccard(shared, a.length, b.length);
 }
 
 /** The trigram similarity of two normalised words. */
 export function wordSimilarity(a: string, b: string): number {
   return a === b ? 1 : setSimilarity(trigramsOf(a), trigramsOf(b));
-}
-
-/** Whether two normalised words are close (similarity at least CLOSE). */
-export function areClose(a: string, b: string): boolean {
-  if (a === b) return true;
-  const ta = trigramsOf(a);
-  const tb = trigramsOf(b);
-  return closeEnough(sharedCount(ta, tb), ta.length, tb.length);
 }

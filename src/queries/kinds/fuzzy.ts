@@ -2,7 +2,7 @@
 // trigrams.ts) to some word of the start document. Written ~"text" or fuzzy("text"); Tiled-style filter `fuzzy`.
 import { text } from "../fieldChecks.ts";
 import { wordsOf } from "../fullText.ts";
-import { fuzzyWordsOf, hasCloseWord } from "../fuzzyWords.ts";
+import { bestSimilarityTo, fuzzyWordsOf } from "../fuzzyWords.ts";
 import type { MemoryTranslation } from "../memoryMatch.ts";
 import type { QueryKind } from "./QueryKind.ts";
 
@@ -48,6 +48,6 @@ export const fuzzyKind: QueryKind<Fuzzy> = {
 };
 
 export const matchFuzzy: MemoryTranslation<Fuzzy> = (query) => {
-  const words = fuzzyWordsOf(query.text);
-  return (run) => words.every((word) => hasCloseWord(word, run.start));
+  const tests = fuzzyWordsOf(query.text).map(bestSimilarityTo);
+  return (run) => tests.every((similarity) => similarity(run.start) > 0);
 };
