@@ -1,12 +1,13 @@
 // A listing of a search with fuzzy parts and no sort asked: the closest runs first (queries/fuzzyRank.ts),
-// ties newest first. Ranking needs every match, so it is done for up to MAX_RANKED matches; a search matching
-// more is listed newest first, as without fuzzy parts (a text that loose ranks nothing useful anyway).
+// ties newest first. Ranking reads every match, so it is done for up to MAX_RANKED matches (counted first); a
+// search matching more is listed newest first, as without fuzzy parts (a text that loose ranks little).
 import type { RunSummary } from "../catalog/RunSummary.ts";
 import { fuzzyScorer } from "../queries/fuzzyRank.ts";
 import type { Query } from "../queries/Query.ts";
 import type { Store, StoreRunsOptions } from "../storage/Store.ts";
 
-export const MAX_RANKED = 10_000;
+/** Reading 1,000 summaries takes a SQLite catalog about 20 ms: the most a page may wait for its ranking. */
+export const MAX_RANKED = 1_000;
 
 export async function* rankedListing(
   store: Store,
@@ -15,12 +16,12 @@ export async function* rankedListing(
   options: StoreRunsOptions,
 ): AsyncGenerator<RunSummary> {
   const { offset = 0, limit, ...search } = options;
-  const found: RunSummary[] = [];
-  for await (const summary of store.runs(query, { ...search, limit: MAX_RANKED + 1 })) found.push(summary);
-  if (found.length > MAX_RANKED) {
+  if ((await store.count(query, search)) > MAX_RANKED) {
     yield* store.runs(query, options);
     return;
   }
+  const found: RunSummary[] = [];
+  for await (const summary of store.runs(query, search)) found.push(summary);
   const score = fuzzyScorer(words);
   const ranked = found
     .map((summary, order) => ({ summary, order, score: score(summary.start) }))
