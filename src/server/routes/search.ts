@@ -50,7 +50,8 @@ async function catalogListing(
   const query = queryFromTiledParams(params);
   const sorts = params.getAll("sort");
   // Without a sort asked, a fuzzy search keeps the broker's closest-first order; any other, Tiled's default.
-  const sort = sorts.length === 0 && fuzzyWordsIn(query).length > 0 ? undefined : runSortOf(sorts);
+  const unsorted = sorts.every((text) => text.trim() === "");
+  const sort = unsorted && fuzzyWordsIn(query).length > 0 ? undefined : runSortOf(sorts);
   const count = await node.count(query);
   if (countOnly) return { items: [], count };
   const runs = await node.search(query, { ...page, sort });
