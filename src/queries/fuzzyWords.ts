@@ -28,11 +28,21 @@ export function spelledWordsOf(start: unknown): string[] {
 export function bestSimilarityTo(word: string): (start: unknown) => number {
   if (!isSpelled(word)) return (start) => (wordSetOf(start).has(word) ? 1 : 0);
   const closeness = closenessTo(word);
+  // Runs share most of their words (plan names, users, samples): each is compared once per query.
+  const known = new Map<string, number>();
+  const closenessOf = (candidate: string) => {
+    let found = known.get(candidate);
+    if (found === undefined) {
+      found = isSpelled(candidate) ? closeness(candidate) : 0;
+      known.set(candidate, found);
+    }
+    return found;
+  };
   return (start) => {
     const words = wordSetOf(start);
     if (words.has(word)) return 1;
     let best = 0;
-    for (const candidate of words) if (isSpelled(candidate)) best = Math.max(best, closeness(candidate));
+    for (const candidate of words) best = Math.max(best, closenessOf(candidate));
     return best;
   };
 }
