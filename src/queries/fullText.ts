@@ -6,7 +6,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
 const MARKS = /\p{M}/gu;
 
 // ASCII text is its own NFKD form and has no marks, so it skips both (most metadata is).
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /** The normalised words of `text`, in order (repeats kept). */
 export function wordsOf(text: string): string[] {
