@@ -41,3 +41,25 @@ export function report(
       `baseline ${baselineName}: ${formatRate(baseline.rate)} ${unit}/s | ratio ${ratio.toFixed(2)}x`,
   );
 }
+
+export interface Latency {
+  p50: number;
+  p99: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+/** Runs `work(i)` `repeats` times after 10 warm-up calls and returns its latency percentiles in ms. */
+export async function latency(work: (i: number) => unknown, repeats: number): Promise<Latency> {
+  for (let i = 0; i < 10; i++) await work(i);
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await work(i);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}

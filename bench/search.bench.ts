@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { key, partialUid, type Query, scanId, timeRange } from "../src/queries/index.ts";
 import { decodeExact } from "../src/storage/codec/exactMsgpack.ts";
 import { SqliteStore } from "../src/storage/sqlite/SqliteStore.ts";
+import { type Latency, latency } from "./harness.ts";
 import { PLANS, startDocuments, T0, uidOf } from "./syntheticRuns.ts";
 
 const RUNS = 100_000;
@@ -16,27 +17,8 @@ const BATCH = 5_000;
 const REPEATS = 200;
 const PAGE = 100;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-}
-
-interface Latency {
-  p50: number;
-  p99: number;
-}
-
 /** Runs `work(i)` REPEATS times after a warm-up and returns its latency percentiles in ms. */
-async function latency(work: (i: number) => unknown): Promise<Latency> {
-  for (let i = 0; i < 10; i++) await work(i);
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    await work(i);
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
+const latencyOf = (work: (i: number) => unknown) => latency(work, REPEATS);
 
 function line(name: string, store: Latency, raw: Latency): void {
   const ms = (value: number) => `${value.toFixed(3)} ms`;
@@ -102,13 +84,13 @@ export async function run(): Promise<void> {
 
     for (const { name, query, raw: rawWhere } of CASES) {
       // A page of the newest 100 matches, each run's start decoded (what a listing shows).
-      const storePage = await latency(async (i) => {
+      const storePage = await latencyOf(async (i) => {
         let n = 0;
         for await (const summary of store.runs(query(i), { limit: PAGE }))
           n += summary.start.time > 0 ? 1 : 0;
         return n;
       });
-      const rawPage = await latency((i) => {
+      const rawPage = await latencyOf((i) => {
         const [where, params] = rawWhere(i);
         const rows = raw
           .prepare(`SELECT uid, stop_uid FROM runs WHERE ${where} ORDER BY time DESC, uid LIMIT ${PAGE}`)
@@ -117,8 +99,8 @@ export async function run(): Promise<void> {
         return rows.map((row) => decodeExact<{ time: number }>(body.get(row.uid) as Uint8Array).time);
       });
       line(`${name}, page of ${PAGE}`, storePage, rawPage);
-      const storeCount = await latency((i) => store.count(query(i)));
-      const rawCount = await latency((i) => {
+      const storeCount = await latencyOf((i) => store.count(query(i)));
+      const rawCount = await latencyOf((i) => {
         const [where, params] = rawWhere(i);
         return raw
           .prepare(`SELECT COUNT(*) FROM runs WHERE ${where}`)

@@ -22,6 +22,7 @@ import type { ShownInput } from "../provenance/ProvenanceRecord.ts";
 import { checkedViewKeys } from "../provenance/provenanceKeys.ts";
 import { ReadableRuns } from "../provenance/ReadableRuns.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
+import { fuzzyWordsIn } from "../queries/fuzzyRank.ts";
 import { derivedFromQuery } from "../queries/kinds/derivedFrom.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
@@ -35,6 +36,7 @@ import type { BrokerLike } from "./BrokerLike.ts";
 import { findAliasIn } from "./findAliasIn.ts";
 import { findRunIn, storeListing } from "./findRunIn.ts";
 import { Run } from "./Run.ts";
+import { rankedListing } from "./rankedListing.ts";
 import { toSortKeys } from "./sortKeys.ts";
 
 export interface BrokerOptions {
@@ -282,7 +284,7 @@ export class Broker implements BrokerLike {
     return this.runs({ limit: n });
   }
 
-  /** Runs, newest first unless sorted otherwise, with offset and limit. */
+  /** Runs, newest first unless sorted otherwise (closest first for a fuzzy search), with offset and limit. */
   async *runs(options: RunsOptions = {}): AsyncGenerator<Run> {
     for await (const summary of this.summaries(options)) yield await this.runOf(summary);
   }
@@ -300,12 +302,13 @@ export class Broker implements BrokerLike {
     checkedCount("limit", options.limit);
     const sort = toSortKeys(options.sort);
     if (this.readable.enforced) checkedViewKeys("sort", sort?.map((entry) => entry.key) ?? []);
-    const listing = this.store.runs(this.query, {
-      ...this.searchOptions(),
-      offset: options.offset,
-      limit: options.limit,
-      sort,
-    });
+    const storeOptions = { ...this.searchOptions(), offset: options.offset, limit: options.limit, sort };
+    // A search with fuzzy parts and no sort of its own lists the closest runs first.
+    const fuzzyWords = sort === undefined ? fuzzyWordsIn(this.query) : [];
+    const listing =
+      fuzzyWords.length > 0
+        ? rankedListing(this.store, this.query, fuzzyWords, storeOptions)
+        : this.store.runs(this.query, storeOptions);
     return this.readable.enforced ? this.shownSummaries(listing) : listing;
   }
 

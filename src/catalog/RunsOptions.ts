@@ -5,6 +5,9 @@ import type { SortSpec } from "./SortKey.ts";
 export interface RunsOptions {
   offset?: number;
   limit?: number;
-  /** Any metadata key; default newest first (`-time`), ties by uid. */
+  /**
+   * Any metadata key; default newest first (`-time`), ties by uid; a search with fuzzy parts (`~"text"`)
+   * lists the closest runs first by default (broker/rankedListing.ts).
+   */
   sort?: SortSpec;
 }

@@ -12,6 +12,7 @@ import type { RunRef } from "../catalog/RunRef.ts";
 import type { SortKey } from "../catalog/SortKey.ts";
 import { NotFoundError } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
+import { fuzzyWordsIn } from "../queries/fuzzyRank.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { queryToTiledParams } from "../queries/tiledParams.ts";
@@ -37,7 +38,9 @@ function tiledKeyOf(key: QueryKey): string {
   return queryToTiledParams({ op: "keyPresent", key })[0][1];
 }
 
-function sortParams(sort: SortKey[] | undefined): Params {
+function sortParams(sort: SortKey[] | undefined, query: Query): Params {
+  // A fuzzy search unsorted: none, so the server lists closest first, as the local Broker does.
+  if (sort === undefined && fuzzyWordsIn(query).length > 0) return [];
   // Newest first, as the local Broker lists (the server's own default is oldest first).
   const keys = sort ?? [{ key: "time", direction: "desc" }];
   return keys.map(({ key, direction }) => ["sort", `${direction === "desc" ? "-" : ""}${tiledKeyOf(key)}`]);
@@ -159,7 +162,7 @@ export class RemoteBroker implements BrokerLike {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const params: Params = [
       ...queryToTiledParams(query),
-      ...sortParams(toSortKeys(options.sort)),
+      ...sortParams(toSortKeys(options.sort), query),
       ["fields", "metadata"],
       ["page[offset]", String(options.offset ?? 0)],
       ["page[limit]", String(Math.min(limit, this.pageSize))],

@@ -28,6 +28,7 @@ export type { Contains } from "./kinds/contains.ts";
 export type { DerivedFrom } from "./kinds/derivedFrom.ts";
 export type { Eq } from "./kinds/eq.ts";
 export type { FullText } from "./kinds/fullText.ts";
+export type { Fuzzy } from "./kinds/fuzzy.ts";
 export type { In } from "./kinds/in.ts";
 export type { BuiltInQueries, Query, QueryOf, QueryOp } from "./kinds/index.ts";
 export type { KeyPresent } from "./kinds/keyPresent.ts";

@@ -10,6 +10,7 @@ import { containsQuery } from "./kinds/contains.ts";
 import { derivedFromQuery } from "./kinds/derivedFrom.ts";
 import { eqQuery } from "./kinds/eq.ts";
 import { fullTextQuery } from "./kinds/fullText.ts";
+import { fuzzyQuery } from "./kinds/fuzzy.ts";
 import { inQuery } from "./kinds/in.ts";
 import { keyPresentQuery } from "./kinds/keyPresent.ts";
 import { likeQuery } from "./kinds/like.ts";
@@ -32,6 +33,7 @@ import type {
   Duplicates,
   Eq,
   FullText,
+  Fuzzy,
   In,
   KeyPresent,
   Like,
@@ -135,6 +137,11 @@ export function not(query: Query): Built<Not> {
 /** Runs whose start metadata holds every word of `text` (case and accents ignored). */
 export function fullText(text: string): Built<FullText> {
   return checkQuery(fullTextQuery(text));
+}
+
+/** Runs whose start metadata holds a word close to each word of `text` (typos forgiven; see kinds/fuzzy.ts). */
+export function fuzzy(text: string): Built<Fuzzy> {
+  return checkQuery(fuzzyQuery(text));
 }
 
 export interface TimeRangeOptions {

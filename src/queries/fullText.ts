@@ -5,9 +5,13 @@
 const WORD = /[\p{L}\p{N}]+/gu;
 const MARKS = /\p{M}/gu;
 
+// ASCII text is its own NFKD form and has no marks, so it skips both (most metadata is).
+const ASCII = /^\p{ASCII}*$/u;
+
 /** The normalised words of `text`, in order (repeats kept). */
 export function wordsOf(text: string): string[] {
-  return text.normalize("NFKD").replace(MARKS, "").toLowerCase().match(WORD) ?? [];
+  const plain = ASCII.test(text) ? text : text.normalize("NFKD").replace(MARKS, "");
+  return plain.toLowerCase().match(WORD) ?? [];
 }
 
 /** Every string value inside a document (object keys and numbers are not text). */

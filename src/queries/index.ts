@@ -6,6 +6,7 @@ export {
   and,
   derivedFrom,
   fullText,
+  fuzzy,
   KeyBuilder,
   key,
   not,

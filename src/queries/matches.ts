@@ -23,6 +23,7 @@ import { matchDataStat } from "./kinds/dataStat.ts";
 import { matchDerivedFrom } from "./kinds/derivedFrom.ts";
 import { matchEq } from "./kinds/eq.ts";
 import { matchFullText } from "./kinds/fullText.ts";
+import { matchFuzzy } from "./kinds/fuzzy.ts";
 import { matchHasData } from "./kinds/hasData.ts";
 import { matchIn } from "./kinds/in.ts";
 import { matchKeyPresent } from "./kinds/keyPresent.ts";
@@ -54,6 +55,7 @@ export const memoryTranslations = new TranslationTable<MatchContext, RunTest>("i
   like: matchLike,
   regex: matchRegex,
   fullText: matchFullText,
+  fuzzy: matchFuzzy,
   keyPresent: matchKeyPresent,
   timeRange: matchTimeRange,
   scanId: matchScanSelection,

@@ -10,6 +10,7 @@ import { COMPARISON_OPERATORS, comparisonQuery } from "./kinds/comparison.ts";
 import { dataShapeQuery } from "./kinds/dataShape.ts";
 import { DATA_STAT_OPERATORS, dataStatQuery } from "./kinds/dataStat.ts";
 import { fullTextQuery } from "./kinds/fullText.ts";
+import { fuzzyQuery } from "./kinds/fuzzy.ts";
 import { hasDataQuery } from "./kinds/hasData.ts";
 import { notQuery } from "./kinds/not.ts";
 import { orQuery } from "./kinds/or.ts";
@@ -129,6 +130,13 @@ class Parser {
     if (token.kind === "string") {
       this.advance();
       return this.node(token, fullTextQuery(token.value as string));
+    }
+    // `~"text"`: the fuzzy form of a bare string.
+    if (this.isPunct("~")) {
+      this.advance();
+      const text = this.advance();
+      if (text.kind !== "string") throw this.error(text, "expected a quoted text after `~`");
+      return this.node(token, fuzzyQuery(text.value as string));
     }
     if (token.kind === "word" && this.isPunct("(", this.tokens[this.position + 1])) return this.call();
     const next = this.tokens[this.position + 1];

@@ -9,7 +9,7 @@ export type TokenKind =
   | "number"
   | "regex"
   | "operator" // == != < <= > >= =~ =~*
-  | "punct" // ( ) [ ] { } , : = *
+  | "punct" // ( ) [ ] { } , : = * ~
   | "end";
 
 export interface Token {
@@ -27,7 +27,7 @@ const BARE_KEY_AT = /[A-Za-z_$][\w$-]*(?:\.[\w$][\w$-]*)*/y;
 const NUMBER_AT = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING_AT = /"(?:[^"\\\n]|\\.)*"/y;
 const OPERATORS = ["=~*", "==", "!=", "<=", ">=", "=~", "<", ">"];
-const PUNCTUATION = "()[]{},:=*";
+const PUNCTUATION = "()[]{},:=*~";
 
 /** An error pointing at `offset` of `text`: the message, the line, and a caret under the column. */
 export function syntaxError(text: string, offset: number, message: string): QuerySyntaxError {

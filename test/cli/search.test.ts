@@ -79,3 +79,34 @@ test("a query that does not parse is exit 1 with the column pointed at", () => {
   assert.match(result.stderr, /^databroker search: .*column 14/);
   assert.match(result.stderr, /\n {2}plan_name == \n {15}\^/);
 });
+
+describe("fuzzy search and did you mean", () => {
+  const uidsWith = (key: string, value: string) =>
+    runs
+      .map((documents) => documents[0][1] as RunStart)
+      .filter((start) => (start as Record<string, unknown>)[key] === value)
+      .map((start) => start.uid);
+
+  test('~"..." lists a run holding the misspelled value first', () => {
+    const result = databroker(["search", '~"watr blnk"', "--catalog", catalogs.sqlite, "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const found = JSON.parse(result.stdout) as Array<{ uid: string }>;
+    assert.ok(uidsWith("Sample_Name", "Water Blank").includes(found[0].uid));
+  });
+
+  test("an empty search by a misspelled value suggests the close one on stderr, exit status 0", () => {
+    const result = databroker([
+      "search",
+      'Sample_Name == "Watr Blank"',
+      "--catalog",
+      catalogs.sqlite,
+      "--json",
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), []);
+    assert.equal(result.stderr.trim(), 'no runs match; did you mean Sample_Name == "Water Blank"?');
+    const nothingClose = databroker(["search", 'Sample_Name == "zzyzx"', "--catalog", catalogs.sqlite]);
+    assert.equal(nothingClose.code, 0);
+    assert.equal(nothingClose.stderr, "");
+  });
+});

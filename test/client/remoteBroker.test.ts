@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { Broker } from "../../src/broker/index.ts";
+import type { RunsOptions } from "../../src/catalog/RunsOptions.ts";
 import { RemoteBroker } from "../../src/client/RemoteBroker.ts";
 import type { RunStart } from "../../src/documents/types.ts";
 import { NotFoundError, UnauthorizedError, UnsupportedError } from "../../src/errors.ts";
@@ -123,6 +124,17 @@ describe("RemoteBroker", () => {
       ],
     };
     assert.throws(() => broker.search(either), UnsupportedError);
+  });
+
+  test("a fuzzy search lists the runs closest first, as the local Broker does", async () => {
+    const broker = await RemoteBroker.connect(url, { apiKey: API_KEY });
+    type Listing = { page(options: RunsOptions): Promise<Array<{ uid: string }>> };
+    const uids = async (found: Listing, sort?: string) =>
+      (await found.page({ limit: 20, sort })).map((run) => run.uid);
+    const text = '~"plastc"';
+    const expected = await uids(local.search(text));
+    assert.notDeepEqual(expected, await uids(local.search(text), "-time"), "ranking changes the order");
+    assert.deepEqual(await uids(broker.search(text)), expected);
   });
 
   test("5xx answers and reset connections are retried with backoff; a lasting failure is reported", async () => {

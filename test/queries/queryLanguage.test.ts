@@ -7,6 +7,7 @@ import {
   and,
   formatQuery,
   fullText,
+  fuzzy,
   key,
   not,
   or,
@@ -151,6 +152,29 @@ describe("parseQuery", () => {
 
   it("refuses an unknown time zone", () => {
     assert.throws(() => parseQuery("a == 1", { timezone: "Atlantis/Capital" }), ValidationError);
+  });
+});
+
+describe("fuzzy text", () => {
+  it('reads ~"text" and fuzzy("text") as the same query, and prints it back as ~"text"', () => {
+    assert.deepEqual(parseQuery('~"tempreture"'), fuzzy("tempreture"));
+    assert.deepEqual(parseQuery('fuzzy("tempreture")'), fuzzy("tempreture"));
+    assert.deepEqual(
+      parseQuery('~"silcon wafr" and not plan_name == "scan"', UTC),
+      and(fuzzy("silcon wafr"), not(key("plan_name").eq("scan"))),
+    );
+    for (const query of [fuzzy("tempreture"), or(fuzzy('a \\"b"'), fullText("c")), not(fuzzy("Straße"))])
+      assert.deepEqual(parseQuery(formatQuery(query), UTC), query);
+    assert.equal(formatQuery(fuzzy("tempreture")), '~"tempreture"');
+  });
+
+  it("refuses a ~ without text, fuzzy() without one text, and text without words", () => {
+    assert.match(errorOf("~ scan").message, /expected a quoted text after `~` at column 3/);
+    assert.match(errorOf("~").message, /expected a quoted text after `~`/);
+    assert.match(errorOf("fuzzy()").message, /fuzzy takes one text at column 1/);
+    assert.match(errorOf('fuzzy("a", "b")').message, /fuzzy takes one text/);
+    assert.match(errorOf("fuzzy(3)").message, /fuzzy takes its text as a string at column 7/);
+    assert.match(errorOf('~"..."').message, /fuzzy text needs at least one word at column 1/);
   });
 });
 

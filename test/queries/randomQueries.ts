@@ -96,6 +96,13 @@ export class QueryGenerator {
     return Math.round(base + (this.random() - 0.5) * 86_400 * 30);
   }
 
+  /** The word, or it with one letter dropped or doubled (fuzzy search's typos). */
+  private misspelled(word: string): string {
+    const at = Math.floor(this.random() * word.length);
+    if (word.length < 4 || this.chance(0.3)) return word;
+    return this.chance(0.5) ? word.slice(0, at) + word.slice(at + 1) : word.slice(0, at + 1) + word.slice(at);
+  }
+
   leaf(): Query {
     const entry = this.entry();
     const kind = this.pick([
@@ -111,6 +118,7 @@ export class QueryGenerator {
       "regex",
       "keyPresent",
       "fullText",
+      "fuzzy",
       "timeRange",
       "scanId",
       "scanIdRange",
@@ -150,6 +158,8 @@ export class QueryGenerator {
         };
       case "keyPresent":
         return { op: "keyPresent", key: entry.key, exists: this.chance(0.7) };
+      case "fuzzy":
+        return { op: "fuzzy", text: this.misspelled(this.pick(this.vocabulary.words)) };
       case "fullText":
         return {
           op: "fullText",

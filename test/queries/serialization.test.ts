@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { UnsupportedError, ValidationError } from "../../src/errors.ts";
 import {
   fullText,
+  fuzzy,
   key,
   partialUid,
   type Query,
@@ -30,6 +31,7 @@ const every: Query[] = [
   key("stop.exit_status").exists(),
   key("operator").missing(),
   fullText("Si wafer"),
+  fuzzy("silcon wafr"),
   timeRange({ since: 1_500_000_000, until: 1_600_000_000.5, timezone: "Europe/Paris" }),
   timeRange({ until: 1_600_000_000, timezone: "UTC" }),
   scanId([1, 2, 3], { duplicates: "error" }),
@@ -100,6 +102,9 @@ describe("queries as JSON", () => {
             { op: "timeRange", since: "2015", timezone: "Nowhere/City" },
             { op: "in", key: "c", values: [1, { x: Number.NaN }] },
             { op: "teleport" },
+            { op: "fuzzy", text: " ... " },
+            { op: "fuzzy", text: 3 },
+            { op: "fuzzy" },
           ],
         }),
       ),
@@ -114,6 +119,9 @@ describe("queries as JSON", () => {
         { path: "$.queries[3].timezone", rule: "time-zone" },
         { path: "$.queries[4].values[1].x", rule: "type" },
         { path: "$.queries[5].op", rule: "enum" },
+        { path: "$.queries[6].text", rule: "words" },
+        { path: "$.queries[7].text", rule: "type" },
+        { path: "$.queries[8].text", rule: "required" },
       ],
     );
   });
@@ -146,6 +154,7 @@ describe("queries as Tiled filter parameters", () => {
         "filter[regex][condition][key]=start.s&filter[regex][condition][pattern]=^Cu&filter[regex][condition][case_sensitive]=false",
       ],
       [fullText("Si wafer"), "filter[fulltext][condition][text]=Si wafer"],
+      [fuzzy("silcon wafr"), "filter[fuzzy][condition][text]=silcon wafr"],
       [
         key("stop.reason").exists(),
         "filter[keypresent][condition][key]=stop.reason&filter[keypresent][condition][exists]=true",

@@ -22,7 +22,7 @@ import { compileQuery } from "../../src/storage/sqlite/compileQuery.ts";
 import { registerQueryFunctions } from "../../src/storage/sqlite/functions.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { SCHEMA_VERSION } from "../../src/storage/sqlite/schema.ts";
-import { WITHOUT_SQLITE_VERSION_6 } from "../support/sqliteVersions.ts";
+import { WITHOUT_SQLITE_VERSION_6, WITHOUT_SQLITE_VERSION_7 } from "../support/sqliteVersions.ts";
 
 const root = mkdtempSync(join(tmpdir(), "databroker-sqlite-queries-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -147,6 +147,7 @@ describe("a catalog of schema version 1", () => {
     // for search into data.
     const db = new Database(path);
     db.exec(`
+      ${WITHOUT_SQLITE_VERSION_7};
       ${WITHOUT_SQLITE_VERSION_6};
       DROP TABLE annotations;
       DROP TABLE annotation_revisions;

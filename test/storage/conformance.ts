@@ -1,6 +1,7 @@
 // The one conformance suite every Store adapter passes: real runs in and out, idempotence, conflicts, atomic
 // batches, partial and live runs, references, a million events, value fidelity, lookups and queries, and the
-// access records (accessConformance.ts) and annotations (annotationConformance.ts).
+// access records (accessConformance.ts), annotations (annotationConformance.ts) and fuzzy search
+// (fuzzyConformance.ts).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
@@ -23,6 +24,7 @@ import type { Store } from "../../src/storage/Store.ts";
 import { accessConformance } from "./accessConformance.ts";
 import { annotationConformance } from "./annotationConformance.ts";
 import { dataSearchConformance } from "./dataSearchConformance.ts";
+import { fuzzyConformance } from "./fuzzyConformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";
@@ -122,6 +124,7 @@ export function storeConformance(name: string, open: Open, options: { persistent
     accessConformance(open, options);
     annotationConformance(open, options);
     dataSearchConformance(open);
+    fuzzyConformance(open);
 
     test("every real run in ../shared/data is stored, read back and replayed deep-equal", async () => {
       const runs = await realRuns();

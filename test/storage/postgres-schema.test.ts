@@ -73,6 +73,8 @@ describe("PostgreSQL schema", () => {
         "event_columns",
         "event_pages",
         "field_stats",
+        "fuzzy_trigrams",
+        "fuzzy_words",
         "key_uses",
         "run_logs",
         "runs",
@@ -106,7 +108,8 @@ describe("PostgreSQL schema", () => {
     // Back to what version 3 left: no annotation tables, no row for version 4.
     await sql(
       uri,
-      `DROP TABLE stream_stats;
+      `DROP TABLE fuzzy_words, fuzzy_trigrams;
+       DROP TABLE stream_stats;
        ALTER TABLE field_stats DROP COLUMN sum_min, DROP COLUMN sum_max, DROP COLUMN mean_min, DROP COLUMN mean_max,
          DROP COLUMN indexed;
        DROP TABLE annotations, annotation_revisions, annotation_readers, annotation_tags;
@@ -127,6 +130,31 @@ describe("PostgreSQL schema", () => {
         creation(storedAnnotation(run.uid, "upgraded-1", { tags: ["after-upgrade"] })),
       );
       assert.equal(await upgraded.count({ op: "contains", key: "tags", value: "after-upgrade" }), 1);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  test("a version 5 catalog is upgraded with a fuzzy vocabulary of its runs' words", async () => {
+    const uri = await server.createDatabase();
+    const run = smallRun({ plan_name: "count", sample: "germanium crystal" });
+    const first = await PostgresStore.open(uri);
+    await first.put(run.documents);
+    await first.close();
+    await sql(
+      uri,
+      "DROP TABLE fuzzy_words, fuzzy_trigrams; DELETE FROM databroker_schema WHERE version >= 6",
+    );
+    const upgraded = await PostgresStore.open(uri);
+    try {
+      assert.equal(await upgraded.count({ op: "fuzzy", text: "germanum crystl" }), 1);
+      await upgraded.deleteRun(run.uid, { by: "tester" });
+      // The deleted run's words left the vocabulary with it.
+      const left = await sql<{ n: number }>(
+        uri,
+        "SELECT (SELECT count(*) FROM fuzzy_words) + (SELECT count(*) FROM fuzzy_trigrams) AS n",
+      );
+      assert.equal(Number(left[0].n), 0);
     } finally {
       await upgraded.close();
     }

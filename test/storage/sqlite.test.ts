@@ -16,7 +16,7 @@ import { compileQuery } from "../../src/storage/sqlite/compileQuery.ts";
 import { SqliteStore } from "../../src/storage/sqlite/SqliteStore.ts";
 import { SCHEMA_VERSION } from "../../src/storage/sqlite/schema.ts";
 import { projectRoot } from "../support/sharedData.ts";
-import { WITHOUT_SQLITE_VERSION_6 } from "../support/sqliteVersions.ts";
+import { WITHOUT_SQLITE_VERSION_6, WITHOUT_SQLITE_VERSION_7 } from "../support/sqliteVersions.ts";
 import { creation, storedAnnotation } from "./annotationFixture.ts";
 import { storeConformance } from "./conformance.ts";
 import { realRuns } from "./realRuns.ts";
@@ -30,8 +30,9 @@ const newFile = () => join(dir, `catalog-${files++}.sqlite`);
 
 storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true });
 
-/** What versions 6 and 5 (annotations) added, dropped: a file as version 4 wrote it. */
-const WITHOUT_VERSION_5 = `${WITHOUT_SQLITE_VERSION_6}; DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags`;
+/** What version 5 added (annotations), dropped: with versions 7 and 6 first, a file as version 4 wrote it. */
+const WITHOUT_VERSION_5 =
+  "DROP TABLE annotations; DROP TABLE annotation_revisions; DROP TABLE annotation_readers; DROP TABLE annotation_tags";
 /** What version 4 added (access data), dropped: with WITHOUT_VERSION_5 first, a file as version 3 wrote it. */
 const WITHOUT_VERSION_4 =
   "DROP TABLE access_state; DROP TABLE access_audit; DROP TABLE key_uses; DROP INDEX runs_beamtime";
@@ -119,7 +120,9 @@ describe("SQLite adapter", () => {
     await first.close();
     // Versions 4 and 5 only added tables: without them, the file is as version 3 wrote it.
     const db = new Database(path);
-    db.exec(`${WITHOUT_VERSION_5}; ${WITHOUT_VERSION_4}`);
+    db.exec(
+      `${WITHOUT_SQLITE_VERSION_7}; ${WITHOUT_SQLITE_VERSION_6}; ${WITHOUT_VERSION_5}; ${WITHOUT_VERSION_4}`,
+    );
     db.pragma("user_version = 3");
     db.close();
     assert.throws(
@@ -157,7 +160,7 @@ describe("SQLite adapter", () => {
     await first.access.write(0, { kept: true }, []);
     await first.close();
     const db = new Database(path);
-    db.exec(WITHOUT_VERSION_5);
+    db.exec(`${WITHOUT_SQLITE_VERSION_7}; ${WITHOUT_SQLITE_VERSION_6}; ${WITHOUT_VERSION_5}`);
     db.pragma("user_version = 4");
     db.close();
     assert.throws(
@@ -181,6 +184,34 @@ describe("SQLite adapter", () => {
     const check = new Database(path, { readonly: true });
     try {
       assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+    } finally {
+      check.close();
+    }
+  });
+
+  test("a file at schema version 6 (no fuzzy vocabulary) is upgraded with the words of its runs", async () => {
+    const path = newFile();
+    const run = smallRun({ plan_name: "count", sample: "germanium crystal" }, 1);
+    const first = new SqliteStore(path);
+    await first.put(run.documents);
+    await first.close();
+    const db = new Database(path);
+    db.exec(WITHOUT_SQLITE_VERSION_7);
+    db.pragma("user_version = 6");
+    db.close();
+    const upgraded = new SqliteStore(path);
+    try {
+      assert.equal(await upgraded.count(parseQuery('~"germanum crystl"')), 1);
+      await upgraded.deleteRun(run.uid, { by: "tester" });
+    } finally {
+      await upgraded.close();
+    }
+    const check = new Database(path, { readonly: true });
+    try {
+      assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+      // The deleted run's words left the vocabulary with it.
+      assert.equal(check.prepare("SELECT count(*) FROM fuzzy_words").pluck().get(), 0);
+      assert.equal(check.prepare("SELECT count(*) FROM fuzzy_trigrams").pluck().get(), 0);
     } finally {
       check.close();
     }

@@ -11,3 +11,6 @@ export const WITHOUT_SQLITE_VERSION_6 = `DROP TABLE stream_stats; ${[
 ]
   .map((column) => `ALTER TABLE field_stats DROP COLUMN ${column}`)
   .join("; ")}`;
+
+/** Version 7's fuzzy search vocabulary, dropped: a file as version 6 wrote it. */
+export const WITHOUT_SQLITE_VERSION_7 = "DROP TABLE fuzzy_words; DROP TABLE fuzzy_trigrams";

@@ -71,16 +71,17 @@ export async function printRunListing(
   summaries: AsyncIterable<RunSummary>,
   options: { json?: boolean },
   countAll: () => Promise<number>,
-): Promise<void> {
+): Promise<number> {
   const rows: RunListing[] = [];
   for await (const summary of summaries) rows.push(listingOf(summary));
   if (options.json) {
     console.log(JSON.stringify(rows));
-    return;
+    return rows.length;
   }
   console.log(table(rows));
   const total = await countAll();
   if (total > rows.length) console.log(`(${total - rows.length} more; use --limit)`);
+  return rows.length;
 }
 
 export function positiveInteger(text: string): number {

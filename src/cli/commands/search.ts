@@ -1,8 +1,11 @@
 // `databroker search '<query>' [--catalog URI] [--limit N] [--json]`: the runs a query-language search
-// selects (`plan_name == "scan" and scan_id >= 5`), newest first, printed exactly as `ls` prints runs.
+// selects (`plan_name == "scan" and scan_id >= 5`), newest first (closest first for `~"text"`), printed
+// exactly as `ls` prints runs; an empty answer may come with a "did you mean" on stderr.
 import type { Command } from "commander";
 import { Broker } from "../../broker/Broker.ts";
+import { didYouMean } from "../../broker/didYouMean.ts";
 import { DatabrokerError } from "../../errors.ts";
+import { parseQuery } from "../../queries/parseQuery.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { DEFAULT_LIMIT, positiveInteger, printRunListing } from "./ls.ts";
 
@@ -15,8 +18,14 @@ export function registerSearch(program: Command): void {
     .action(async (text: string, options: { catalog: string; limit: number; json?: boolean }) => {
       const broker = await Broker.open(options.catalog, { readOnly: true });
       try {
-        const found = broker.search(text);
-        await printRunListing(found.summaries({ limit: options.limit }), options, () => found.count());
+        const query = parseQuery(text);
+        const found = broker.search(query);
+        const listed = await printRunListing(found.summaries({ limit: options.limit }), options, () =>
+          found.count(),
+        );
+        // Nothing found: a close value of a compared key, on stderr so the listing stays parseable.
+        const suggestion = listed === 0 ? await didYouMean(broker, query) : undefined;
+        if (suggestion) console.error(`no runs match; did you mean ${suggestion.query}?`);
       } catch (error) {
         if (!(error instanceof DatabrokerError)) throw error;
         console.error(`databroker search: ${error.message}`);

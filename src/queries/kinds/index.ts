@@ -12,6 +12,7 @@ import { type DataStat, dataStatKind } from "./dataStat.ts";
 import { type DerivedFrom, derivedFromKind } from "./derivedFrom.ts";
 import { type Eq, eqKind } from "./eq.ts";
 import { type FullText, fullTextKind } from "./fullText.ts";
+import { type Fuzzy, fuzzyKind } from "./fuzzy.ts";
 import { type HasData, hasDataKind } from "./hasData.ts";
 import { type In, inKind } from "./in.ts";
 import { type KeyPresent, keyPresentKind } from "./keyPresent.ts";
@@ -39,6 +40,7 @@ export interface BuiltInQueries {
   like: Like;
   regex: Regex;
   fullText: FullText;
+  fuzzy: Fuzzy;
   keyPresent: KeyPresent;
   timeRange: TimeRange;
   scanId: ScanID;
@@ -69,6 +71,7 @@ const BUILT_IN: { [Op in QueryOp]: QueryKind<QueryOf<Op>> } = {
   like: likeKind,
   regex: regexKind,
   fullText: fullTextKind,
+  fuzzy: fuzzyKind,
   keyPresent: keyPresentKind,
   timeRange: timeRangeKind,
   scanId: scanIdKind,

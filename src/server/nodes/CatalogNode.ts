@@ -1,5 +1,6 @@
 // The root (spec CatalogOfBlueskyRuns "1"): runs keyed by start uid, searched with queries, sorted by start
 // time by default. Its contents are never inlined (the client would then count them instead of searching).
+import { didYouMean, type Suggestion } from "../../broker/didYouMean.ts";
 import type { Broker } from "../../broker/index.ts";
 import type { SortKey } from "../../catalog/SortKey.ts";
 import { NotFoundError } from "../../errors.ts";
@@ -11,7 +12,8 @@ import { RunNode } from "./RunNode.ts";
 export interface RunPage {
   offset: number;
   limit: number;
-  sort: SortKey[];
+  /** None: the broker's default order (closest first for a fuzzy search, else newest first). */
+  sort?: SortKey[];
 }
 
 export class CatalogNode implements ContainerNode {
@@ -36,6 +38,11 @@ export class CatalogNode implements ContainerNode {
     for await (const summary of this.broker.search(query).summaries(page)) summaries.push(summary);
     // Each run's annotations at once: a page waits for the slowest list, not for their sum.
     return Promise.all(summaries.map((summary) => RunNode.of(this.broker, summary)));
+  }
+
+  /** A close value for a search of this catalog that found nothing (broker/didYouMean.ts). */
+  didYouMean(query: Query): Promise<Suggestion | undefined> {
+    return didYouMean(this.broker, query);
   }
 
   async keys(): Promise<string[]> {

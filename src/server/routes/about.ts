@@ -31,6 +31,7 @@ export const QUERY_NAMES = [
   "scan_id_range",
   "partial_uid",
   "time_range",
+  "fuzzy",
 ];
 
 /** Who may sign in how: required only in single-user mode without --public; the OIDC provider when one is set. */

@@ -1,7 +1,10 @@
 // GET /api/v1/search/{path}: a page of a container's children as `{data, error, links: {self, first, next},
-// meta: {count}}`. On the catalog: every filter type, sort, page[offset|limit|cursor], `fields=count` exact;
-// inner containers list their few children (only the `lookup` filter applies there).
+// meta: {count, did_you_mean?}}`. On the catalog: every filter type, sort, page[offset|limit|cursor], `fields=count`
+// exact, a suggestion when nothing matched; inner containers list their few children (only the `lookup` filter
+// applies there).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Suggestion } from "../../broker/didYouMean.ts";
+import { fuzzyWordsIn } from "../../queries/fuzzyRank.ts";
 import { queryFromTiledParams } from "../../queries/index.ts";
 import { BadRequestError } from "../errors.ts";
 import { Links } from "../links.ts";
@@ -32,6 +35,8 @@ function pageUrl(
 interface Listing {
   items: Item[];
   count: number;
+  /** For a catalog search that found nothing: a close value that would find runs (broker/didYouMean.ts). */
+  suggestion?: Suggestion;
 }
 
 async function catalogListing(
@@ -43,11 +48,15 @@ async function catalogListing(
   countOnly: boolean,
 ): Promise<Listing> {
   const query = queryFromTiledParams(params);
-  const sort = runSortOf(params.getAll("sort"));
+  const sorts = params.getAll("sort");
+  // Without a sort asked, a fuzzy search keeps the broker's closest-first order; any other, Tiled's default.
+  const unsorted = sorts.every((text) => text.trim() === "");
+  const sort = unsorted && fuzzyWordsIn(query).length > 0 ? undefined : runSortOf(sorts);
   const count = await node.count(query);
   if (countOnly) return { items: [], count };
   const runs = await node.search(query, { ...page, sort });
-  return { items: await Promise.all(runs.map((run) => itemOf(run, links, fields))), count };
+  const suggestion = count === 0 ? await node.didYouMean(query) : undefined;
+  return { items: await Promise.all(runs.map((run) => itemOf(run, links, fields))), count, suggestion };
 }
 
 async function childListing(
@@ -106,7 +115,10 @@ export async function searchRoutes(app: FastifyInstance, options: ReadRoutesOpti
         first: pageUrl(links, path, params, 0, page.limit),
         next,
       },
-      meta: { count: listing.count },
+      meta: {
+        count: listing.count,
+        ...(listing.suggestion && { did_you_mean: listing.suggestion }),
+      },
     };
     return sendMetadata(request, reply, body);
   };

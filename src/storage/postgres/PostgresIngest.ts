@@ -6,6 +6,7 @@
 import type { FieldStats } from "../../queries/fieldStats.ts";
 import { indexedText } from "../../queries/fullText.ts";
 import { decodeExact, encodeExact } from "../codec/exactMsgpack.ts";
+import { vocabularyOf } from "../fuzzyVocabulary.ts";
 import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import {
   COLUMN_ENCODINGS,
@@ -29,6 +30,7 @@ import {
   storedFieldStats,
 } from "./rows.ts";
 import { float8Text } from "./sqlParams.ts";
+import { addVocabulary } from "./vocabularyRows.ts";
 
 /** Bytes of blobs per bulk statement: large enough to amortise a round trip, far below the 1 GB limit. */
 const PACK_BYTES = 32 * 1024 * 1024;
@@ -260,6 +262,10 @@ export class PostgresIngest implements IngestTransaction {
           starts.map((record) => jsonView(record.doc)),
           starts.map((record) => indexedText(record.doc)),
         ]),
+      );
+      await addVocabulary(
+        this.client,
+        starts.flatMap((record) => vocabularyOf(record.doc)),
       );
     }
     const stops = documents.filter((record) => record.name === "stop");

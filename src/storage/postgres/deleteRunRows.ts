@@ -1,8 +1,8 @@
 // Deleting a run from a PostgreSQL catalog, on one client inside a transaction: the run's lock key first (the
 // one every put into the run holds, see PostgresIngest.ts), then every row of the run — documents, runs (with
 // its words), descriptors, event and datum pages with their columns, stream counts, statistics, replay logs,
-// annotations with their revisions and search rows — and one audit row in `deletions`. All of it commits
-// together or not at all.
+// annotations with their revisions and search rows, the fuzzy vocabulary's words no other run holds — and one
+// audit row in `deletions`. All of it commits together or not at all.
 import type pg from "pg";
 import type { RunStart } from "../../documents/types.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
@@ -15,6 +15,7 @@ import {
 } from "../deletions.ts";
 import { bound, statement } from "./connectionPool.ts";
 import { LOCK_KEYS } from "./PostgresIngest.ts";
+import { dropVocabulary } from "./vocabularyRows.ts";
 
 const START_BODY = statement(
   "deletion_start",
@@ -75,8 +76,10 @@ export async function deleteRunRows(
   await client.query(bound(LOCK_KEYS, [[uid]]));
   const { rows } = await client.query(bound(START_BODY, [uid]));
   if (rows.length === 0) return null;
-  const deletion = deletionOf(decodeExact<RunStart>(rows[0].body), request);
+  const start = decodeExact<RunStart>(rows[0].body);
+  const deletion = deletionOf(start, request);
   for (const text of DELETES) await client.query(bound(text, [uid]));
+  await dropVocabulary(client, start);
   await client.query(bound(RECORD_DELETION, deletionRow(deletion)));
   return deletion;
 }

@@ -5,11 +5,14 @@ import type pg from "pg";
 import { UnsupportedError } from "../../errors.ts";
 import { insertStreamStats, STREAM_STATS_INDEXES } from "../streamStatsSql.ts";
 import type { Queryable } from "./connectionPool.ts";
+import { fillVocabulary, VOCABULARY_TABLES } from "./vocabularyRows.ts";
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** A step after the SQL that needs this code (filling a new table from stored rows), same transaction. */
+  fill?: (client: pg.PoolClient) => Promise<void>;
 }
 
 /*
@@ -285,6 +288,12 @@ CREATE TABLE key_uses (
     description: "search into data: per-event sums and means, indexed fields, statistics per stream",
     sql: SCHEMA_V5,
   },
+  {
+    version: 6,
+    description: "fuzzy search vocabulary: start-document words and their trigrams",
+    sql: VOCABULARY_TABLES,
+    fill: fillVocabulary,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -338,6 +347,7 @@ export async function migrate(pool: pg.Pool, location: string): Promise<Migratio
     for (const migration of MIGRATIONS) {
       if (migration.version <= from) continue;
       await client.query(migration.sql);
+      await migration.fill?.(client);
       await client.query("INSERT INTO databroker_schema (version, description) VALUES ($1, $2)", [
         migration.version,
         migration.description,

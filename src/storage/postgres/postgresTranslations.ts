@@ -7,7 +7,9 @@ import { partScopes } from "../../queries/duplicateRules.ts";
 import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
 import type { Query, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import { trigramsOf } from "../../queries/trigrams.ts";
 import { type DataQuery, type StatsBinder, statsMembership, statsRowCondition } from "../dataConditions.ts";
+import { closeWordsSql, splitFuzzyWords } from "../fuzzyVocabulary.ts";
 import { taggedRuns } from "./annotationSearch.ts";
 import type { QueryCompiler } from "./compileQuery.ts";
 import { either } from "./either.ts";
@@ -42,6 +44,11 @@ function scanSelection(query: ScanID | ScanIDRange, { compiler, alias, scope }: 
   return query.duplicates === "latest"
     ? compiler.latestScans(query, alias, scope)
     : compiler.selectsScan(query, alias);
+}
+
+/** Runs whose words hold every one of `words` (letters and digits only: quoting each needs no escaping). */
+function allWords(compiler: QueryCompiler, alias: string, words: string[]): string {
+  return `(${alias}.words @@ ${compiler.params.bind(words.map((word) => `'${word}'`).join(" & "), "tsquery")})`;
 }
 
 /** Past this many values, `in` compares against an array rather than OR-ing one condition per value. */
@@ -116,8 +123,19 @@ export const postgresTranslations = new TranslationTable<PostgresNode, string>("
   fullText: (query, { compiler, alias }) => {
     const words = wordsOf(query.text);
     if (words.length === 0) return "TRUE";
-    // Words are letters and digits only, so quoting each as a lexeme needs no escaping.
-    return `(${alias}.words @@ ${compiler.params.bind(words.map((word) => `'${word}'`).join(" & "), "tsquery")})`;
+    return allWords(compiler, alias, words);
+  },
+  // Each spelled word: its close vocabulary words as one tsquery `|` (NULL, read as false, when none is
+  // close); words with digits exactly, as full text.
+  fuzzy: (query, { compiler, alias }) => {
+    const { spelled, exact } = splitFuzzyWords(query.text);
+    const conditions = spelled.map((word) => {
+      const trigrams = `= ANY(${compiler.params.bind(trigramsOf(word), "text[]")})`;
+      const close = `SELECT string_agg('''' || word || '''', ' | ') FROM (${closeWordsSql(word, trigrams)}) AS close_words`;
+      return `(${alias}.words @@ (${close})::tsquery)`;
+    });
+    if (exact.length > 0) conditions.push(allWords(compiler, alias, exact));
+    return `(${conditions.join(" AND ")})`;
   },
   timeRange: (query, { compiler, alias }) => {
     const time = runTime(alias);

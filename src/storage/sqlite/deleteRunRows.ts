@@ -1,7 +1,7 @@
 // Deleting a run from a SQLite catalog, in the writer thread inside the writer's transaction (so all of it or
 // nothing): every row of the run — its documents, query rows (runs, run_text, run_descriptors), event and datum
 // pages with their columns, stream counts, statistics, replay logs, its annotations with their revisions and
-// search rows — and one audit row in `deletions`.
+// search rows, the fuzzy vocabulary's words no other run holds — and one audit row in `deletions`.
 import type { RunStart } from "../../documents/types.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import {
@@ -12,6 +12,7 @@ import {
   type RunDeletion,
 } from "../deletions.ts";
 import type { Connection } from "./Connection.ts";
+import { dropVocabulary } from "./vocabularyRows.ts";
 
 /** The uids of the run's documents: what its pages, counts and statistics hang off. */
 const OWNED = "SELECT uid FROM documents WHERE run = ?";
@@ -44,8 +45,10 @@ export function deleteRunRows(writer: Connection, uid: string, request: Deletion
     | Uint8Array
     | undefined;
   if (body === undefined) return null;
-  const deletion = deletionOf(decodeExact<RunStart>(body), request);
+  const start = decodeExact<RunStart>(body);
+  const deletion = deletionOf(start, request);
   for (const text of DELETES) writer.sql(text).run(uid);
+  dropVocabulary((text) => writer.sql(text), start);
   writer
     .sql(`INSERT INTO deletions (${DELETION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`)
     .run(...deletionRow(deletion));

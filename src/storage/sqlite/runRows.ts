@@ -1,10 +1,11 @@
 // The rows queries read, written as documents are stored: `runs` (start and stop as JSON, with time and
 // scan_id copied into indexed columns), `run_text` (the start's normalised words for FTS5) and
-// `run_descriptors` (each descriptor as JSON, for `descriptors.` keys). Columns hold exactly what queries see
+// `run_descriptors` (each descriptor as JSON, for `descriptors.` keys), and the fuzzy vocabulary's new words. Columns hold exactly what queries see
 // in the JSON (finite numbers, else NULL), so an indexed column and json_extract always agree.
 import type Database from "better-sqlite3";
 import { indexedText } from "../../queries/fullText.ts";
 import type { DocumentRecord } from "../records.ts";
+import { addVocabulary } from "./vocabularyRows.ts";
 
 type Statements = (text: string) => Database.Statement;
 
@@ -21,6 +22,7 @@ export function writeRunStart(sql: Statements, uid: string, start: Record<string
     JSON.stringify(start),
   );
   sql("INSERT INTO run_text (uid, text) VALUES (?, ?)").run(uid, indexedText(start));
+  addVocabulary(sql, start);
 }
 
 export function writeRunDescriptor(sql: Statements, uid: string, run: string, descriptor: unknown): void {

@@ -9,8 +9,9 @@ import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { insertStreamStats, STREAM_STATS_INDEXES } from "../streamStatsSql.ts";
 import { finiteOrNull, writeRunDescriptor } from "./runRows.ts";
+import { createVocabulary } from "./vocabularyRows.ts";
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 const SCHEMA_V1 = `
 CREATE TABLE batches (
@@ -287,6 +288,8 @@ const UPGRADES: Array<(db: Database.Database) => void> = [
   upgradeToVersion4,
   upgradeToVersion5,
   upgradeToVersion6,
+  // Version 7: the fuzzy search vocabulary (vocabularyRows.ts), filled from the runs already stored.
+  createVocabulary,
 ];
 
 /**

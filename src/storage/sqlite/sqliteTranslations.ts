@@ -7,7 +7,9 @@ import { wordsOf } from "../../queries/fullText.ts";
 import { TranslationTable } from "../../queries/kinds/TranslationTable.ts";
 import { likeGlob } from "../../queries/likePattern.ts";
 import type { KeyQuery, Query, QueryValue, ScanID, ScanIDRange } from "../../queries/Query.ts";
+import { trigramsOf } from "../../queries/trigrams.ts";
 import { type DataQuery, type StatsBinder, statsMembership, statsRowCondition } from "../dataConditions.ts";
+import { closeWordsSql, splitFuzzyWords } from "../fuzzyVocabulary.ts";
 import type { Accessor, Compiler } from "./compileQuery.ts";
 
 /** Where a query node is compiled: the compiler (parameters, aliases), the runs table, its scope, NOT. */
@@ -50,6 +52,16 @@ export function sqliteBinder(compiler: Compiler): StatsBinder {
     number: (value) => compiler.bind(value),
     shape: (value) => compiler.bind(JSON.stringify(value)),
   };
+}
+
+/** Words as FTS5 phrases joined by `glue` (words are letters and digits: no quote to escape). */
+function phrases(words: string[], glue: string): string {
+  return words.map((word) => `"${word}"`).join(glue);
+}
+
+/** The runs whose run_text row matches the FTS5 query `match` (an SQL expression): never NULL. */
+function runsMatching(node: SqliteNode, match: string): string {
+  return `${node.table}.uid IN (SELECT uid FROM run_text WHERE run_text MATCH ${match})`;
 }
 
 function scanSelection(query: ScanID | ScanIDRange, node: SqliteNode): string {
@@ -134,12 +146,24 @@ export const sqliteTranslations = new TranslationTable<SqliteNode, string>("SQLi
     const present = node.compiler.keyCondition(query.key, node.table, (at) => `${at.type} IS NOT NULL`);
     return leaf(node, query.exists === false ? `(NOT ${present})` : present);
   },
-  fullText: (query, node) =>
-    `${node.table}.uid IN (SELECT uid FROM run_text WHERE run_text MATCH ${node.compiler.bind(
-      wordsOf(query.text)
-        .map((word) => `"${word}"`)
-        .join(" "),
-    )})`,
+  fullText: (query, node) => runsMatching(node, node.compiler.bind(phrases(wordsOf(query.text), " "))),
+  // Each spelled word: its close vocabulary words as one FTS5 `OR` (`""`, which matches nothing, when none
+  // is close); words with digits exactly, as full text.
+  fuzzy: (query, node) => {
+    const { compiler } = node;
+    const { spelled, exact } = splitFuzzyWords(query.text);
+    const conditions = spelled.map((word) => {
+      const trigrams = `IN (${trigramsOf(word)
+        .map((trigram) => compiler.bind(trigram))
+        .join(", ")})`;
+      return runsMatching(
+        node,
+        `(SELECT COALESCE(group_concat('"' || word || '"', ' OR '), '""') FROM (${closeWordsSql(word, trigrams)}))`,
+      );
+    });
+    if (exact.length > 0) conditions.push(runsMatching(node, compiler.bind(phrases(exact, " "))));
+    return `(${conditions.join(" AND ")})`;
+  },
   timeRange: (query, { compiler, table }) => {
     const ends = [`${table}.time IS NOT NULL`];
     if (query.since !== undefined) ends.push(`${table}.time >= ${compiler.bind(query.since)}`);
