@@ -1,0 +1,144 @@
+// `databroker index` and `serve --index`: the statistics of every field not indexed yet (external data, whose
+// events hold datum ids; arrays stored before per-event sums were kept), computed from the values read as a
+// Stream reads them filled (through the handlers) and stored descriptor by descriptor, each in its own commit:
+// a job stopped midway leaves what it finished indexed, and the next one does only what is left. A field that
+// cannot be read is reported and left not indexed; the others go on.
+import type { DataKey } from "../documents/types.ts";
+import { emptyFieldStats, type FieldStats } from "../queries/fieldStats.ts";
+import { mergeStats } from "../storage/ingest/fieldStats.ts";
+import type { UnindexedField } from "../storage/Store.ts";
+import type { Broker } from "./Broker.ts";
+import { declaredShape } from "./dataKeys.ts";
+import { filledColumnStats } from "./filledColumnStats.ts";
+import type { Run } from "./Run.ts";
+import type { Stream } from "./Stream.ts";
+
+/** A field that could not be indexed, and why (one line). */
+export interface IndexFailure {
+  run: string;
+  stream: string;
+  field: string;
+  message: string;
+}
+
+export interface IndexProgress {
+  runs: number;
+  runsDone: number;
+  fields: number;
+  fieldsDone: number;
+}
+
+export interface IndexSummary {
+  /** Runs and fields that were not indexed when the job began. */
+  runs: number;
+  fields: number;
+  /** Fields indexed by this job. */
+  indexed: number;
+  failed: IndexFailure[];
+  /** True when `signal` stopped the job before the end. */
+  stopped: boolean;
+}
+
+export interface IndexOptions {
+  onProgress?: (progress: Readonly<IndexProgress>) => void;
+  onFailure?: (failure: IndexFailure) => void;
+  /** Stops the job between two fields (what is finished is committed first). */
+  signal?: AbortSignal;
+  /** About how many bytes of one field's values are held at once (default 64 MiB). */
+  chunkBytes?: number;
+}
+
+const CHUNK_BYTES = 64 * 1024 * 1024;
+
+/** Rows per chunk: about `bytes` of float64 values of the declared shape (the shape may be wrong: a guess). */
+function chunkRows(dataKey: DataKey | undefined, bytes: number): number {
+  const values = (dataKey ? declaredShape(dataKey) : []).reduce((n, extent) => n * Math.max(extent, 1), 1);
+  return Math.max(1, Math.floor(bytes / (8 * values)));
+}
+
+/** One field of one descriptor's events, read filled chunk by chunk, its statistics merged as ingest merges pages. */
+async function statsOf(stream: Stream, field: string, chunkBytes: number): Promise<FieldStats> {
+  let total = emptyFieldStats(0, true);
+  const size = chunkRows(stream.dataKeys[field], chunkBytes);
+  for await (const chunk of stream.chunks({ fields: [field], fill: true, size }))
+    total = mergeStats(total, filledColumnStats(chunk.column(field), chunk.length));
+  return total;
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ");
+}
+
+/** The fields to do, by run, then by descriptor, in the order the store listed them. */
+function byRunAndDescriptor(fields: UnindexedField[]): Map<string, Map<string, UnindexedField[]>> {
+  const runs = new Map<string, Map<string, UnindexedField[]>>();
+  for (const item of fields) {
+    let descriptors = runs.get(item.run);
+    if (!descriptors) runs.set(item.run, (descriptors = new Map()));
+    let list = descriptors.get(item.descriptor);
+    if (!list) descriptors.set(item.descriptor, (list = []));
+    list.push(item);
+  }
+  return runs;
+}
+
+export async function indexFields(broker: Broker, options: IndexOptions = {}): Promise<IndexSummary> {
+  const todo = byRunAndDescriptor(await broker.store.unindexedFields());
+  const progress: IndexProgress = { runs: todo.size, runsDone: 0, fields: 0, fieldsDone: 0 };
+  for (const descriptors of todo.values())
+    for (const fields of descriptors.values()) progress.fields += fields.length;
+  const summary: IndexSummary = {
+    runs: progress.runs,
+    fields: progress.fields,
+    indexed: 0,
+    failed: [],
+    stopped: false,
+  };
+  const fail = (item: UnindexedField, error: unknown) => {
+    const failure = { run: item.run, stream: item.stream, field: item.field, message: oneLine(error) };
+    summary.failed.push(failure);
+    options.onFailure?.(failure);
+  };
+  options.onProgress?.(progress);
+  for (const [runUid, descriptors] of todo) {
+    let run: Run | Error;
+    try {
+      run = await broker.run(runUid);
+    } catch (error) {
+      run = error instanceof Error ? error : new Error(String(error));
+    }
+    for (const [descriptorUid, fields] of descriptors) {
+      const stats: Record<string, FieldStats> = {};
+      for (const item of fields) {
+        if (options.signal?.aborted) break;
+        try {
+          if (run instanceof Error) throw run;
+          stats[item.field] = await statsOf(
+            run.descriptorStream(descriptorUid),
+            item.field,
+            options.chunkBytes ?? CHUNK_BYTES,
+          );
+        } catch (error) {
+          fail(item, error);
+        }
+        progress.fieldsDone++;
+        options.onProgress?.(progress);
+      }
+      const done = Object.keys(stats);
+      if (done.length === 0) continue;
+      try {
+        await broker.store.putFieldStats(descriptorUid, stats);
+        summary.indexed += done.length;
+      } catch (error) {
+        for (const item of fields) if (item.field in stats) fail(item, error);
+      }
+    }
+    if (options.signal?.aborted) {
+      summary.stopped = true;
+      break;
+    }
+    progress.runsDone++;
+    options.onProgress?.(progress);
+  }
+  return summary;
+}
