@@ -5,7 +5,7 @@
 // every field that failed (exit 1), the others indexed all the same. Never creates a catalog.
 import type { Command } from "commander";
 import { Broker } from "../../broker/Broker.ts";
-import { type IndexFailure, type IndexSummary, indexFields } from "../../broker/indexFields.ts";
+import { indexFields } from "../../broker/indexFields.ts";
 import { catalogKindOf } from "../../storage/catalogs/catalogKinds.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import {
@@ -14,8 +14,9 @@ import {
   withFileRootOptions,
   withRootMapOption,
 } from "../fileRootOptions.ts";
+import { indexFailureLine, indexSummaryLine } from "../indexReport.ts";
 import { plural } from "../plural.ts";
-import { FIELDS, formatDuration, Progress, progressModeFor } from "../progress.ts";
+import { FIELDS, Progress, progressModeFor } from "../progress.ts";
 
 interface IndexFlags extends FileRootFlags {
   catalog: string;
@@ -24,46 +25,33 @@ interface IndexFlags extends FileRootFlags {
   json?: boolean;
 }
 
-function failureLine(failure: IndexFailure): string {
-  return `databroker index: run ${failure.run} ${failure.stream}.${failure.field} failed: ${failure.message}`;
-}
-
-function summaryLine(summary: IndexSummary, seconds: number): string {
-  if (summary.fields === 0) return "nothing to index: every field is indexed";
-  const failed = summary.failed.length === 0 ? "" : `; ${plural(summary.failed.length, "field")} failed`;
-  return (
-    `indexed ${plural(summary.indexed, "field")} of ${plural(summary.runs, "run")} in ` +
-    `${formatDuration(seconds)}${failed}`
-  );
-}
-
 async function indexCommand(flags: IndexFlags): Promise<void> {
   // A read-only open first: a catalog that is not there is "no catalog at ...", never made by an index.
   await (await Broker.open(flags.catalog, { readOnly: true })).close();
   const broker = await Broker.open(flags.catalog, { rootMap: flags.rootMap, ...brokerFileOptions(flags) });
   const started = performance.now();
-  let runsDone = 0;
+  let runs = { runsDone: 0, runs: 0 };
   const progress = new Progress({
     label: "index",
     mode: progressModeFor(flags.quiet || flags.json),
     unit: FIELDS,
-    detail: () => `${plural(runsDone, "run")} done`,
+    detail: () => `${runs.runsDone} of ${plural(runs.runs, "run")} done`,
   });
   try {
     const summary = await indexFields(broker, {
       onProgress: (now) => {
         if (now.fieldsDone === 0 && now.runsDone === 0) progress.start(now.fields);
-        runsDone = now.runsDone;
+        runs = now;
         progress.moveTo(now.fieldsDone);
       },
       onFailure: (failure) => {
-        if (!flags.json) progress.log(failureLine(failure));
+        if (!flags.json) progress.log(`databroker index: ${indexFailureLine(failure)}`);
       },
     });
     progress.stop();
     const seconds = (performance.now() - started) / 1000;
     if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, seconds })}\n`);
-    else console.log(summaryLine(summary, seconds));
+    else console.log(indexSummaryLine(summary, seconds));
     if (summary.indexed > 0 && catalogKindOf(flags.catalog)?.name === "file")
       console.error(
         "databroker index: a files catalog keeps statistics in memory only: they are gone when this command " +
