@@ -65,6 +65,14 @@ async function statsOf(stream: Stream, field: string, chunkBytes: number): Promi
   return total;
 }
 
+const CHANGED = "events were added to it while it was read: index again to include them";
+
+/** Each field's stored event count (an unknown descriptor has none: its fields then fail as they are read). */
+async function eventCounts(broker: Broker, descriptorUid: string): Promise<Record<string, number>> {
+  const stored = await broker.store.fieldStats(descriptorUid).catch(() => ({}) as Record<string, FieldStats>);
+  return Object.fromEntries(Object.entries(stored).map(([field, stats]) => [field, stats.events]));
+}
+
 function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ");
 }
@@ -109,6 +117,8 @@ export async function indexFields(broker: Broker, options: IndexOptions = {}): P
     }
     for (const [descriptorUid, fields] of descriptors) {
       const stats: Record<string, FieldStats> = {};
+      // Events added while the values are read would be missed: such a field is not written (see below).
+      const eventsWhenRead = await eventCounts(broker, descriptorUid);
       for (const item of fields) {
         if (options.signal?.aborted) break;
         try {
@@ -127,8 +137,10 @@ export async function indexFields(broker: Broker, options: IndexOptions = {}): P
       const done = Object.keys(stats);
       if (done.length === 0) continue;
       try {
-        await broker.store.putFieldStats(descriptorUid, stats);
-        summary.indexed += done.length;
+        const written = await broker.store.putFieldStats(descriptorUid, stats, { eventsWhenRead });
+        summary.indexed += written.length;
+        for (const item of fields)
+          if (item.field in stats && !written.includes(item.field)) fail(item, CHANGED);
       } catch (error) {
         for (const item of fields) if (item.field in stats) fail(item, error);
       }

@@ -66,6 +66,14 @@ export interface UnindexedField {
   field: string;
 }
 
+export interface PutFieldStatsOptions {
+  /**
+   * Each field's stored `events` when its values were read: a field whose count differs now (events were
+   * added meanwhile, statistics that would miss them) is left as it is, not written.
+   */
+  eventsWhenRead?: Readonly<Record<string, number>>;
+}
+
 /** What every search takes: past `deadline` it throws SearchTimeoutError (none: no limit). */
 export interface SearchOptions {
   deadline?: SearchDeadline;
@@ -139,9 +147,13 @@ export interface Store {
   /**
    * Replaces the statistics of the fields given (computed after ingest: `databroker index`) of a stored
    * descriptor, the others kept, and rewrites its stream's summary that search into data reads, in one
-   * commit. NotFoundError for an unknown descriptor.
+   * commit; the fields written. NotFoundError for an unknown descriptor.
    */
-  putFieldStats(descriptorUid: string, stats: Record<string, FieldStats>): Promise<void>;
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]>;
   /** Every field not indexed yet, ordered by run, descriptor and field: what `databroker index` has to do. */
   unindexedFields(): Promise<UnindexedField[]>;
 

@@ -227,6 +227,17 @@ export function fieldStatsConformance(open: Open, options: { persistent?: boolea
         assert.deepEqual(await store.unindexedFields(), [
           { run: "run-c", descriptor: "desc-c", stream: "primary", field: "img" },
         ]);
+        // Statistics read before that event was added are not written: they would miss it.
+        const stale = { img: imgStats(2, 3), x: (await store.fieldStats("desc-c")).x };
+        assert.deepEqual(await store.putFieldStats("desc-c", stale, { eventsWhenRead: { img: 2, x: 3 } }), [
+          "x",
+        ]);
+        assert.equal((await store.fieldStats("desc-c")).img.indexed, false);
+        assert.deepEqual(
+          await store.putFieldStats("desc-c", { img: imgStats(3, 3) }, { eventsWhenRead: { img: 3 } }),
+          ["img"],
+        );
+        assert.deepEqual(await store.unindexedFields(), []);
       });
     });
 

@@ -31,6 +31,7 @@ import { NoCatalogError } from "../catalogErrors.ts";
 import { createDirectory } from "../createDirectory.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
 import type {
+  PutFieldStatsOptions,
   PutOptions,
   PutReport,
   SearchOptions,
@@ -273,8 +274,12 @@ export class FilesStore implements Store {
    * are no document (README, Design notes). A files catalog is indexed again each time it is opened, read-only
    * or not (nothing is written).
    */
-  putFieldStats(descriptorUid: string, stats: Record<string, FieldStats>): Promise<void> {
-    return this.state.memory.putFieldStats(descriptorUid, stats);
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return this.state.memory.putFieldStats(descriptorUid, stats, options);
   }
 
   unindexedFields(): Promise<UnindexedField[]> {

@@ -4,6 +4,7 @@
 // rewrites them, in one commit per descriptor.
 import { NotFoundError } from "../../errors.ts";
 import type { FieldStats } from "../../queries/fieldStats.ts";
+import type { PutFieldStatsOptions } from "../Store.ts";
 import type { IngestBackend } from "./IngestBackend.ts";
 import { streamOf } from "./preparedSlice.ts";
 
@@ -11,11 +12,18 @@ export function rewriteFieldStats(
   backend: IngestBackend,
   descriptorUid: string,
   stats: Record<string, FieldStats>,
-): Promise<void> {
+  options: PutFieldStatsOptions = {},
+): Promise<string[]> {
   return backend.transaction(async (tx) => {
     const descriptor = (await tx.documents([descriptorUid])).get(descriptorUid);
     if (descriptor?.name !== "descriptor") throw new NotFoundError(`no descriptor has uid ${descriptorUid}`);
     const stored = (await tx.fieldStats([descriptorUid])).get(descriptorUid) ?? {};
+    const seen = options.eventsWhenRead;
+    // Inside the write transaction: a put adding events to the field either came before (seen) or waits.
+    const written = Object.keys(stats).filter(
+      (field) => seen?.[field] === undefined || stored[field]?.events === seen[field],
+    );
+    if (written.length === 0) return written;
     await tx.write({
       documents: [],
       eventPages: [],
@@ -25,7 +33,13 @@ export function rewriteFieldStats(
       streamCounts: [
         { run: descriptor.run, descriptor: descriptorUid, stream: streamOf(descriptor.doc), added: 0 },
       ],
-      fieldStats: [{ descriptor: descriptorUid, stats: { ...stored, ...stats } }],
+      fieldStats: [
+        {
+          descriptor: descriptorUid,
+          stats: { ...stored, ...Object.fromEntries(written.map((f) => [f, stats[f]])) },
+        },
+      ],
     });
+    return written;
   });
 }

@@ -41,6 +41,7 @@ import type { DatumPageRecord, EventPageRecord, LogEntry, PreparedBatch, Singlet
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
+  PutFieldStatsOptions,
   PutOptions,
   PutReport,
   SearchOptions,
@@ -121,8 +122,12 @@ export class MemoryStore implements Store {
     return putBatch(batch, this.backend, options);
   }
 
-  putFieldStats(descriptorUid: string, stats: Record<string, FieldStats>): Promise<void> {
-    return rewriteFieldStats(this.backend, descriptorUid, stats);
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return rewriteFieldStats(this.backend, descriptorUid, stats, options);
   }
 
   async unindexedFields(): Promise<UnindexedField[]> {

@@ -39,6 +39,7 @@ import type { LogEntry, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
+  PutFieldStatsOptions,
   PutOptions,
   PutReport,
   SearchOptions,
@@ -362,8 +363,17 @@ export class PostgresStore implements Store {
     }
   }
 
-  putFieldStats(descriptorUid: string, stats: Record<string, FieldStats>): Promise<void> {
-    return rewriteFieldStats({ transaction: (work) => this.transaction(work) }, descriptorUid, stats);
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return rewriteFieldStats(
+      { transaction: (work) => this.transaction(work) },
+      descriptorUid,
+      stats,
+      options,
+    );
   }
 
   async unindexedFields(): Promise<UnindexedField[]> {

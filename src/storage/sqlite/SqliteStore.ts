@@ -43,6 +43,7 @@ import type { LogEntry, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
+  PutFieldStatsOptions,
   PutOptions,
   PutReport,
   SearchOptions,
@@ -149,8 +150,12 @@ export class SqliteStore implements Store {
     return putBatch(batch, this.backend, options);
   }
 
-  putFieldStats(descriptorUid: string, stats: Record<string, FieldStats>): Promise<void> {
-    return rewriteFieldStats(this.backend, descriptorUid, stats);
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return rewriteFieldStats(this.backend, descriptorUid, stats, options);
   }
 
   async deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {
