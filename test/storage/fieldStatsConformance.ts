@@ -11,6 +11,7 @@ import type { FieldStats } from "../../src/queries/fieldStats.ts";
 import { parseQuery } from "../../src/queries/parseQuery.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
+import { withOpenStore as withStore } from "./storeHelpers.ts";
 
 type Open = () => Promise<Store>;
 
@@ -88,14 +89,6 @@ function imgStats(events: number, max: number): FieldStats {
 
 function row(rows: FieldListing[], stream: string, field: string | null): FieldListing | undefined {
   return rows.find((candidate) => candidate.stream === stream && candidate.field === field);
-}
-
-async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** `persistent`: statistics put outlive the store (every persistent adapter but files, whose stay in memory). */
