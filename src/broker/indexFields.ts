@@ -90,67 +90,86 @@ function byRunAndDescriptor(fields: UnindexedField[]): Map<string, Map<string, U
   return runs;
 }
 
-export async function indexFields(broker: Broker, options: IndexOptions = {}): Promise<IndexSummary> {
-  const todo = byRunAndDescriptor(await broker.store.unindexedFields());
-  const progress: IndexProgress = { runs: todo.size, runsDone: 0, fields: 0, fieldsDone: 0 };
-  for (const descriptors of todo.values())
-    for (const fields of descriptors.values()) progress.fields += fields.length;
-  const summary: IndexSummary = {
-    runs: progress.runs,
-    fields: progress.fields,
-    indexed: 0,
-    failed: [],
-    stopped: false,
-  };
-  const fail = (item: UnindexedField, error: unknown) => {
-    const failure = { run: item.run, stream: item.stream, field: item.field, message: oneLine(error) };
-    summary.failed.push(failure);
-    options.onFailure?.(failure);
-  };
-  options.onProgress?.(progress);
-  for (const [runUid, descriptors] of todo) {
-    let run: Run | Error;
-    try {
-      run = await broker.run(runUid);
-    } catch (error) {
-      run = error instanceof Error ? error : new Error(String(error));
-    }
-    for (const [descriptorUid, fields] of descriptors) {
-      const stats: Record<string, FieldStats> = {};
-      // Events added while the values are read would be missed: such a field is not written (see below).
-      const eventsWhenRead = await eventCounts(broker, descriptorUid);
-      for (const item of fields) {
-        if (options.signal?.aborted) break;
-        try {
-          if (run instanceof Error) throw run;
-          stats[item.field] = await statsOf(
-            run.descriptorStream(descriptorUid),
-            item.field,
-            options.chunkBytes ?? CHUNK_BYTES,
-          );
-        } catch (error) {
-          fail(item, error);
-        }
-        progress.fieldsDone++;
-        options.onProgress?.(progress);
-      }
-      const done = Object.keys(stats);
-      if (done.length === 0) continue;
-      try {
-        const written = await broker.store.putFieldStats(descriptorUid, stats, { eventsWhenRead });
-        summary.indexed += written.length;
-        for (const item of fields)
-          if (item.field in stats && !written.includes(item.field)) fail(item, CHANGED);
-      } catch (error) {
-        for (const item of fields) if (item.field in stats) fail(item, error);
-      }
-    }
-    if (options.signal?.aborted) {
-      summary.stopped = true;
-      break;
-    }
-    progress.runsDone++;
-    options.onProgress?.(progress);
+/** One job: the fields to do, its progress and summary as it goes. */
+class IndexJob {
+  readonly progress: IndexProgress;
+  readonly summary: IndexSummary;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly todo: Map<string, Map<string, UnindexedField[]>>,
+    private readonly options: IndexOptions,
+  ) {
+    let fields = 0;
+    for (const descriptors of todo.values()) for (const list of descriptors.values()) fields += list.length;
+    this.progress = { runs: todo.size, runsDone: 0, fields, fieldsDone: 0 };
+    this.summary = { runs: todo.size, fields, indexed: 0, failed: [], stopped: false };
   }
-  return summary;
+
+  private get stopping(): boolean {
+    return this.options.signal?.aborted ?? false;
+  }
+
+  async run(): Promise<IndexSummary> {
+    this.options.onProgress?.(this.progress);
+    for (const [runUid, descriptors] of this.todo) {
+      // A run that cannot be read fails each of its fields with why.
+      const run: Run | Error = await this.broker
+        .run(runUid)
+        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      for (const [descriptorUid, fields] of descriptors) {
+        if (this.stopping) break;
+        await this.indexDescriptor(run, descriptorUid, fields);
+      }
+      if (this.stopping) {
+        this.summary.stopped = true;
+        break;
+      }
+      this.progress.runsDone++;
+      this.options.onProgress?.(this.progress);
+    }
+    return this.summary;
+  }
+
+  /** Reads each field of one descriptor, then commits what was read in one put. */
+  private async indexDescriptor(
+    run: Run | Error,
+    descriptorUid: string,
+    fields: UnindexedField[],
+  ): Promise<void> {
+    const stats: Record<string, FieldStats> = {};
+    // Events added while the values are read would be missed: such a field is not written (see below).
+    const eventsWhenRead = await eventCounts(this.broker, descriptorUid);
+    for (const item of fields) {
+      if (this.stopping) break;
+      try {
+        if (run instanceof Error) throw run;
+        const stream = run.descriptorStream(descriptorUid);
+        stats[item.field] = await statsOf(stream, item.field, this.options.chunkBytes ?? CHUNK_BYTES);
+      } catch (error) {
+        this.fail(item, error);
+      }
+      this.progress.fieldsDone++;
+      this.options.onProgress?.(this.progress);
+    }
+    const read = fields.filter((item) => item.field in stats);
+    if (read.length === 0) return;
+    try {
+      const written = await this.broker.store.putFieldStats(descriptorUid, stats, { eventsWhenRead });
+      this.summary.indexed += written.length;
+      for (const item of read) if (!written.includes(item.field)) this.fail(item, CHANGED);
+    } catch (error) {
+      for (const item of read) this.fail(item, error);
+    }
+  }
+
+  private fail(item: UnindexedField, error: unknown): void {
+    const failure = { run: item.run, stream: item.stream, field: item.field, message: oneLine(error) };
+    this.summary.failed.push(failure);
+    this.options.onFailure?.(failure);
+  }
+}
+
+export async function indexFields(broker: Broker, options: IndexOptions = {}): Promise<IndexSummary> {
+  return new IndexJob(broker, byRunAndDescriptor(await broker.store.unindexedFields()), options).run();
 }
