@@ -211,6 +211,20 @@ describe("databroker index and fields on real HDF5 and TIFF files", () => {
     assert.equal(listed(fieldsOf(many.catalog), "primary", "det-key2").notIndexed, 0);
   });
 
+  test("a files catalog is indexed in memory only, and index says so", () => {
+    const folder = join(scratch, "files");
+    const { files } = detectorCatalog(folder);
+    const catalog = `file://${join(folder, "documents")}`;
+    const sources = [join(folder, "streams.jsonl"), join(folder, "legacy0.jsonl")];
+    const ingest = databroker(["ingest", "--catalog", catalog, "--file-root", files, ...sources]);
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const result = databroker(["index", "--catalog", catalog, "--file-root", files]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^indexed 4 fields of 2 runs/m);
+    assert.match(result.stderr, /keeps statistics in memory only.*databroker serve --index/);
+    assert.match(search(catalog, "primary.det-key2.max > 1").stderr, NOT_INDEXED);
+  });
+
   test("a catalog that is not there is an error, never created", () => {
     const missing = join(scratch, "missing.sqlite");
     const result = databroker(["index", "--catalog", missing]);
