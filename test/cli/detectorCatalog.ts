@@ -32,8 +32,18 @@ function jsonLines(documents: Array<{ name: string; doc: unknown }>): string {
   return documents.map(({ name, doc }) => JSON.stringify([name, doc])).join("\n");
 }
 
-/** Makes the catalog in `folder` with the StreamResource run and `legacyRuns` legacy runs (uuids c0, c1, ...). */
-export function detectorCatalog(folder: string, legacyRuns = 1): DetectorCatalog {
+export interface DetectorRuns {
+  /** Where the detector files are. */
+  files: string;
+  expected: ExpectedStats;
+  /** The runs' JSON Lines files, to ingest. */
+  sources: string[];
+  /** Start uids: the StreamResource run, then the legacy ones. */
+  runs: string[];
+}
+
+/** Writes the files and the runs' documents into `folder`: the StreamResource run and `legacyRuns` legacy ones (uuids c0, c1, ...). */
+export function detectorRuns(folder: string, legacyRuns = 1): DetectorRuns {
   const files = join(folder, "detector");
   mkdirSync(files, { recursive: true });
   const expected = JSON.parse(
@@ -54,8 +64,14 @@ export function detectorCatalog(folder: string, legacyRuns = 1): DetectorCatalog
     writeFileSync(sources.at(-1)!, text);
     runs.push(`c${i}-9724b2201fe7`);
   }
+  return { files, expected, sources, runs };
+}
+
+/** The same runs ingested with `databroker ingest` into a SQLite catalog in `folder`. */
+export function detectorCatalog(folder: string, legacyRuns = 1): DetectorCatalog {
+  const { sources, ...made } = detectorRuns(folder, legacyRuns);
   const catalog = join(folder, "catalog.sqlite");
   const ingest = databroker(["ingest", "--catalog", catalog, ...sources]);
   if (ingest.code !== 0) throw new Error(`ingest failed: ${ingest.stderr}`);
-  return { catalog, files, expected, runs };
+  return { catalog, ...made };
 }
