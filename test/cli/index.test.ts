@@ -1,19 +1,20 @@
 // `databroker index` and `databroker fields` as real processes over a SQLite catalog of the bluesky-tiled-plugins
-// fixtures with real HDF5 and TIFF files (test/cli/detectorCatalog.ts): before indexing, a search into the
-// external data fails with the not-indexed message; after, it answers, and the statistics stored equal what
-// numpy computes from the same files. A field whose files cannot be read is named and the rest indexed (exit
-// 1); an index killed midway, or one that failed, resumes with only what is left.
+// fixtures with real HDF5 and TIFF files (test/cli/detectorCatalog.ts), and over the databroker-pack's real NPY
+// files read in place: before indexing, a search into the external data fails with the not-indexed message;
+// after, it answers, and the statistics stored equal what numpy computes from the same files. A field whose
+// files cannot be read is named and the rest indexed (exit 1); an index killed midway, or one that failed,
+// resumes with only what is left.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FieldListing } from "../../src/queries/fieldListing.ts";
 import type { FieldStats } from "../../src/queries/fieldStats.ts";
 import { openStore } from "../../src/storage/openStore.ts";
-import { projectRoot } from "../support/sharedData.ts";
+import { dataPath, projectRoot } from "../support/sharedData.ts";
 import {
   type DetectorCatalog,
   detectorCatalog,
@@ -209,6 +210,30 @@ describe("databroker index and fields on real HDF5 and TIFF files", () => {
     assert.ok(summary.fields < 43, `the second index did ${summary.fields} fields, not all 43 again`);
     assert.equal(summary.indexed, summary.fields);
     assert.equal(listed(fieldsOf(many.catalog), "primary", "det-key2").notIndexed, 0);
+  });
+
+  test("the databroker-pack's real NPY files, read in place through --root-map: numpy agrees", async () => {
+    const pack = dataPath("databroker-pack", "simple_catalog");
+    const [hash] = readdirSync(join(pack, "external_files"));
+    const folder = join(pack, "external_files", hash);
+    const catalog = join(scratch, "pack.sqlite");
+    const ingest = databroker(["ingest", "--catalog", catalog, "--trust-resource-paths", pack]);
+    assert.equal(ingest.code, 0, ingest.stderr);
+    assert.match(search(catalog, "primary.img.max > 0").stderr, /primary\.img is not indexed yet/);
+    const result = databroker(["index", "--catalog", catalog, "--root-map", `${hash}=${folder}`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^indexed 1 field of 1 run in /m);
+    // numpy on the same files: every frame's min, max and sum.
+    const script = `import json, sys, glob, numpy as np
+frames = np.stack([np.load(f) for f in sorted(glob.glob(sys.argv[1] + "/*.npy"))])
+print(json.dumps([float(frames.min()), float(frames.max()), float(frames.sum()), list(frames.shape[1:])]))`;
+    const [min, max, sum, shape] = JSON.parse(
+      execFileSync("/usr/bin/python3", ["-c", script, folder], { encoding: "utf8" }),
+    );
+    const img = listed(fieldsOf(catalog), "primary", "img");
+    assert.deepEqual([img.min, img.max, img.shape, img.notIndexed], [min, max, shape, 0]);
+    assert.equal(JSON.parse(search(catalog, `primary.img.sum >= ${sum}`).stdout).length, 1);
+    assert.equal(JSON.parse(search(catalog, `primary.img.sum > ${sum}`).stdout).length, 0);
   });
 
   test("a files catalog is indexed in memory only, and index says so", () => {
