@@ -22,6 +22,7 @@ import type { ShownInput } from "../provenance/ProvenanceRecord.ts";
 import { checkedViewKeys } from "../provenance/provenanceKeys.ts";
 import { ReadableRuns } from "../provenance/ReadableRuns.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
+import type { FieldListing } from "../queries/fieldListing.ts";
 import { fuzzyWordsIn } from "../queries/fuzzyRank.ts";
 import { derivedFromQuery } from "../queries/kinds/derivedFrom.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
@@ -322,6 +323,11 @@ export class Broker implements BrokerLike {
     if (this.readable.enforced) checkedViewKeys("distinct", [key]);
     const found = await this.store.distinct(key, this.query, this.searchOptions());
     return options.counts ? found : found.map((entry) => entry.value);
+  }
+
+  /** The streams and fields of this broker's runs, with their statistics (queries/fieldListing.ts). */
+  fields(): Promise<FieldListing[]> {
+    return this.store.fields(this.query, this.searchOptions());
   }
 
   /** The inputs of a derived run's provenance record as this view shows them ([] for a run not derived). */

@@ -2,12 +2,13 @@
 // its streams, device configuration, a summary, and the documents replayed (optionally filled).
 import type { AssetReader } from "../assets/AssetReader.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
+import { NotFoundError } from "../errors.ts";
 import { type ProvenanceView, provenanceViewOf } from "../provenance/ProvenanceRecord.ts";
 import type { ReadableRuns } from "../provenance/ReadableRuns.ts";
 import type { Store } from "../storage/Store.ts";
 import { filledDocuments } from "./filledDocuments.ts";
 import { RunAssets } from "./RunAssets.ts";
-import { RunDescription, type RunOverview } from "./RunDescription.ts";
+import { RunDescription, type RunOverview, streamNameOf } from "./RunDescription.ts";
 import { Stream } from "./Stream.ts";
 
 /** What a Run is made from: the metadata documents, and event counts when the lookup already had them. */
@@ -64,6 +65,16 @@ export class Run extends RunDescription {
       this.streams.set(name, stream);
     }
     return stream;
+  }
+
+  /**
+   * One descriptor's events alone, as a Stream of its own: statistics are kept per descriptor, so `databroker
+   * index` reads them descriptor by descriptor. NotFoundError when the run has no such descriptor.
+   */
+  descriptorStream(descriptorUid: string): Stream {
+    const descriptor = this.descriptors.find((candidate) => candidate.uid === descriptorUid);
+    if (!descriptor) throw new NotFoundError(`run ${this.uid} has no descriptor ${descriptorUid}`);
+    return new Stream(this.store, this.assets, streamNameOf(descriptor), [descriptor]);
   }
 
   /** The documents in their original order; with `fill`, Resource-backed keys hold their arrays. */

@@ -5,6 +5,13 @@ export type { SortSpec } from "../catalog/SortKey.ts";
 export { Broker, type BrokerOptions } from "./Broker.ts";
 export type { BrokerLike, RunLike, StreamLike } from "./BrokerLike.ts";
 export { type FieldSource, fieldSource, mergeDataKeys } from "./dataKeys.ts";
+export {
+  type IndexFailure,
+  type IndexOptions,
+  type IndexProgress,
+  type IndexSummary,
+  indexFields,
+} from "./indexFields.ts";
 export { Run, type RunRecord } from "./Run.ts";
 export { type RunOverview, streamNameOf } from "./RunDescription.ts";
 export { runFromText, runRefFromText } from "./runRefText.ts";

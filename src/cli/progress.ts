@@ -42,13 +42,19 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-/** What a progress counts: bytes read (ingest), or runs done (export). */
+/** What a progress counts: bytes read (ingest), runs done (export), fields indexed (index). */
 export interface ProgressUnit {
   amount(n: number): string;
 }
 
 export const BYTES: ProgressUnit = { amount: formatBytes };
-export const RUNS: ProgressUnit = { amount: (n) => (n === 1 ? "1 run" : `${Number(n.toFixed(2))} runs`) };
+/** A count of `noun`s: `1 run`, `2.5 runs`. */
+function counted(noun: string): ProgressUnit {
+  return { amount: (n) => (n === 1 ? `1 ${noun}` : `${Number(n.toFixed(2))} ${noun}s`) };
+}
+
+export const RUNS: ProgressUnit = counted("run");
+export const FIELDS: ProgressUnit = counted("field");
 
 /** The figures of a moment: what the bar and the plain lines both show. */
 export function progressFigures(done: number, total: number, seconds: number, unit: ProgressUnit = BYTES) {

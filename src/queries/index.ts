@@ -18,6 +18,7 @@ export {
   timeRange,
 } from "./builders.ts";
 export { type DistinctValue, distinctValues, sortDistinct } from "./distinct.ts";
+export type { FieldListing } from "./fieldListing.ts";
 export { formatQuery } from "./formatQuery.ts";
 export { queryKind, registerQueryKind } from "./kinds/index.ts";
 export type {

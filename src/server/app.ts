@@ -22,6 +22,7 @@ import { containerRoutes } from "./routes/containers.ts";
 import { deleteRunRoutes } from "./routes/deleteRun.ts";
 import { distinctRoutes } from "./routes/distinct.ts";
 import { documentsRoutes } from "./routes/documents.ts";
+import { fieldsRoutes } from "./routes/fields.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
 import { metadataUpdateRoutes } from "./routes/metadataUpdates.ts";
 import { provenanceRoutes } from "./routes/provenance.ts";
@@ -136,6 +137,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(annotationRoutes, { broker });
   await app.register(searchRoutes, { broker });
   await app.register(distinctRoutes, { broker });
+  await app.register(fieldsRoutes, { broker });
   await app.register(arrayRoutes, { broker });
   await app.register(tableRoutes, { broker });
   await app.register(containerRoutes, { broker });

@@ -66,6 +66,14 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/v1/fields",
+    summary:
+      "databroker's own: the streams and fields of the runs matching the filters, with runs, events, min, max, shape and runs not indexed",
+    parameters: PAGE.filter(([name]) => name.startsWith("filter")),
+    produces: ["application/json"],
+  },
+  {
+    method: "get",
     path: "/api/v1/array/full/{path}",
     summary: "An array's values",
     parameters: [

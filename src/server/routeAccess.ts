@@ -39,6 +39,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/v1/search/*": "read:metadata",
   "GET /api/v1/distinct": "read:metadata",
   "GET /api/v1/distinct/*": "read:metadata",
+  // Streams and fields of the runs matching filters, with statistics search into data compares too.
+  "GET /api/v1/fields": "read:metadata",
   "GET /api/v1/metadata": "read:metadata",
   "GET /api/v1/metadata/*": "read:metadata",
   // A run by its alias (beamline/proposal/beamtime/scan_id), among the runs the caller may see.

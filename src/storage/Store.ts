@@ -18,6 +18,7 @@ import type {
 } from "../documents/types.ts";
 import type { Finding } from "../errors.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
+import type { FieldListing } from "../queries/fieldListing.ts";
 import type { FieldStats } from "../queries/fieldStats.ts";
 import type { Query, QueryKey } from "../queries/Query.ts";
 import type { SearchDeadline } from "../queries/SearchDeadline.ts";
@@ -55,6 +56,22 @@ export interface PutReport {
    * documents of the batch.
    */
   warnings: Finding[];
+}
+
+/** A field of a descriptor whose statistics are not known yet (FieldStats.indexed false). */
+export interface UnindexedField {
+  run: string;
+  descriptor: string;
+  stream: string;
+  field: string;
+}
+
+export interface PutFieldStatsOptions {
+  /**
+   * Each field's stored `events` when its values were read: a field whose count differs now (events were
+   * added meanwhile, statistics that would miss them) is left as it is, not written.
+   */
+  eventsWhenRead?: Readonly<Record<string, number>>;
 }
 
 /** What every search takes: past `deadline` it throws SearchTimeoutError (none: no limit). */
@@ -127,6 +144,18 @@ export interface Store {
     options?: ColumnReadOptions,
   ): AsyncIterable<ColumnPage>;
   fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>>;
+  /**
+   * Replaces the statistics of the fields given (computed after ingest: `databroker index`) of a stored
+   * descriptor, the others kept, and rewrites its stream's summary that search into data reads, in one
+   * commit; the fields written. NotFoundError for an unknown descriptor.
+   */
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]>;
+  /** Every field not indexed yet, ordered by run, descriptor and field: what `databroker index` has to do. */
+  unindexedFields(): Promise<UnindexedField[]>;
 
   resources(runUid: string): Promise<Resource[]>;
   resource(uid: string): Promise<Resource | undefined>;
@@ -151,6 +180,11 @@ export interface Store {
    * how many runs hold it (queries/distinct.ts defines grouping and order); runs without the key are left out.
    */
   distinct(key: QueryKey, query?: Query, options?: SearchOptions): Promise<DistinctValue[]>;
+  /**
+   * The streams and fields of the runs matching `query`, each with how many runs have it, their events, its
+   * overall min and max, its shape when they agree and how many runs are not indexed (queries/fieldListing.ts).
+   */
+  fields(query?: Query, options?: SearchOptions): Promise<FieldListing[]>;
 
   close(): Promise<void>;
 }

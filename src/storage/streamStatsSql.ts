@@ -8,10 +8,16 @@ function where(streams: string | null): string {
   return streams === null ? "" : `WHERE ${streams}`;
 }
 
-/** Only descriptors with events vote on the shape: it is kept when they all have one and agree. */
-const SHAPE = `CASE WHEN count(*) FILTER (WHERE f.events > 0) = count(f.shape) FILTER (WHERE f.events > 0)
-    AND min(f.shape) FILTER (WHERE f.events > 0) = max(f.shape) FILTER (WHERE f.events > 0)
-  THEN min(f.shape) FILTER (WHERE f.events > 0) END`;
+/**
+ * The shape of a group of rows of `alias` (descriptors of a stream, runs of a listing): only rows with events
+ * vote, and it is kept when they all have one and agree.
+ */
+export function agreedShape(alias: string): string {
+  const voters = `FILTER (WHERE ${alias}.events > 0)`;
+  return `CASE WHEN count(*) ${voters} = count(${alias}.shape) ${voters}
+    AND min(${alias}.shape) ${voters} = max(${alias}.shape) ${voters}
+  THEN min(${alias}.shape) ${voters} END`;
+}
 
 export const STREAM_STATS_COLUMNS =
   "run, stream, field, events, count, min, max, sum, sum_min, sum_max, mean_min, mean_max, shape, indexed";
@@ -23,7 +29,7 @@ SELECT s.run, s.stream, '', sum(s.events), 0, NULL, NULL, NULL, NULL, NULL, NULL
 FROM streams s ${where(streams)} GROUP BY s.run, s.stream
 UNION ALL
 SELECT s.run, s.stream, f.key, sum(f.events), sum(f.count), min(f.min), max(f.max), sum(f.sum), min(f.sum_min),
-  max(f.sum_max), min(f.mean_min), max(f.mean_max), ${SHAPE}, min(f.indexed)
+  max(f.sum_max), min(f.mean_min), max(f.mean_max), ${agreedShape("f")}, min(f.indexed)
 FROM field_stats f JOIN streams s ON s.descriptor = f.descriptor ${where(streams)} GROUP BY s.run, s.stream, f.key`;
 }
 

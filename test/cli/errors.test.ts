@@ -34,6 +34,9 @@ const COMMANDS: string[][] = [
   ["table", "-1"],
   ["documents", "-1"],
   ["lineage", "-1"],
+  ["fields"],
+  // index writes, but a missing catalog is an error to it as to a read: it never creates one.
+  ["index"],
   ["ingest", join(scratch, "nothing.jsonl")],
 ];
 

@@ -11,6 +11,8 @@ export interface ServedProcess {
   apiKey: string;
   /** Everything printed on stdout so far. */
   output(): string;
+  /** Everything printed on stderr so far. */
+  errors(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -46,6 +48,7 @@ export async function spawnServer(
     url,
     apiKey,
     output: () => stdout,
+    errors: () => stderr,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, "exit");

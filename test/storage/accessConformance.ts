@@ -6,6 +6,7 @@ import type { AuditEntry, StoredAccess } from "../../src/access/AccessRecords.ts
 import { ConflictError, UnsupportedError } from "../../src/errors.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
+import { withOpenStore as withStore } from "./storeHelpers.ts";
 
 type Open = () => Promise<Store>;
 
@@ -19,14 +20,6 @@ const STATE: StoredAccess = {
 
 function entry(n: number): Omit<AuditEntry, "id"> {
   return { at: 1_700_000_000.25 + n, actor: `user-${n}`, action: "key.create", detail: { n, name: `κ${n}` } };
-}
-
-async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** `persistent`: the catalog outlives its store and reopens from its uri (openStore), read-only too. */

@@ -10,18 +10,10 @@ import { parseQuery } from "../../src/queries/parseQuery.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { Store } from "../../src/storage/Store.ts";
 import { creation, storedAnnotation } from "./annotationFixture.ts";
-import { collect } from "./storeHelpers.ts";
+import { collect, withOpenStore as withStore } from "./storeHelpers.ts";
 import { smallRun } from "./syntheticRuns.ts";
 
 type Open = () => Promise<Store>;
-
-async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 let counter = 0;
 

@@ -24,6 +24,7 @@ import type { Store } from "../../src/storage/Store.ts";
 import { accessConformance } from "./accessConformance.ts";
 import { annotationConformance } from "./annotationConformance.ts";
 import { dataSearchConformance } from "./dataSearchConformance.ts";
+import { fieldStatsConformance } from "./fieldStatsConformance.ts";
 import { fuzzyConformance } from "./fuzzyConformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
@@ -118,13 +119,21 @@ async function assertNothingOf(store: Store, uid: string): Promise<void> {
   await assert.rejects(collect(store.documents(uid)), NotFoundError);
 }
 
-/** `persistent`: the catalog outlives its store, and reopens (read-only too) from the store's uri. */
-export function storeConformance(name: string, open: Open, options: { persistent?: boolean } = {}): void {
+/**
+ * `persistent`: the catalog outlives its store, and reopens (read-only too) from the store's uri;
+ * `memoryStats`: statistics put after ingest do not (the files catalog).
+ */
+export function storeConformance(
+  name: string,
+  open: Open,
+  options: { persistent?: boolean; memoryStats?: boolean } = {},
+): void {
   describe(`Store conformance: ${name}`, () => {
     accessConformance(open, options);
     annotationConformance(open, options);
     dataSearchConformance(open);
     fuzzyConformance(open);
+    fieldStatsConformance(open, { persistent: options.persistent && !options.memoryStats });
 
     test("every real run in ../shared/data is stored, read back and replayed deep-equal", async () => {
       const runs = await realRuns();

@@ -28,7 +28,7 @@ function annotation(run: string, id: string, tags: string[]): Annotation {
   return storedAnnotation(run, id, { tags });
 }
 
-storeConformance("files", () => FilesStore.open(newCatalog()), { persistent: true });
+storeConformance("files", () => FilesStore.open(newCatalog()), { persistent: true, memoryStats: true });
 
 /** A files store that reads its directory afresh after every put, accepted or rejected. */
 class ReopeningStore {

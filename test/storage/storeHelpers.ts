@@ -4,6 +4,7 @@ import { unpackEventPage } from "../../src/documents/pages.ts";
 import type { DocumentPair, Event } from "../../src/documents/types.ts";
 import type { ColumnPage, PageColumn } from "../../src/storage/ColumnPage.ts";
 import { columnValues } from "../../src/storage/codec/columnCodec.ts";
+import type { Store } from "../../src/storage/Store.ts";
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -46,4 +47,13 @@ export function eventsFromColumns(pages: ColumnPage[]): Event[] {
       return event;
     });
   });
+}
+
+/** Runs `work` on an open store, then closes it whatever happens. */
+export async function withOpenStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }

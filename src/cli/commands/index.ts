@@ -74,6 +74,17 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./export.ts")).registerExport,
   },
   {
+    name: "index",
+    summary:
+      "compute the statistics of fields not indexed yet (external data), so search into data reaches them",
+    load: async () => (await import("./indexFields.ts")).registerIndex,
+  },
+  {
+    name: "fields",
+    summary: "list the streams and fields of the runs a query selects: runs, events, min, max, shape",
+    load: async () => (await import("./fields.ts")).registerFields,
+  },
+  {
     name: "access",
     summary: "the catalog's memberships: load from the user office, list, whoami, audit, retag",
     load: async () => (await import("./access.ts")).registerAccess,

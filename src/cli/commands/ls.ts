@@ -5,6 +5,7 @@ import { InvalidArgumentError } from "commander";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import { dateOf } from "../../documents/epochTime.ts";
 import { openStore } from "../../storage/openStore.ts";
+import { aligned } from "../alignedColumns.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 
 export const DEFAULT_LIMIT = 25;
@@ -54,13 +55,7 @@ function table(rows: RunListing[]): string {
     row.exit_status ?? "(no stop)",
   ]);
   const header = ["uid", "scan_id", "time", "plan_name", "events", "exit_status"];
-  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i].length)));
-  const line = (cell: string[]) =>
-    cell
-      .map((text, i) => text.padEnd(widths[i]))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...cells.map(line)].join("\n");
+  return aligned([header, ...cells]).join("\n");
 }
 
 /**

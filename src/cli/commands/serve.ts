@@ -16,6 +16,7 @@ import {
   ingestLimitsOf,
   LIMIT_SETTINGS,
 } from "../../server/ingest/ingestLimits.ts";
+import { indexInBackground } from "../backgroundIndex.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { reportCliFailure } from "../errors.ts";
 import {
@@ -46,6 +47,8 @@ export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
   oidcClientId?: string;
   trustedProxy?: string;
   proxyUserHeader?: string;
+  /** Once listening, compute the statistics of fields not indexed yet in the background (`databroker index`). */
+  index?: boolean;
   /** Called once the catalog is open, before listening (`start` seeds the examples here). */
   prepare?: (broker: Broker) => Promise<void>;
 }
@@ -121,9 +124,10 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : options.port;
     const url = `http://${urlHost(options.host)}:${port}`;
+    const indexing = options.index ? indexInBackground(broker, (line) => console.error(line)) : undefined;
     let closing: Promise<void> | undefined;
     const close = () => {
-      closing ??= app.close().then(() => broker.close());
+      closing ??= Promise.all([app.close(), indexing?.stop()]).then(() => broker.close());
       return closing;
     };
     return { app, broker, url, apiKey, close };
@@ -220,6 +224,10 @@ export function withListenOptions(command: Command): Command {
     .option("--port <port>", "port to listen on (0: any free port)", parsePort, 8000)
     .option("--api-key <key>", "the single user's API key (default: $DATABROKER_API_KEY, else a random one)")
     .option("--public", "let anonymous callers read (writing still needs the key)")
+    .option(
+      "--index",
+      "once listening, compute in the background the statistics of fields not indexed yet, as `databroker index` does",
+    )
     .option(
       "--oidc-issuer <url>",
       "with memberships: accept bearer tokens of this OIDC issuer (default: $DATABROKER_OIDC_ISSUER)",

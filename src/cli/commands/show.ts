@@ -7,6 +7,7 @@ import { runFromText } from "../../broker/runRefText.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DataKey } from "../../documents/types.ts";
 import { DatabrokerError } from "../../errors.ts";
+import { aligned } from "../alignedColumns.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
@@ -49,19 +50,6 @@ export async function describeRun(run: Run): Promise<{
     streams[name] = { events: events[name] ?? 0, descriptors: stream.descriptors.length, fields };
   }
   return { start: run.start, stop: run.stop, streams };
-}
-
-/** Lines of cells with each column padded to its widest cell. */
-function aligned(rows: string[][], indent: string): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map(
-    (row) =>
-      indent +
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join("  ")
-        .trimEnd(),
-  );
 }
 
 /** One line per top-level key, long values cut. */

@@ -23,13 +23,22 @@ import type {
 import { ConflictError, NotFoundError, UnsupportedError } from "../../errors.ts";
 import { readsAnnotations } from "../../queries/annotationKeys.ts";
 import type { DistinctValue } from "../../queries/distinct.ts";
+import type { FieldListing } from "../../queries/fieldListing.ts";
 import type { FieldStats } from "../../queries/fieldStats.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { createDirectory } from "../createDirectory.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
-import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
+import type {
+  PutFieldStatsOptions,
+  PutOptions,
+  PutReport,
+  SearchOptions,
+  Store,
+  StoreRunsOptions,
+  UnindexedField,
+} from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { bulkAsPages } from "./bulkAsPages.ts";
 import type { CatalogLayout } from "./CatalogLayout.ts";
@@ -260,6 +269,23 @@ export class FilesStore implements Store {
     return this.state.memory.fieldStats(descriptorUid);
   }
 
+  /**
+   * Kept in memory only, for as long as the store is open: the directory holds documents, and statistics
+   * are no document (README, Design notes). A files catalog is indexed again each time it is opened, read-only
+   * or not (nothing is written).
+   */
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return this.state.memory.putFieldStats(descriptorUid, stats, options);
+  }
+
+  unindexedFields(): Promise<UnindexedField[]> {
+    return this.state.memory.unindexedFields();
+  }
+
   resources(runUid: string): Promise<Resource[]> {
     return this.state.memory.resources(runUid);
   }
@@ -305,6 +331,11 @@ export class FilesStore implements Store {
   async count(query?: Query, options?: SearchOptions): Promise<number> {
     await this.annotationsFor(query);
     return this.state.memory.count(query, options);
+  }
+
+  async fields(query?: Query, options?: SearchOptions): Promise<FieldListing[]> {
+    await this.annotationsFor(query);
+    return this.state.memory.fields(query, options);
   }
 
   async distinct(key: QueryKey, query?: Query, options?: SearchOptions): Promise<DistinctValue[]> {

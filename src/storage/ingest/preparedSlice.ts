@@ -101,7 +101,7 @@ function streamCounts(documents: SliceDocuments, pages: SlicePages): StreamCount
 }
 
 /** The stream name of a descriptor; databroker's default for an unnamed one is "primary". */
-function streamOf(descriptor: Record<string, unknown>): string {
+export function streamOf(descriptor: Record<string, unknown>): string {
   return typeof descriptor.name === "string" ? descriptor.name : "primary";
 }
 

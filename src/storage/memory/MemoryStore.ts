@@ -20,6 +20,7 @@ import { readsAnnotations } from "../../queries/annotationKeys.ts";
 import { compareCodePoints, compareValues } from "../../queries/compareValues.ts";
 import { distinctStatOf, distinctStatScope } from "../../queries/dataKey.ts";
 import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
+import { type FieldListing, listFields } from "../../queries/fieldListing.ts";
 import type { FieldStats, StreamStats } from "../../queries/fieldStats.ts";
 import { type RunMetadata, RunQuery, valueAt } from "../../queries/matches.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
@@ -29,8 +30,9 @@ import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
 import { mergeStatsInto } from "../ingest/fieldStats.ts";
-import type { IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
+import type { IngestBackend, IngestTransaction, StoredDocument } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
+import { rewriteFieldStats } from "../ingest/rewriteFieldStats.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
@@ -38,7 +40,15 @@ import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
 import type { DatumPageRecord, EventPageRecord, LogEntry, PreparedBatch, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
-import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
+import type {
+  PutFieldStatsOptions,
+  PutOptions,
+  PutReport,
+  SearchOptions,
+  Store,
+  StoreRunsOptions,
+  UnindexedField,
+} from "../Store.ts";
 import { touchedStreams } from "../streamStatsSql.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { MemoryAccess } from "./MemoryAccess.ts";
@@ -97,20 +107,39 @@ export class MemoryStore implements Store {
   /** The audit of deleted runs: kept as long as the store (nothing of a memory catalog outlives it). */
   private readonly deleted: RunDeletion[] = [];
 
+  /** Writes as one transaction: the slices of a put are staged and only applied once it succeeds. */
+  private readonly backend: IngestBackend = {
+    transaction: (work) =>
+      this.queue.run(async () => {
+        const staged = new StagedWrites();
+        const result = await work(this.transaction(staged));
+        for (const prepared of staged.batches) this.write(prepared);
+        return result;
+      }),
+  };
+
   put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
-    return putBatch(
-      batch,
-      {
-        transaction: (work) =>
-          this.queue.run(async () => {
-            // The slices of the put are staged and only applied once it succeeds: a rollback drops them.
-            const staged = new StagedWrites();
-            const result = await work(this.transaction(staged));
-            for (const prepared of staged.batches) this.write(prepared);
-            return result;
-          }),
-      },
-      options,
+    return putBatch(batch, this.backend, options);
+  }
+
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return rewriteFieldStats(this.backend, descriptorUid, stats, options);
+  }
+
+  async unindexedFields(): Promise<UnindexedField[]> {
+    const found: UnindexedField[] = [];
+    for (const [descriptor, { run, stream }] of this.streamRows)
+      for (const [field, stats] of Object.entries(this.stats.get(descriptor) ?? {}))
+        if (!stats.indexed) found.push({ run, descriptor, stream, field });
+    return found.sort(
+      (a, b) =>
+        compareCodePoints(a.run, b.run) ||
+        compareCodePoints(a.descriptor, b.descriptor) ||
+        compareCodePoints(a.field, b.field),
     );
   }
 
@@ -450,6 +479,10 @@ export class MemoryStore implements Store {
       this.matching(scope, options, key).map((row) => row.metadata),
       key,
     );
+  }
+
+  async fields(query: Query = ALL, options: SearchOptions = {}): Promise<FieldListing[]> {
+    return listFields(this.matching(query, options).map((row) => row.metadata.streams));
   }
 
   async close(): Promise<void> {}

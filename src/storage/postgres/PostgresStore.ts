@@ -20,14 +20,17 @@ import type {
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { distinctStatOf, distinctStatScope } from "../../queries/dataKey.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
+import { type FieldListing, sortFieldListing } from "../../queries/fieldListing.ts";
 import type { FieldStats } from "../../queries/fieldStats.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../../queries/Query.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { DeletionRequest, RunDeletion } from "../deletions.ts";
+import { type FieldListingRow, fieldListingOf, UNINDEXED_FIELDS } from "../fieldStatsSql.ts";
 import type { IngestTransaction } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
+import { rewriteFieldStats } from "../ingest/rewriteFieldStats.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
@@ -35,7 +38,15 @@ import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
 import type { LogEntry, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
-import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
+import type {
+  PutFieldStatsOptions,
+  PutOptions,
+  PutReport,
+  SearchOptions,
+  Store,
+  StoreRunsOptions,
+  UnindexedField,
+} from "../Store.ts";
 import { type CompileOptions, ICU_ROOT, QueryCompiler } from "./compileQuery.ts";
 import { bound, openPool, redactedUri, statement } from "./connectionPool.ts";
 import { DELETIONS, deleteRunRows } from "./deleteRunRows.ts";
@@ -55,7 +66,7 @@ import {
   storedFieldStats,
 } from "./rows.ts";
 import { SearchPools } from "./SearchPools.ts";
-import { countStatement, distinctStatement, runsStatement } from "./searchStatements.ts";
+import { countStatement, distinctStatement, fieldsStatement, runsStatement } from "./searchStatements.ts";
 import { float8Text, SqlParams } from "./sqlParams.ts";
 
 export interface PostgresStoreOptions {
@@ -352,6 +363,23 @@ export class PostgresStore implements Store {
     }
   }
 
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return rewriteFieldStats(
+      { transaction: (work) => this.transaction(work) },
+      descriptorUid,
+      stats,
+      options,
+    );
+  }
+
+  async unindexedFields(): Promise<UnindexedField[]> {
+    return (await this.pool.query(UNINDEXED_FIELDS)).rows as UnindexedField[];
+  }
+
   async fieldStats(descriptorUid: string): Promise<Record<string, FieldStats>> {
     if (!(await this.pool.query(bound(IS_DESCRIPTOR, [descriptorUid]))).rowCount)
       throw new NotFoundError(`no descriptor has uid ${descriptorUid}`);
@@ -472,6 +500,16 @@ export class PostgresStore implements Store {
     const { rows } = await this.searched(options, distinctStatement(key, scope, this.compiling(options)));
     return sortDistinct(
       rows.map((row) => ({ value: JSON.parse(row.value) as QueryValue, count: row.count })),
+    );
+  }
+
+  async fields(query: Query = ALL, options: SearchOptions = {}): Promise<FieldListing[]> {
+    await this.checkDuplicates(query, options);
+    const { rows } = await this.searched(options, fieldsStatement(query, this.compiling(options)));
+    return sortFieldListing(
+      (rows as Array<FieldListingRow & { shape: number[] | null }>).map((row) =>
+        fieldListingOf(row, row.shape),
+      ),
     );
   }
 

@@ -4,6 +4,7 @@ import { isTagsKey } from "../../queries/annotationKeys.ts";
 import { distinctStatOf } from "../../queries/dataKey.ts";
 import { parseQueryKey } from "../../queries/keyPath.ts";
 import type { Query, QueryKey } from "../../queries/Query.ts";
+import { fieldListingSql } from "../fieldStatsSql.ts";
 import type { StoreRunsOptions } from "../Store.ts";
 import { annotationDistinct } from "./annotationSearch.ts";
 import { type CompileOptions, QueryCompiler } from "./compileQuery.ts";
@@ -79,4 +80,11 @@ export function distinctStatement(key: QueryKey, query: Query, compile: CompileO
       WHERE ${where} AND ${value.json} IS NOT NULL GROUP BY 1`,
     values: params.values,
   };
+}
+
+/** The streams and fields of the matching runs (fieldStatsSql.ts). */
+export function fieldsStatement(query: Query, compile: CompileOptions): SqlStatement {
+  const params = new SqlParams();
+  const where = new QueryCompiler(params, compile).condition(query, "r");
+  return { text: fieldListingSql(`SELECT r.uid FROM runs r WHERE ${where}`), values: params.values };
 }

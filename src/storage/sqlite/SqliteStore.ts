@@ -24,13 +24,17 @@ import type {
 import { NotFoundError, UnsupportedError } from "../../errors.ts";
 import { distinctStatOf, distinctStatScope } from "../../queries/dataKey.ts";
 import { type DistinctValue, sortDistinct } from "../../queries/distinct.ts";
+import { type FieldListing, sortFieldListing } from "../../queries/fieldListing.ts";
 import type { FieldStats } from "../../queries/fieldStats.ts";
 import { ALL, type Query, type QueryKey } from "../../queries/Query.ts";
 import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { decodeExact } from "../codec/exactMsgpack.ts";
 import type { DeletionRequest, RunDeletion } from "../deletions.ts";
+import { type FieldListingRow, fieldListingOf, fieldListingSql, UNINDEXED_FIELDS } from "../fieldStatsSql.ts";
+import type { IngestBackend } from "../ingest/IngestBackend.ts";
 import { putBatch } from "../ingest/putBatch.ts";
+import { rewriteFieldStats } from "../ingest/rewriteFieldStats.ts";
 import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
@@ -38,7 +42,15 @@ import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
 import type { LogEntry, SingletonName } from "../records.ts";
 import { replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
-import type { PutOptions, PutReport, SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
+import type {
+  PutFieldStatsOptions,
+  PutOptions,
+  PutReport,
+  SearchOptions,
+  Store,
+  StoreRunsOptions,
+  UnindexedField,
+} from "../Store.ts";
 import { WriteQueue } from "../WriteQueue.ts";
 import { Connection } from "./Connection.ts";
 import {
@@ -130,12 +142,20 @@ export class SqliteStore implements Store {
 
   // --- writing -------------------------------------------------------------------------------------------
 
+  private readonly backend: IngestBackend = {
+    transaction: (work) => this.queue.run(() => this.writable().transaction(work)),
+  };
+
   put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
-    return putBatch(
-      batch,
-      { transaction: (work) => this.queue.run(() => this.writable().transaction(work)) },
-      options,
-    );
+    return putBatch(batch, this.backend, options);
+  }
+
+  putFieldStats(
+    descriptorUid: string,
+    stats: Record<string, FieldStats>,
+    options?: PutFieldStatsOptions,
+  ): Promise<string[]> {
+    return rewriteFieldStats(this.backend, descriptorUid, stats, options);
   }
 
   async deleteRun(uid: string, request: DeletionRequest): Promise<RunDeletion> {
@@ -250,6 +270,10 @@ export class SqliteStore implements Store {
       throw new NotFoundError(`no descriptor has uid ${descriptorUid}`);
     }
     return storedFieldStats(this.reader, descriptorUid);
+  }
+
+  async unindexedFields(): Promise<UnindexedField[]> {
+    return this.sql(UNINDEXED_FIELDS).all() as UnindexedField[];
   }
 
   async resources(runUid: string): Promise<Resource[]> {
@@ -421,6 +445,18 @@ export class SqliteStore implements Store {
     });
     return sortDistinct(
       rows.map((row) => ({ value: distinctValueOf(row.kind, row.value), count: row.count })),
+    );
+  }
+
+  async fields(query: Query = ALL, options: SearchOptions = {}): Promise<FieldListing[]> {
+    const rows = this.searched(options, () => {
+      const where = this.where(query, options);
+      return this.sql(fieldListingSql(`SELECT uid FROM runs WHERE ${where.sql}`)).all(
+        ...where.params,
+      ) as Array<FieldListingRow & { shape: string | null }>;
+    });
+    return sortFieldListing(
+      rows.map((row) => fieldListingOf(row, row.shape === null ? null : JSON.parse(row.shape))),
     );
   }
 

@@ -1,0 +1,15 @@
+// GET /api/v1/fields?filter[...]: the streams and fields of the runs the caller may see that match the filters
+// (the search route's filters, query language included), each with runs, events, overall min and max, shape
+// when the runs agree and runs not indexed yet: {fields: FieldListing[]} (queries/fieldListing.ts).
+import type { FastifyInstance } from "fastify";
+import { queryFromTiledParams } from "../../queries/index.ts";
+import { exactNumbersAsked, sendJson } from "../json.ts";
+import { paramsOf } from "../requestParams.ts";
+import { type ReadRoutesOptions, requestCatalog } from "./reply.ts";
+
+export async function fieldsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  app.get("/api/v1/fields", async (request, reply) => {
+    const catalog = requestCatalog(request, options.broker).search(queryFromTiledParams(paramsOf(request)));
+    return sendJson(reply, { fields: await catalog.fields() }, exactNumbersAsked(request));
+  });
+}
