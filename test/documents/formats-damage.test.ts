@@ -9,6 +9,7 @@ import { unpackMultiple } from "msgpackr";
 import { type DocumentFormat, stringifyJson, writeDocuments } from "../../src/documents/formats/index.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { UnreadableError } from "../../src/errors.ts";
+import { seededRandom } from "../queries/randomQueries.ts";
 import { dataPath } from "../support/sharedData.ts";
 import { collect, collectUntilFailure, temporaryDirectory } from "./formats-support.ts";
 
@@ -185,17 +186,6 @@ async function checkJsonCorruptions(s: Specimen, path: string, cuts: number[]): 
       );
     }
   }
-}
-
-/** A reproducible stream of pseudo-random numbers in [0, 1) (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const tutorial = dataPath("bluesky-tutorials", "example_data", "17edf994-bcbe-4113-840b-3ccebb1dfdbe.jsonl");

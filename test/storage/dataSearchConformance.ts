@@ -13,20 +13,10 @@ import type { DataStatOperator } from "../../src/queries/kinds/dataStat.ts";
 import { parseQuery } from "../../src/queries/parseQuery.ts";
 import type { Query } from "../../src/queries/Query.ts";
 import type { Store } from "../../src/storage/Store.ts";
+import { seededRandom } from "../queries/randomQueries.ts";
 import { collect } from "./storeHelpers.ts";
 
 type Open = () => Promise<Store>;
-
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the brute force knows of one stream of a run: its events and each declared field's values by event. */
 interface KnownStream {
@@ -252,7 +242,7 @@ function randomQuery(rnd: () => number): Query {
 export function dataSearchConformance(open: Open): void {
   describe("search into data", () => {
     test("every data query (and distinct over statistics) selects exactly what a brute-force scan of the events does", async () => {
-      const rnd = random(18);
+      const rnd = seededRandom(18);
       const runs = Array.from({ length: 40 }, (_, index) => generatedRun(rnd, index));
       const store = await open();
       try {
