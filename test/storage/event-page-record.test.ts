@@ -35,6 +35,16 @@ function page(): EventColumns {
   };
 }
 
+/** The least and greatest of the events' own sums and means, of statistics that are indexed. */
+function perEvent(
+  sumMin: number | null,
+  sumMax: number | null,
+  meanMin: number | null,
+  meanMax: number | null,
+) {
+  return { sumMin, sumMax, meanMin, meanMax, indexed: true };
+}
+
 describe("encodeEventPage", () => {
   test("numeric columns are their float64 numbers, with statistics of those numbers (NaN left out)", () => {
     const record = encodeEventPage(0, "desc", "event_page", page(), new BufferArena(1024));
@@ -44,7 +54,10 @@ describe("encodeEventPage", () => {
     assert.deepEqual(floats.shape, [4]);
     assert.deepEqual(Array.from(bytesToFloat64(floats.bytes)), [1.5, -0, Number.NaN, -7]);
     assert.ok(Object.is(bytesToFloat64(floats.bytes)[1], -0));
-    assert.deepEqual(floats.stats, { events: 4, count: 3, min: -7, max: 1.5, sum: -5.5, shape: [] });
+    assert.deepEqual(floats.stats, {
+      ...{ events: 4, count: 3, min: -7, max: 1.5, sum: -5.5, shape: [] },
+      ...perEvent(-7, 1.5, -7, 1.5),
+    });
     assert.deepEqual(columns["data.infinite"].stats, {
       events: 4,
       count: 4,
@@ -52,6 +65,12 @@ describe("encodeEventPage", () => {
       max: Number.POSITIVE_INFINITY,
       sum: Number.NaN,
       shape: [],
+      ...perEvent(
+        Number.NEGATIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+      ),
     });
     assert.deepEqual(columns["data.packed"].stats, {
       events: 4,
@@ -60,6 +79,7 @@ describe("encodeEventPage", () => {
       max: 4,
       sum: 10,
       shape: [],
+      ...perEvent(1, 4, 1, 4),
     });
     assert.equal(columns["timestamps.floats"].stats, null);
   });
@@ -75,6 +95,7 @@ describe("encodeEventPage", () => {
       max: null,
       sum: null,
       shape: [],
+      ...perEvent(null, null, null, null),
     });
     assert.equal(columns["data.mixed"].encoding, "msgpack");
     assert.deepEqual(columns["data.mixed"].stats, {
@@ -84,6 +105,8 @@ describe("encodeEventPage", () => {
       max: 4,
       sum: 8,
       shape: null,
+      // Events 1, "two" (no numbers), 3 and [4].
+      ...perEvent(1, 4, 1, 4),
     });
     assert.equal(columns["data.images"].encoding, "float64");
     assert.deepEqual(columns["data.images"].shape, [4, 2]);
@@ -94,6 +117,8 @@ describe("encodeEventPage", () => {
       max: 8,
       sum: 36,
       shape: [2],
+      // Each image's own sums 3, 7, 11, 15 and means 1.5 ... 7.5.
+      ...perEvent(3, 15, 1.5, 7.5),
     });
   });
 
@@ -126,6 +151,7 @@ describe("encodeEventPage", () => {
       max: null,
       sum: null,
       shape: [],
+      ...perEvent(null, null, null, null),
     });
     const broken = { ...page(), seq_num: [1, "2", 3, 4] };
     assert.throws(() => encodeEventPage(0, "desc", "event_page", broken), ValidationError);
@@ -141,6 +167,8 @@ test("numberStats: count, min, max and sum over the numbers that are not NaN", (
     max: 2,
     sum: -0.5,
     shape: [2],
+    // Events [2, NaN] (sum 2 of one number) and [-3, 0.5] (sum -2.5, mean -1.25).
+    ...perEvent(-2.5, 2, -1.25, 2),
   });
   assert.deepEqual(numberStats(new Float64Array([Number.NaN]), 1, []), {
     events: 1,
@@ -149,6 +177,7 @@ test("numberStats: count, min, max and sum over the numbers that are not NaN", (
     max: null,
     sum: null,
     shape: [],
+    ...perEvent(null, null, null, null),
   });
 });
 
