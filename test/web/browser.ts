@@ -25,7 +25,7 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** Console errors, uncaught exceptions and failed requests of `page` from now on (assert it stays empty). */
+/** Console errors, uncaught exceptions, failed requests and 5xx answers of `page` from now on (assert it stays empty). */
 export function recordProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on("console", (message) => {
@@ -33,9 +33,15 @@ export function recordProblems(page: Page): string[] {
       problems.push(`console error: ${message.text()} (${message.location().url || "no location"})`);
   });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
-  );
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText;
+    // ERR_ABORTED is the browser cancelling a fetch (a navigation, a superseded search), not a failure.
+    if (reason !== "net::ERR_ABORTED")
+      problems.push(`request failed: ${request.method()} ${request.url()}: ${reason}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 500) problems.push(`server error: ${response.status()} ${response.url()}`);
+  });
   return problems;
 }
 
