@@ -16,7 +16,11 @@ export const MAX_PENDING = 10_000;
 /** Runs looked up per search. */
 const LOOKUP_CHUNK = 500;
 
-export async function* runChanges(broker: Broker, options: SubscribeOptions = {}): AsyncGenerator<RunChange> {
+/**
+ * Subscribes at once (not at the first `next`): what is stored after this call is heard even when iteration
+ * begins later. Unsubscribes when the iteration ends or `signal` aborts.
+ */
+export function runChanges(broker: Broker, options: SubscribeOptions = {}): AsyncIterable<RunChange> {
   const pending: RunsChanged[] = [];
   let lagged = false;
   const wakeup = new Wakeup();
@@ -26,29 +30,33 @@ export async function* runChanges(broker: Broker, options: SubscribeOptions = {}
     else pending.push(change);
     wakeup.notify();
   });
-  try {
-    while (!options.signal?.aborted) {
-      if (lagged)
-        throw new LaggedError(
-          `this subscriber fell more than ${MAX_PENDING} notices behind; subscribe again and search for what was missed`,
-        );
-      const change = pending.shift();
-      if (!change) {
-        if (!(await wakeup.wait(options.signal))) return;
-        continue;
+  options.signal?.addEventListener("abort", unsubscribe, { once: true });
+  async function* changes(): AsyncGenerator<RunChange> {
+    try {
+      while (!options.signal?.aborted) {
+        if (lagged)
+          throw new LaggedError(
+            `this subscriber fell more than ${MAX_PENDING} notices behind; subscribe again and search for what was missed`,
+          );
+        const change = pending.shift();
+        if (!change) {
+          if (!(await wakeup.wait(options.signal))) return;
+          continue;
+        }
+        const uids = [...new Set([...change.started, ...change.stopped])];
+        const seen = await summariesOf(broker, uids);
+        for (const uid of uids) {
+          const summary = seen.get(uid);
+          if (!summary) continue;
+          if (change.started.includes(uid)) yield { kind: "start", summary };
+          if (change.stopped.includes(uid) && summary.stop) yield { kind: "stop", summary };
+        }
       }
-      const uids = [...new Set([...change.started, ...change.stopped])];
-      const seen = await summariesOf(broker, uids);
-      for (const uid of uids) {
-        const summary = seen.get(uid);
-        if (!summary) continue;
-        if (change.started.includes(uid)) yield { kind: "start", summary };
-        if (change.stopped.includes(uid) && summary.stop) yield { kind: "stop", summary };
-      }
+    } finally {
+      unsubscribe();
     }
-  } finally {
-    unsubscribe();
   }
+  return { [Symbol.asyncIterator]: changes };
 }
 
 /** The summaries of those of `uids` the broker sees. */

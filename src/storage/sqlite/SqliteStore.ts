@@ -65,7 +65,7 @@ import {
   MANY_STATS_ROWS,
   manyStatsRowsProbe,
 } from "./compileQuery.ts";
-import { watchOtherWriters } from "./otherWriters.ts";
+import { OtherWriters } from "./OtherWriters.ts";
 import {
   type DatumPageRow,
   datumPageRecord,
@@ -91,12 +91,15 @@ export class SqliteStore implements Store {
   private readonly writer?: SqliteWriter;
   private readonly reader: Connection;
   private readonly queue = new WriteQueue();
-  private stopWatching?: () => void;
+  private otherWriters?: OtherWriters;
   private readonly changes = new RunChanges({
     first: () => {
-      this.stopWatching = watchOtherWriters(this.reader, this.changes);
+      this.otherWriters = new OtherWriters(this.reader, this.changes);
     },
-    last: () => this.stopWatching?.(),
+    last: () => {
+      this.otherWriters?.stop();
+      this.otherWriters = undefined;
+    },
   });
   readonly access: AccessRecords;
   readonly annotations: AnnotationRecords;
@@ -160,6 +163,7 @@ export class SqliteStore implements Store {
     options?: PutOptions,
   ): Promise<PutReport> {
     const report = await putBatch(batch, this.backend, options);
+    this.otherWriters?.announced(report);
     this.changes.emit(report);
     return report;
   }
@@ -489,7 +493,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.stopWatching?.();
+    this.otherWriters?.stop();
     await this.queue.run(async () => {
       // The reader first: the writer, then the file's last connection here, checkpoints as it closes.
       this.reader.close();
