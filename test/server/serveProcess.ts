@@ -67,7 +67,8 @@ export async function spawnServer(
     output: () => stdout,
     errors: () => stderr,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      // Already gone (exited, or killed by a signal: exitCode is then null and signalCode set).
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, "exit");
       child.kill("SIGTERM");
       const [code] = await exited;
