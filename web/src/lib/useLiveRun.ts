@@ -3,11 +3,12 @@
 // connection for the page to show. The stream closes when the run stops, the run view is left, or the
 // browser tab is hidden; it resumes after the last document received when the tab is shown again.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { type FollowState, followRun } from "./followRun.ts";
+import type { StreamState } from "./eventStream.ts";
+import { followRun } from "./followRun.ts";
 import { LiveEvents } from "./liveEvents.ts";
 import type { LoadedRun } from "./runData.ts";
 
-export type LiveStatus = "off" | FollowState | "finished" | "failed";
+export type LiveStatus = "off" | StreamState | "finished" | "failed";
 
 export interface LiveRun {
   status: LiveStatus;
