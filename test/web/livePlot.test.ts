@@ -3,7 +3,7 @@
 // against a real `databroker serve`: documents POSTed one request at a time appear on the plot without a
 // reload and without re-reading the columns, the summary and the table count them, a hidden tab closes the
 // stream and resumes after the last document, a dropped connection (a relay that cuts it) reconnects and
-// resumes, and the stop turns "Live" into "Run finished".
+// resumes, leaving the run closes the stream, and the stop turns "Live" into "Run finished".
 import assert from "node:assert/strict";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
@@ -232,7 +232,10 @@ describe("a run plotted while it is acquired", () => {
     assert.equal(columnReads, readsBefore, "appended from the stream, not read again");
     assert.equal(navigations, navigationsBefore, "no reload");
     await page.getByTestId("summary").filter({ hasText: "primary: 7" }).waitFor();
-    await page.locator("select[name=stream] option").filter({ hasText: "primary (7 events)" }).waitFor({ state: "attached" });
+    await page
+      .locator("select[name=stream] option")
+      .filter({ hasText: "primary (7 events)" })
+      .waitFor({ state: "attached" });
     await screenshot(page, "live-plot");
     // A NaN (as Python writes it) is counted as an event but not drawn as a point.
     await post(`[${event(8, "NaN")}]`);
@@ -268,6 +271,18 @@ describe("a run plotted while it is acquired", () => {
     await page.getByTestId("table-page").filter({ hasText: "of 13" }).waitFor({ timeout: 15_000 });
     await page.getByRole("tab", { name: "Plot" }).click();
     await points(page, 12);
+
+    // Leaving the run closes its stream; coming back reads the run and follows it afresh, each point once.
+    const closed = page.waitForEvent("requestfailed", {
+      predicate: (request) => request.url().includes(`/api/v1/stream/run/${uid}`),
+    });
+    await page.locator("a.brand").click();
+    assert.equal((await closed).failure()?.errorText, "net::ERR_ABORTED");
+    await page.getByTestId("result-count").waitFor();
+    await page.goBack();
+    await status(page, "Live");
+    await points(page, 12);
+    assert.equal(streamRequests.at(-1), "?after=0", streamRequests.join(" "));
 
     await post(
       json([
