@@ -3,7 +3,8 @@
 // against a real `databroker serve`: documents POSTed one request at a time appear on the plot without a
 // reload and without re-reading the columns, the summary and the table count them, a hidden tab closes the
 // stream and resumes after the last document, a dropped connection (a relay that cuts it) reconnects and
-// resumes, leaving the run closes the stream, and the stop turns "Live" into "Run finished".
+// resumes, leaving the run closes the stream, and the stop turns "Live" into "Run finished". A search
+// watching for new runs counts those it finds as they start and shows them.
 import assert from "node:assert/strict";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
@@ -126,7 +127,7 @@ async function droppingProxy(target: string): Promise<DroppingProxy> {
   };
 }
 
-describe("a run plotted while it is acquired", () => {
+describe("live data in the page", () => {
   let server: WebServer;
   let proxy: DroppingProxy;
   let browser: Browser;
@@ -306,6 +307,40 @@ describe("a run plotted while it is acquired", () => {
       problems.filter((p) => !p.includes(`/api/v1/stream/run/${uid}`)),
       [],
     );
+    await page.close();
+  });
+
+  test("a search watching for new runs announces those it finds as they start, and shows them", async () => {
+    const start = (id: string, plan: string) =>
+      json([["start", { uid: id, time: T0 + 100, plan_name: plan }]]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = recordProblems(page);
+    await page.goto(`${server.url}/?q=${encodeURIComponent('plan_name == "watched"')}&api_key=${server.key}`);
+    await page
+      .getByTestId("result-count")
+      .filter({ hasText: /^0 runs$/ })
+      .waitFor();
+    await page.getByLabel("Watch for new runs").check();
+    await page.getByTestId("new-runs").and(page.locator("[data-ready=yes]")).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("watch"), "1");
+
+    // A run the search does not find is not announced; the ones it finds are counted as they start.
+    await post(start("6d0f4b85-1e7a-4c9b-8d3e-4f5a6b7c8d9e", "not watched"));
+    await post(start("7e1a5c96-2f8b-4dac-9e4f-5a6b7c8d9e0f", "watched"));
+    await page.getByRole("button", { name: "1 new run — show" }).waitFor({ timeout: 15_000 });
+    await post(start("8f2b6da7-3a9c-4ebd-8f5a-6b7c8d9e0f1a", "watched"));
+    await page.getByRole("button", { name: "2 new runs — show" }).waitFor({ timeout: 15_000 });
+    await screenshot(page, "live-new-runs");
+    await page.getByRole("button", { name: "2 new runs — show" }).click();
+    await page
+      .getByTestId("result-count")
+      .filter({ hasText: /^2 runs$/ })
+      .waitFor();
+    assert.equal(await page.getByRole("button", { name: /new runs? — show/ }).count(), 0);
+    // Unticked, the stream is closed: nothing is announced.
+    await page.getByLabel("Watch for new runs").uncheck();
+    assert.equal(new URL(page.url()).searchParams.get("watch"), null);
+    assert.deepEqual(problems, []);
     await page.close();
   });
 });
