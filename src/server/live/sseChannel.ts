@@ -15,7 +15,6 @@ export function sseChannel(reply: FastifyReply, heartbeatMs = HEARTBEAT_MS, idle
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache, no-transform",
     "x-accel-buffering": "no",
-    connection: "keep-alive",
     "x-request-id": String(reply.request.id),
   });
   // How long a browser's EventSource waits before it reconnects (sending Last-Event-ID).
