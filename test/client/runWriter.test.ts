@@ -141,7 +141,7 @@ describe("RunWriter against databroker serve", () => {
     assert.deepEqual(stored, pairs);
     assert.equal(writer.totals.documents, pairs.length);
     assert.ok(writer.totals.retries > 0, "the writer retried while the server was down");
-    console.log(`# kill -9 run: ${JSON.stringify(writer.totals)}`);
+    console.log(`kill -9 run: ${JSON.stringify(writer.totals)}`);
   });
 
   test("answers lost after the batch was stored: retried, reported skipped, stored once", async () => {
