@@ -1,12 +1,14 @@
 // Small POSTs against a real `databroker serve` on a temp SQLite catalog: a run of N events sent as one POST
 // per event (sequential, keep-alive, as a producer streaming a scan does) against the same events in one
-// POST, per-POST latency p50/p99, and 4 producers posting one event at a time concurrently.
+// POST, per-POST latency p50/p99, 4 producers posting one event at a time concurrently, and the same run
+// through a RunWriter written one document at a time (the client that batches them).
 // DATABROKER_BENCH_SMALL_POSTS=N sets N (default 2,000).
 import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { RunWriter } from "../src/client/RunWriter.ts";
 import { composeRun } from "../src/documents/compose.ts";
 import type { DocumentPair } from "../src/documents/types.ts";
 import { spawnServer } from "../test/server/serveProcess.ts";
@@ -111,6 +113,13 @@ export async function run(): Promise<void> {
     const concurrent = (await Promise.all(producers.map((pairs) => onePerPost(server.url, pairs)))).flat();
     const concurrentMs = performance.now() - t0;
 
+    const streamed = runOf(3 + PRODUCERS, EVENTS);
+    const writer = new RunWriter(server.url, { apiKey: API_KEY });
+    t0 = performance.now();
+    for (const [name, doc] of streamed) await writer.write(name, doc);
+    await writer.close();
+    const writerMs = performance.now() - t0;
+
     latencies.sort((a, b) => a - b);
     concurrent.sort((a, b) => a - b);
     const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -126,6 +135,10 @@ export async function run(): Promise<void> {
       `${PRODUCERS} producers, one-event POSTs: ${concurrentDocs} POSTs in ${ms(concurrentMs)}: ` +
         `${rate(concurrentDocs, concurrentMs)}, latency p50 ${ms(percentile(concurrent, 50))} ` +
         `p99 ${ms(percentile(concurrent, 99))}`,
+    );
+    console.log(
+      `RunWriter, one write() per document: ${streamed.length} docs in ${ms(writerMs)}: ` +
+        `${rate(streamed.length, writerMs)} in ${writer.totals.batches} POSTs`,
     );
   } finally {
     agent.destroy();
