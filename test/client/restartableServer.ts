@@ -92,13 +92,14 @@ export class RestartableServer {
 
 /**
  * An HTTP proxy on loopback that forwards every request to `upstream` and relays the answer, unless told to
- * hold the answers (until `release`) or to drop the next n of them: the request is stored upstream, then
- * the client's connection is destroyed without an answer.
+ * hold the answers (until `release`), to drop the next n of them (the request is stored upstream, then the
+ * client's connection is destroyed without an answer) or to answer the next ones itself with a 5xx or 429.
  */
 export class FaultProxy {
   /** Requests forwarded so far, and the status of each answer upstream gave. */
   readonly statuses: number[] = [];
   private dropNext = 0;
+  private readonly refusals: number[] = [];
   private held: Array<() => void> | null = null;
   private heldChanged: Array<() => void> = [];
 
@@ -118,6 +119,11 @@ export class FaultProxy {
     const port = typeof address === "object" && address !== null ? address.port : 0;
     proxy = new FaultProxy(server, `http://127.0.0.1:${port}`);
     return proxy;
+  }
+
+  /** The next requests are answered with these statuses by the proxy itself, not forwarded. */
+  refuse(...statuses: number[]): void {
+    this.refusals.push(...statuses);
   }
 
   /** The next `n` answers are lost after the server has stored their requests. */
@@ -161,6 +167,13 @@ export class FaultProxy {
         (entry): entry is [string, string] => typeof entry[1] === "string" && !HOP_HEADERS.has(entry[0]),
       ),
     );
+    const refusal = this.refusals.shift();
+    if (refusal !== undefined) {
+      this.statuses.push(refusal);
+      response.writeHead(refusal, { "content-type": "application/json", "retry-after": "0" });
+      response.end(JSON.stringify({ detail: `refused by the test proxy (${refusal})` }));
+      return;
+    }
     const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
     const answer = await fetch(`${upstream}${request.url}`, { method: request.method, headers, body });
     const text = Buffer.from(await answer.arrayBuffer());

@@ -173,6 +173,44 @@ describe("RunWriter against databroker serve", () => {
     }
   });
 
+  test("503, 502 and 429 answers are retried with the same batch; the run arrives once", async () => {
+    const proxy = await FaultProxy.start(server.url);
+    try {
+      const pairs = runOf(7, 300);
+      const writer = new RunWriter(proxy.url, { apiKey: WRITER_KEY, batchDocuments: 100, maxBackoffMs: 20 });
+      proxy.refuse(503, 502, 429);
+      await writeAll(writer, pairs);
+      await writer.close();
+      assert.deepEqual(proxy.statuses.slice(0, 3), [503, 502, 429]);
+      assert.equal(writer.totals.retries, 3);
+      assert.equal(writer.totals.stored, pairs.length);
+      assert.deepEqual(await replay(server.url, uidOf(pairs), WRITER_KEY), pairs);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test("retries that run out (retryForMs) reject flush() with the last problem named", async () => {
+    const proxy = await FaultProxy.start(server.url);
+    try {
+      const writer = new RunWriter(proxy.url, {
+        apiKey: WRITER_KEY,
+        retryForMs: 200,
+        backoffMs: 10,
+        maxBackoffMs: 20,
+      });
+      proxy.refuse(...Array.from({ length: 1000 }, () => 503));
+      await writer.write(...(runOf(8, 1)[0] as [string, object]));
+      await assert.rejects(
+        writer.flush(),
+        /failed \d+ times .*retryForMs 200.*HTTP 503: .*refused by the test proxy/,
+      );
+      assert.equal(writer.pending, 1, "the document is still unacknowledged");
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test("a 422 rejects flush() and later writes with the server's finding and is not retried", async () => {
     const proxy = await FaultProxy.start(server.url);
     try {
