@@ -1,7 +1,8 @@
 // RunWriter against a real `databroker serve` child process on a temp SQLite catalog: many small writes
 // arrive complete and in order; a kill -9 of the server mid-run and its restart on the same catalog and port
 // lose and duplicate nothing; answers lost after the server stored a batch are retried and come back
-// skipped; a 422 rejects with the server's finding and is not retried; maxQueued holds writes back. Also:
+// skipped; 503/502/429 are retried and exhausted retries fail clearly; a 422 rejects with the server's
+// finding and is not retried; maxQueued holds writes back. Also:
 // one-event POSTs and one batched POST store identical runs, and re-POSTing stored documents is skipped.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
