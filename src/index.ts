@@ -18,7 +18,16 @@ export * from "./broker/index.ts";
 export { type AliasPick, aliasText, type RunAlias, runAliasOf } from "./catalog/RunAlias.ts";
 export type { RunRef } from "./catalog/RunRef.ts";
 export type { RunSummary } from "./catalog/RunSummary.ts";
-export { RemoteBroker, type RemoteOptions, RemoteRun, RemoteStream } from "./client/index.ts";
+export {
+  RemoteBroker,
+  type RemoteOptions,
+  RemoteRun,
+  RemoteStream,
+  RunWriter,
+  type RunWriterOptions,
+  type RunWriterTarget,
+  type RunWriterTotals,
+} from "./client/index.ts";
 export { type ComposedRun, type ComposeRunOptions, composeRun } from "./documents/compose.ts";
 export type * from "./documents/types.ts";
 export { DOCUMENT_NAMES, isDocumentName } from "./documents/types.ts";

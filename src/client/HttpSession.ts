@@ -39,6 +39,11 @@ export class HttpSession {
     this.backoffMs = options.backoffMs ?? 100;
   }
 
+  /** The headers that authenticate this session, for clients that send their own requests (RunWriter). */
+  get authHeaders(): Record<string, string> {
+    return { ...this.headers };
+  }
+
   /** The URL of an API route (`search`, `table/full`, ...) on a node, with its parameters. */
   url(route: string, path: readonly string[] = [], params: Params = []): string {
     const query = params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);

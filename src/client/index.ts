@@ -1,5 +1,5 @@
 // The TypeScript client: a RemoteBroker is a Broker over HTTP (same Run / Stream API), and BrokerLike the
-// type that accepts either.
+// type that accepts either; a RunWriter streams documents to a server in batches.
 export type { BrokerLike, RunLike, StreamLike } from "../broker/BrokerLike.ts";
 export { HttpSession, type SessionOptions } from "./HttpSession.ts";
 export type { ReconnectOptions } from "./liveStreams.ts";
@@ -7,3 +7,4 @@ export { RemoteAnnotations } from "./RemoteAnnotations.ts";
 export { RemoteBroker, type RemoteOptions } from "./RemoteBroker.ts";
 export { RemoteRun, type RunMetadata } from "./RemoteRun.ts";
 export { RemoteStream } from "./RemoteStream.ts";
+export { RunWriter, type RunWriterOptions, type RunWriterTarget, type RunWriterTotals } from "./RunWriter.ts";

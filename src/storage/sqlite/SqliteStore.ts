@@ -80,6 +80,7 @@ import {
 import { SqliteAccess } from "./SqliteAccess.ts";
 import { SqliteAnnotations } from "./SqliteAnnotations.ts";
 import { checkSchema } from "./schema.ts";
+import { GroupCommit } from "./writer/GroupCommit.ts";
 import { SqliteWriter } from "./writer/SqliteWriter.ts";
 
 /** Event pages fetched per query when reading columns. */
@@ -154,8 +155,11 @@ export class SqliteStore implements Store {
 
   // --- writing -------------------------------------------------------------------------------------------
 
+  /** Puts waiting for the lock share one transaction and one COMMIT (GroupCommit.ts). */
+  private readonly groupCommit = new GroupCommit((next) => this.queue.run(() => this.writable().group(next)));
+
   private readonly backend: IngestBackend = {
-    transaction: (work) => this.queue.run(() => this.writable().transaction(work)),
+    transaction: (work) => this.groupCommit.transaction(work),
   };
 
   async put(

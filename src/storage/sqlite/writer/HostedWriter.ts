@@ -47,6 +47,12 @@ const EARLY_SYNC_BYTES = 32 * 1024 * 1024;
 
 const flush = promisify(fdatasync);
 
+/** Savepoint names are made by GroupCommit (`put_<n>`); anything else is refused before it reaches SQL. */
+function savepointName(name: string): string {
+  if (!/^put_\d+$/.test(name)) throw new Error(`not a savepoint name: ${JSON.stringify(name)}`);
+  return name;
+}
+
 function isBusy(error: unknown): boolean {
   return (error as { code?: string }).code === "SQLITE_BUSY";
 }
@@ -161,6 +167,23 @@ export class HostedWriter {
   writeAnnotation(change: AnnotationChange): void {
     this.throwFailure();
     writeAnnotationRows(this.connection, change);
+  }
+
+  /** Opens a savepoint in the open transaction: where one put of a group commit begins. */
+  savepoint(name: string): void {
+    this.throwFailure();
+    this.connection.db.exec(`SAVEPOINT ${savepointName(name)}`);
+  }
+
+  /**
+   * Undoes the writes since savepoint `name` (one refused put of a group), keeping the transaction and what
+   * came before; the failed write it undoes no longer fails the transaction. Throws when SQLite has rolled
+   * the whole transaction back (an I/O error, a full disk): the group is lost and must fail as a whole.
+   */
+  rollbackTo(name: string): void {
+    if (!this.connection.db.inTransaction) throw new Error("the write transaction was rolled back by SQLite");
+    this.connection.db.exec(`ROLLBACK TO ${savepointName(name)}`);
+    this.failure = null;
   }
 
   async commit(): Promise<void> {

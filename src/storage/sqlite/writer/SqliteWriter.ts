@@ -4,8 +4,10 @@ import type { AuditEntry } from "../../../access/AccessRecords.ts";
 import type { AnnotationChange } from "../../../annotations/AnnotationRecords.ts";
 import type { DeletionRequest, RunDeletion } from "../../deletions.ts";
 import type { IngestBackend, IngestTransaction } from "../../ingest/IngestBackend.ts";
+import type { GroupMember } from "./GroupCommit.ts";
 import { ThreadIngest } from "./ThreadIngest.ts";
 import { WriterChannel } from "./WriterChannel.ts";
+import type { WriterCommand } from "./writerProtocol.ts";
 
 /** Handles name the stores' writers in the thread: unique within the process. */
 let lastHandle = 0;
@@ -35,6 +37,50 @@ export class SqliteWriter implements IngestBackend {
       if (channel.alive) await channel.request(this.handle, { op: "rollback" }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Runs the members `next` gives, one after another, in one write transaction with one COMMIT (GroupCommit):
+   * each is all or nothing on its own (the first alone in the transaction, each later one after a savepoint
+   * it is rolled back to should it fail). A member that fails is rejected at once with its own error; the
+   * others are resolved once the COMMIT is done, or rejected with the error that lost the transaction (a
+   * pipelined write that failed after its put returned is found by the next request and fails the group).
+   */
+  async group(next: () => GroupMember | null): Promise<void> {
+    const channel = WriterChannel.shared();
+    this.channel = channel;
+    const ask = (command: WriterCommand) => channel.request(this.handle, command);
+    const done: Array<{ member: GroupMember; value: unknown }> = [];
+    let current: GroupMember | null = null;
+    let open = false;
+    let savepoints = 0;
+    try {
+      for (current = next(); current; current = next()) {
+        if (!open) await ask({ op: "begin", path: this.path });
+        open = true;
+        const savepoint = done.length > 0 ? `put_${++savepoints}` : null;
+        if (savepoint) await ask({ op: "savepoint", name: savepoint });
+        try {
+          done.push({ member: current, value: await current.work(new ThreadIngest(channel, this.handle)) });
+        } catch (error) {
+          current.reject(error);
+          current = null;
+          // A dead thread rolled everything back; rollbackTo then fails and so does the group.
+          if (savepoint) await ask({ op: "rollbackTo", name: savepoint });
+          else {
+            await ask({ op: "rollback" });
+            open = false;
+          }
+        }
+      }
+      if (open) await ask({ op: "commit" });
+    } catch (error) {
+      if (channel.alive) await ask({ op: "rollback" }).catch(() => undefined);
+      current?.reject(error);
+      for (const { member } of done) member.reject(error);
+      return;
+    }
+    for (const { member, value } of done) member.resolve(value);
   }
 
   /** Deletes a run and records it in one write transaction (deleteRunRows.ts); null for no such run. */

@@ -24,6 +24,9 @@ export type WriterCommand =
   | { op: "noteKeyUse"; prefix: string; at: number }
   /** Applies an annotation change if its revision is still `expected` (writeAnnotationRows.ts). */
   | { op: "writeAnnotation"; change: AnnotationChange }
+  /** Marks where a put of a group commit begins (GroupCommit.ts); `rollbackTo` undoes that put alone. */
+  | { op: "savepoint"; name: string }
+  | { op: "rollbackTo"; name: string }
   | { op: "commit" }
   | { op: "rollback" }
   | { op: "close" };

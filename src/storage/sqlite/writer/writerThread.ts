@@ -56,6 +56,10 @@ async function carryOut(writer: HostedWriter | undefined, command: WriterCommand
       return writer.noteKeyUse(command.prefix, command.at);
     case "writeAnnotation":
       return writer.writeAnnotation(command.change);
+    case "savepoint":
+      return writer.savepoint(command.name);
+    case "rollbackTo":
+      return writer.rollbackTo(command.name);
     case "commit":
       return writer.commit();
     case "rollback":
