@@ -101,7 +101,13 @@ export class Pipeline {
       const documents = live
         ? followedDocuments(this.source, run, { fill, signal })
         : run.documents({ fill });
+      // Provenance inputs must be runs of the catalog the derived run is written to: another catalog gets a copy
+      // (what is stored of the input now, for the record to name, and all of it once derived).
+      const copied = this.derivation.target.store !== this.source.store;
+      const copy = { trustResourcePaths: this.derivation.trustResourcePaths };
+      if (copied) await this.derivation.target.put(run.documents(), copy);
       const report = await deriveRun(run.start, documents, this.derivation, signal);
+      if (copied) await this.derivation.target.put(run.documents(), copy);
       if (report.outcome === "derived") this.totals.derived++;
       else this.totals.unfinished++;
       this.reporter.processed(report);

@@ -1,7 +1,7 @@
 // What a pipeline processor is: a small module that reads one input run's documents through a document router
 // and writes the documents of one derived run through a DerivedRunOutput. Built-ins live in processors/; a user's
 // own is a .ts/.js file whose default export (or `processor` export) is one of these.
-import type { DocumentRouter } from "../documents/router.ts";
+import type { DocumentHandlers, DocumentRouter } from "../documents/router.ts";
 import type { DataKey } from "../documents/types.ts";
 
 /** A parameter's value as the processor receives it (after parsing and defaults). */
@@ -42,7 +42,8 @@ export interface Processor {
   readonly fill?: boolean;
   /**
    * A router for one input run: it sees the run's documents in order (start, descriptors, events or pages,
-   * stop) and writes the derived run's streams and events through `output`. Throw to fail the run.
+   * stop) and writes the derived run's streams and events through `output`. Throw to fail the run. Plain
+   * handlers `{event_page(page) {...}, stop(doc) {...}}` do too: a module needs nothing imported to be one.
    */
-  create(params: ProcessorParams, output: DerivedRunOutput): DocumentRouter;
+  create(params: ProcessorParams, output: DerivedRunOutput): DocumentRouter | DocumentHandlers;
 }

@@ -3,6 +3,7 @@
 // grows with it). Every document is deterministic (DerivedRunWriter), so a derived run left half-written by a
 // killed pipeline is completed by processing its input again: what was stored already is skipped.
 import type { Broker } from "../broker/Broker.ts";
+import { DocumentRouter } from "../documents/router.ts";
 import type { DocumentPair, RunStart, RunStop } from "../documents/types.ts";
 import { rawProvenanceOf } from "../provenance/ProvenanceRecord.ts";
 import { DerivedRunWriter } from "./DerivedRunWriter.ts";
@@ -16,6 +17,8 @@ export interface Derivation {
   target: Broker;
   /** Provenance `created_by` of new derived runs; a half-written one keeps the one it was started with. */
   createdBy?: string;
+  /** Copies of input runs into another target catalog accept Resources outside its file roots (trusted). */
+  trustResourcePaths?: boolean;
 }
 
 export interface DerivedRunReport {
@@ -75,7 +78,8 @@ export async function deriveRun(
   const stored = await storedCreator(target, uid);
   const createdBy = stored === undefined ? derivation.createdBy : stored || undefined;
   const writer = new DerivedRunWriter({ uid, processor, params, createdBy });
-  const router = processor.create(params, writer);
+  const created = processor.create(params, writer);
+  const router = created instanceof DocumentRouter ? created : new DocumentRouter(created);
   let routed = 0;
   let lastPut = Date.now();
   const put = async () => {

@@ -22,6 +22,7 @@ import {
   type FileRootFlags,
   withFileRootOptions,
   withRootMapOption,
+  withTrustOption,
 } from "../fileRootOptions.ts";
 import { grouped, plural } from "../plural.ts";
 
@@ -83,7 +84,7 @@ async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
       throw new UnsupportedError(`${flags.catalog} cannot be followed live here: use --once`);
     const pipeline = new Pipeline(
       source,
-      { processor, params, target, createdBy: localActor() },
+      { processor, params, target, createdBy: localActor(), trustResourcePaths: flags.trustResourcePaths },
       {
         processed(report: DerivedRunReport) {
           const done = report.outcome === "derived" ? "derived" : "left unfinished (stopped)";
@@ -117,7 +118,10 @@ async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
 }
 
 export function registerPipe(program: Command): void {
-  withRootMapOption(withFileRootOptions(withCatalogOption(program.command("pipe"), "read runs from")))
+  withTrustOption(
+    withRootMapOption(withFileRootOptions(withCatalogOption(program.command("pipe"), "read runs from"))),
+    "copying an input run into the --to catalog, which its derived run's provenance must find there",
+  )
     .description(
       "apply a processor to the runs a query selects, writing a derived run with provenance per input, " +
         `then follow new runs live (processors: ${processors
