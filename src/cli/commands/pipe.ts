@@ -70,6 +70,8 @@ function totalsLine(name: string, totals: PipelineTotals): string {
 async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
   const fileOptions = { ...brokerFileOptions(flags), rootMap: flags.rootMap };
   const separate = flags.to !== undefined && flags.to !== flags.catalog;
+  // A read-only open first: a catalog that is not there is "no catalog at ...", never made by a pipe.
+  if (!separate) await (await Broker.open(flags.catalog, { readOnly: true })).close();
   const catalog = await Broker.open(flags.catalog, { ...fileOptions, readOnly: separate });
   const target = separate ? await Broker.open(flags.to as string) : catalog;
   const stopping = new AbortController();
@@ -140,7 +142,8 @@ export function registerPipe(program: Command): void {
         request = await requestOf(text, flags);
       } catch (error) {
         if (!(error instanceof DatabrokerError)) throw error;
-        console.error(`databroker pipe: ${error.message}`);
+        // One line: a query's error points at the column under a copy of the query, which is left out here.
+        console.error(`databroker pipe: ${error.message.split("\n")[0]}`);
         process.exitCode = EXIT_USAGE;
         return;
       }
