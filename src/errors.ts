@@ -9,7 +9,8 @@ export type ErrorCode =
   | "forbidden"
   | "unsupported"
   | "unreadable"
-  | "timeout";
+  | "timeout"
+  | "lagged";
 
 export class DatabrokerError extends Error {
   readonly code: ErrorCode;
@@ -94,5 +95,15 @@ export class SearchTimeoutError extends DatabrokerError {
   constructor(budgetMs: number) {
     super("timeout", `search took longer than the ${budgetMs} ms budget; narrow the query`);
     this.budgetMs = budgetMs;
+  }
+}
+
+/**
+ * A live subscriber that fell too far behind to be kept up with in bounded memory: it should resume (from the
+ * sequence number it last saw, when the stream has them) or search again.
+ */
+export class LaggedError extends DatabrokerError {
+  constructor(message: string) {
+    super("lagged", message);
   }
 }

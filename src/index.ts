@@ -24,6 +24,7 @@ export type * from "./documents/types.ts";
 export { DOCUMENT_NAMES, isDocumentName } from "./documents/types.ts";
 export { isValidDocument, schemaVersion, validateDocument } from "./documents/validate.ts";
 export * from "./errors.ts";
+export type { FollowedDocument, FollowOptions, RunChange, SubscribeOptions } from "./live/types.ts";
 export * from "./queries/index.ts";
 export { DEFAULT_CATALOG, defaultCatalogUri, openStore } from "./storage/openStore.ts";
 export type { PutOptions, PutReport, SearchOptions, Store } from "./storage/Store.ts";

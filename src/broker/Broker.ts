@@ -16,6 +16,8 @@ import type { RunSummary } from "../catalog/RunSummary.ts";
 import type { RunsOptions } from "../catalog/RunsOptions.ts";
 import type { DocumentPair } from "../documents/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { runChanges } from "../live/runChanges.ts";
+import type { RunChange, SubscribeOptions } from "../live/types.ts";
 import { checkedProvenance } from "../provenance/checkedProvenance.ts";
 import { type LineageGraph, type LineageOptions, lineageOf } from "../provenance/lineage.ts";
 import type { ShownInput } from "../provenance/ProvenanceRecord.ts";
@@ -288,6 +290,14 @@ export class Broker implements BrokerLike {
   /** Runs, newest first unless sorted otherwise (closest first for a fuzzy search), with offset and limit. */
   async *runs(options: RunsOptions = {}): AsyncGenerator<Run> {
     for await (const summary of this.summaries(options)) yield await this.runOf(summary);
+  }
+
+  /**
+   * The runs of this view that start or stop from now on, each with its summary at that moment, as they are
+   * stored by this process or another (see Store.watchRuns); ends when `signal` aborts.
+   */
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<RunChange> {
+    return runChanges(this, options);
   }
 
   /** One page of runs as an array. */

@@ -3,6 +3,7 @@
 import type { RunRef } from "../catalog/RunRef.ts";
 import type { RunsOptions } from "../catalog/RunsOptions.ts";
 import type { DataKey, DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
+import type { FollowedDocument, FollowOptions, RunChange, SubscribeOptions } from "../live/types.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import type { ParseOptions } from "../queries/parseQuery.ts";
 import type { Query, QueryKey, QueryValue } from "../queries/Query.ts";
@@ -34,6 +35,7 @@ export interface RunLike {
   devices(): string[];
   config(device: string): Record<string, Array<Record<string, unknown>>>;
   summary(): Promise<RunOverview>;
+  follow(options?: FollowOptions): AsyncIterable<FollowedDocument>;
 }
 
 export interface BrokerLike extends AsyncIterable<RunLike> {
@@ -46,5 +48,6 @@ export interface BrokerLike extends AsyncIterable<RunLike> {
   page(options?: RunsOptions): Promise<RunLike[]>;
   distinct(key: QueryKey, options: { counts: true }): Promise<DistinctValue[]>;
   distinct(key: QueryKey, options?: { counts?: false }): Promise<QueryValue[]>;
+  subscribe(options?: SubscribeOptions): AsyncIterable<RunChange>;
   close(): Promise<void>;
 }

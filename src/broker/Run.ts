@@ -3,6 +3,8 @@
 import type { AssetReader } from "../assets/AssetReader.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import { NotFoundError } from "../errors.ts";
+import { LiveHub } from "../live/LiveHub.ts";
+import type { FollowedDocument, FollowOptions } from "../live/types.ts";
 import { type ProvenanceView, provenanceViewOf } from "../provenance/ProvenanceRecord.ts";
 import type { ReadableRuns } from "../provenance/ReadableRuns.ts";
 import type { Store } from "../storage/Store.ts";
@@ -48,6 +50,14 @@ export class Run extends RunDescription {
     const stop = known.stop !== undefined ? known.stop : ((await store.stop(start.uid)) ?? null);
     const descriptors = known.descriptors ?? (await store.descriptors(start.uid));
     return new Run(store, reader, { start, stop, descriptors, streams: known.streams }, view);
+  }
+
+  /**
+   * The run's documents as they are stored, numbered from 1 (the start): those after `after` first, then each
+   * new one until the stop (or until `signal` aborts). Followers of one run share one reader per process.
+   */
+  follow(options: FollowOptions = {}): AsyncIterable<FollowedDocument> {
+    return LiveHub.of(this.store).follow(this.uid, options.after ?? 0, options.signal);
   }
 
   /**

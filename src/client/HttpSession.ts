@@ -107,6 +107,18 @@ export class HttpSession {
     return parseJson(await (await this.request(exact, { body })).text()) as T;
   }
 
+  /**
+   * An open event stream (Server-Sent Events). Not retried here: the caller reconnects from what it saw.
+   * A 4xx answer is its typed error; a 5xx or a network failure a plain Error, worth another try.
+   */
+  async eventStream(url: string, signal?: AbortSignal): Promise<Response> {
+    const response = await fetch(url, { headers: { ...this.headers, accept: "text/event-stream" }, signal });
+    if (response.ok) return response;
+    const text = await response.text();
+    if (response.status >= 500) throw new Error(`${url}: HTTP ${response.status}: ${text}`);
+    throw errorFromResponse(response.status, text, url);
+  }
+
   async bytes(url: string, accept: string, body?: unknown): Promise<Uint8Array> {
     return new Uint8Array(await (await this.request(url, { accept, body })).arrayBuffer());
   }

@@ -2,6 +2,7 @@
 // Broker, asked of a databroker (Tiled-compatible) server with Tiled's filter[...] search parameters.
 // Or / Not have no filter form in Tiled: searching with them throws UnsupportedError at once (the client
 // never filters runs itself: a search must mean the same on the server as here).
+
 import { andQuery } from "../broker/andQuery.ts";
 import type { BrokerLike } from "../broker/BrokerLike.ts";
 import { findRunIn, type RunListing } from "../broker/findRunIn.ts";
@@ -11,12 +12,14 @@ import { aliasParts, aliasText, type RunAlias, runAliasOf } from "../catalog/Run
 import type { RunRef } from "../catalog/RunRef.ts";
 import type { SortKey } from "../catalog/SortKey.ts";
 import { NotFoundError } from "../errors.ts";
+import type { RunChange, SubscribeOptions } from "../live/types.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
 import { fuzzyWordsIn } from "../queries/fuzzyRank.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { queryToTiledParams } from "../queries/tiledParams.ts";
 import { HttpSession, type Params, type SessionOptions } from "./HttpSession.ts";
+import { type ReconnectOptions, subscribeRemote } from "./liveStreams.ts";
 import { RemoteRun, type RunMetadata } from "./RemoteRun.ts";
 
 /** The server's largest page (page[limit]). */
@@ -69,6 +72,14 @@ export class RemoteBroker implements BrokerLike {
   search(query: Query | string, options: ParseOptions = {}): RemoteBroker {
     const narrower = typeof query === "string" ? parseQuery(query, options) : query;
     return new RemoteBroker(this.session, andQuery(this.query, narrower), this.pageSize);
+  }
+
+  /**
+   * The runs of this search that start or stop from now on, with their summaries (the server's
+   * /api/v1/stream/runs); reconnects after a dropped connection (liveStreams.ts).
+   */
+  subscribe(options: SubscribeOptions & ReconnectOptions = {}): AsyncIterable<RunChange> {
+    return subscribeRemote(this.session, this.filters, options);
   }
 
   async count(): Promise<number> {

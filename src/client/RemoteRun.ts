@@ -1,12 +1,15 @@
 // One run of a remote catalog, with the local Run's API: start and stop from the run's metadata, descriptors
 // from its streams' metadata, documents from the json-seq export, streams read through RemoteStream, the
 // summary from the run's metadata.
+
 import type { RunLike } from "../broker/BrokerLike.ts";
 import { RunDescription, type RunOverview } from "../broker/RunDescription.ts";
 import { StreamDescription } from "../broker/StreamDescription.ts";
 import type { DocumentPair, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
+import type { FollowedDocument, FollowOptions } from "../live/types.ts";
 import { withFilledArrays } from "./filledArrays.ts";
 import type { HttpSession } from "./HttpSession.ts";
+import { followRemoteRun, type ReconnectOptions } from "./liveStreams.ts";
 import { RemoteAnnotations } from "./RemoteAnnotations.ts";
 import { RemoteStream } from "./RemoteStream.ts";
 import { runDocuments } from "./runDocuments.ts";
@@ -90,6 +93,14 @@ export class RemoteRun implements RunLike {
   documents(options: { fill?: boolean } = {}): AsyncIterable<DocumentPair> {
     const documents = runDocuments(this.session, this.uid, options.fill ?? false);
     return options.fill ? withFilledArrays(documents, this.descriptors) : documents;
+  }
+
+  /**
+   * The run's documents as the server stores them, numbered from 1 (the start): those after `after`, then each
+   * new one until the stop. A dropped connection is resumed where it stopped (liveStreams.ts).
+   */
+  follow(options: FollowOptions & ReconnectOptions = {}): AsyncIterable<FollowedDocument> {
+    return followRemoteRun(this.session, this.uid, options);
   }
 
   devices(): string[] {

@@ -1,6 +1,8 @@
 // The HTTP server: a fastify app exposing a Broker through Tiled's API (the v2 BlueskyRun layout the Python
 // client reads), plus ingest. Thin: routes resolve a node, ask the broker, pick a serializer, send.
+
 import compress from "@fastify/compress";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Broker } from "../broker/index.ts";
 import { type AuthOptions, authPlugin } from "./auth.ts";
@@ -28,6 +30,7 @@ import { metadataUpdateRoutes } from "./routes/metadataUpdates.ts";
 import { provenanceRoutes } from "./routes/provenance.ts";
 import { runDocumentsRoutes } from "./routes/runDocuments.ts";
 import { searchRoutes } from "./routes/search.ts";
+import { streamRoutes } from "./routes/stream.ts";
 import { tableRoutes } from "./routes/tables.ts";
 import { webPageRoutes } from "./routes/webPage.ts";
 import { whoamiRoutes } from "./routes/whoami.ts";
@@ -42,6 +45,8 @@ export interface ServerTimeouts {
    * answer is being sent, is closed (default 120 s).
    */
   socketIdleMs?: number;
+  /** A live stream (SSE, websocket) with nothing to send shows it is alive this often (default 15 s). */
+  heartbeatMs?: number;
 }
 
 /** How long one search request (search, distinct, container listing) may take by default. */
@@ -142,6 +147,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(tableRoutes, { broker });
   await app.register(containerRoutes, { broker });
   await app.register(runDocumentsRoutes, { broker });
+  await app.register(websocket);
+  await app.register(streamRoutes, {
+    broker,
+    heartbeatMs: options.timeouts?.heartbeatMs,
+    idleMs: socketIdleMs,
+  });
   await app.register(provenanceRoutes, { broker });
   return app;
 }

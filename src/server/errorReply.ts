@@ -6,7 +6,7 @@ import { NotAcceptableError, statusOf } from "./errors.ts";
 import { sendJson } from "./json.ts";
 
 /** The body of an error: `detail` always; validation findings when there are any. */
-function bodyOf(error: DatabrokerError): Record<string, unknown> {
+export function bodyOf(error: DatabrokerError): Record<string, unknown> {
   const body: Record<string, unknown> = { detail: error.message };
   if (error instanceof ValidationError && error.findings.length > 0) body.findings = error.findings;
   if (error instanceof NotAcceptableError) body.supported = error.supported;

@@ -59,6 +59,7 @@ export function statusOf(error: DatabrokerError): number {
     case "unreadable":
       return 400;
     case "timeout":
+    case "lagged":
       // The server's limit, not the request's fault: it may pass on a quieter server or a narrower query.
       return 503;
   }

@@ -55,6 +55,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/v1/array/full/*": "read:data",
   "GET /api/v1/array/block/*": "read:data",
   "GET /api/v1/documents/*": "read:data",
+  // Live data: one run's documents as they are stored; the starts and stops of matching runs (metadata).
+  "GET /api/v1/stream/run/*": "read:data",
+  "GET /api/v1/stream/runs": "read:metadata",
   // Annotations: the run's metadata layer people add (Tiled's metadata updates and revisions, our routes).
   "PATCH /api/v1/metadata/*": "write:annotations",
   "PUT /api/v1/metadata/*": "write:annotations",

@@ -24,6 +24,8 @@ import type { Query, QueryKey } from "../queries/Query.ts";
 import type { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { ColumnPage, ColumnReadOptions } from "./ColumnPage.ts";
 import type { DeletionRequest, RunDeletion } from "./deletions.ts";
+import type { RunsListener } from "./RunChanges.ts";
+import type { BatchedDocument } from "./replay.ts";
 
 /** What a put checks besides the event model. */
 export interface PutOptions {
@@ -51,6 +53,10 @@ export interface PutReport {
   events: number;
   /** Uids of the runs the batch touched, in first-seen order. */
   runs: string[];
+  /** Uids of the runs whose start the batch stored. */
+  started: string[];
+  /** Uids of the runs whose stop the batch stored. */
+  stopped: string[];
   /**
    * Warnings of the run checks (no stop yet, a failed run, ...): stored anyway. Their doc_index counts
    * documents of the batch.
@@ -171,6 +177,17 @@ export interface Store {
    * deprecated bulk_events / bulk_datum come back as event_pages / datum_pages.
    */
   documents(runUid: string): AsyncIterable<DocumentPair>;
+  /**
+   * The run's documents stored by the batches after `afterBatch` (-1: every one), each with its batch, in
+   * replay order: a run's replay only grows at its end, so a follower reads on from the last batch it saw.
+   * NotFoundError when no run has that uid.
+   */
+  documentBatches(runUid: string, afterBatch: number): AsyncIterable<BatchedDocument>;
+  /**
+   * Calls `listener` after each batch is committed, by this process or (SQLite within a second, PostgreSQL
+   * at once) another one: which runs it touched, started and stopped. Returns the function that stops it.
+   */
+  watchRuns(listener: RunsListener): () => void;
 
   /** Runs matching `query`, summarised; the query is evaluated by the adapter itself, not in JavaScript. */
   runs(query?: Query, options?: StoreRunsOptions): AsyncIterable<RunSummary>;

@@ -17,8 +17,8 @@ import {
 
 /** Where replay reads from; an adapter answers with its stored records. */
 export interface ReplaySource {
-  /** The run's logs in batch order. */
-  logs(): Promise<Array<{ batch: number; entries: LogEntry[] }>>;
+  /** The run's logs in batch order, of the batches after `afterBatch` only. */
+  logs(afterBatch: number): Promise<Array<{ batch: number; entries: LogEntry[] }>>;
   /** The run's stored documents by uid (name and exact encoding). */
   documents(): Promise<Map<string, { name: SingletonName; body: Uint8Array }>>;
   eventPage(batch: number, pageNo: number): Promise<EventPageRecord>;
@@ -52,14 +52,34 @@ function rows<P>(
 }
 
 export async function* replayRun(source: ReplaySource): AsyncGenerator<DocumentPair> {
+  for await (const { document } of replayBatches(source, -1)) yield document;
+}
+
+/** A replayed document and the batch that stored it. */
+export interface BatchedDocument {
+  batch: number;
+  document: DocumentPair;
+}
+
+/**
+ * The documents of the batches after `afterBatch`, in replay order. A batch's log only grows by later
+ * batches, so the replay of a run is append-only: what follows batch B never changes what came before.
+ */
+export async function* replayBatches(
+  source: ReplaySource,
+  afterBatch: number,
+): AsyncGenerator<BatchedDocument> {
+  const logs = await source.logs(afterBatch);
+  if (logs.length === 0) return;
   const documents = await source.documents();
   const eventPages = new PageCache<{ origin: string; page: EventPage }>();
   const datumPages = new PageCache<{ origin: string; page: DatumPage }>();
-  for (const { batch, entries } of await source.logs()) {
+  for (const { batch, entries } of logs) {
     for (const entry of entries) {
       if (entry[0] === LOG_DOCUMENT) {
         const stored = documents.get(entry[1]);
-        if (stored) yield [stored.name as DocumentName, decodeExact(stored.body)] as DocumentPair;
+        if (stored)
+          yield { batch, document: [stored.name as DocumentName, decodeExact(stored.body)] as DocumentPair };
         continue;
       }
       const [kind, pageNo, from, count] = entry;
@@ -69,8 +89,8 @@ export async function* replayRun(source: ReplaySource): AsyncGenerator<DocumentP
           return { origin: record.origin, page: datumPageDocument(record) };
         });
         const part = rows(page, page.datum_id.length, from, count, sliceDatumPage);
-        if (origin === "datum_page") yield ["datum_page", part];
-        else for (const datum of unpackDatumPage(part)) yield ["datum", datum];
+        if (origin === "datum_page") yield { batch, document: ["datum_page", part] };
+        else for (const datum of unpackDatumPage(part)) yield { batch, document: ["datum", datum] };
         continue;
       }
       const { origin, page } = await eventPages.get(`${batch}/${pageNo}`, async () => {
@@ -78,8 +98,8 @@ export async function* replayRun(source: ReplaySource): AsyncGenerator<DocumentP
         return { origin: record.origin, page: eventPageDocument(record) };
       });
       const part = rows(page, page.uid.length, from, count, sliceEventPage);
-      if (origin === "event_page") yield ["event_page", part];
-      else for (const event of unpackEventPage(part)) yield ["event", event];
+      if (origin === "event_page") yield { batch, document: ["event_page", part] };
+      else for (const event of unpackEventPage(part)) yield { batch, document: ["event", event] };
     }
   }
 }

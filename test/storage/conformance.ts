@@ -26,6 +26,7 @@ import { annotationConformance } from "./annotationConformance.ts";
 import { dataSearchConformance } from "./dataSearchConformance.ts";
 import { fieldStatsConformance } from "./fieldStatsConformance.ts";
 import { fuzzyConformance } from "./fuzzyConformance.ts";
+import { liveConformance } from "./liveConformance.ts";
 import { realRuns } from "./realRuns.ts";
 import { collect, eventsFromColumns, eventsOf } from "./storeHelpers.ts";
 import { EDGE_FLOATS, fidelityRun, largeRun, smallRun } from "./syntheticRuns.ts";
@@ -126,9 +127,10 @@ async function assertNothingOf(store: Store, uid: string): Promise<void> {
 export function storeConformance(
   name: string,
   open: Open,
-  options: { persistent?: boolean; memoryStats?: boolean } = {},
+  options: { persistent?: boolean; memoryStats?: boolean; live?: boolean; otherWriters?: boolean } = {},
 ): void {
   describe(`Store conformance: ${name}`, () => {
+    if (options.live !== false) liveConformance(open, options);
     accessConformance(open, options);
     annotationConformance(open, options);
     dataSearchConformance(open);

@@ -20,6 +20,7 @@ after(() => server.stop());
 
 storeConformance("postgres", async () => PostgresStore.open(await server.createDatabase()), {
   persistent: true,
+  otherWriters: true,
 });
 
 test("access writers with the same expected version, on separate pools, at once: exactly one succeeds", async () => {

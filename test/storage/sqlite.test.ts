@@ -28,7 +28,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const newFile = () => join(dir, `catalog-${files++}.sqlite`);
 
-storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true });
+storeConformance("sqlite", async () => new SqliteStore(newFile()), { persistent: true, otherWriters: true });
 
 /** What version 5 added (annotations), dropped: with versions 7 and 6 first, a file as version 4 wrote it. */
 const WITHOUT_VERSION_5 =

@@ -30,6 +30,8 @@ import type { ColumnPage, ColumnReadOptions } from "../ColumnPage.ts";
 import { NoCatalogError } from "../catalogErrors.ts";
 import { createDirectory } from "../createDirectory.ts";
 import { type DeletionRequest, deletionOf, type RunDeletion } from "../deletions.ts";
+import { RunChanges, type RunsListener } from "../RunChanges.ts";
+import type { BatchedDocument } from "../replay.ts";
 import type {
   PutFieldStatsOptions,
   PutOptions,
@@ -68,6 +70,7 @@ export interface FilesStoreOptions {
 export class FilesStore implements Store {
   private layout?: CatalogLayout;
   private readonly queue = new WriteQueue();
+  private readonly changes = new RunChanges();
 
   private constructor(
     /** The catalog directory, absolute. */
@@ -149,6 +152,7 @@ export class FilesStore implements Store {
         this.state = await loadDirectory(this.directory).catch(() => this.state);
         throw error;
       }
+      this.changes.emit(report);
       return report;
     });
   }
@@ -341,6 +345,15 @@ export class FilesStore implements Store {
   async distinct(key: QueryKey, query?: Query, options?: SearchOptions): Promise<DistinctValue[]> {
     await this.annotationsFor([query, { key }]);
     return this.state.memory.distinct(key, query, options);
+  }
+
+  /** Batches this process writes only: other processes' writes to the directory are not watched. */
+  watchRuns(listener: RunsListener): () => void {
+    return this.changes.watch(listener);
+  }
+
+  documentBatches(runUid: string, afterBatch: number): AsyncIterable<BatchedDocument> {
+    return this.state.memory.documentBatches(runUid, afterBatch);
   }
 
   close(): Promise<void> {

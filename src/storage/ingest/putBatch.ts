@@ -54,6 +54,8 @@ async function writeSlices(
   let stored = 0;
   let events = 0;
   const runs = new Set<string>();
+  const started: string[] = [];
+  const stopped: string[] = [];
   for (let slice = first; ; slice = collector.takeSlice()) {
     const { prepared, counts } = await resolveInBatch(
       () => resolveSlice(slice, tx, progress),
@@ -64,6 +66,10 @@ async function writeSlices(
     stored += counts.stored;
     events += counts.events;
     for (const run of counts.runs) runs.add(run);
+    for (const record of prepared.documents) {
+      if (record.name === "start") started.push(record.run);
+      else if (record.name === "stop") stopped.push(record.run);
+    }
     if (reader.ended) break;
     await readChecked(reader, collector);
     nextSlice();
@@ -75,6 +81,8 @@ async function writeSlices(
     skipped: documents - stored,
     events,
     runs: [...runs],
+    started,
+    stopped,
     warnings: collector.warnings,
   };
 }

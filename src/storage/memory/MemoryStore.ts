@@ -37,8 +37,9 @@ import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
 import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
+import { RunChanges, type RunsListener } from "../RunChanges.ts";
 import type { DatumPageRecord, EventPageRecord, LogEntry, PreparedBatch, SingletonName } from "../records.ts";
-import { replayRun } from "../replay.ts";
+import { type BatchedDocument, type ReplaySource, replayBatches, replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
   PutFieldStatsOptions,
@@ -107,6 +108,8 @@ export class MemoryStore implements Store {
   /** The audit of deleted runs: kept as long as the store (nothing of a memory catalog outlives it). */
   private readonly deleted: RunDeletion[] = [];
 
+  private readonly changes = new RunChanges();
+
   /** Writes as one transaction: the slices of a put are staged and only applied once it succeeds. */
   private readonly backend: IngestBackend = {
     transaction: (work) =>
@@ -118,8 +121,17 @@ export class MemoryStore implements Store {
       }),
   };
 
-  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
-    return putBatch(batch, this.backend, options);
+  async put(
+    batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
+    options?: PutOptions,
+  ): Promise<PutReport> {
+    const report = await putBatch(batch, this.backend, options);
+    this.changes.emit(report);
+    return report;
+  }
+
+  watchRuns(listener: RunsListener): () => void {
+    return this.changes.watch(listener);
   }
 
   putFieldStats(
@@ -406,8 +418,17 @@ export class MemoryStore implements Store {
 
   async *documents(runUid: string): AsyncIterable<DocumentPair> {
     this.requireRun(runUid);
-    yield* replayRun({
-      logs: async () => this.logs.get(runUid) ?? [],
+    yield* replayRun(this.replaySource(runUid));
+  }
+
+  async *documentBatches(runUid: string, afterBatch: number): AsyncIterable<BatchedDocument> {
+    this.requireRun(runUid);
+    yield* replayBatches(this.replaySource(runUid), afterBatch);
+  }
+
+  private replaySource(runUid: string): ReplaySource {
+    return {
+      logs: async (afterBatch) => (this.logs.get(runUid) ?? []).filter((log) => log.batch > afterBatch),
       documents: async () => {
         const found = new Map<string, { name: SingletonName; body: Uint8Array }>();
         for (const uid of this.runRecords.get(runUid) ?? []) found.set(uid, this.records.get(uid)!);
@@ -415,7 +436,7 @@ export class MemoryStore implements Store {
       },
       eventPage: async (batch, pageNo) => this.eventPagesByKey.get(`${batch}/${pageNo}`)!,
       datumPage: async (batch, pageNo) => this.datumPagesByKey.get(`${batch}/${pageNo}`)!,
-    });
+    };
   }
 
   private summary(row: RunRow): RunSummary {

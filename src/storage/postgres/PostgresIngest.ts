@@ -18,6 +18,7 @@ import {
 } from "../records.ts";
 import { insertStreamStats, touchedStreams } from "../streamStatsSql.ts";
 import { BlobPack } from "./blobPack.ts";
+import { CHANGES_CHANNEL, changeNotices } from "./changeNotices.ts";
 import { bound, type Queryable, statement } from "./connectionPool.ts";
 import { jsonView } from "./jsonView.ts";
 import {
@@ -62,6 +63,7 @@ const RESOURCE_DATUM_PAGES = statement(
   `SELECT ${DATUM_PAGE_COLUMNS} FROM datum_pages WHERE resource = $1 ORDER BY id`,
 );
 
+const NOTIFY = statement("notify", "SELECT pg_notify($1, $2)");
 const INSERT_BATCH = statement("insert_batch", "INSERT INTO batches DEFAULT VALUES RETURNING id");
 const INSERT_DOCUMENTS = statement(
   "insert_documents",
@@ -237,6 +239,9 @@ export class PostgresIngest implements IngestTransaction {
       );
     }
     await this.writeFieldStats(prepared);
+    // Delivered to every listening process when (and only if) this transaction commits.
+    for (const payload of changeNotices(prepared))
+      await this.client.query(bound(NOTIFY, [CHANGES_CHANNEL, payload]));
   }
 
   private async writeDocuments({ documents }: PreparedBatch): Promise<void> {

@@ -35,8 +35,9 @@ import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
 import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
+import { RunChanges, type RunsListener } from "../RunChanges.ts";
 import type { LogEntry, SingletonName } from "../records.ts";
-import { replayRun } from "../replay.ts";
+import { type BatchedDocument, type ReplaySource, replayBatches, replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
   PutFieldStatsOptions,
@@ -47,6 +48,7 @@ import type {
   StoreRunsOptions,
   UnindexedField,
 } from "../Store.ts";
+import { ChangeListener } from "./ChangeListener.ts";
 import { type CompileOptions, ICU_ROOT, QueryCompiler } from "./compileQuery.ts";
 import { bound, openPool, redactedUri, statement } from "./connectionPool.ts";
 import { DELETIONS, deleteRunRows } from "./deleteRunRows.ts";
@@ -130,7 +132,10 @@ const STREAM_DATUMS = statement(
   "stream_datums",
   "SELECT body FROM documents WHERE parent = $1 AND name = 'stream_datum' ORDER BY id",
 );
-const RUN_LOGS = statement("run_logs", "SELECT batch, entries FROM run_logs WHERE run = $1 ORDER BY batch");
+const RUN_LOGS = statement(
+  "run_logs",
+  "SELECT batch, entries FROM run_logs WHERE run = $1 AND batch > $2 ORDER BY batch",
+);
 const RUN_ALL_DOCUMENTS = statement(
   "run_all_documents",
   "SELECT uid, name, body FROM documents WHERE run = $1",
@@ -177,6 +182,8 @@ export class PostgresStore implements Store {
   private closed = false;
 
   private readonly searchPools: SearchPools;
+  private readonly listener: ChangeListener;
+  private readonly changes: RunChanges;
   readonly access: AccessRecords;
   readonly annotations: AnnotationRecords;
 
@@ -189,6 +196,8 @@ export class PostgresStore implements Store {
   ) {
     this.uri = uri;
     this.searchPools = new SearchPools(uri, maxConnections);
+    this.changes = new RunChanges({ first: () => this.listener.start(), last: () => this.listener.stop() });
+    this.listener = new ChangeListener(uri, this.changes);
     this.access = new PostgresAccess(pool, (work) => this.inTransaction(work));
     this.annotations = new PostgresAnnotations(pool, (work) => this.inTransaction(work));
   }
@@ -422,11 +431,24 @@ export class PostgresStore implements Store {
     for (const row of rows) yield decodeExact<StreamDatum>(row.body);
   }
 
+  watchRuns(listener: RunsListener): () => void {
+    return this.changes.watch(listener);
+  }
+
   async *documents(runUid: string): AsyncIterable<DocumentPair> {
     await this.requireRun(runUid);
-    yield* replayRun({
-      logs: async () => {
-        const { rows } = await this.pool.query(bound(RUN_LOGS, [runUid]));
+    yield* replayRun(this.replaySource(runUid));
+  }
+
+  async *documentBatches(runUid: string, afterBatch: number): AsyncIterable<BatchedDocument> {
+    await this.requireRun(runUid);
+    yield* replayBatches(this.replaySource(runUid), afterBatch);
+  }
+
+  private replaySource(runUid: string): ReplaySource {
+    return {
+      logs: async (afterBatch) => {
+        const { rows } = await this.pool.query(bound(RUN_LOGS, [runUid, afterBatch]));
         return rows.map((row) => ({ batch: row.batch, entries: decodeExact<LogEntry[]>(row.entries) }));
       },
       documents: async () => {
@@ -441,7 +463,7 @@ export class PostgresStore implements Store {
         const { rows } = await this.pool.query<DatumPageRow>(bound(DATUM_PAGE_AT, [batch, pageNo]));
         return datumPageRecord(rows[0]);
       },
-    });
+    };
   }
 
   // --- searching -----------------------------------------------------------------------------------------
@@ -516,6 +538,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.listener.stop();
     await Promise.all([this.pool.end(), this.searchPools.end()]);
   }
 }

@@ -47,6 +47,11 @@ export function openPool(uri: string, max = 10, statementTimeoutMs?: number): pg
   return pool;
 }
 
+/** One connection outside the pool, for LISTEN (a pooled one would be handed to other work). */
+export function openClient(uri: string): pg.Client {
+  return new (pgModule().Client)({ connectionString: uri, types, application_name: "databroker listener" });
+}
+
 /**
  * A statement prepared once per connection under its name: the fixed, frequent lookups and writes. (Searches
  * vary in shape and go unnamed, planned for their values.)

@@ -39,8 +39,9 @@ import { columnSelection } from "../pages/columnSelection.ts";
 import { datumPageDocument } from "../pages/datumPageRecord.ts";
 import { columnPageOf } from "../pages/eventPageRecord.ts";
 import { sliceColumnPage } from "../pages/sliceColumnPage.ts";
+import { RunChanges, type RunsListener } from "../RunChanges.ts";
 import type { LogEntry, SingletonName } from "../records.ts";
-import { replayRun } from "../replay.ts";
+import { type BatchedDocument, type ReplaySource, replayBatches, replayRun } from "../replay.ts";
 import { describeRef, MAX_LISTED, MIN_PREFIX, parseRunRef, pickByPrefix, tooShortPrefix } from "../runRef.ts";
 import type {
   PutFieldStatsOptions,
@@ -64,6 +65,7 @@ import {
   MANY_STATS_ROWS,
   manyStatsRowsProbe,
 } from "./compileQuery.ts";
+import { OtherWriters } from "./OtherWriters.ts";
 import {
   type DatumPageRow,
   datumPageRecord,
@@ -89,6 +91,16 @@ export class SqliteStore implements Store {
   private readonly writer?: SqliteWriter;
   private readonly reader: Connection;
   private readonly queue = new WriteQueue();
+  private otherWriters?: OtherWriters;
+  private readonly changes = new RunChanges({
+    first: () => {
+      this.otherWriters = new OtherWriters(this.reader, this.changes);
+    },
+    last: () => {
+      this.otherWriters?.stop();
+      this.otherWriters = undefined;
+    },
+  });
   readonly access: AccessRecords;
   readonly annotations: AnnotationRecords;
 
@@ -146,8 +158,19 @@ export class SqliteStore implements Store {
     transaction: (work) => this.queue.run(() => this.writable().transaction(work)),
   };
 
-  put(batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>, options?: PutOptions): Promise<PutReport> {
-    return putBatch(batch, this.backend, options);
+  async put(
+    batch: Iterable<DocumentPair> | AsyncIterable<DocumentPair>,
+    options?: PutOptions,
+  ): Promise<PutReport> {
+    const report = await putBatch(batch, this.backend, options);
+    this.otherWriters?.announced(report);
+    this.changes.emit(report);
+    return report;
+  }
+
+  /** This process's batches at once; other processes' within OTHER_WRITERS_POLL_MS (otherWriters.ts). */
+  watchRuns(listener: RunsListener): () => void {
+    return this.changes.watch(listener);
   }
 
   putFieldStats(
@@ -318,11 +341,20 @@ export class SqliteStore implements Store {
 
   async *documents(runUid: string): AsyncIterable<DocumentPair> {
     this.requireRun(runUid);
-    yield* replayRun({
-      logs: async () => {
-        const rows = this.sql("SELECT batch, entries FROM run_logs WHERE run = ? ORDER BY batch").all(
-          runUid,
-        ) as Array<{
+    yield* replayRun(this.replaySource(runUid));
+  }
+
+  async *documentBatches(runUid: string, afterBatch: number): AsyncIterable<BatchedDocument> {
+    this.requireRun(runUid);
+    yield* replayBatches(this.replaySource(runUid), afterBatch);
+  }
+
+  private replaySource(runUid: string): ReplaySource {
+    return {
+      logs: async (afterBatch) => {
+        const rows = this.sql(
+          "SELECT batch, entries FROM run_logs WHERE run = ? AND batch > ? ORDER BY batch",
+        ).all(runUid, afterBatch) as Array<{
           batch: number;
           entries: Uint8Array;
         }>;
@@ -349,7 +381,7 @@ export class SqliteStore implements Store {
             pageNo,
           ) as DatumPageRow,
         ),
-    });
+    };
   }
 
   private orderBy(sort: SortKey[] | undefined, params: unknown[]): string {
@@ -461,6 +493,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.otherWriters?.stop();
     await this.queue.run(async () => {
       // The reader first: the writer, then the file's last connection here, checkpoints as it closes.
       this.reader.close();
