@@ -50,7 +50,7 @@ interface OutputStream {
 }
 
 export class DerivedRunWriter implements DerivedRunOutput {
-  private readonly pending: DocumentPair[] = [];
+  private readonly documents: DocumentPair[] = [];
   private readonly streams = new Map<string, OutputStream>();
   private readonly pendingPages: OutputStream[] = [];
   /** The time of the input document being routed: what a descriptor declared now is stamped with. */
@@ -86,7 +86,7 @@ export class DerivedRunWriter implements DerivedRunOutput {
       plan_name: `pipe ${processor.name}`,
       provenance: provenance as unknown as RunStart["provenance"],
     };
-    this.pending.push(["start", start]);
+    this.documents.push(["start", start]);
     this.started = true;
   }
 
@@ -100,7 +100,7 @@ export class DerivedRunWriter implements DerivedRunOutput {
       data_keys: dataKeys,
     };
     this.streams.set(name, { descriptor, seq: 0, pending: null });
-    this.pending.push(["descriptor", descriptor]);
+    this.documents.push(["descriptor", descriptor]);
   }
 
   event(name: string, data: Record<string, unknown>, time: number): void {
@@ -142,7 +142,7 @@ export class DerivedRunWriter implements DerivedRunOutput {
       exit_status: exitStatus,
       num_events,
     };
-    this.pending.push(["stop", stop]);
+    this.documents.push(["stop", stop]);
     this.stopped = true;
   }
 
@@ -151,15 +151,20 @@ export class DerivedRunWriter implements DerivedRunOutput {
     return this.pendingPages.reduce((rows, stream) => rows + (stream.pending?.seq_num.length ?? 0), 0);
   }
 
+  /** Whether documents or rows wait to be taken. */
+  get hasPending(): boolean {
+    return this.documents.length > 0 || this.pendingPages.length > 0;
+  }
+
   /** The documents made since the last call, events as one page per stream. */
   take(): DocumentPair[] {
     this.flushPages();
-    return this.pending.splice(0);
+    return this.documents.splice(0);
   }
 
   private flushPages(): void {
     for (const stream of this.pendingPages.splice(0)) {
-      if (stream.pending) this.pending.push(["event_page", stream.pending]);
+      if (stream.pending) this.documents.push(["event_page", stream.pending]);
       stream.pending = null;
     }
   }

@@ -4,6 +4,7 @@
 import type { Broker } from "../broker/Broker.ts";
 import type { RunSummary } from "../catalog/RunSummary.ts";
 import type { RunStart } from "../documents/types.ts";
+import { LaggedError } from "../errors.ts";
 import { rawProvenanceOf } from "../provenance/ProvenanceRecord.ts";
 import { PIPE_SOFTWARE } from "./DerivedRunWriter.ts";
 import { type Derivation, type DerivedRunReport, deriveRun, isDerived } from "./deriveRun.ts";
@@ -57,11 +58,24 @@ export class Pipeline {
     }
   }
 
-  /** Follows the view until `signal` aborts: every run that appears is derived as it is written. */
+  /**
+   * Follows the view until `signal` aborts: every run that appears is derived as it is written. Changes are
+   * watched from this call on (call it before `processExisting`, so no run falls between the two); one that
+   * falls too far behind the notices looks again at the runs there are.
+   */
   async followLive(signal: AbortSignal): Promise<void> {
-    for await (const change of runChanges(this.source, signal)) {
-      if (signal.aborted) break;
-      this.processInBackground(change.summary, signal);
+    for (;;) {
+      try {
+        for await (const change of runChanges(this.source, signal)) {
+          if (signal.aborted) break;
+          this.processInBackground(change.summary, signal);
+        }
+        break;
+      } catch (error) {
+        if (!(error instanceof LaggedError)) throw error;
+        const again = this.processExisting(signal, true).finally(() => this.active.delete(again));
+        this.active.add(again);
+      }
     }
     await this.finished();
   }

@@ -2,6 +2,7 @@
 // in order, and what it writes is put into the target catalog in batches as it comes (so a live run's result
 // grows with it). Every document is deterministic (DerivedRunWriter), so a derived run left half-written by a
 // killed pipeline is completed by processing its input again: what was stored already is skipped.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Broker } from "../broker/Broker.ts";
 import { DocumentRouter } from "../documents/router.ts";
 import type { DocumentPair, RunStart, RunStop } from "../documents/types.ts";
@@ -34,6 +35,17 @@ export interface DerivedRunReport {
 /** Output rows gathered before a put, and the longest a result waits while input keeps coming. */
 const BATCH_ROWS = 20_000;
 const BATCH_MS = 1_000;
+/** How long the input may pause before what was made is stored. */
+const IDLE_MS = 100;
+
+/** Whether `next` is still pending after IDLE_MS (the input pauses). */
+async function idle(next: Promise<unknown>): Promise<boolean> {
+  const waiting = new AbortController();
+  const paused = sleep(IDLE_MS, true, { signal: waiting.signal }).catch(() => false);
+  const answer = await Promise.race([next.then(() => false), paused]);
+  waiting.abort();
+  return answer;
+}
 
 /** The uid the derived run of `input` has under this processor and these parameters. */
 export function derivedUidOf(
@@ -87,19 +99,30 @@ export async function deriveRun(
     if (batch.length > 0) await target.put(batch);
     lastPut = Date.now();
   };
-  for await (const pair of documents) {
-    const [name, doc] = pair;
-    writer.inputTime = timeOf(pair) ?? writer.inputTime;
-    if (name === "start") writer.start(doc as RunStart);
-    router.route(name, doc);
-    routed++;
-    if (name === "stop") {
-      const stop = doc as RunStop;
-      writer.stop(stop.time, stop.exit_status);
-      break;
+  const iterator = documents[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = iterator.next();
+      // A live input may pause for long: what was made so far is stored while it waits.
+      if (writer.hasPending && (await idle(next))) await put();
+      const result = await next;
+      if (result.done) break;
+      const pair = result.value;
+      const [name, doc] = pair;
+      writer.inputTime = timeOf(pair) ?? writer.inputTime;
+      if (name === "start") writer.start(doc as RunStart);
+      router.route(name, doc);
+      routed++;
+      if (name === "stop") {
+        const stop = doc as RunStop;
+        writer.stop(stop.time, stop.exit_status);
+        break;
+      }
+      if (writer.pendingRows >= BATCH_ROWS || Date.now() - lastPut >= BATCH_MS) await put();
+      if (signal?.aborted) break;
     }
-    if (writer.pendingRows >= BATCH_ROWS || Date.now() - lastPut >= BATCH_MS) await put();
-    if (signal?.aborted) break;
+  } finally {
+    await iterator.return?.();
   }
   await put();
   return {

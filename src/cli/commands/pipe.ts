@@ -5,9 +5,8 @@
 import type { Command } from "commander";
 import { localActor } from "../../access/AccessControl.ts";
 import { Broker } from "../../broker/Broker.ts";
-import { DatabrokerError, UnsupportedError } from "../../errors.ts";
+import { DatabrokerError } from "../../errors.ts";
 import type { DerivedRunReport } from "../../pipelines/deriveRun.ts";
-import { canFollow } from "../../pipelines/liveRuns.ts";
 import { loadProcessor } from "../../pipelines/loadProcessor.ts";
 import { Pipeline, type PipelineTotals } from "../../pipelines/Pipeline.ts";
 import type { Processor, ProcessorParams } from "../../pipelines/Processor.ts";
@@ -82,8 +81,6 @@ async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
   const name = processor.name;
   try {
     const source = catalog.search(request.query);
-    if (!flags.once && !canFollow(source))
-      throw new UnsupportedError(`${flags.catalog} cannot be followed live here: use --once`);
     const pipeline = new Pipeline(
       source,
       { processor, params, target, createdBy: localActor(), trustResourcePaths: flags.trustResourcePaths },
@@ -103,11 +100,12 @@ async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
       },
     );
     const live = !flags.once;
-    // Live changes are watched from the start, so a run that appears while the others are derived is not missed.
-    await Promise.all([
-      pipeline.processExisting(stopping.signal, live),
-      live ? pipeline.followLive(stopping.signal) : Promise.resolve(),
-    ]);
+    // Live changes are watched from before the listing, so a run that appears meanwhile is not missed.
+    const following = live ? pipeline.followLive(stopping.signal) : undefined;
+    await pipeline.processExisting(stopping.signal, live);
+    if (following && !stopping.signal.aborted)
+      console.error(`pipe ${name}: following ${flags.catalog} for new runs (SIGINT or SIGTERM stops)`);
+    await following;
     await pipeline.finished();
     console.error(totalsLine(name, pipeline.totals));
     return pipeline.totals.failed > 0 ? EXIT_SOME_FAILED : 0;
