@@ -67,6 +67,35 @@ describe("databroker pipe --once", () => {
     assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 27);
   });
 
+  test("--to another catalog: the derived runs go there, each with a copy of its input", () => {
+    const other = join(folder, "other.sqlite");
+    const result = databroker([
+      "pipe",
+      'plan_name == "scan" and scan_id == 6',
+      ...PEAKSTATS,
+      "--once",
+      "--catalog",
+      aps,
+      "--to",
+      other,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /pipe peakstats: 2 runs derived, 0 already derived, 0 failed\n$/);
+    const listed = JSON.parse(databroker(["ls", "--json", "--catalog", other]).stdout) as Array<{
+      uid: string;
+      plan_name: string;
+    }>;
+    assert.deepEqual(listed.map((run) => run.plan_name).sort(), [
+      "pipe peakstats",
+      "pipe peakstats",
+      "scan",
+      "scan",
+    ]);
+    const derived = listed.find((run) => run.plan_name === "pipe peakstats")?.uid as string;
+    const lineage = databroker(["lineage", derived, "--catalog", other]);
+    assert.match(lineage.stdout, /\n {2}<- [0-9a-f-]{36} {2}scan_id 6 {2}scan\n/);
+  });
+
   test("a run that fails is one line; the others are derived and the exit code is 1", () => {
     const catalog = join(folder, "failing.sqlite");
     const good = peakScan("good", 1_700_000_000, 30, 1);
