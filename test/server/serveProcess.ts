@@ -2,6 +2,7 @@
 // (base URL and API key), for the tests of the command line's server.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { projectRoot } from "../support/sharedData.ts";
 
@@ -17,16 +18,32 @@ export interface ServedProcess {
   stop(): Promise<number | null>;
 }
 
+/** A port free now (for a server that must come back on the same port after a restart). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
 export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
   cwd = projectRoot,
+  port = 0,
 ): Promise<ServedProcess> {
-  const child = spawn(process.execPath, [join(projectRoot, "bin/databroker.js"), ...args, "--port", "0"], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(projectRoot, "bin/databroker.js"), ...args, "--port", String(port)],
+    {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
@@ -50,7 +67,8 @@ export async function spawnServer(
     output: () => stdout,
     errors: () => stderr,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      // Already gone (exited, or killed by a signal: exitCode is then null and signalCode set).
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, "exit");
       child.kill("SIGTERM");
       const [code] = await exited;

@@ -1,10 +1,11 @@
 // Plots of a stream's numbers: the default follows the hints (dimension vs. hinted detectors); people pick x,
 // the y fields, log scales, and other runs to overlay (compare scans). All of it is in the URL.
 import { useMemo, useState } from "preact/hooks";
-import { defaultX, defaultY, mergeOnX, readColumns } from "../lib/plotData.ts";
+import { defaultX, defaultY, mergeOnX, readColumns, withLiveEvents } from "../lib/plotData.ts";
 import { navigate, type Route, withParams } from "../lib/router.ts";
 import { defaultStream, isScalar, type LoadedRun, loadRun, loadRunMetadata } from "../lib/runData.ts";
 import { useAsync } from "../lib/useAsync.ts";
+import type { LiveRun } from "../lib/useLiveRun.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 import { LineChart } from "./LineChart.tsx";
 import { StreamPicker } from "./StreamPicker.tsx";
@@ -12,7 +13,7 @@ import { Toggle } from "./Toggle.tsx";
 
 const list = (text: string | null) => (text ?? "").split(",").filter(Boolean);
 
-export function PlotView({ run, route }: { run: LoadedRun; route: Route }) {
+export function PlotView({ run, route, live }: { run: LoadedRun; route: Route; live?: LiveRun }) {
   const params = route.params;
   const streamName = params.get("stream") ?? defaultStream(run);
   const stream = run.streams.find((s) => s.name === streamName);
@@ -27,7 +28,8 @@ export function PlotView({ run, route }: { run: LoadedRun; route: Route }) {
     navigate(withParams(route, changes), { replace });
 
   // The runs compared are described once per list (their fields do not change as axes do); their columns,
-  // like this run's, are read again whenever this run is re-read (`run` is a new value at each refresh).
+  // like this run's, are read again whenever this run is re-read (its `streams` are new values then; its
+  // event counts alone change as events arrive live, which are appended to the columns, not read again).
   const others = useAsync(
     (signal) => Promise.all(overlays.map((uid) => loadRun(uid, signal))),
     [overlays.join(",")],
@@ -35,29 +37,34 @@ export function PlotView({ run, route }: { run: LoadedRun; route: Route }) {
   const columns = useAsync(
     async (signal) => {
       if (!streamName || !others.data) return undefined;
-      const runs = await Promise.all(
-        [run, ...others.data].map((r) => readColumns(r, streamName, x, ys, signal)),
-      );
-      return mergeOnX(runs);
+      return Promise.all([run, ...others.data].map((r) => readColumns(r, streamName, x, ys, signal)));
     },
-    [run, streamName, x, ys.join(","), others.data],
+    [run.uid, run.streams, streamName, x, ys.join(","), others.data],
   );
+  const merged = useMemo(() => {
+    if (!columns.data) return undefined;
+    const [own, ...compared] = columns.data;
+    return mergeOnX([
+      live && streamName ? withLiveEvents(own, live.events.of(streamName)) : own,
+      ...compared,
+    ]);
+  }, [columns.data, live?.version]);
   const failure = others.error ?? columns.error;
   // One value per drawing: the chart is rebuilt when what it shows changes, not at every render of the form.
   const chart = useMemo(() => {
-    if (!columns.data || ys.length === 0) return undefined;
+    if (!merged || ys.length === 0) return undefined;
     const units = (name: string) => stream?.fields.find((f) => f.name === name)?.units;
     const yUnits = [...new Set(ys.map(units).filter(Boolean))];
     return {
-      x: columns.data.x,
-      series: columns.data.series,
+      x: merged.x,
+      series: merged.series,
       xLabel: units(x) ? `${x} (${units(x)})` : x,
       yLabel: yUnits.length === 1 ? `${ys.join(", ")} (${yUnits[0]})` : ys.join(", "),
       logX,
       logY,
       xIsTime: x === "time",
     };
-  }, [columns.data, stream, x, ys.join(","), logX, logY]);
+  }, [merged, stream, x, ys.join(","), logX, logY]);
 
   if (!stream) return <p class="empty">This run has no streams to plot.</p>;
   const scalars = stream.fields.filter(isScalar).map((f) => f.name);

@@ -5,6 +5,8 @@ import { hrefOf } from "../lib/router.ts";
 import type { LoadedRun } from "../lib/runData.ts";
 import { formatDuration, formatTime, formatValue } from "../lib/runs.ts";
 import { useAsync } from "../lib/useAsync.ts";
+import type { LiveStatus } from "../lib/useLiveRun.ts";
+import { LiveIndicator } from "./LiveIndicator.tsx";
 
 interface ProvenanceAnswer {
   provenance: { inputs: Array<{ uid?: string; stream?: string; inaccessible?: boolean }> } | null;
@@ -66,7 +68,7 @@ function Provenance({ uid }: { uid: string }) {
   );
 }
 
-export function RunSummaryCard({ run, live }: { run: LoadedRun; live: boolean }) {
+export function RunSummaryCard({ run, live }: { run: LoadedRun; live: LiveStatus }) {
   const { start, stop, summary } = run.metadata;
   const alias = aliasOf(start);
   const status = stop ? formatValue(stop.exit_status) : "no stop yet";
@@ -74,13 +76,7 @@ export function RunSummaryCard({ run, live }: { run: LoadedRun; live: boolean })
     <header class="summary">
       <h1>
         {start.scan_id !== undefined ? `Scan ${start.scan_id}` : "Run"} ·{" "}
-        {formatValue(start.plan_name) || "unnamed plan"}
-        {live && (
-          <span class="live" role="status">
-            {" "}
-            ● live
-          </span>
-        )}
+        {formatValue(start.plan_name) || "unnamed plan"} <LiveIndicator status={live} />
       </h1>
       <dl data-testid="summary">
         <dt>uid</dt>

@@ -3,6 +3,7 @@
 // several runs put on one ascending x (each run's points sorted by x, then merged; gaps where a run has no
 // point at an x).
 import { readArray } from "./arrays.ts";
+import type { LiveEvent } from "./liveEvents.ts";
 import { isScalar, type LoadedRun, type StreamInfo } from "./runData.ts";
 
 function dimensionsOf(run: LoadedRun): Array<[string[], string]> {
@@ -34,6 +35,8 @@ export function defaultY(run: LoadedRun, stream: StreamInfo, x: string): string[
 
 export interface RunColumns {
   label: string;
+  /** The field x holds (`time`: the events' times). */
+  xField: string;
   x: Float64Array;
   ys: Array<{ field: string; values: Float64Array }>;
 }
@@ -62,8 +65,37 @@ export async function readColumns(
   const columns = ys.map((field, i) => ({ field, values: yValues[i] }));
   return {
     label,
+    xField: x,
     x: xValues,
     ys: columns.filter((y): y is { field: string; values: Float64Array } => y.values !== undefined),
+  };
+}
+
+/**
+ * The columns with the events received live since they were read appended: those numbered beyond the rows
+ * read (an event's seq_num is its row), so an event both read and received is drawn once. Columns read while
+ * an event was being stored may differ in length: only the rows all of them hold are kept. A field an event
+ * lacks is a gap.
+ */
+export function withLiveEvents(columns: RunColumns, events: readonly LiveEvent[]): RunColumns {
+  const read = Math.min(columns.x.length, ...columns.ys.map((y) => y.values.length));
+  const fresh = events.filter((event) => event.seq > read);
+  if (fresh.length === 0 && columns.ys.every((y) => y.values.length === read) && columns.x.length === read)
+    return columns;
+  const cellOf = (event: LiveEvent, field: string) =>
+    field === "time" && !(field in event.values) ? event.time : (event.values[field] ?? Number.NaN);
+  const extend = (values: Float64Array, field: string) => {
+    const extended = new Float64Array(read + fresh.length);
+    extended.set(values.subarray(0, read));
+    fresh.forEach((event, i) => {
+      extended[read + i] = cellOf(event, field);
+    });
+    return extended;
+  };
+  return {
+    ...columns,
+    x: extend(columns.x, columns.xField),
+    ys: columns.ys.map((y) => ({ field: y.field, values: extend(y.values, y.field) })),
   };
 }
 

@@ -15,6 +15,8 @@ export interface SearchState {
   page: number;
   size: number;
   columns: string[];
+  /** Whether runs that start while the search is shown are announced (an open stream: opt-in). */
+  watch: boolean;
 }
 
 export const DEFAULT_SORT = "-time";
@@ -52,6 +54,7 @@ export function searchStateOf(params: URLSearchParams): SearchState {
     page: Math.max(1, Math.floor(Number(params.get("page")) || 1)),
     size: PAGE_SIZES.includes(size) ? size : 50,
     columns: (params.get("cols") ?? "").split(",").filter(Boolean),
+    watch: params.get("watch") === "1",
   };
 }
 
@@ -63,6 +66,7 @@ export function paramsOfState(state: SearchState): Record<string, string | undef
   params.page = state.page === 1 ? undefined : String(state.page);
   params.size = state.size === 50 ? undefined : String(state.size);
   params.cols = state.columns.length > 0 ? state.columns.join(",") : undefined;
+  params.watch = state.watch ? "1" : undefined;
   return params;
 }
 

@@ -1,6 +1,7 @@
 // One run: its summary, then tabs (in the URL) for plots, images, the event table, the metadata tree,
-// annotations and downloads. A run without a stop is re-read every few seconds until it stops.
-import { useEffect, useState } from "preact/hooks";
+// annotations and downloads. A run without a stop is followed live: its plot, event counts and table grow as
+// events are stored, without re-reading the run (useLiveRun.ts).
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Annotations } from "../components/Annotations.tsx";
 import { Downloads } from "../components/Downloads.tsx";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
@@ -10,10 +11,12 @@ import { MetadataTree } from "../components/MetadataTree.tsx";
 import { PlotView } from "../components/PlotView.tsx";
 import { RunSummaryCard } from "../components/RunSummaryCard.tsx";
 import { StreamFields } from "../components/StreamFields.tsx";
+import type { LiveEvents } from "../lib/liveEvents.ts";
 import { hrefOf, navigate, type Route, withParams } from "../lib/router.ts";
-import { loadRun } from "../lib/runData.ts";
+import { type LoadedRun, loadRun } from "../lib/runData.ts";
 import { describeRun } from "../lib/runs.ts";
 import { useAsync } from "../lib/useAsync.ts";
+import { useLiveRun } from "../lib/useLiveRun.ts";
 import type { Session } from "../lib/useSession.ts";
 
 const TABS = [
@@ -26,19 +29,26 @@ const TABS = [
   ["downloads", "Downloads"],
 ] as const;
 
-/** How often a run without a stop is re-read (until live subscriptions replace polling). */
-const LIVE_POLL_MS = 2000;
+/** How often the images tab re-reads a run whose events arrive live. */
+const IMAGES_REFRESH_MS = 2000;
+
+/** The run with its event counts raised to those received live (a run's counts never go down). */
+function withLiveCounts(run: LoadedRun, events: LiveEvents): LoadedRun {
+  const counts = { ...run.metadata.summary.events };
+  for (const [stream, n] of Object.entries(events.counts()))
+    counts[stream] = Math.max(counts[stream] ?? 0, n);
+  return { ...run, metadata: { ...run.metadata, summary: { ...run.metadata.summary, events: counts } } };
+}
 
 export function RunView({ runRef, route, session }: { runRef: string; route: Route; session: Session }) {
+  // Grows when the run must be read again: a new stream or the stop arrived live.
   const [tick, setTick] = useState(0);
   const run = useAsync((signal) => loadRun(runRef, signal), [runRef, tick]);
   const loaded = run.data;
-  const live = loaded !== undefined && loaded.metadata.stop === null;
-  useEffect(() => {
-    if (!live) return;
-    const timer = setTimeout(() => setTick((n) => n + 1), LIVE_POLL_MS);
-    return () => clearTimeout(timer);
-  }, [live, tick]);
+  const live = useLiveRun(loaded, () => setTick((n) => n + 1));
+  // The summary, the stream pickers and the table count what arrived live; the plot appends it to the
+  // columns it read (`counted` keeps the run's `streams`, which only a re-read replaces).
+  const counted = useMemo(() => loaded && withLiveCounts(loaded, live.events), [loaded, live.version]);
   // An alias (or a uid prefix the server resolved) becomes the run's canonical address.
   useEffect(() => {
     if (loaded && loaded.uid !== runRef)
@@ -48,17 +58,33 @@ export function RunView({ runRef, route, session }: { runRef: string; route: Rou
     if (loaded) document.title = `${describeRun(loaded.metadata.start)} — databroker`;
   }, [loaded?.uid]);
 
-  if (!loaded)
+  const tab = route.params.get("tab") ?? "plot";
+  // Frames are counted by the fields' shapes, which come with the run, not with its events: while images
+  // are shown, the run is re-read as events arrive, at most every IMAGES_REFRESH_MS.
+  const latest = useRef(live.version);
+  latest.current = live.version;
+  const imagesRead = useRef(0);
+  const imagesStale = tab === "images" && live.version !== imagesRead.current;
+  useEffect(() => {
+    if (!imagesStale) return;
+    const timer = setTimeout(() => {
+      imagesRead.current = latest.current;
+      setTick((n) => n + 1);
+    }, IMAGES_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [imagesStale]);
+
+  if (!loaded || !counted)
     return run.error ? (
       <ErrorMessage title={`Run ${runRef} could not be read`} error={run.error} />
     ) : (
       <p class="loading">Loading run {runRef}…</p>
     );
-  const tab = route.params.get("tab") ?? "plot";
   return (
     <article class="run" aria-label={describeRun(loaded.metadata.start)}>
-      <RunSummaryCard run={loaded} live={live} />
+      <RunSummaryCard run={counted} live={live.status} />
       {run.error && <ErrorMessage title="Refreshing the run failed" error={run.error} />}
+      {live.error && <ErrorMessage title="Following the run live failed" error={live.error} />}
       <div class="tabs" role="tablist" aria-label="Views of the run">
         {TABS.map(([id, label]) => (
           <a
@@ -73,9 +99,9 @@ export function RunView({ runRef, route, session }: { runRef: string; route: Rou
         ))}
       </div>
       <section role="tabpanel" class="panel" aria-label={TABS.find(([id]) => id === tab)?.[1]}>
-        {tab === "plot" && <PlotView run={loaded} route={route} />}
+        {tab === "plot" && <PlotView run={counted} route={route} live={live} />}
         {tab === "images" && <ImageView run={loaded} route={route} tick={tick} />}
-        {tab === "table" && <EventTable run={loaded} route={route} tick={tick} />}
+        {tab === "table" && <EventTable run={counted} route={route} tick={tick + live.version} />}
         {tab === "fields" && <StreamFields run={loaded} />}
         {tab === "metadata" && <MetadataTree run={loaded} />}
         {tab === "annotations" && <Annotations run={loaded} session={session} />}

@@ -1,8 +1,9 @@
 // Finding runs: the query-language box, quick filters, and a sortable, pageable result table whose columns
 // people choose. Everything lives in the URL (q, filters, sort, page, size, cols): back/forward restore it
-// and a link shares it.
+// and a link shares it. With *Watch for new runs*, runs that start meanwhile are announced (useNewRuns.ts).
 import { useEffect, useState } from "preact/hooks";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
+import { NewRunsNotice } from "../components/NewRunsNotice.tsx";
 import { QuickFilters } from "../components/QuickFilters.tsx";
 import { ResultTable } from "../components/ResultTable.tsx";
 import { apiPath, getJson } from "../lib/api.ts";
@@ -16,6 +17,7 @@ import {
   searchStateOf,
 } from "../lib/searchQuery.ts";
 import { useAsync } from "../lib/useAsync.ts";
+import { useNewRuns } from "../lib/useNewRuns.ts";
 
 export function SearchView({ route }: { route: Route }) {
   const state = searchStateOf(route.params);
@@ -25,7 +27,10 @@ export function SearchView({ route }: { route: Route }) {
   useEffect(() => setText(state.text), [state.text]);
   const [selected, setSelected] = useState<string[]>([]);
 
-  const key = JSON.stringify([filterParams(state), state.sort, state.page, state.size]);
+  const newRuns = useNewRuns(filterParams(state), state.watch);
+  // Grows when the new runs announced are shown: the same search is asked again.
+  const [refresh, setRefresh] = useState(0);
+  const key = JSON.stringify([filterParams(state), state.sort, state.page, state.size, refresh]);
   const results = useAsync(
     (signal) =>
       getJson<Page<RunMetadata>>(
@@ -89,6 +94,16 @@ export function SearchView({ route }: { route: Route }) {
             : `${count.toLocaleString()} run${count === 1 ? "" : "s"}`}
           {results.loading && count !== undefined ? " (updating…)" : ""}
         </span>
+        <NewRunsNotice
+          watching={state.watch}
+          newRuns={newRuns}
+          onToggle={() => go({ watch: !state.watch }, true)}
+          onShow={() => {
+            newRuns.clear();
+            setRefresh((n) => n + 1);
+            if (state.page !== 1) go({ page: 1 });
+          }}
+        />
         {selected.length > 0 && (
           <a
             class="button"
