@@ -1,17 +1,21 @@
 // `databroker pipe` following live runs, a real process on a SQLite catalog that this test writes to as a
 // RunEngine would (start, pages, stop in separate puts): a run stopped before the pipe started, one in progress
 // then, one started while it follows, each derived as numpy says; SIGTERM ends it gracefully, a run still
-// open left unfinished, which the next pipe completes once it has stopped.
+// open left unfinished, which the next pipe completes once it has stopped. And in the library, a live run's
+// detector frames (HDF5 through a Resource) read through the handlers by roi.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Broker } from "../../src/broker/Broker.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
-import { derivedUidOf } from "../../src/pipelines/deriveRun.ts";
+import { type DerivedRunReport, derivedUidOf } from "../../src/pipelines/deriveRun.ts";
+import { Pipeline } from "../../src/pipelines/Pipeline.ts";
 import { withDefaults } from "../../src/pipelines/processorParams.ts";
 import { processors } from "../../src/pipelines/processors/index.ts";
+import { detectorRuns } from "../cli/detectorCatalog.ts";
 import { databroker } from "../cli/storageCli.ts";
 import { projectRoot } from "../support/sharedData.ts";
 import { close, numbersOf, numpy, peakScan, type SyntheticRun, tempFolder } from "./pipelineRuns.ts";
@@ -122,4 +126,58 @@ test("pipe follows runs as they are written, and stops gracefully", async () => 
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /pipe rolling: 1 run derived, 3 already derived, 0 failed\n$/);
   for (const run of [done, open, later, cut]) await agreesWithNumpy(run);
+});
+
+test("a live run's external images are read through the handlers (roi over a Resource's HDF5 frames)", async () => {
+  const folder = tempFolder();
+  const made = detectorRuns(folder);
+  const broker = await Broker.open(join(folder, "detector.sqlite"), { fileRoots: [made.files] });
+  const stopping = new AbortController();
+  try {
+    const roi = processors.named("roi");
+    const roiParams = withDefaults(roi, {
+      field: "det-key2",
+      roi: [{ name: "all", x0: 0, y0: 0, x1: 100, y1: 100 }],
+    });
+    const reports: DerivedRunReport[] = [];
+    const failures: string[] = [];
+    const pipeline = new Pipeline(
+      broker,
+      { processor: roi, params: roiParams, target: broker },
+      {
+        processed: (report) => reports.push(report),
+        failed: (input, error) => failures.push(`${input}: ${error}`),
+      },
+    );
+    const following = pipeline.followLive(stopping.signal);
+    // The legacy run, stored in parts as a RunEngine stores it, after the pipe began to follow.
+    const legacy = made.sources[1];
+    const documents = readFileSync(legacy, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as DocumentPair);
+    // The fixture's Resource names no run_start: it goes in with the start; then each document on its own.
+    const firstEvent = documents.findIndex(([name]) => name === "event" || name === "event_page");
+    await broker.put(documents.slice(0, firstEvent));
+    for (const pair of documents.slice(firstEvent)) await broker.put([pair]);
+    await until(() => reports.length + failures.length === 1);
+    assert.deepEqual(failures, []);
+    stopping.abort();
+    await following;
+    const sums = numbersOf(
+      (await (await broker.run(reports[0].uid)).stream("primary").read()).column("roi_all"),
+    );
+    // numpy's statistics of the frames (test/support/detectorFiles.py): the sum of all, the least and greatest frame sum.
+    const expected = made.expected["det-key2"];
+    assert.equal(sums.length, expected.events);
+    assert.equal(
+      sums.reduce((total, sum) => (total ?? 0) + (sum ?? 0), 0),
+      expected.sum,
+    );
+    assert.equal(Math.min(...(sums as number[])), expected.sumMin);
+    assert.equal(Math.max(...(sums as number[])), expected.sumMax);
+  } finally {
+    stopping.abort();
+    await broker.close();
+  }
 });

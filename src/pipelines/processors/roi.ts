@@ -93,7 +93,11 @@ export const roi: Processor = {
         if (!declared) output.stream("primary", dataKeys);
         declared = true;
         const column = page.data[field];
-        if (column === undefined) return;
+        if (column === undefined)
+          throw new ValidationError(
+            `the events of stream ${this.streamName} carry no ${field} (a misspelled field, or a StreamResource's ` +
+              "data, which roi does not read from stream_datum documents yet)",
+          );
         for (let row = 0; row < page.seq_num.length; row++) {
           const image = imageOf(column[row], field, page.seq_num[row]);
           const data: Record<string, unknown> = { input_seq_num: page.seq_num[row] };
