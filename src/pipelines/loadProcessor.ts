@@ -22,6 +22,8 @@ function isProcessor(value: unknown): value is Processor {
   );
 }
 
+const TSX_API: string = "tsx/esm/api";
+
 /**
  * The module at `url`. TypeScript goes through tsx's `tsImport`, which reads a lone .ts file as a module
  * whatever package.json (or none) is beside it, where a plain import would take it for CommonJS.
@@ -30,7 +32,8 @@ async function importModule(url: string, typescript: boolean): Promise<Record<st
   if (!typescript) return await import(url);
   let tsx: typeof import("tsx/esm/api");
   try {
-    tsx = await import("tsx/esm/api");
+    // Named through a variable so the build leaves tsx (a development package) out of dist/cli.js.
+    tsx = await import(TSX_API);
   } catch {
     throw new UnsupportedError(
       "loading a TypeScript processor needs the tsx package: install it, or give a .js module",
