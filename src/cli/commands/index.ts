@@ -110,6 +110,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./annotations.ts")).registerAnnotations,
   },
   {
+    name: "pipe",
+    summary: "apply a processor (peakstats, roi, rolling, your own) to runs, live: a derived run per input",
+    load: async () => (await import("./pipe.ts")).registerPipe,
+  },
+  {
     name: "delete",
     summary: "delete one run and everything of it (recorded in the catalog's deletion audit)",
     load: async () => (await import("./delete.ts")).registerDelete,
