@@ -9,37 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { RunWriter } from "../src/client/RunWriter.ts";
-import { composeRun } from "../src/documents/compose.ts";
 import type { DocumentPair } from "../src/documents/types.ts";
 import { spawnServer } from "../test/server/serveProcess.ts";
+import { liveRun } from "../test/support/liveProducer.ts";
 
 const EVENTS = Number(process.env.DATABROKER_BENCH_SMALL_POSTS ?? 2_000);
 const PRODUCERS = 4;
 const API_KEY = "small_posts_bench_key_0123456789";
 
-/** A run of `events` one-event documents: start, descriptor, events, stop. */
+/** A run of `events` single events with two float fields, start to stop. */
 function runOf(scanId: number, events: number): DocumentPair[] {
-  const run = composeRun({ plan_name: "count", scan_id: scanId });
-  const stream = run.composeDescriptor({
-    name: "primary",
-    data_keys: {
-      det: { dtype: "number", shape: [], source: "SIM:det" },
-      motor: { dtype: "number", shape: [], source: "SIM:motor" },
-    },
-  });
-  const pairs: DocumentPair[] = [
-    ["start", run.start],
-    ["descriptor", stream.descriptor],
-  ];
-  for (let i = 0; i < events; i++) {
-    const t = 1.7e9 + i * 0.01;
-    pairs.push([
-      "event",
-      stream.composeEvent({ data: { det: Math.sin(i), motor: i * 0.1 }, timestamps: { det: t, motor: t } }),
-    ]);
-  }
-  pairs.push(["stop", run.composeStop({ exit_status: "success" })]);
-  return pairs;
+  return liveRun(events, { plan_name: "count", scan_id: scanId }).documents;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: PRODUCERS });

@@ -10,7 +10,8 @@ import { DatabrokerError, LaggedError } from "../errors.ts";
 import type { FollowedDocument, FollowOptions, RunChange, SubscribeOptions } from "../live/types.ts";
 import { errorFromResponse } from "./errorFromResponse.ts";
 import type { HttpSession, Params } from "./HttpSession.ts";
-import { type ServerSentEvent, serverSentEvents } from "./serverSentEvents.ts";
+import type { SseMessage } from "./SseParser.ts";
+import { serverSentEvents } from "./serverSentEvents.ts";
 
 export interface ReconnectOptions {
   /** How long to keep trying to reconnect before giving up with the last error (default 60 s). */
@@ -30,7 +31,7 @@ type Handled = "more" | "done";
 async function* reconnecting<T>(
   session: HttpSession,
   url: () => string,
-  handle: (message: ServerSentEvent) => { items: T[]; next: Handled },
+  handle: (message: SseMessage) => { items: T[]; next: Handled },
   options: SubscribeOptions & ReconnectOptions,
 ): AsyncGenerator<T> {
   const { signal } = options;
@@ -61,7 +62,7 @@ async function* reconnecting<T>(
 }
 
 /** A `failed` or `lagged` message as the error it reports. */
-function streamError(message: ServerSentEvent, url: string): Error {
+function streamError(message: SseMessage, url: string): Error {
   const body = parseJson(message.data) as { status?: number; detail?: string };
   if (message.event === "lagged") return new LaggedError(body.detail ?? "the subscriber lagged");
   const status = body.status ?? 500;

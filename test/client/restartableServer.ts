@@ -2,33 +2,17 @@
 // can kill -9 and start again on the same catalog and port (as a supervisor restarts a crashed service),
 // and a loopback proxy in front of it that can hold answers back or drop them after the server stored the
 // request (as a load balancer cutting a connection does).
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
-import { join } from "node:path";
-import { projectRoot } from "../support/sharedData.ts";
+import { freePort, type ServedProcess, spawnServer } from "../server/serveProcess.ts";
 
 /** Headers of one connection that fetch sets itself (and refuses to be given). */
 const HOP_HEADERS = new Set(["host", "connection", "keep-alive", "transfer-encoding", "content-length"]);
 
 export const WRITER_KEY = "run_writer_test_key_0123456789";
 
-/** A port free right now on 127.0.0.1 (the kernel's pick, released at once). */
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const address = probe.address();
-  probe.close();
-  await once(probe, "close");
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
-}
-
 export class RestartableServer {
-  private child: ChildProcess | null = null;
-  private stderr = "";
+  private served: ServedProcess | null = null;
 
   private constructor(
     readonly catalog: string,
@@ -48,28 +32,17 @@ export class RestartableServer {
 
   /** Starts the process (again), resolving once it prints that it serves. */
   async restart(): Promise<void> {
-    const args = ["serve", "--catalog", this.catalog, "--api-key", WRITER_KEY, "--port", String(this.port)];
-    const child = spawn(process.execPath, [join(projectRoot, "bin/databroker.js"), ...args], {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.child = child;
-    child.stderr?.on("data", (chunk) => {
-      this.stderr += chunk;
-    });
-    let stdout = "";
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.includes("Press Ctrl+C")) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`server exited (${code}) before ready: ${this.stderr}`)));
-    });
+    this.served = await spawnServer(
+      ["serve", "--catalog", this.catalog, "--api-key", WRITER_KEY],
+      {},
+      undefined,
+      this.port,
+    );
   }
 
   /** SIGKILL: no shutdown of any kind, as a crash or an OOM kill. */
   async kill(): Promise<void> {
-    const child = this.child;
+    const child = this.served?.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, "exit");
     child.kill("SIGKILL");
@@ -78,15 +51,11 @@ export class RestartableServer {
 
   /** SIGTERM and the exit. */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    await exited;
+    await this.served?.stop();
   }
 
   errors(): string {
-    return this.stderr;
+    return this.served?.errors() ?? "";
   }
 }
 

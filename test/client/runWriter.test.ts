@@ -10,39 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { RunWriter } from "../../src/client/RunWriter.ts";
-import { composeRun } from "../../src/documents/compose.ts";
 import { parseJson } from "../../src/documents/formats/parseJson.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import { ValidationError } from "../../src/errors.ts";
 import { postDocuments, startTestServer, TEST_KEY } from "../server/ingestServer.ts";
+import { liveRun } from "../support/liveProducer.ts";
 import { FaultProxy, RestartableServer, WRITER_KEY } from "./restartableServer.ts";
 
-/** A run of `events` single events (seq_num 1..events) with two float fields. */
+/** A run of `events` single events with two float fields, start to stop. */
 function runOf(scanId: number, events: number): DocumentPair[] {
-  const run = composeRun({ plan_name: "count", scan_id: scanId });
-  const stream = run.composeDescriptor({
-    name: "primary",
-    data_keys: {
-      det: { dtype: "number", shape: [], source: "SIM:det" },
-      motor: { dtype: "number", shape: [], source: "SIM:motor" },
-    },
-  });
-  const pairs: DocumentPair[] = [
-    ["start", run.start],
-    ["descriptor", stream.descriptor],
-  ];
-  for (let i = 0; i < events; i++) {
-    const t = 1.7e9 + i * 0.01;
-    pairs.push([
-      "event",
-      stream.composeEvent({
-        data: { det: Math.sin(i) + 0.5, motor: i + 0.25 },
-        timestamps: { det: t, motor: t },
-      }),
-    ]);
-  }
-  pairs.push(["stop", run.composeStop({ exit_status: "success" })]);
-  return pairs;
+  return liveRun(events, { plan_name: "count", scan_id: scanId }).documents;
 }
 
 function uidOf(pairs: DocumentPair[]): string {

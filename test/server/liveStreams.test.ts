@@ -12,7 +12,8 @@ import { promisify } from "node:util";
 import WebSocket from "ws";
 import { Broker } from "../../src/broker/index.ts";
 import { RemoteBroker } from "../../src/client/index.ts";
-import { type ServerSentEvent, serverSentEvents } from "../../src/client/serverSentEvents.ts";
+import type { SseMessage } from "../../src/client/SseParser.ts";
+import { serverSentEvents } from "../../src/client/serverSentEvents.ts";
 import { composeRun } from "../../src/documents/compose.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 import type { FollowedDocument, RunChange } from "../../src/live/types.ts";
@@ -62,8 +63,8 @@ async function openStream(url: string, headers: Record<string, string> = {}) {
 }
 
 /** The next `count` messages of a stream. */
-async function next(messages: AsyncIterator<ServerSentEvent>, count: number): Promise<ServerSentEvent[]> {
-  const got: ServerSentEvent[] = [];
+async function next(messages: AsyncIterator<SseMessage>, count: number): Promise<SseMessage[]> {
+  const got: SseMessage[] = [];
   while (got.length < count) {
     const { value, done } = await messages.next();
     if (done) break;
@@ -73,9 +74,9 @@ async function next(messages: AsyncIterator<ServerSentEvent>, count: number): Pr
 }
 
 /** Every message of a stream until it closes. */
-async function all(url: string, headers: Record<string, string> = {}): Promise<ServerSentEvent[]> {
+async function all(url: string, headers: Record<string, string> = {}): Promise<SseMessage[]> {
   const messages = await openStream(url, headers);
-  const got: ServerSentEvent[] = [];
+  const got: SseMessage[] = [];
   for (let item = await messages.next(); !item.done; item = await messages.next()) got.push(item.value);
   return got;
 }
@@ -93,7 +94,7 @@ const asMessage = ({ seq, name, doc }: FollowedDocument) => ({
   id: String(seq),
   data: [name, doc],
 });
-const parsed = (message: ServerSentEvent) => ({ ...message, data: JSON.parse(message.data) });
+const parsed = (message: SseMessage) => ({ ...message, data: JSON.parse(message.data) });
 
 describe("GET /api/v1/stream/run/{uid} as Server-Sent Events", () => {
   test("each stored document is one event (id = seq, data = [name, doc]), then each new one, then end", async () => {
@@ -114,7 +115,7 @@ describe("GET /api/v1/stream/run/{uid} as Server-Sent Events", () => {
     const resumed = await all(`${api}/stream/run/${uid}`, { "last-event-id": "6" });
     assert.deepEqual(resumed.slice(0, -1).map(parsed), stored.slice(6).map(asMessage));
     const after = await all(`${api}/stream/run/${uid}?after=9`);
-    assert.deepEqual(after.map(parsed), [{ event: "end", data: { last_seq: 9 }, id: undefined }]);
+    assert.deepEqual(after.map(parsed), [{ event: "end", data: { last_seq: 9 } }]);
   });
 
   test("a quiet stream sends heartbeats; a stream with no stop stays open", async () => {
@@ -200,7 +201,7 @@ describe("the runs stream and the TypeScript client", () => {
     const messages = await openStream(
       `${api}/stream/runs?filter[query][condition][text]=plan_name%20%3D%3D%20%22wanted%22`,
     );
-    assert.deepEqual((await next(messages, 1)).map(parsed), [{ event: "ready", data: {}, id: undefined }]);
+    assert.deepEqual((await next(messages, 1)).map(parsed), [{ event: "ready", data: {} }]);
     const wanted = liveRun(2, { plan_name: "wanted" });
     await postDocuments(api, KEY, liveRun(2, { plan_name: "other" }).documents);
     await postDocuments(api, KEY, wanted.documents.slice(0, -1));

@@ -1,18 +1,21 @@
 // A producer as a beamline writes a run over HTTP: one document per POST (a few per request at most), paced,
 // re-sending a request that failed (a server restarting) since a put skips what is already stored. Shared
-// by the live tests and the live benchmark.
+// by the live and writer tests and the live and small-POST benchmarks.
 import { composeRun } from "../../src/documents/compose.ts";
 import { stringifyJson } from "../../src/documents/formats/jsonText.ts";
 import type { DocumentPair } from "../../src/documents/types.ts";
 
-/** A run of `events` events of scalars `motor` and `det` (floats), in document order, stop last. */
+/**
+ * A run of `events` events of scalars `det` and `motor` (floats, never whole: JSON cannot tell 1.0 from 1), in
+ * document order, stop last.
+ */
 export function liveRun(events: number, metadata: Record<string, unknown> = { plan_name: "live" }) {
   const run = composeRun(metadata);
   const stream = run.composeDescriptor({
     name: "primary",
     data_keys: {
-      motor: { dtype: "number", shape: [], source: "sim:motor" },
-      det: { dtype: "number", shape: [], source: "sim:det" },
+      det: { dtype: "number", shape: [], source: "SIM:det" },
+      motor: { dtype: "number", shape: [], source: "SIM:motor" },
     },
   });
   const documents: DocumentPair[] = [
@@ -20,12 +23,12 @@ export function liveRun(events: number, metadata: Record<string, unknown> = { pl
     ["descriptor", stream.descriptor],
   ];
   for (let i = 0; i < events; i++) {
-    const motor = i / 10;
+    const t = 1.7e9 + i * 0.01;
     documents.push([
       "event",
       stream.composeEvent({
-        data: { motor, det: Math.exp(-((motor - 5) ** 2)) },
-        timestamps: { motor: 1, det: 1 },
+        data: { det: Math.sin(i) + 0.5, motor: i + 0.25 },
+        timestamps: { det: t, motor: t },
       }),
     ]);
   }

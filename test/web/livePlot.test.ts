@@ -9,9 +9,9 @@ import assert from "node:assert/strict";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
+import { type SseMessage, SseParser } from "../../src/client/SseParser.ts";
 import { LiveEvents } from "../../web/src/lib/liveEvents.ts";
 import { parsePythonJson } from "../../web/src/lib/pythonJson.ts";
-import { type SseMessage, SseParser } from "../../web/src/lib/sseParser.ts";
 import { launchBrowser, recordProblems, screenshot } from "./browser.ts";
 import { startWebServer, type WebServer } from "./webServer.ts";
 

@@ -2,9 +2,10 @@
 // page's Authorization header (EventSource cannot send it, and the page keeps credentials out of URLs),
 // reconnected when it drops (the network, a server restart), until the caller's handler says it ended, the
 // signal aborts, or the server states an error that would not pass (a 4xx answer, a `failed` message).
+
+import { type SseMessage, SseParser } from "../../../src/client/SseParser.ts";
 import { ApiError, request } from "./api.ts";
 import { parsePythonJson } from "./pythonJson.ts";
-import { type SseMessage, SseParser } from "./sseParser.ts";
 
 export type StreamState = "connecting" | "live" | "reconnecting";
 

@@ -1,6 +1,6 @@
-// Server-Sent Events read by hand: EventSource cannot send the Authorization header the page signs its
-// requests with (and the page keeps credentials out of URLs), so live streams are read with fetch() and
-// parsed here, chunk by chunk, as the HTML standard's event-stream interpretation says.
+// Server-Sent Events parsed chunk by chunk, as the HTML standard's event-stream interpretation says: what the
+// TypeScript client (serverSentEvents.ts) and the web page (which reads streams with fetch(): EventSource
+// cannot send the Authorization header, and the page keeps credentials out of URLs) both read live streams with.
 
 export interface SseMessage {
   /** `message` when the block names no event (the run stream's documents). */
