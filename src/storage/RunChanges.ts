@@ -26,10 +26,6 @@ export class RunChanges {
 
   constructor(private readonly hooks: WatchHooks = {}) {}
 
-  get watched(): boolean {
-    return this.listeners.size > 0;
-  }
-
   watch(listener: RunsListener): () => void {
     // Each call is its own registration, even of the same function.
     const entry: RunsListener = (change) => listener(change);

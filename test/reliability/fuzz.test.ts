@@ -86,6 +86,14 @@ function send(port: number, fuzzCase: Case): Promise<Answer> {
     const req = request(
       { host: "127.0.0.1", port, method: fuzzCase.method, path: fuzzCase.path, headers, agent },
       (response) => {
+        // A live event stream stays open by design: its answer is its status and first message.
+        if (/^text\/event-stream/.test(response.headers["content-type"] ?? "")) {
+          response.once("data", (chunk: Buffer) => {
+            resolve({ status: response.statusCode ?? 0, ms: performance.now() - began, text: String(chunk) });
+            req.destroy();
+          });
+          return;
+        }
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () =>

@@ -20,21 +20,3 @@ export interface LiveChannel {
 
 /** How often an idle channel shows it is alive (an SSE comment, a websocket ping), unless configured. */
 export const HEARTBEAT_MS = 15_000;
-
-/** Waits until `drained` fires, or the channel is aborted. */
-export function whenWritable(
-  target: NodeJS.EventEmitter,
-  drained: string,
-  signal: AbortSignal,
-): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      target.off(drained, done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    target.on(drained, done);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}

@@ -3,7 +3,25 @@
 // line every heartbeat keeps proxies and the socket timeout from closing a quiet stream; a client that stops
 // reading (no byte moves for idleMs, heartbeats included) is disconnected.
 import type { FastifyReply } from "fastify";
-import { HEARTBEAT_MS, type LiveChannel, type LiveMessage, whenWritable } from "./LiveChannel.ts";
+import { HEARTBEAT_MS, type LiveChannel, type LiveMessage } from "./LiveChannel.ts";
+
+/** Waits until `drained` fires, or the channel is aborted. */
+export function whenWritable(
+  target: NodeJS.EventEmitter,
+  drained: string,
+  signal: AbortSignal,
+): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      target.off(drained, done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    target.on(drained, done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
 
 /** Opens the event stream on `reply` (status 200 and headers sent at once). */
 export function sseChannel(reply: FastifyReply, heartbeatMs = HEARTBEAT_MS, idleMs?: number): LiveChannel {
