@@ -49,6 +49,12 @@ function send(port: number, method: string, target: string, headers: Record<stri
       (response) => {
         let text = "";
         response.setEncoding("latin1");
+        // A live event stream stays open by design: its answer is its status.
+        if (/^text\/event-stream/.test(response.headers["content-type"] ?? "")) {
+          resolve({ status: response.statusCode ?? 0, body: "" });
+          request.destroy();
+          return;
+        }
         response.on("data", (chunk: string) => {
           text += chunk;
         });

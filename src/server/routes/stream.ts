@@ -5,7 +5,8 @@
 //   documents first, then each as it is stored; `end` after the stop.
 // - GET /api/v1/stream/runs?filter[...]: `ready` once subscribed, then `start` and `stop` with the run's
 //   summary for each run matching the filters (the search route's) that the caller may see.
-// A run the caller may not see is a 404, as everywhere; errors after the stream began arrive as a `failed`
+// A HEAD answers the GET's status and headers without opening a stream. A run the caller may not see is a
+// 404, as everywhere; errors after the stream began arrive as a `failed`
 // message (status and detail) before the stream closes.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebSocket } from "ws";
@@ -132,6 +133,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
       checkAccepts(request);
       const after = afterOf(request);
       const run = await runOf(request);
+      if (request.method === "HEAD") return reply.type(EVENT_STREAM).send();
       const channel = tracked(sseChannel(reply, heartbeatMs, idleMs));
       await streamed(channel, () => sendRun(run, after, channel), request);
     },
@@ -147,6 +149,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       checkAccepts(request);
       const catalog = catalogOf(request);
+      if (request.method === "HEAD") return reply.type(EVENT_STREAM).send();
       const channel = tracked(sseChannel(reply, heartbeatMs, idleMs));
       await streamed(channel, () => sendRuns(catalog, channel), request);
     },
