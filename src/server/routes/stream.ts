@@ -59,6 +59,9 @@ function afterOf(request: FastifyRequest): number {
 /** JSON text of a message's data: exact numbers (floats stay floats, NaN as Python writes it), ASCII only. */
 const dataText = (value: unknown) => asciiOnly(stringifyJson(value));
 
+/** Each document's text, written once however many follow its run (a run's followers share its documents). */
+const documentTexts = new WeakMap<object, string>();
+
 /** The run's documents after `after`, then `end` once its stop was sent. */
 async function sendRun(run: Run, after: number, channel: LiveChannel): Promise<void> {
   // Floats are told from ints by the descriptors, and a resumed stream may not see them again.
@@ -68,7 +71,12 @@ async function sendRun(run: Run, after: number, channel: LiveChannel): Promise<v
   for await (const { seq, name, doc } of run.follow({ after, signal: channel.signal })) {
     const pair = [name, doc] as DocumentPair;
     floats.see(pair);
-    await channel.send({ event: "document", id: seq, data: dataText(pair) });
+    let text = documentTexts.get(doc);
+    if (text === undefined) {
+      text = dataText(pair);
+      documentTexts.set(doc, text);
+    }
+    await channel.send({ event: "document", id: seq, data: text });
     last = seq;
   }
   if (!channel.signal.aborted) await channel.send({ event: "end", data: JSON.stringify({ last_seq: last }) });
