@@ -31,6 +31,8 @@ import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { OpenOptions } from "../storage/catalogs/CatalogKind.ts";
+import type { CatalogSpec } from "../storage/catalogs/CatalogSpec.ts";
+import { specFileOptions } from "../storage/catalogs/specFileOptions.ts";
 import { catalogDirectory, defaultCatalogUri, openStore } from "../storage/openStore.ts";
 import type { PutReport, SearchOptions, Store } from "../storage/Store.ts";
 import { aliasOfStart } from "./aliasScope.ts";
@@ -116,14 +118,20 @@ export class Broker implements BrokerLike {
   }
 
   /**
-   * A Broker over the catalog at `uri` (default: the default catalog); `close()` closes the store too.
+   * A Broker over `catalog`, a URI or a configured spec (default: the default catalog); `close()` closes the
+   * store too.
    * `readOnly` opens an existing catalog without creating or changing anything (see openStore).
    */
   static async open(
-    uri: string = defaultCatalogUri(),
+    catalog: string | CatalogSpec = defaultCatalogUri(),
     options: BrokerOptions & OpenOptions = {},
   ): Promise<Broker> {
-    const broker = new Broker(await openStore(uri, { readOnly: options.readOnly }), options);
+    const store = await openStore(catalog, {
+      readOnly: options.readOnly,
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs,
+    });
+    const broker = new Broker(store, { ...options, ...specFileOptions(catalog, options) });
     broker.owns.store = true;
     return broker;
   }

@@ -5,6 +5,7 @@
 import { UnsupportedError } from "../errors.ts";
 import { catalogOpenFailure } from "./catalogErrors.ts";
 import type { OpenOptions } from "./catalogs/CatalogKind.ts";
+import { type CatalogSpec, catalogLabel, isFederation } from "./catalogs/CatalogSpec.ts";
 import { catalogKindOf, catalogKindsHelp } from "./catalogs/catalogKinds.ts";
 import { defaultCatalogUri } from "./catalogUri.ts";
 import type { Store } from "./Store.ts";
@@ -19,10 +20,24 @@ export function catalogDirectory(uri: string): string | undefined {
   return catalogKindOf(uri)?.directory?.(uri);
 }
 
+/**
+ * Opens a catalog: a URI, or a configured spec (a URI with its key, or a federation of catalogs, which is
+ * read-only and opened with its sources).
+ */
 export async function openStore(
-  uri: string = defaultCatalogUri(),
+  catalog: string | CatalogSpec = defaultCatalogUri(),
   options: OpenOptions = {},
 ): Promise<Store> {
+  if (typeof catalog !== "string") {
+    if (isFederation(catalog))
+      throw new UnsupportedError(`${catalogLabel(catalog)}: federated catalogs are not built yet`);
+    return openStore(catalog.uri, {
+      ...options,
+      apiKey: catalog.apiKey ?? options.apiKey,
+      timeoutMs: catalog.timeoutMs ?? options.timeoutMs,
+    });
+  }
+  const uri = catalog;
   try {
     const kind = catalogKindOf(uri);
     if (!kind)

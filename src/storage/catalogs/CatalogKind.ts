@@ -6,6 +6,10 @@ import type { Store } from "../Store.ts";
 export interface OpenOptions {
   /** Open an existing catalog for reading only: nothing is created, migrated or written (puts are refused). */
   readOnly?: boolean;
+  /** The key a remote catalog (a server) is called with. */
+  apiKey?: string;
+  /** How long one call to a remote catalog may take (ms). */
+  timeoutMs?: number;
 }
 
 export interface CatalogKind {
