@@ -130,6 +130,32 @@ describe("databroker pipe --once", () => {
     assert.equal(lines.at(-1), "pipe rolling: 1 run derived, 0 already derived, 1 failed");
   });
 
+  test("a field or stream the run lacks fails the run by name; nothing is derived", async () => {
+    const catalog = join(folder, "misspelled.sqlite");
+    const scan = peakScan("misspelled", 1_700_000_000, 20, 3);
+    ingest(catalog, jsonLines(join(folder, "misspelled.jsonl"), [scan.documents]));
+    const pipe = (...params: string[]) =>
+      databroker(["pipe", "scan_id == 1", "--run", "peakstats", ...params, "--once", "--catalog", catalog]);
+    const field = pipe("--param", "x=m1", "--param", "y=det");
+    assert.equal(field.code, 1);
+    assert.deepEqual(stderrLines(field.stderr), [
+      `pipe peakstats: run ${scan.uid} failed: stream primary has no field m1 (its fields: motor, det)`,
+      "pipe peakstats: 0 runs derived, 0 already derived, 1 failed",
+    ]);
+    const stream = pipe("--param", "x=motor", "--param", "y=det", "--param", "stream=baseline");
+    assert.equal(stream.code, 1);
+    assert.equal(
+      stderrLines(stream.stderr)[0],
+      `pipe peakstats: run ${scan.uid} failed: the run has no stream baseline (its streams: primary)`,
+    );
+    const broker = await Broker.open(catalog, { readOnly: true });
+    try {
+      assert.equal(await broker.count(), 1, "no derived run, not even its start, is stored");
+    } finally {
+      await broker.close();
+    }
+  });
+
   test("bad arguments are one line naming what is expected", () => {
     const cases: Array<[string[], number, RegExp]> = [
       [["--run", "nope"], 1, /^databroker pipe: unknown processor "nope": use peakstats, roi, rolling$/],

@@ -89,12 +89,13 @@ describe("peakstats", () => {
     for (const run of runs) await agreesWithNumpy(run.uid, "motor", "det");
   });
 
-  test("a stream without the fields gives n = 0 and no statistics", async () => {
+  test("a field the stream lacks fails the run by name, rather than giving n = 0", async () => {
     const run = peakScan("no-fields", 1_700_000_400, 10, 5);
     await broker.put(run.documents);
-    const stats = await derived("peakstats", { x: "motor", y: "absent" }, run.uid, "stats");
-    assert.deepEqual(stats.n, [0]);
-    assert.deepEqual(stats.cen, [null]);
+    await assert.rejects(
+      derived("peakstats", { x: "motor", y: "absent" }, run.uid, "stats"),
+      /^ValidationError: stream primary has no field absent \(its fields: motor, det\)$/,
+    );
   });
 });
 

@@ -69,11 +69,11 @@ export const peakstats: Processor = {
           }
         }
       }
-      override stop(doc: RunStop): void {
+      protected override finish(doc: RunStop): void {
         output.stream("stats", STATS_KEYS);
         const stats = peakStatistics(xs.values, ys.values, xs.length);
         output.event("stats", { ...stats }, doc.time);
       }
-    })(params.stream as string);
+    })(params.stream as string, [x, y]);
   },
 };

@@ -105,6 +105,6 @@ export const roi: Processor = {
           output.event("primary", data, page.time[row]);
         }
       }
-    })(params.stream as string);
+    })(params.stream as string, [field]);
   },
 };

@@ -55,6 +55,6 @@ export const rolling: Processor = {
           output.event("primary", data, page.time[row]);
         }
       }
-    })(params.stream as string);
+    })(params.stream as string, fields);
   },
 };
