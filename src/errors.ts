@@ -10,7 +10,8 @@ export type ErrorCode =
   | "unsupported"
   | "unreadable"
   | "timeout"
-  | "lagged";
+  | "lagged"
+  | "unavailable";
 
 export class DatabrokerError extends Error {
   readonly code: ErrorCode;
@@ -105,5 +106,12 @@ export class SearchTimeoutError extends DatabrokerError {
 export class LaggedError extends DatabrokerError {
   constructor(message: string) {
     super("lagged", message);
+  }
+}
+
+/** A server another catalog reads from (a remote catalog, a federation's source) that cannot be reached. */
+export class UnavailableError extends DatabrokerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("unavailable", message, options);
   }
 }

@@ -33,6 +33,7 @@ import { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { OpenOptions } from "../storage/catalogs/CatalogKind.ts";
 import type { CatalogSpec } from "../storage/catalogs/CatalogSpec.ts";
 import { specFileOptions } from "../storage/catalogs/specFileOptions.ts";
+import type { FederationReport } from "../storage/federation/FederationReport.ts";
 import { catalogDirectory, defaultCatalogUri, openStore } from "../storage/openStore.ts";
 import type { PutReport, SearchOptions, Store } from "../storage/Store.ts";
 import { aliasOfStart } from "./aliasScope.ts";
@@ -65,6 +66,11 @@ export interface BrokerOptions {
   searchBudgetMs?: number;
   /** One deadline all this broker's searches share (see `withinBudget`); wins over `searchBudgetMs`. */
   deadline?: SearchDeadline;
+  /**
+   * Where searches of a federation of catalogs note the sources that failed (see `reportingTo`); without
+   * one, a federation emits them as process warnings.
+   */
+  report?: FederationReport;
   /** Whose view this is (see `as`): its writes are checked against the catalog's access rules. */
   principal?: Principal;
   /** The access rules the view was made with (see `within`): annotations are read and changed by them. */
@@ -94,7 +100,7 @@ export class Broker implements BrokerLike {
   private readonly policy?: AccessPolicy;
   /** The runs this view may read, by uid (provenance/ReadableRuns.ts). */
   private readonly readable: ReadableRuns;
-  private readonly searchLimits: Pick<BrokerOptions, "searchBudgetMs" | "deadline">;
+  private readonly searchLimits: Pick<BrokerOptions, "searchBudgetMs" | "deadline" | "report">;
   private readonly owns: { store: boolean; assets: boolean };
 
   constructor(store: Store, options: BrokerOptions = {}) {
@@ -103,7 +109,11 @@ export class Broker implements BrokerLike {
     this.principal = options.principal;
     this.policy = options.policy;
     this.readable = options.readable ?? new ReadableRuns(store);
-    this.searchLimits = { searchBudgetMs: options.searchBudgetMs, deadline: options.deadline };
+    this.searchLimits = {
+      searchBudgetMs: options.searchBudgetMs,
+      deadline: options.deadline,
+      report: options.report,
+    };
     // The caller's root_map wins over the catalog's own (a pack knows where it keeps its files).
     const rootMap = { ...store.rootMap, ...options.rootMap };
     this.assets =
@@ -158,6 +168,7 @@ export class Broker implements BrokerLike {
       policy: this.policy,
       readable: this.readable,
       searchBudgetMs: budgetMs,
+      report: this.searchLimits.report,
     });
   }
 
@@ -177,6 +188,23 @@ export class Broker implements BrokerLike {
       readable: this.readable,
       searchBudgetMs,
       deadline,
+      report: this.searchLimits.report,
+    });
+  }
+
+  /**
+   * The same runs, the searches of a federation of catalogs noting in `report` the sources that failed and
+   * the runs they hold differently (the answer is then partial); other catalogs leave it empty.
+   */
+  reportingTo(report: FederationReport): Broker {
+    return new Broker(this.store, {
+      assets: this.assets,
+      query: this.query,
+      principal: this.principal,
+      policy: this.policy,
+      readable: this.readable,
+      ...this.searchLimits,
+      report,
     });
   }
 
@@ -384,6 +412,7 @@ export class Broker implements BrokerLike {
     return {
       deadline: this.deadline(),
       readers: this.principal && this.policy?.annotationReaders(this.principal),
+      report: this.searchLimits.report,
     };
   }
 

@@ -8,4 +8,6 @@ export interface RunSummary {
   stop: RunStop | null;
   /** Events stored per stream name (descriptors sharing a name summed); a stream with no event shows 0. */
   streams: Record<string, number>;
+  /** In a federation of catalogs: the names of the sources holding the run, the one it is read from first. */
+  sources?: string[];
 }

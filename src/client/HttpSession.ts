@@ -10,6 +10,8 @@ export interface SessionOptions {
   retries?: number;
   /** The first wait before a retry in milliseconds, doubled each time (default 100). */
   backoffMs?: number;
+  /** How long a request may wait for the answer's headers (ms; default: no limit). */
+  timeoutMs?: number;
 }
 
 export type Params = ReadonlyArray<readonly [string, string]>;
@@ -31,12 +33,31 @@ export class HttpSession {
   private readonly headers: Record<string, string>;
   private readonly retries: number;
   private readonly backoffMs: number;
+  private readonly timeoutMs?: number;
 
   constructor(url: string, options: SessionOptions = {}) {
     this.baseUrl = url.replace(/\/+$/, "").replace(/\/api\/v1$/, "");
     this.headers = options.apiKey ? { authorization: `Apikey ${options.apiKey}` } : {};
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 100;
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  /** fetch, given up when the answer's headers take longer than `timeoutMs` (its body may take longer). */
+  private async fetchInTime(url: string, init: RequestInit): Promise<Response> {
+    if (this.timeoutMs === undefined) return fetch(url, init);
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new Error(`no answer within ${this.timeoutMs} ms`)),
+      this.timeoutMs,
+    );
+    try {
+      return await fetch(url, { ...init, signal: abort.signal });
+    } catch (error) {
+      throw abort.signal.aborted ? abort.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The headers that authenticate this session, for clients that send their own requests (RunWriter). */
@@ -79,7 +100,7 @@ export class HttpSession {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(url, { method, headers, body });
+        response = await this.fetchInTime(url, { method, headers, body });
       } catch (error) {
         // Refused or reset connections: the server may be restarting behind a load balancer.
         if (attempt < retries) {

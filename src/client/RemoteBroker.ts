@@ -7,46 +7,22 @@ import { andQuery } from "../broker/andQuery.ts";
 import type { BrokerLike } from "../broker/BrokerLike.ts";
 import { findRunIn, type RunListing } from "../broker/findRunIn.ts";
 import type { RunsOptions } from "../broker/index.ts";
-import { toSortKeys } from "../broker/sortKeys.ts";
 import { aliasParts, aliasText, type RunAlias, runAliasOf } from "../catalog/RunAlias.ts";
 import type { RunRef } from "../catalog/RunRef.ts";
-import type { SortKey } from "../catalog/SortKey.ts";
 import { NotFoundError } from "../errors.ts";
 import type { RunChange, SubscribeOptions } from "../live/types.ts";
 import type { DistinctValue } from "../queries/distinct.ts";
-import { fuzzyWordsIn } from "../queries/fuzzyRank.ts";
 import { type ParseOptions, parseQuery } from "../queries/parseQuery.ts";
 import { ALL, type Query, type QueryKey, type QueryValue } from "../queries/Query.ts";
 import { queryToTiledParams } from "../queries/tiledParams.ts";
 import { HttpSession, type Params, type SessionOptions } from "./HttpSession.ts";
 import { type ReconnectOptions, subscribeRemote } from "./liveStreams.ts";
 import { RemoteRun, type RunMetadata } from "./RemoteRun.ts";
-
-/** The server's largest page (page[limit]). */
-const MAX_PAGE = 300;
+import { MAX_PAGE, searchCount, searchPages, tiledKeyOf } from "./searchPages.ts";
 
 export interface RemoteOptions extends SessionOptions {
   /** Runs asked for per search request (default and most: 300, the server's largest page). */
   pageSize?: number;
-}
-
-interface SearchPage {
-  data: Array<{ id: string; attributes: { metadata?: RunMetadata } }>;
-  links: { next: string | null };
-  meta: { count: number };
-}
-
-/** A metadata key as Tiled names it (`start.` added where needed), by the query layer's own rule. */
-function tiledKeyOf(key: QueryKey): string {
-  return queryToTiledParams({ op: "keyPresent", key })[0][1];
-}
-
-function sortParams(sort: SortKey[] | undefined, query: Query): Params {
-  // A fuzzy search unsorted: none, so the server lists closest first, as the local Broker does.
-  if (sort === undefined && fuzzyWordsIn(query).length > 0) return [];
-  // Newest first, as the local Broker lists (the server's own default is oldest first).
-  const keys = sort ?? [{ key: "time", direction: "desc" }];
-  return keys.map(({ key, direction }) => ["sort", `${direction === "desc" ? "-" : ""}${tiledKeyOf(key)}`]);
 }
 
 export class RemoteBroker implements BrokerLike {
@@ -82,11 +58,8 @@ export class RemoteBroker implements BrokerLike {
     return subscribeRemote(this.session, this.filters, options);
   }
 
-  async count(): Promise<number> {
-    const page = await this.session.json<SearchPage>(
-      this.session.url("search", [], [...this.filters, ["fields", "count"]]),
-    );
-    return page.meta.count;
+  count(): Promise<number> {
+    return searchCount(this.session, this.query);
   }
 
   async run(ref: RunRef): Promise<RemoteRun> {
@@ -127,7 +100,7 @@ export class RemoteBroker implements BrokerLike {
 
   /** Runs page by page (following the server's `next` links), newest first unless sorted otherwise. */
   async *runs(options: RunsOptions = {}): AsyncGenerator<RemoteRun> {
-    for await (const metadata of this.metadataPages(this.query, options))
+    for await (const metadata of searchPages(this.session, this.query, options, this.pageSize))
       yield await RemoteRun.load(this.session, metadata);
   }
 
@@ -164,31 +137,8 @@ export class RemoteBroker implements BrokerLike {
 
   private async listing(query: Query, options: RunsOptions): Promise<RunMetadata[]> {
     const found: RunMetadata[] = [];
-    for await (const metadata of this.metadataPages(query, options)) found.push(metadata);
+    for await (const metadata of searchPages(this.session, query, options, this.pageSize))
+      found.push(metadata);
     return found;
-  }
-
-  /** The runs' metadata, one server page after another until `limit` runs or the last page. */
-  private async *metadataPages(query: Query, options: RunsOptions): AsyncGenerator<RunMetadata> {
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    const params: Params = [
-      ...queryToTiledParams(query),
-      ...sortParams(toSortKeys(options.sort), query),
-      ["fields", "metadata"],
-      ["page[offset]", String(options.offset ?? 0)],
-      ["page[limit]", String(Math.min(limit, this.pageSize))],
-    ];
-    let url: string | null = this.session.url("search", [], params);
-    let yielded = 0;
-    // The first page is always asked for: the server judges the offset and limit (422 when invalid).
-    do {
-      const page: SearchPage = await this.session.json<SearchPage>(url);
-      for (const item of page.data) {
-        if (yielded >= limit) return;
-        if (item.attributes.metadata) yield item.attributes.metadata;
-        yielded++;
-      }
-      url = page.links.next;
-    } while (url !== null && yielded < limit);
   }
 }

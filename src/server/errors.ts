@@ -62,5 +62,8 @@ export function statusOf(error: DatabrokerError): number {
     case "lagged":
       // The server's limit, not the request's fault: it may pass on a quieter server or a narrower query.
       return 503;
+    case "unavailable":
+      // A server this one reads from (a remote catalog) did not answer.
+      return 502;
   }
 }

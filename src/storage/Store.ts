@@ -24,6 +24,7 @@ import type { Query, QueryKey } from "../queries/Query.ts";
 import type { SearchDeadline } from "../queries/SearchDeadline.ts";
 import type { ColumnPage, ColumnReadOptions } from "./ColumnPage.ts";
 import type { DeletionRequest, RunDeletion } from "./deletions.ts";
+import type { FederationReport } from "./federation/FederationReport.ts";
 import type { RunsListener } from "./RunChanges.ts";
 import type { BatchedDocument } from "./replay.ts";
 
@@ -88,6 +89,11 @@ export interface SearchOptions {
    * (annotations/Annotation.ts readersOf; the access policy's annotationReaders). Undefined: every one.
    */
   readers?: readonly string[];
+  /**
+   * Where a federation of catalogs notes the sources that failed and the runs its sources hold differently
+   * (storage/federation): the answer is then partial. Other stores never fail partly and leave it alone.
+   */
+  report?: FederationReport;
 }
 
 /** Which page of the runs a store lists, in which order, within the search's deadline. */

@@ -5,7 +5,7 @@
 import { UnsupportedError } from "../errors.ts";
 import { catalogOpenFailure } from "./catalogErrors.ts";
 import type { OpenOptions } from "./catalogs/CatalogKind.ts";
-import { type CatalogSpec, catalogLabel, isFederation } from "./catalogs/CatalogSpec.ts";
+import { type CatalogSpec, isFederation } from "./catalogs/CatalogSpec.ts";
 import { catalogKindOf, catalogKindsHelp } from "./catalogs/catalogKinds.ts";
 import { defaultCatalogUri } from "./catalogUri.ts";
 import type { Store } from "./Store.ts";
@@ -29,8 +29,10 @@ export async function openStore(
   options: OpenOptions = {},
 ): Promise<Store> {
   if (typeof catalog !== "string") {
-    if (isFederation(catalog))
-      throw new UnsupportedError(`${catalogLabel(catalog)}: federated catalogs are not built yet`);
+    if (isFederation(catalog)) {
+      const { FederatedStore } = await import("./federation/FederatedStore.ts");
+      return FederatedStore.open(catalog, options);
+    }
     return openStore(catalog.uri, {
       ...options,
       apiKey: catalog.apiKey ?? options.apiKey,

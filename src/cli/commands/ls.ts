@@ -4,9 +4,12 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
 import { dateOf } from "../../documents/epochTime.ts";
+import { ALL } from "../../queries/Query.ts";
+import { FederationReport } from "../../storage/federation/FederationReport.ts";
 import { openStore } from "../../storage/openStore.ts";
 import { aligned } from "../alignedColumns.ts";
 import { withCatalogOption } from "../catalogOption.ts";
+import { warnPartial } from "../warnPartial.ts";
 
 export const DEFAULT_LIMIT = 25;
 
@@ -18,6 +21,8 @@ export interface RunListing {
   streams: Record<string, number>;
   /** null while the run has no stop. */
   exit_status: string | null;
+  /** In a federation: the sources holding the run (the one read first first). */
+  sources?: string[];
 }
 
 export function listingOf(summary: RunSummary): RunListing {
@@ -29,6 +34,7 @@ export function listingOf(summary: RunSummary): RunListing {
     plan_name: typeof start.plan_name === "string" ? start.plan_name : null,
     streams: summary.streams,
     exit_status: stop?.exit_status ?? null,
+    ...(summary.sources && { sources: summary.sources }),
   };
 }
 
@@ -53,8 +59,11 @@ function table(rows: RunListing[]): string {
       .map(([stream, events]) => `${stream}:${events}`)
       .join(" ") || "-",
     row.exit_status ?? "(no stop)",
+    ...(row.sources ? [row.sources.join(",")] : []),
   ]);
   const header = ["uid", "scan_id", "time", "plan_name", "events", "exit_status"];
+  // A federation's listing says where each run lives.
+  if (rows.some((row) => row.sources)) header.push("source");
   return aligned([header, ...cells]).join("\n");
 }
 
@@ -93,10 +102,12 @@ export function registerLs(program: Command): void {
     .option("--json", "print one JSON array of objects")
     .action(async (options: { catalog: string; limit: number; json?: boolean }) => {
       const store = await openStore(options.catalog, { readOnly: true });
+      const report = new FederationReport();
       try {
-        await printRunListing(store.runs({ op: "all" }, { limit: options.limit }), options, () =>
-          store.count(),
+        await printRunListing(store.runs(ALL, { limit: options.limit, report }), options, () =>
+          store.count(ALL, { report }),
         );
+        warnPartial("ls", report);
       } finally {
         await store.close();
       }

@@ -6,7 +6,9 @@ import { Broker } from "../../broker/Broker.ts";
 import { didYouMean } from "../../broker/didYouMean.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { parseQuery } from "../../queries/parseQuery.ts";
+import { FederationReport } from "../../storage/federation/FederationReport.ts";
 import { withCatalogOption } from "../catalogOption.ts";
+import { warnPartial } from "../warnPartial.ts";
 import { DEFAULT_LIMIT, positiveInteger, printRunListing } from "./ls.ts";
 
 export function registerSearch(program: Command): void {
@@ -19,10 +21,12 @@ export function registerSearch(program: Command): void {
       const broker = await Broker.open(options.catalog, { readOnly: true });
       try {
         const query = parseQuery(text);
-        const found = broker.search(query);
+        const report = new FederationReport();
+        const found = broker.search(query).reportingTo(report);
         const listed = await printRunListing(found.summaries({ limit: options.limit }), options, () =>
           found.count(),
         );
+        warnPartial("search", report);
         // Nothing found: a close value of a compared key, on stderr so the listing stays parseable.
         const suggestion = listed === 0 ? await didYouMean(broker, query) : undefined;
         if (suggestion) console.error(`no runs match; did you mean ${suggestion.query}?`);

@@ -33,7 +33,8 @@ export class RunNode implements ContainerNode {
 
   /**
    * databroker's run summary: uid, scan_id, timestamp, datetime, plan_name, stream_names, duration; and
-   * `events` (events stored per stream, from the listing), which this server adds for its own client.
+   * `events` (events stored per stream, from the listing), which this server adds for its own client, and
+   * `sources` in a federation.
    */
   metadata(): Record<string, unknown> {
     const { start, stop } = this.summary;
@@ -50,6 +51,8 @@ export class RunNode implements ContainerNode {
         stream_names: Object.keys(this.summary.streams),
         duration: stop ? stop.time - start.time : null,
         events: this.summary.streams,
+        // In a federation of catalogs: where the run lives (the sources holding it, the one read first).
+        ...(this.summary.sources && { sources: this.summary.sources }),
       },
       annotations: this.annotations,
     };

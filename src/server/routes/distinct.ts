@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { queryFromTiledParams } from "../../queries/index.ts";
 import { MethodNotAllowedError } from "../errors.ts";
+import { partialAnswer } from "../federationReports.ts";
 import { sendJson } from "../json.ts";
 import { queryKeyOf } from "../metadataKeys.ts";
 import { CatalogNode } from "../nodes/CatalogNode.ts";
@@ -28,6 +29,7 @@ export async function distinctRoutes(app: FastifyInstance, options: ReadRoutesOp
       metadata,
       structure_families: booleanOf(params, "structure_families", false) ? all("container") : [],
       specs: booleanOf(params, "specs", false) ? all([{ name: "BlueskyRun", version: "1" }]) : [],
+      ...partialAnswer(request),
     });
   };
   app.get("/api/v1/distinct", handler);

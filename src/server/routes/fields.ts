@@ -3,6 +3,7 @@
 // when the runs agree and runs not indexed yet: {fields: FieldListing[]} (queries/fieldListing.ts).
 import type { FastifyInstance } from "fastify";
 import { queryFromTiledParams } from "../../queries/index.ts";
+import { partialAnswer } from "../federationReports.ts";
 import { exactNumbersAsked, sendJson } from "../json.ts";
 import { paramsOf } from "../requestParams.ts";
 import { type ReadRoutesOptions, requestCatalog } from "./reply.ts";
@@ -10,6 +11,7 @@ import { type ReadRoutesOptions, requestCatalog } from "./reply.ts";
 export async function fieldsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   app.get("/api/v1/fields", async (request, reply) => {
     const catalog = requestCatalog(request, options.broker).search(queryFromTiledParams(paramsOf(request)));
-    return sendJson(reply, { fields: await catalog.fields() }, exactNumbersAsked(request));
+    const fields = await catalog.fields();
+    return sendJson(reply, { fields, ...partialAnswer(request) }, exactNumbersAsked(request));
   });
 }

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Broker, Run } from "../../broker/index.ts";
 import { NotFoundError } from "../../errors.ts";
+import { requestReport } from "../federationReports.ts";
 import type { Node } from "../nodes/Node.ts";
 import { resolveNode } from "../nodes/resolveNode.ts";
 import { nodePathOf, paramsOf } from "../requestParams.ts";
@@ -13,9 +14,12 @@ export interface ReadRoutesOptions {
   broker: Broker;
 }
 
-/** The catalog as the caller may see it, its searches sharing one time budget from now to the answer. */
+/**
+ * The catalog as the caller may see it, its searches sharing one time budget from now to the answer and one
+ * report of a federation's failed sources (federationReports.ts).
+ */
 export function requestCatalog(request: FastifyRequest, broker: Broker): Broker {
-  return catalogVisibleTo(broker, request).withinBudget();
+  return catalogVisibleTo(broker, request).withinBudget().reportingTo(requestReport(request));
 }
 
 /** The node of the request's path as the caller may see it. */

@@ -1,5 +1,5 @@
 // GET /api/v1/search/{path}: a page of a container's children as `{data, error, links: {self, first, next},
-// meta: {count, did_you_mean?}}`. On the catalog: every filter type, sort, page[offset|limit|cursor], `fields=count`
+// meta: {count, did_you_mean?, federation?}}` (federation: a federation's failed sources, federationReports.ts). On the catalog: every filter type, sort, page[offset|limit|cursor], `fields=count`
 // exact, a suggestion when nothing matched; inner containers list their few children (only the `lookup` filter
 // applies there).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -7,6 +7,7 @@ import type { Suggestion } from "../../broker/didYouMean.ts";
 import { fuzzyWordsIn } from "../../queries/fuzzyRank.ts";
 import { queryFromTiledParams } from "../../queries/index.ts";
 import { BadRequestError } from "../errors.ts";
+import { partialAnswer } from "../federationReports.ts";
 import { Links } from "../links.ts";
 import { runSortOf } from "../metadataKeys.ts";
 import { CatalogNode } from "../nodes/CatalogNode.ts";
@@ -118,6 +119,7 @@ export async function searchRoutes(app: FastifyInstance, options: ReadRoutesOpti
       meta: {
         count: listing.count,
         ...(listing.suggestion && { did_you_mean: listing.suggestion }),
+        ...partialAnswer(request),
       },
     };
     return sendMetadata(request, reply, body);

@@ -6,6 +6,7 @@ import type { CatalogKind } from "./CatalogKind.ts";
 import { filesCatalog } from "./filesCatalog.ts";
 import { memoryCatalog } from "./memoryCatalog.ts";
 import { postgresCatalog } from "./postgresCatalog.ts";
+import { remoteCatalog } from "./remoteCatalog.ts";
 import { sqliteCatalog } from "./sqliteCatalog.ts";
 
 const kinds = new NamedRegistry<CatalogKind>("catalog kind");
@@ -33,4 +34,5 @@ export function catalogKindsHelp(): string {
     .join(", ");
 }
 
-for (const kind of [sqliteCatalog, postgresCatalog, filesCatalog, memoryCatalog]) registerCatalogKind(kind);
+for (const kind of [sqliteCatalog, postgresCatalog, filesCatalog, memoryCatalog, remoteCatalog])
+  registerCatalogKind(kind);

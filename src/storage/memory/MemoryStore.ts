@@ -3,6 +3,7 @@
 import type { AccessRecords } from "../../access/AccessRecords.ts";
 import type { RunRef } from "../../catalog/RunRef.ts";
 import type { RunSummary } from "../../catalog/RunSummary.ts";
+import { compareRuns } from "../../catalog/runOrder.ts";
 import type { SeqRange } from "../../catalog/SeqRange.ts";
 import type { SortKey } from "../../catalog/SortKey.ts";
 import type {
@@ -17,7 +18,7 @@ import type {
 } from "../../documents/types.ts";
 import { NotFoundError } from "../../errors.ts";
 import { readsAnnotations } from "../../queries/annotationKeys.ts";
-import { compareCodePoints, compareValues } from "../../queries/compareValues.ts";
+import { compareCodePoints } from "../../queries/compareValues.ts";
 import { distinctStatOf, distinctStatScope } from "../../queries/dataKey.ts";
 import { type DistinctValue, distinctValues } from "../../queries/distinct.ts";
 import { type FieldListing, listFields } from "../../queries/fieldListing.ts";
@@ -85,8 +86,6 @@ interface StreamRow {
 function jsonView(doc: unknown): unknown {
   return JSON.parse(JSON.stringify(doc));
 }
-
-const DEFAULT_SORT: SortKey[] = [{ key: "time", direction: "desc" }];
 
 export class MemoryStore implements Store {
   readonly uri = "memory:";
@@ -322,14 +321,8 @@ export class MemoryStore implements Store {
   }
 
   /** Runs in the default order: newest first, ties by uid. */
-  private sorted(rows: Iterable<RunRow>, sort: SortKey[] = DEFAULT_SORT): RunRow[] {
-    return [...rows].sort((a, b) => {
-      for (const { key, direction } of sort) {
-        const order = compareValues(valueAt(a.metadata, key), valueAt(b.metadata, key));
-        if (order !== 0) return direction === "desc" ? -order : order;
-      }
-      return compareCodePoints(a.uid, b.uid);
-    });
+  private sorted(rows: Iterable<RunRow>, sort?: SortKey[]): RunRow[] {
+    return [...rows].sort((a, b) => compareRuns(a, b, sort));
   }
 
   async findRun(ref: RunRef): Promise<RunStart> {
