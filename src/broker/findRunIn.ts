@@ -35,7 +35,10 @@ export function storeListing(store: Store): RunListing<RunSummary> {
   };
 }
 
-/** The run `ref` names among those matching `scope`; NotFoundError or ValidationError (ambiguous prefix). */
+/**
+ * The run `ref` names among those matching `scope`; NotFoundError or ValidationError (ambiguous prefix). A
+ * listing of a whole catalog (`scope` all) says so as a store does: "no run matches", not "of this search".
+ */
 export async function findRunIn<T>(listing: RunListing<T>, scope: Query, ref: RunRef): Promise<T> {
   const parsed = parseRunRef(ref);
   const first = async (query: Query, options: StoreRunsOptions = {}) =>
@@ -66,6 +69,9 @@ export async function findRunIn<T>(listing: RunListing<T>, scope: Query, ref: Ru
       found = matches.find((run) => listing.uidOf(run) === picked);
     }
   }
-  if (!found) throw new NotFoundError(`no run of this search matches ${describeRef(parsed)}`);
+  if (!found)
+    throw new NotFoundError(
+      `no run ${scope.op === "all" ? "" : "of this search "}matches ${describeRef(parsed)}`,
+    );
   return found;
 }
