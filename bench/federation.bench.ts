@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { Broker } from "../src/broker/Broker.ts";
 import type { DocumentPair } from "../src/documents/types.ts";
 import { key, type Query, scanId, timeRange } from "../src/queries/index.ts";
-import type { CatalogSpec } from "../src/storage/catalogs/CatalogSpec.ts";
+import type { SourceSpec } from "../src/storage/catalogs/CatalogSpec.ts";
 import { spawnServer } from "../test/server/serveProcess.ts";
 import { startPostgres } from "../test/support/postgresServer.ts";
 import { type Latency, latency } from "./harness.ts";
@@ -82,7 +82,7 @@ async function page(broker: Broker, query: Query): Promise<number> {
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "databroker-federation-bench-"));
   const postgres = await startPostgres();
-  const specs: Record<string, CatalogSpec> = {
+  const specs: Record<string, SourceSpec> = {
     sqlite: { name: "sqlite", uri: join(dir, "local.sqlite") },
     postgresql: { name: "postgresql", uri: await postgres.createDatabase("federation_bench") },
   };

@@ -35,6 +35,12 @@ export { isValidDocument, schemaVersion, validateDocument } from "./documents/va
 export * from "./errors.ts";
 export type { FollowedDocument, FollowOptions, RunChange, SubscribeOptions } from "./live/types.ts";
 export * from "./queries/index.ts";
+export type { CatalogSpec, FederationSpec, SourceSpec } from "./storage/catalogs/CatalogSpec.ts";
+export {
+  FederationReport,
+  type SourceFailure,
+  type UidConflict,
+} from "./storage/federation/FederationReport.ts";
 export { DEFAULT_CATALOG, defaultCatalogUri, openStore } from "./storage/openStore.ts";
 export type { PutOptions, PutReport, SearchOptions, Store } from "./storage/Store.ts";
 export * from "./tables/index.ts";

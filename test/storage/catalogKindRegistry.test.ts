@@ -55,7 +55,7 @@ test("a read-only open of a missing catalog of the new kind is 'no catalog at ..
 test("the help texts list the new kind after the built-in ones", () => {
   assert.match(
     catalogKindsHelp(),
-    /memory:, test-memory:NAME \(a memory catalog shared within the process\)$/,
+    /memory:, http:\/\/host:port \(a databroker server, read-only\), test-memory:NAME \(a memory catalog shared within the process\)$/,
   );
   assert.match(catalogHelp(), /test-memory:NAME/);
   const help = withCatalogOption(new Command("ls"), "list").helpInformation();
