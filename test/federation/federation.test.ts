@@ -216,6 +216,33 @@ describe("a federation of SQLite, PostgreSQL and a remote server agrees with one
   });
 });
 
+test("a remote server alone is a catalog: `databroker ls --catalog http://...` with its key", () => {
+  const listing = spawnSync(
+    process.execPath,
+    [join(projectRoot, "bin/databroker.js"), "ls", "--catalog", served.url, "--limit", "500", "--json"],
+    { encoding: "utf8", env: { ...process.env, DATABROKER_REMOTE_API_KEY: KEY } },
+  );
+  assert.equal(listing.status, 0, listing.stderr);
+  const listed = (JSON.parse(listing.stdout) as Array<{ uid: string }>).map((run) => run.uid).sort();
+  assert.deepEqual(
+    listed,
+    runs
+      .filter((run) => run.source === "remote")
+      .map((run) => run.uid)
+      .sort(),
+  );
+  const refused = spawnSync(
+    process.execPath,
+    [join(projectRoot, "bin/databroker.js"), "ls", "--catalog", served.url],
+    {
+      encoding: "utf8",
+      env: { ...process.env, DATABROKER_REMOTE_API_KEY: "" },
+    },
+  );
+  assert.equal(refused.status, 2);
+  assert.equal(refused.stderr.split("\n").length, 2, refused.stderr);
+});
+
 describe("what a federation adds", () => {
   test("a run two sources hold is listed once, with both; a differing copy is reported", async () => {
     const copied = runs.find((run) => run.source === "local")!;

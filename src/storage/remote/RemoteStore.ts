@@ -25,6 +25,7 @@ import type { ColumnReadOptions } from "../ColumnPage.ts";
 import type { OpenOptions } from "../catalogs/CatalogKind.ts";
 import { MemoryAccess } from "../memory/MemoryAccess.ts";
 import type { RunsListener } from "../RunChanges.ts";
+import type { BatchedDocument } from "../replay.ts";
 import type { Store, StoreRunsOptions, UnindexedField } from "../Store.ts";
 import { RunCopies } from "./RunCopies.ts";
 
@@ -188,8 +189,16 @@ export class RemoteStore implements Store {
     if ((await this.listed(runUid)) === undefined) throw new NotFoundError(`no run ${runUid} at ${this.uri}`);
     yield* runDocuments(this.session, runUid, false);
   }
-  async *documentBatches(runUid: string, afterBatch: number) {
-    yield* (await this.copies.of(runUid)).documentBatches(runUid, afterBatch);
+  /**
+   * The server's replay with each document its own batch (numbered from 0): a follower resumes after the
+   * last document it saw, from a copy read again while the run is being written.
+   */
+  async *documentBatches(runUid: string, afterBatch: number): AsyncIterable<BatchedDocument> {
+    let batch = 0;
+    for await (const document of (await this.copies.of(runUid)).documents(runUid)) {
+      if (batch > afterBatch) yield { batch, document };
+      batch++;
+    }
   }
 
   /** The server's runs stream: starts and stops, as the server announces them. */
