@@ -32,6 +32,8 @@ const REMEMBERED = 200_000;
 
 export class FederatedStore implements Store {
   readonly uri: string;
+  /** How messages name it: its configured name, else its sources'. */
+  readonly label: string;
   readonly sources: readonly Source[];
   readonly annotations: AnnotationRecords;
   /** The access data of the first source that is a catalog of its own (memberships, keys), else none. */
@@ -40,7 +42,9 @@ export class FederatedStore implements Store {
   private readonly sourceOfUid = new Map<string, Source>();
 
   private constructor(spec: FederationSpec, sources: Source[], access: AccessRecords) {
-    this.uri = catalogLabel(spec);
+    this.label = catalogLabel(spec);
+    // Not a catalog URI any kind recognises (a name ending .db would otherwise read as a SQLite path).
+    this.uri = `federation:${this.label}`;
     this.sources = sources;
     this.access = access;
     this.annotations = new FederatedAnnotations(this);
@@ -75,7 +79,7 @@ export class FederatedStore implements Store {
   private readOnly(): Promise<never> {
     return Promise.reject(
       new UnsupportedError(
-        `${this.uri} is a federation, read-only: write to one of its sources (${this.sources.map((s) => s.name).join(", ")})`,
+        `${this.label} is a federation, read-only: write to one of its sources (${this.sources.map((s) => s.name).join(", ")})`,
       ),
     );
   }
@@ -134,7 +138,7 @@ export class FederatedStore implements Store {
     if (known) return known;
     const holds = await this.bySource(async (store) => (await store.start(uid)) !== undefined);
     const found = this.sources.find((_, i) => holds[i] === true);
-    if (!found) throw new NotFoundError(`no source of ${this.uri} holds run ${uid}`);
+    if (!found) throw new NotFoundError(`no source of ${this.label} holds run ${uid}`);
     this.remember(uid, found);
     return found;
   }
@@ -150,7 +154,7 @@ export class FederatedStore implements Store {
         return source;
       }
     }
-    throw new NotFoundError(`no source of ${this.uri} holds ${what} ${uid}`);
+    throw new NotFoundError(`no source of ${this.label} holds ${what} ${uid}`);
   }
 
   private async onSourceOfRun<T>(uid: string, work: (store: Store) => Promise<T>): Promise<T> {

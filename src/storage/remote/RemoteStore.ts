@@ -76,8 +76,14 @@ class ServerAnnotations implements AnnotationRecords {
   get(): Promise<Annotation | undefined> {
     return this.elsewhere("read one of");
   }
-  list(run: string): Promise<Annotation[]> {
-    return new RemoteAnnotations(this.session, run).list();
+  /** None when the server has no annotation routes (a Tiled server): its runs are listed without them. */
+  async list(run: string): Promise<Annotation[]> {
+    try {
+      return await new RemoteAnnotations(this.session, run).list();
+    } catch (error) {
+      if (error instanceof NotFoundError) return [];
+      throw error;
+    }
   }
   revisions(): Promise<AnnotationRevision[]> {
     return this.elsewhere("read the revisions of");
