@@ -28,6 +28,9 @@ export {
   type RunWriterTarget,
   type RunWriterTotals,
 } from "./client/index.ts";
+export { ConfigError, type ConfigProblem } from "./config/ConfigError.ts";
+export { type CatalogChoice, namedCatalogSpec } from "./config/catalogResolution.ts";
+export { type Configuration, inspectConfig, loadConfig } from "./config/loadConfig.ts";
 export { type ComposedRun, type ComposeRunOptions, composeRun } from "./documents/compose.ts";
 export type * from "./documents/types.ts";
 export { DOCUMENT_NAMES, isDocumentName } from "./documents/types.ts";
@@ -35,6 +38,7 @@ export { isValidDocument, schemaVersion, validateDocument } from "./documents/va
 export * from "./errors.ts";
 export type { FollowedDocument, FollowOptions, RunChange, SubscribeOptions } from "./live/types.ts";
 export * from "./queries/index.ts";
+export type { CatalogSpec, FederationSpec, SourceSpec } from "./storage/catalogs/CatalogSpec.ts";
 export { DEFAULT_CATALOG, defaultCatalogUri, openStore } from "./storage/openStore.ts";
 export type { PutOptions, PutReport, SearchOptions, Store } from "./storage/Store.ts";
 export * from "./tables/index.ts";

@@ -30,7 +30,9 @@ export function namedCatalogSpec(
     const names = catalogNames(file);
     throw new NotFoundError(
       `no catalog is named ${JSON.stringify(name)} in the configuration` +
-        (names.length > 0 ? ` (${file?.file} names ${names.join(", ")})` : " (no configuration file names any: databroker config path)"),
+        (names.length > 0
+          ? ` (${file?.file} names ${names.join(", ")})`
+          : " (no configuration file names any: databroker config path)"),
     );
   }
   const timeoutMs = entry.timeoutMs?.value;

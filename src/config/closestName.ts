@@ -21,7 +21,8 @@ export function closestName(wanted: string, known: Iterable<string>): string | u
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     const distance = editDistance(wanted.toLowerCase(), name.toLowerCase());
-    if (distance <= limit && distance < (best?.distance ?? Number.POSITIVE_INFINITY)) best = { name, distance };
+    if (distance <= limit && distance < (best?.distance ?? Number.POSITIVE_INFINITY))
+      best = { name, distance };
   }
   return best?.name;
 }

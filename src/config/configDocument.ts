@@ -34,7 +34,11 @@ export function readConfigDocument(file: string): ConfigDocument {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { file, lineOf: () => undefined, problems: [{ file, key: "file", rule: `cannot be read (${reason})` }] };
+    return {
+      file,
+      lineOf: () => undefined,
+      problems: [{ file, key: "file", rule: `cannot be read (${reason})` }],
+    };
   }
   return parseConfigText(file, text);
 }

@@ -55,12 +55,15 @@ export function locateConfig({
     [userFolder(env, home), "user config folder"],
     ["/etc/databroker", "system"],
   ];
-  for (const [folder, from] of folders) for (const name of NAMES) places.push({ path: join(folder, name), from });
+  for (const [folder, from] of folders)
+    for (const name of NAMES) places.push({ path: join(folder, name), from });
   const candidates = places.map(({ path, from }) => ({ path, from, exists: isFile(path) }));
   const first = places.findIndex((place, i) => candidates[i].exists || place.explicit);
   if (first >= 0 && !candidates[first].exists) {
     const { path, from } = candidates[first];
-    throw new ConfigError([{ file: path, key: from, rule: "no such file (a configuration named here must exist)" }]);
+    throw new ConfigError([
+      { file: path, key: from, rule: "no such file (a configuration named here must exist)" },
+    ]);
   }
   return { file: first >= 0 ? candidates[first].path : undefined, candidates };
 }

@@ -5,9 +5,9 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
 import type { ConfigProblem } from "./ConfigError.ts";
+import { didYouMeanText } from "./closestName.ts";
 import type { ConfigDocument } from "./configDocument.ts";
 import { ruleText, type Value, type ValueRule, valueFromFile } from "./configValues.ts";
-import { didYouMeanText } from "./closestName.ts";
 import { SETTINGS } from "./settings.ts";
 
 export interface Located<T> {
@@ -128,7 +128,11 @@ class Checker {
       }
       const inner = shape[name];
       if (inner === undefined) {
-        this.problem(pair.key, key, `unknown key${didYouMeanText(name, [...Object.keys(shape), ...(path ? [] : ["catalogs"])])}`);
+        this.problem(
+          pair.key,
+          key,
+          `unknown key${didYouMeanText(name, [...Object.keys(shape), ...(path ? [] : ["catalogs"])])}`,
+        );
         continue;
       }
       if (isRule(inner)) {
@@ -144,7 +148,11 @@ class Checker {
       if (name === undefined) continue;
       const key = `catalogs.${name}`;
       if (!CATALOG_NAME.test(name)) {
-        this.problem(pair.key, key, "a catalog's name is letters, digits, _ and - (so it is never taken for a URI)");
+        this.problem(
+          pair.key,
+          key,
+          "a catalog's name is letters, digits, _ and - (so it is never taken for a URI)",
+        );
         continue;
       }
       this.out.catalogs.set(name, this.catalog(name, pair, key));
@@ -158,7 +166,11 @@ class Checker {
       if (fieldName === undefined) continue;
       const key = `${path}.${fieldName}`;
       if (fieldName === "api_key") {
-        this.problem(field.key, key, "a key is never written in the file: put it in an environment variable and name that with api_key_env");
+        this.problem(
+          field.key,
+          key,
+          "a key is never written in the file: put it in an environment variable and name that with api_key_env",
+        );
         continue;
       }
       const rule = CATALOG_KEYS[fieldName as keyof typeof CATALOG_KEYS] as ValueRule | undefined;
@@ -171,7 +183,8 @@ class Checker {
       const line = this.doc.lineOf(field.key);
       if (fieldName === "uri") entry.uri = { value: catalogUri(value.value as string, this.base), line };
       else if (fieldName === "api_key_env") entry.apiKeyEnv = { value: value.value as string, line };
-      else if (fieldName === "root_map") entry.rootMap = { value: value.value as Record<string, string>, line };
+      else if (fieldName === "root_map")
+        entry.rootMap = { value: value.value as Record<string, string>, line };
       else if (fieldName === "file_roots") entry.fileRoots = { value: value.value as string[], line };
       else if (fieldName === "timeout_ms") entry.timeoutMs = { value: value.value as number, line };
       else if (isSeq(field.value))
@@ -199,7 +212,8 @@ class Checker {
       `no catalog is named ${JSON.stringify(name)}${didYouMeanText(name, catalogs.keys())}`;
     for (const entry of catalogs.values())
       for (const member of entry.federate ?? [])
-        if (!catalogs.has(member.value)) problem(member.line, `catalogs.${entry.name}.federate`, unknown(member.value));
+        if (!catalogs.has(member.value))
+          problem(member.line, `catalogs.${entry.name}.federate`, unknown(member.value));
     const fallback = values.get("default");
     if (fallback && !looksLikeUri(fallback.value as string) && !catalogs.has(fallback.value as string))
       problem(fallback.line, "default", unknown(fallback.value as string));
@@ -210,7 +224,7 @@ class Checker {
         const at = trail.indexOf(member.value);
         if (at >= 0) {
           const cycle = [...trail.slice(at), member.value];
-          const id = [...cycle].sort().join();
+          const id = cycle.slice(1).sort().join();
           if (!reported.has(id))
             problem(member.line, `catalogs.${name}.federate`, `a cycle: ${cycle.join(" -> ")}`);
           reported.add(id);
@@ -228,5 +242,7 @@ export function checkConfig(doc: ConfigDocument): ConfigFile {
     checker.section(doc.root, settingsShape(), "");
     checker.names();
   }
+  // In the file's order, as an editor lists them.
+  checker.out.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return checker.out;
 }

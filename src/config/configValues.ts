@@ -58,7 +58,8 @@ export function valueFromFile(raw: unknown, rule: ValueRule, base: string): Valu
       return typeof raw === "string" && raw !== "" ? resolvedPath(raw, base) : undefined;
     case "paths":
     case "names": {
-      if (!Array.isArray(raw) || !raw.every((item) => typeof item === "string" && item !== "")) return undefined;
+      if (!Array.isArray(raw) || !raw.every((item) => typeof item === "string" && item !== ""))
+        return undefined;
       return rule.type === "paths" ? raw.map((item) => resolvedPath(item, base)) : raw;
     }
     case "whole":
@@ -76,7 +77,9 @@ export function valueFromFile(raw: unknown, rule: ValueRule, base: string): Valu
       if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
       const entries = Object.entries(raw);
       if (!entries.every(([, target]) => typeof target === "string" && target !== "")) return undefined;
-      return Object.fromEntries(entries.map(([root, target]) => [root, resolvedPath(target as string, base)]));
+      return Object.fromEntries(
+        entries.map(([root, target]) => [root, resolvedPath(target as string, base)]),
+      );
     }
   }
 }

@@ -2,8 +2,8 @@
 // reads it once; the command line first says which file (`--config`), and Broker.named reads the same one.
 import { ConfigError } from "./ConfigError.ts";
 import { readConfigDocument } from "./configDocument.ts";
-import { checkConfig, type ConfigFile } from "./configSchema.ts";
 import { type ConfigLocation, type LocateOptions, locateConfig } from "./configLocations.ts";
+import { type ConfigFile, checkConfig } from "./configSchema.ts";
 
 export interface Configuration {
   location: ConfigLocation;

@@ -39,7 +39,8 @@ export function configuredValue(
   const fromEnv = envValue(setting, env);
   if (fromEnv !== undefined) return { key: setting.key, value: fromEnv, origin: `env ${setting.env}` };
   const inFile = file?.values.get(setting.key);
-  if (inFile) return { key: setting.key, value: inFile.value, origin: fileOrigin(file as ConfigFile, inFile.line) };
+  if (inFile)
+    return { key: setting.key, value: inFile.value, origin: fileOrigin(file as ConfigFile, inFile.line) };
   return undefined;
 }
 
@@ -51,5 +52,7 @@ export function effectiveValue(
   env: NodeJS.ProcessEnv = process.env,
 ): Effective {
   if (flag !== undefined) return { key: setting.key, value: flag, origin: `flag ${setting.flag}` };
-  return configuredValue(setting, file, env) ?? { key: setting.key, value: setting.default, origin: "default" };
+  return (
+    configuredValue(setting, file, env) ?? { key: setting.key, value: setting.default, origin: "default" }
+  );
 }

@@ -62,7 +62,8 @@ export function registerAccess(program: Command): void {
       const { changes } = await withCatalog(options.catalog, false, (broker) =>
         broker.access.loadMemberships(data, localActor(), file),
       );
-      if (changes.length === 0) console.log(`no change: ${catalogLabel(options.catalog)} already holds these memberships`);
+      if (changes.length === 0)
+        console.log(`no change: ${catalogLabel(options.catalog)} already holds these memberships`);
       else {
         console.log(`${changes.length} change(s) loaded into ${catalogLabel(options.catalog)}:`);
         for (const change of changes) console.log(`  ${change}`);

@@ -104,7 +104,9 @@ async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
     const following = live ? pipeline.followLive(stopping.signal) : undefined;
     await pipeline.processExisting(stopping.signal, live);
     if (following && !stopping.signal.aborted)
-      console.error(`pipe ${name}: following ${catalogLabel(flags.catalog)} for new runs (SIGINT or SIGTERM stops)`);
+      console.error(
+        `pipe ${name}: following ${catalogLabel(flags.catalog)} for new runs (SIGINT or SIGTERM stops)`,
+      );
     await following;
     await pipeline.finished();
     console.error(totalsLine(name, pipeline.totals));
@@ -132,7 +134,10 @@ export function registerPipe(program: Command): void {
     .argument("<query>", "the runs to process, e.g. 'plan_name == \"scan\"'")
     .requiredOption("--run <processor>", "a processor name, or the path of a module exporting one")
     .option("--param <name=value>", "a parameter of the processor (repeatable)", collect, [])
-    .option("--to <name|uri>", "catalog to write derived runs to: a configured name or a URI (default: the --catalog)")
+    .option(
+      "--to <name|uri>",
+      "catalog to write derived runs to: a configured name or a URI (default: the --catalog)",
+    )
     .option("--once", "derive the completed runs, then exit (no live following)")
     .action(async (text: string, flags: PipeFlags) => {
       let request: PipeRequest;

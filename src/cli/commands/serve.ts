@@ -138,7 +138,11 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
 }
 
 /** What a user needs to start: the browser URL with the key, the Python line, the key itself. */
-export async function printReady(server: RunningServer, catalog: CatalogChoice, isPublic: boolean): Promise<void> {
+export async function printReady(
+  server: RunningServer,
+  catalog: CatalogChoice,
+  isPublic: boolean,
+): Promise<void> {
   const { url, apiKey } = server;
   const policy = await server.broker.access.policy();
   const memberships = policy.state?.memberships;
@@ -161,7 +165,9 @@ export async function printReady(server: RunningServer, catalog: CatalogChoice, 
     console.log("Press Ctrl+C to stop.");
     return;
   }
-  console.log(`databroker is serving ${catalogLabel(catalog)} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`);
+  console.log(
+    `databroker is serving ${catalogLabel(catalog)} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`,
+  );
   console.log(`  web page:        ${url}/?api_key=${apiKey}`);
   console.log(`  runs:            ${url}/api/v1/search/?api_key=${apiKey}`);
   console.log(
@@ -296,7 +302,11 @@ function listenFailure(error: unknown, flags: ServeFlags): string | undefined {
 }
 
 /** Serves until a signal; prints the ready lines once listening, or why it could not start (exit code 2). */
-export async function runServer(catalog: CatalogChoice, flags: ServeFlags, prepare?: ServeOptions["prepare"]) {
+export async function runServer(
+  catalog: CatalogChoice,
+  flags: ServeFlags,
+  prepare?: ServeOptions["prepare"],
+) {
   let server: RunningServer;
   try {
     server = await serveCatalog({ catalog, ...flags, prepare });
