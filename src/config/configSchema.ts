@@ -161,10 +161,12 @@ class Checker {
 
   catalog(name: string, pair: Pair<Node, Node | null>, path: string): CatalogEntry {
     const entry: CatalogEntry = { name, line: this.doc.lineOf(pair.key) };
+    const given = new Set<string>();
     for (const field of this.pairs(pair.value, path)) {
       const fieldName = this.keyOf(field, path);
       if (fieldName === undefined) continue;
       const key = `${path}.${fieldName}`;
+      given.add(fieldName);
       if (fieldName === "api_key") {
         this.problem(
           field.key,
@@ -193,7 +195,7 @@ class Checker {
           line: this.doc.lineOf(item as Node),
         }));
     }
-    if ((entry.uri === undefined) === (entry.federate === undefined))
+    if (given.has("uri") === given.has("federate"))
       this.out.problems.push({
         file: this.doc.file,
         line: entry.line,
