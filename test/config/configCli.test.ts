@@ -20,7 +20,8 @@ mkdirSync(work, { recursive: true });
 /** The environment without the caller's DATABROKER_* settings, with a home of its own. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ...extra };
-  for (const name of Object.keys(env)) if (name.startsWith("DATABROKER_") && !(name in extra)) delete env[name];
+  for (const name of Object.keys(env))
+    if (name.startsWith("DATABROKER_") && !(name in extra)) delete env[name];
   delete env.XDG_CONFIG_HOME;
   return env;
 }
@@ -76,27 +77,135 @@ const SETTINGS: Array<{
   env: [string, string, unknown];
   flag: [string[], unknown];
 }> = [
-  { key: "catalog", file: ["local", 6], env: ["DATABROKER_CATALOG", "other", "other"], flag: [["--catalog", "memory:"], "memory:"] },
-  { key: "server.host", file: ["127.0.0.2", 8], env: ["DATABROKER_HOST", "0.0.0.0", "0.0.0.0"], flag: [["--host", "::1"], "::1"] },
-  { key: "server.port", file: [8100, 9], env: ["DATABROKER_PORT", "8101", 8101], flag: [["--port", "8102"], 8102] },
-  { key: "server.public", file: [true, 10], env: ["DATABROKER_PUBLIC", "false", false], flag: [["--public"], true] },
-  { key: "server.search_budget_ms", file: [2000, 11], env: ["DATABROKER_SEARCH_BUDGET_MS", "0", 0], flag: [["--search-budget-ms", "7"], 7] },
-  { key: "server.index", file: [true, 12], env: ["DATABROKER_INDEX", "no", false], flag: [["--index"], true] },
-  { key: "server.trust_resource_paths", file: [true, 13], env: ["DATABROKER_TRUST_RESOURCE_PATHS", "0", false], flag: [["--trust-resource-paths"], true] },
-  { key: "server.max_body_bytes", file: [1000, 14], env: ["DATABROKER_MAX_BODY_BYTES", "2000", 2000], flag: [["--max-body-bytes", "3000"], 3000] },
-  { key: "server.max_document_bytes", file: [1001, 15], env: ["DATABROKER_MAX_DOCUMENT_BYTES", "2001", 2001], flag: [["--max-document-bytes", "3001"], 3001] },
-  { key: "server.max_string_length", file: [1002, 16], env: ["DATABROKER_MAX_STRING_LENGTH", "2002", 2002], flag: [["--max-string-length", "3002"], 3002] },
-  { key: "server.max_documents", file: [1003, 17], env: ["DATABROKER_MAX_DOCUMENTS", "2003", 2003], flag: [["--max-documents", "3003"], 3003] },
-  { key: "server.oidc.issuer", file: ["https://idp.example", 19], env: ["DATABROKER_OIDC_ISSUER", "https://env.example", "https://env.example"], flag: [["--oidc-issuer", "https://flag.example"], "https://flag.example"] },
-  { key: "server.oidc.audience", file: ["databroker", 20], env: ["DATABROKER_OIDC_AUDIENCE", "env-aud", "env-aud"], flag: [["--oidc-audience", "flag-aud"], "flag-aud"] },
-  { key: "server.oidc.jwks_uri", file: ["https://idp.example/jwks", 21], env: ["DATABROKER_OIDC_JWKS_URI", "https://env/jwks", "https://env/jwks"], flag: [["--oidc-jwks-uri", "https://flag/jwks"], "https://flag/jwks"] },
-  { key: "server.oidc.user_claim", file: ["email", 22], env: ["DATABROKER_OIDC_USER_CLAIM", "upn", "upn"], flag: [["--oidc-user-claim", "sub"], "sub"] },
-  { key: "server.oidc.client_id", file: ["web", 23], env: ["DATABROKER_OIDC_CLIENT_ID", "env-web", "env-web"], flag: [["--oidc-client-id", "flag-web"], "flag-web"] },
-  { key: "server.trusted_proxy", file: ["10.0.0.1", 24], env: ["DATABROKER_TRUSTED_PROXY", "10.0.0.2", "10.0.0.2"], flag: [["--trusted-proxy", "10.0.0.3"], "10.0.0.3"] },
-  { key: "server.proxy_user_header", file: ["X-User", 25], env: ["DATABROKER_PROXY_USER_HEADER", "X-Env", "X-Env"], flag: [["--proxy-user-header", "X-Flag"], "X-Flag"] },
-  { key: "assets.file_roots", file: [[join(work, "roots/a")], 27], env: ["DATABROKER_FILE_ROOTS", "/env/a:/env/b", ["/env/a", "/env/b"]], flag: [["--file-root", "/flag/a"], ["/env/a", "/env/b", "/flag/a"]] },
-  { key: "assets.max_read_bytes", file: [4096, 28], env: ["DATABROKER_MAX_READ_BYTES", "5000", 5000], flag: [["--max-read-bytes", "6000"], 6000] },
-  { key: "export.nexus_name_map", file: [join(work, "names.yml"), 30], env: ["DATABROKER_NEXUS_NAME_MAP", "/env/names.yml", "/env/names.yml"], flag: [["--option", "nexus.names=/flag/names.yml"], "/flag/names.yml"] },
+  {
+    key: "catalog",
+    file: ["local", 6],
+    env: ["DATABROKER_CATALOG", "other", "other"],
+    flag: [["--catalog", "memory:"], "memory:"],
+  },
+  {
+    key: "server.host",
+    file: ["127.0.0.2", 8],
+    env: ["DATABROKER_HOST", "0.0.0.0", "0.0.0.0"],
+    flag: [["--host", "::1"], "::1"],
+  },
+  {
+    key: "server.port",
+    file: [8100, 9],
+    env: ["DATABROKER_PORT", "8101", 8101],
+    flag: [["--port", "8102"], 8102],
+  },
+  {
+    key: "server.public",
+    file: [true, 10],
+    env: ["DATABROKER_PUBLIC", "false", false],
+    flag: [["--public"], true],
+  },
+  {
+    key: "server.search_budget_ms",
+    file: [2000, 11],
+    env: ["DATABROKER_SEARCH_BUDGET_MS", "0", 0],
+    flag: [["--search-budget-ms", "7"], 7],
+  },
+  {
+    key: "server.index",
+    file: [true, 12],
+    env: ["DATABROKER_INDEX", "no", false],
+    flag: [["--index"], true],
+  },
+  {
+    key: "server.trust_resource_paths",
+    file: [true, 13],
+    env: ["DATABROKER_TRUST_RESOURCE_PATHS", "0", false],
+    flag: [["--trust-resource-paths"], true],
+  },
+  {
+    key: "server.max_body_bytes",
+    file: [1000, 14],
+    env: ["DATABROKER_MAX_BODY_BYTES", "2000", 2000],
+    flag: [["--max-body-bytes", "3000"], 3000],
+  },
+  {
+    key: "server.max_document_bytes",
+    file: [1001, 15],
+    env: ["DATABROKER_MAX_DOCUMENT_BYTES", "2001", 2001],
+    flag: [["--max-document-bytes", "3001"], 3001],
+  },
+  {
+    key: "server.max_string_length",
+    file: [1002, 16],
+    env: ["DATABROKER_MAX_STRING_LENGTH", "2002", 2002],
+    flag: [["--max-string-length", "3002"], 3002],
+  },
+  {
+    key: "server.max_documents",
+    file: [1003, 17],
+    env: ["DATABROKER_MAX_DOCUMENTS", "2003", 2003],
+    flag: [["--max-documents", "3003"], 3003],
+  },
+  {
+    key: "server.oidc.issuer",
+    file: ["https://idp.example", 19],
+    env: ["DATABROKER_OIDC_ISSUER", "https://env.example", "https://env.example"],
+    flag: [["--oidc-issuer", "https://flag.example"], "https://flag.example"],
+  },
+  {
+    key: "server.oidc.audience",
+    file: ["databroker", 20],
+    env: ["DATABROKER_OIDC_AUDIENCE", "env-aud", "env-aud"],
+    flag: [["--oidc-audience", "flag-aud"], "flag-aud"],
+  },
+  {
+    key: "server.oidc.jwks_uri",
+    file: ["https://idp.example/jwks", 21],
+    env: ["DATABROKER_OIDC_JWKS_URI", "https://env/jwks", "https://env/jwks"],
+    flag: [["--oidc-jwks-uri", "https://flag/jwks"], "https://flag/jwks"],
+  },
+  {
+    key: "server.oidc.user_claim",
+    file: ["email", 22],
+    env: ["DATABROKER_OIDC_USER_CLAIM", "upn", "upn"],
+    flag: [["--oidc-user-claim", "sub"], "sub"],
+  },
+  {
+    key: "server.oidc.client_id",
+    file: ["web", 23],
+    env: ["DATABROKER_OIDC_CLIENT_ID", "env-web", "env-web"],
+    flag: [["--oidc-client-id", "flag-web"], "flag-web"],
+  },
+  {
+    key: "server.trusted_proxy",
+    file: ["10.0.0.1", 24],
+    env: ["DATABROKER_TRUSTED_PROXY", "10.0.0.2", "10.0.0.2"],
+    flag: [["--trusted-proxy", "10.0.0.3"], "10.0.0.3"],
+  },
+  {
+    key: "server.proxy_user_header",
+    file: ["X-User", 25],
+    env: ["DATABROKER_PROXY_USER_HEADER", "X-Env", "X-Env"],
+    flag: [["--proxy-user-header", "X-Flag"], "X-Flag"],
+  },
+  {
+    key: "assets.file_roots",
+    file: [[join(work, "roots/a")], 27],
+    env: ["DATABROKER_FILE_ROOTS", "/env/a:/env/b", ["/env/a", "/env/b"]],
+    flag: [
+      ["--file-root", "/flag/a"],
+      ["/env/a", "/env/b", "/flag/a"],
+    ],
+  },
+  {
+    key: "assets.max_read_bytes",
+    file: [4096, 28],
+    env: ["DATABROKER_MAX_READ_BYTES", "5000", 5000],
+    flag: [["--max-read-bytes", "6000"], 6000],
+  },
+  {
+    key: "export.nexus_name_map",
+    file: [join(work, "names.yml"), 30],
+    env: ["DATABROKER_NEXUS_NAME_MAP", "/env/names.yml", "/env/names.yml"],
+    flag: [["--option", "nexus.names=/flag/names.yml"], "/flag/names.yml"],
+  },
 ];
 
 interface Shown {
@@ -130,13 +239,19 @@ test("config show: every setting from the file (file:line), overridden by its en
 
   const env = Object.fromEntries(SETTINGS.map(({ env: [name, text] }) => [name, text]));
   const fromEnv = byKey(show([], env));
-  for (const { key, env: [name, , value] } of SETTINGS)
+  for (const {
+    key,
+    env: [name, , value],
+  } of SETTINGS)
     assert.deepEqual(fromEnv.get(key), { key, value, origin: `env ${name}` }, key);
 
   const flags = SETTINGS.flatMap(({ flag }) => flag[0]);
   const fromFlags = byKey(show(flags, env));
   for (const { key, flag } of SETTINGS) {
-    const origin = key === "assets.file_roots" ? "env DATABROKER_FILE_ROOTS + flag --file-root" : `flag ${flag[0][0].replace(/^--option$/, "--option nexus.names")}`;
+    const origin =
+      key === "assets.file_roots"
+        ? "env DATABROKER_FILE_ROOTS + flag --file-root"
+        : `flag ${flag[0][0].replace(/^--option$/, "--option nexus.names")}`;
     assert.deepEqual(fromFlags.get(key), { key, value: flag[1], origin }, key);
   }
   // Without the environment, flags' file roots add to the file's.
@@ -150,7 +265,10 @@ test("config show: every setting from the file (file:line), overridden by its en
 test("config show never prints a key, only whether its variable is set; config path lists the places in order", () => {
   writeFileSync(CONFIG, EVERY_SETTING);
   const unset = show();
-  assert.deepEqual(unset.catalogs.remote.api_key, { value: "(from $REMOTE_KEY, not set)", origin: `${CONFIG}:5` });
+  assert.deepEqual(unset.catalogs.remote.api_key, {
+    value: "(from $REMOTE_KEY, not set)",
+    origin: `${CONFIG}:5`,
+  });
   assert.deepEqual(unset.catalogs.local.uri, { value: join(work, "data/local.db"), origin: `${CONFIG}:3` });
   const text = databroker(["config", "show"], { REMOTE_KEY: "top-secret-value" });
   assert.equal(text.code, 0, text.stderr);
@@ -164,26 +282,45 @@ test("config show never prints a key, only whether its variable is set; config p
   assert.equal(lines[0], `reads ${CONFIG}`);
   assert.match(lines[2], new RegExp(`current folder\\s+${CONFIG}\\s+read$`));
   assert.match(lines[3], /current folder\s+\S+databroker\.yaml\s+found \(not read\)$/);
-  assert.match(lines[4], new RegExp(`user config folder\\s+${home}/.config/databroker/databroker.yml\\s+found \\(not read\\)$`));
+  assert.match(
+    lines[4],
+    new RegExp(`user config folder\\s+${home}/.config/databroker/databroker.yml\\s+found \\(not read\\)$`),
+  );
   assert.match(lines[6], /system\s+\/etc\/databroker\/databroker\.yml/);
   // --config (before or after the command) and $DATABROKER_CONFIG come first.
   const other = join(scratch, "other.yml");
   writeFileSync(other, "server: {port: 9999}\n");
-  for (const args of [["--config", other, "config", "path"], ["config", "path", "--config", other]])
-    assert.match(databroker(args).stdout, new RegExp(`^reads ${other}\\n.*\\n\\s+--config\\s+${other}\\s+read`), args.join(" "));
-  assert.match(databroker(["config", "path"], { DATABROKER_CONFIG: other }).stdout, new RegExp(`^reads ${other}\\n`));
+  for (const args of [
+    ["--config", other, "config", "path"],
+    ["config", "path", "--config", other],
+  ])
+    assert.match(
+      databroker(args).stdout,
+      new RegExp(`^reads ${other}\\n.*\\n\\s+--config\\s+${other}\\s+read`),
+      args.join(" "),
+    );
+  assert.match(
+    databroker(["config", "path"], { DATABROKER_CONFIG: other }).stdout,
+    new RegExp(`^reads ${other}\\n`),
+  );
 });
 
 test("bad files: config check prints every finding as FILE:LINE: key: rule (exit 1); other commands fail in one line (exit 2)", () => {
   const cases: Array<[string, string]> = [
-    ["catalogs:\n  a: [\n", "bad.yml:3: yaml: Flow sequence in block collection must be sufficiently indented and end with a ]"],
+    [
+      "catalogs:\n  a: [\n",
+      "bad.yml:3: yaml: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ],
     ['server:\n  port: "abc"\n', 'bad.yml:2: server.port: must be a whole number from 0 to 65535, got "abc"'],
     ["server:\n  hots: x\n", "bad.yml:2: server.hots: unknown key; did you mean host?"],
     [
       "catalogs:\n  remote: {uri: 'http://x', api_key: abc}\n",
       "bad.yml:2: catalogs.remote.api_key: a key is never written in the file: put it in an environment variable and name that with api_key_env",
     ],
-    ["catalogs:\n  a: {federate: [b]}\n  b: {federate: [a]}\n", "bad.yml:3: catalogs.b.federate: a cycle: a -> b -> a"],
+    [
+      "catalogs:\n  a: {federate: [b]}\n  b: {federate: [a]}\n",
+      "bad.yml:3: catalogs.b.federate: a cycle: a -> b -> a",
+    ],
     [
       "catalogs:\n  local: {uri: x.db}\n  all: {federate: [lcoal]}\n",
       'bad.yml:3: catalogs.all.federate: no catalog is named "lcoal"; did you mean local?',
@@ -207,13 +344,22 @@ test("bad files: config check prints every finding as FILE:LINE: key: rule (exit
     "bad.yml:3: server.port: must be a whole number from 0 to 65535, got -1",
     "",
   ]);
-  assert.match(databroker(["ls", "--config", "bad.yml"]).stderr, /:2: server\.prot: unknown key; did you mean port\? \(and 1 more: databroker config check\)\n$/);
+  assert.match(
+    databroker(["ls", "--config", "bad.yml"]).stderr,
+    /:2: server\.prot: unknown key; did you mean port\? \(and 1 more: databroker config check\)\n$/,
+  );
   // A named file that is not there.
   const missing = join(work, "missing.yml");
-  assert.deepEqual(databroker(["ls", "--config", "missing.yml"]).stderr, `databroker ls: ${missing}: --config: no such file (a configuration named here must exist)\n`);
+  assert.deepEqual(
+    databroker(["ls", "--config", "missing.yml"]).stderr,
+    `databroker ls: ${missing}: --config: no such file (a configuration named here must exist)\n`,
+  );
   assert.equal(databroker(["ls", "--config", "missing.yml"]).code, 2);
   const checkMissing = databroker(["config", "check"], { DATABROKER_CONFIG: missing });
-  assert.deepEqual([checkMissing.code, checkMissing.stdout], [1, `${missing}: $DATABROKER_CONFIG: no such file (a configuration named here must exist)\n`]);
+  assert.deepEqual(
+    [checkMissing.code, checkMissing.stdout],
+    [1, `${missing}: $DATABROKER_CONFIG: no such file (a configuration named here must exist)\n`],
+  );
   // A good file.
   writeFileSync(CONFIG, EVERY_SETTING);
   assert.deepEqual(databroker(["config", "check"]).stdout, `ok: ${CONFIG}\n`);
@@ -241,13 +387,19 @@ test("--catalog NAME on real commands, the configured default without it, $DATAB
   assert.equal(JSON.parse(listed.stdout).length, 10);
   const found = run(["search", 'plan_name == "tune_mr"', "--catalog", "local", "--json"]);
   assert.equal(found.code, 0, found.stderr);
-  assert.deepEqual(JSON.parse(found.stdout).map((summary: { scan_id: number }) => summary.scan_id), [108]);
+  assert.deepEqual(
+    JSON.parse(found.stdout).map((summary: { scan_id: number }) => summary.scan_id),
+    [108],
+  );
   // The default (spare) has no catalog yet: a read creates none and says so, naming the file it resolved to.
   const byDefault = run(["ls"]);
   assert.equal(byDefault.code, 2);
   assert.match(byDefault.stderr, new RegExp(`no catalog at ${join(folder, "data/spare.db")}`));
   // $DATABROKER_CATALOG names a configured catalog too, and wins over the file's default.
-  assert.equal(JSON.parse(run(["ls", "--json", "--limit", "100"], { DATABROKER_CATALOG: "local" }).stdout).length, 10);
+  assert.equal(
+    JSON.parse(run(["ls", "--json", "--limit", "100"], { DATABROKER_CATALOG: "local" }).stdout).length,
+    10,
+  );
   // A value that names no catalog is a URI as before.
   const byUri = run(["ls", "--json", "--limit", "100", "--catalog", join(folder, "data/local.db")]);
   assert.equal(JSON.parse(byUri.stdout).length, 10, byUri.stderr);

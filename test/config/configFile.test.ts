@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { Broker } from "../../src/broker/Broker.ts";
-import { namedCatalogSpec, resolveCatalog } from "../../src/config/catalogResolution.ts";
 import { problemText } from "../../src/config/ConfigError.ts";
+import { namedCatalogSpec, resolveCatalog } from "../../src/config/catalogResolution.ts";
 import { parseConfigText } from "../../src/config/configDocument.ts";
 import { locateConfig } from "../../src/config/configLocations.ts";
 import { checkConfig } from "../../src/config/configSchema.ts";
@@ -45,17 +45,26 @@ test("a good file has no findings, and names resolve to specs: paths from the fi
     name: "everything",
     timeoutMs: 3000,
     federate: [
-      { name: "local", uri: "/cfg/data/local.db", rootMap: { "/old": "/cfg/moved" }, fileRoots: ["/cfg/files", "/abs/files"] },
+      {
+        name: "local",
+        uri: "/cfg/data/local.db",
+        rootMap: { "/old": "/cfg/moved" },
+        fileRoots: ["/cfg/files", "/abs/files"],
+      },
       { name: "remote", uri: "http://127.0.0.1:8001", apiKey: "secret-1", timeoutMs: 5000 },
     ],
   });
   // Without --catalog: $DATABROKER_CATALOG, else the file's default; a value that is no name is a URI.
   assert.equal((resolveCatalog(undefined, file, env) as { name: string }).name, "everything");
-  assert.equal((resolveCatalog(undefined, file, { ...env, DATABROKER_CATALOG: "local" }) as { name: string }).name, "local");
+  assert.equal(
+    (resolveCatalog(undefined, file, { ...env, DATABROKER_CATALOG: "local" }) as { name: string }).name,
+    "local",
+  );
   assert.equal(resolveCatalog("memory:", file, env), "memory:");
   assert.equal(resolveCatalog(undefined, undefined, {}), "./data/catalog.sqlite");
-  const sqliteRelative = checkConfig(parseConfigText("/cfg/x.yml", "catalogs:\n  a: {uri: 'sqlite://rel/a.db'}\n"));
-  assert.equal(namedCatalogSpec("a", sqliteRelative, {}).federate, undefined);
+  const sqliteRelative = checkConfig(
+    parseConfigText("/cfg/x.yml", "catalogs:\n  a: {uri: 'sqlite://rel/a.db'}\n"),
+  );
   assert.equal((namedCatalogSpec("a", sqliteRelative, {}) as { uri: string }).uri, "sqlite:///cfg/rel/a.db");
 });
 
@@ -87,17 +96,22 @@ test("each bad file gives one finding per problem: FILE:LINE: key: rule", () => 
   assert.deepEqual(findings("server:\n  prot: 8000\n"), [
     "/cfg/databroker.yml:2: server.prot: unknown key; did you mean port?",
   ]);
-  assert.deepEqual(findings("catalgos: {}\n"), ["/cfg/databroker.yml:1: catalgos: unknown key; did you mean catalogs?"]);
+  assert.deepEqual(findings("catalgos: {}\n"), [
+    "/cfg/databroker.yml:1: catalgos: unknown key; did you mean catalogs?",
+  ]);
   assert.deepEqual(findings("catalogs:\n  remote:\n    uri: http://x\n    api_key: abc123\n"), [
     "/cfg/databroker.yml:4: catalogs.remote.api_key: a key is never written in the file: put it in an environment variable and name that with api_key_env",
   ]);
   assert.deepEqual(findings("catalogs:\n  a: {federate: [b]}\n  b: {federate: [a]}\n"), [
     "/cfg/databroker.yml:3: catalogs.b.federate: a cycle: a -> b -> a",
   ]);
-  assert.deepEqual(findings("catalogs:\n  a: {federate: [a]}\n"), ["/cfg/databroker.yml:2: catalogs.a.federate: a cycle: a -> a"]);
-  assert.deepEqual(findings("catalogs:\n  local: {uri: x.db}\n  all:\n    federate:\n      - local\n      - lcoal\n"), [
-    '/cfg/databroker.yml:6: catalogs.all.federate: no catalog is named "lcoal"; did you mean local?',
+  assert.deepEqual(findings("catalogs:\n  a: {federate: [a]}\n"), [
+    "/cfg/databroker.yml:2: catalogs.a.federate: a cycle: a -> a",
   ]);
+  assert.deepEqual(
+    findings("catalogs:\n  local: {uri: x.db}\n  all:\n    federate:\n      - local\n      - lcoal\n"),
+    ['/cfg/databroker.yml:6: catalogs.all.federate: no catalog is named "lcoal"; did you mean local?'],
+  );
   assert.deepEqual(findings("catalogs:\n  local: {uri: x.db}\ndefault: lokal\n"), [
     '/cfg/databroker.yml:3: default: no catalog is named "lokal"; did you mean local?',
   ]);
@@ -112,11 +126,14 @@ test("each bad file gives one finding per problem: FILE:LINE: key: rule", () => 
   assert.deepEqual(findings("server: {port: 1, port: 2}\n"), [
     "/cfg/databroker.yml:1: yaml: Map keys must be unique",
   ]);
-  assert.deepEqual(findings("server: {public: yes please, max_body_bytes: 0}\nassets: {file_roots: /one}\n"), [
-    '/cfg/databroker.yml:1: server.public: must be true or false, got "yes please"',
-    "/cfg/databroker.yml:1: server.max_body_bytes: must be a whole number of 1 or more, got 0",
-    '/cfg/databroker.yml:2: assets.file_roots: must be a list of paths, got "/one"',
-  ]);
+  assert.deepEqual(
+    findings("server: {public: yes please, max_body_bytes: 0}\nassets: {file_roots: /one}\n"),
+    [
+      '/cfg/databroker.yml:1: server.public: must be true or false, got "yes please"',
+      "/cfg/databroker.yml:1: server.max_body_bytes: must be a whole number of 1 or more, got 0",
+      '/cfg/databroker.yml:2: assets.file_roots: must be a list of paths, got "/one"',
+    ],
+  );
   // An empty file, or empty sections, is no configuration at all: fine.
   assert.deepEqual(findings(""), []);
   assert.deepEqual(findings("server:\ncatalogs:\n"), []);
@@ -136,13 +153,19 @@ test("the file is looked for in order, first found wins; a named file must exist
   // $XDG_CONFIG_HOME replaces ~/.config (nothing there: on to /etc, not back to ~/.config).
   assert.equal(locateConfig({ cwd, home, env: { XDG_CONFIG_HOME: xdg } }).file, undefined);
   writeFileSync(join(xdg, "databroker/databroker.yaml"), "");
-  assert.equal(locateConfig({ cwd, home, env: { XDG_CONFIG_HOME: xdg } }).file, join(xdg, "databroker/databroker.yaml"));
+  assert.equal(
+    locateConfig({ cwd, home, env: { XDG_CONFIG_HOME: xdg } }).file,
+    join(xdg, "databroker/databroker.yaml"),
+  );
   writeFileSync(join(cwd, "databroker.yaml"), "");
   assert.equal(locateConfig({ cwd, home, env: {} }).file, join(cwd, "databroker.yaml"));
   writeFileSync(join(cwd, "databroker.yml"), "");
   assert.equal(locateConfig({ cwd, home, env: {} }).file, join(cwd, "databroker.yml"));
   writeFileSync(join(cwd, "other.yml"), "");
-  assert.equal(locateConfig({ cwd, home, env: { DATABROKER_CONFIG: "other.yml" } }).file, join(cwd, "other.yml"));
+  assert.equal(
+    locateConfig({ cwd, home, env: { DATABROKER_CONFIG: "other.yml" } }).file,
+    join(cwd, "other.yml"),
+  );
   assert.equal(
     locateConfig({ cwd, home, flag: "databroker.yaml", env: { DATABROKER_CONFIG: "other.yml" } }).file,
     join(cwd, "databroker.yaml"),
@@ -152,14 +175,12 @@ test("the file is looked for in order, first found wins; a named file must exist
     candidates.map((candidate) => candidate.from),
     ["current folder", "current folder", "user config folder", "user config folder", "system", "system"],
   );
-  assert.throws(
-    () => locateConfig({ cwd, home, flag: "missing.yml", env: {} }),
-    { message: `${join(cwd, "missing.yml")}: --config: no such file (a configuration named here must exist)` },
-  );
-  assert.throws(
-    () => locateConfig({ cwd, home, env: { DATABROKER_CONFIG: "/no/such.yml" } }),
-    { message: "/no/such.yml: $DATABROKER_CONFIG: no such file (a configuration named here must exist)" },
-  );
+  assert.throws(() => locateConfig({ cwd, home, flag: "missing.yml", env: {} }), {
+    message: `${join(cwd, "missing.yml")}: --config: no such file (a configuration named here must exist)`,
+  });
+  assert.throws(() => locateConfig({ cwd, home, env: { DATABROKER_CONFIG: "/no/such.yml" } }), {
+    message: "/no/such.yml: $DATABROKER_CONFIG: no such file (a configuration named here must exist)",
+  });
 });
 
 test("Broker.named opens a configured SQLite catalog (path from the file's folder); an unknown name is NotFoundError", async () => {
@@ -184,10 +205,15 @@ test("Broker.named opens a configured SQLite catalog (path from the file's folde
   }
   await assert.rejects(Broker.named("lcal", { config }), (error: Error) => {
     assert.ok(error instanceof NotFoundError);
-    assert.equal(error.message, `no catalog is named "lcal" in the configuration (${config} names local, mem)`);
+    assert.equal(
+      error.message,
+      `no catalog is named "lcal" in the configuration (${config} names local, mem)`,
+    );
     return true;
   });
   // A bad file fails before anything is opened.
   writeFileSync(config, "catalogs:\n  local: {uri: 5}\n");
-  assert.throws(() => loadConfig({ flag: config }), { message: `${config}:2: catalogs.local.uri: must be text, got 5` });
+  assert.throws(() => loadConfig({ flag: config }), {
+    message: `${config}:2: catalogs.local.uri: must be text, got 5`,
+  });
 });
