@@ -4,7 +4,7 @@
 // configured default on real commands (ingest of shared data, ls, search); the key never printed.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -403,4 +403,13 @@ test("--catalog NAME on real commands, the configured default without it, $DATAB
   // A value that names no catalog is a URI as before.
   const byUri = run(["ls", "--json", "--limit", "100", "--catalog", join(folder, "data/local.db")]);
   assert.equal(JSON.parse(byUri.stdout).length, 10, byUri.stderr);
+});
+
+test("the README's example configuration file passes config check", () => {
+  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+  const example = /^```yaml\n(# databroker\.yml\n[\s\S]*?)^```$/m.exec(readme)?.[1];
+  assert.ok(example, "the README shows an example databroker.yml");
+  const file = join(scratch, "readme.yml");
+  writeFileSync(file, example);
+  assert.deepEqual(databroker(["config", "check", file]).stdout, `ok: ${file}\n`);
 });
