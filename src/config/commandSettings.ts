@@ -32,7 +32,10 @@ function applyFileRoots(command: Command, setting: Setting, env: NodeJS.ProcessE
   command.setOptionValueWithSource(attribute, [...configured, ...flags], "config");
 }
 
+/** The NeXus name map, for an export whose format takes one (a format refuses settings it does not read). */
 function applyNexusNameMap(command: Command, env: NodeJS.ProcessEnv): void {
+  const format = command.getOptionValue("format") as { options?: Record<string, string> } | undefined;
+  if (format?.options?.[NEXUS_NAMES_KEY] === undefined) return;
   const options = (command.getOptionValue("option") as Record<string, string> | undefined) ?? {};
   if (options[NEXUS_NAMES_KEY] !== undefined) return;
   const configured = configuredValue(NEXUS_NAME_MAP_SETTING, currentConfig().file, env);

@@ -403,6 +403,26 @@ test("--catalog NAME on real commands, the configured default without it, $DATAB
   // A value that names no catalog is a URI as before.
   const byUri = run(["ls", "--json", "--limit", "100", "--catalog", join(folder, "data/local.db")]);
   assert.equal(JSON.parse(byUri.stdout).length, 10, byUri.stderr);
+
+  // export takes the NeXus name map from the file (relative to its folder), the environment, then the flag;
+  // a format without name maps is not given one.
+  writeFileSync(
+    join(folder, "databroker.yml"),
+    "catalogs:\n  local: {uri: data/local.db}\ndefault: local\nexport: {nexus_name_map: maps/names.yml}\n",
+  );
+  const nexus = (env: Record<string, string>, ...flags: string[]) =>
+    run(["export", "108", "--format", "nexus", "--to", join(folder, "out"), "--quiet", ...flags], env).stderr;
+  assert.match(
+    nexus({}),
+    new RegExp(`NeXus name map ${join(folder, "maps/names.yml")} \\(option nexus.names\\) does not exist`),
+  );
+  assert.match(nexus({ DATABROKER_NEXUS_NAME_MAP: "/env/names.yml" }), /NeXus name map \/env\/names\.yml /);
+  assert.match(
+    nexus({ DATABROKER_NEXUS_NAME_MAP: "/env/names.yml" }, "--option", "nexus.names=/flag/names.yml"),
+    /NeXus name map \/flag\/names\.yml /,
+  );
+  const csv = run(["export", "108", "--format", "csv", "--to", join(folder, "csv"), "--quiet"]);
+  assert.equal(csv.code, 0, csv.stderr);
 });
 
 test("the README's example configuration file passes config check", () => {
