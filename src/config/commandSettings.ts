@@ -2,10 +2,17 @@
 // resolved by name (--catalog NAME, or the default), and each of its flags the user did not give taken from
 // the environment, else the file (settings.ts), so precedence is decided here for every command at once.
 import type { Command } from "commander";
+import { ValidationError } from "../errors.ts";
 import { catalogChoice, resolveCatalog } from "./catalogResolution.ts";
 import { currentConfig } from "./loadConfig.ts";
-import { configuredValue, envValue } from "./origins.ts";
-import { flagAttribute, NEXUS_NAME_MAP_SETTING, SETTINGS, type Setting } from "./settings.ts";
+import { configuredValue, envValue, fileOrigin } from "./origins.ts";
+import {
+  API_KEY_SETTING,
+  flagAttribute,
+  NEXUS_NAME_MAP_SETTING,
+  SETTINGS,
+  type Setting,
+} from "./settings.ts";
 
 /** `export --option nexus.names=FILE`: the option key the NeXus name map setting fills. */
 const NEXUS_NAMES_KEY = "nexus.names";
@@ -43,6 +50,21 @@ function applyNexusNameMap(command: Command, env: NodeJS.ProcessEnv): void {
     command.setOptionValueWithSource("option", { ...options, [NEXUS_NAMES_KEY]: configured.value }, "config");
 }
 
+/** The single user's key from the variable the file names, unless --api-key or $DATABROKER_API_KEY gives it. */
+function applyApiKey(command: Command, env: NodeJS.ProcessEnv): void {
+  if (command.getOptionValue("apiKey") !== undefined || env[API_KEY_SETTING.env]) return;
+  const { file } = currentConfig();
+  const named = file?.values.get(API_KEY_SETTING.key);
+  if (!file || !named) return;
+  const variable = named.value as string;
+  const key = env[variable];
+  if (!key)
+    throw new ValidationError(
+      `the API key: $${variable} is not set (${fileOrigin(file, named.line)}: ${API_KEY_SETTING.key})`,
+    );
+  command.setOptionValueWithSource("apiKey", key, "config");
+}
+
 /** Sets `command`'s catalog and unset flags from the configuration (loading it: a bad file fails here). */
 export function applyConfiguration(command: Command, env: NodeJS.ProcessEnv = process.env): void {
   const { file } = currentConfig();
@@ -55,6 +77,10 @@ export function applyConfiguration(command: Command, env: NodeJS.ProcessEnv = pr
     if (!setting.commands.includes(name)) continue;
     if (setting === NEXUS_NAME_MAP_SETTING) {
       applyNexusNameMap(command, env);
+      continue;
+    }
+    if (setting === API_KEY_SETTING) {
+      applyApiKey(command, env);
       continue;
     }
     const attribute = flagAttribute(setting);

@@ -70,6 +70,20 @@ export const DEFAULT_CATALOG_SETTING: Setting = {
   help: "the catalog commands open without --catalog: a name under catalogs (or a catalog URI)",
 };
 
+/**
+ * The single user's API key of `serve`: never in the file, which names the environment variable holding it
+ * (the flag and $DATABROKER_API_KEY give the key itself, and win).
+ */
+export const API_KEY_SETTING: Setting = {
+  key: "server.api_key_env",
+  rule: { type: "envName" },
+  env: "DATABROKER_API_KEY",
+  flag: "--api-key",
+  commands: SERVING,
+  default: "",
+  help: "the environment variable holding the single user's API key (never the key itself)",
+};
+
 /** The NeXus name map: the flag is `export --option nexus.names=FILE`. */
 export const NEXUS_NAME_MAP_SETTING: Setting = {
   key: "export.nexus_name_map",
@@ -110,6 +124,7 @@ export const SETTINGS: readonly Setting[] = [
     default: false,
     help: "anonymous callers may read (single-user mode)",
   },
+  API_KEY_SETTING,
   {
     key: "server.search_budget_ms",
     rule: { type: "whole", min: 0 },

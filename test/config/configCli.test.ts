@@ -63,6 +63,7 @@ server:
     client_id: web
   trusted_proxy: 10.0.0.1
   proxy_user_header: X-User
+  api_key_env: SERVE_KEY
 assets:
   file_roots: [roots/a]
   max_read_bytes: 4096
@@ -186,8 +187,14 @@ const SETTINGS: Array<{
     flag: [["--proxy-user-header", "X-Flag"], "X-Flag"],
   },
   {
+    key: "server.api_key",
+    file: ["(from $SERVE_KEY, not set)", 26],
+    env: ["DATABROKER_API_KEY", "key_from_env", "set"],
+    flag: [["--api-key", "key_from_flag"], "set"],
+  },
+  {
     key: "assets.file_roots",
-    file: [[join(work, "roots/a")], 27],
+    file: [[join(work, "roots/a")], 28],
     env: ["DATABROKER_FILE_ROOTS", "/env/a:/env/b", ["/env/a", "/env/b"]],
     flag: [
       ["--file-root", "/flag/a"],
@@ -196,13 +203,13 @@ const SETTINGS: Array<{
   },
   {
     key: "assets.max_read_bytes",
-    file: [4096, 28],
+    file: [4096, 29],
     env: ["DATABROKER_MAX_READ_BYTES", "5000", 5000],
     flag: [["--max-read-bytes", "6000"], 6000],
   },
   {
     key: "export.nexus_name_map",
-    file: [join(work, "names.yml"), 30],
+    file: [join(work, "names.yml"), 31],
     env: ["DATABROKER_NEXUS_NAME_MAP", "/env/names.yml", "/env/names.yml"],
     flag: [["--option", "nexus.names=/flag/names.yml"], "/flag/names.yml"],
   },
@@ -258,7 +265,7 @@ test("config show: every setting from the file (file:line), overridden by its en
   assert.deepEqual(byKey(show(["--file-root", "/flag/a"])).get("assets.file_roots"), {
     key: "assets.file_roots",
     value: [join(work, "roots/a"), "/flag/a"],
-    origin: `${CONFIG}:27 + flag --file-root`,
+    origin: `${CONFIG}:28 + flag --file-root`,
   });
 });
 
@@ -270,10 +277,20 @@ test("config show never prints a key, only whether its variable is set; config p
     origin: `${CONFIG}:5`,
   });
   assert.deepEqual(unset.catalogs.local.uri, { value: join(work, "data/local.db"), origin: `${CONFIG}:3` });
-  const text = databroker(["config", "show"], { REMOTE_KEY: "top-secret-value" });
+  const text = databroker(["config", "show"], {
+    REMOTE_KEY: "top-secret-value",
+    SERVE_KEY: "serve_secret_value",
+  });
   assert.equal(text.code, 0, text.stderr);
-  assert.doesNotMatch(text.stdout, /top-secret-value/);
+  assert.doesNotMatch(text.stdout, /top-secret-value|serve_secret_value/);
   assert.match(text.stdout, /remote\.api_key\s+\(from \$REMOTE_KEY, set\)/);
+  assert.match(text.stdout, /^server\.api_key\s+\(from \$SERVE_KEY, set\)/m);
+  for (const args of [["--api-key", "flag_secret_value"], []]) {
+    const given = databroker(["config", "show", "--json", ...args], {
+      DATABROKER_API_KEY: "env_secret_value",
+    });
+    assert.doesNotMatch(given.stdout, /secret_value/);
+  }
   assert.match(text.stdout, /^server\.port\s+8100\s+\(.*databroker\.yml:9\)$/m);
 
   const path = databroker(["config", "path"]);

@@ -21,16 +21,18 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   return { ...cleared, HOME: join(scratch, "home"), XDG_CONFIG_HOME: "", ...extra };
 }
 
-test("serve takes host, port and public from the file; the environment and then the flag win over it", async () => {
+test("serve takes host, port, public and the key's variable from the file; the environment and then the flag win over it", async () => {
   mkdirSync(join(scratch, "home"), { recursive: true });
   const [filePort, envPort, flagPort] = [await freePort(), await freePort(), await freePort()];
   writeFileSync(
     join(scratch, "databroker.yml"),
-    `catalogs:\n  local: {uri: data/local.db}\ndefault: local\nserver:\n  host: 127.0.0.1\n  port: ${filePort}\n  public: true\n`,
+    `catalogs:\n  local: {uri: data/local.db}\ndefault: local\nserver:\n  host: 127.0.0.1\n  port: ${filePort}\n  public: true\n  api_key_env: SERVE_KEY\n`,
   );
-  const fromFile = await spawnServer(["serve"], env(), scratch, null);
+  // The single user's key from the variable the file names.
+  const fromFile = await spawnServer(["serve"], env({ SERVE_KEY: "key_from_variable" }), scratch, null);
   try {
     assert.equal(fromFile.url, `http://127.0.0.1:${filePort}`);
+    assert.equal(fromFile.apiKey, "key_from_variable");
     assert.match(fromFile.output(), /databroker is serving local at .* \(public: anyone may read\)/);
     // Public: an anonymous caller reads.
     const response = await fetch(`${fromFile.url}/api/v1/search/`);
@@ -41,22 +43,34 @@ test("serve takes host, port and public from the file; the environment and then 
   }
   const fromEnv = await spawnServer(
     ["serve"],
-    env({ DATABROKER_PORT: String(envPort), DATABROKER_PUBLIC: "0" }),
+    env({
+      DATABROKER_PORT: String(envPort),
+      DATABROKER_PUBLIC: "0",
+      SERVE_KEY: "key_from_variable",
+      DATABROKER_API_KEY: "key_from_env",
+    }),
     scratch,
     null,
   );
   try {
     assert.equal(fromEnv.url, `http://127.0.0.1:${envPort}`);
     assert.doesNotMatch(fromEnv.output(), /public/);
+    assert.equal(fromEnv.apiKey, "key_from_env");
     const response = await fetch(`${fromEnv.url}/api/v1/search/`);
     assert.equal(response.status, 401);
     await response.arrayBuffer();
   } finally {
     await fromEnv.stop();
   }
-  const fromFlag = await spawnServer(["serve"], env({ DATABROKER_PORT: String(envPort) }), scratch, flagPort);
+  const fromFlag = await spawnServer(
+    ["serve", "--api-key", "key_from_flag"],
+    env({ DATABROKER_PORT: String(envPort), DATABROKER_API_KEY: "key_from_env" }),
+    scratch,
+    flagPort,
+  );
   try {
     assert.equal(fromFlag.url, `http://127.0.0.1:${flagPort}`);
+    assert.equal(fromFlag.apiKey, "key_from_flag");
   } finally {
     await fromFlag.stop();
   }

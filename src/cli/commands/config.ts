@@ -12,6 +12,7 @@ import { ruleText, type Value, valueFromEnv } from "../../config/configValues.ts
 import { currentConfig } from "../../config/loadConfig.ts";
 import { type Effective, effectiveValue, fileOrigin } from "../../config/origins.ts";
 import {
+  API_KEY_SETTING,
   DEFAULT_CATALOG_SETTING,
   flagAttribute,
   NEXUS_NAME_MAP_SETTING,
@@ -96,6 +97,10 @@ function flagParser(setting: Setting) {
 function withSettingFlags(command: Command): Command {
   for (const setting of SETTINGS) {
     if (setting === DEFAULT_CATALOG_SETTING || setting === NEXUS_NAME_MAP_SETTING) continue;
+    if (setting === API_KEY_SETTING) {
+      command.option("--api-key <key>", "the single user's API key (shown only as set)");
+      continue;
+    }
     if (setting.rule.type === "boolean") command.option(setting.flag, setting.help);
     else command.option(`${setting.flag} <value>`, setting.help, flagParser(setting));
   }
@@ -110,6 +115,23 @@ function withSettingFlags(command: Command): Command {
 
 type ShowFlags = Record<string, unknown> & { json?: boolean; option?: Record<string, string> };
 
+/** Where the single user's key comes from, and whether it is there: never the key itself. */
+function apiKeyShown(flag: unknown, file: ConfigFile | undefined, env: NodeJS.ProcessEnv): Effective {
+  const key = "server.api_key";
+  if (flag !== undefined) return { key, value: "set", origin: `flag ${API_KEY_SETTING.flag}` };
+  if (env[API_KEY_SETTING.env]) return { key, value: "set", origin: `env ${API_KEY_SETTING.env}` };
+  const named = file?.values.get(API_KEY_SETTING.key);
+  if (file && named) {
+    const variable = named.value as string;
+    return {
+      key,
+      value: `(from $${variable}, ${env[variable] ? "set" : "not set"})`,
+      origin: fileOrigin(file, named.line),
+    };
+  }
+  return { key, value: "not set (a random key, printed at start)", origin: "default" };
+}
+
 /** Every setting's effective value and origin, given `flags`. */
 function effectiveSettings(
   flags: ShowFlags,
@@ -121,6 +143,7 @@ function effectiveSettings(
       const { text, origin } = chosenCatalog(flags.catalog as string | undefined, file, env);
       return { key: "catalog", value: text, origin };
     }
+    if (setting === API_KEY_SETTING) return apiKeyShown(flags.apiKey, file, env);
     const flag =
       setting === NEXUS_NAME_MAP_SETTING
         ? flags.option?.["nexus.names"]
