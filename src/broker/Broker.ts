@@ -147,7 +147,7 @@ export class Broker implements BrokerLike {
   ): Promise<Broker> {
     const { namedCatalog } = await import("../config/namedCatalog.ts");
     const { config, ...rest } = options;
-    const { spec, options: configured } = namedCatalog(name, { config });
+    const { spec, options: configured } = await namedCatalog(name, { config });
     return Broker.open(spec, {
       ...rest,
       fileRoots: rest.fileRoots ?? configured.fileRoots,

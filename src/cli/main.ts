@@ -18,14 +18,14 @@ const program = new Command("databroker")
 for (const register of commands) register(program);
 
 let running: string | undefined;
-program.hook("preAction", (_program, command) => {
+program.hook("preAction", async (_program, command) => {
   // A subcommand is named with its group (`access load`), so a failure says which command failed.
   const group = command.parent && command.parent !== program ? `${command.parent.name()} ` : "";
   running = `${group}${command.name()}`;
   // The configuration file (--config, before or after the command) fills in the command's catalog and the
   // flags not given; `config` reads it itself, to report every finding rather than the first.
   useConfigFlag(program.opts().config);
-  if (group !== "config ") applyConfiguration(command);
+  if (group !== "config ") await applyConfiguration(command);
 });
 
 /** Commands whose server goes on running after their action returns. */

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { ValidationError } from "../errors.ts";
 import { catalogChoice, resolveCatalog } from "./catalogResolution.ts";
+import type { ConfigFile } from "./configSchema.ts";
 import { currentConfig } from "./loadConfig.ts";
 import { configuredValue, envValue, fileOrigin } from "./origins.ts";
 import {
@@ -29,8 +30,12 @@ function givenOnCommandLine(command: Command, attribute: string): boolean {
 }
 
 /** File roots add up: the flags' are added to the environment's, else to the file's. */
-function applyFileRoots(command: Command, setting: Setting, env: NodeJS.ProcessEnv): void {
-  const file = currentConfig().file;
+function applyFileRoots(
+  command: Command,
+  setting: Setting,
+  file: ConfigFile | undefined,
+  env: NodeJS.ProcessEnv,
+): void {
   if (envValue(setting, env) !== undefined) return; // the flag's default holds them already
   const configured = configuredValue(setting, file, env)?.value as string[] | undefined;
   if (!configured) return;
@@ -40,20 +45,19 @@ function applyFileRoots(command: Command, setting: Setting, env: NodeJS.ProcessE
 }
 
 /** The NeXus name map, for an export whose format takes one (a format refuses settings it does not read). */
-function applyNexusNameMap(command: Command, env: NodeJS.ProcessEnv): void {
+function applyNexusNameMap(command: Command, file: ConfigFile | undefined, env: NodeJS.ProcessEnv): void {
   const format = command.getOptionValue("format") as { options?: Record<string, string> } | undefined;
   if (format?.options?.[NEXUS_NAMES_KEY] === undefined) return;
   const options = (command.getOptionValue("option") as Record<string, string> | undefined) ?? {};
   if (options[NEXUS_NAMES_KEY] !== undefined) return;
-  const configured = configuredValue(NEXUS_NAME_MAP_SETTING, currentConfig().file, env);
+  const configured = configuredValue(NEXUS_NAME_MAP_SETTING, file, env);
   if (configured)
     command.setOptionValueWithSource("option", { ...options, [NEXUS_NAMES_KEY]: configured.value }, "config");
 }
 
 /** The single user's key from the variable the file names, unless --api-key or $DATABROKER_API_KEY gives it. */
-function applyApiKey(command: Command, env: NodeJS.ProcessEnv): void {
+function applyApiKey(command: Command, file: ConfigFile | undefined, env: NodeJS.ProcessEnv): void {
   if (command.getOptionValue("apiKey") !== undefined || env[API_KEY_SETTING.env]) return;
-  const { file } = currentConfig();
   const named = file?.values.get(API_KEY_SETTING.key);
   if (!file || !named) return;
   const variable = named.value as string;
@@ -66,8 +70,11 @@ function applyApiKey(command: Command, env: NodeJS.ProcessEnv): void {
 }
 
 /** Sets `command`'s catalog and unset flags from the configuration (loading it: a bad file fails here). */
-export function applyConfiguration(command: Command, env: NodeJS.ProcessEnv = process.env): void {
-  const { file } = currentConfig();
+export async function applyConfiguration(
+  command: Command,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const { file } = await currentConfig();
   const name = command.name();
   if (hasOption(command, "catalog") || DEFAULT_CATALOG_COMMANDS.has(name))
     command.setOptionValue("catalog", resolveCatalog(command.getOptionValue("catalog"), file, env));
@@ -76,17 +83,17 @@ export function applyConfiguration(command: Command, env: NodeJS.ProcessEnv = pr
   for (const setting of SETTINGS) {
     if (!setting.commands.includes(name)) continue;
     if (setting === NEXUS_NAME_MAP_SETTING) {
-      applyNexusNameMap(command, env);
+      applyNexusNameMap(command, file, env);
       continue;
     }
     if (setting === API_KEY_SETTING) {
-      applyApiKey(command, env);
+      applyApiKey(command, file, env);
       continue;
     }
     const attribute = flagAttribute(setting);
     if (!hasOption(command, attribute)) continue;
     if (setting.rule.type === "paths") {
-      applyFileRoots(command, setting, env);
+      applyFileRoots(command, setting, file, env);
       continue;
     }
     if (givenOnCommandLine(command, attribute)) continue;

@@ -13,12 +13,14 @@ export interface NamedOptions {
 }
 
 /** The spec of `name` and the Broker options the configuration gives it. */
-export function namedCatalog(
+export async function namedCatalog(
   name: string,
   { config }: NamedOptions = {},
   env: NodeJS.ProcessEnv = process.env,
-): { spec: CatalogSpec; options: Pick<BrokerOptions, "fileRoots" | "maxReadBytes"> } {
-  const { file }: Configuration = config === undefined ? currentConfig() : loadConfig({ flag: config, env });
+): Promise<{ spec: CatalogSpec; options: Pick<BrokerOptions, "fileRoots" | "maxReadBytes"> }> {
+  const { file }: Configuration = await (config === undefined
+    ? currentConfig()
+    : loadConfig({ flag: config, env }));
   const spec = namedCatalogSpec(name, file, env);
   const fileRoots = configuredValue(settingAt("assets.file_roots")!, file, env)?.value as
     | string[]

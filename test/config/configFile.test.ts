@@ -213,7 +213,7 @@ test("Broker.named opens a configured SQLite catalog (path from the file's folde
   });
   // A bad file fails before anything is opened.
   writeFileSync(config, "catalogs:\n  local: {uri: 5}\n");
-  assert.throws(() => loadConfig({ flag: config }), {
+  await assert.rejects(loadConfig({ flag: config }), {
     message: `${config}:2: catalogs.local.uri: must be text, got 5`,
   });
 });

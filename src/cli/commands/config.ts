@@ -5,11 +5,10 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { problemText } from "../../config/ConfigError.ts";
 import { chosenCatalog } from "../../config/catalogResolution.ts";
-import { readConfigDocument } from "../../config/configDocument.ts";
 import { locateConfig } from "../../config/configLocations.ts";
-import { type CatalogEntry, type ConfigFile, checkConfig, type Located } from "../../config/configSchema.ts";
+import type { CatalogEntry, ConfigFile, Located } from "../../config/configSchema.ts";
 import { ruleText, type Value, valueFromEnv } from "../../config/configValues.ts";
-import { currentConfig } from "../../config/loadConfig.ts";
+import { checkConfigFile, currentConfig } from "../../config/loadConfig.ts";
 import { type Effective, effectiveValue, fileOrigin } from "../../config/origins.ts";
 import {
   API_KEY_SETTING,
@@ -170,9 +169,9 @@ function registerShow(config: Command): void {
         "give a command's flags to see what it would run with",
     )
     .option("--json", "as one JSON object")
-    .action((flags: ShowFlags) => {
+    .action(async (flags: ShowFlags) => {
       const env = process.env;
-      const { location, file } = currentConfig();
+      const { location, file } = await currentConfig();
       const settings = effectiveSettings(flags, file, env);
       const catalogs = Object.fromEntries(
         [...(file?.catalogs.values() ?? [])].map((entry) => [
@@ -210,7 +209,7 @@ function registerCheck(config: Command): void {
       "check a configuration file (default: the one read): ok, or every finding as FILE:LINE: key: rule (exit 1)",
     )
     .argument("[file]", "the file to check")
-    .action((path: string | undefined, _options, command: Command) => {
+    .action(async (path: string | undefined, _options, command: Command) => {
       let file = path;
       if (file === undefined) {
         try {
@@ -225,7 +224,7 @@ function registerCheck(config: Command): void {
         console.log("ok: no configuration file (databroker config path lists where one is looked for)");
         return;
       }
-      const { problems } = checkConfig(readConfigDocument(file));
+      const { problems } = await checkConfigFile(file);
       for (const problem of problems) console.log(problemText(problem));
       if (problems.length > 0) process.exitCode = 1;
       else console.log(`ok: ${file}`);
