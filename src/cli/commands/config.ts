@@ -238,6 +238,12 @@ export function registerConfig(program: Command): void {
       "the configuration file: named catalogs, the default catalog, server, asset and export settings " +
         "(precedence: flag > environment variable > file > default)",
     );
+  config.addHelpText(
+    "after",
+    "\nThe file read is the first found of: --config FILE (before or after the command), $DATABROKER_CONFIG, " +
+      "./databroker.yml (or .yaml), $XDG_CONFIG_HOME/databroker/databroker.yml (else ~/.config/databroker/), " +
+      "/etc/databroker/databroker.yml. None is fine (defaults).",
+  );
   registerPath(config);
   registerShow(config);
   registerCheck(config);
