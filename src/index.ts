@@ -28,6 +28,9 @@ export {
   type RunWriterTarget,
   type RunWriterTotals,
 } from "./client/index.ts";
+export { ConfigError, type ConfigProblem } from "./config/ConfigError.ts";
+export { type CatalogChoice, namedCatalogSpec } from "./config/catalogResolution.ts";
+export { type Configuration, inspectConfig, loadConfig } from "./config/loadConfig.ts";
 export { type ComposedRun, type ComposeRunOptions, composeRun } from "./documents/compose.ts";
 export type * from "./documents/types.ts";
 export { DOCUMENT_NAMES, isDocumentName } from "./documents/types.ts";

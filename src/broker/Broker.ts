@@ -146,6 +146,25 @@ export class Broker implements BrokerLike {
     return broker;
   }
 
+  /**
+   * A Broker over the catalog the configuration file names `name` (found as `databroker config path` lists,
+   * or `options.config`): its URI with its key from the environment, root_map and file roots, or a
+   * federation. An unknown name is a NotFoundError listing the configured names.
+   */
+  static async named(
+    name: string,
+    options: BrokerOptions & OpenOptions & { config?: string } = {},
+  ): Promise<Broker> {
+    const { namedCatalog } = await import("../config/namedCatalog.ts");
+    const { config, ...rest } = options;
+    const { spec, options: configured } = await namedCatalog(name, { config });
+    return Broker.open(spec, {
+      ...rest,
+      fileRoots: rest.fileRoots ?? configured.fileRoots,
+      maxReadBytes: rest.maxReadBytes ?? configured.maxReadBytes,
+    });
+  }
+
   /** A narrower Broker: the runs of this one that also match `query` (a Query or query-language text). */
   search(query: Query | string, options: ParseOptions = {}): Broker {
     const narrower = typeof query === "string" ? parseQuery(query, options) : query;

@@ -33,11 +33,12 @@ export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
   cwd = projectRoot,
-  port = 0,
+  /** The --port flag given (null: none, the port then comes from the environment or the configuration). */
+  port: number | null = 0,
 ): Promise<ServedProcess> {
   const child = spawn(
     process.execPath,
-    [join(projectRoot, "bin/databroker.js"), ...args, "--port", String(port)],
+    [join(projectRoot, "bin/databroker.js"), ...args, ...(port === null ? [] : ["--port", String(port)])],
     {
       cwd,
       env: { ...process.env, ...env },

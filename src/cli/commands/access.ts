@@ -9,7 +9,7 @@ import type { AccessPolicy } from "../../access/AccessPolicy.ts";
 import { type Principal, user } from "../../access/Principal.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import { UnreadableError, ValidationError } from "../../errors.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, catalogLabel, withCatalogOption } from "../catalogOption.ts";
 import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 import { withCatalog } from "../withCatalog.ts";
 
@@ -57,14 +57,15 @@ export function registerAccess(program: Command): void {
   withCatalogOption(access.command("load"), "load memberships into")
     .description("replace the catalog's memberships with FILE (YAML or JSON), reporting what changed")
     .argument("<file>", "users, groups, proposals, beamtimes, staff, admins (see the README)")
-    .action(async (file: string, options: { catalog: string }) => {
+    .action(async (file: string, options: { catalog: CatalogChoice }) => {
       const data = await readMembershipFile(file);
       const { changes } = await withCatalog(options.catalog, false, (broker) =>
         broker.access.loadMemberships(data, localActor(), file),
       );
-      if (changes.length === 0) console.log(`no change: ${options.catalog} already holds these memberships`);
+      if (changes.length === 0)
+        console.log(`no change: ${catalogLabel(options.catalog)} already holds these memberships`);
       else {
-        console.log(`${changes.length} change(s) loaded into ${options.catalog}:`);
+        console.log(`${changes.length} change(s) loaded into ${catalogLabel(options.catalog)}:`);
         for (const change of changes) console.log(`  ${change}`);
       }
     });
@@ -72,7 +73,7 @@ export function registerAccess(program: Command): void {
   withCatalogOption(access.command("list"), "list the memberships of")
     .description("print the catalog's memberships")
     .option("--json", "as JSON")
-    .action(async (options: { catalog: string; json?: boolean }) => {
+    .action(async (options: { catalog: CatalogChoice; json?: boolean }) => {
       const policy = await withCatalog(options.catalog, true, (broker) => broker.access.policy());
       const memberships = policy.state?.memberships;
       if (options.json) {
@@ -80,7 +81,7 @@ export function registerAccess(program: Command): void {
         return;
       }
       if (!memberships) {
-        console.log(`${options.catalog} has no memberships: single-user mode`);
+        console.log(`${catalogLabel(options.catalog)} has no memberships: single-user mode`);
         return;
       }
       const names = (ids: string[]) => ids.join(", ") || "-";
@@ -107,7 +108,7 @@ export function registerAccess(program: Command): void {
     .description("who a user or an API key is: role, scopes and the beamtimes whose runs they see")
     .option("--user <id>", "a user id")
     .option("--key <secret>", "an API key")
-    .action(async (options: { catalog: string; user?: string; key?: string }) => {
+    .action(async (options: { catalog: CatalogChoice; user?: string; key?: string }) => {
       if ((options.user === undefined) === (options.key === undefined))
         throw new ValidationError("give --user ID or --key SECRET");
       await withCatalog(options.catalog, true, async (broker) => {
@@ -128,7 +129,7 @@ export function registerAccess(program: Command): void {
     .option("--after <id>", "only entries after this one", Number)
     .option("--limit <n>", "at most this many entries", Number)
     .option("--json", "as JSON Lines")
-    .action(async (options: { catalog: string; after?: number; limit?: number; json?: boolean }) => {
+    .action(async (options: { catalog: CatalogChoice; after?: number; limit?: number; json?: boolean }) => {
       const entries = await withCatalog(options.catalog, true, (broker) =>
         broker.access.audit({ after: options.after, limit: options.limit }),
       );
@@ -145,7 +146,7 @@ export function registerAccess(program: Command): void {
     .description("move a run to another beamtime (its start document is kept as it is; audited)")
     .argument("<run>", RUN_ARGUMENT_HELP)
     .argument("<beamtime>", "the beamtime id, or - for none")
-    .action(async (ref: string, beamtime: string, options: { catalog: string }) => {
+    .action(async (ref: string, beamtime: string, options: { catalog: CatalogChoice }) => {
       await withCatalog(options.catalog, false, async (broker) => {
         const run = await runFromText(broker, ref);
         const policy = await broker.access.policy();

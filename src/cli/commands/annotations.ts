@@ -8,7 +8,7 @@ import type { Broker } from "../../broker/Broker.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import { ValidationError } from "../../errors.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import { withCatalog } from "../withCatalog.ts";
 
 interface VisibilityOptions {
@@ -82,7 +82,7 @@ function annotationLines(annotation: Annotation): string[] {
 }
 
 async function onRun<T>(
-  catalog: string,
+  catalog: CatalogChoice,
   ref: string,
   readOnly: boolean,
   work: (broker: Broker, run: Awaited<ReturnType<Broker["run"]>>) => Promise<T>,
@@ -104,7 +104,7 @@ export function registerTag(program: Command): void {
       async (
         ref: string,
         tags: string[],
-        options: VisibilityOptions & { catalog: string; remove?: boolean },
+        options: VisibilityOptions & { catalog: CatalogChoice; remove?: boolean },
       ) => {
         await onRun(options.catalog, ref, false, async (broker, run) => {
           const annotations = broker.annotations();
@@ -137,7 +137,7 @@ export function registerTag(program: Command): void {
 }
 
 interface AnnotateOptions extends VisibilityOptions {
-  catalog: string;
+  catalog: CatalogChoice;
   tag: string[];
   value: string[];
   stream?: string;
@@ -204,7 +204,7 @@ export function registerAnnotations(program: Command): void {
     .action(
       async (
         ref: string,
-        options: { catalog: string; json?: boolean; history?: string; delete?: string },
+        options: { catalog: CatalogChoice; json?: boolean; history?: string; delete?: string },
       ) => {
         if (options.history !== undefined && options.delete !== undefined)
           throw new ValidationError("--history and --delete exclude each other");

@@ -10,11 +10,11 @@ import type { Run } from "../../broker/Run.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import { isoTimeOf } from "../../documents/epochTime.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
 interface DeleteOptions {
-  catalog: string;
+  catalog: CatalogChoice;
   reason?: string;
   yes?: boolean;
 }

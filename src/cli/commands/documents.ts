@@ -17,7 +17,7 @@ import {
 import { DatabrokerError } from "../../errors.ts";
 import { openStore } from "../../storage/openStore.ts";
 import type { Store } from "../../storage/Store.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import { outputTo, withOutputOption } from "../output.ts";
 import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
@@ -62,7 +62,7 @@ export function registerDocuments(program: Command): void {
     .description("write a stored run's documents to stdout")
     .argument("<run>", RUN_ARGUMENT_HELP)
     .option("--format <format>", exportableNames(), outputFormat, "jsonl")
-    .action(async (ref: string, options: { catalog: string; format: string; output?: string }) => {
+    .action(async (ref: string, options: { catalog: CatalogChoice; format: string; output?: string }) => {
       const destination = outputTo(options.output, documentFormatNamed(options.format));
       const store = await openStore(options.catalog, { readOnly: true });
       try {

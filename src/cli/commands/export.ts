@@ -20,7 +20,7 @@ import {
   nameTemplate,
 } from "../../exports/index.ts";
 import { localExternalFiles } from "../../exports/localExternalFiles.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import {
   brokerFileOptions,
   type FileRootFlags,
@@ -32,7 +32,7 @@ import { outputTo } from "../output.ts";
 import { formatBytes, formatDuration, Progress, progressModeFor, RUNS } from "../progress.ts";
 
 interface ExportFlags extends FileRootFlags {
-  catalog: string;
+  catalog: CatalogChoice;
   format: ExportFormat;
   to: string;
   name: string;

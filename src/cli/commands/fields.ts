@@ -6,7 +6,7 @@ import { Broker } from "../../broker/Broker.ts";
 import { DatabrokerError } from "../../errors.ts";
 import type { FieldListing } from "../../queries/fieldListing.ts";
 import { aligned } from "../alignedColumns.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 
 function number(value: number | null): string {
   return value === null ? "-" : String(value);
@@ -35,7 +35,7 @@ export function registerFields(program: Command): void {
     )
     .argument("[query]", "query text, e.g. 'plan_name == \"count\"'")
     .option("--json", "print one JSON array of objects")
-    .action(async (text: string | undefined, options: { catalog: string; json?: boolean }) => {
+    .action(async (text: string | undefined, options: { catalog: CatalogChoice; json?: boolean }) => {
       const broker = await Broker.open(options.catalog, { readOnly: true });
       try {
         const rows = await (text === undefined ? broker : broker.search(text)).fields();

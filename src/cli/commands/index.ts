@@ -115,6 +115,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./pipe.ts")).registerPipe,
   },
   {
+    name: "config",
+    summary: "the configuration file: which is read (path), the settings and their origins (show), check",
+    load: async () => (await import("./config.ts")).registerConfig,
+  },
+  {
     name: "delete",
     summary: "delete one run and everything of it (recorded in the catalog's deletion audit)",
     load: async () => (await import("./delete.ts")).registerDelete,

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { Broker } from "../../broker/Broker.ts";
 import { indexFields } from "../../broker/indexFields.ts";
 import { catalogKindOf } from "../../storage/catalogs/catalogKinds.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, catalogUriOf, withCatalogOption } from "../catalogOption.ts";
 import {
   brokerFileOptions,
   type FileRootFlags,
@@ -19,7 +19,7 @@ import { plural } from "../plural.ts";
 import { FIELDS, Progress, progressModeFor } from "../progress.ts";
 
 interface IndexFlags extends FileRootFlags {
-  catalog: string;
+  catalog: CatalogChoice;
   rootMap?: Record<string, string>;
   quiet?: boolean;
   json?: boolean;
@@ -52,7 +52,7 @@ async function indexCommand(flags: IndexFlags): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, seconds })}\n`);
     else console.log(indexSummaryLine(summary, seconds));
-    if (summary.indexed > 0 && catalogKindOf(flags.catalog)?.name === "file")
+    if (summary.indexed > 0 && catalogKindOf(catalogUriOf(flags.catalog) ?? "")?.name === "file")
       console.error(
         "databroker index: a files catalog keeps statistics in memory only: they are gone when this command " +
           "ends; serve it with `databroker serve --index` to search into its external data",

@@ -11,7 +11,7 @@ import { type DocumentStream, eventCountOf } from "../../documents/formats/Docum
 import type { RunFinding } from "../../documents/run/index.ts";
 import { ConflictError, type Finding, ValidationError } from "../../errors.ts";
 import { runStretches } from "../../storage/ingest/runStretches.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, catalogLabel, withCatalogOption } from "../catalogOption.ts";
 import {
   brokerFileOptions,
   type FileRootFlags,
@@ -57,7 +57,7 @@ function outOfOrderError(finding: RunFinding): ValidationError {
 
 export async function ingestPaths(
   paths: string[],
-  catalog: string,
+  catalog: CatalogChoice,
   flags: IngestFlags = {},
 ): Promise<number> {
   const inputs = await inputsOf(paths);
@@ -107,7 +107,7 @@ export async function ingestPaths(
   const seconds = (performance.now() - started) / 1000;
   const runs = totals.runsStored + totals.runsThere;
   console.log(
-    `ingested ${plural(runs, "run")} into ${catalog}: ${totals.runsStored} stored, ` +
+    `ingested ${plural(runs, "run")} into ${catalogLabel(catalog)}: ${totals.runsStored} stored, ` +
       `${totals.runsThere} already there, ${totals.rejected} rejected; ${filesSummary(files)}; ` +
       `${plural(totals.stored, "document")} stored, ${grouped(totals.skipped)} already there; ` +
       `${plural(totals.events, "event")} read in ${seconds.toFixed(1)} s ` +
@@ -130,7 +130,7 @@ export function registerIngest(program: Command): void {
     .description("store every run found in the given files and directories (any document format)")
     .argument("<paths...>", "document files (JSON, JSON Lines, msgpack) or directories of them")
     .option("--quiet", "no progress (a bar on a terminal, a line every 10 s otherwise)")
-    .action(async (paths: string[], options: IngestFlags & { catalog: string }) => {
+    .action(async (paths: string[], options: IngestFlags & { catalog: CatalogChoice }) => {
       process.exitCode = await ingestPaths(paths, options.catalog, options);
     });
 }

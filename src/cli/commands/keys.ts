@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { type KeyListing, localActor } from "../../access/AccessControl.ts";
 import { durationSeconds } from "../../access/apiKeys.ts";
 import { ValidationError } from "../../errors.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import { withCatalog } from "../withCatalog.ts";
 
 function time(at: number | null): string {
@@ -58,7 +58,7 @@ export function registerKeys(program: Command): void {
     .option("--note <text>", "a note shown in listings")
     .action(
       async (options: {
-        catalog: string;
+        catalog: CatalogChoice;
         user: string;
         scopes?: string[];
         beamtime?: string[];
@@ -95,7 +95,7 @@ export function registerKeys(program: Command): void {
     .description("list keys (never their secrets): prefix, owner, state, scopes, beamtimes, expiry, last use")
     .option("--user <id>", "only this user's keys")
     .option("--json", "as JSON")
-    .action(async (options: { catalog: string; user?: string; json?: boolean }) => {
+    .action(async (options: { catalog: CatalogChoice; user?: string; json?: boolean }) => {
       const listed = await withCatalog(options.catalog, true, (broker) => broker.access.keys(options.user));
       if (options.json) console.log(JSON.stringify(listed, null, 2));
       else for (const key of listed) console.log(describeKey(key));
@@ -104,7 +104,7 @@ export function registerKeys(program: Command): void {
   withCatalogOption(keys.command("revoke"), "revoke a key of")
     .description("revoke a key by its first eight characters or its whole secret")
     .argument("<prefix-or-secret>")
-    .action(async (prefix: string, options: { catalog: string }) => {
+    .action(async (prefix: string, options: { catalog: CatalogChoice }) => {
       const key = await withCatalog(options.catalog, false, (broker) =>
         broker.access.revokeKey(prefix, localActor()),
       );

@@ -7,7 +7,7 @@ import { runFromText } from "../../broker/runRefText.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { LINEAGE_DIRECTIONS, type LineageDirection } from "../../provenance/lineage.ts";
 import { lineageTree } from "../../provenance/lineageTree.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 
 function depth(text: string): number {
   const value = Number(text);
@@ -32,7 +32,7 @@ export function registerLineage(program: Command): void {
     .action(
       async (
         ref: string,
-        options: { catalog: string; depth?: number; direction: LineageDirection; json?: boolean },
+        options: { catalog: CatalogChoice; depth?: number; direction: LineageDirection; json?: boolean },
       ) => {
         const broker = await Broker.open(options.catalog, { readOnly: true });
         try {

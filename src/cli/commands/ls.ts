@@ -8,7 +8,7 @@ import { ALL } from "../../queries/Query.ts";
 import { FederationReport } from "../../storage/federation/FederationReport.ts";
 import { openStore } from "../../storage/openStore.ts";
 import { aligned } from "../alignedColumns.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import { warnPartial } from "../warnPartial.ts";
 
 export const DEFAULT_LIMIT = 25;
@@ -100,7 +100,7 @@ export function registerLs(program: Command): void {
     .description("list the runs of a catalog, newest first")
     .option("--limit <n>", "how many runs", positiveInteger, DEFAULT_LIMIT)
     .option("--json", "print one JSON array of objects")
-    .action(async (options: { catalog: string; limit: number; json?: boolean }) => {
+    .action(async (options: { catalog: CatalogChoice; limit: number; json?: boolean }) => {
       const store = await openStore(options.catalog, { readOnly: true });
       const report = new FederationReport();
       try {

@@ -2,16 +2,20 @@
 // reads (the migrations a store also applies when it opens) and prints the version. Other catalog kinds set
 // themselves up when opened; for them this opens the catalog once and says so.
 import type { Command } from "commander";
+import { ValidationError } from "../../errors.ts";
 import { openStore } from "../../storage/openStore.ts";
 import { redactedUri } from "../../storage/postgres/connectionPool.ts";
 import { PostgresStore } from "../../storage/postgres/PostgresStore.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, catalogLabel, catalogUriOf, withCatalogOption } from "../catalogOption.ts";
 
 function isPostgres(uri: string): boolean {
   return uri.startsWith("postgresql://") || uri.startsWith("postgres://");
 }
 
-async function migrateCatalog(uri: string): Promise<string> {
+async function migrateCatalog(catalog: CatalogChoice): Promise<string> {
+  const uri = catalogUriOf(catalog);
+  if (uri === undefined)
+    throw new ValidationError(`${catalogLabel(catalog)} is a federation: migrate each of its catalogs`);
   if (!isPostgres(uri)) {
     await (await openStore(uri)).close();
     return `${redactedUri(uri)}: ready (this kind of catalog sets its schema up when opened)`;
@@ -25,7 +29,7 @@ async function migrateCatalog(uri: string): Promise<string> {
 export function registerMigrate(program: Command): void {
   withCatalogOption(program.command("migrate"), "migrate")
     .description("apply the catalog's pending schema migrations (PostgreSQL) and print its schema version")
-    .action(async (options: { catalog: string }) => {
+    .action(async (options: { catalog: CatalogChoice }) => {
       try {
         console.log(await migrateCatalog(options.catalog));
       } catch (error) {

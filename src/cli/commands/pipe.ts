@@ -14,7 +14,7 @@ import { paramsFromText } from "../../pipelines/processorParams.ts";
 import { processors } from "../../pipelines/processors/index.ts";
 import { parseQuery } from "../../queries/parseQuery.ts";
 import type { Query } from "../../queries/Query.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, catalogLabel, withCatalogOption } from "../catalogOption.ts";
 import { cliMessageOf } from "../errors.ts";
 import {
   brokerFileOptions,
@@ -26,10 +26,10 @@ import {
 import { grouped, plural } from "../plural.ts";
 
 interface PipeFlags extends FileRootFlags {
-  catalog: string;
+  catalog: CatalogChoice;
   run: string;
   param: string[];
-  to?: string;
+  to?: CatalogChoice;
   once?: boolean;
   rootMap?: Record<string, string>;
 }
@@ -68,11 +68,11 @@ function totalsLine(name: string, totals: PipelineTotals): string {
 
 async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
   const fileOptions = { ...brokerFileOptions(flags), rootMap: flags.rootMap };
-  const separate = flags.to !== undefined && flags.to !== flags.catalog;
+  const separate = flags.to !== undefined && catalogLabel(flags.to) !== catalogLabel(flags.catalog);
   // A read-only open first: a catalog that is not there is "no catalog at ...", never made by a pipe.
   if (!separate) await (await Broker.open(flags.catalog, { readOnly: true })).close();
   const catalog = await Broker.open(flags.catalog, { ...fileOptions, readOnly: separate });
-  const target = separate ? await Broker.open(flags.to as string) : catalog;
+  const target = separate ? await Broker.open(flags.to as CatalogChoice) : catalog;
   const stopping = new AbortController();
   const stop = () => stopping.abort();
   process.once("SIGINT", stop);
@@ -104,7 +104,9 @@ async function pipe(request: PipeRequest, flags: PipeFlags): Promise<number> {
     const following = live ? pipeline.followLive(stopping.signal) : undefined;
     await pipeline.processExisting(stopping.signal, live);
     if (following && !stopping.signal.aborted)
-      console.error(`pipe ${name}: following ${flags.catalog} for new runs (SIGINT or SIGTERM stops)`);
+      console.error(
+        `pipe ${name}: following ${catalogLabel(flags.catalog)} for new runs (SIGINT or SIGTERM stops)`,
+      );
     await following;
     await pipeline.finished();
     console.error(totalsLine(name, pipeline.totals));
@@ -132,7 +134,10 @@ export function registerPipe(program: Command): void {
     .argument("<query>", "the runs to process, e.g. 'plan_name == \"scan\"'")
     .requiredOption("--run <processor>", "a processor name, or the path of a module exporting one")
     .option("--param <name=value>", "a parameter of the processor (repeatable)", collect, [])
-    .option("--to <uri>", "catalog to write derived runs to (default: the --catalog)")
+    .option(
+      "--to <name|uri>",
+      "catalog to write derived runs to: a configured name or a URI (default: the --catalog)",
+    )
     .option("--once", "derive the completed runs, then exit (no live following)")
     .action(async (text: string, flags: PipeFlags) => {
       let request: PipeRequest;

@@ -7,7 +7,7 @@ import { didYouMean } from "../../broker/didYouMean.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { parseQuery } from "../../queries/parseQuery.ts";
 import { FederationReport } from "../../storage/federation/FederationReport.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import { warnPartial } from "../warnPartial.ts";
 import { DEFAULT_LIMIT, positiveInteger, printRunListing } from "./ls.ts";
 
@@ -17,7 +17,7 @@ export function registerSearch(program: Command): void {
     .argument("<query>", 'query text, e.g. \'plan_name == "scan" and (scan_id >= 5 or "free text")\'')
     .option("--limit <n>", "how many runs", positiveInteger, DEFAULT_LIMIT)
     .option("--json", "print one JSON array of objects")
-    .action(async (text: string, options: { catalog: string; limit: number; json?: boolean }) => {
+    .action(async (text: string, options: { catalog: CatalogChoice; limit: number; json?: boolean }) => {
       const broker = await Broker.open(options.catalog, { readOnly: true });
       try {
         const query = parseQuery(text);

@@ -1,4 +1,4 @@
-// `databroker serve [--catalog URI] [--host] [--port] [--api-key KEY | --public] [--search-budget-ms N]
+// `databroker serve [--catalog NAME|URI] [--host] [--port] [--api-key KEY | --public] [--search-budget-ms N]
 // [--max-body-bytes N] [--max-document-bytes N] [--max-string-length N] [--max-documents N]`:
 // serves a catalog over HTTP (the Tiled-compatible API). Single-user mode: one API key, given, from
 // DATABROKER_API_KEY, or made up at start-up and printed as a ready URL. SIGINT / SIGTERM close the server,
@@ -17,7 +17,7 @@ import {
   LIMIT_SETTINGS,
 } from "../../server/ingest/ingestLimits.ts";
 import { indexInBackground } from "../backgroundIndex.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, catalogLabel, withCatalogOption } from "../catalogOption.ts";
 import { reportCliFailure } from "../errors.ts";
 import {
   brokerFileOptions,
@@ -30,7 +30,7 @@ import {
 export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
   /** databroker's root_map: where moved external files are now. */
   rootMap?: Record<string, string>;
-  catalog: string;
+  catalog: CatalogChoice;
   host: string;
   port: number;
   /** The single user's key (default: DATABROKER_API_KEY, else a new random one). */
@@ -138,18 +138,22 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
 }
 
 /** What a user needs to start: the browser URL with the key, the Python line, the key itself. */
-export async function printReady(server: RunningServer, catalog: string, isPublic: boolean): Promise<void> {
+export async function printReady(
+  server: RunningServer,
+  catalog: CatalogChoice,
+  isPublic: boolean,
+): Promise<void> {
   const { url, apiKey } = server;
   const policy = await server.broker.access.policy();
   const memberships = policy.state?.memberships;
   if (memberships) {
     // Memberships decide who sees what: the single-user key is not taken.
-    console.log(`databroker is serving ${catalog} at ${url}/ with access control`);
+    console.log(`databroker is serving ${catalogLabel(catalog)} at ${url}/ with access control`);
     console.log(
       `  ${memberships.users.length} users, ${memberships.proposals.length} proposals, ${memberships.beamtimes.length} beamtimes (databroker access list)`,
     );
     console.log(
-      `  sign in with a key: databroker keys create --catalog ${catalog} --user ID, then 'Authorization: Apikey <key>'`,
+      `  sign in with a key: databroker keys create --catalog ${catalogLabel(catalog)} --user ID, then 'Authorization: Apikey <key>'`,
     );
     console.log(
       `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="<key>")`,
@@ -161,7 +165,9 @@ export async function printReady(server: RunningServer, catalog: string, isPubli
     console.log("Press Ctrl+C to stop.");
     return;
   }
-  console.log(`databroker is serving ${catalog} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`);
+  console.log(
+    `databroker is serving ${catalogLabel(catalog)} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`,
+  );
   console.log(`  web page:        ${url}/?api_key=${apiKey}`);
   console.log(`  runs:            ${url}/api/v1/search/?api_key=${apiKey}`);
   console.log(
@@ -296,7 +302,11 @@ function listenFailure(error: unknown, flags: ServeFlags): string | undefined {
 }
 
 /** Serves until a signal; prints the ready lines once listening, or why it could not start (exit code 2). */
-export async function runServer(catalog: string, flags: ServeFlags, prepare?: ServeOptions["prepare"]) {
+export async function runServer(
+  catalog: CatalogChoice,
+  flags: ServeFlags,
+  prepare?: ServeOptions["prepare"],
+) {
   let server: RunningServer;
   try {
     server = await serveCatalog({ catalog, ...flags, prepare });
@@ -313,7 +323,7 @@ export function registerServe(program: Command): void {
     withCatalogOption(program.command("serve"), "serve").description(
       "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl)",
     ),
-  ).action(async (flags: ServeFlags & { catalog: string }) => {
+  ).action(async (flags: ServeFlags & { catalog: CatalogChoice }) => {
     const { catalog, ...listen } = flags;
     await runServer(catalog, listen);
   });

@@ -8,7 +8,7 @@ import { isoTimeOf } from "../../documents/epochTime.ts";
 import type { DataKey } from "../../documents/types.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { aligned } from "../alignedColumns.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import { RUN_ARGUMENT_HELP } from "../runArgument.ts";
 
 export interface FieldDescription {
@@ -89,7 +89,7 @@ export function registerShow(program: Command): void {
     .description("describe one run: start, stop, streams with their fields and event counts")
     .argument("<run>", RUN_ARGUMENT_HELP)
     .option("--json", 'print {"start", "stop", "streams"} as JSON')
-    .action(async (ref: string, options: { catalog: string; json?: boolean }) => {
+    .action(async (ref: string, options: { catalog: CatalogChoice; json?: boolean }) => {
       const broker = await Broker.open(options.catalog, { readOnly: true });
       try {
         const description = await describeRun(await runFromText(broker, ref));

@@ -11,7 +11,7 @@ import type { ReadOptions, Stream } from "../../broker/Stream.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { tableToCSV } from "../../tables/csv.ts";
 import { tableToJSONText } from "../../tables/jsonColumns.ts";
-import { withCatalogOption } from "../catalogOption.ts";
+import { type CatalogChoice, withCatalogOption } from "../catalogOption.ts";
 import {
   brokerFileOptions,
   type FileRootFlags,
@@ -81,7 +81,7 @@ export function registerTable(program: Command): void {
       async (
         ref: string,
         options: FileRootFlags & {
-          catalog: string;
+          catalog: CatalogChoice;
           stream: string;
           fields?: string[];
           format: TableFormat;

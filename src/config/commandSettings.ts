@@ -1,0 +1,103 @@
+// The configuration applied to the command about to run (the command line's preAction hook): its catalog
+// resolved by name (--catalog NAME, or the default), and each of its flags the user did not give taken from
+// the environment, else the file (settings.ts), so precedence is decided here for every command at once.
+import type { Command } from "commander";
+import { ValidationError } from "../errors.ts";
+import { catalogChoice, resolveCatalog } from "./catalogResolution.ts";
+import type { ConfigFile } from "./configSchema.ts";
+import { currentConfig } from "./loadConfig.ts";
+import { configuredValue, envValue, fileOrigin } from "./origins.ts";
+import {
+  API_KEY_SETTING,
+  flagAttribute,
+  NEXUS_NAME_MAP_SETTING,
+  SETTINGS,
+  type Setting,
+} from "./settings.ts";
+
+/** `export --option nexus.names=FILE`: the option key the NeXus name map setting fills. */
+const NEXUS_NAMES_KEY = "nexus.names";
+
+/** Commands that serve the default catalog without a --catalog option. */
+const DEFAULT_CATALOG_COMMANDS = new Set(["start"]);
+
+function hasOption(command: Command, attribute: string): boolean {
+  return command.options.some((option) => option.attributeName() === attribute);
+}
+
+function givenOnCommandLine(command: Command, attribute: string): boolean {
+  return command.getOptionValueSource(attribute) === "cli";
+}
+
+/** File roots add up: the flags' are added to the environment's, else to the file's. */
+function applyFileRoots(
+  command: Command,
+  setting: Setting,
+  file: ConfigFile | undefined,
+  env: NodeJS.ProcessEnv,
+): void {
+  if (envValue(setting, env) !== undefined) return; // the flag's default holds them already
+  const configured = configuredValue(setting, file, env)?.value as string[] | undefined;
+  if (!configured) return;
+  const attribute = flagAttribute(setting);
+  const flags = (command.getOptionValue(attribute) as string[] | undefined) ?? [];
+  command.setOptionValueWithSource(attribute, [...configured, ...flags], "config");
+}
+
+/** The NeXus name map, for an export whose format takes one (a format refuses settings it does not read). */
+function applyNexusNameMap(command: Command, file: ConfigFile | undefined, env: NodeJS.ProcessEnv): void {
+  const format = command.getOptionValue("format") as { options?: Record<string, string> } | undefined;
+  if (format?.options?.[NEXUS_NAMES_KEY] === undefined) return;
+  const options = (command.getOptionValue("option") as Record<string, string> | undefined) ?? {};
+  if (options[NEXUS_NAMES_KEY] !== undefined) return;
+  const configured = configuredValue(NEXUS_NAME_MAP_SETTING, file, env);
+  if (configured)
+    command.setOptionValueWithSource("option", { ...options, [NEXUS_NAMES_KEY]: configured.value }, "config");
+}
+
+/** The single user's key from the variable the file names, unless --api-key or $DATABROKER_API_KEY gives it. */
+function applyApiKey(command: Command, file: ConfigFile | undefined, env: NodeJS.ProcessEnv): void {
+  if (command.getOptionValue("apiKey") !== undefined || env[API_KEY_SETTING.env]) return;
+  const named = file?.values.get(API_KEY_SETTING.key);
+  if (!file || !named) return;
+  const variable = named.value as string;
+  const key = env[variable];
+  if (!key)
+    throw new ValidationError(
+      `the API key: $${variable} is not set (${fileOrigin(file, named.line)}: ${API_KEY_SETTING.key})`,
+    );
+  command.setOptionValueWithSource("apiKey", key, "config");
+}
+
+/** Sets `command`'s catalog and unset flags from the configuration (loading it: a bad file fails here). */
+export async function applyConfiguration(
+  command: Command,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const { file } = await currentConfig();
+  const name = command.name();
+  if (hasOption(command, "catalog") || DEFAULT_CATALOG_COMMANDS.has(name))
+    command.setOptionValue("catalog", resolveCatalog(command.getOptionValue("catalog"), file, env));
+  if (name === "pipe" && typeof command.getOptionValue("to") === "string")
+    command.setOptionValue("to", catalogChoice(command.getOptionValue("to"), file, env));
+  for (const setting of SETTINGS) {
+    if (!setting.commands.includes(name)) continue;
+    if (setting === NEXUS_NAME_MAP_SETTING) {
+      applyNexusNameMap(command, file, env);
+      continue;
+    }
+    if (setting === API_KEY_SETTING) {
+      applyApiKey(command, file, env);
+      continue;
+    }
+    const attribute = flagAttribute(setting);
+    if (!hasOption(command, attribute)) continue;
+    if (setting.rule.type === "paths") {
+      applyFileRoots(command, setting, file, env);
+      continue;
+    }
+    if (givenOnCommandLine(command, attribute)) continue;
+    const configured = configuredValue(setting, file, env);
+    if (configured) command.setOptionValueWithSource(attribute, configured.value, "config");
+  }
+}
