@@ -6,7 +6,7 @@
 // source's time limit, in the library, over HTTP and on the command line.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -109,6 +109,29 @@ async function listed(
 
 const uids = (summaries: RunSummary[]) => summaries.map((summary) => summary.uid);
 
+/** `databroker ARGS` in the folder of a configuration naming the three sources and their federation. */
+function databroker(...args: string[]) {
+  writeFileSync(
+    join(folder, "databroker.yml"),
+    [
+      "catalogs:",
+      `  local: {uri: ${JSON.stringify(paths.local)}}`,
+      `  pg: {uri: ${JSON.stringify(pgUri)}}`,
+      `  remote: {uri: ${JSON.stringify(served.url)}, api_key_env: REMOTE_KEY, timeout_ms: 2000}`,
+      "  everything: {federate: [local, pg, remote]}",
+      "default: everything",
+      "",
+    ].join("\n"),
+  );
+  return spawnSync(process.execPath, [join(projectRoot, "bin/databroker.js"), ...args], {
+    cwd: folder,
+    encoding: "utf8",
+    env: { ...process.env, REMOTE_KEY: KEY, DATABROKER_CATALOG: "", DATABROKER_CONFIG: "" },
+  });
+}
+
+const listedUids = (stdout: string) => (JSON.parse(stdout) as Array<{ uid: string }>).map((run) => run.uid);
+
 /** A table as plain values, for comparing tables read from different catalogs. */
 function plain(table: Table): Record<string, unknown[]> {
   return Object.fromEntries(
@@ -129,6 +152,15 @@ describe("a federation of SQLite, PostgreSQL and a remote server agrees with one
       assert.deepEqual(summary.streams, expected[i].streams);
     }
     assert.equal(await federation.count(), await single.count());
+  });
+
+  test("on the command line: the configuration's federation is the default catalog", async () => {
+    const search = databroker("search", 'plan_name == "scan"', "--limit", "500", "--json");
+    assert.equal(search.status, 0, search.stderr);
+    assert.equal(search.stderr, "");
+    assert.deepEqual(listedUids(search.stdout), uids(await listed(single.search('plan_name == "scan"'))));
+    const table = databroker("ls", "--limit", "3");
+    assert.match(table.stdout.split("\n")[0], /exit_status +source$/);
   });
 
   test("pages in several orders, concatenated, are the listing in that order", async () => {
@@ -312,6 +344,14 @@ describe("what a federation adds", () => {
       assert.match(
         killed.failures[0].detail,
         /^the server at http:\/\/127\.0\.0\.1:\d+ did not answer: ECONNREFUSED$/,
+      );
+      // The command line: the others' runs on stdout, one warning line naming the source, exit 0.
+      const cli = databroker("ls", "--limit", "500", "--json");
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.deepEqual([...listedUids(cli.stdout)].sort(), [...expected].sort());
+      assert.match(
+        cli.stderr,
+        /^databroker ls: warning: source remote failed: the server at http:\/\/127\.0\.0\.1:\d+ did not answer: ECONNREFUSED \(its runs are missing from these results\)\n$/,
       );
       const counted = new FederationReport();
       // Counts are the sources' counts summed: the run copied into pg above counts in both.
