@@ -20,7 +20,7 @@ import { createServer } from "../../src/server/app.ts";
 import type { FederationSpec } from "../../src/storage/catalogs/CatalogSpec.ts";
 import { FederationReport } from "../../src/storage/federation/FederationReport.ts";
 import type { Table } from "../../src/tables/Table.ts";
-import { type ServedProcess, spawnServer } from "../server/serveProcess.ts";
+import { freePort, type ServedProcess, spawnServer } from "../server/serveProcess.ts";
 import { dataPath, projectRoot } from "../support/sharedData.ts";
 import { sharedPostgres } from "../support/sharedPostgres.ts";
 
@@ -293,6 +293,42 @@ describe("what a federation adds", () => {
     assert.equal(again.filter((summary) => summary.uid === other.uid).length, 1);
     assert.equal(again.find((summary) => summary.uid === other.uid)?.start.plan_name, start.plan_name);
     assert.deepEqual(conflicted.conflicts, [{ uid: other.uid, sources: ["local", "remote"] }]);
+  });
+
+  test("a query every source refuses is the caller's error; every source failing is one error naming each", async () => {
+    // Every source refusing the query alike: their error, not "every source failed".
+    const databases = await Broker.open({ name: "databases", federate: spec().federate.slice(0, 2) });
+    try {
+      const noKey = databases.search({ op: "eq", key: "", value: 1 });
+      await assert.rejects(noKey.count(), {
+        name: "UnsupportedError",
+        message: 'query key "": a key is a non-empty dotted path',
+      });
+      await assert.rejects(listed(noKey), { name: "UnsupportedError" });
+    } finally {
+      await databases.close();
+    }
+    // A server refusing it answers 422: the caller's fault too, whatever the other sources say.
+    await assert.rejects(federation.search({ op: "eq", key: "", value: 1 }).count(), {
+      name: "ValidationError",
+    });
+    const [one, two] = [await freePort(), await freePort()];
+    const nowhere = await Broker.open({
+      name: "nowhere",
+      federate: [
+        { name: "one", uri: `http://127.0.0.1:${one}` },
+        { name: "two", uri: `http://127.0.0.1:${two}` },
+      ],
+    });
+    try {
+      const expected = new RegExp(
+        `^every source of nowhere failed \\(one: the server at http://127\\.0\\.0\\.1:${one} did not answer: ECONNREFUSED; two: the server at http://127\\.0\\.0\\.1:${two} did not answer: ECONNREFUSED\\)$`,
+      );
+      await assert.rejects(nowhere.count(), { name: "UnavailableError", message: expected });
+      await assert.rejects(listed(nowhere), { name: "UnavailableError", message: expected });
+    } finally {
+      await nowhere.close();
+    }
   });
 
   test("writes are refused: a federation is read-only", async () => {

@@ -25,7 +25,7 @@ import type { SearchOptions, Store, StoreRunsOptions } from "../Store.ts";
 import { FederationReport } from "./FederationReport.ts";
 import { mergeDistinct, mergeFieldListings } from "./mergeListings.ts";
 import { mergeRuns } from "./mergeRuns.ts";
-import { DEFAULT_SOURCE_TIMEOUT_MS, Source, SourceError } from "./Source.ts";
+import { DEFAULT_SOURCE_TIMEOUT_MS, everySourceFailed, Source, SourceError } from "./Source.ts";
 
 /** Uids remembered with the source holding them (what listings taught), before the memory is started over. */
 const REMEMBERED = 200_000;
@@ -98,7 +98,7 @@ export class FederatedStore implements Store {
 
   /**
    * Each source's answer at its source's index, undefined for a source that failed: failures reported (or,
-   * all failing, the first thrown).
+   * all failing, an UnavailableError naming each).
    */
   private async bySource<T>(
     work: (store: Store) => Promise<T>,
@@ -107,9 +107,10 @@ export class FederatedStore implements Store {
     const answers = await Promise.allSettled(this.sources.map((source) => source.call(work)));
     const failures = answers.flatMap((answer) => (answer.status === "rejected" ? [answer.reason] : []));
     for (const failure of failures) if (!(failure instanceof SourceError)) throw failure;
-    if (failures.length === this.sources.length) throw failures[0];
+    const failed = (failures as SourceError[]).map((failure) => failure.failure);
+    if (failed.length === this.sources.length) throw everySourceFailed(this.label, failed);
     const reported = report ?? new FederationReport();
-    for (const failure of failures as SourceError[]) reported.failed(failure.failure);
+    for (const failure of failed) reported.failed(failure);
     if (!report) warn(reported);
     return answers.map((answer) => (answer.status === "fulfilled" ? answer.value : undefined));
   }
@@ -270,6 +271,7 @@ export class FederatedStore implements Store {
         (source) => this.listing(source, query, perSource),
         sort,
         reported,
+        this.label,
       )) {
         this.remember(summary.uid, sources[0]);
         if (skipped++ < offset) continue;

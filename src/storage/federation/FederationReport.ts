@@ -9,6 +9,8 @@ export interface SourceFailure {
   /** `timeout`: it did not answer within its time limit; `error`: it answered with an error or not at all. */
   kind: "timeout" | "error";
   detail: string;
+  /** The error itself (not part of the report's JSON). */
+  error?: Error;
 }
 
 /** A run uid held by several sources with different start documents (the first source's is shown). */
@@ -49,6 +51,9 @@ export class FederationReport {
 
   /** As the HTTP answers carry it. */
   toJSON(): { failures: SourceFailure[]; conflicts: UidConflict[] } {
-    return { failures: this.failures, conflicts: this.conflicts };
+    return {
+      failures: this.failures.map(({ source, kind, detail }) => ({ source, kind, detail })),
+      conflicts: this.conflicts,
+    };
   }
 }

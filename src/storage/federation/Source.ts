@@ -2,6 +2,7 @@
 // source that was down when the federation opened is used once it is back) and its time limit, which every
 // call to it keeps: a source that is slow or down costs a search its time limit, never a hang.
 
+import { DatabrokerError, SearchTimeoutError, UnavailableError, ValidationError } from "../../errors.ts";
 import type { CatalogSpec } from "../catalogs/CatalogSpec.ts";
 import { openStore } from "../openStore.ts";
 import type { Store } from "../Store.ts";
@@ -17,6 +18,21 @@ export class SourceError extends Error {
   constructor(readonly failure: SourceFailure) {
     super(`source ${failure.source}: ${failure.detail}`);
   }
+}
+
+/**
+ * What a federation answers when every source failed: the sources' own error when they all failed alike (a
+ * query none of them takes is the caller's fault), else one error naming each source and its failure.
+ */
+export function everySourceFailed(label: string, failures: readonly SourceFailure[]): Error {
+  const code = (failure: SourceFailure) =>
+    failure.error instanceof DatabrokerError ? failure.error.code : undefined;
+  const [first] = failures;
+  const shared = code(first);
+  if (shared !== undefined && shared !== "unavailable" && failures.every((each) => code(each) === shared))
+    return first.error as DatabrokerError;
+  const each = failures.map(({ source, detail }) => `${source}: ${detail}`).join("; ");
+  return new UnavailableError(`every source of ${label} failed (${each})`);
 }
 
 export class Source {
@@ -63,8 +79,19 @@ export class Source {
     try {
       return await Promise.race([this.store().then(work), late]);
     } catch (error) {
-      if (error instanceof SourceError) throw error;
-      throw new SourceError({ source: this.name, kind: "error", detail: (error as Error).message });
+      // The request's own faults are every source's: a bad query, the search's time budget spent.
+      if (
+        error instanceof SourceError ||
+        error instanceof ValidationError ||
+        error instanceof SearchTimeoutError
+      )
+        throw error;
+      throw new SourceError({
+        source: this.name,
+        kind: "error",
+        detail: (error as Error).message,
+        error: error as Error,
+      });
     } finally {
       clearTimeout(timer);
     }

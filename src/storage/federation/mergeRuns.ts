@@ -8,7 +8,7 @@ import { compareRuns } from "../../catalog/runOrder.ts";
 import type { SortKey } from "../../catalog/SortKey.ts";
 import { compareCodePoints } from "../../queries/compareValues.ts";
 import type { FederationReport } from "./FederationReport.ts";
-import { type Source, SourceError } from "./Source.ts";
+import { everySourceFailed, type Source, SourceError } from "./Source.ts";
 
 /** A listed run with the sources holding it, in the federation's order. */
 export interface FederatedRun {
@@ -56,21 +56,22 @@ const fingerprint = (run: RunSummary) =>
   createHash("sha1").update(JSON.stringify(run.start)).digest("base64");
 
 /**
- * Runs of every source's listing (`list`), in `sort` order, each uid once. All sources failing is the first
- * failure thrown; some failing is reported.
+ * Runs of every source's listing (`list`), in `sort` order, each uid once. Some sources failing is reported;
+ * all of them, an UnavailableError naming each (`label` names the federation).
  */
 export async function* mergeRuns(
   sources: readonly Source[],
   list: (source: Source) => AsyncIterable<RunSummary>,
   sort: readonly SortKey[] | undefined,
   report: FederationReport,
+  label: string,
 ): AsyncGenerator<FederatedRun> {
   const compare = ordered(sort);
   const iterators = sources.map((source) => ({ source, iterator: list(source)[Symbol.asyncIterator]() }));
   const started = await Promise.all(
     iterators.map(({ source, iterator }) => advance(source, iterator, report)),
   );
-  if (report.failures.length === sources.length) throw new SourceError(report.failures[0]);
+  if (report.failures.length === sources.length) throw everySourceFailed(label, report.failures);
   const heads = started.filter((head): head is Head => head !== undefined);
   const rank = (head: Head) => sources.indexOf(head.source);
   const listed = new Map<string, { start: string; source: Source }>();
