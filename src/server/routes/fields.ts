@@ -5,11 +5,11 @@ import type { FastifyInstance } from "fastify";
 import { queryFromTiledParams } from "../../queries/index.ts";
 import { exactNumbersAsked, sendJson } from "../json.ts";
 import { paramsOf } from "../requestParams.ts";
-import { type ReadRoutesOptions, requestCatalog } from "./reply.ts";
+import { namedCatalogOf, type ReadRoutesOptions } from "./reply.ts";
 
 export async function fieldsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   app.get("/api/v1/fields", async (request, reply) => {
-    const catalog = requestCatalog(request, options.broker).search(queryFromTiledParams(paramsOf(request)));
+    const catalog = namedCatalogOf(request, options.catalogs).search(queryFromTiledParams(paramsOf(request)));
     return sendJson(reply, { fields: await catalog.fields() }, exactNumbersAsked(request));
   });
 }
