@@ -30,7 +30,11 @@ export class RunNode implements ContainerNode {
   }
 
   /** The node of a listed run, with the annotations its viewer reads. */
-  static async of(broker: Broker, summary: RunSummary, catalogPath: readonly string[] = []): Promise<RunNode> {
+  static async of(
+    broker: Broker,
+    summary: RunSummary,
+    catalogPath: readonly string[] = [],
+  ): Promise<RunNode> {
     return new RunNode(broker, summary, await broker.annotations().list(summary.start), catalogPath);
   }
 

@@ -42,7 +42,9 @@ async function targetOf(request: FastifyRequest, catalogs: CatalogTree, wanted: 
   if (!wanted.includes(target) || (target === "revisions" && rest[2] !== "revisions"))
     throw new NotFoundError(
       `No such entry: ${request.method} /api/v1/annotations/ takes [{catalog}/]${wanted
-        .map((shape) => ({ run: "{uid}", annotation: "{uid}/{id}", revisions: "{uid}/{id}/revisions" })[shape])
+        .map(
+          (shape) => ({ run: "{uid}", annotation: "{uid}/{id}", revisions: "{uid}/{id}/revisions" })[shape],
+        )
         .join(" or ")}`,
     );
   const [uid, id] = rest;

@@ -3,12 +3,12 @@
 // Store.put: all of it is stored or none of it.
 import type { FastifyInstance } from "fastify";
 import type { Finding } from "../../errors.ts";
+import type { CatalogTree } from "../CatalogTree.ts";
 import { BodySpool, bodyTooLarge } from "../ingest/BodySpool.ts";
 import { limitDocuments } from "../ingest/documentLimits.ts";
 import { howToRaise, type IngestLimits } from "../ingest/ingestLimits.ts";
 import { BODY_SOURCE, ingestMediaTypeOf, requestDocuments } from "../ingest/requestDocuments.ts";
 import { type RunResult, RunTally } from "../ingest/runTally.ts";
-import type { CatalogTree } from "../CatalogTree.ts";
 import { callerView, namedCatalogOf } from "./reply.ts";
 
 export interface DocumentsRoutesOptions {

@@ -49,7 +49,8 @@ export function pathCatalogOf(
   const path = nodePathOf(request, route);
   const located = catalogs.locate(path);
   // The tree's own root holds catalogs, no runs: as a run route's path, it names no entry.
-  if ("treeRoot" in located) throw new NotFoundError(`No such entry: [] (name a catalog: ${catalogs.names.join(", ")})`);
+  if ("treeRoot" in located)
+    throw new NotFoundError(`No such entry: [] (name a catalog: ${catalogs.names.join(", ")})`);
   const { catalog, rest } = located;
   return { catalog: view(request, catalog.broker), path: catalog.path, rest };
 }
