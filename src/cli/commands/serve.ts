@@ -381,10 +381,12 @@ export function registerServe(program: Command): void {
         "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl), and others under their names (--mount)",
       ),
     ),
-  ).action(async (flags: ServeFlags & { catalog: string }, command: Command) => {
-    const { catalog, ...listen } = flags;
-    // With mounts, the root catalog is only the one asked for: else the root lists the mounted catalogs.
-    const asked = command.getOptionValueSource("catalog") !== "default" || !!process.env.DATABROKER_CATALOG;
-    await runServer(listen.mounts && !asked ? undefined : catalog, listen);
-  });
+  ).action(
+    async (flags: ServeFlags & { catalog: string; mount?: Record<string, string> }, command: Command) => {
+      const { catalog, mount: mounts, ...listen } = flags;
+      // With mounts, the root catalog is only the one asked for: else the root lists the mounted catalogs.
+      const asked = command.getOptionValueSource("catalog") !== "default" || !!process.env.DATABROKER_CATALOG;
+      await runServer(mounts && !asked ? undefined : catalog, { ...listen, mounts });
+    },
+  );
 }
