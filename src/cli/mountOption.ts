@@ -20,7 +20,7 @@ export function collectMount(text: string, mounts: Record<string, string> = {}):
 export function withMountOption(command: Command): Command {
   return command.option(
     "--mount <name=uri>",
-    "also serve this catalog under its name (/api/v1/metadata/NAME/...; the Python client's c[NAME]); repeatable. Without --catalog the root lists the mounted catalogs",
+    "also serve this catalog under its name (/api/v1/metadata/NAME/...); repeatable. Without --catalog the root lists the mounted catalogs (the Python client's c[NAME])",
     collectMount,
   );
 }

@@ -54,11 +54,6 @@ export class CatalogTree {
     return [...this.named.keys()];
   }
 
-  /** Every catalog of the tree once. */
-  brokers(): Broker[] {
-    return [...(this.root ? [this.root] : []), ...this.named.values()];
-  }
-
   /** The same tree with each catalog's brokers changed by `change` (a search budget, say). */
   map(change: (broker: Broker) => Broker): CatalogTree {
     const named: Record<string, Broker> = {};

@@ -1,9 +1,9 @@
 // `databroker serve [--catalog URI] [--mount NAME=URI ...] [--host] [--port] [--api-key KEY | --public]
 // [--search-budget-ms N] [--max-body-bytes N] [--max-document-bytes N] [--max-string-length N]
 // [--max-documents N]`: serves a catalog over HTTP (the Tiled-compatible API), and each mounted catalog under
-// its name; with mounts and no --catalog (nor $DATABROKER_CATALOG), the root lists the mounted catalogs. Single-user mode: one API key, given, from
-// DATABROKER_API_KEY, or made up at start-up and printed as a ready URL. SIGINT / SIGTERM close the server,
-// then the catalog.
+// its name; with mounts and no --catalog (nor $DATABROKER_CATALOG), the root lists the mounted catalogs.
+// Single-user mode: one API key, given, from DATABROKER_API_KEY, or made up at start-up and printed as a
+// ready URL. SIGINT / SIGTERM close the server, then every catalog.
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import { parseByteCount } from "../../assets/environment.ts";
@@ -182,14 +182,23 @@ function servedText(catalog: string | undefined, mounts: string[]): string {
   return mounts.length === 0 ? catalog : `${catalog} and ${named}`;
 }
 
-/** Where each mounted catalog's runs are listed, and how the Python client reaches one. */
-function printMounts(server: RunningServer, key: string): void {
+/**
+ * Where each mounted catalog's runs are listed, and how the Python client reaches one: `c[NAME]` when the
+ * root lists the catalogs; beside a root catalog, whose `c[key]` is a uid lookup, by the catalog's own URL.
+ */
+function printMounts(server: RunningServer, key: string, hasRoot: boolean): void {
   const names = Object.keys(server.mounts);
   for (const name of names)
     console.log(
       `  ${`${name}:`.padEnd(16)} ${server.url}/api/v1/search/${encodeURIComponent(name)}?api_key=${key}`,
     );
-  if (names.length > 0) console.log(`  in Python:       c[${JSON.stringify(names[0])}] is a catalog of runs`);
+  if (names.length === 0) return;
+  const [first] = names;
+  console.log(
+    hasRoot
+      ? `  in Python:       from_uri("${server.url}/api/v1/metadata/${encodeURIComponent(first)}", api_key="${key}") is a catalog of runs`
+      : `  in Python:       c[${JSON.stringify(first)}] is a catalog of runs`,
+  );
 }
 
 /** What a user needs to start: the browser URL with the key, the Python line, the key itself. */
@@ -214,7 +223,7 @@ export async function printReady(
     console.log(
       `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="<key>")`,
     );
-    printMounts(server, "<key>");
+    printMounts(server, "<key>", catalog !== undefined);
     if (process.env.DATABROKER_API_KEY || isPublic)
       console.log(
         "  note: --api-key, DATABROKER_API_KEY and --public are for single-user mode and are not used",
@@ -228,7 +237,7 @@ export async function printReady(
   console.log(
     `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="${apiKey}")`,
   );
-  printMounts(server, apiKey);
+  printMounts(server, apiKey, catalog !== undefined);
   console.log(`  API key:         ${apiKey}`);
   console.log("Press Ctrl+C to stop.");
 }
