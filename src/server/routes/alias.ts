@@ -19,7 +19,7 @@ export async function aliasRoutes(app: FastifyInstance, options: ReadRoutesOptio
     const { catalog, path, rest } = pathCatalogOf(request, options.catalogs, ALIAS_ROUTE);
     if (rest.length !== 4)
       throw new NotFoundError(
-        `No such entry: an alias is /api/v1/${ALIAS_ROUTE}/[{catalog}/]{beamline}/{proposal}/{beamtime}/{scan_id|latest|-N}, got ${rest.length} part(s) after the catalog`,
+        `No such entry: an alias is /api/v1/${ALIAS_ROUTE}/{beamline}/{proposal}/{beamtime}/{scan_id|latest|-N} (after a catalog's name, if any), got ${rest.length} part(s)`,
       );
     const summary = await catalog.findAlias(runAliasFromParts([...rest]));
     reply.header("content-location", Links.of(request).route("metadata", [...path, summary.uid]));
