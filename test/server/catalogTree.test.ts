@@ -424,4 +424,28 @@ describe("the access policy hides the same runs in every catalog", () => {
       }
     }
   });
+
+  test("re-tagging a run of the second catalog (catalog=two) moves it out of its beamtime's view there only", async () => {
+    const moved = otherUid(RUN_SPECS.R1a.uid);
+    const retag = await fetch(`${api}/access/retag?catalog=two`, {
+      method: "POST",
+      headers: { ...as("staffX"), "content-type": "application/json" },
+      body: JSON.stringify({ uid: moved, beamtime: "B1b" }),
+    });
+    assert.equal(retag.status, 200, await retag.text());
+    // u1 works on B1a: its run in the first catalog stays visible, the re-tagged copy is gone.
+    assert.equal(
+      (await fetch(`${api}/metadata/one/${RUN_SPECS.R1a.uid}`, { headers: as("u1") })).status,
+      200,
+    );
+    assert.equal((await fetch(`${api}/metadata/two/${moved}`, { headers: as("u1") })).status, 404);
+    assert.equal((await fetch(`${api}/metadata/two/${moved}`, { headers: as("pi1") })).status, 200);
+    // The run is looked up in the catalog named: in the first one it is unknown.
+    const elsewhere = await fetch(`${api}/access/retag?catalog=one`, {
+      method: "POST",
+      headers: { ...as("staffX"), "content-type": "application/json" },
+      body: JSON.stringify({ uid: moved, beamtime: "B1a" }),
+    });
+    assert.equal(elsewhere.status, 404);
+  });
 });
