@@ -17,6 +17,7 @@ import {
   ingestLimitsOf,
   LIMIT_SETTINGS,
 } from "../../server/ingest/ingestLimits.ts";
+import { type CatalogSpec, catalogLabel } from "../../storage/catalogs/CatalogSpec.ts";
 import { indexInBackground } from "../backgroundIndex.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import { cliMessageOf, reportCliFailure } from "../errors.ts";
@@ -32,10 +33,10 @@ import { withMountOption } from "../mountOption.ts";
 export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
   /** databroker's root_map: where moved external files are now. */
   rootMap?: Record<string, string>;
-  /** The catalog served at the root; none: the root lists `mounts` (then at least one is needed). */
-  catalog?: string;
-  /** Catalogs served under their names (NAME -> URI), listed in this order. */
-  mounts?: Record<string, string>;
+  /** The catalog served at the root (a URI or a configured spec); none: the root lists `mounts`. */
+  catalog?: string | CatalogSpec;
+  /** Catalogs served under their names (NAME -> URI or configured spec), listed in this order. */
+  mounts?: Record<string, string | CatalogSpec>;
   host: string;
   port: number;
   /** The single user's key (default: DATABROKER_API_KEY, else a new random one). */
@@ -115,18 +116,20 @@ function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy
 async function openCatalogs(
   options: ServeOptions,
 ): Promise<{ root?: Broker; mounts: Record<string, Broker>; all: Broker[] }> {
-  const open = (uri: string) => Broker.open(uri, { ...brokerFileOptions(options), rootMap: options.rootMap });
+  const open = (catalog: string | CatalogSpec) =>
+    Broker.open(catalog, { ...brokerFileOptions(options), rootMap: options.rootMap });
   const all: Broker[] = [];
   try {
     const root = options.catalog === undefined ? undefined : await open(options.catalog);
     if (root) all.push(root);
     const mounts: Record<string, Broker> = {};
-    for (const [name, uri] of Object.entries(options.mounts ?? {})) {
+    for (const [name, catalog] of Object.entries(options.mounts ?? {})) {
       try {
-        mounts[name] = await open(uri);
+        mounts[name] = await open(catalog);
       } catch (error) {
         const code = error instanceof DatabrokerError ? error.code : "unreadable";
-        throw new DatabrokerError(code, `--mount ${name}=${uri}: ${cliMessageOf(error)}`, { cause: error });
+        const what = `--mount ${name}=${catalogLabel(catalog)}`;
+        throw new DatabrokerError(code, `${what}: ${cliMessageOf(error)}`, { cause: error });
       }
       all.push(mounts[name]);
     }
@@ -176,10 +179,10 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
 }
 
 /** What is served, for the ready line: the root catalog, then the mounted ones by name. */
-function servedText(catalog: string | undefined, mounts: string[]): string {
+function servedText(catalog: string | CatalogSpec | undefined, mounts: string[]): string {
   const named = mounts.length === 0 ? "" : `catalog${mounts.length > 1 ? "s" : ""} ${mounts.join(", ")}`;
   if (catalog === undefined) return named;
-  return mounts.length === 0 ? catalog : `${catalog} and ${named}`;
+  return mounts.length === 0 ? catalogLabel(catalog) : `${catalogLabel(catalog)} and ${named}`;
 }
 
 /**
@@ -204,7 +207,7 @@ function printMounts(server: RunningServer, key: string, hasRoot: boolean): void
 /** What a user needs to start: the browser URL with the key, the Python line, the key itself. */
 export async function printReady(
   server: RunningServer,
-  catalog: string | undefined,
+  catalog: string | CatalogSpec | undefined,
   isPublic: boolean,
 ): Promise<void> {
   const { url, apiKey } = server;
@@ -218,7 +221,7 @@ export async function printReady(
       `  ${memberships.users.length} users, ${memberships.proposals.length} proposals, ${memberships.beamtimes.length} beamtimes (databroker access list)`,
     );
     console.log(
-      `  sign in with a key: databroker keys create --catalog ${catalog ?? Object.values(server.mounts)[0].store.uri} --user ID, then 'Authorization: Apikey <key>'`,
+      `  sign in with a key: databroker keys create --catalog ${catalogLabel(catalog ?? server.broker.store.uri)} --user ID, then 'Authorization: Apikey <key>'`,
     );
     console.log(
       `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="<key>")`,
@@ -368,7 +371,7 @@ function listenFailure(error: unknown, flags: ServeFlags): string | undefined {
 
 /** Serves until a signal; prints the ready lines once listening, or why it could not start (exit code 2). */
 export async function runServer(
-  catalog: string | undefined,
+  catalog: string | CatalogSpec | undefined,
   flags: ServeFlags,
   prepare?: ServeOptions["prepare"],
 ) {
