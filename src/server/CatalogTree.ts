@@ -75,12 +75,11 @@ export class CatalogTree {
    * The catalog a `catalog` query parameter names, for routes that take no path (absent or empty: the
    * primary catalog).
    */
-  catalogNamed(name: string | null | undefined): MountedCatalog {
-    if (name === null || name === undefined || name === "")
-      return { broker: this.primary, path: this.root ? [] : [this.names[0]] };
+  catalogNamed(name: string | null | undefined): Broker {
+    if (name === null || name === undefined || name === "") return this.primary;
     const broker = this.named.get(name);
     if (!broker) throw this.noSuchCatalog(name);
-    return { broker, path: [name] };
+    return broker;
   }
 
   private noSuchCatalog(name: string): NotFoundError {

@@ -64,7 +64,7 @@ export function namedCatalogOf(
   catalogs: CatalogTree,
   view: CatalogView = requestCatalog,
 ): Broker {
-  return view(request, catalogs.catalogNamed(paramsOf(request).get("catalog")).broker);
+  return view(request, catalogs.catalogNamed(paramsOf(request).get("catalog")));
 }
 
 /** The run of a run route's path (`{uid}` or `{catalog}/{uid}`) in the caller's view of its catalog. */
