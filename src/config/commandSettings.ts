@@ -3,7 +3,7 @@
 // the environment, else the file (settings.ts), so precedence is decided here for every command at once.
 import type { Command } from "commander";
 import { ValidationError } from "../errors.ts";
-import { catalogChoice, resolveCatalog } from "./catalogResolution.ts";
+import { catalogChoice, catalogNames, chosenCatalog, namedCatalogSpec } from "./catalogResolution.ts";
 import type { ConfigFile } from "./configSchema.ts";
 import { currentConfig } from "./loadConfig.ts";
 import { configuredValue, envValue, fileOrigin } from "./origins.ts";
@@ -69,6 +69,21 @@ function applyApiKey(command: Command, file: ConfigFile | undefined, env: NodeJS
   command.setOptionValueWithSource("apiKey", key, "config");
 }
 
+/**
+ * `serve`'s mounted catalogs: each `--mount NAME=VALUE` whose value is a configured name opens that catalog;
+ * without --mount, every catalog the configuration names is mounted under its name (a configured tree).
+ */
+function applyMounts(command: Command, file: ConfigFile | undefined, env: NodeJS.ProcessEnv): void {
+  const given = command.getOptionValue("mount") as Record<string, string> | undefined;
+  const mounts = given
+    ? Object.fromEntries(
+        Object.entries(given).map(([name, value]) => [name, catalogChoice(value, file, env)]),
+      )
+    : Object.fromEntries(catalogNames(file).map((name) => [name, namedCatalogSpec(name, file, env)]));
+  if (Object.keys(mounts).length > 0)
+    command.setOptionValueWithSource("mount", mounts, given ? "cli" : "config");
+}
+
 /** Sets `command`'s catalog and unset flags from the configuration (loading it: a bad file fails here). */
 export async function applyConfiguration(
   command: Command,
@@ -76,8 +91,13 @@ export async function applyConfiguration(
 ): Promise<void> {
   const { file } = await currentConfig();
   const name = command.name();
-  if (hasOption(command, "catalog") || DEFAULT_CATALOG_COMMANDS.has(name))
-    command.setOptionValue("catalog", resolveCatalog(command.getOptionValue("catalog"), file, env));
+  if (hasOption(command, "catalog") || DEFAULT_CATALOG_COMMANDS.has(name)) {
+    const chosen = chosenCatalog(command.getOptionValue("catalog"), file, env);
+    // "default": nobody chose it (serve then lists its mounted catalogs at the root instead).
+    const source = chosen.origin === "default" ? "default" : "config";
+    command.setOptionValueWithSource("catalog", catalogChoice(chosen.text, file, env), source);
+  }
+  if (hasOption(command, "mount")) applyMounts(command, file, env);
   if (name === "pipe" && typeof command.getOptionValue("to") === "string")
     command.setOptionValue("to", catalogChoice(command.getOptionValue("to"), file, env));
   for (const setting of SETTINGS) {

@@ -6,6 +6,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Broker } from "../broker/index.ts";
 import { type AuthOptions, authPlugin } from "./auth.ts";
+import { CatalogTree } from "./CatalogTree.ts";
 import { answerClientError } from "./clientErrors.ts";
 import { replyWithError } from "./errorReply.ts";
 import { closeIdleConnections } from "./idleConnections.ts";
@@ -53,7 +54,14 @@ export interface ServerTimeouts {
 export const DEFAULT_SEARCH_BUDGET_MS = 10_000;
 
 export interface ServerOptions {
-  broker: Broker;
+  /** The catalog served at the root (its runs by uid); optional when `catalogs` names some. */
+  broker?: Broker;
+  /**
+   * Named catalogs, each served under its name (`/api/v1/metadata/<name>/<uid>/...`), listed in this order;
+   * a path's first segment is a catalog's name first, then a run of `broker`. Without `broker`, the root is
+   * a container of these catalogs. Names: not empty, no '/', not starting with '.'.
+   */
+  catalogs?: Record<string, Broker>;
   /** The time budget of one search request, past which it answers 503 (default 10 s; 0: no limit). */
   searchBudgetMs?: number;
   auth?: AuthOptions;
@@ -79,7 +87,12 @@ const COMPRESSIBLE = /^(application\/(json|json-seq|x-msgpack)|text\/)/;
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const budget = options.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS;
-  const broker = options.broker.withSearchBudget(budget > 0 ? budget : undefined);
+  const catalogs = CatalogTree.of(options.broker, options.catalogs).map((broker) =>
+    broker.withSearchBudget(budget > 0 ? budget : undefined),
+  );
+  // Routes without a path (keys, whoami, memberships) and sign-in work on the primary catalog: the root
+  // catalog, else the first named one. Its access policy decides what callers see in every catalog.
+  const broker = catalogs.primary;
   const socketIdleMs = options.timeouts?.socketIdleMs ?? 120_000;
   const app = Fastify({
     logger: options.logger ?? false,
@@ -122,7 +135,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   // --- helper L's plugins: the principal of every request first, then ingest (POST /api/v1/documents/) ---
   await app.register(authPlugin, { ...options.auth, access: broker.access });
   await app.register(documentsRoutes, {
-    broker,
+    catalogs,
     bodyIdleMs: options.timeouts?.bodyIdleMs ?? 30_000,
     limits: ingestLimitsOf(options.limits, {}),
     trustResourcePaths: options.trustResourcePaths,
@@ -132,27 +145,27 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(aboutRoutes, { auth: options.auth });
   await app.register(whoamiRoutes, { broker });
   await app.register(apiKeyRoutes, { broker });
-  await app.register(accessRoutes, { broker });
+  await app.register(accessRoutes, { catalogs });
   await app.register(apiDocsRoutes);
   await app.register(webPageRoutes, { webRoot: options.webRoot, oidcIssuer: options.auth?.oidc?.issuer });
-  await app.register(metadataRoutes, { broker });
-  await app.register(aliasRoutes, { broker });
-  await app.register(deleteRunRoutes, { broker });
-  await app.register(metadataUpdateRoutes, { broker });
-  await app.register(annotationRoutes, { broker });
-  await app.register(searchRoutes, { broker });
-  await app.register(distinctRoutes, { broker });
-  await app.register(fieldsRoutes, { broker });
-  await app.register(arrayRoutes, { broker });
-  await app.register(tableRoutes, { broker });
-  await app.register(containerRoutes, { broker });
-  await app.register(runDocumentsRoutes, { broker });
+  await app.register(metadataRoutes, { catalogs });
+  await app.register(aliasRoutes, { catalogs });
+  await app.register(deleteRunRoutes, { catalogs });
+  await app.register(metadataUpdateRoutes, { catalogs });
+  await app.register(annotationRoutes, { catalogs });
+  await app.register(searchRoutes, { catalogs });
+  await app.register(distinctRoutes, { catalogs });
+  await app.register(fieldsRoutes, { catalogs });
+  await app.register(arrayRoutes, { catalogs });
+  await app.register(tableRoutes, { catalogs });
+  await app.register(containerRoutes, { catalogs });
+  await app.register(runDocumentsRoutes, { catalogs });
   await app.register(websocket);
   await app.register(streamRoutes, {
-    broker,
+    catalogs,
     heartbeatMs: options.timeouts?.heartbeatMs,
     idleMs: socketIdleMs,
   });
-  await app.register(provenanceRoutes, { broker });
+  await app.register(provenanceRoutes, { catalogs });
   return app;
 }

@@ -22,6 +22,12 @@ const PAGE: Array<[string, string]> = [
   ],
 ];
 
+/** The routes that take no node path name their catalog with a parameter. */
+const CATALOG: [string, string] = [
+  "catalog",
+  "the catalog (by name) of a server serving several; default: the root catalog, else the first named one",
+];
+
 const DATA = ["application/octet-stream", "application/json", "text/csv"];
 const TABLE = ["application/vnd.apache.arrow.file", "text/csv", "application/json"];
 
@@ -35,14 +41,15 @@ export const ROUTE_DOCS: RouteDoc[] = [
   {
     method: "get",
     path: "/api/v1/metadata/{path}",
-    summary: "One node (catalog, run, stream, dataset, array)",
+    summary:
+      "One node (catalog, run, stream, dataset, array); a path's first segment names one of the server's catalogs first, then a run of the root catalog (as on every {path} and {uid} route)",
     produces: ["application/json"],
   },
   {
     method: "get",
     path: "/api/v1/alias/{beamline}/{proposal}/{beamtime}/{scan}",
     summary:
-      "A run by its alias, as /api/v1/metadata/{uid} answers it: scan is a scan_id (the newest run with it), latest, or -N",
+      "A run by its alias, as /api/v1/metadata/{uid} answers it: scan is a scan_id (the newest run with it), latest, or -N; a catalog's name may lead the parts",
     produces: ["application/json"],
   },
   {
@@ -69,7 +76,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
     path: "/api/v1/fields",
     summary:
       "databroker's own: the streams and fields of the runs matching the filters, with runs, events, min, max, shape and runs not indexed",
-    parameters: PAGE.filter(([name]) => name.startsWith("filter")),
+    parameters: [...PAGE.filter(([name]) => name.startsWith("filter")), CATALOG],
     produces: ["application/json"],
   },
   {
@@ -160,6 +167,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
     path: "/api/v1/documents/",
     summary:
       "Ingest documents (JSON array, json-seq or msgpack of [name, doc] or {name, doc}); needs the key",
+    parameters: [CATALOG],
     produces: ["application/json"],
   },
 ];

@@ -62,12 +62,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "PATCH /api/v1/metadata/*": "write:annotations",
   "PUT /api/v1/metadata/*": "write:annotations",
   "GET /api/v1/revisions/*": "read:metadata",
-  "GET /api/v1/annotations/:uid": "read:metadata",
-  "POST /api/v1/annotations/:uid": "write:annotations",
-  "GET /api/v1/annotations/:uid/:id": "read:metadata",
-  "PATCH /api/v1/annotations/:uid/:id": "write:annotations",
-  "DELETE /api/v1/annotations/:uid/:id": "write:annotations",
-  "GET /api/v1/annotations/:uid/:id/revisions": "read:metadata",
+  // [{catalog}/]{uid}: list (GET), create (POST); .../{id}: read, edit (PATCH), delete; .../{id}/revisions.
+  "GET /api/v1/annotations/*": "read:metadata",
+  "POST /api/v1/annotations/*": "write:annotations",
+  "PATCH /api/v1/annotations/*": "write:annotations",
+  "DELETE /api/v1/annotations/*": "write:annotations",
   "GET /api/v1/tags": "read:metadata",
   "GET /api/v1/tags/:tag": "read:metadata",
   // Derived runs: a run's provenance record and its lineage graph (metadata only; hidden inputs redacted).

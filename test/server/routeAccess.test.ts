@@ -114,7 +114,9 @@ function concrete(
           ? "" // offered on the catalog only
           : pattern.includes("/alias/")
             ? ALIAS
-            : uid;
+            : pattern.startsWith("/api/v1/annotations/") && (method === "PATCH" || method === "DELETE")
+              ? `${uid}/${annotation}` // an annotation of the run; GET and POST name the run
+              : uid;
   const path = pattern.replace("*", rest);
   const query = pattern.includes("/array/block/")
     ? "?block=0"

@@ -1,13 +1,14 @@
-// `databroker serve [--catalog NAME|URI] [--host] [--port] [--api-key KEY | --public] [--search-budget-ms N]
-// [--max-body-bytes N] [--max-document-bytes N] [--max-string-length N] [--max-documents N]`:
-// serves a catalog over HTTP (the Tiled-compatible API). Single-user mode: one API key, given, from
-// DATABROKER_API_KEY, or made up at start-up and printed as a ready URL. SIGINT / SIGTERM close the server,
-// then the catalog.
+// `databroker serve [--catalog NAME|URI] [--mount NAME=NAME|URI ...] [--host] [--port] [--api-key KEY | --public]
+// [--search-budget-ms N] [--max-body-bytes N] [--max-document-bytes N] [--max-string-length N]
+// [--max-documents N]`: serves a catalog over HTTP (the Tiled-compatible API), and each mounted catalog under
+// its name; with mounts and no --catalog (nor $DATABROKER_CATALOG, nor a configured default), the root lists the mounted catalogs; a configuration's catalogs are all mounted unless --mount is given.
+// Single-user mode: one API key, given, from DATABROKER_API_KEY, or made up at start-up and printed as a
+// ready URL. SIGINT / SIGTERM close the server, then every catalog.
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import { parseByteCount } from "../../assets/environment.ts";
 import { Broker } from "../../broker/index.ts";
-import { ValidationError } from "../../errors.ts";
+import { DatabrokerError, ValidationError } from "../../errors.ts";
 import { createServer } from "../../server/app.ts";
 import { type AuthOptions, checkApiKey, newApiKey } from "../../server/auth.ts";
 import {
@@ -18,7 +19,7 @@ import {
 } from "../../server/ingest/ingestLimits.ts";
 import { indexInBackground } from "../backgroundIndex.ts";
 import { type CatalogChoice, catalogLabel, withCatalogOption } from "../catalogOption.ts";
-import { reportCliFailure } from "../errors.ts";
+import { cliMessageOf, reportCliFailure } from "../errors.ts";
 import {
   brokerFileOptions,
   type FileRootFlags,
@@ -26,11 +27,15 @@ import {
   withRootMapOption,
   withTrustOption,
 } from "../fileRootOptions.ts";
+import { withMountOption } from "../mountOption.ts";
 
 export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
   /** databroker's root_map: where moved external files are now. */
   rootMap?: Record<string, string>;
-  catalog: CatalogChoice;
+  /** The catalog served at the root (a URI or a configured spec); none: the root lists `mounts`. */
+  catalog?: CatalogChoice;
+  /** Catalogs served under their names (NAME -> URI or configured spec), listed in this order. */
+  mounts?: Record<string, CatalogChoice>;
   host: string;
   port: number;
   /** The single user's key (default: DATABROKER_API_KEY, else a new random one). */
@@ -55,7 +60,10 @@ export interface ServeOptions extends FileRootFlags, Partial<IngestLimits> {
 
 export interface RunningServer {
   app: FastifyInstance;
+  /** The primary catalog: the root one, else the first mounted one (its access data signs callers in). */
   broker: Broker;
+  /** The mounted catalogs by name. */
+  mounts: Record<string, Broker>;
   /** The server's base URL (`http://127.0.0.1:8000`). */
   url: string;
   apiKey: string;
@@ -103,17 +111,53 @@ function signInOptions(options: ServeOptions): Pick<AuthOptions, "oidc" | "proxy
   };
 }
 
+/** The root catalog and the mounted ones, opened in order; on any failure, every one opened is closed. */
+async function openCatalogs(
+  options: ServeOptions,
+): Promise<{ root?: Broker; mounts: Record<string, Broker>; all: Broker[] }> {
+  const open = (catalog: CatalogChoice) =>
+    Broker.open(catalog, { ...brokerFileOptions(options), rootMap: options.rootMap });
+  const all: Broker[] = [];
+  try {
+    const root = options.catalog === undefined ? undefined : await open(options.catalog);
+    if (root) all.push(root);
+    const mounts: Record<string, Broker> = {};
+    const rootName = typeof options.catalog === "object" ? options.catalog.name : undefined;
+    for (const [name, catalog] of Object.entries(options.mounts ?? {})) {
+      // The configured default is also mounted under its name: one catalog, opened once.
+      if (root && rootName !== undefined && typeof catalog === "object" && catalog.name === rootName) {
+        mounts[name] = root;
+        continue;
+      }
+      try {
+        mounts[name] = await open(catalog);
+      } catch (error) {
+        const code = error instanceof DatabrokerError ? error.code : "unreadable";
+        const what = `--mount ${name}=${catalogLabel(catalog)}`;
+        throw new DatabrokerError(code, `${what}: ${cliMessageOf(error)}`, { cause: error });
+      }
+      all.push(mounts[name]);
+    }
+    if (all.length === 0)
+      throw new ValidationError("nothing to serve: give --catalog URI or --mount NAME=URI");
+    return { root, mounts, all };
+  } catch (error) {
+    await Promise.all(all.map((broker) => broker.close()));
+    throw error;
+  }
+}
+
 export async function serveCatalog(options: ServeOptions): Promise<RunningServer> {
   const apiKey = checkApiKey(options.apiKey ?? (process.env.DATABROKER_API_KEY || newApiKey()));
   const signIn = signInOptions(options);
-  const broker = await Broker.open(options.catalog, {
-    ...brokerFileOptions(options),
-    rootMap: options.rootMap,
-  });
+  const { root, mounts, all } = await openCatalogs(options);
+  const broker = all[0];
+  const closeAll = () => Promise.all(all.map((each) => each.close())).then(() => undefined);
   try {
     await options.prepare?.(broker);
     const app = await createServer({
-      broker,
+      broker: root,
+      catalogs: mounts,
       auth: { apiKey, public: options.public, ...signIn },
       searchBudgetMs: options.searchBudgetMs ?? searchBudgetFromEnv(),
       limits: ingestLimitsOf(options),
@@ -124,40 +168,70 @@ export async function serveCatalog(options: ServeOptions): Promise<RunningServer
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : options.port;
     const url = `http://${urlHost(options.host)}:${port}`;
-    const indexing = options.index ? indexInBackground(broker, (line) => console.error(line)) : undefined;
+    const indexing = options.index
+      ? all.map((each) => indexInBackground(each, (line) => console.error(line)))
+      : [];
     let closing: Promise<void> | undefined;
     const close = () => {
-      closing ??= Promise.all([app.close(), indexing?.stop()]).then(() => broker.close());
+      closing ??= Promise.all([app.close(), ...indexing.map((job) => job.stop())]).then(closeAll);
       return closing;
     };
-    return { app, broker, url, apiKey, close };
+    return { app, broker, mounts, url, apiKey, close };
   } catch (error) {
-    await broker.close();
+    await closeAll();
     throw error;
   }
+}
+
+/** What is served, for the ready line: the root catalog, then the mounted ones by name. */
+function servedText(catalog: CatalogChoice | undefined, mounts: string[]): string {
+  const named = mounts.length === 0 ? "" : `catalog${mounts.length > 1 ? "s" : ""} ${mounts.join(", ")}`;
+  if (catalog === undefined) return named;
+  return mounts.length === 0 ? catalogLabel(catalog) : `${catalogLabel(catalog)} and ${named}`;
+}
+
+/**
+ * Where each mounted catalog's runs are listed, and how the Python client reaches one: `c[NAME]` when the
+ * root lists the catalogs; beside a root catalog, whose `c[key]` is a uid lookup, by the catalog's own URL.
+ */
+function printMounts(server: RunningServer, key: string, hasRoot: boolean): void {
+  const names = Object.keys(server.mounts);
+  for (const name of names)
+    console.log(
+      `  ${`${name}:`.padEnd(16)} ${server.url}/api/v1/search/${encodeURIComponent(name)}?api_key=${key}`,
+    );
+  if (names.length === 0) return;
+  const [first] = names;
+  console.log(
+    hasRoot
+      ? `  in Python:       from_uri("${server.url}/api/v1/metadata/${encodeURIComponent(first)}", api_key="${key}") is a catalog of runs`
+      : `  in Python:       c[${JSON.stringify(first)}] is a catalog of runs`,
+  );
 }
 
 /** What a user needs to start: the browser URL with the key, the Python line, the key itself. */
 export async function printReady(
   server: RunningServer,
-  catalog: CatalogChoice,
+  catalog: CatalogChoice | undefined,
   isPublic: boolean,
 ): Promise<void> {
   const { url, apiKey } = server;
+  const served = servedText(catalog, Object.keys(server.mounts));
   const policy = await server.broker.access.policy();
   const memberships = policy.state?.memberships;
   if (memberships) {
     // Memberships decide who sees what: the single-user key is not taken.
-    console.log(`databroker is serving ${catalogLabel(catalog)} at ${url}/ with access control`);
+    console.log(`databroker is serving ${served} at ${url}/ with access control`);
     console.log(
       `  ${memberships.users.length} users, ${memberships.proposals.length} proposals, ${memberships.beamtimes.length} beamtimes (databroker access list)`,
     );
     console.log(
-      `  sign in with a key: databroker keys create --catalog ${catalogLabel(catalog)} --user ID, then 'Authorization: Apikey <key>'`,
+      `  sign in with a key: databroker keys create --catalog ${catalogLabel(catalog ?? server.broker.store.uri)} --user ID, then 'Authorization: Apikey <key>'`,
     );
     console.log(
       `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="<key>")`,
     );
+    printMounts(server, "<key>", catalog !== undefined);
     if (process.env.DATABROKER_API_KEY || isPublic)
       console.log(
         "  note: --api-key, DATABROKER_API_KEY and --public are for single-user mode and are not used",
@@ -165,14 +239,13 @@ export async function printReady(
     console.log("Press Ctrl+C to stop.");
     return;
   }
-  console.log(
-    `databroker is serving ${catalogLabel(catalog)} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`,
-  );
+  console.log(`databroker is serving ${served} at ${url}/${isPublic ? " (public: anyone may read)" : ""}`);
   console.log(`  web page:        ${url}/?api_key=${apiKey}`);
   console.log(`  runs:            ${url}/api/v1/search/?api_key=${apiKey}`);
   console.log(
     `  Python:          from tiled.client import from_uri; c = from_uri("${url}", api_key="${apiKey}")`,
   );
+  printMounts(server, apiKey, catalog !== undefined);
   console.log(`  API key:         ${apiKey}`);
   console.log("Press Ctrl+C to stop.");
 }
@@ -303,7 +376,7 @@ function listenFailure(error: unknown, flags: ServeFlags): string | undefined {
 
 /** Serves until a signal; prints the ready lines once listening, or why it could not start (exit code 2). */
 export async function runServer(
-  catalog: CatalogChoice,
+  catalog: CatalogChoice | undefined,
   flags: ServeFlags,
   prepare?: ServeOptions["prepare"],
 ) {
@@ -320,11 +393,21 @@ export async function runServer(
 
 export function registerServe(program: Command): void {
   withListenOptions(
-    withCatalogOption(program.command("serve"), "serve").description(
-      "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl)",
+    withMountOption(
+      withCatalogOption(program.command("serve"), "serve at the root").description(
+        "serve a catalog over HTTP (Tiled-compatible API for the Python client, browsers and curl), and others under their names (--mount)",
+      ),
     ),
-  ).action(async (flags: ServeFlags & { catalog: CatalogChoice }) => {
-    const { catalog, ...listen } = flags;
-    await runServer(catalog, listen);
-  });
+  ).action(
+    async (
+      flags: ServeFlags & { catalog: CatalogChoice; mount?: Record<string, CatalogChoice> },
+      command: Command,
+    ) => {
+      const { catalog, mount: mounts, ...listen } = flags;
+      // With mounts, the root catalog is only one asked for (flag, environment or the configuration's
+      // default): else the root lists the mounted catalogs.
+      const asked = command.getOptionValueSource("catalog") !== "default";
+      await runServer(mounts && !asked ? undefined : catalog, { ...listen, mounts });
+    },
+  );
 }

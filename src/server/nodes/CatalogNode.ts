@@ -1,5 +1,5 @@
-// The root (spec CatalogOfBlueskyRuns "1"): runs keyed by start uid, searched with queries, sorted by start
-// time by default. Its contents are never inlined (the client would then count them instead of searching).
+// A catalog (spec CatalogOfBlueskyRuns "1"), at the root or under its name (CatalogTree.ts): runs keyed by
+// start uid, searched with queries, sorted by start time by default. Its contents are never inlined (the client would then count them instead of searching).
 import { didYouMean, type Suggestion } from "../../broker/didYouMean.ts";
 import type { Broker } from "../../broker/index.ts";
 import type { SortKey } from "../../catalog/SortKey.ts";
@@ -18,11 +18,15 @@ export interface RunPage {
 
 export class CatalogNode implements ContainerNode {
   readonly family = "container";
-  readonly path: readonly string[] = [];
   readonly specs: Spec[] = [{ name: "CatalogOfBlueskyRuns", version: "1" }];
   readonly sorting: Sorting[] = CATALOG_SORTING.map((entry) => ({ ...entry }));
 
-  constructor(private readonly broker: Broker) {}
+  constructor(
+    /** The catalog as the caller sees it. */
+    readonly broker: Broker,
+    /** `[]` at the root, `[name]` for a named catalog. */
+    readonly path: readonly string[] = [],
+  ) {}
 
   metadata(): Record<string, unknown> {
     return {};
@@ -37,7 +41,7 @@ export class CatalogNode implements ContainerNode {
     const summaries = [];
     for await (const summary of this.broker.search(query).summaries(page)) summaries.push(summary);
     // Each run's annotations at once: a page waits for the slowest list, not for their sum.
-    return Promise.all(summaries.map((summary) => RunNode.of(this.broker, summary)));
+    return Promise.all(summaries.map((summary) => RunNode.of(this.broker, summary, this.path)));
   }
 
   /** A close value for a search of this catalog that found nothing (broker/didYouMean.ts). */
@@ -57,7 +61,7 @@ export class CatalogNode implements ContainerNode {
     for await (const summary of this.broker
       .search({ op: "eq", key: "uid", value: key })
       .summaries({ limit: 1 }))
-      return RunNode.of(this.broker, summary);
+      return RunNode.of(this.broker, summary, this.path);
     throw new NotFoundError(`No such entry: ${key}`);
   }
 }

@@ -18,17 +18,24 @@ export class RunNode implements ContainerNode {
   private loaded?: Promise<Run>;
 
   constructor(
-    private readonly broker: Broker,
+    /** The run's catalog as the caller sees it. */
+    readonly broker: Broker,
     readonly summary: RunSummary,
     /** The run's annotations the caller reads (annotations/Annotation.ts), oldest first. */
     readonly annotations: readonly Annotation[],
+    /** Its catalog's path: `[]` at the root, `[name]` for a named catalog. */
+    catalogPath: readonly string[] = [],
   ) {
-    this.path = [summary.uid];
+    this.path = [...catalogPath, summary.uid];
   }
 
   /** The node of a listed run, with the annotations its viewer reads. */
-  static async of(broker: Broker, summary: RunSummary): Promise<RunNode> {
-    return new RunNode(broker, summary, await broker.annotations().list(summary.start));
+  static async of(
+    broker: Broker,
+    summary: RunSummary,
+    catalogPath: readonly string[] = [],
+  ): Promise<RunNode> {
+    return new RunNode(broker, summary, await broker.annotations().list(summary.start), catalogPath);
   }
 
   /**

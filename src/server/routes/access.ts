@@ -2,12 +2,11 @@
 // as `databroker access load` does), the audit log, and re-tagging a run to another beamtime (staff of both
 // beamlines, or an admin). Every change is audited with the caller's id.
 import type { FastifyInstance } from "fastify";
-import type { Broker } from "../../broker/index.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import { actorOf } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { paramsOf } from "../requestParams.ts";
-import { catalogVisibleTo } from "../visibleCatalog.ts";
+import { callerView, namedCatalogOf, type ReadRoutesOptions } from "./reply.ts";
 
 function wholeNumber(params: URLSearchParams, name: string): number | undefined {
   const text = params.get(name);
@@ -17,8 +16,9 @@ function wholeNumber(params: URLSearchParams, name: string): number | undefined 
   return Number(text);
 }
 
-export async function accessRoutes(app: FastifyInstance, options: { broker: Broker }): Promise<void> {
-  const access = options.broker.access;
+export async function accessRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  // The primary catalog's access data: what signs callers in and decides what they see in every catalog.
+  const access = options.catalogs.primary.access;
 
   app.get("/api/v1/access/memberships", async (request, reply) => {
     const memberships = request.policy.state?.memberships;
@@ -45,7 +45,8 @@ export async function accessRoutes(app: FastifyInstance, options: { broker: Brok
     if (typeof body.uid !== "string" || !(typeof body.beamtime === "string" || body.beamtime === null))
       throw new ValidationError('send {"uid": "<run uid>", "beamtime": "<beamtime id>" or null}');
     const { policy, principal } = request;
-    const run = await catalogVisibleTo(options.broker, request)
+    // The run is looked up in the catalog `catalog=` names (default: the primary one).
+    const run = await namedCatalogOf(request, options.catalogs, callerView)
       .search({ op: "eq", key: "uid", value: body.uid })
       .run(body.uid);
     const from = policy.beamtimeOf(run.start);

@@ -1,7 +1,8 @@
 // Our annotation routes: a run's annotations listed, created, read, edited (naming the revision the edit was
 // made from, in the body or an If-Match header: a stale one is 409, none is 428), deleted and their revisions;
 // and tags across the runs the caller sees. Runs are resolved as the caller may see them (a hidden run is the
-// same 404 as a missing one), and every change goes through annotations/Annotations.ts.
+// same 404 as a missing one), and every change goes through annotations/Annotations.ts. A named catalog's runs
+// are under /api/v1/annotations/{catalog}/{uid}...; the tag routes take `catalog=` (default: the primary one).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Annotation } from "../../annotations/Annotation.ts";
 import type { Annotations } from "../../annotations/Annotations.ts";
@@ -9,21 +10,46 @@ import type { Broker } from "../../broker/index.ts";
 import type { RunStart } from "../../documents/types.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 import { actorOf } from "../auth.ts";
+import type { CatalogTree } from "../CatalogTree.ts";
 import { PreconditionRequiredError } from "../errors.ts";
 import { sendJson } from "../json.ts";
 import { pageOf, paramsOf } from "../requestParams.ts";
-import { requestCatalog } from "./reply.ts";
+import { namedCatalogOf, pathCatalogOf, type ReadRoutesOptions } from "./reply.ts";
 
 /** The run a request names, as the caller may see it, and the annotations as the caller uses them. */
-export async function annotatedRun(
-  request: FastifyRequest,
-  broker: Broker,
+async function annotatedRun(
+  catalog: Broker,
   uid: string,
+  actor: string,
 ): Promise<{ start: RunStart; annotations: Annotations; catalog: Broker }> {
-  const catalog = requestCatalog(request, broker);
   for await (const summary of catalog.search({ op: "eq", key: "uid", value: uid }).summaries({ limit: 1 }))
-    return { start: summary.start, annotations: catalog.annotations(actorOf(request)), catalog };
+    return { start: summary.start, annotations: catalog.annotations(actor), catalog };
   throw new NotFoundError(`No such entry: ['${uid}']`);
+}
+
+/** What an annotation route's path names: `[{catalog}/]{uid}[/{id}[/revisions]]`. */
+type AnnotationTarget = "run" | "annotation" | "revisions";
+
+const TARGET_OF_LENGTH: Record<number, AnnotationTarget> = { 1: "run", 2: "annotation", 3: "revisions" };
+
+/**
+ * The run (and annotation) an annotation route's path names, in the caller's view of its catalog (a catalog's
+ * name first, CatalogTree.ts); a path of another shape, or of a target the method does not take, is a 404.
+ */
+async function targetOf(request: FastifyRequest, catalogs: CatalogTree, wanted: AnnotationTarget[]) {
+  const { catalog, path, rest } = pathCatalogOf(request, catalogs, "annotations");
+  const target = TARGET_OF_LENGTH[rest.length];
+  if (!wanted.includes(target) || (target === "revisions" && rest[2] !== "revisions"))
+    throw new NotFoundError(
+      `No such entry: ${request.method} /api/v1/annotations/ takes [{catalog}/]${wanted
+        .map(
+          (shape) => ({ run: "{uid}", annotation: "{uid}/{id}", revisions: "{uid}/{id}/revisions" })[shape],
+        )
+        .join(" or ")}`,
+    );
+  const [uid, id] = rest;
+  const run = await annotatedRun(catalog, uid, actorOf(request));
+  return { ...run, target, path, id };
 }
 
 /** The revision a change names: `revision` in the body or query, else an If-Match header ("3" or 3). */
@@ -44,36 +70,36 @@ function sendAnnotation(reply: import("fastify").FastifyReply, annotation: Annot
   return sendJson(reply, annotation);
 }
 
-interface RunParams {
-  uid: string;
-}
-interface AnnotationParams extends RunParams {
-  id: string;
-}
+export async function annotationRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  const { catalogs } = options;
 
-export async function annotationRoutes(app: FastifyInstance, options: { broker: Broker }): Promise<void> {
-  const { broker } = options;
-
-  app.get<{ Params: RunParams }>("/api/v1/annotations/:uid", async (request, reply) => {
-    const { start, annotations } = await annotatedRun(request, broker, request.params.uid);
+  // A run's annotations, one of them, or its revisions: one wildcard route per method, so a catalog's name
+  // may lead the path as on every path route.
+  app.get("/api/v1/annotations/*", async (request, reply) => {
+    const { start, annotations, target, id } = await targetOf(request, catalogs, [
+      "run",
+      "annotation",
+      "revisions",
+    ]);
+    if (target === "annotation") return sendAnnotation(reply, await annotations.get(start, id));
+    if (target === "revisions") {
+      const revisions = await annotations.revisions(start, id);
+      return sendJson(reply, { data: revisions, meta: { count: revisions.length } });
+    }
     const list = await annotations.list(start);
     return sendJson(reply, { data: list, meta: { count: list.length } });
   });
 
-  app.post<{ Params: RunParams }>("/api/v1/annotations/:uid", async (request, reply) => {
-    const { start, annotations } = await annotatedRun(request, broker, request.params.uid);
+  app.post("/api/v1/annotations/*", async (request, reply) => {
+    const { start, annotations, path } = await targetOf(request, catalogs, ["run"]);
     const created = await annotations.create(start, request.body);
-    reply.code(201).header("Location", `/api/v1/annotations/${start.uid}/${created.id}`);
+    const location = ["", "api", "v1", "annotations", ...path, start.uid, created.id];
+    reply.code(201).header("Location", location.map(encodeURIComponent).join("/"));
     return sendAnnotation(reply, created);
   });
 
-  app.get<{ Params: AnnotationParams }>("/api/v1/annotations/:uid/:id", async (request, reply) => {
-    const { start, annotations } = await annotatedRun(request, broker, request.params.uid);
-    return sendAnnotation(reply, await annotations.get(start, request.params.id));
-  });
-
-  app.patch<{ Params: AnnotationParams }>("/api/v1/annotations/:uid/:id", async (request, reply) => {
-    const { start, annotations } = await annotatedRun(request, broker, request.params.uid);
+  app.patch("/api/v1/annotations/*", async (request, reply) => {
+    const { start, annotations, id } = await targetOf(request, catalogs, ["annotation"]);
     const body = request.body as Record<string, unknown> | null;
     const named = typeof body === "object" && body !== null && "revision" in body;
     const revision = revisionOf(request);
@@ -81,24 +107,18 @@ export async function annotationRoutes(app: FastifyInstance, options: { broker: 
       throw new PreconditionRequiredError(
         "name the revision your edit was made from ('revision' in the body, or If-Match: \"<revision>\"), so no one's edit is lost",
       );
-    return sendAnnotation(reply, await annotations.edit(start, request.params.id, body, revision));
+    return sendAnnotation(reply, await annotations.edit(start, id, body, revision));
   });
 
-  app.delete<{ Params: AnnotationParams }>("/api/v1/annotations/:uid/:id", async (request, reply) => {
-    const { start, annotations } = await annotatedRun(request, broker, request.params.uid);
-    return sendJson(reply, await annotations.delete(start, request.params.id, revisionOf(request)));
-  });
-
-  app.get<{ Params: AnnotationParams }>("/api/v1/annotations/:uid/:id/revisions", async (request, reply) => {
-    const { start, annotations } = await annotatedRun(request, broker, request.params.uid);
-    const revisions = await annotations.revisions(start, request.params.id);
-    return sendJson(reply, { data: revisions, meta: { count: revisions.length } });
+  app.delete("/api/v1/annotations/*", async (request, reply) => {
+    const { start, annotations, id } = await targetOf(request, catalogs, ["annotation"]);
+    return sendJson(reply, await annotations.delete(start, id, revisionOf(request)));
   });
 
   // Tags across the runs the caller sees, each with how many runs carry it (a private tag counts for its
   // author only), and the runs that carry one.
   app.get("/api/v1/tags", async (request, reply) => {
-    const found = await requestCatalog(request, broker).distinct("tags", { counts: true });
+    const found = await namedCatalogOf(request, catalogs).distinct("tags", { counts: true });
     return sendJson(reply, {
       data: found.map(({ value, count }) => ({ tag: value, count })),
       meta: { count: found.length },
@@ -106,7 +126,7 @@ export async function annotationRoutes(app: FastifyInstance, options: { broker: 
   });
 
   app.get<{ Params: { tag: string } }>("/api/v1/tags/:tag", async (request, reply) => {
-    const tagged = requestCatalog(request, broker).search({
+    const tagged = namedCatalogOf(request, catalogs).search({
       op: "contains",
       key: "tags",
       value: request.params.tag,

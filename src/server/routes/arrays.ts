@@ -41,7 +41,7 @@ async function arrayNodeOf(
   options: ReadRoutesOptions,
   route: string,
 ): Promise<ArrayNode> {
-  const node = await nodeOf(request, options.broker, route);
+  const node = await nodeOf(request, options.catalogs, route);
   if (node.family !== "array") throw wrongFamily(node, `/${route}`);
   return node;
 }

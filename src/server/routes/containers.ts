@@ -11,7 +11,7 @@ import { namesInBody } from "./tables.ts";
 
 export async function containerRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const node = await nodeOf(request, options.broker, "container/full");
+    const node = await nodeOf(request, options.catalogs, "container/full");
     if (node.family !== "container") throw wrongFamily(node, "/container/full");
     const params = paramsOf(request);
     const requested = params.get("format");
@@ -26,7 +26,7 @@ export async function containerRoutes(app: FastifyInstance, options: ReadRoutesO
         node,
         documents: () => node.documents(),
         run: () => node.run(),
-        exportSettings: { options: {}, externalFiles: localExternalFiles(options.broker) },
+        exportSettings: { options: {}, externalFiles: localExternalFiles(node.broker) },
       };
       const format = runFormats.choose(requested, accept);
       const fileName = async () => format.fileName?.(served);

@@ -13,12 +13,12 @@ import { nodeOf, type ReadRoutesOptions } from "./reply.ts";
 export async function deleteRunRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   app.delete("/api/v1/metadata/*", async (request, reply) => {
     // Resolved as the caller may see it: a run hidden from them is as unknown as a missing one (404).
-    const node = await nodeOf(request, options.broker, "metadata");
+    const node = await nodeOf(request, options.catalogs, "metadata");
     if (!(node instanceof RunNode))
       throw new MethodNotAllowedError(`only whole runs can be deleted, not /${node.path.join("/")}`);
     const by = actorOf(request);
     const reason = paramsOf(request).get("reason") ?? undefined;
-    await options.broker.store.deleteRun(node.path[0], { by, reason });
+    await node.broker.store.deleteRun(node.summary.uid, { by, reason });
     return reply.code(204).send();
   });
 }

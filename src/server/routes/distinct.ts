@@ -8,16 +8,16 @@ import { sendJson } from "../json.ts";
 import { queryKeyOf } from "../metadataKeys.ts";
 import { CatalogNode } from "../nodes/CatalogNode.ts";
 import { booleanOf, listOf, paramsOf } from "../requestParams.ts";
-import { nodeOf, type ReadRoutesOptions, requestCatalog } from "./reply.ts";
+import { nodeOf, type ReadRoutesOptions } from "./reply.ts";
 
 export async function distinctRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const node = await nodeOf(request, options.broker, "distinct");
+    const node = await nodeOf(request, options.catalogs, "distinct");
     if (!(node instanceof CatalogNode))
-      throw new MethodNotAllowedError("distinct is offered on the catalog only");
+      throw new MethodNotAllowedError("distinct is offered on a catalog only");
     const params = paramsOf(request);
     const counts = booleanOf(params, "counts", false);
-    const broker = requestCatalog(request, options.broker).search(queryFromTiledParams(params));
+    const broker = node.broker.search(queryFromTiledParams(params));
     const metadata: Record<string, unknown[]> = {};
     for (const key of listOf(params, "metadata")) {
       const values = await broker.distinct(queryKeyOf(key), { counts: true });

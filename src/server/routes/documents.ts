@@ -1,18 +1,19 @@
-// Ingest over HTTP: POST /api/v1/documents/ with a JSON array, json-seq or msgpack body of `[name, doc]` or
+// Ingest over HTTP: POST /api/v1/documents/[?catalog=NAME] (default: the primary catalog) with a JSON array, json-seq or msgpack body of `[name, doc]` or
 // `{name, doc}`, spooled as it arrives (BodySpool.ts) and parsed from the spool. One request is one
 // Store.put: all of it is stored or none of it.
 import type { FastifyInstance } from "fastify";
-import type { Broker } from "../../broker/index.ts";
 import type { Finding } from "../../errors.ts";
+import type { CatalogTree } from "../CatalogTree.ts";
 import { BodySpool, bodyTooLarge } from "../ingest/BodySpool.ts";
 import { limitDocuments } from "../ingest/documentLimits.ts";
 import { howToRaise, type IngestLimits } from "../ingest/ingestLimits.ts";
 import { BODY_SOURCE, ingestMediaTypeOf, requestDocuments } from "../ingest/requestDocuments.ts";
 import { type RunResult, RunTally } from "../ingest/runTally.ts";
-import { catalogVisibleTo } from "../visibleCatalog.ts";
+import { callerView, namedCatalogOf } from "./reply.ts";
 
 export interface DocumentsRoutesOptions {
-  broker: Broker;
+  /** Runs go to the catalog `catalog=` names, else the primary one (CatalogTree.ts). */
+  catalogs: CatalogTree;
   /** Accept Resources whose files lie outside the broker's file roots (see ServerOptions). */
   trustResourcePaths?: boolean;
   /** A body that brings no data for this long is cut (408). */
@@ -58,7 +59,8 @@ export async function documentsRoutes(app: FastifyInstance, options: DocumentsRo
       const documents = tally.observe(limitDocuments(parsed, BODY_SOURCE, limits));
       // Atomic per request: the store reads the spooled body slice by slice (events as compact column
       // pages, not the body's text) and writes it in one transaction, begun once the body is all here.
-      const report = await catalogVisibleTo(options.broker, request).put(documents, {
+      const catalog = namedCatalogOf(request, options.catalogs, callerView);
+      const report = await catalog.put(documents, {
         trustResourcePaths: options.trustResourcePaths,
         inputComplete: body.complete,
       });

@@ -6,11 +6,11 @@ import { queryFromTiledParams } from "../../queries/index.ts";
 import { partialAnswer } from "../federationReports.ts";
 import { exactNumbersAsked, sendJson } from "../json.ts";
 import { paramsOf } from "../requestParams.ts";
-import { type ReadRoutesOptions, requestCatalog } from "./reply.ts";
+import { namedCatalogOf, type ReadRoutesOptions } from "./reply.ts";
 
 export async function fieldsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   app.get("/api/v1/fields", async (request, reply) => {
-    const catalog = requestCatalog(request, options.broker).search(queryFromTiledParams(paramsOf(request)));
+    const catalog = namedCatalogOf(request, options.catalogs).search(queryFromTiledParams(paramsOf(request)));
     const fields = await catalog.fields();
     return sendJson(reply, { fields, ...partialAnswer(request) }, exactNumbersAsked(request));
   });

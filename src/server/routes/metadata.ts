@@ -20,7 +20,7 @@ export async function sendNodeMetadata(
 
 export async function metadataRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) =>
-    sendNodeMetadata(request, reply, await nodeOf(request, options.broker, "metadata"));
+    sendNodeMetadata(request, reply, await nodeOf(request, options.catalogs, "metadata"));
   app.get("/api/v1/metadata", handler);
   app.get("/api/v1/metadata/*", handler);
 }

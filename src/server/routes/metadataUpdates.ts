@@ -6,15 +6,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { applyLayerChanges, layerChanges } from "../../annotations/annotationLayer.ts";
 import { applyJsonPatch, applyMergePatch } from "../../annotations/jsonPatch.ts";
-import type { Broker } from "../../broker/index.ts";
 import { ValidationError } from "../../errors.ts";
 import { actorOf } from "../auth.ts";
+import type { CatalogTree } from "../CatalogTree.ts";
 import { MethodNotAllowedError, NotAcceptableError } from "../errors.ts";
 import { Links } from "../links.ts";
 import { RunNode } from "../nodes/RunNode.ts";
 import { pageOf, paramsOf } from "../requestParams.ts";
 import { sendMetadata } from "../sendMetadata.ts";
-import { nodeOf, requestCatalog } from "./reply.ts";
+import { nodeOf, type ReadRoutesOptions } from "./reply.ts";
 
 const JSON_PATCH = "application/json-patch+json";
 const MERGE_PATCH = "application/merge-patch+json";
@@ -24,8 +24,8 @@ function refused(path: string, rule: string, message: string): ValidationError {
 }
 
 /** The run a metadata update names; streams and the catalog hold no annotations. */
-async function runNodeOf(request: FastifyRequest, broker: Broker, route: string): Promise<RunNode> {
-  const node = await nodeOf(request, broker, route);
+async function runNodeOf(request: FastifyRequest, catalogs: CatalogTree, route: string): Promise<RunNode> {
+  const node = await nodeOf(request, catalogs, route);
   if (!(node instanceof RunNode))
     throw new MethodNotAllowedError(
       `only a run's annotations change, not /${node.path.join("/")}: its documents are immutable`,
@@ -72,7 +72,6 @@ function checkUnchanged(node: RunNode, specs: unknown, accessBlob: unknown): voi
 /** Applies the caller's new view of the metadata: only `annotations` may differ from `before`. */
 async function applyMetadata(
   request: FastifyRequest,
-  broker: Broker,
   node: RunNode,
   before: Record<string, unknown>,
   after: unknown,
@@ -90,9 +89,8 @@ async function applyMetadata(
       );
   }
   const changes = layerChanges(node.annotations, next.annotations ?? []);
-  const catalog = requestCatalog(request, broker);
   await applyLayerChanges(
-    catalog.annotations(actorOf(request)),
+    node.broker.annotations(actorOf(request)),
     node.summary.start,
     node.annotations,
     changes,
@@ -100,21 +98,21 @@ async function applyMetadata(
 }
 
 /** The answer Tiled gives an update: the node's metadata now (the client keeps it as its copy). */
-async function sendUpdated(request: FastifyRequest, reply: FastifyReply, broker: Broker, node: RunNode) {
-  const fresh = await RunNode.of(requestCatalog(request, broker), node.summary);
+async function sendUpdated(request: FastifyRequest, reply: FastifyReply, node: RunNode) {
+  const fresh = await RunNode.of(node.broker, node.summary, node.path.slice(0, -1));
   return sendMetadata(request, reply, {
-    id: node.path[0],
+    id: node.summary.uid,
     metadata: fresh.metadata(),
     specs: fresh.specs,
     access_blob: null,
   });
 }
 
-export async function metadataUpdateRoutes(app: FastifyInstance, options: { broker: Broker }): Promise<void> {
-  const { broker } = options;
+export async function metadataUpdateRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
+  const { catalogs } = options;
 
   app.patch("/api/v1/metadata/*", async (request, reply) => {
-    const node = await runNodeOf(request, broker, "metadata");
+    const node = await runNodeOf(request, catalogs, "metadata");
     const body = bodyOf(request);
     const kind = body["content-type"] ?? JSON_PATCH;
     if (kind !== JSON_PATCH && kind !== MERGE_PATCH)
@@ -131,13 +129,13 @@ export async function metadataUpdateRoutes(app: FastifyInstance, options: { brok
       const before = node.metadata();
       const after =
         kind === JSON_PATCH ? applyJsonPatch(before, body.metadata) : applyMergePatch(before, body.metadata);
-      await applyMetadata(request, broker, node, before, after);
+      await applyMetadata(request, node, before, after);
     }
-    return sendUpdated(request, reply, broker, node);
+    return sendUpdated(request, reply, node);
   });
 
   app.put("/api/v1/metadata/*", async (request, reply) => {
-    const node = await runNodeOf(request, broker, "metadata");
+    const node = await runNodeOf(request, catalogs, "metadata");
     const body = bodyOf(request);
     checkUnchanged(node, body.specs, body.access_blob);
     if (body.metadata !== undefined && body.metadata !== null) {
@@ -152,16 +150,15 @@ export async function metadataUpdateRoutes(app: FastifyInstance, options: { brok
       };
       for (const key of Object.keys(before))
         if (!(key in (body.metadata as object)) && key !== "annotations") after[key] = before[key];
-      await applyMetadata(request, broker, node, before, after);
+      await applyMetadata(request, node, before, after);
     }
-    return sendUpdated(request, reply, broker, node);
+    return sendUpdated(request, reply, node);
   });
 
   // The history of the run's annotations the caller reads, oldest first, in Tiled's revision listing.
   app.get("/api/v1/revisions/*", async (request, reply) => {
-    const node = await runNodeOf(request, broker, "revisions");
-    const catalog = requestCatalog(request, broker);
-    const all = await catalog.annotations(actorOf(request)).runRevisions(node.summary.start);
+    const node = await runNodeOf(request, catalogs, "revisions");
+    const all = await node.broker.annotations(actorOf(request)).runRevisions(node.summary.start);
     const { offset, limit } = pageOf(paramsOf(request));
     const base = Links.of(request).route("revisions", node.path);
     const page = (at: number) => `${base}?page[offset]=${at}&page[limit]=${limit}`;

@@ -6,9 +6,9 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ValidationError } from "../../errors.ts";
 import type { LineageDirection } from "../../provenance/lineage.ts";
 import { derivedFromQuery } from "../../queries/kinds/derivedFrom.ts";
-import { nodePathOf, paramsOf } from "../requestParams.ts";
+import { paramsOf } from "../requestParams.ts";
 import { sendMetadata } from "../sendMetadata.ts";
-import { exactRunOf, type ReadRoutesOptions, requestCatalog } from "./reply.ts";
+import { pathRunOf, type ReadRoutesOptions } from "./reply.ts";
 
 /** `depth` as sent: a whole number, or absent (no limit). */
 function depthOf(params: URLSearchParams): number | undefined {
@@ -21,10 +21,7 @@ function depthOf(params: URLSearchParams): number | undefined {
 }
 
 export async function provenanceRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
-  const visibleRun = async (request: FastifyRequest, route: string) => {
-    const catalog = requestCatalog(request, options.broker);
-    return { catalog, run: await exactRunOf(catalog, nodePathOf(request, route)) };
-  };
+  const visibleRun = (request: FastifyRequest, route: string) => pathRunOf(request, options.catalogs, route);
 
   app.get("/api/v1/provenance/*", async (request, reply) => {
     const { catalog, run } = await visibleRun(request, "provenance");

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Broker, Run } from "../../broker/index.ts";
 import { NotFoundError } from "../../errors.ts";
+import type { CatalogTree } from "../CatalogTree.ts";
 import { requestReport } from "../federationReports.ts";
 import type { Node } from "../nodes/Node.ts";
 import { resolveNode } from "../nodes/resolveNode.ts";
@@ -11,7 +12,8 @@ import type { Body } from "../serializers.ts";
 import { catalogVisibleTo } from "../visibleCatalog.ts";
 
 export interface ReadRoutesOptions {
-  broker: Broker;
+  /** The catalogs the server serves (CatalogTree.ts). */
+  catalogs: CatalogTree;
 }
 
 /**
@@ -22,9 +24,61 @@ export function requestCatalog(request: FastifyRequest, broker: Broker): Broker 
   return catalogVisibleTo(broker, request).withinBudget().reportingTo(requestReport(request));
 }
 
-/** The node of the request's path as the caller may see it. */
-export function nodeOf(request: FastifyRequest, broker: Broker, route: string): Promise<Node> {
-  return resolveNode(requestCatalog(request, broker), nodePathOf(request, route));
+/** The node of the request's path (a catalog's name first, CatalogTree.ts) as the caller may see it. */
+export function nodeOf(request: FastifyRequest, catalogs: CatalogTree, route: string): Promise<Node> {
+  return resolveNode(catalogs, nodePathOf(request, route), (broker) => requestCatalog(request, broker));
+}
+
+/** A catalog in the caller's view, where it is mounted, and the rest of a path within it. */
+export interface RequestCatalog {
+  catalog: Broker;
+  /** `[]` for the root catalog, `[name]` for a named one. */
+  path: readonly string[];
+  rest: readonly string[];
+}
+
+/** How a route sees a catalog: as the caller may, within the request's search budget by default. */
+type CatalogView = (request: FastifyRequest, broker: Broker) => Broker;
+
+/** The caller's view with no deadline for the request (each search keeps its own budget): ingest, live streams. */
+export const callerView: CatalogView = (request, broker) => catalogVisibleTo(broker, request);
+
+/** The catalog the request's path enters (a catalog's name first, else the root's), as the caller sees it. */
+export function pathCatalogOf(
+  request: FastifyRequest,
+  catalogs: CatalogTree,
+  route: string,
+  view: CatalogView = requestCatalog,
+): RequestCatalog {
+  const path = nodePathOf(request, route);
+  const located = catalogs.locate(path);
+  // The tree's own root holds catalogs, no runs: as a run route's path, it names no entry.
+  if ("treeRoot" in located)
+    throw new NotFoundError(`No such entry: [] (name a catalog: ${catalogs.names.join(", ")})`);
+  const { catalog, rest } = located;
+  return { catalog: view(request, catalog.broker), path: catalog.path, rest };
+}
+
+/**
+ * The catalog a route without a node path works on: the one its `catalog` query parameter names, else the
+ * primary catalog (the root's, else the first named one), as the caller sees it.
+ */
+export function namedCatalogOf(
+  request: FastifyRequest,
+  catalogs: CatalogTree,
+  view: CatalogView = requestCatalog,
+): Broker {
+  return view(request, catalogs.catalogNamed(paramsOf(request).get("catalog")));
+}
+
+/** The run of a run route's path (`{uid}` or `{catalog}/{uid}`) in the caller's view of its catalog. */
+export async function pathRunOf(
+  request: FastifyRequest,
+  catalogs: CatalogTree,
+  route: string,
+): Promise<{ catalog: Broker; run: Run }> {
+  const { catalog, rest } = pathCatalogOf(request, catalogs, route);
+  return { catalog, run: await exactRunOf(catalog, rest) };
 }
 
 /**

@@ -3,16 +3,15 @@
 // before the headers go, so its errors are proper 4xx answers. Datums go out as datum_pages (the Python
 // client takes no plain datum); databroker's own `raw=true`, which only our client sends, keeps them as stored.
 import type { FastifyInstance } from "fastify";
-import { booleanOf, nodePathOf, paramsOf } from "../requestParams.ts";
-import { catalogVisibleTo } from "../visibleCatalog.ts";
+import { booleanOf, paramsOf } from "../requestParams.ts";
 import { documentsJsonSeq } from "../writers/documentsWriter.ts";
 import { primedDocuments } from "../writers/primedDocuments.ts";
-import { exactRunOf, type ReadRoutesOptions, sendBody } from "./reply.ts";
+import { pathRunOf, type ReadRoutesOptions, sendBody } from "./reply.ts";
 
 export async function runDocumentsRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   app.get("/api/v1/documents/*", async (request, reply) => {
     // Exactly this uid among the runs the caller may see.
-    const run = await exactRunOf(catalogVisibleTo(options.broker, request), nodePathOf(request, "documents"));
+    const { run } = await pathRunOf(request, options.catalogs, "documents");
     const params = paramsOf(request);
     const fill = booleanOf(params, "fill", false);
     const datumForm = booleanOf(params, "raw", false) ? "stored" : "paged";

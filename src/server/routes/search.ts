@@ -89,7 +89,7 @@ async function childListing(
 
 export async function searchRoutes(app: FastifyInstance, options: ReadRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const node = await nodeOf(request, options.broker, "search");
+    const node = await nodeOf(request, options.catalogs, "search");
     if (node.family !== "container") throw wrongFamily(node, "/search");
     const params = paramsOf(request);
     const links = Links.of(request);

@@ -1,9 +1,9 @@
 // Live data over HTTP, as Server-Sent Events (a plain GET with Accept: text/event-stream) or a websocket (the
 // same path upgraded); the protocol is in README.md, "Live data".
-// - GET /api/v1/stream/run/{uid}: each stored document of the run as one message, id = its seq in the run
+// - GET /api/v1/stream/run/[{catalog}/]{uid}: each stored document of the run as one message, id = its seq in the run
 //   (1 for the start), data = JSON [name, doc]; from seq after+1 (`Last-Event-ID: N` or `?after=N`), existing
 //   documents first, then each as it is stored; `end` after the stop.
-// - GET /api/v1/stream/runs?filter[...]: `ready` once subscribed, then `start` and `stop` with the run's
+// - GET /api/v1/stream/runs?filter[...]&catalog=NAME (default: the primary catalog): `ready` once subscribed, then `start` and `stop` with the run's
 //   summary for each run matching the filters (the search route's) that the caller may see.
 // A HEAD answers the GET's status and headers without opening a stream. A run the caller may not see is a
 // 404, as everywhere; errors after the stream began arrive as a `failed`
@@ -21,10 +21,9 @@ import { BadRequestError, NotAcceptableError, statusOf } from "../errors.ts";
 import type { LiveChannel } from "../live/LiveChannel.ts";
 import { socketChannel } from "../live/socketChannel.ts";
 import { sseChannel } from "../live/sseChannel.ts";
-import { nodePathOf, paramsOf } from "../requestParams.ts";
-import { catalogVisibleTo } from "../visibleCatalog.ts";
+import { paramsOf } from "../requestParams.ts";
 import { asciiOnly } from "../writers/documentsWriter.ts";
-import { exactRunOf, type ReadRoutesOptions } from "./reply.ts";
+import { callerView, exactRunOf, namedCatalogOf, pathCatalogOf, type ReadRoutesOptions } from "./reply.ts";
 
 export interface StreamRoutesOptions extends ReadRoutesOptions {
   /** How often a quiet stream sends a heartbeat (default: 15 s). */
@@ -117,7 +116,7 @@ async function streamed(
 }
 
 export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOptions): Promise<void> {
-  const { broker, heartbeatMs, idleMs } = options;
+  const { catalogs, heartbeatMs, idleMs } = options;
   // Open event streams are ended when the server closes (it would otherwise wait for them).
   const open = new Set<LiveChannel>();
   app.addHook("preClose", async () => {
@@ -128,10 +127,13 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
     channel.signal.addEventListener("abort", () => open.delete(channel), { once: true });
     return channel;
   };
-  const runOf = (request: FastifyRequest) =>
-    exactRunOf(catalogVisibleTo(broker, request), nodePathOf(request, "stream/run"));
+  // A live stream outlasts any one search budget: each search keeps its own (no deadline for the request).
+  const runOf = async (request: FastifyRequest) => {
+    const { catalog, rest } = pathCatalogOf(request, catalogs, "stream/run", callerView);
+    return exactRunOf(catalog, rest);
+  };
   const catalogOf = (request: FastifyRequest) =>
-    catalogVisibleTo(broker, request).search(queryFromTiledParams(paramsOf(request)));
+    namedCatalogOf(request, catalogs, callerView).search(queryFromTiledParams(paramsOf(request)));
 
   app.route({
     method: "GET",

@@ -29,7 +29,7 @@ function columnsOf(request: FastifyRequest): string[] | undefined {
 }
 
 async function tabularNodeOf(request: FastifyRequest, options: ReadRoutesOptions, route: string) {
-  const node = await nodeOf(request, options.broker, route);
+  const node = await nodeOf(request, options.catalogs, route);
   if (node.family !== "container" || node.table === undefined) throw wrongFamily(node, `/${route}`);
   return node as ContainerNode & Required<Pick<ContainerNode, "table">>;
 }
