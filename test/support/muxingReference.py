@@ -1,0 +1,94 @@
+"""What pandas (and numpy) make of a muxing request: the reference the muxing tests compare against.
+
+Reads one msgpack map from the file named by argv[1]: {"op": ..., tables as {name: column}, options}, where a
+column is {"dtype": "float64"|"int64"|..., "data": bytes} (numbers, bit for bit) or {"values": [...]} (plain
+values). Writes one msgpack map of result columns, in the same form, to stdout.
+"""
+import sys
+
+import msgpack
+import numpy as np
+import pandas as pd
+
+
+def decode(column):
+    if "data" in column:
+        return np.frombuffer(column["data"], dtype=np.dtype(column["dtype"]).newbyteorder("<")).copy()
+    values = np.empty(len(column["values"]), dtype=object)
+    for i, value in enumerate(column["values"]):  # element by element: list cells stay lists
+        values[i] = value
+    return values
+
+
+def frame(table):
+    return pd.DataFrame({name: decode(column) for name, column in table.items()})
+
+
+def encode(series):
+    values = series.to_numpy() if hasattr(series, "to_numpy") else np.asarray(series)
+    if values.dtype.kind in "fiub" and values.dtype.kind != "b":
+        return {"dtype": str(values.dtype), "data": values.astype(values.dtype.newbyteorder("<")).tobytes()}
+    return {"values": [None if (isinstance(v, float) and v != v) else v for v in values.tolist()]}
+
+
+def has_value(series):
+    return series.map(lambda v: v is not None and not (isinstance(v, float) and v != v))
+
+
+def align(request):
+    left = frame(request["left"])
+    right = frame(request["right"])
+    on = "time"
+    order = np.argsort(left[on].to_numpy(), kind="stable")
+    left_sorted = left[[on]].iloc[order].reset_index(drop=True)
+    out = {}
+    for field, method in request["methods"].items():
+        column = right[field]
+        kept = right.loc[has_value(column).to_numpy(), [on, field]]
+        kept = kept.iloc[np.argsort(kept[on].to_numpy(), kind="stable")].reset_index(drop=True)
+        if method == "linear":
+            result = np.interp(
+                left_sorted[on].to_numpy(), kept[on].to_numpy(), kept[field].to_numpy(dtype=float),
+                left=np.nan, right=np.nan,
+            ) if len(kept) else np.full(len(left_sorted), np.nan)
+            merged = pd.Series(result)
+        else:
+            direction = {"previous": "backward", "next": "forward", "nearest": "nearest"}[method]
+            merged = pd.merge_asof(
+                left_sorted, kept, on=on, direction=direction,
+                tolerance=request.get("tolerance"), allow_exact_matches=request.get("exact", True),
+            )[field]
+        restored = pd.Series(merged.to_numpy(), index=order).sort_index()
+        out[field] = encode(restored)
+    return out
+
+
+def concat(request):
+    frames = []
+    for run, table in request["tables"]:
+        df = frame(table)
+        df.insert(0, "run", run)
+        frames.append(df)
+    merged = pd.concat(frames, ignore_index=True)
+    return {name: encode(merged[name]) for name in merged.columns}
+
+
+def binned(request):
+    """Bins [e_k, e_k+1) of `by` (the last closed on the right when `closed_last`), then one aggregate per field."""
+    df = frame(request["table"])
+    edges = np.asarray(request["edges"], dtype=float)
+    codes = pd.cut(df[request["by"]], edges, right=False, labels=False)
+    if request.get("closed_last"):
+        codes[df[request["by"]].to_numpy() == edges[-1]] = len(edges) - 2
+    groups = df.groupby(pd.Categorical(codes, categories=range(len(edges) - 1)))
+    out = {}
+    for field, agg in request["aggs"].items():
+        out[field] = encode(getattr(groups[field], agg)())
+    return out
+
+
+OPS = {"align": align, "concat": concat, "binned": binned}
+
+with open(sys.argv[1], "rb") as f:
+    request = msgpack.unpackb(f.read(), raw=False)
+sys.stdout.buffer.write(msgpack.packb(OPS[request["op"]](request), use_bin_type=True))
