@@ -46,11 +46,14 @@ export function isAlignMethod(text: unknown): text is AlignMethod {
 }
 
 /** Checks the options once, with a message naming the option and its rule. */
-function checked(options: AlignOptions): Required<Omit<AlignOptions, "fields" | "methods" | "tolerance">> &
-  AlignOptions {
+function checked(
+  options: AlignOptions,
+): Required<Omit<AlignOptions, "fields" | "methods" | "tolerance">> & AlignOptions {
   const method = options.method ?? "previous";
   if (!isAlignMethod(method))
-    throw new ValidationError(`method must be one of ${ALIGN_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
+    throw new ValidationError(
+      `method must be one of ${ALIGN_METHODS.join(", ")}, got ${JSON.stringify(method)}`,
+    );
   for (const [field, each] of Object.entries(options.methods ?? {}))
     if (!isAlignMethod(each))
       throw new ValidationError(
@@ -59,7 +62,13 @@ function checked(options: AlignOptions): Required<Omit<AlignOptions, "fields" | 
   const tolerance = options.tolerance;
   if (tolerance !== undefined && !(typeof tolerance === "number" && tolerance >= 0))
     throw new ValidationError(`tolerance must be a number of seconds, 0 or more, got ${String(tolerance)}`);
-  return { ...options, method, exactMatches: options.exactMatches ?? true, prefix: options.prefix ?? "other", on: options.on ?? "time" };
+  return {
+    ...options,
+    method,
+    exactMatches: options.exactMatches ?? true,
+    prefix: options.prefix ?? "other",
+    on: options.on ?? "time",
+  };
 }
 
 /** One field of the other table, ready to be looked up: its readings sorted by time, and how to take them. */
@@ -84,7 +93,9 @@ export class Aligner {
     const names = options.fields ?? other.columnNames.filter((name) => name !== on && !NOT_FIELDS.has(name));
     for (const name of Object.keys(options.methods ?? {}))
       if (!names.includes(name))
-        throw new ValidationError(`methods names ${name}, which is not a field of the other table: ${names.join(", ")}`);
+        throw new ValidationError(
+          `methods names ${name}, which is not a field of the other table: ${names.join(", ")}`,
+        );
     let allRows: SortedKeys | undefined;
     this.fields = names.map((name) => {
       const column = other.column(name);
@@ -105,7 +116,9 @@ export class Aligner {
     const own = this.options.methods?.[name];
     const numeric = !isNDArray(column) && isNumeric(columnDType(column));
     if (own === "linear" && !numeric)
-      throw new ValidationError(`method linear needs numbers: ${name} is ${columnDType(column)}${isNDArray(column) ? " arrays" : ""}`);
+      throw new ValidationError(
+        `method linear needs numbers: ${name} is ${columnDType(column)}${isNDArray(column) ? " arrays" : ""}`,
+      );
     if (own) return own;
     return this.options.method === "linear" && !numeric ? "previous" : this.options.method;
   }
@@ -131,7 +144,9 @@ export class Aligner {
     for (const field of this.fields) {
       const name = `${this.options.prefix}.${field.name}`;
       if (Object.hasOwn(columns, name))
-        throw new ValidationError(`cannot add column ${name}: the table already has one (choose another prefix)`);
+        throw new ValidationError(
+          `cannot add column ${name}: the table already has one (choose another prefix)`,
+        );
       columns[name] =
         field.method === "linear"
           ? this.interpolate(field, times)
@@ -141,7 +156,11 @@ export class Aligner {
   }
 
   /** For each time, the other table's row whose reading is taken (-1: none). */
-  private matchRows(keys: SortedKeys, times: Float64Array, method: Exclude<AlignMethod, "linear">): Int32Array {
+  private matchRows(
+    keys: SortedKeys,
+    times: Float64Array,
+    method: Exclude<AlignMethod, "linear">,
+  ): Int32Array {
     const { tolerance, exactMatches } = this.options;
     const sorted = keys.keys;
     const before = method === "next" ? undefined : keys.positions(times, "previous", exactMatches);

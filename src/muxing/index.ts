@@ -1,5 +1,13 @@
 // Muxing: operations on Tables that bring streams and runs together or take them apart — align one stream
 // onto another's times, merge runs, split a stream into segments, pivot and stack array fields, resample and
 // bin. Missing values and dtypes follow the rules written in missing.ts.
-export { ALIGN_METHODS, type AlignMethod, type AlignOptions, Aligner, align, alignChunks, isAlignMethod } from "./align.ts";
+export {
+  ALIGN_METHODS,
+  Aligner,
+  type AlignMethod,
+  type AlignOptions,
+  align,
+  alignChunks,
+  isAlignMethod,
+} from "./align.ts";
 export { SortedKeys } from "./sortedTimes.ts";

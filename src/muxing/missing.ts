@@ -94,8 +94,7 @@ export function asFloat64(column: Column): Float64Array {
   const out = new Float64Array(columnLength(column));
   for (let i = 0; i < out.length; i++) {
     const value = column[i];
-    out[i] =
-      typeof value === "number" || typeof value === "bigint" ? Number(value) : Number.NaN;
+    out[i] = typeof value === "number" || typeof value === "bigint" ? Number(value) : Number.NaN;
   }
   return out;
 }

@@ -6,37 +6,49 @@ import { test } from "node:test";
 import { Broker } from "../../src/broker/Broker.ts";
 import type { RunStart } from "../../src/documents/types.ts";
 import { ValidationError } from "../../src/errors.ts";
-import { ALIGN_METHODS, type AlignMethod, type AlignOptions, align, alignChunks } from "../../src/muxing/index.ts";
-import { Table } from "../../src/tables/Table.ts";
+import {
+  ALIGN_METHODS,
+  type AlignMethod,
+  type AlignOptions,
+  align,
+  alignChunks,
+} from "../../src/muxing/index.ts";
 import { MemoryStore } from "../../src/storage/memory/MemoryStore.ts";
+import { Table } from "../../src/tables/Table.ts";
 import { runsOf } from "../broker/catalogs.ts";
-import { assertSameColumn, pandas, wireTable } from "./pandasReference.ts";
+import { assertSameColumn, type Case, checkCases, wireTable } from "./pandasReference.ts";
 
-/** Our align of every field with `method`, checked column by column against pandas. */
-async function checkAgainstPandas(
+/** Our align of every field with `method`, to be checked column by column against pandas. */
+function alignCase(
   primary: Table,
   other: Table,
   options: AlignOptions & { method: AlignMethod },
   label: string,
-): Promise<void> {
+): Case {
   const ours = align(primary, other, { ...options, prefix: "baseline" });
   const fields = other.columnNames.filter((name) => name !== "time" && name !== "seq_num");
-  const methods = Object.fromEntries(fields.map((field) => [field, options.methods?.[field] ?? options.method]));
-  const theirs = await pandas({
-    op: "align",
-    left: wireTable(primary.select(["time"])),
-    right: wireTable(other.select(["time", ...fields])),
-    methods,
-    tolerance: options.tolerance ?? null,
-    exact: options.exactMatches ?? true,
-  });
-  for (const field of fields)
-    assertSameColumn(
-      ours.column(`baseline.${field}`),
-      theirs[field],
-      `${label} ${methods[field]} ${field}`,
-      methods[field] === "linear" ? 1 : 0,
-    );
+  const methods = Object.fromEntries(
+    fields.map((field) => [field, options.methods?.[field] ?? options.method]),
+  );
+  return {
+    request: {
+      op: "align",
+      left: wireTable(primary.select(["time"])),
+      right: wireTable(other.select(["time", ...fields])),
+      methods,
+      tolerance: options.tolerance ?? null,
+      exact: options.exactMatches ?? true,
+    },
+    check(theirs) {
+      for (const field of fields)
+        assertSameColumn(
+          ours.column(`baseline.${field}`),
+          theirs[field],
+          `${label} ${methods[field]} ${field}`,
+          methods[field] === "linear" ? 1 : 0,
+        );
+    },
+  };
 }
 
 /** A deterministic generator, so that a failure can be replayed. */
@@ -55,7 +67,10 @@ function times(n: number, next: () => number): Float64Array {
 
 function generated(seed: number, rows: number, baselineRows: number) {
   const next = random(seed);
-  const primary = new Table({ seq_num: Int32Array.from({ length: rows }, (_, i) => i + 1), time: times(rows, next) });
+  const primary = new Table({
+    seq_num: Int32Array.from({ length: rows }, (_, i) => i + 1),
+    time: times(rows, next),
+  });
   const n = baselineRows;
   const baseline = new Table({
     time: times(n, next),
@@ -70,30 +85,36 @@ function generated(seed: number, rows: number, baselineRows: number) {
   return { primary, baseline };
 }
 
-for (const method of ["previous", "next", "nearest"] as const) {
-  test(`${method}: generated streams with ties, shuffled times, NaN and gaps equal merge_asof's`, async () => {
+test("previous, next, nearest: generated streams with ties, shuffled times, NaN and gaps equal merge_asof's", async () => {
+  const cases: Case[] = [];
+  for (const method of ["previous", "next", "nearest"] as const)
     for (const seed of [1, 2, 3]) {
       const { primary, baseline } = generated(seed, 300, 25);
-      await checkAgainstPandas(primary, baseline, { method }, `seed ${seed}`);
-      await checkAgainstPandas(primary, baseline, { method, tolerance: 0.5 }, `seed ${seed} tolerance 0.5`);
-      await checkAgainstPandas(primary, baseline, { method, tolerance: 0 }, `seed ${seed} tolerance 0`);
-      await checkAgainstPandas(primary, baseline, { method, exactMatches: false }, `seed ${seed} inexact`);
+      const label = `seed ${seed}`;
+      cases.push(alignCase(primary, baseline, { method }, label));
+      cases.push(alignCase(primary, baseline, { method, tolerance: 0.5 }, `${label} tolerance 0.5`));
+      cases.push(alignCase(primary, baseline, { method, tolerance: 0 }, `${label} tolerance 0`));
+      cases.push(alignCase(primary, baseline, { method, exactMatches: false }, `${label} inexact`));
     }
-  });
-}
+  await checkCases(cases);
+});
 
 test("linear: number fields equal numpy.interp within 1 ulp; per-field methods mix", async () => {
+  const cases: Case[] = [];
   for (const seed of [4, 5]) {
     const { primary, baseline } = generated(seed, 300, 25);
     const numbers = baseline.select(["time", "temperature", "counts", "small", "broken"]);
-    await checkAgainstPandas(primary, numbers, { method: "linear" }, `seed ${seed}`);
-    await checkAgainstPandas(
-      primary,
-      baseline,
-      { method: "nearest", methods: { temperature: "linear", label: "previous" } },
-      `seed ${seed} mixed`,
+    cases.push(alignCase(primary, numbers, { method: "linear" }, `seed ${seed}`));
+    cases.push(
+      alignCase(
+        primary,
+        baseline,
+        { method: "nearest", methods: { temperature: "linear", label: "previous" } },
+        `seed ${seed} mixed`,
+      ),
     );
   }
+  await checkCases(cases);
 });
 
 test("linear by default takes previous for fields that are not numbers; linear asked of strings is refused", () => {
@@ -116,11 +137,13 @@ test("empty primary, empty baseline and a primary time of NaN", async () => {
     temperature: new Float64Array(0),
     counts: new Int32Array(0),
   });
+  const cases: Case[] = [];
   for (const method of ALIGN_METHODS) {
     const numbers = baseline.select(["time", "temperature", "counts"]);
-    await checkAgainstPandas(none, numbers, { method }, "empty primary");
-    await checkAgainstPandas(primary, emptyBaseline, { method }, "empty baseline");
+    cases.push(alignCase(none, numbers, { method }, "empty primary"));
+    cases.push(alignCase(primary, emptyBaseline, { method }, "empty baseline"));
   }
+  await checkCases(cases);
   const withNaN = new Table({ time: Float64Array.of(1001, Number.NaN, 1002) });
   const out = align(withNaN, baseline.select(["time", "counts"]), { method: "nearest" });
   assert.ok(Number.isNaN((out.column("other.counts") as Float64Array)[1]));
@@ -152,7 +175,10 @@ test("bad options name the option and the rule", () => {
   assert.throws(() => align(primary, baseline, { tolerance: -1 }), {
     message: "tolerance must be a number of seconds, 0 or more, got -1",
   });
-  assert.throws(() => align(primary, baseline, { prefix: "x", methods: { nope: "next" } }), /methods names nope/);
+  assert.throws(
+    () => align(primary, baseline, { prefix: "x", methods: { nope: "next" } }),
+    /methods names nope/,
+  );
 });
 
 test("real runs: each reference run's baseline aligned onto its primary equals merge_asof and numpy.interp", async () => {
@@ -164,6 +190,7 @@ test("real runs: each reference run's baseline aligned onto its primary equals m
   for (const documents of runs) await store.put(documents);
   const broker = new Broker(store);
   let checked = 0;
+  const cases: Case[] = [];
   try {
     for (const documents of runs) {
       const run = await broker.run((documents[0][1] as RunStart).uid);
@@ -173,15 +200,23 @@ test("real runs: each reference run's baseline aligned onto its primary equals m
       const baseline = await run.stream("baseline").read();
       if (primary.length === 0) continue;
       for (const method of ["previous", "next", "nearest"] as const)
-        await checkAgainstPandas(primary, baseline, { method }, `run ${run.uid.slice(0, 8)}`);
+        cases.push(alignCase(primary, baseline, { method }, `run ${run.uid.slice(0, 8)}`));
       const numbers = baseline.columnNames.filter(
         (name) => name !== "seq_num" && baseline.columns[name] instanceof Float64Array,
       );
-      await checkAgainstPandas(primary, baseline.select(["time", ...numbers]), { method: "linear" }, `run ${run.uid.slice(0, 8)}`);
+      cases.push(
+        alignCase(
+          primary,
+          baseline.select(["time", ...numbers]),
+          { method: "linear" },
+          `run ${run.uid.slice(0, 8)}`,
+        ),
+      );
       checked++;
     }
   } finally {
     await broker.close();
   }
+  await checkCases(cases);
   assert.ok(checked >= 3, `only ${checked} runs with primary and baseline`);
 });

@@ -19,7 +19,7 @@ export type WireColumn = { dtype: string; data: Uint8Array } | { values: unknown
 
 const scratch = mkdtempSync(join(tmpdir(), "databroker-muxing-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-let requests = 0;
+let calls = 0;
 
 /** A column as the Python side reads it: typed numbers as bytes, anything else as plain values. */
 export function wireColumn(column: Column): WireColumn {
@@ -43,19 +43,35 @@ function plainValue(value: unknown): unknown {
 }
 
 export function wireTable(table: Table): Record<string, WireColumn> {
-  return Object.fromEntries(Object.entries(table.columns).map(([name, column]) => [name, wireColumn(column)]));
+  return Object.fromEntries(
+    Object.entries(table.columns).map(([name, column]) => [name, wireColumn(column)]),
+  );
 }
 
-/** Runs the reference script on `request`; its answer's columns. */
-export async function pandas(request: Record<string, unknown>): Promise<Record<string, WireColumn>> {
-  const file = join(scratch, `request-${requests++}.msgpack`);
-  writeFileSync(file, pack(request));
+export type Answer = Record<string, WireColumn>;
+
+/** A request for the reference script and what to do with its answer. */
+export interface Case {
+  request: Record<string, unknown>;
+  check(answer: Answer): void;
+}
+
+/** Runs the reference script once on all the cases' requests, then each case's check on its answer. */
+export async function checkCases(cases: readonly Case[]): Promise<void> {
+  const answers = await pandas(cases.map((each) => each.request));
+  for (const [i, each] of cases.entries()) each.check(answers[i]);
+}
+
+/** Runs the reference script on `requests`; the answers' columns. */
+export async function pandas(requests: Array<Record<string, unknown>>): Promise<Answer[]> {
+  const file = join(scratch, `request-${calls++}.msgpack`);
+  writeFileSync(file, pack(requests));
   const { stdout } = await promisify(execFile)(
     "/usr/bin/python3",
     [join(projectRoot, "test/support/muxingReference.py"), file],
     { encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 },
   );
-  return unpack(stdout) as Record<string, WireColumn>;
+  return unpack(stdout) as Answer[];
 }
 
 /** The numbers of a wire column as a typed array of its dtype. */
@@ -84,7 +100,10 @@ export function assertSameColumn(ours: Column, theirs: WireColumn, label: string
     }
     return;
   }
-  assert.ok("values" in mine, `${label}: pandas has plain values, ours are ${"dtype" in mine ? mine.dtype : ""}`);
+  assert.ok(
+    "values" in mine,
+    `${label}: pandas has plain values, ours are ${"dtype" in mine ? mine.dtype : ""}`,
+  );
   assert.deepEqual(mine.values, theirs.values, label);
 }
 

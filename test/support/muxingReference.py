@@ -1,8 +1,9 @@
 """What pandas (and numpy) make of a muxing request: the reference the muxing tests compare against.
 
-Reads one msgpack map from the file named by argv[1]: {"op": ..., tables as {name: column}, options}, where a
-column is {"dtype": "float64"|"int64"|..., "data": bytes} (numbers, bit for bit) or {"values": [...]} (plain
-values). Writes one msgpack map of result columns, in the same form, to stdout.
+Reads a msgpack list of requests from the file named by argv[1], each {"op": ..., tables as {name: column},
+options}, where a column is {"dtype": "float64"|"int64"|..., "data": bytes} (numbers, bit for bit) or
+{"values": [...]} (plain values). Writes a msgpack list of answers (maps of result columns in the same form)
+to stdout: one process for many requests, as importing pandas takes most of a call.
 """
 import sys
 
@@ -90,5 +91,6 @@ def binned(request):
 OPS = {"align": align, "concat": concat, "binned": binned}
 
 with open(sys.argv[1], "rb") as f:
-    request = msgpack.unpackb(f.read(), raw=False)
-sys.stdout.buffer.write(msgpack.packb(OPS[request["op"]](request), use_bin_type=True))
+    requests = msgpack.unpackb(f.read(), raw=False)
+answers = [OPS[request["op"]](request) for request in requests]
+sys.stdout.buffer.write(msgpack.packb(answers, use_bin_type=True))
