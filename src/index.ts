@@ -34,6 +34,7 @@ export { DOCUMENT_NAMES, isDocumentName } from "./documents/types.ts";
 export { isValidDocument, schemaVersion, validateDocument } from "./documents/validate.ts";
 export * from "./errors.ts";
 export type { FollowedDocument, FollowOptions, RunChange, SubscribeOptions } from "./live/types.ts";
+export * from "./muxing/index.ts";
 export * from "./queries/index.ts";
 export { DEFAULT_CATALOG, defaultCatalogUri, openStore } from "./storage/openStore.ts";
 export type { PutOptions, PutReport, SearchOptions, Store } from "./storage/Store.ts";

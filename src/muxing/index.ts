@@ -11,3 +11,4 @@ export {
   isAlignMethod,
 } from "./align.ts";
 export { SortedKeys } from "./sortedTimes.ts";
+export { alignedChunks, readAligned, type StreamAlignOptions } from "./streams.ts";

@@ -1,6 +1,8 @@
 // `databroker table <run> [--catalog URI] [--stream primary] [--fields a,b] [--format csv|json|arrow] [--fill]
+// [--align baseline [--method previous|next|nearest|linear] [--tolerance S] [--prefix P]]
 // [--root-map old=new] [--file-root DIR] [--output FILE|-]`: a stream to stdout (or FILE) as CSV (streamed in
-// chunks), one JSON object of columns, or Arrow IPC (refused on a terminal unless `--output -`).
+// chunks), one JSON object of columns, or Arrow IPC (refused on a terminal unless `--output -`). With
+// --align, another stream's fields are aligned onto each row's time as columns `<stream>.<field>`.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
@@ -9,8 +11,11 @@ import { Broker } from "../../broker/Broker.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import type { ReadOptions, Stream } from "../../broker/Stream.ts";
 import { DatabrokerError } from "../../errors.ts";
+import { ALIGN_METHODS, type AlignMethod, isAlignMethod } from "../../muxing/align.ts";
+import { alignedChunks, readAligned } from "../../muxing/streams.ts";
 import { tableToCSV } from "../../tables/csv.ts";
 import { tableToJSONText } from "../../tables/jsonColumns.ts";
+import type { Table } from "../../tables/Table.ts";
 import { withCatalogOption } from "../catalogOption.ts";
 import {
   brokerFileOptions,
@@ -42,28 +47,56 @@ function fieldList(text: string): string[] {
   return fields;
 }
 
+function alignMethod(text: string): AlignMethod {
+  if (!isAlignMethod(text)) throw new InvalidArgumentError(`use ${ALIGN_METHODS.join(", ")}`);
+  return text;
+}
+
+/** Seconds, written `0.5` or `0.5s`. */
+function seconds(text: string): number {
+  const number = text.trim().replace(/s$/i, "");
+  const value = number === "" ? Number.NaN : Number(number);
+  if (!Number.isFinite(value) || value < 0)
+    throw new InvalidArgumentError("use seconds, 0 or more (0.5 or 0.5s)");
+  return value;
+}
+
+/** What the command reads: one stream, or one stream with another aligned onto it. */
+interface Source {
+  stream: Stream;
+  read: ReadOptions;
+  align?: { other: Stream; method: AlignMethod; tolerance?: number; prefix?: string };
+}
+
+function chunksOf(source: Source): AsyncIterable<Table> {
+  const { stream, read, align } = source;
+  if (align) return alignedChunks(stream, align.other, CSV_CHUNK_ROWS, { ...align, read });
+  return stream.chunks({ ...read, size: CSV_CHUNK_ROWS });
+}
+
+function whole(source: Source): Promise<Table> {
+  const { stream, read, align } = source;
+  return align ? readAligned(stream, align.other, { ...align, read }) : stream.read(read);
+}
+
 /** CSV text chunk by chunk: the header once, then each chunk's records. */
-async function* csvText(stream: Stream, options: ReadOptions): AsyncGenerator<string> {
+async function* csvText(source: Source): AsyncGenerator<string> {
   let first = true;
-  for await (const chunk of stream.chunks({ ...options, size: CSV_CHUNK_ROWS })) {
+  for await (const chunk of chunksOf(source)) {
     const text = tableToCSV(chunk);
     yield first ? text : text.slice(text.indexOf("\r\n") + 2);
     first = false;
   }
-  if (first) yield tableToCSV(await stream.read(options)); // no events: the header alone
+  if (first) yield tableToCSV(await whole(source)); // no events: the header alone
 }
 
-async function* output(
-  stream: Stream,
-  format: TableFormat,
-  options: ReadOptions,
-): AsyncGenerator<string | Uint8Array> {
-  if (format === "csv") yield* csvText(stream, options);
-  else if (format === "json") yield `${tableToJSONText(await stream.read(options))}\n`;
+async function* output(source: Source, format: TableFormat): AsyncGenerator<string | Uint8Array> {
+  if (format === "csv") yield* csvText(source);
+  else if (format === "json") yield `${tableToJSONText(await whole(source))}\n`;
   else {
     // Apache Arrow is loaded only by the command that writes it.
     const { tableToArrowIPC } = await import("../../tables/arrow.ts");
-    yield tableToArrowIPC(await stream.read(options));
+    yield tableToArrowIPC(await whole(source));
   }
 }
 
@@ -77,6 +110,20 @@ export function registerTable(program: Command): void {
     .option("--fields <a,b>", "fields to read (default: all)", fieldList)
     .option("--format <format>", "csv, json or arrow (IPC file bytes)", tableFormat, "csv")
     .option("--fill", "read external data (detector images, spectra) into the table")
+    .option(
+      "--align <stream>",
+      "add another stream's fields, aligned onto each row's time, as <stream>.<field>",
+    )
+    .option("--method <method>", `with --align: ${ALIGN_METHODS.join(", ")}`, alignMethod)
+    .option(
+      "--tolerance <seconds>",
+      "with --align: a reading farther than this in time is left empty",
+      seconds,
+    )
+    .option(
+      "--prefix <name>",
+      "with --align: name the added columns <name>.<field> (default: the stream's name)",
+    )
     .action(
       async (
         ref: string,
@@ -86,10 +133,24 @@ export function registerTable(program: Command): void {
           fields?: string[];
           format: TableFormat;
           fill?: boolean;
+          align?: string;
+          method?: AlignMethod;
+          tolerance?: number;
+          prefix?: string;
           rootMap?: Record<string, string>;
           output?: string;
         },
       ) => {
+        if (options.align === undefined) {
+          const stray = (["method", "tolerance", "prefix"] as const).find(
+            (name) => options[name] !== undefined,
+          );
+          if (stray) {
+            console.error(`databroker table: --${stray} needs --align <stream>`);
+            process.exitCode = 2;
+            return;
+          }
+        }
         const destination = outputTo(options.output, {
           name: options.format,
           binary: options.format === "arrow",
@@ -100,9 +161,19 @@ export function registerTable(program: Command): void {
           readOnly: true,
         });
         try {
-          const stream = (await runFromText(broker, ref)).stream(options.stream);
-          const read: ReadOptions = { fields: options.fields, fill: options.fill ?? false };
-          await pipeline(Readable.from(output(stream, options.format, read)), destination());
+          const run = await runFromText(broker, ref);
+          const source: Source = {
+            stream: run.stream(options.stream),
+            read: { fields: options.fields, fill: options.fill ?? false },
+          };
+          if (options.align !== undefined)
+            source.align = {
+              other: run.stream(options.align),
+              method: options.method ?? "previous",
+              tolerance: options.tolerance,
+              prefix: options.prefix,
+            };
+          await pipeline(Readable.from(output(source, options.format)), destination());
         } catch (error) {
           // A reader that stops early (`| head`) is not an error.
           if ((error as NodeJS.ErrnoException).code === "EPIPE") return;
