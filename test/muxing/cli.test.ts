@@ -46,7 +46,7 @@ function alignableRuns(): DocumentPair[][] {
     const streams = new Set(
       documents
         .filter(([name]) => name === "event" || name === "event_page")
-        .map(([, doc]) => doc.descriptor),
+        .map(([, doc]) => (doc as { descriptor: string }).descriptor),
     );
     const names = documents
       .filter(([name, doc]) => name === "descriptor" && streams.has((doc as { uid: string }).uid))
