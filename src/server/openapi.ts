@@ -107,6 +107,13 @@ export const ROUTE_DOCS: RouteDoc[] = [
       ["fill", "databroker's own: false leaves external data as datum ids"],
       ["limit", "databroker's own: only the first n rows of a stream's data, in seq_num order"],
       ["include", "databroker's own: seq_num adds each row's seq_num after time"],
+      [
+        "align",
+        "databroker's own: another stream of the run, its fields aligned onto each row's time as <stream>.<field>",
+      ],
+      ["method", "databroker's own, with align: previous (default), next, nearest or linear"],
+      ["tolerance", "databroker's own, with align: seconds; a reading farther than this is left missing"],
+      ["prefix", "databroker's own, with align: the added columns' prefix (default: the stream's name)"],
     ],
     produces: TABLE,
   },
