@@ -10,5 +10,17 @@ export {
   alignChunks,
   isAlignMethod,
 } from "./align.ts";
+export {
+  AGGREGATES,
+  type Aggregate,
+  type BinAxis,
+  Binner,
+  type BinOptions,
+  bin,
+  binChunks,
+  isAggregate,
+  resample,
+  resolveAxis,
+} from "./bin.ts";
 export { SortedKeys } from "./sortedTimes.ts";
 export { alignedChunks, readAligned, type StreamAlignOptions } from "./streams.ts";

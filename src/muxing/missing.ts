@@ -98,3 +98,21 @@ export function asFloat64(column: Column): Float64Array {
   }
   return out;
 }
+
+/**
+ * A column built from one picked cell per output row (`present[i]` false: a gap), shaped like `template`
+ * by the rules above: its typed class when nothing is missing, else the promotion a gap brings.
+ */
+export function columnFromCells(template: Column, cells: readonly unknown[], present: Uint8Array): Column {
+  const gaps = present.includes(0);
+  if (isTypedArray(template)) {
+    const float = template instanceof Float64Array || template instanceof Float32Array;
+    if (gaps && !float)
+      return Float64Array.from(cells, (cell, i) => (present[i] ? Number(cell) : Number.NaN));
+    const Class = template.constructor as new (length: number) => TypedArray;
+    const out = new Class(cells.length) as { [i: number]: unknown };
+    for (let i = 0; i < cells.length; i++) out[i] = present[i] ? cells[i] : Number.NaN;
+    return out as TypedArray;
+  }
+  return cells.map((cell, i) => (present[i] ? cell : null));
+}

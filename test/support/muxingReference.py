@@ -74,21 +74,38 @@ def concat(request):
     return {name: encode(merged[name]) for name in merged.columns}
 
 
+def codes_of(values, edges, closed_last):
+    """pd.cut's bin numbers of [e_k, e_k+1); the last edge counts in the last bin when closed_last."""
+    edges = np.asarray(edges, dtype=float)
+    codes = pd.cut(values, edges, right=False, labels=False)
+    if closed_last:
+        codes = np.where(values.to_numpy() == edges[-1], len(edges) - 2, codes)
+    return pd.Categorical(codes, categories=range(len(edges) - 1))
+
+
 def binned(request):
-    """Bins [e_k, e_k+1) of `by` (the last closed on the right when `closed_last`), then one aggregate per field."""
+    """groupby of the axes' pd.cut codes (observed=False: every bin, in order), one aggregate per field."""
     df = frame(request["table"])
-    edges = np.asarray(request["edges"], dtype=float)
-    codes = pd.cut(df[request["by"]], edges, right=False, labels=False)
-    if request.get("closed_last"):
-        codes[df[request["by"]].to_numpy() == edges[-1]] = len(edges) - 2
-    groups = df.groupby(pd.Categorical(codes, categories=range(len(edges) - 1)))
+    keys = [codes_of(df[axis["by"]], axis["edges"], axis["closed_last"]) for axis in request["axes"]]
+    groups = df.groupby(keys if len(keys) > 1 else keys[0], observed=False)
     out = {}
     for field, agg in request["aggs"].items():
-        out[field] = encode(getattr(groups[field], agg)())
+        result = getattr(groups[field], agg)()
+        if agg == "sum" and result.dtype.kind in "iu":
+            result = result.astype("int64")  # databroker widens integer sums to int64 (no overflow); pandas keeps int32
+        out[field] = encode(result)
     return out
 
 
-OPS = {"align": align, "concat": concat, "binned": binned}
+def grids(request):
+    """numpy's edges for a regular grid (arange * step) and for N equal bins (linspace)."""
+    return {
+        "every": encode(np.arange(request["first"], request["last"] + 2) * float(request["every"])),
+        "bins": encode(np.linspace(request["low"], request["high"], request["bins"] + 1)),
+    }
+
+
+OPS = {"align": align, "concat": concat, "binned": binned, "grids": grids}
 
 with open(sys.argv[1], "rb") as f:
     requests = msgpack.unpackb(f.read(), raw=False)
