@@ -22,5 +22,9 @@ export {
   resample,
   resolveAxis,
 } from "./bin.ts";
+export { type MergeOptions, merge } from "./merge.ts";
+export { type ExplodeOptions, explode, type ImplodeOptions, implode } from "./pivot.ts";
 export { SortedKeys } from "./sortedTimes.ts";
+export { type SplitRule, split } from "./split.ts";
+export { stackField, unstackField } from "./stackFields.ts";
 export { alignedChunks, readAligned, type StreamAlignOptions } from "./streams.ts";

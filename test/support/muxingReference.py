@@ -105,7 +105,46 @@ def grids(request):
     }
 
 
-OPS = {"align": align, "concat": concat, "binned": binned, "grids": grids}
+def segments(request):
+    """Sizes of the runs of equal values: s != s.shift(), except that NaN follows NaN (as databroker)."""
+    s = frame(request["table"])[request["by"]]
+    new = s.ne(s.shift()) & ~(s.isna() & s.shift().isna())
+    if len(new):
+        new.iloc[0] = True
+    sizes = new.cumsum().value_counts(sort=False).sort_index()
+    return {"sizes": encode(sizes.astype("int64"))}
+
+
+def explode(request):
+    """df.explode(fields, ignore_index=True) after dropping rows whose arrays are empty (databroker's rule)."""
+    df = frame(request["table"])
+    fields = request["fields"]
+    df = df[df[fields[0]].map(len) > 0]
+    out = df.explode(fields, ignore_index=True)
+    return {name: {"values": out[name].tolist()} for name in out.columns}
+
+
+def implode(request):
+    """groupby(by, sort=False): the fields as lists, the other columns' first value."""
+    df = frame(request["table"])
+    groups = df.groupby(request["by"], sort=False)
+    out = {}
+    for name in df.columns:
+        if name in request["fields"]:
+            out[name] = {"values": [list(values) for values in groups[name].agg(list)]}
+        elif name != request["by"]:
+            out[name] = {"values": groups[name].first().tolist()}
+    return out
+
+
+def stacked(request):
+    """np.stack of a field's cells: its bytes, dtype and shape."""
+    values = frame(request["table"])[request["field"]].to_list()
+    array = np.stack([np.asarray(v, dtype=request["dtype"]) for v in values])
+    return {"array": encode(array.reshape(-1)), "shape": {"values": list(array.shape)}}
+
+
+OPS = {"segments": segments, "explode": explode, "implode": implode, "stacked": stacked, "align": align, "concat": concat, "binned": binned, "grids": grids}
 
 with open(sys.argv[1], "rb") as f:
     requests = msgpack.unpackb(f.read(), raw=False)
