@@ -163,23 +163,31 @@ export class Aligner {
   ): Int32Array {
     const { tolerance, exactMatches } = this.options;
     const sorted = keys.keys;
-    const before = method === "next" ? undefined : keys.positions(times, "previous", exactMatches);
-    const after = method === "previous" ? undefined : keys.positions(times, "next", exactMatches);
-    const out = new Int32Array(times.length);
+    const order = keys.rows;
+    const limit = tolerance ?? Number.POSITIVE_INFINITY;
+    if (method !== "nearest") {
+      // One direction: positions become rows in place.
+      const out = keys.positions(times, method, exactMatches);
+      const checkDistance = tolerance !== undefined;
+      for (let i = 0; i < out.length; i++) {
+        const p = out[i];
+        if (p >= 0) out[i] = checkDistance && Math.abs(sorted[p] - times[i]) > limit ? -1 : order[p];
+      }
+      return out;
+    }
+    const before = keys.positions(times, "previous", exactMatches);
+    const after = keys.positions(times, "next", exactMatches);
     for (let i = 0; i < times.length; i++) {
       const t = times[i];
-      let b = before ? before[i] : -1;
-      let a = after ? after[i] : -1;
-      if (tolerance !== undefined) {
-        if (b >= 0 && t - sorted[b] > tolerance) b = -1;
-        if (a >= 0 && sorted[a] - t > tolerance) a = -1;
-      }
-      let position = b;
-      if (method === "next") position = a;
-      else if (method === "nearest" && a >= 0 && (b < 0 || sorted[a] - t < t - sorted[b])) position = a;
-      out[i] = position < 0 ? -1 : keys.rows[position];
+      let b = before[i];
+      let a = after[i];
+      if (b >= 0 && t - sorted[b] > limit) b = -1;
+      if (a >= 0 && sorted[a] - t > limit) a = -1;
+      // merge_asof's rule: the earlier reading unless the later one is strictly closer.
+      const p = a >= 0 && (b < 0 || sorted[a] - t < t - sorted[b]) ? a : b;
+      before[i] = p < 0 ? -1 : order[p];
     }
-    return out;
+    return before;
   }
 
   /** numpy.interp's arithmetic between the readings around each time; outside them (or the tolerance): NaN. */

@@ -221,16 +221,37 @@ export class Binner {
       const values = asFloat64(column);
       const sum = reduction.sum!;
       const compensation = reduction.compensation!;
+      // Kahan summation, step for step as pandas' group_sum and group_mean; the current bin's state is
+      // held in locals while rows stay in it (sorted times: long runs), and written back when the bin changes.
+      let current = -1;
+      let s = 0;
+      let c = 0;
+      let n = 0;
       for (let i = 0; i < codes.length; i++) {
         const bin = codes[i];
         const value = values[i];
-        if (bin < 0 || Number.isNaN(value)) continue;
-        nobs[bin]++;
-        // Kahan summation, step for step as pandas' group_sum and group_mean.
-        const y = value - compensation[bin];
-        const t = sum[bin] + y;
-        compensation[bin] = t - sum[bin] - y;
-        sum[bin] = t;
+        if (bin < 0 || value !== value) continue;
+        if (bin !== current) {
+          if (current >= 0) {
+            sum[current] = s;
+            compensation[current] = c;
+            nobs[current] = n;
+          }
+          current = bin;
+          s = sum[bin];
+          c = compensation[bin];
+          n = nobs[bin];
+        }
+        n++;
+        const y = value - c;
+        const t = s + y;
+        c = t - s - y;
+        s = t;
+      }
+      if (current >= 0) {
+        sum[current] = s;
+        compensation[current] = c;
+        nobs[current] = n;
       }
       return;
     }

@@ -64,27 +64,55 @@ export class SortedKeys {
    * over both for sorted queries), and a query below its predecessor falls back to a binary search.
    */
   positions(queries: ArrayLike<number>, direction: "previous" | "next", inclusive = true): Int32Array {
-    const out = new Int32Array(queries.length);
+    // Count the keys before each query: those <= it (`through`) or those < it.
+    const through = direction === "previous" ? inclusive : !inclusive;
+    const counts = through ? this.countsThrough(queries) : this.countsBelow(queries);
+    const n = this.keys.length;
+    // A count of -1 marks a NaN query, which matches nothing either way.
+    if (direction === "previous")
+      for (let i = 0; i < counts.length; i++) counts[i] = counts[i] > 0 ? counts[i] - 1 : -1;
+    else for (let i = 0; i < counts.length; i++) if (counts[i] >= n) counts[i] = -1;
+    return counts;
+  }
+
+  /** For each query, the number of keys <= it (-1 for NaN); a cursor walks while queries rise. */
+  private countsThrough(queries: ArrayLike<number>): Int32Array {
     const keys = this.keys;
     const n = keys.length;
-    // `cursor`: number of keys before the query (keys[cursor - 1] before it, keys[cursor] not).
+    const out = new Int32Array(queries.length);
     let cursor = 0;
-    let lastQuery = Number.NEGATIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < queries.length; i++) {
       const query = queries[i];
-      if (Number.isNaN(query)) {
+      if (query >= last) while (cursor < n && keys[cursor] <= query) cursor++;
+      else if (query === query) cursor = this.previous(query, true) + 1;
+      else {
         out[i] = -1;
         continue;
       }
-      const strictlyBefore = direction === "previous" ? inclusive : !inclusive;
-      if (query >= lastQuery) {
-        if (strictlyBefore) while (cursor < n && keys[cursor] <= query) cursor++;
-        else while (cursor < n && keys[cursor] < query) cursor++;
-      } else {
-        cursor = this.previous(query, strictlyBefore) + 1;
+      last = query;
+      out[i] = cursor;
+    }
+    return out;
+  }
+
+  /** For each query, the number of keys < it (-1 for NaN). */
+  private countsBelow(queries: ArrayLike<number>): Int32Array {
+    const keys = this.keys;
+    const n = keys.length;
+    const out = new Int32Array(queries.length);
+    let cursor = 0;
+    let last = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < queries.length; i++) {
+      const query = queries[i];
+      if (query >= last) while (cursor < n && keys[cursor] < query) cursor++;
+      else if (query === query) cursor = this.previous(query, false) + 1;
+      else {
+        out[i] = -1;
+        continue;
       }
-      lastQuery = query;
-      out[i] = direction === "previous" ? cursor - 1 : cursor < n ? cursor : -1;
+      last = query;
+      out[i] = cursor;
     }
     return out;
   }
