@@ -230,7 +230,7 @@ export class Binner {
       for (let i = 0; i < codes.length; i++) {
         const bin = codes[i];
         const value = values[i];
-        if (bin < 0 || value !== value) continue;
+        if (bin < 0 || Number.isNaN(value)) continue;
         if (bin !== current) {
           if (current >= 0) {
             sum[current] = s;

@@ -85,7 +85,7 @@ export class SortedKeys {
     for (let i = 0; i < queries.length; i++) {
       const query = queries[i];
       if (query >= last) while (cursor < n && keys[cursor] <= query) cursor++;
-      else if (query === query) cursor = this.previous(query, true) + 1;
+      else if (!Number.isNaN(query)) cursor = this.previous(query, true) + 1;
       else {
         out[i] = -1;
         continue;
@@ -106,7 +106,7 @@ export class SortedKeys {
     for (let i = 0; i < queries.length; i++) {
       const query = queries[i];
       if (query >= last) while (cursor < n && keys[cursor] < query) cursor++;
-      else if (query === query) cursor = this.previous(query, false) + 1;
+      else if (!Number.isNaN(query)) cursor = this.previous(query, false) + 1;
       else {
         out[i] = -1;
         continue;
