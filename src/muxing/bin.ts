@@ -30,7 +30,7 @@ export interface BinOptions {
   /** For every field without its own (default mean). */
   agg?: Aggregate;
   aggs?: Readonly<Record<string, Aggregate>>;
-  /** Fields to reduce (default: every column but the binned ones and seq_num). */
+  /** Fields to reduce (default: every column the aggregate applies to but the binned ones and seq_num). */
   fields?: readonly string[];
 }
 
@@ -150,6 +150,12 @@ interface Reduction {
   cells?: unknown[];
 }
 
+const NEEDS_NUMBERS: ReadonlySet<Aggregate> = new Set(["mean", "sum", "min", "max"]);
+
+function isNumber(column: Column): boolean {
+  return !isNDArray(column) && isNumeric(columnDType(column));
+}
+
 /** Bins of the axes, fed table by table, read once at the end. */
 export class Binner {
   private readonly bins: number;
@@ -173,13 +179,16 @@ export class Binner {
 
   private prepare(table: Table): Reduction[] {
     const binned = new Set(this.axes.map((axis) => axis.field));
+    const aggOf = (field: string) => this.options.aggs?.[field] ?? this.options.agg ?? "mean";
+    const applies = (field: string) => isNumber(table.column(field)) || !NEEDS_NUMBERS.has(aggOf(field));
+    // Named fields must suit their aggregate; by default, the columns the aggregate applies to.
     const fields =
-      this.options.fields ?? table.columnNames.filter((name) => !binned.has(name) && name !== "seq_num");
+      this.options.fields ??
+      table.columnNames.filter((name) => !binned.has(name) && name !== "seq_num" && applies(name));
     return fields.map((field) => {
       const template = table.column(field);
-      const agg = this.options.aggs?.[field] ?? this.options.agg ?? "mean";
-      const numeric = !isNDArray(template) && isNumeric(columnDType(template));
-      if (!numeric && ["mean", "sum", "min", "max"].includes(agg))
+      const agg = aggOf(field);
+      if (!applies(field))
         throw new ValidationError(
           `agg ${agg} needs numbers: ${field} is ${columnDType(template)}${isNDArray(template) ? " arrays" : ""}`,
         );

@@ -113,3 +113,43 @@ test("flags that need --align, and a bad method, are one-line errors", () => {
   assert.equal(missing.code, 1);
   assert.equal(missing.stderr.split("\n").filter(Boolean).length, 1, missing.stderr);
 });
+
+for (const [flags, field, every, bins, agg] of [
+  [["--resample", "1s"], "time", "1", "", "mean"],
+  [["--resample", "0.25", "--agg", "max"], "time", "0.25", "", "max"],
+  [["--bin-by", "time", "--bins", "4", "--agg", "sum"], "time", "", "4", "sum"],
+] as const) {
+  test(`table ${flags.join(" ")}: pandas' groupby of pd.cut gives the same bins`, async () => {
+    const documents = alignableRuns()[0];
+    const uid = uidOf(documents);
+    const stream = csvOf([uid], `${uid}-stream.csv`);
+    const binned = csvOf([uid, ...flags], `${uid}-binned-${flags.join("")}.csv`);
+    const { stdout } = await promisify(execFile)("/usr/bin/python3", [
+      join(projectRoot, "test/support/checkBinnedCsv.py"),
+      stream,
+      binned,
+      field,
+      every,
+      bins,
+      agg,
+    ]);
+    const report = JSON.parse(stdout) as { equal: Record<string, boolean>; edges: boolean; rows: number };
+    assert.ok(Object.keys(report.equal).length > 0);
+    for (const [name, equal] of Object.entries(report.equal)) assert.ok(equal, name);
+    assert.ok(report.edges, "left edges");
+  });
+}
+
+test("binning flags that do not fit together are one-line errors", () => {
+  const uid = uidOf(alignableRuns()[0]);
+  for (const [flags, message] of [
+    [["--bin-by", "time"], "give one --bins per --bin-by (1 --bin-by, 0 --bins)"],
+    [["--agg", "max"], "--agg needs --resample or --bin-by"],
+    [["--resample", "1", "--bin-by", "time", "--bins", "2"], "use --resample or --bin-by, not both"],
+    [["--resample", "0"], "--resample must be above 0 seconds"],
+  ] as const) {
+    const result = databroker(["table", uid, "--catalog", catalog, ...flags]);
+    assert.equal(result.code, 2, flags.join(" "));
+    assert.equal(result.stderr.trim(), `databroker table: ${message}`);
+  }
+});

@@ -1,8 +1,10 @@
 // `databroker table <run> [--catalog URI] [--stream primary] [--fields a,b] [--format csv|json|arrow] [--fill]
 // [--align baseline [--method previous|next|nearest|linear] [--tolerance S] [--prefix P]]
+// [--resample 0.5s | --bin-by motor --bins N [--bin-by motor2 --bins M]] [--agg mean|sum|min|max|count|first|last]
 // [--root-map old=new] [--file-root DIR] [--output FILE|-]`: a stream to stdout (or FILE) as CSV (streamed in
 // chunks), one JSON object of columns, or Arrow IPC (refused on a terminal unless `--output -`). With
-// --align, another stream's fields are aligned onto each row's time as columns `<stream>.<field>`.
+// --align, another stream's fields are aligned onto each row's time as columns `<stream>.<field>`; with
+// --resample or --bin-by, the rows (aligned or not) are reduced per bin, one row per bin.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
@@ -12,6 +14,7 @@ import { runFromText } from "../../broker/runRefText.ts";
 import type { ReadOptions, Stream } from "../../broker/Stream.ts";
 import { DatabrokerError } from "../../errors.ts";
 import { ALIGN_METHODS, type AlignMethod, isAlignMethod } from "../../muxing/align.ts";
+import { AGGREGATES, type Aggregate, type BinAxis, binChunks, isAggregate } from "../../muxing/bin.ts";
 import { alignedChunks, readAligned } from "../../muxing/streams.ts";
 import { tableToCSV } from "../../tables/csv.ts";
 import { tableToJSONText } from "../../tables/jsonColumns.ts";
@@ -61,11 +64,27 @@ function seconds(text: string): number {
   return value;
 }
 
-/** What the command reads: one stream, or one stream with another aligned onto it. */
+function aggregate(text: string): Aggregate {
+  if (!isAggregate(text)) throw new InvalidArgumentError(`use ${AGGREGATES.join(", ")}`);
+  return text;
+}
+
+function binCount(text: string, previous: number[] = []): number[] {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError("use a whole number, 1 or more");
+  return [...previous, count];
+}
+
+function collect(text: string, previous: string[] = []): string[] {
+  return [...previous, text];
+}
+
+/** What the command reads: one stream, or one stream with another aligned onto it; binned or not. */
 interface Source {
   stream: Stream;
   read: ReadOptions;
   align?: { other: Stream; method: AlignMethod; tolerance?: number; prefix?: string };
+  bin?: { axes: BinAxis[]; agg: Aggregate };
 }
 
 function chunksOf(source: Source): AsyncIterable<Table> {
@@ -75,12 +94,18 @@ function chunksOf(source: Source): AsyncIterable<Table> {
 }
 
 function whole(source: Source): Promise<Table> {
-  const { stream, read, align } = source;
+  const { stream, read, align, bin } = source;
+  // Binning reads the rows chunk by chunk (twice when a range must be found first): memory holds the bins.
+  if (bin) return binChunks(() => chunksOf({ ...source, bin: undefined }), bin.axes, { agg: bin.agg });
   return align ? readAligned(stream, align.other, { ...align, read }) : stream.read(read);
 }
 
 /** CSV text chunk by chunk: the header once, then each chunk's records. */
 async function* csvText(source: Source): AsyncGenerator<string> {
+  if (source.bin) {
+    yield tableToCSV(await whole(source));
+    return;
+  }
   let first = true;
   for await (const chunk of chunksOf(source)) {
     const text = tableToCSV(chunk);
@@ -98,6 +123,31 @@ async function* output(source: Source, format: TableFormat): AsyncGenerator<stri
     const { tableToArrowIPC } = await import("../../tables/arrow.ts");
     yield tableToArrowIPC(await whole(source));
   }
+}
+
+interface BinFlags {
+  resample?: number;
+  binBy?: string[];
+  bins?: number[];
+  agg?: Aggregate;
+}
+
+/** What is wrong with the binning flags taken together, if anything. */
+function binProblem({ resample, binBy = [], bins = [], agg }: BinFlags): string | undefined {
+  if (resample !== undefined && resample <= 0) return "--resample must be above 0 seconds";
+  if (resample !== undefined && binBy.length > 0) return "use --resample or --bin-by, not both";
+  if (binBy.length !== bins.length)
+    return `give one --bins per --bin-by (${binBy.length} --bin-by, ${bins.length} --bins)`;
+  if (binBy.length > 2) return "--bin-by at most twice (a 2-D grid)";
+  if (agg !== undefined && resample === undefined && binBy.length === 0)
+    return "--agg needs --resample or --bin-by";
+  return undefined;
+}
+
+function binOf({ resample, binBy = [], bins = [], agg = "mean" }: BinFlags): Source["bin"] {
+  if (resample !== undefined) return { axes: [{ field: "time", every: resample }], agg };
+  if (binBy.length === 0) return undefined;
+  return { axes: binBy.map((field, i) => ({ field, bins: bins[i] })), agg };
 }
 
 export function registerTable(program: Command): void {
@@ -124,6 +174,14 @@ export function registerTable(program: Command): void {
       "--prefix <name>",
       "with --align: name the added columns <name>.<field> (default: the stream's name)",
     )
+    .option("--resample <seconds>", "one row per bin of time this wide (0.5 or 0.5s), epoch-aligned", seconds)
+    .option("--bin-by <field>", "one row per bin of this field (twice: a 2-D grid); needs --bins", collect)
+    .option("--bins <n>", "with --bin-by: equal bins over the field's range (one per --bin-by)", binCount)
+    .option(
+      "--agg <aggregate>",
+      `with --resample or --bin-by: ${AGGREGATES.join(", ")} (default mean)`,
+      aggregate,
+    )
     .action(
       async (
         ref: string,
@@ -137,6 +195,10 @@ export function registerTable(program: Command): void {
           method?: AlignMethod;
           tolerance?: number;
           prefix?: string;
+          resample?: number;
+          binBy?: string[];
+          bins?: number[];
+          agg?: Aggregate;
           rootMap?: Record<string, string>;
           output?: string;
         },
@@ -150,6 +212,12 @@ export function registerTable(program: Command): void {
             process.exitCode = 2;
             return;
           }
+        }
+        const problem = binProblem(options);
+        if (problem) {
+          console.error(`databroker table: ${problem}`);
+          process.exitCode = 2;
+          return;
         }
         const destination = outputTo(options.output, {
           name: options.format,
@@ -173,6 +241,7 @@ export function registerTable(program: Command): void {
               tolerance: options.tolerance,
               prefix: options.prefix,
             };
+          source.bin = binOf(options);
           await pipeline(Readable.from(output(source, options.format)), destination());
         } catch (error) {
           // A reader that stops early (`| head`) is not an error.
