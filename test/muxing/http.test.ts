@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Broker } from "../../src/broker/Broker.ts";
 import type { DocumentPair, RunStart } from "../../src/documents/types.ts";
-import { align } from "../../src/muxing/index.ts";
+import { align, bin } from "../../src/muxing/index.ts";
 import { createServer } from "../../src/server/app.ts";
 import { MemoryStore } from "../../src/storage/memory/MemoryStore.ts";
 import { tableFromArrowIPC } from "../../src/tables/arrow.ts";
@@ -119,6 +119,38 @@ test("bad align parameters: a 400 whose detail names the parameter and the rule"
     const body = (await response.json()) as { detail: string };
     assert.equal(body.detail, detail);
   }
+  for (const [params, detail] of [
+    [{ agg: "max" }, "agg needs resample=<seconds> or bin_by=<field>"],
+    [{ resample: "0" }, 'resample must be a number of seconds above 0, got "0"'],
+    [{ bin_by: "time" }, "send one bins per bin_by (1 bin_by, 0 bins)"],
+    [{ bin_by: "nope", bins: "3" }, "bin_by nope is not a column of this table: "],
+    [
+      { resample: "1", agg: "median" },
+      'agg must be one of mean, sum, min, max, count, first, last, got "median"',
+    ],
+  ] as const) {
+    const response = await get(`/table/full/${uid}/primary/data`, params);
+    assert.equal(response.status, 400, JSON.stringify(params));
+    assert.ok(
+      ((await response.json()) as { detail: string }).detail.startsWith(detail),
+      JSON.stringify(params),
+    );
+  }
   const missing = await get(`/table/full/${uid}/primary/data`, { align: "nope" });
   assert.equal(missing.status, 404);
+});
+
+test("?resample= and ?bin_by=&bins= (after align) equal the library's bin of the same table", async () => {
+  const uid = uids[0];
+  const aligned = await expected(uid, "previous");
+  const path = `/table/full/${uid}/primary/data`;
+  for (const [params, axes, agg] of [
+    [{ resample: "1", agg: "max" }, [{ field: "time", every: 1 }], "max"],
+    [{ bin_by: "time", bins: "3" }, [{ field: "time", bins: 3 }], "mean"],
+  ] as const) {
+    const response = await get(path, { ...params, align: "baseline", format: "json" });
+    assert.equal(response.status, 200, await response.clone().text());
+    const ours = bin(aligned, [...axes], { agg });
+    assert.deepEqual(await response.json(), JSON.parse(JSON.stringify(tableToJSONColumns(ours))));
+  }
 });

@@ -2,12 +2,15 @@
 // the tabular nodes — datasets (a stream's data or timestamps, a device's configuration) — as Arrow IPC
 // file, CSV or JSON columns. Each is one partition; `time` always comes first. Databroker's own `seq`,
 // `fill`, `limit` and `include=seq_num` (never sent by the Python client) serve our client's row reads; `align`
-// (with `method`, `tolerance`, `prefix`) adds another stream's fields aligned onto a stream's data.
+// (with `method`, `tolerance`, `prefix`) adds another stream's fields aligned onto a stream's data, and
+// `resample` or `bin_by`/`bins` (with `agg`) reduce the rows per bin.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ValidationError } from "../../errors.ts";
 import { Aligner } from "../../muxing/align.ts";
+import { bin } from "../../muxing/bin.ts";
 import type { Table } from "../../tables/Table.ts";
 import { type AlignRequest, alignOf } from "../alignParams.ts";
+import { binOf } from "../binParams.ts";
 import { BadRequestError } from "../errors.ts";
 import type { ContainerNode } from "../nodes/Node.ts";
 import { resolveNode } from "../nodes/resolveNode.ts";
@@ -86,8 +89,17 @@ async function sendTable(
   };
   const align = alignOf(params);
   if (align) checkAlignable(node);
+  const binning = binOf(params);
   let table = await node.table(columnsOf(request), selection);
   if (align) table = await aligned(request, options, node, table, align);
+  if (binning) {
+    for (const axis of binning.axes)
+      if (!table.columnNames.includes(axis.field))
+        throw new BadRequestError(
+          `bin_by ${axis.field} is not a column of this table: ${table.columnNames.join(", ")}`,
+        );
+    table = bin(table, binning.axes, { agg: binning.agg });
+  }
   return sendBody(request, reply, format.mediaType, format.write(table));
 }
 
