@@ -7,7 +7,8 @@
 // Equal times in the other stream: previous takes the last of them, next the first (as merge_asof does).
 // Only a field's real readings count: a NaN or absent value is skipped, so a gap in one field does not hide
 // the reading before it (merge_asof after dropna of that field). `tolerance` (seconds, inclusive) turns a
-// reading farther than that into a gap; for linear, both neighbours must lie within it.
+// reading farther than that into a gap; for linear, both neighbours must lie within it (and `exactMatches`,
+// merge_asof's allow_exact_matches, applies to previous, next and nearest only).
 // Linear gives float64; it applies to number fields, and a default `linear` takes `previous` for the rest.
 // The primary may be in any order and is kept in its order; each chunk of it is aligned on its own, so a
 // huge primary is aligned chunk by chunk against a small other stream held whole (alignChunks).
