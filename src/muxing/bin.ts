@@ -17,6 +17,9 @@ import { isNDArray } from "../tables/NDArray.ts";
 import { Table } from "../tables/Table.ts";
 import { asFloat64, columnFromCells, hasValue } from "./missing.ts";
 
+/** The most bins one binning makes (both axes together): enough for any grid, bounded memory for a server. */
+export const MAX_BINS = 1_000_000;
+
 export const AGGREGATES = ["mean", "sum", "min", "max", "count", "first", "last"] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
@@ -74,15 +77,19 @@ export function resolveAxis(axis: BinAxis, range: [number, number] | undefined):
     if (!range) return { field, edges: new Float64Array(0), closedLast: false };
     const first = gridIndex(range[0], step);
     const last = gridIndex(range[1], step);
-    if (last - first > 10_000_000)
-      throw new ValidationError(`every ${step} makes ${last - first + 1} bins of ${field}: at most 10000000`);
+    if (last - first >= MAX_BINS)
+      throw new ValidationError(
+        `every ${step} makes ${last - first + 1} bins of ${field}: at most ${MAX_BINS}`,
+      );
     const edges = new Float64Array(last - first + 2);
     for (let k = 0; k < edges.length; k++) edges[k] = (first + k) * step;
     return { field, edges, closedLast: false };
   }
   const count = axis.bins;
-  if (!(Number.isInteger(count) && count >= 1))
-    throw new ValidationError(`bins (of ${field}) must be a whole number, 1 or more, got ${String(count)}`);
+  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_BINS))
+    throw new ValidationError(
+      `bins (of ${field}) must be a whole number from 1 to ${MAX_BINS}, got ${String(count)}`,
+    );
   if (!range) return { field, edges: new Float64Array(0), closedLast: true };
   // numpy.linspace: start + i * step, the last edge exactly the stop.
   const [low, high] = range;
@@ -167,6 +174,10 @@ export class Binner {
   ) {
     if (axes.length < 1 || axes.length > 2) throw new ValidationError("bin by one field or two (a 2-D grid)");
     this.bins = axes.reduce((n, axis) => n * Math.max(0, axis.edges.length - 1), 1);
+    if (this.bins > MAX_BINS)
+      throw new ValidationError(
+        `${this.bins} bins (${axes.map((axis) => axis.field).join(" by ")}): at most ${MAX_BINS}`,
+      );
     const agg = options.agg ?? "mean";
     if (!isAggregate(agg))
       throw new ValidationError(`agg must be one of ${AGGREGATES.join(", ")}, got ${JSON.stringify(agg)}`);

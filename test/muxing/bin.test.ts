@@ -195,7 +195,7 @@ test("bad options name the option and the rule", () => {
     message: "every (the bin width of time) must be a number above 0, got 0",
   });
   assert.throws(() => bin(table, { field: "x", bins: 2.5 }), {
-    message: "bins (of x) must be a whole number, 1 or more, got 2.5",
+    message: "bins (of x) must be a whole number from 1 to 1000000, got 2.5",
   });
   assert.throws(
     () => bin(table, { field: "x", bins: 2 }, { agg: "median" as Aggregate }),
