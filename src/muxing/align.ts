@@ -46,6 +46,28 @@ export function isAlignMethod(text: unknown): text is AlignMethod {
   return typeof text === "string" && (ALIGN_METHODS as readonly string[]).includes(text);
 }
 
+/**
+ * Methods written as text, as the CLI and HTTP take them: `nearest`, or a default and per-field choices,
+ * `nearest,temperature=linear,shutter=previous`. A bad item is an error naming it and the rule.
+ */
+export function parseMethods(text: string): Pick<AlignOptions, "method" | "methods"> {
+  const rule = `use ${ALIGN_METHODS.join(", ")}, or field=method items separated by commas`;
+  const parsed: { method?: AlignMethod; methods: Record<string, AlignMethod> } = { methods: {} };
+  for (const item of text.split(",").map((part) => part.trim())) {
+    const [field, method] = item.includes("=")
+      ? item.split("=", 2).map((part) => part.trim())
+      : [undefined, item];
+    if (!isAlignMethod(method) || field === "")
+      throw new ValidationError(`method ${JSON.stringify(item)}: ${rule}`);
+    if (field === undefined) {
+      if (parsed.method !== undefined)
+        throw new ValidationError(`method ${JSON.stringify(text)}: one default only; ${rule}`);
+      parsed.method = method;
+    } else parsed.methods[field] = method;
+  }
+  return parsed;
+}
+
 /** Checks the options once, with a message naming the option and its rule. */
 function checked(
   options: AlignOptions,

@@ -9,6 +9,7 @@ export {
   align,
   alignChunks,
   isAlignMethod,
+  parseMethods,
 } from "./align.ts";
 export {
   AGGREGATES,

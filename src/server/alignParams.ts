@@ -1,13 +1,15 @@
 // databroker's own table-route parameters that align another stream of the same run onto a stream's data:
-// `align=<stream>` (required by the others), `method=previous|next|nearest|linear` (default previous),
+// `align=<stream>` (required by the others), `method=previous|next|nearest|linear` (default previous; or
+// per field: `nearest,temperature=linear`),
 // `tolerance=<seconds>` and `prefix=<name>` (default: the other stream's name). A bad one is a 400 naming it.
 
-import { ALIGN_METHODS, type AlignMethod, isAlignMethod } from "../muxing/align.ts";
+import { type AlignMethod, parseMethods } from "../muxing/align.ts";
 import { BadRequestError } from "./errors.ts";
 
 export interface AlignRequest {
   stream: string;
   method: AlignMethod;
+  methods: Record<string, AlignMethod>;
   tolerance?: number;
   prefix?: string;
 }
@@ -23,12 +25,17 @@ export function alignOf(params: URLSearchParams): AlignRequest | undefined {
   }
   if (stream === "" || stream.includes("/"))
     throw new BadRequestError(`align must name a stream of the same run, got ${JSON.stringify(stream)}`);
-  const method = params.get("method") ?? "previous";
-  if (!isAlignMethod(method))
-    throw new BadRequestError(
-      `method must be one of ${ALIGN_METHODS.join(", ")}, got ${JSON.stringify(method)}`,
-    );
-  const request: AlignRequest = { stream, method };
+  let parsed: ReturnType<typeof parseMethods> = {};
+  try {
+    parsed = parseMethods(params.get("method") ?? "previous");
+  } catch (error) {
+    throw new BadRequestError((error as Error).message);
+  }
+  const request: AlignRequest = {
+    stream,
+    method: parsed.method ?? "previous",
+    methods: parsed.methods ?? {},
+  };
   const tolerance = params.get("tolerance");
   if (tolerance !== null) {
     const value = tolerance.trim() === "" ? Number.NaN : Number(tolerance);

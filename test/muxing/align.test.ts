@@ -12,6 +12,7 @@ import {
   type AlignOptions,
   align,
   alignChunks,
+  parseMethods,
 } from "../../src/muxing/index.ts";
 import { MemoryStore } from "../../src/storage/memory/MemoryStore.ts";
 import { Table } from "../../src/tables/Table.ts";
@@ -165,6 +166,20 @@ test("chunk by chunk gives the same rows as the whole", async () => {
   for await (const chunk of alignChunks(chunks(), baseline, { method: "nearest", prefix: "baseline" }))
     rows.push(...chunk.toRows());
   assert.deepEqual(rows, whole.toRows());
+});
+
+test("methods as text: a default and field=method items", () => {
+  assert.deepEqual(parseMethods("nearest"), { method: "nearest", methods: {} });
+  assert.deepEqual(parseMethods("previous, temp = linear,shutter=next"), {
+    method: "previous",
+    methods: { temp: "linear", shutter: "next" },
+  });
+  assert.deepEqual(parseMethods("temp=linear"), { methods: { temp: "linear" } });
+  assert.throws(() => parseMethods("nearest,previous"), /one default only/);
+  assert.throws(() => parseMethods("temp=closest"), {
+    message:
+      'method "temp=closest": use previous, next, nearest, linear, or field=method items separated by commas',
+  });
 });
 
 test("bad options name the option and the rule", () => {

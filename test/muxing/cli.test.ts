@@ -107,7 +107,7 @@ test("flags that need --align, and a bad method, are one-line errors", () => {
   assert.notEqual(bad.code, 0);
   assert.match(
     bad.stderr,
-    /option '--method <method>' argument 'closest' is invalid\. use previous, next, nearest, linear/,
+    /option '--method <method>' argument 'closest' is invalid\. method "closest": use previous, next, nearest, linear, or field=method items/,
   );
   const missing = databroker(["table", uid, "--catalog", catalog, "--align", "nope"]);
   assert.equal(missing.code, 1);

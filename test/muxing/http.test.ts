@@ -100,7 +100,7 @@ test("bad align parameters: a 400 whose detail names the parameter and the rule"
     [
       `/table/full/${uid}/primary/data`,
       { align: "baseline", method: "closest" },
-      'method must be one of previous, next, nearest, linear, got "closest"',
+      `method "closest": use previous, next, nearest, linear, or field=method items separated by commas`,
     ],
     [
       `/table/full/${uid}/primary/data`,
@@ -153,4 +153,27 @@ test("?resample= and ?bin_by=&bins= (after align) equal the library's bin of the
     const ours = bin(aligned, [...axes], { agg });
     assert.deepEqual(await response.json(), JSON.parse(JSON.stringify(tableToJSONColumns(ours))));
   }
+});
+
+test("?method= per field (a default, then field=method items) equals the library's per-field methods", async () => {
+  const uid = uids[0];
+  const run = await broker.run(uid);
+  const baseline = await run.stream("baseline").read();
+  const field = baseline.columnNames.find(
+    (name) => name !== "time" && baseline.columns[name] instanceof Float64Array,
+  )!;
+  const response = await get(`/table/full/${uid}/primary/data`, {
+    align: "baseline",
+    method: `next,${field}=linear`,
+    format: "json",
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const primary = await run.stream("primary").read();
+  const served = primary.select(primary.columnNames.filter((name) => name !== "seq_num"));
+  const ours = align(served, baseline, {
+    method: "next",
+    methods: { [field]: "linear" },
+    prefix: "baseline",
+  });
+  assert.deepEqual(await response.json(), JSON.parse(JSON.stringify(tableToJSONColumns(ours))));
 });

@@ -13,7 +13,7 @@ import { Broker } from "../../broker/Broker.ts";
 import { runFromText } from "../../broker/runRefText.ts";
 import type { ReadOptions, Stream } from "../../broker/Stream.ts";
 import { DatabrokerError } from "../../errors.ts";
-import { ALIGN_METHODS, type AlignMethod, isAlignMethod } from "../../muxing/align.ts";
+import { ALIGN_METHODS, type AlignMethod, type AlignOptions, parseMethods } from "../../muxing/align.ts";
 import { AGGREGATES, type Aggregate, type BinAxis, binChunks, isAggregate } from "../../muxing/bin.ts";
 import { alignedChunks, readAligned } from "../../muxing/streams.ts";
 import { tableToCSV } from "../../tables/csv.ts";
@@ -50,9 +50,12 @@ function fieldList(text: string): string[] {
   return fields;
 }
 
-function alignMethod(text: string): AlignMethod {
-  if (!isAlignMethod(text)) throw new InvalidArgumentError(`use ${ALIGN_METHODS.join(", ")}`);
-  return text;
+function alignMethods(text: string): Pick<AlignOptions, "method" | "methods"> {
+  try {
+    return parseMethods(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 /** Seconds, written `0.5` or `0.5s`. */
@@ -83,7 +86,13 @@ function collect(text: string, previous: string[] = []): string[] {
 interface Source {
   stream: Stream;
   read: ReadOptions;
-  align?: { other: Stream; method: AlignMethod; tolerance?: number; prefix?: string };
+  align?: {
+    other: Stream;
+    method: AlignMethod;
+    methods?: AlignOptions["methods"];
+    tolerance?: number;
+    prefix?: string;
+  };
   bin?: { axes: BinAxis[]; agg: Aggregate };
 }
 
@@ -164,7 +173,11 @@ export function registerTable(program: Command): void {
       "--align <stream>",
       "add another stream's fields, aligned onto each row's time, as <stream>.<field>",
     )
-    .option("--method <method>", `with --align: ${ALIGN_METHODS.join(", ")}`, alignMethod)
+    .option(
+      "--method <method>",
+      `with --align: ${ALIGN_METHODS.join(", ")}; per field: nearest,temperature=linear`,
+      alignMethods,
+    )
     .option(
       "--tolerance <seconds>",
       "with --align: a reading farther than this in time is left empty",
@@ -192,7 +205,7 @@ export function registerTable(program: Command): void {
           format: TableFormat;
           fill?: boolean;
           align?: string;
-          method?: AlignMethod;
+          method?: Pick<AlignOptions, "method" | "methods">;
           tolerance?: number;
           prefix?: string;
           resample?: number;
@@ -237,7 +250,8 @@ export function registerTable(program: Command): void {
           if (options.align !== undefined)
             source.align = {
               other: run.stream(options.align),
-              method: options.method ?? "previous",
+              method: options.method?.method ?? "previous",
+              methods: options.method?.methods,
               tolerance: options.tolerance,
               prefix: options.prefix,
             };
