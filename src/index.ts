@@ -37,6 +37,7 @@ export { DOCUMENT_NAMES, isDocumentName } from "./documents/types.ts";
 export { isValidDocument, schemaVersion, validateDocument } from "./documents/validate.ts";
 export * from "./errors.ts";
 export type { FollowedDocument, FollowOptions, RunChange, SubscribeOptions } from "./live/types.ts";
+export * from "./muxing/index.ts";
 export * from "./queries/index.ts";
 export type { CatalogSpec, FederationSpec, SourceSpec } from "./storage/catalogs/CatalogSpec.ts";
 export {

@@ -114,6 +114,23 @@ export const ROUTE_DOCS: RouteDoc[] = [
       ["fill", "databroker's own: false leaves external data as datum ids"],
       ["limit", "databroker's own: only the first n rows of a stream's data, in seq_num order"],
       ["include", "databroker's own: seq_num adds each row's seq_num after time"],
+      [
+        "align",
+        "databroker's own: another stream of the run, its fields aligned onto each row's time as <stream>.<field>",
+      ],
+      ["method", "databroker's own, with align: previous (default), next, nearest or linear"],
+      ["tolerance", "databroker's own, with align: seconds; a reading farther than this is left missing"],
+      ["prefix", "databroker's own, with align: the added columns' prefix (default: the stream's name)"],
+      [
+        "resample",
+        "databroker's own: seconds; one row per bin of time (epoch-aligned grid, left edge in time)",
+      ],
+      [
+        "bin_by",
+        "databroker's own, repeatable (twice: a 2-D grid): one row per bin of this column; needs bins",
+      ],
+      ["bins", "databroker's own, one per bin_by: equal bins over the column's range"],
+      ["agg", "databroker's own, with resample or bin_by: mean (default), sum, min, max, count, first, last"],
     ],
     produces: TABLE,
   },
