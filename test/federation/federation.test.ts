@@ -163,6 +163,39 @@ describe("a federation of SQLite, PostgreSQL and a remote server agrees with one
     assert.match(table.stdout.split("\n")[0], /exit_status +source$/);
   });
 
+  test("serve with the configuration: the federation at the root, each catalog under its name", async () => {
+    databroker("config", "check");
+    const server = await spawnServer(
+      ["serve"],
+      { REMOTE_KEY: KEY, DATABROKER_CATALOG: "", DATABROKER_CONFIG: "" },
+      folder,
+    );
+    try {
+      const get = async (path: string) => {
+        const response = await fetch(`${server.url}/api/v1/${path}`, {
+          headers: { authorization: `Apikey ${server.apiKey}` },
+        });
+        assert.equal(response.status, 200, path);
+        return (await response.json()) as {
+          data: Array<{ id: string }>;
+          meta: { count: number; federation?: unknown };
+        };
+      };
+      const root = await get("search/?page[limit]=300");
+      assert.equal(root.meta.count, runs.length);
+      assert.equal(root.meta.federation, undefined, "nothing failed");
+      assert.deepEqual(root.data.map((item) => item.id).sort(), runs.map((run) => run.uid).sort());
+      for (const name of ["local", "pg", "remote"]) {
+        const named = await get(`search/${name}?page[limit]=300`);
+        const dealt = runs.filter((run) => run.source === name).map((run) => run.uid);
+        assert.deepEqual(named.data.map((item) => item.id).sort(), dealt.sort(), name);
+      }
+      assert.equal((await get("search/everything?fields=count")).meta.count, runs.length);
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("pages in several orders, concatenated, are the listing in that order", async () => {
     const orders: SortKey[][] = [
       [{ key: "time", direction: "desc" }],
