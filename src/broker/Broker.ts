@@ -168,27 +168,12 @@ export class Broker implements BrokerLike {
   /** A narrower Broker: the runs of this one that also match `query` (a Query or query-language text). */
   search(query: Query | string, options: ParseOptions = {}): Broker {
     const narrower = typeof query === "string" ? parseQuery(query, options) : query;
-    return new Broker(this.store, {
-      assets: this.assets,
-      query: andQuery(this.query, narrower),
-      principal: this.principal,
-      policy: this.policy,
-      readable: this.readable,
-      ...this.searchLimits,
-    });
+    return this.view({ query: andQuery(this.query, narrower) });
   }
 
   /** The same runs, each search limited to `budgetMs` (undefined: no limit). */
   withSearchBudget(budgetMs: number | undefined): Broker {
-    return new Broker(this.store, {
-      assets: this.assets,
-      query: this.query,
-      principal: this.principal,
-      policy: this.policy,
-      readable: this.readable,
-      searchBudgetMs: budgetMs,
-      report: this.searchLimits.report,
-    });
+    return this.view({ searchBudgetMs: budgetMs, deadline: undefined });
   }
 
   /**
@@ -198,17 +183,7 @@ export class Broker implements BrokerLike {
   withinBudget(): Broker {
     const { searchBudgetMs } = this.searchLimits;
     if (searchBudgetMs === undefined) return this;
-    const deadline = SearchDeadline.after(searchBudgetMs);
-    return new Broker(this.store, {
-      assets: this.assets,
-      query: this.query,
-      principal: this.principal,
-      policy: this.policy,
-      readable: this.readable,
-      searchBudgetMs,
-      deadline,
-      report: this.searchLimits.report,
-    });
+    return this.view({ deadline: SearchDeadline.after(searchBudgetMs) });
   }
 
   /**
@@ -216,6 +191,11 @@ export class Broker implements BrokerLike {
    * the runs they hold differently (the answer is then partial); other catalogs leave it empty.
    */
   reportingTo(report: FederationReport): Broker {
+    return this.view({ report });
+  }
+
+  /** Another view of the same store and reader: this one's options, `changes` applied. */
+  private view(changes: Partial<BrokerOptions>): Broker {
     return new Broker(this.store, {
       assets: this.assets,
       query: this.query,
@@ -223,7 +203,7 @@ export class Broker implements BrokerLike {
       policy: this.policy,
       readable: this.readable,
       ...this.searchLimits,
-      report,
+      ...changes,
     });
   }
 
@@ -243,14 +223,12 @@ export class Broker implements BrokerLike {
 
   /** The same as `as`, with a policy already read (what a server reads once per request). */
   within(policy: AccessPolicy, principal: Principal): Broker {
-    return new Broker(this.store, {
-      assets: this.assets,
+    return this.view({
       query: andQuery(this.query, policy.visibleRuns(principal)),
       // Without memberships nothing is checked: no lookups slow a single user's writes.
       principal: policy.enforced ? principal : undefined,
       policy: policy.enforced ? policy : undefined,
       readable: policy.enforced ? new ReadableRuns(this.store, policy, principal) : this.readable,
-      ...this.searchLimits,
     });
   }
 
