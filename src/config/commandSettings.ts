@@ -3,7 +3,13 @@
 // the environment, else the file (settings.ts), so precedence is decided here for every command at once.
 import type { Command } from "commander";
 import { ValidationError } from "../errors.ts";
-import { catalogChoice, catalogNames, chosenCatalog, namedCatalogSpec } from "./catalogResolution.ts";
+import {
+  type CatalogChoice,
+  catalogChoice,
+  catalogNames,
+  chosenCatalog,
+  namedCatalogSpec,
+} from "./catalogResolution.ts";
 import type { ConfigFile } from "./configSchema.ts";
 import { currentConfig } from "./loadConfig.ts";
 import { configuredValue, envValue, fileOrigin } from "./origins.ts";
@@ -75,11 +81,15 @@ function applyApiKey(command: Command, file: ConfigFile | undefined, env: NodeJS
  */
 function applyMounts(command: Command, file: ConfigFile | undefined, env: NodeJS.ProcessEnv): void {
   const given = command.getOptionValue("mount") as Record<string, string> | undefined;
+  const root = command.getOptionValue("catalog") as CatalogChoice | undefined;
+  // A file naming only the catalog served at the root has no tree to serve.
+  const names = catalogNames(file);
+  const onlyRoot = typeof root === "object" && names.length === 1 && names[0] === root.name;
   const mounts = given
     ? Object.fromEntries(
         Object.entries(given).map(([name, value]) => [name, catalogChoice(value, file, env)]),
       )
-    : Object.fromEntries(catalogNames(file).map((name) => [name, namedCatalogSpec(name, file, env)]));
+    : Object.fromEntries((onlyRoot ? [] : names).map((name) => [name, namedCatalogSpec(name, file, env)]));
   if (Object.keys(mounts).length > 0)
     command.setOptionValueWithSource("mount", mounts, given ? "cli" : "config");
 }
