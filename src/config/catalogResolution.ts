@@ -4,7 +4,7 @@
 // ./data/catalog.sqlite. Every command and Broker.named resolve through here.
 import { NotFoundError, ValidationError } from "../errors.ts";
 import type { CatalogSpec } from "../storage/catalogs/CatalogSpec.ts";
-import type { ConfigFile } from "./configSchema.ts";
+import { type ConfigFile, looksLikeUri } from "./configSchema.ts";
 import { effectiveValue, fileOrigin } from "./origins.ts";
 import { DEFAULT_CATALOG_SETTING } from "./settings.ts";
 
@@ -61,13 +61,17 @@ export function namedCatalogSpec(
   };
 }
 
-/** A name or URI: a configured name opens its spec, anything else is a URI. */
+/**
+ * A name or URI: a configured name opens its spec, anything else is a URI. With a file naming catalogs, a
+ * name it does not configure (no scheme, slash or dot: never a URI) is an error listing the names.
+ */
 export function catalogChoice(
   text: string,
   file: ConfigFile | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): CatalogChoice {
-  return file?.catalogs.has(text) ? namedCatalogSpec(text, file, env) : text;
+  const named = file !== undefined && catalogNames(file).length > 0 && !looksLikeUri(text);
+  return file?.catalogs.has(text) || named ? namedCatalogSpec(text, file, env) : text;
 }
 
 /** The catalog `--catalog` names (undefined: not given) and where the choice came from. */

@@ -159,6 +159,23 @@ describe("a federation of SQLite, PostgreSQL and a remote server agrees with one
     assert.equal(search.status, 0, search.stderr);
     assert.equal(search.stderr, "");
     assert.deepEqual(listedUids(search.stdout), uids(await listed(single.search('plan_name == "scan"'))));
+    const unknown = databroker("ls", "--catalog", "nosuch");
+    assert.equal(unknown.status, 2);
+    assert.equal(
+      unknown.stderr,
+      `databroker ls: no catalog is named "nosuch" in the configuration (${join(folder, "databroker.yml")} names local, pg, remote, everything)\n`,
+    );
+    const write = databroker(
+      "ingest",
+      dataPath("apstools", "tests", "usaxs.json"),
+      "--catalog",
+      "everything",
+    );
+    assert.equal(write.status, 2);
+    assert.match(
+      write.stderr,
+      /everything is a federation, read-only: write to one of its sources \(local, pg, remote\)/,
+    );
     const table = databroker("ls", "--limit", "3");
     assert.match(table.stdout.split("\n")[0], /exit_status +source$/);
   });
