@@ -158,23 +158,31 @@ export class FederatedStore implements Store {
     throw new NotFoundError(`no source of ${this.label} holds ${what} ${uid}`);
   }
 
-  private async onSourceOfRun<T>(uid: string, work: (store: Store) => Promise<T>): Promise<T> {
-    return (await this.sourceOfRun(uid)).call(work);
+  /** `read` of run `uid` on its source; undefined when no source holds the run. */
+  private async ofRunIfAny<T>(uid: string, read: (store: Store) => Promise<T>): Promise<T | undefined> {
+    const source = await this.sourceOfRun(uid).catch((error) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    return source?.call(read);
   }
 
-  async start(uid: string) {
-    const source = await this.sourceOfRun(uid).catch((error) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-    return source?.call((store) => store.start(uid));
+  /** A run's descriptors, resources or stream resources from its source, each remembered as living there. */
+  private async documentsOfRun<T extends { uid: string }>(
+    runUid: string,
+    read: (store: Store) => Promise<T[]>,
+  ): Promise<T[]> {
+    const source = await this.sourceOfRun(runUid);
+    const found = await source.call(read);
+    for (const document of found) this.remember(document.uid, source);
+    return found;
   }
-  async stop(uid: string) {
-    const source = await this.sourceOfRun(uid).catch((error) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-    return source?.call((store) => store.stop(uid));
+
+  start(uid: string) {
+    return this.ofRunIfAny(uid, (store) => store.start(uid));
+  }
+  stop(uid: string) {
+    return this.ofRunIfAny(uid, (store) => store.stop(uid));
   }
   /** Resolved over the merged listing: the newest run with a scan_id, the N-th most recent, of every source. */
   async findRun(ref: RunRef) {
@@ -185,11 +193,8 @@ export class FederatedStore implements Store {
     return source?.call((store) => store.runOf(documentUid));
   }
 
-  async descriptors(runUid: string) {
-    const source = await this.sourceOfRun(runUid);
-    const descriptors = await source.call((store) => store.descriptors(runUid));
-    for (const descriptor of descriptors) this.remember(descriptor.uid, source);
-    return descriptors;
+  descriptors(runUid: string) {
+    return this.documentsOfRun(runUid, (store) => store.descriptors(runUid));
   }
   async *columns(descriptorUids: string[], fields?: string[], seq?: SeqRange, options?: ColumnReadOptions) {
     if (descriptorUids.length === 0) return;
@@ -201,11 +206,8 @@ export class FederatedStore implements Store {
     const source = await this.sourceOfDocument(descriptorUid, "descriptor");
     return source.call((store) => store.fieldStats(descriptorUid));
   }
-  async resources(runUid: string) {
-    const source = await this.sourceOfRun(runUid);
-    const resources = await source.call((store) => store.resources(runUid));
-    for (const resource of resources) this.remember(resource.uid, source);
-    return resources;
+  resources(runUid: string) {
+    return this.documentsOfRun(runUid, (store) => store.resources(runUid));
   }
   async resource(uid: string) {
     const source = await this.sourceOfDocument(uid, "resource").catch(() => undefined);
@@ -214,11 +216,8 @@ export class FederatedStore implements Store {
   async *datums(resourceUid: string) {
     yield* (await (await this.sourceOfDocument(resourceUid, "resource")).store()).datums(resourceUid);
   }
-  async streamResources(runUid: string) {
-    const source = await this.sourceOfRun(runUid);
-    const resources = await source.call((store) => store.streamResources(runUid));
-    for (const resource of resources) this.remember(resource.uid, source);
-    return resources;
+  streamResources(runUid: string) {
+    return this.documentsOfRun(runUid, (store) => store.streamResources(runUid));
   }
   async streamResource(uid: string) {
     const source = await this.sourceOfDocument(uid, "stream resource").catch(() => undefined);
